@@ -1,0 +1,5 @@
+"""Web views of the accounts feature."""
+
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)

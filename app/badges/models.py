@@ -1,0 +1,164 @@
+"""The school's issuer profile, badge definitions, issued credentials and status lists."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+from app.accounts.models import SchoolClass
+from app.accounts.models import User
+from app.extensions import db
+from app.models_base import UTCDateTime
+from app.models_base import new_uuid
+from app.models_base import utcnow
+
+
+class IssuerProfile(db.Model):
+    """The school as issuer of every credential (one row)."""
+
+    __tablename__ = "issuer_profile"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    url: Mapped[str] = mapped_column(sa.String(500))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    logo: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    logo_mime: Mapped[str | None] = mapped_column(sa.String(50))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class BadgeState(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class Badge(db.Model):
+    """A badge definition: becomes the OB 3.0 Achievement embedded in each credential.
+
+    `criteria_items`, `rubric_levels` and `alignments` are JSON lists:
+    - criteria_items: ["Documents each stage with photos", …]
+    - rubric_levels: [{"id": "urn:uuid:…", "name": "Proficient", "description": "…"}, …]
+      ordered low to high; `required_level_id` names the level needed to earn the badge.
+    - alignments: [{"framework": …, "code": …, "name": …, "url": …}, …]
+    Editing a badge that has been issued bumps `version`; credentials embed the
+    achievement as it stood, so they keep the version they were issued under.
+    """
+
+    __tablename__ = "badge"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    # Stable achievement id across versions (urn:uuid); the URL form is built from it.
+    achievement_uuid: Mapped[str] = mapped_column(sa.String(36), unique=True, default=new_uuid)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text)
+    criteria_narrative: Mapped[str] = mapped_column(sa.Text)
+    criteria_items: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    evidence_prompt: Mapped[str] = mapped_column(sa.Text, default="")
+    accepted_kinds: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    rubric_levels: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    required_level_id: Mapped[str | None] = mapped_column(sa.String(60))
+    alignments: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    tags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    achievement_type: Mapped[str] = mapped_column(sa.String(60), default="Badge")
+    expiry_months: Mapped[int | None] = mapped_column()
+    image: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    image_mime: Mapped[str | None] = mapped_column(sa.String(50))
+    class_id: Mapped[int | None] = mapped_column(sa.ForeignKey("school_class.id", ondelete="SET NULL"))
+    state: Mapped[BadgeState] = mapped_column(
+        sa.Enum(BadgeState, native_enum=False, length=20), default=BadgeState.DRAFT
+    )
+    version: Mapped[int] = mapped_column(default=1)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    school_class: Mapped[SchoolClass | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+
+class CredentialState(enum.StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    REVOKED = "revoked"
+
+
+class IssuedCredential(db.Model):
+    """A signed credential, stored byte for byte as issued (never re-serialized)."""
+
+    __tablename__ = "issued_credential"
+
+    # The uuid is the credential id's last segment: <public url>/credentials/<id>.
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_uuid)
+    # One approved submission yields exactly one credential, whatever the retries.
+    submission_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("submission.id", ondelete="RESTRICT"), unique=True
+    )
+    badge_id: Mapped[int] = mapped_column(sa.ForeignKey("badge.id", ondelete="RESTRICT"))
+    badge_version: Mapped[int] = mapped_column()
+    recipient_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="RESTRICT"))
+    issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    level_id: Mapped[str | None] = mapped_column(sa.String(60))
+    level_name: Mapped[str | None] = mapped_column(sa.String(120))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The exact bytes served: the JSON with its Data Integrity proof, and the VC-JWT.
+    json_text: Mapped[str] = mapped_column(sa.Text)
+    jwt_text: Mapped[str | None] = mapped_column(sa.Text)
+    revocation_index: Mapped[int] = mapped_column()
+    suspension_index: Mapped[int] = mapped_column()
+    state: Mapped[CredentialState] = mapped_column(
+        sa.Enum(CredentialState, native_enum=False, length=20), default=CredentialState.ACTIVE
+    )
+    status_reason: Mapped[str | None] = mapped_column(sa.Text)
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status_changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    # The student decides whether the public page exists; the token makes its URL unguessable.
+    share_enabled: Mapped[bool] = mapped_column(default=False)
+    share_token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+
+    badge: Mapped[Badge] = relationship()
+    recipient: Mapped[User] = relationship(foreign_keys=[recipient_id])
+    issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
+
+
+class StatusPurpose(enum.StrEnum):
+    REVOCATION = "revocation"
+    SUSPENSION = "suspension"
+
+
+class StatusList(db.Model):
+    """One Bitstring Status List per purpose and number; its signed credential as last published."""
+
+    __tablename__ = "status_list"
+    __table_args__ = (sa.UniqueConstraint("purpose", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[StatusPurpose] = mapped_column(sa.Enum(StatusPurpose, native_enum=False, length=20))
+    number: Mapped[int] = mapped_column()
+    size: Mapped[int] = mapped_column()
+    bits: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    signed_json: Mapped[str | None] = mapped_column(sa.Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class StatusSlot(db.Model):
+    """An index taken in a status list: the unique constraint makes each index single-use."""
+
+    __tablename__ = "status_slot"
+    __table_args__ = (sa.UniqueConstraint("status_list_id", "index"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status_list_id: Mapped[int] = mapped_column(sa.ForeignKey("status_list.id", ondelete="RESTRICT"))
+    index: Mapped[int] = mapped_column()
+    credential_id: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("issued_credential.id", ondelete="RESTRICT")
+    )

@@ -1,0 +1,77 @@
+"""Settings from the environment (LAUREL_*), with safe defaults.
+
+Nothing here reads configuration at import time; `load_settings` is called by
+`create_app` and by the CLI commands that must work without an application.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from . import PROJECT_ROOT
+
+DEVELOPMENT_KEY_PASSPHRASE = "laurel-development-only"
+
+
+class ConfigurationError(RuntimeError):
+    """The settings do not allow Laurel to start safely."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Read the session secret from the instance folder, creating it on first run."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Return Laurel's settings: defaults, then LAUREL_* variables, then `overrides`."""
+    overrides = dict(overrides or {})
+    instance_path = Path(
+        overrides.get("INSTANCE_PATH") or _env("LAUREL_INSTANCE_PATH") or PROJECT_ROOT / "instance"
+    )
+    env = overrides.get("LAUREL_ENV") or _env("LAUREL_ENV", "production")
+    settings: dict[str, Any] = {
+        "INSTANCE_PATH": str(instance_path),
+        "LAUREL_ENV": env,
+        "LAUREL_PUBLIC_URL": (_env("LAUREL_PUBLIC_URL", "http://127.0.0.1:5000") or "").rstrip("/"),
+        "LAUREL_KEYS_DIR": _env("LAUREL_KEYS_DIR", str(PROJECT_ROOT / "keys")),
+        "LAUREL_KEY_PASSPHRASE": _env("LAUREL_KEY_PASSPHRASE"),
+        "LAUREL_STORAGE_DIR": _env("LAUREL_STORAGE_DIR", str(instance_path / "evidence")),
+        "LAUREL_DEMO": _env("LAUREL_DEMO", "1") != "0",
+        "LAUREL_MAX_UPLOAD_MB": int(_env("LAUREL_MAX_UPLOAD_MB", "25") or 25),
+        "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL")
+        or f"sqlite:///{instance_path / 'laurel.db'}",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "RATELIMIT_STORAGE_URI": _env("LAUREL_RATELIMIT_STORAGE_URI", "memory://"),
+    }
+    settings.update(overrides)
+    if settings["LAUREL_ENV"] != "development" and not settings["LAUREL_KEY_PASSPHRASE"]:
+        raise ConfigurationError(
+            "LAUREL_KEY_PASSPHRASE is not set. Set it to the passphrase that protects the "
+            "signing keys in keys/ (or set LAUREL_ENV=development to use the development "
+            "passphrase on a machine that holds no real keys)."
+        )
+    if not settings["LAUREL_KEY_PASSPHRASE"]:
+        settings["LAUREL_KEY_PASSPHRASE"] = DEVELOPMENT_KEY_PASSPHRASE
+    settings["SESSION_COOKIE_SECURE"] = settings["LAUREL_PUBLIC_URL"].startswith("https://")
+    settings.setdefault("MAX_CONTENT_LENGTH", settings["LAUREL_MAX_UPLOAD_MB"] * 1024 * 1024 + 65536)
+    if "SECRET_KEY" not in settings:
+        settings["SECRET_KEY"] = _env("LAUREL_SECRET_KEY") or _secret_key(instance_path)
+    return settings

@@ -1,0 +1,26 @@
+"""Blueprint registration: one blueprint per feature package."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+# Each module exposes `bp`; the order only matters for the URL map's readability.
+BLUEPRINT_MODULES = (
+    "app.main.views",
+    "app.accounts.views",
+    "app.badges.views",
+    "app.evidence.views",
+    "app.share.views",
+    "app.verify.views",
+    "app.api.views",
+)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Import each feature's views module and register its blueprint."""
+    for name in BLUEPRINT_MODULES:
+        app.register_blueprint(import_module(name).bp)

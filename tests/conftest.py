@@ -1,0 +1,8 @@
+"""Fixtures live in tests/fixtures/, one module per concern, loaded here as plugins."""
+
+pytest_plugins = [
+    "tests.fixtures.network",
+    "tests.fixtures.clock",
+    "tests.fixtures.keys",
+    "tests.fixtures.app",
+]
