@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures.clock",
     "tests.fixtures.keys",
     "tests.fixtures.app",
+    "tests.fixtures.browser",
 ]
