@@ -6,6 +6,7 @@ from flask import current_app
 from alembic import context
 
 import app.models  # noqa: F401  (every table must be known to autogenerate)
+from app.models_base import UTCDateTime
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -15,6 +16,13 @@ config = context.config
 # This line sets up loggers basically.
 fileConfig(config.config_file_name)
 logger = logging.getLogger('alembic.env')
+
+
+def render_item(type_, obj, autogen_context):
+    """Write Laurel's column types as plain SQLAlchemy types: a migration never imports app code."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def get_engine():
@@ -93,6 +101,7 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    conf_args.setdefault("render_item", render_item)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

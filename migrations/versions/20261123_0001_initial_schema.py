@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 15:30:41.479608
+Create Date: 2026-11-23 15:35:29.455007
 
 """
 from alembic import op
@@ -26,13 +26,13 @@ def upgrade():
     sa.Column('description', sa.Text(), nullable=True),
     sa.Column('logo', sa.LargeBinary(), nullable=True),
     sa.Column('logo_mime', sa.String(length=50), nullable=True),
-    sa.Column('updated_at', app.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_issuer_profile'))
     )
     op.create_table('school_class',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('created_at', app.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_school_class')),
     sa.UniqueConstraint('name', name=op.f('uq_school_class_name'))
     )
@@ -43,7 +43,7 @@ def upgrade():
     sa.Column('size', sa.Integer(), nullable=False),
     sa.Column('bits', sa.LargeBinary(), nullable=False),
     sa.Column('signed_json', sa.Text(), nullable=True),
-    sa.Column('updated_at', app.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_status_list')),
     sa.UniqueConstraint('purpose', 'number', name=op.f('uq_status_list_purpose'))
     )
@@ -57,7 +57,7 @@ def upgrade():
     sa.Column('learner_did', sa.String(length=500), nullable=True),
     sa.Column('identity_salt', sa.String(length=64), nullable=False),
     sa.Column('is_active_account', sa.Boolean(), nullable=False),
-    sa.Column('created_at', app.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user')),
     sa.UniqueConstraint('email', name=op.f('uq_user_email')),
     sa.UniqueConstraint('learner_uuid', name=op.f('uq_user_learner_uuid'))
@@ -84,8 +84,8 @@ def upgrade():
     sa.Column('state', sa.Enum('DRAFT', 'PUBLISHED', 'ARCHIVED', name='badgestate', native_enum=False, length=20), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', app.models_base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', app.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['class_id'], ['school_class.id'], name=op.f('fk_badge_class_id_school_class'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_badge_created_by_id_user'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_badge')),
@@ -107,9 +107,9 @@ def upgrade():
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', app.models_base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', app.models_base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('accepted_at', app.models_base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('accepted_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_invitation_created_by_id_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_invitation_user_id_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_invitation')),
@@ -119,7 +119,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('student_id', sa.Integer(), nullable=False),
     sa.Column('badge_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', app.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['badge_id'], ['badge.id'], name=op.f('fk_goal_badge_id_badge'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['student_id'], ['user.id'], name=op.f('fk_goal_student_id_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_goal')),
@@ -134,10 +134,10 @@ def upgrade():
     sa.Column('reflection', sa.Text(), nullable=False),
     sa.Column('criteria_reflections', sa.JSON(), nullable=False),
     sa.Column('round', sa.Integer(), nullable=False),
-    sa.Column('created_at', app.models_base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', app.models_base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('submitted_at', app.models_base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('decided_at', app.models_base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['badge_id'], ['badge.id'], name=op.f('fk_submission_badge_id_badge'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['decided_by_id'], ['user.id'], name=op.f('fk_submission_decided_by_id_user'), ondelete='SET NULL'),
@@ -158,7 +158,7 @@ def upgrade():
     sa.Column('mime_type', sa.String(length=100), nullable=True),
     sa.Column('size', sa.Integer(), nullable=True),
     sa.Column('public', sa.Boolean(), nullable=False),
-    sa.Column('created_at', app.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], name=op.f('fk_evidence_item_submission_id_submission'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_evidence_item'))
     )
@@ -171,15 +171,15 @@ def upgrade():
     sa.Column('issued_by_id', sa.Integer(), nullable=True),
     sa.Column('level_id', sa.String(length=60), nullable=True),
     sa.Column('level_name', sa.String(length=120), nullable=True),
-    sa.Column('issued_at', app.models_base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('valid_until', app.models_base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('issued_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('valid_until', sa.DateTime(timezone=True), nullable=True),
     sa.Column('json_text', sa.Text(), nullable=False),
     sa.Column('jwt_text', sa.Text(), nullable=True),
     sa.Column('revocation_index', sa.Integer(), nullable=False),
     sa.Column('suspension_index', sa.Integer(), nullable=False),
     sa.Column('state', sa.Enum('ACTIVE', 'SUSPENDED', 'REVOKED', name='credentialstate', native_enum=False, length=20), nullable=False),
     sa.Column('status_reason', sa.Text(), nullable=True),
-    sa.Column('status_changed_at', app.models_base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('status_changed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('status_changed_by_id', sa.Integer(), nullable=True),
     sa.Column('share_enabled', sa.Boolean(), nullable=False),
     sa.Column('share_token', sa.String(length=64), nullable=False),
@@ -200,7 +200,7 @@ def upgrade():
     sa.Column('round', sa.Integer(), nullable=False),
     sa.Column('message', sa.Text(), nullable=False),
     sa.Column('snapshot', sa.JSON(), nullable=True),
-    sa.Column('created_at', app.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['user.id'], name=op.f('fk_submission_event_actor_id_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], name=op.f('fk_submission_event_submission_id_submission'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_submission_event'))
