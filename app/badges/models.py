@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
+from app.accounts.models import Role
 from app.accounts.models import SchoolClass
 from app.accounts.models import User
 from app.extensions import db
@@ -77,12 +78,53 @@ class Badge(db.Model):
         sa.Enum(BadgeState, native_enum=False, length=20), default=BadgeState.DRAFT
     )
     version: Mapped[int] = mapped_column(default=1)
+    # Optimistic lock: bumped by every edit, so a form saved over a newer edit (or an
+    # edit racing an approval) is refused with 409 instead of half-overwriting it.
+    revision: Mapped[int] = mapped_column(default=1)
+    # The version under which the last credential was issued: an edit of that version
+    # must become a new version, because credentials embed the achievement as issued.
+    issued_version: Mapped[int | None] = mapped_column()
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     school_class: Mapped[SchoolClass | None] = relationship()
     created_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_school_wide(self) -> bool:
+        return self.class_id is None
+
+    def _has_class_role(self, user: User, role: Role) -> bool:
+        return self.class_id is not None and any(
+            m.class_id == self.class_id and m.role == role for m in user.memberships
+        )
+
+    def can_review(self, user: User | None) -> bool:
+        """Admins, the badge's creator and the instructors of its class review (and edit) it.
+
+        A school-wide badge has no class: any instructor may review it.
+        """
+        if user is None or not user.is_authenticated or not user.is_active:
+            return False
+        if user.is_admin:
+            return True
+        if not user.is_instructor:
+            return False
+        if self.created_by_id == user.id or self.class_id is None:
+            return True
+        return self._has_class_role(user, Role.INSTRUCTOR)
+
+    def is_visible_to(self, user: User | None) -> bool:
+        """Staff see every badge; students see published badges of the school or of their class."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return False
+        if user.is_admin or user.is_instructor:
+            return True
+        if self.state != BadgeState.PUBLISHED:
+            return False
+        return self.class_id is None or self._has_class_role(user, Role.STUDENT)
 
 
 class CredentialState(enum.StrEnum):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 15:35:29.455007
+Create Date: 2026-11-23 16:00:06.181988
 
 """
 from alembic import op
@@ -83,6 +83,9 @@ def upgrade():
     sa.Column('class_id', sa.Integer(), nullable=True),
     sa.Column('state', sa.Enum('DRAFT', 'PUBLISHED', 'ARCHIVED', name='badgestate', native_enum=False, length=20), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('issued_version', sa.Integer(), nullable=True),
+    sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
