@@ -35,6 +35,30 @@ class IssuerProfile(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
+# Kinds of evidence a badge may accept: key -> label shown to people.
+EVIDENCE_KINDS: dict[str, str] = {
+    "photo": "Photos",
+    "document": "Documents (PDF, DOCX)",
+    "spreadsheet": "Spreadsheets (XLSX, CSV)",
+    "video": "Video",
+    "link": "Links",
+    "text": "Text",
+}
+
+# The Open Badges 3.0 achievementType vocabulary (extensible with an `ext:` prefix).
+ACHIEVEMENT_TYPES: tuple[str, ...] = (
+    "Achievement", "ApprenticeshipCertificate", "Assessment", "Assignment", "AssociateDegree",
+    "Award", "Badge", "BachelorDegree", "Certificate", "CertificateOfCompletion", "Certification",
+    "CommunityService", "Competency", "Course", "CoCurricular", "Degree", "Diploma",
+    "DoctoralDegree", "Fieldwork", "GeneralEducationDevelopment", "JourneymanCertificate",
+    "LearningProgram", "License", "Membership", "ProfessionalDoctorate",
+    "QualityAssuranceCredential", "MasterCertificate", "MasterDegree", "MicroCredential",
+    "ResearchDoctorate", "SecondarySchoolDiploma",
+)
+
+DEFAULT_RUBRIC_LEVELS: tuple[str, ...] = ("Developing", "Proficient", "Mastery")
+
+
 class BadgeState(enum.StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"

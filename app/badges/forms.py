@@ -1,0 +1,102 @@
+"""Forms of the badges feature: badge definition, issuer profile, revocation."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField
+from wtforms import FieldList
+from wtforms import Form
+from wtforms import FormField
+from wtforms import HiddenField
+from wtforms import IntegerField
+from wtforms import SelectField
+from wtforms import SelectMultipleField
+from wtforms import StringField
+from wtforms import TextAreaField
+from wtforms import URLField
+from wtforms.validators import DataRequired
+from wtforms.validators import Length
+from wtforms.validators import NumberRange
+from wtforms.validators import Optional
+from wtforms.widgets import CheckboxInput
+from wtforms.widgets import ListWidget
+
+from app.badges.models import ACHIEVEMENT_TYPES
+from app.badges.models import EVIDENCE_KINDS
+
+SCHOOL_WIDE = 0
+
+
+class CheckboxListField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class RubricLevelRow(Form):
+    name = StringField("Level name", validators=[Optional(), Length(max=120)])
+    description = StringField("What it looks like", validators=[Optional(), Length(max=500)])
+
+
+class AlignmentRow(Form):
+    framework = StringField("Framework", validators=[Optional(), Length(max=200)])
+    code = StringField("Code", validators=[Optional(), Length(max=100)])
+    name = StringField("Standard", validators=[Optional(), Length(max=300)])
+    url = URLField("URL", validators=[Optional(), Length(max=500)])
+
+
+class BadgeForm(FlaskForm):
+    name = StringField("Badge name", validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField("Description", validators=[DataRequired(), Length(max=5000)])
+    criteria_narrative = TextAreaField(
+        "Criteria", validators=[DataRequired(), Length(max=20000)],
+        description="What a student must show. Markdown is allowed (lists, **bold**, links).",
+    )
+    criteria_items = TextAreaField(
+        "Checklist", validators=[Optional(), Length(max=5000)],
+        description="One criterion per line; students reflect on each one.",
+    )
+    evidence_prompt = TextAreaField(
+        "Evidence prompt", validators=[Optional(), Length(max=2000)],
+        description="Invite students to show it their way: photos, a workbook, a video link…",
+    )
+    accepted_kinds = CheckboxListField(
+        "Accepted evidence", choices=list(EVIDENCE_KINDS.items()), default=list(EVIDENCE_KINDS)
+    )
+    levels = FieldList(FormField(RubricLevelRow), min_entries=1)
+    required_row = HiddenField()
+    alignments = FieldList(FormField(AlignmentRow), min_entries=1)
+    tags = StringField("Tags", validators=[Optional(), Length(max=500)], description="Separated by commas.")
+    achievement_type = SelectField(
+        "Achievement type", choices=[(t, t) for t in ACHIEVEMENT_TYPES], default="Badge"
+    )
+    expiry_months = IntegerField(
+        "Expires after (months)", validators=[Optional(), NumberRange(min=1, max=600)],
+        description="Leave empty if the badge never expires.",
+    )
+    class_id = SelectField("Who can earn it", coerce=int, default=SCHOOL_WIDE)
+    image = FileField("Badge image", description="PNG or SVG, at most 1 MB. Leave empty for a generated medallion.")
+    remove_image = BooleanField("Remove the current image and use the generated one")
+    revision = HiddenField()
+
+
+class IssuerForm(FlaskForm):
+    name = StringField("School name", validators=[DataRequired(), Length(max=200)])
+    url = URLField("Website", validators=[DataRequired(), Length(max=500)])
+    email = StringField("Contact email", validators=[Optional(), Length(max=254)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
+    logo = FileField("Logo", description="PNG or SVG, at most 1 MB.")
+    remove_logo = BooleanField("Remove the current logo")
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(
+        "Reason", validators=[DataRequired(message="Give a reason."), Length(max=2000)],
+        description="Shown to the learner and on the verification page.",
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a button with its CSRF token (publish, archive)."""
