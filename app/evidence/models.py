@@ -76,6 +76,35 @@ class Submission(db.Model):
         back_populates="submission", cascade="all, delete-orphan", order_by="SubmissionEvent.id"
     )
 
+    @property
+    def is_open(self) -> bool:
+        """Not decided yet: the student may still work on it or wait for a decision."""
+        return self.state not in (SubmissionState.APPROVED, SubmissionState.REJECTED)
+
+    def is_owned_by(self, user: User | None) -> bool:
+        return (
+            user is not None
+            and user.is_authenticated
+            and user.is_active
+            and user.id == self.student_id
+        )
+
+    def can_view(self, user: User | None) -> bool:
+        """The student who owns it, and the people who review its badge."""
+        return self.is_owned_by(user) or self.can_review(user)
+
+    def can_edit(self, user: User | None) -> bool:
+        """Only its student, and only while it is theirs to change (not waiting, not decided)."""
+        return self.is_owned_by(user) and self.state in EDITABLE_STATES
+
+    def can_review(self, user: User | None) -> bool:
+        return self.badge.can_review(user)
+
+
+EDITABLE_STATES = frozenset(
+    {SubmissionState.DRAFT, SubmissionState.CHANGES_REQUESTED, SubmissionState.WITHDRAWN}
+)
+
 
 class EvidenceKind(enum.StrEnum):
     FILE = "file"
@@ -106,6 +135,12 @@ class EvidenceItem(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     submission: Mapped[Submission] = relationship(back_populates="items")
+
+    def can_download(self, user: User | None) -> bool:
+        """Who sees the submission; anyone once a public item is part of an issued credential."""
+        if self.public and self.submission.state == SubmissionState.APPROVED:
+            return True
+        return self.submission.can_view(user)
 
 
 class EventKind(enum.StrEnum):

@@ -1,0 +1,510 @@
+"""Goals, submissions of evidence, and the review decisions that end in a credential.
+
+Services take the actor and the clock as arguments, raise LaurelErrors and only
+flush: the caller (view, CLI, demo seed) commits once. Every step a student or a
+reviewer takes is a SubmissionEvent with a snapshot of what was submitted, so both
+see the whole history of versions and comments.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from typing import BinaryIO
+from urllib.parse import urlparse
+
+import sqlalchemy as sa
+
+from app.accounts.models import User
+from app.badges.models import Badge
+from app.badges.models import BadgeState
+from app.badges.models import IssuedCredential
+from app.badges.services import issue_credential
+from app.credentials.document import EvidenceData
+from app.errors import Conflict
+from app.errors import NotAllowed
+from app.errors import UserError
+from app.evidence.filetypes import base_name
+from app.evidence.filetypes import check_file_type
+from app.evidence.models import EventKind
+from app.evidence.models import EvidenceItem
+from app.evidence.models import EvidenceKind
+from app.evidence.models import Goal
+from app.evidence.models import Submission
+from app.evidence.models import SubmissionEvent
+from app.evidence.models import SubmissionState
+from app.evidence.storage import EvidenceStorage
+from app.extensions import db
+from app.keyring import public_url
+
+MAX_ITEMS = 30
+MAX_TITLE = 200
+MAX_TEXT = 20_000
+MAX_URL = 2000
+OPEN_STATES = (
+    SubmissionState.DRAFT,
+    SubmissionState.SUBMITTED,
+    SubmissionState.CHANGES_REQUESTED,
+    SubmissionState.WITHDRAWN,
+)
+
+
+# --- Goals and drafts ---------------------------------------------------------------------
+
+
+def _check_student_may_pursue(badge: Badge, student: User) -> None:
+    if not student.is_student:
+        raise NotAllowed("Only students pursue badges.")
+    if not badge.is_visible_to(student):
+        raise NotAllowed("This badge is not open to you.")
+    if badge.state != BadgeState.PUBLISHED:
+        raise UserError("This badge is not open for submissions.")
+
+
+def start_goal(badge: Badge, *, student: User, now: datetime) -> Goal:
+    """Mark `badge` as a goal of `student` (a second call returns the same goal)."""
+    _check_student_may_pursue(badge, student)
+    goal = db.session.scalar(
+        sa.select(Goal).where(Goal.student_id == student.id, Goal.badge_id == badge.id)
+    )
+    if goal is None:
+        goal = Goal(student_id=student.id, badge_id=badge.id, created_at=now)
+        db.session.add(goal)
+        db.session.flush()
+    return goal
+
+
+def drop_goal(badge: Badge, *, student: User) -> None:
+    """Stop pursuing a badge; submissions already made stay as they are."""
+    db.session.execute(
+        sa.delete(Goal).where(Goal.student_id == student.id, Goal.badge_id == badge.id)
+    )
+    db.session.flush()
+
+
+def open_submission(badge: Badge, student: User) -> Submission | None:
+    """The student's submission for `badge` that is not decided yet, if any."""
+    return db.session.scalar(
+        sa.select(Submission)
+        .where(
+            Submission.badge_id == badge.id,
+            Submission.student_id == student.id,
+            Submission.state.in_(OPEN_STATES),
+        )
+        .order_by(Submission.id.desc())
+        .limit(1)
+    )
+
+
+def start_submission(badge: Badge, *, student: User, now: datetime) -> Submission:
+    """The student's open submission for `badge`, or a new draft (which also sets the goal)."""
+    start_goal(badge, student=student, now=now)
+    submission = open_submission(badge, student)
+    if submission is not None:
+        return submission
+    earned = db.session.scalar(
+        sa.select(IssuedCredential.id).where(
+            IssuedCredential.badge_id == badge.id, IssuedCredential.recipient_id == student.id
+        )
+    )
+    if earned is not None:
+        raise UserError(f"You have already earned “{badge.name}”.")
+    submission = Submission(
+        badge_id=badge.id,
+        student_id=student.id,
+        badge_version=badge.version,
+        state=SubmissionState.DRAFT,
+        reflection="",
+        criteria_reflections={},
+        round=0,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(submission)
+    db.session.flush()
+    return submission
+
+
+def _check_editable(submission: Submission, student: User) -> None:
+    if not submission.is_owned_by(student):
+        raise NotAllowed("Only the student who made this submission can change it.")
+    if not submission.can_edit(student):
+        if submission.state == SubmissionState.SUBMITTED:
+            raise UserError("This submission is waiting for review. Withdraw it first to change it.")
+        raise UserError(f"This submission is {submission.state.value.replace('_', ' ')} and can no longer change.")
+
+
+def save_draft(
+    submission: Submission,
+    *,
+    student: User,
+    reflection: str,
+    criteria_reflections: Mapping[str, str],
+    public_items: Mapping[int, bool] | None = None,
+    now: datetime,
+) -> Submission:
+    """Save the reflection, the per-criterion reflections and each item's public choice."""
+    _check_editable(submission, student)
+    if len(reflection) > MAX_TEXT:
+        raise UserError(f"The reflection is too long ({MAX_TEXT:,} characters at most).")
+    criteria = set(submission.badge.criteria_items)
+    kept: dict[str, str] = {}
+    for criterion, text in criteria_reflections.items():
+        text = (text or "").strip()
+        if criterion in criteria and text:
+            if len(text) > MAX_TEXT:
+                raise UserError(f"The reflection on “{criterion}” is too long.")
+            kept[criterion] = text
+    submission.reflection = reflection.strip()
+    submission.criteria_reflections = kept
+    for item in submission.items:
+        if public_items is not None and item.id in public_items:
+            item.public = bool(public_items[item.id])
+    submission.updated_at = now
+    db.session.flush()
+    return submission
+
+
+# --- Evidence items -------------------------------------------------------------------------
+
+
+def _title(title: str, fallback: str) -> str:
+    title = (title or "").strip() or fallback
+    return title[:MAX_TITLE]
+
+
+def _check_room(submission: Submission) -> None:
+    if len(submission.items) >= MAX_ITEMS:
+        raise UserError(f"A submission holds at most {MAX_ITEMS} pieces of evidence.")
+
+
+def _check_kind_accepted(submission: Submission, kind: str) -> None:
+    badge = submission.badge
+    if badge.accepted_kinds and kind not in badge.accepted_kinds:
+        raise UserError(
+            f"“{badge.name}” does not accept {kind} evidence. It accepts: "
+            f"{', '.join(badge.accepted_kinds)}."
+        )
+
+
+def _append(submission: Submission, item: EvidenceItem, now: datetime) -> EvidenceItem:
+    item.position = max((i.position for i in submission.items), default=-1) + 1
+    item.created_at = now
+    submission.items.append(item)
+    submission.updated_at = now
+    db.session.flush()
+    return item
+
+
+def add_link(
+    submission: Submission, *, student: User, url: str, title: str = "", public: bool = False, now: datetime
+) -> EvidenceItem:
+    """Add a web link (http or https only)."""
+    _check_editable(submission, student)
+    _check_room(submission)
+    _check_kind_accepted(submission, "link")
+    url = (url or "").strip()
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or len(url) > MAX_URL:
+        raise UserError("A link must be a web address starting with https:// or http://.")
+    item = EvidenceItem(kind=EvidenceKind.LINK, title=_title(title, parsed.netloc), url=url, public=public)
+    return _append(submission, item, now)
+
+
+def add_text(
+    submission: Submission, *, student: User, text: str, title: str = "", public: bool = False, now: datetime
+) -> EvidenceItem:
+    """Add a piece of writing."""
+    _check_editable(submission, student)
+    _check_room(submission)
+    _check_kind_accepted(submission, "text")
+    text = (text or "").strip()
+    if not text:
+        raise UserError("Write something before adding a text.")
+    if len(text) > MAX_TEXT:
+        raise UserError(f"A text is limited to {MAX_TEXT:,} characters.")
+    item = EvidenceItem(kind=EvidenceKind.TEXT, title=_title(title, "Text"), text=text, public=public)
+    return _append(submission, item, now)
+
+
+def add_file(
+    submission: Submission,
+    *,
+    student: User,
+    stream: BinaryIO,
+    filename: str,
+    storage: EvidenceStorage,
+    max_bytes: int,
+    title: str = "",
+    public: bool = False,
+    now: datetime,
+) -> EvidenceItem:
+    """Store an uploaded file after checking its size and that its content matches its name.
+
+    Nothing is kept when a check fails.
+    """
+    _check_editable(submission, student)
+    _check_room(submission)
+    name = base_name(filename or "")[:255]
+    if not name:
+        raise UserError("Choose a file to upload.")
+    stored = storage.save(stream, max_bytes=max_bytes)
+    try:
+        with storage.open(stored.key) as saved:
+            detected = check_file_type(saved, name)
+        _check_kind_accepted(submission, detected.family)
+        item = EvidenceItem(
+            kind=EvidenceKind.FILE,
+            title=_title(title, name),
+            storage_key=stored.key,
+            original_name=name,
+            mime_type=detected.mime,
+            size=stored.size,
+            public=public,
+        )
+        return _append(submission, item, now)
+    except BaseException:
+        storage.delete(stored.key)
+        raise
+
+
+def remove_item(submission: Submission, item_id: int, *, student: User, storage: EvidenceStorage, now: datetime) -> None:
+    """Take a piece of evidence out (the history keeps its name)."""
+    _check_editable(submission, student)
+    item = next((i for i in submission.items if i.id == item_id), None)
+    if item is None:
+        raise UserError("That piece of evidence is not in this submission.")
+    key = item.storage_key
+    submission.items.remove(item)
+    submission.updated_at = now
+    db.session.flush()
+    if key:
+        storage.delete(key)
+
+
+# --- Student steps ------------------------------------------------------------------------
+
+
+def snapshot(submission: Submission) -> dict[str, Any]:
+    """What the submission holds now, stored with each event for the history."""
+    return {
+        "reflection": submission.reflection,
+        "criteria_reflections": dict(submission.criteria_reflections or {}),
+        "items": [
+            {
+                "id": item.id,
+                "kind": item.kind.value,
+                "title": item.title,
+                "url": item.url,
+                "text": item.text,
+                "original_name": item.original_name,
+                "mime_type": item.mime_type,
+                "size": item.size,
+                "public": item.public,
+            }
+            for item in submission.items
+        ],
+        "badge_version": submission.badge.version,
+    }
+
+
+def _event(submission: Submission, kind: EventKind, *, actor: User, message: str, now: datetime) -> SubmissionEvent:
+    event = SubmissionEvent(
+        kind=kind,
+        actor_id=actor.id,
+        round=submission.round,
+        message=message,
+        snapshot=snapshot(submission),
+        created_at=now,
+    )
+    submission.events.append(event)
+    db.session.flush()
+    return event
+
+
+def submit(submission: Submission, *, student: User, now: datetime) -> Submission:
+    """Send the submission for review (first time or after changes were requested).
+
+    :raises UserError: no evidence, or no reflection.
+    """
+    _check_editable(submission, student)
+    badge = submission.badge
+    if badge.state != BadgeState.PUBLISHED:
+        raise UserError("This badge is no longer open for submissions.")
+    missing = []
+    if not submission.items:
+        missing.append("at least one piece of evidence (a file, a link or a text)")
+    if not (submission.reflection or "").strip():
+        missing.append("a reflection on how your evidence meets the criteria")
+    if missing:
+        raise UserError("Before you submit, add " + " and ".join(missing) + ".")
+    submission.state = SubmissionState.SUBMITTED
+    submission.round += 1
+    submission.submitted_at = now
+    submission.updated_at = now
+    submission.badge_version = badge.version
+    submission.decided_at = None
+    submission.decided_by_id = None
+    _event(submission, EventKind.SUBMITTED, actor=student, message="", now=now)
+    return submission
+
+
+def withdraw(submission: Submission, *, student: User, now: datetime) -> Submission:
+    """Take a submission back from the review queue; the student can edit and submit again."""
+    if not submission.is_owned_by(student):
+        raise NotAllowed("Only the student who made this submission can withdraw it.")
+    _transition(submission, to=SubmissionState.WITHDRAWN, actor=None, now=now)
+    _event(submission, EventKind.WITHDRAWN, actor=student, message="", now=now)
+    return submission
+
+
+# --- Review decisions ---------------------------------------------------------------------
+
+
+def _transition(submission: Submission, *, to: SubmissionState, actor: User | None, now: datetime) -> None:
+    """Move a submitted submission to `to`, or fail if someone else moved it first.
+
+    One conditional UPDATE (… WHERE state = 'submitted' AND round = <the round seen>):
+    of two clicks, two reviewers or twenty retries, exactly one passes; the others
+    see zero rows changed and get a Conflict.
+    """
+    values: dict[str, Any] = {"state": to, "updated_at": now}
+    if actor is not None:
+        values.update(decided_at=now, decided_by_id=actor.id)
+    result = db.session.execute(
+        sa.update(Submission)
+        .where(
+            Submission.id == submission.id,
+            Submission.state == SubmissionState.SUBMITTED,
+            Submission.round == submission.round,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(submission)
+        raise Conflict(_already_message(submission))
+    db.session.refresh(submission)
+
+
+def _already_message(submission: Submission) -> str:
+    if submission.state == SubmissionState.APPROVED:
+        return "This submission has already been approved."
+    if submission.state == SubmissionState.REJECTED:
+        return "This submission has already been rejected."
+    if submission.state == SubmissionState.CHANGES_REQUESTED:
+        return "Changes have already been requested on this submission."
+    if submission.state == SubmissionState.WITHDRAWN:
+        return "The student withdrew this submission."
+    return "This submission is not waiting for review."
+
+
+def _check_reviewer(submission: Submission, reviewer: User) -> None:
+    if not submission.can_review(reviewer):
+        raise NotAllowed("You do not review this badge.")
+
+
+def _required_text(value: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise UserError(message)
+    if len(value) > MAX_TEXT:
+        raise UserError(f"Please keep it under {MAX_TEXT:,} characters.")
+    return value
+
+
+def request_changes(submission: Submission, *, reviewer: User, feedback: str, now: datetime) -> Submission:
+    """Send the submission back to the student with feedback; they edit and resubmit."""
+    _check_reviewer(submission, reviewer)
+    feedback = _required_text(feedback, "Write feedback so the student knows what to change.")
+    _transition(submission, to=SubmissionState.CHANGES_REQUESTED, actor=reviewer, now=now)
+    _event(submission, EventKind.CHANGES_REQUESTED, actor=reviewer, message=feedback, now=now)
+    return submission
+
+
+def reject(submission: Submission, *, reviewer: User, reason: str, now: datetime) -> Submission:
+    """Decline the submission for good, with a reason the student sees."""
+    _check_reviewer(submission, reviewer)
+    reason = _required_text(reason, "Give the student a reason for the rejection.")
+    _transition(submission, to=SubmissionState.REJECTED, actor=reviewer, now=now)
+    _event(submission, EventKind.REJECTED, actor=reviewer, message=reason, now=now)
+    return submission
+
+
+def comment(submission: Submission, *, actor: User, message: str, now: datetime) -> SubmissionEvent:
+    """A note in the history, from the student or a reviewer."""
+    if not submission.can_view(actor):
+        raise NotAllowed("You cannot comment on this submission.")
+    message = _required_text(message, "Write a comment first.")
+    return _event(submission, EventKind.COMMENT, actor=actor, message=message, now=now)
+
+
+def public_evidence(submission: Submission) -> tuple[EvidenceData, ...]:
+    """The items the student made public, as credential evidence; private items never leave.
+
+    A public file is served to anyone at /files/<id> once the submission is approved.
+    """
+    base = public_url()
+    evidence = []
+    for item in submission.items:
+        if not item.public:
+            continue
+        if item.kind == EvidenceKind.FILE:
+            family = (item.mime_type or "").split("/")[0]
+            evidence.append(
+                EvidenceData(
+                    id=f"{base}/files/{item.id}",
+                    name=item.title,
+                    description=item.description or None,
+                    genre={"image": "Photo", "video": "Video"}.get(family, "Document"),
+                )
+            )
+        elif item.kind == EvidenceKind.LINK:
+            evidence.append(EvidenceData(id=item.url or "", name=item.title, genre="Link"))
+        else:
+            item_uuid = uuid.uuid5(uuid.NAMESPACE_URL, f"{base}/evidence/{item.id}")
+            evidence.append(
+                EvidenceData(id=f"urn:uuid:{item_uuid}", name=item.title, narrative=item.text, genre="Text")
+            )
+    return tuple(evidence)
+
+
+def approve(
+    submission: Submission,
+    *,
+    reviewer: User,
+    level_id: str | None,
+    feedback: str,
+    now: datetime,
+    badge_revision: int | None = None,
+) -> IssuedCredential:
+    """Approve at a rubric level and issue the credential, in the caller's transaction.
+
+    The state change is a conditional UPDATE, so concurrent approvals yield one
+    credential; `badge_revision` is the badge revision the reviewer looked at, so an
+    edit of the criteria made meanwhile is a Conflict rather than a silent change.
+    """
+    _check_reviewer(submission, reviewer)
+    badge = submission.badge
+    if badge_revision is not None and badge.revision != badge_revision:
+        raise Conflict(
+            "The badge was edited after you opened this page. Reload it, check the criteria "
+            "again and approve once more."
+        )
+    _transition(submission, to=SubmissionState.APPROVED, actor=reviewer, now=now)
+    credential = issue_credential(
+        badge=badge,
+        recipient=submission.student,
+        level_id=level_id,
+        issued_by=reviewer,
+        now=now,
+        submission=submission,
+        evidence=public_evidence(submission),
+    )
+    message = (feedback or "").strip()
+    event = _event(submission, EventKind.APPROVED, actor=reviewer, message=message, now=now)
+    event.snapshot = {**(event.snapshot or {}), "level": credential.level_name, "credential_id": credential.id}
+    db.session.flush()
+    return credential
