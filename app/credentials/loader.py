@@ -72,3 +72,23 @@ def bundled_loader(url: str, options: dict[str, Any] | None = None) -> dict[str,
         "document": bundled_document(url),
         "tag": "static",
     }
+
+
+@cache
+def bundled_terms() -> frozenset[str]:
+    """Every key that appears anywhere in a bundled JSON-LD context (terms and keywords)."""
+    terms: set[str] = set()
+
+    def collect(node: Any) -> None:
+        if isinstance(node, dict):
+            terms.update(node)
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for item in node:
+                collect(item)
+
+    for document in _bundle().values():
+        if isinstance(document, dict) and "@context" in document:
+            collect(document["@context"])
+    return frozenset(terms)

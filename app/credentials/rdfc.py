@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from functools import cache
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +33,8 @@ from .errors import DroppedTermError
 from .errors import InputError
 from .loader import DocumentLoader
 from .loader import bundled_loader
+from .loader import bundled_terms
+from .shapes import TemplateCache
 
 # RDFC-1.0 writes these with \b, \f or \uXXXX; pyld 3.3.0 does not (see module docstring).
 _UNESCAPED_BY_PYLD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -118,15 +121,19 @@ def to_dataset(document: dict[str, Any], *, loader: DocumentLoader = bundled_loa
     return dataset
 
 
+def _check_literal_text(value: str) -> None:
+    if _UNESCAPED_BY_PYLD.search(value):
+        raise InputError(
+            "The document contains an invisible control character; "
+            "remove it (tab and line breaks are fine) and try again."
+        )
+
+
 def _check_escapable(triple: dict[str, Any]) -> None:
     for term in triple.values():
         value = term["value"]
         if term["type"] == "literal":
-            if _UNESCAPED_BY_PYLD.search(value):
-                raise InputError(
-                    "The document contains an invisible control character; "
-                    "remove it (tab and line breaks are fine) and try again."
-                )
+            _check_literal_text(value)
             datatype = term.get("datatype", "")
             if _IRI_NEEDS_ESCAPE.search(datatype):
                 raise InputError(f"The datatype {datatype!r} is not a valid IRI.")
@@ -140,13 +147,35 @@ def canonize_dataset(dataset: Dataset) -> str:
     return result
 
 
-def canonize(document: dict[str, Any], *, loader: DocumentLoader = bundled_loader) -> str:
+@cache
+def _bundled_templates() -> TemplateCache:
+    reserved = frozenset(term for term in bundled_terms() if ":" in term)
+    return TemplateCache(reserved, _check_literal_text)
+
+
+def canonize(
+    document: dict[str, Any], *, loader: DocumentLoader = bundled_loader, fast: bool = True
+) -> str:
     """Canonical N-Quads (RDFC-1.0) of a JSON-LD document, using bundled contexts only.
+
+    With the bundled loader, a document whose shape was seen before skips JSON-LD
+    expansion (see `shapes`); `fast=False` forces full expansion, for comparison.
 
     :raises UnknownContextError: a context is not bundled.
     :raises InputError: not JSON-LD, or text pyld cannot canonicalize like other implementations.
     """
-    return canonize_dataset(to_dataset(document, loader=loader))
+    _require_object(document)
+    dataset = None
+    if fast and loader is bundled_loader:
+        try:
+            dataset = _bundled_templates().dataset(
+                document, lambda shaped: to_dataset(shaped, loader=bundled_loader)
+            )
+        except RecursionError:
+            dataset = None  # the full path reports it as an InputError
+    if dataset is None:
+        dataset = to_dataset(document, loader=loader)
+    return canonize_dataset(dataset)
 
 
 def check_safe(document: dict[str, Any], *, loader: DocumentLoader = bundled_loader) -> None:

@@ -141,3 +141,133 @@ def test_canonize_extended_loader_does_not_leak_into_bundled_loader() -> None:
     assert "https://example.org/extra#" in canonize(document, loader=extended)
     with pytest.raises(UnknownContextError):
         canonize(document)
+
+
+# --- the per-shape template path must equal full pyld canonicalization --------------------
+
+_TRICKY_TEXT = [
+    "Teamwork", "", " ", "Zoë & Łukasz — 日本語 🎓", 'He said "hi"', "back\\slash", "tab\there",
+    "line\nbreak", "cr\rlf\r\n", "<b>bold</b>", "Profile", "Achievement", "xsd:string",
+    "schema:name", "https://example.org/x", "urn:uuid:1", "did:web:laurel.test", "_:b0",
+    "@id", "@context", "2026-11-23T10:00:00Z", "42", "3.5", "true", "\u00a0nbsp", "\u2028sep",
+]
+_TRICKY_IRIS = [
+    "https://laurel.test/a", "https://laurel.test/a#frag", "urn:uuid:6f1c1e52-0000-4000-8000-1",
+    "did:web:laurel.test", "did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi",
+    "mailto:a@example.org", "http://example.org/space here", "relative/path", "xsd:foo",
+    "schema:thing", "https:no-slashes", "tag:laurel.test,2026:x", "HTTPS://LAUREL.TEST/UP",
+    "https://laurel.test/é", "ftp://x", "_:blank", "urn:x:{brace}", "https://laurel.test/a",
+]
+
+
+def _varied_credential(rng: Any, number: int) -> dict[str, Any]:
+    """A sample credential whose strings are replaced by tricky values, sometimes repeated."""
+    from .samples import sample_credential
+
+    document = sample_credential(number % 3)
+
+    def vary(node: Any, key: str | None) -> Any:
+        if isinstance(node, dict):
+            return {k: (v if k in ("@context", "type") else vary(v, k)) for k, v in node.items()}
+        if isinstance(node, list):
+            return [vary(item, key) for item in node]
+        if isinstance(node, str) and rng.random() < 0.7:
+            if key in ("id", "url", "targetUrl", "achievedLevel", "resultDescription",
+                       "requiredLevel", "statusListCredential"):
+                return rng.choice(_TRICKY_IRIS)
+            return rng.choice(_TRICKY_TEXT)
+        return node
+
+    varied = vary(document, None)
+    if rng.random() < 0.3:
+        varied["credentialSubject"]["achievement"]["creator"]["id"] = varied["issuer"]["id"]
+    if rng.random() < 0.3:
+        varied["credentialSubject"]["achievement"]["creditsAvailable"] = rng.choice([1, 2.5, 1e21])
+    if rng.random() < 0.2:
+        varied["evidence"].append(dict(varied["evidence"][0]))
+    return varied
+
+
+def _outcome(document: dict[str, Any], *, fast: bool) -> tuple[str, str]:
+    try:
+        return ("ok", canonize(document, fast=fast))
+    except (InputError, DroppedTermError, UnknownContextError) as error:
+        return (type(error).__name__, str(error))
+
+
+def test_canonize_fast_path_equals_full_path_on_varied_credentials() -> None:
+    import random
+
+    rng = random.Random(20261123)
+    fast_hits = 0
+    for number in range(80):
+        document = _varied_credential(rng, number)
+        full = _outcome(document, fast=False)
+        assert _outcome(document, fast=True) == full, number
+        assert _outcome(document, fast=True) == full, number
+        fast_hits += full[0] == "ok"
+    assert fast_hits > 25
+
+
+def test_canonize_fast_path_equals_full_path_when_values_change_within_a_shape() -> None:
+    """Same shape, new values each time: the template is reused and must stay exact."""
+    import random
+
+    from .samples import sample_credential
+
+    rng = random.Random(7)
+    texts = [text for text in _TRICKY_TEXT if not text.startswith(("https:", "urn:", "did:"))]
+
+    def vary(node: Any, key: str | None) -> Any:
+        if isinstance(node, dict):
+            return {k: (v if k in ("@context", "type") else vary(v, k)) for k, v in node.items()}
+        if isinstance(node, list):
+            return [vary(item, key) for item in node]
+        if isinstance(node, str) and node.startswith("https://"):
+            return "https://laurel.test/" + rng.choice(["a", "b", "a#x", "é", "c/d"])
+        if isinstance(node, str) and node.startswith("urn:uuid:"):
+            return "urn:uuid:" + rng.choice(["1", "2", "3"])
+        if isinstance(node, str) and key not in ("validFrom", "validUntil", "awardedDate"):
+            return rng.choice(texts)
+        return node
+
+    for _ in range(40):
+        document = vary(sample_credential(1), None)
+        assert canonize(document) == canonize(document, fast=False)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.stem)
+def test_canonize_fast_path_equals_full_path_on_official_examples(path: Path) -> None:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    expected = canonize(document, fast=False)
+    assert canonize(document) == expected
+    assert canonize(document) == expected
+
+
+def test_canonize_fast_path_shape_reused_with_new_values_matches_full_path() -> None:
+    from .samples import sample_credential
+
+    canonize(sample_credential(0))
+    for number in range(1, 6):
+        document = sample_credential(number)
+        assert canonize(document) == canonize(document, fast=False)
+
+
+def test_canonize_fast_path_control_character_still_refused() -> None:
+    from .samples import sample_credential
+
+    canonize(sample_credential(0))
+    document = sample_credential(0)
+    document["name"] = "bell\x07"
+    with pytest.raises(InputError, match="control character"):
+        canonize(document)
+
+
+def test_canonize_deeply_nested_document_raises_input_error() -> None:
+    document = _ob_vector()
+    node: dict[str, Any] = document["credentialSubject"]
+    for _ in range(5000):
+        node["achievement"] = {"criteria": {}}
+        node = node["achievement"]["criteria"]
+    with pytest.raises(InputError):
+        canonize(document)
