@@ -138,3 +138,127 @@ def test_verify_proof_official_signed_document_passes(vector: Vector) -> None:
     verify_proof(
         vector.signed, proof, public_key=vector.private_key.public_key(), loader=vector.loader
     )
+
+
+# --- tampering and malformed proofs ------------------------------------------------------
+
+OB_VECTOR = VECTOR_LIST[0]
+
+
+def _signed_ob() -> dict[str, Any]:
+    return add_proof(
+        OB_VECTOR.unsigned,
+        private_key=OB_VECTOR.private_key,
+        verification_method=OB_VECTOR.options["verificationMethod"],
+        created=OB_VECTOR.options["created"],
+    )
+
+
+def _verify(document: dict[str, Any], proof: dict[str, Any] | None = None) -> None:
+    verify_proof(
+        document,
+        proof if proof is not None else document["proof"][0],
+        public_key=OB_VECTOR.private_key.public_key(),
+    )
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda d: d.__setitem__("name", "Teamwork Badge!"),
+        lambda d: d["credentialSubject"]["achievement"].__setitem__("name", "Leadership"),
+        lambda d: d.__setitem__("validFrom", "2010-01-01T00:00:01Z"),
+        lambda d: d["credentialSubject"].__setitem__("id", "did:example:someone-else"),
+        lambda d: d["issuer"].__setitem__("id", "https://example.edu/issuers/1"),
+    ],
+    ids=["name", "achievement-name", "valid-from", "subject", "issuer"],
+)
+def test_verify_proof_tampered_value_raises_proof_error(tamper: Any) -> None:
+    import copy
+
+    from app.credentials.errors import ProofError
+
+    signed = _signed_ob()
+    _verify(signed)
+    tampered = copy.deepcopy(signed)
+    tamper(tampered)
+    with pytest.raises(ProofError, match="does not match"):
+        _verify(tampered)
+
+
+def test_verify_proof_other_key_raises_proof_error() -> None:
+    from app.credentials.errors import ProofError
+
+    signed = _signed_ob()
+    with pytest.raises(ProofError):
+        verify_proof(
+            signed, signed["proof"][0], public_key=Ed25519PrivateKey.generate().public_key()
+        )
+
+
+def test_verify_proof_tampered_created_raises_proof_error() -> None:
+    from app.credentials.errors import ProofError
+
+    signed = _signed_ob()
+    proof = {**signed["proof"][0], "created": "2011-01-01T19:23:24Z"}
+    with pytest.raises(ProofError, match="does not match"):
+        _verify(signed, proof)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("type", "Ed25519Signature2020", "proof type"),
+        ("cryptosuite", "eddsa-rdf-2022", "cryptosuite"),
+        ("cryptosuite", "ecdsa-rdfc-2019", "cryptosuite"),
+        ("proofPurpose", "authentication", "proof purpose"),
+        ("created", "2010-01-01 19:23:24", "creation time"),
+        ("created", "2010-01-01T19:23:24", "creation time"),
+        ("proofValue", "u5x9aCBYov", "base58btc multibase"),
+        ("proofValue", "z0OIl", "not valid base58btc"),
+        ("proofValue", "z5x9aCBYovW3CQCb", "64-byte"),
+        ("verificationMethod", "", "verification method"),
+    ],
+)
+def test_verify_proof_malformed_proof_raises_proof_error(field: str, value: str, message: str) -> None:
+    from app.credentials.errors import ProofError
+
+    signed = _signed_ob()
+    proof = {**signed["proof"][0], field: value}
+    with pytest.raises(ProofError, match=message):
+        _verify(signed, proof)
+
+
+def test_add_proof_bad_created_raises_proof_error() -> None:
+    from app.credentials.errors import ProofError
+
+    with pytest.raises(ProofError, match="creation time"):
+        add_proof(
+            OB_VECTOR.unsigned,
+            private_key=OB_VECTOR.private_key,
+            verification_method="did:web:laurel.test#key-1",
+            created="yesterday",
+        )
+
+
+def test_add_proof_second_proof_appended_and_both_verify() -> None:
+    """Does a proof set keep the first proof, and does each proof sign the proof-less document?"""
+    other_key = Ed25519PrivateKey.generate()
+    first = _signed_ob()
+    both = add_proof(
+        first,
+        private_key=other_key,
+        verification_method="did:web:laurel.test#key-2",
+        created="2026-11-23T10:00:00Z",
+    )
+    assert len(both["proof"]) == 2 and both["proof"][0] == first["proof"][0]
+    assert len(first["proof"]) == 1
+    _verify(both, both["proof"][0])
+    verify_proof(both, both["proof"][1], public_key=other_key.public_key())
+
+
+def test_verify_proof_fast_and_full_paths_agree_on_the_vector() -> None:
+    """Is the signature from the template path the one full canonicalization gives?"""
+    canonize(OB_VECTOR.unsigned)
+    assert canonize(OB_VECTOR.unsigned) == canonize(OB_VECTOR.unsigned, fast=False)
+    assert _signed_ob()["proof"][0]["proofValue"] == OB_VECTOR.proof_value
