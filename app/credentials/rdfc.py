@@ -168,9 +168,7 @@ def canonize(
     dataset = None
     if fast and loader is bundled_loader:
         try:
-            dataset = _bundled_templates().dataset(
-                document, lambda shaped: to_dataset(shaped, loader=bundled_loader)
-            )
+            dataset = _bundled_templates().dataset(document, _build_bundled)
         except RecursionError:
             dataset = None  # the full path reports it as an InputError
     if dataset is None:
@@ -187,6 +185,9 @@ def check_safe(document: dict[str, Any], *, loader: DocumentLoader = bundled_loa
     :raises DroppedTermError: names each undefined term, type or relative id.
     :raises UnknownContextError: a context is not bundled.
     """
+    templates = _bundled_templates() if loader is bundled_loader else None
+    if templates is not None and _known_safe(templates, document):
+        return
     dropped: list[str] = []
 
     def note_dropped(term: str | None) -> None:
@@ -203,6 +204,19 @@ def check_safe(document: dict[str, Any], *, loader: DocumentLoader = bundled_loa
         unique = list(dict.fromkeys(problems))
         message = "The document cannot be signed safely: " + "; ".join(unique) + "."
         raise DroppedTermError(list(dict.fromkeys(dropped + bad_types + bad_ids)), message)
+    if templates is not None:
+        templates.remember_safe(document, _build_bundled)
+
+
+def _build_bundled(document: dict[str, Any]) -> Dataset:
+    return to_dataset(document, loader=bundled_loader)
+
+
+def _known_safe(templates: TemplateCache, document: dict[str, Any]) -> bool:
+    try:
+        return templates.known_safe(document, _build_bundled)
+    except RecursionError:
+        return False
 
 
 def _is_absolute(value: Any) -> bool:

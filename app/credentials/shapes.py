@@ -286,6 +286,7 @@ class TemplateCache:
         self._check_literal = check_literal
         self._shapes: LRUCache[Any, _Shape] = LRUCache(maxsize=maxsize)
         self._templates: LRUCache[Any, _Template | None] = LRUCache(maxsize=maxsize)
+        self._safe: LRUCache[Any, bool] = LRUCache(maxsize=maxsize)
         self._lock = threading.Lock()
 
     def dataset(self, document: dict[str, Any], build: BuildDataset) -> Dataset | None:
@@ -294,16 +295,10 @@ class TemplateCache:
         `build` is full JSON-LD-to-RDF conversion; it runs only for a new shape or template.
         Errors from it propagate only through the caller's full path: here they mean None.
         """
-        leaves = _Leaves(document, self._reserved)
-        if any(_MARKER in value for value in leaves.values):
+        found = self._lookup(document, build)
+        if found is None:
             return None
-        shape = self._shape(document, leaves, build)
-        if shape is None:
-            return None
-        fixed_values = tuple(
-            value for index, value in enumerate(leaves.values) if index not in shape.substitutable
-        )
-        key = (leaves.skeleton, fixed_values)
+        key, leaves, shape = found
         with self._lock:
             known = key in self._templates
             template = self._templates.get(key)
@@ -316,6 +311,40 @@ class TemplateCache:
         for index in shape.substitutable:
             self._check_literal(leaves.values[index])
         return _render(template, leaves.values)
+
+    def known_safe(self, document: dict[str, Any], build: BuildDataset) -> bool:
+        """Whether a document of this template key already passed the safe-mode check.
+
+        Safe mode only looks at keys, types, contexts and whether ids are absolute;
+        all of these are fixed by the template key (substituted values are literals
+        or absolute IRIs of a fixed scheme).
+        """
+        found = self._lookup(document, build)
+        if found is None:
+            return False
+        with self._lock:
+            return found[0] in self._safe
+
+    def remember_safe(self, document: dict[str, Any], build: BuildDataset) -> None:
+        """Record that a document of this template key passed the safe-mode check."""
+        found = self._lookup(document, build)
+        if found is not None:
+            with self._lock:
+                self._safe[found[0]] = True
+
+    def _lookup(
+        self, document: dict[str, Any], build: BuildDataset
+    ) -> tuple[Any, _Leaves, _Shape] | None:
+        leaves = _Leaves(document, self._reserved)
+        if any(_MARKER in value for value in leaves.values):
+            return None
+        shape = self._shape(document, leaves, build)
+        if shape is None:
+            return None
+        fixed_values = tuple(
+            value for index, value in enumerate(leaves.values) if index not in shape.substitutable
+        )
+        return (leaves.skeleton, fixed_values), leaves, shape
 
     def _shape(self, document: dict[str, Any], leaves: _Leaves, build: BuildDataset) -> _Shape | None:
         with self._lock:

@@ -195,6 +195,24 @@ def _outcome(document: dict[str, Any], *, fast: bool) -> tuple[str, str]:
         return (type(error).__name__, str(error))
 
 
+def _safe_outcome(document: dict[str, Any], loader: Any = None) -> tuple[str, str]:
+    try:
+        if loader is None:
+            check_safe(document)
+        else:
+            check_safe(document, loader=loader)
+        return ("ok", "")
+    except (InputError, DroppedTermError, UnknownContextError) as error:
+        return (type(error).__name__, str(error))
+
+
+def _uncached_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The bundled contexts through another loader object, which bypasses all templates."""
+    from app.credentials.loader import bundled_loader
+
+    return bundled_loader(url, options)
+
+
 def test_canonize_fast_path_equals_full_path_on_varied_credentials() -> None:
     import random
 
@@ -202,10 +220,15 @@ def test_canonize_fast_path_equals_full_path_on_varied_credentials() -> None:
     fast_hits = 0
     for number in range(80):
         document = _varied_credential(rng, number)
+        if rng.random() < 0.2:
+            document["credentialSubject"]["undefinedTerm"] = "x"
         full = _outcome(document, fast=False)
         assert _outcome(document, fast=True) == full, number
         assert _outcome(document, fast=True) == full, number
         fast_hits += full[0] == "ok"
+        safe = _safe_outcome(document, _uncached_loader)
+        assert _safe_outcome(document) == safe, number
+        assert _safe_outcome(document) == safe, number
     assert fast_hits > 25
 
 
