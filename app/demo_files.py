@@ -107,3 +107,19 @@ def truck_photo(*, width: int = 640, height: int = 420, label: str = "1978 picku
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=85)
     return buffer.getvalue()
+
+
+def parts_budget_workbook() -> bytes:
+    """A student's parts budget for the truck restoration, with formulas for the totals."""
+    parts = [
+        ("Brake pads (front)", 1, 38.50),
+        ("Brake rotors", 2, 54.00),
+        ("Brake fluid DOT 3", 2, 9.75),
+        ("Primer (quart)", 3, 24.00),
+        ("Paint, Ranch Red (gallon)", 1, 129.00),
+    ]
+    rows: list[list[object]] = [["Part", "Quantity", "Unit cost ($)", "Total ($)"]]
+    for number, (part, quantity, cost) in enumerate(parts, start=2):
+        rows.append([part, quantity, cost, f"=B{number}*C{number}"])
+    rows.append(["Total", "", "", f"=SUM(D2:D{len(parts) + 1})"])
+    return build_xlsx(rows, sheet_name="Parts budget")

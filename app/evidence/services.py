@@ -84,6 +84,27 @@ def drop_goal(badge: Badge, *, student: User) -> None:
     db.session.flush()
 
 
+def has_goal(badge: Badge, student: User) -> bool:
+    return (
+        db.session.scalar(sa.select(Goal.id).where(Goal.student_id == student.id, Goal.badge_id == badge.id))
+        is not None
+    )
+
+
+def earned_credential(badge: Badge, student: User) -> IssuedCredential | None:
+    """The student's most recent credential for `badge`, if they earned it."""
+    return db.session.scalar(
+        sa.select(IssuedCredential)
+        .where(IssuedCredential.badge_id == badge.id, IssuedCredential.recipient_id == student.id)
+        .order_by(IssuedCredential.issued_at.desc())
+        .limit(1)
+    )
+
+
+def submission_credential(submission: Submission) -> IssuedCredential | None:
+    return db.session.scalar(sa.select(IssuedCredential).where(IssuedCredential.submission_id == submission.id))
+
+
 def open_submission(badge: Badge, student: User) -> Submission | None:
     """The student's submission for `badge` that is not decided yet, if any."""
     return db.session.scalar(
@@ -104,12 +125,7 @@ def start_submission(badge: Badge, *, student: User, now: datetime) -> Submissio
     submission = open_submission(badge, student)
     if submission is not None:
         return submission
-    earned = db.session.scalar(
-        sa.select(IssuedCredential.id).where(
-            IssuedCredential.badge_id == badge.id, IssuedCredential.recipient_id == student.id
-        )
-    )
-    if earned is not None:
+    if earned_credential(badge, student) is not None:
         raise UserError(f"You have already earned “{badge.name}”.")
     submission = Submission(
         badge_id=badge.id,

@@ -12,8 +12,10 @@ import hashlib
 import os
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from typing import BinaryIO
 from typing import Protocol
 
@@ -109,3 +111,12 @@ class LocalStorage:
             self._path(key).unlink(missing_ok=True)
         except NotFound:
             return
+
+
+def configured_storage(config: Mapping[str, Any]) -> EvidenceStorage:
+    """The store named by the settings: a local directory (LAUREL_STORAGE_DIR) for now."""
+    return LocalStorage(config["LAUREL_STORAGE_DIR"])
+
+
+def max_upload_bytes(config: Mapping[str, Any]) -> int:
+    return int(config["LAUREL_MAX_UPLOAD_MB"]) * 1024 * 1024

@@ -1,0 +1,50 @@
+"""`laurel demo seed`: the first-run demo school (skipped with LAUREL_DEMO=0)."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from app.extensions import db
+from app.models_base import utcnow
+
+
+@click.group("demo", help="The demo school for a first look at Laurel.")
+def demo() -> None:
+    pass
+
+
+@demo.command("seed")
+@with_appcontext
+def seed() -> None:
+    """Create the demo school, once, in an empty database."""
+    from app.demo import seed_demo
+    from app.evidence.storage import configured_storage
+    from app.evidence.storage import max_upload_bytes
+
+    if not current_app.config["LAUREL_DEMO"]:
+        click.echo("LAUREL_DEMO=0: no demo school. Create the first admin with `laurel users create --admin`.")
+        return
+    result = seed_demo(
+        storage=configured_storage(current_app.config),
+        max_bytes=max_upload_bytes(current_app.config),
+        now=utcnow(),
+    )
+    if not result.created:
+        click.echo("The database already has users: the demo school was not created.")
+        return
+    db.session.commit()
+    width = max(len(login.email) for login in result.logins)
+    click.echo("")
+    click.echo("Demo school created: Maple Grove High School")
+    click.echo(f"Sign in at {current_app.config['LAUREL_PUBLIC_URL']}/login with any of these (one shared demo password):")
+    click.echo("")
+    for login in result.logins:
+        click.echo(f"  {login.email.ljust(width)}  {login.role.ljust(10)}  {login.name}")
+    click.echo("")
+    click.echo(f"  Password: {result.password}")
+    click.echo("")
+
+
+commands = [demo]

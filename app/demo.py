@@ -1,0 +1,294 @@
+"""The demo school a new user meets on first run: people, classes, badges and evidence.
+
+`seed_demo` does nothing when any user exists, so `make run` can call it every time.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from app.accounts.models import ClassMembership
+from app.accounts.models import Role
+from app.accounts.models import SchoolClass
+from app.accounts.models import User
+from app.badges.models import Badge
+from app.badges.services import AlignmentInput
+from app.badges.services import BadgeInput
+from app.badges.services import RubricLevelInput
+from app.badges.services import create_badge
+from app.badges.services import issuer_profile
+from app.badges.services import publish_badge
+from app.demo_files import parts_budget_workbook
+from app.demo_files import temperature_workbook
+from app.demo_files import truck_photo
+from app.evidence import services as evidence
+from app.evidence.storage import EvidenceStorage
+from app.extensions import db
+
+DEMO_PASSWORD = "maplegrove-demo"
+SCHOOL_NAME = "Maple Grove High School"
+DOMAIN = "maplegrove.example"
+LEVELS = (
+    RubricLevelInput("Developing", "Some criteria met; needs guidance to finish."),
+    RubricLevelInput("Proficient", "Every criterion met, independently."),
+    RubricLevelInput("Mastery", "Every criterion met, and the student can teach it to others."),
+)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    created: bool
+    logins: tuple[DemoLogin, ...] = ()
+    password: str = DEMO_PASSWORD
+
+
+PEOPLE = (
+    (Role.ADMIN, "Alex Rivera", "admin"),
+    (Role.INSTRUCTOR, "Jordan Lee", "jlee"),
+    (Role.INSTRUCTOR, "Priya Natarajan", "pnatarajan"),
+    (Role.STUDENT, "Sam Ortiz", "sam"),
+    (Role.STUDENT, "Maya Chen", "maya"),
+    (Role.STUDENT, "Leo Okafor", "leo"),
+    (Role.STUDENT, "Ava Martin", "ava"),
+)
+
+
+def _badges(auto_class: SchoolClass, data_class: SchoolClass) -> list[tuple[str, BadgeInput]]:
+    """(creator's email prefix, badge) for the three demo badges."""
+    restoration = BadgeInput(
+        name="Vehicle Restoration",
+        description=(
+            "Bring a worn-out vehicle back to safe, road-worthy condition: inspect it, plan "
+            "the work and the budget, repair, and document every stage."
+        ),
+        criteria_narrative=(
+            "Restore a vehicle (this year: the shop's 1978 pickup) **from inspection to final "
+            "test drive**. Keep a photo log as you go, plan the budget, and explain the safety "
+            "checks you made. Team projects are fine: show *your* part."
+        ),
+        criteria_items=(
+            "Inspection report listing what was worn, broken or unsafe",
+            "Photo log of each stage (before, during, after)",
+            "Parts list and budget",
+            "Brake system repaired and tested to specification",
+            "Safety checklist signed off before the test drive",
+        ),
+        evidence_prompt=(
+            "Show me how you like: photos of each stage, your budget workbook, a video link of "
+            "the test drive, or a written log."
+        ),
+        accepted_kinds=("photo", "spreadsheet", "document", "video", "link", "text"),
+        rubric_levels=LEVELS,
+        required_level="Proficient",
+        alignments=(
+            AlignmentInput(
+                framework="NGSS",
+                code="HS-ETS1-2",
+                name="Design a solution to a complex real-world problem by breaking it down into smaller, more manageable problems",
+                url="https://www.nextgenscience.org/pe/hs-ets1-2-engineering-design",
+            ),
+            AlignmentInput(
+                framework="NGSS",
+                code="HS-ETS1-3",
+                name="Evaluate a solution to a complex real-world problem based on prioritized criteria and trade-offs",
+                url="https://www.nextgenscience.org/pe/hs-ets1-3-engineering-design",
+            ),
+            AlignmentInput(
+                framework="Common Career Technical Core",
+                code="CCTC TD",
+                name="Transportation, Distribution & Logistics career cluster",
+                url="https://careertech.org/what-we-do/career-technical-education/career-clusters/",
+            ),
+        ),
+        tags=("automotive", "cte", "project"),
+        achievement_type="Badge",
+        class_id=auto_class.id,
+    )
+    plotting = BadgeInput(
+        name="Data Plotting in Excel",
+        description="Collect real data, plot it in a spreadsheet and explain what the plot shows.",
+        criteria_narrative=(
+            "Gather at least a week of measurements of something you care about, enter them "
+            "in a workbook, build a chart that fits the data, and **interpret it** in your own words."
+        ),
+        criteria_items=(
+            "Data table with clear headings and units",
+            "A chart of the right type, with a title and labelled axes",
+            "A formula that summarises the data (average, trend…)",
+            "Two or three sentences interpreting what the chart shows",
+        ),
+        evidence_prompt="Upload your workbook (XLSX or CSV) and a screenshot of the chart.",
+        accepted_kinds=("spreadsheet", "photo", "document", "text"),
+        rubric_levels=LEVELS,
+        required_level="Proficient",
+        alignments=(
+            AlignmentInput(
+                framework="CCSS Math",
+                code="CCSS.MATH.CONTENT.HSS.ID.A.1",
+                name="Represent data with plots on the real number line (dot plots, histograms, and box plots)",
+                url="https://www.thecorestandards.org/Math/Content/HSS/ID/A/1/",
+            ),
+            AlignmentInput(
+                framework="CCSS Math",
+                code="CCSS.MATH.CONTENT.HSS.ID.B.6",
+                name="Represent data on two quantitative variables on a scatter plot, and describe how the variables are related",
+                url="https://www.thecorestandards.org/Math/Content/HSS/ID/B/6/",
+            ),
+        ),
+        tags=("math", "data", "spreadsheets"),
+        achievement_type="Competency",
+        class_id=data_class.id,
+    )
+    tutor = BadgeInput(
+        name="Peer Tutor",
+        description="Help classmates learn: plan sessions, explain clearly, and reflect on what worked.",
+        criteria_narrative=(
+            "Tutor classmates for at least **six sessions** over a term, in any subject you are "
+            "strong in."
+        ),
+        criteria_items=(
+            "Log of six or more tutoring sessions (date, topic, length)",
+            "A plan or material you prepared for one session",
+            "Feedback from at least one tutee",
+            "A reflection on how you adapted your explanations",
+        ),
+        evidence_prompt="Share your session log, a plan you wrote, and your tutees' feedback.",
+        accepted_kinds=("document", "spreadsheet", "photo", "link", "text"),
+        rubric_levels=LEVELS,
+        required_level="Proficient",
+        alignments=(
+            AlignmentInput(
+                framework="CCSS ELA-Literacy",
+                code="CCSS.ELA-LITERACY.SL.9-10.1",
+                name="Initiate and participate effectively in a range of collaborative discussions",
+                url="https://www.thecorestandards.org/ELA-Literacy/SL/9-10/1/",
+            ),
+        ),
+        tags=("leadership", "service"),
+        achievement_type="CommunityService",
+    )
+    return [("jlee", restoration), ("pnatarajan", plotting), ("pnatarajan", tutor)]
+
+
+def _user(role: Role, name: str, local: str) -> User:
+    user = User(email=f"{local}@{DOMAIN}", name=name, role=role)
+    user.set_password(DEMO_PASSWORD)
+    db.session.add(user)
+    return user
+
+
+def seed_demo(*, storage: EvidenceStorage, max_bytes: int, now: datetime) -> DemoResult:
+    """Create the demo school, unless the database already has users (then do nothing).
+
+    Flushes only; the caller commits.
+    """
+    if db.session.scalar(sa.select(User.id).limit(1)) is not None:
+        return DemoResult(created=False)
+    profile = issuer_profile()
+    profile.name = SCHOOL_NAME
+    profile.url = f"https://{DOMAIN}"
+    profile.email = f"office@{DOMAIN}"
+    profile.description = "A public high school where students earn badges for what they can show."
+
+    people = {local: _user(role, name, local) for role, name, local in PEOPLE}
+    auto_class = SchoolClass(name="Automotive Technology 1")
+    data_class = SchoolClass(name="Algebra & Data 10")
+    db.session.add_all([auto_class, data_class])
+    db.session.flush()
+    memberships = [
+        (auto_class, "jlee", Role.INSTRUCTOR), (auto_class, "sam", Role.STUDENT),
+        (auto_class, "maya", Role.STUDENT), (auto_class, "leo", Role.STUDENT),
+        (data_class, "pnatarajan", Role.INSTRUCTOR), (data_class, "maya", Role.STUDENT),
+        (data_class, "leo", Role.STUDENT), (data_class, "ava", Role.STUDENT),
+    ]
+    for school_class, local, role in memberships:
+        db.session.add(ClassMembership(class_id=school_class.id, user_id=people[local].id, role=role))
+    db.session.flush()
+    for person in people.values():
+        db.session.refresh(person)
+
+    earlier = now - timedelta(days=3)
+    badges: dict[str, Badge] = {}
+    for creator, data in _badges(auto_class, data_class):
+        badge = create_badge(data, actor=people[creator], now=earlier)
+        publish_badge(badge, actor=people[creator], now=earlier)
+        badges[badge.name] = badge
+
+    _waiting_submission(badges["Vehicle Restoration"], people["sam"], storage, max_bytes, now)
+    _approved_submission(badges["Data Plotting in Excel"], people["maya"], people["pnatarajan"], storage, max_bytes, now)
+    evidence.start_goal(badges["Peer Tutor"], student=people["ava"], now=now)
+    evidence.start_goal(badges["Vehicle Restoration"], student=people["leo"], now=now)
+    db.session.flush()
+    logins = tuple(DemoLogin(p.role.value, p.name, p.email) for p in people.values())
+    return DemoResult(created=True, logins=logins)
+
+
+def _waiting_submission(badge: Badge, student: User, storage: EvidenceStorage, max_bytes: int, now: datetime) -> None:
+    """Sam's truck restoration: a photo and a parts budget, waiting for Mr Lee."""
+    moment = now - timedelta(hours=20)
+    submission = evidence.start_submission(badge, student=student, now=moment)
+    evidence.add_file(
+        submission, student=student, stream=io.BytesIO(truck_photo()), filename="pickup-after-paint.jpg",
+        storage=storage, max_bytes=max_bytes, title="The pickup after paint", public=True, now=moment,
+    )
+    evidence.add_file(
+        submission, student=student, stream=io.BytesIO(parts_budget_workbook()), filename="parts-budget.xlsx",
+        storage=storage, max_bytes=max_bytes, title="Parts list and budget", now=moment,
+    )
+    evidence.save_draft(
+        submission,
+        student=student,
+        reflection=(
+            "Over six weeks our team took the 1978 pickup from rusty to road-worthy. I led the "
+            "brake job and kept the budget; we came in under the $350 the shop gave us."
+        ),
+        criteria_reflections={
+            "Parts list and budget": "parts-budget.xlsx: every part, quantity and cost, totalled with formulas.",
+            "Brake system repaired and tested to specification": (
+                "I replaced the front pads and both rotors, bled the lines and measured the "
+                "pedal travel against the manual."
+            ),
+        },
+        now=moment,
+    )
+    evidence.submit(submission, student=student, now=moment)
+
+
+def _approved_submission(
+    badge: Badge, student: User, reviewer: User, storage: EvidenceStorage, max_bytes: int, now: datetime
+) -> None:
+    """Maya's temperature plot, approved at Proficient with its credential issued."""
+    moment = now - timedelta(days=2)
+    submission = evidence.start_submission(badge, student=student, now=moment)
+    evidence.add_file(
+        submission, student=student, stream=io.BytesIO(temperature_workbook()), filename="week-temperatures.xlsx",
+        storage=storage, max_bytes=max_bytes, title="A week of morning temperatures", public=True, now=moment,
+    )
+    evidence.add_text(
+        submission, student=student, title="What the chart shows",
+        text="Temperatures rose through the week except for a cold Wednesday; the average was 12.7 °C.",
+        public=True, now=moment,
+    )
+    evidence.save_draft(
+        submission, student=student,
+        reflection="I measured the temperature outside our kitchen window at 7am for a week and plotted it.",
+        criteria_reflections={}, now=moment,
+    )
+    evidence.submit(submission, student=student, now=moment)
+    proficient = next(lv["id"] for lv in badge.rubric_levels if lv["name"] == "Proficient")
+    evidence.approve(
+        submission, reviewer=reviewer, level_id=proficient, feedback="Clear table and a good interpretation.",
+        now=moment + timedelta(hours=5),
+    )

@@ -1,0 +1,73 @@
+"""Forms of the evidence feature: the submission editor and the three review decisions.
+
+Business rules (what an empty submission is, who may decide) live in the services;
+the forms only carry the fields and the CSRF token.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField
+from wtforms import HiddenField
+from wtforms import RadioField
+from wtforms import StringField
+from wtforms import TextAreaField
+from wtforms import URLField
+from wtforms.validators import Length
+from wtforms.validators import Optional
+
+MAX_TEXT = 20_000
+
+
+class ActionForm(FlaskForm):
+    """A button-only form (pursue, start, withdraw, remove): just the CSRF token."""
+
+
+class ReflectionForm(FlaskForm):
+    """The reflection; per-criterion reflections and public toggles are named fields
+    (`criterion-<n>`, `public-<item id>`) read by the view, since they follow the badge."""
+
+    reflection = TextAreaField(
+        "Your reflection",
+        validators=[Optional(), Length(max=MAX_TEXT)],
+        description="How does your evidence show what the badge asks for? What did you learn?",
+    )
+
+
+class FileItemForm(FlaskForm):
+    file = FileField("File")
+    title = StringField("Title (optional)", validators=[Optional(), Length(max=200)])
+    public = BooleanField("May appear publicly in my badge")
+
+
+class LinkItemForm(FlaskForm):
+    url = URLField("Link", validators=[Optional(), Length(max=2000)])
+    title = StringField("Title (optional)", validators=[Optional(), Length(max=200)])
+    public = BooleanField("May appear publicly in my badge")
+
+
+class TextItemForm(FlaskForm):
+    title = StringField("Title (optional)", validators=[Optional(), Length(max=200)])
+    text = TextAreaField("Text", validators=[Optional(), Length(max=MAX_TEXT)])
+    public = BooleanField("May appear publicly in my badge")
+
+
+class ApproveForm(FlaskForm):
+    level = RadioField("Level reached", choices=[], validate_choice=True)
+    feedback = TextAreaField("Note to the student (optional)", validators=[Optional(), Length(max=MAX_TEXT)])
+    badge_revision = HiddenField()
+
+
+class ChangesForm(FlaskForm):
+    feedback = TextAreaField(
+        "What should the student change?", validators=[Optional(), Length(max=MAX_TEXT)]
+    )
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField("Reason", validators=[Optional(), Length(max=MAX_TEXT)])
+
+
+class CommentForm(FlaskForm):
+    message = TextAreaField("Comment", validators=[Optional(), Length(max=MAX_TEXT)])

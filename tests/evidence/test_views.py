@@ -1,0 +1,204 @@
+"""Evidence pages through the app: who sees what, uploads, decisions, safe file headers."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import sqlalchemy as sa
+
+from app.badges.models import IssuedCredential
+from app.demo_files import temperature_workbook
+from app.demo_files import truck_photo
+from app.evidence.models import EvidenceItem
+from app.evidence.models import Submission
+from app.evidence.models import SubmissionState
+from app.extensions import db
+
+
+def _item(submission) -> EvidenceItem:
+    return db.session.scalars(sa.select(EvidenceItem).where(EvidenceItem.submission_id == submission.id)).first()
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("student", 200), ("other_student", 404), ("instructor", 302), ("other_instructor", 404), ("admin", 302), (None, 302)],
+)
+def test_submission_page_visibility_by_role(client, login, school, submitted, who, expected):
+    login(getattr(school, who) if who else None)
+    response = client.get(f"/submissions/{submitted.id}")
+    assert response.status_code == expected
+    if who is None:
+        assert "/login" in response.headers["Location"]
+    elif expected == 302:
+        assert response.headers["Location"].endswith(f"/review/{submitted.id}")
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("student", 200), ("other_student", 404), ("instructor", 200), ("other_instructor", 404), ("admin", 200), (None, 404)],
+)
+def test_private_file_download_by_role(client, login, school, submitted, who, expected):
+    item = _item(submitted)
+    item.public = False
+    db.session.commit()
+    login(getattr(school, who) if who else None)
+    assert client.get(f"/files/{item.id}").status_code == expected
+
+
+def test_draft_invisible_to_other_student_and_their_edits_refused(client, login, school, now):
+    from app.evidence import services
+
+    draft = services.start_submission(school.badge, student=school.student, now=now)
+    db.session.commit()
+    login(school.other_student)
+    assert client.get(f"/submissions/{draft.id}").status_code == 404
+    assert client.get(f"/submissions/{draft.id}/edit").status_code == 404
+    response = client.post(f"/submissions/{draft.id}/links", data={"link-url": "https://evil.example"})
+    assert response.status_code == 404
+    assert client.post(f"/submissions/{draft.id}/withdraw").status_code == 404
+
+
+def test_review_routes_refused_to_students(client, login, school, submitted):
+    login(school.student)
+    assert client.get(f"/review/{submitted.id}").status_code == 403
+    assert client.post(f"/review/{submitted.id}/approve", data={}).status_code == 403
+    assert client.get("/review").status_code == 403
+    db.session.refresh(submitted)
+    assert submitted.state == SubmissionState.SUBMITTED
+
+
+def test_image_served_inline_with_safe_headers(client, login, school, submitted):
+    login(school.student)
+    response = client.get(f"/files/{_item(submitted).id}")
+    assert response.status_code == 200
+    assert response.mimetype == "image/jpeg"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert response.headers["Content-Disposition"].startswith("inline")
+    assert response.data == truck_photo()
+
+
+def test_workbook_served_as_attachment(client, login, school, now):
+    login(school.student)
+    response = client.post(f"/badges/{school.badge.slug}/submission")
+    submission_id = int(response.headers["Location"].rstrip("/").split("/")[-2])
+    response = client.post(
+        f"/submissions/{submission_id}/files",
+        data={"file-file": (io.BytesIO(temperature_workbook()), "plot.xlsx"), "file-title": "My plot"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    item = db.session.scalars(sa.select(EvidenceItem).where(EvidenceItem.submission_id == submission_id)).one()
+    download = client.get(f"/files/{item.id}")
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert "plot.xlsx" in download.headers["Content-Disposition"]
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (truck_photo(), "truck.pdf", b"its content is not"),
+        (b"hello, world\n", "grades.xlsx", b"its content is not"),
+        (b"", "empty.png", b"empty"),
+        (truck_photo(), "..\\..\\x.exe", b"cannot be added as evidence"),
+    ],
+)
+def test_upload_bad_file_clear_message_4xx_nothing_stored(client, login, school, storage, data, name, message):
+    login(school.student)
+    response = client.post(f"/badges/{school.badge.slug}/submission")
+    submission_id = int(response.headers["Location"].rstrip("/").split("/")[-2])
+    response = client.post(
+        f"/submissions/{submission_id}/files",
+        data={"file-file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert message in response.data
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(EvidenceItem)) == 0
+    assert not [p for p in storage.root.rglob("*") if p.is_file()] if storage.root.exists() else True
+
+
+def test_upload_oversize_refused(app, client, login, school, storage):
+    app.config["LAUREL_MAX_UPLOAD_MB"] = 1
+    login(school.student)
+    response = client.post(f"/badges/{school.badge.slug}/submission")
+    submission_id = int(response.headers["Location"].rstrip("/").split("/")[-2])
+    response = client.post(
+        f"/submissions/{submission_id}/files",
+        data={"file-file": (io.BytesIO(b"\xff" * (1024 * 1024 + 10)), "big.jpg")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert b"larger than the 1 MB limit" in response.data
+
+
+def test_empty_submission_refused_in_editor(client, login, school):
+    login(school.student)
+    response = client.post(f"/badges/{school.badge.slug}/submission")
+    submission_id = int(response.headers["Location"].rstrip("/").split("/")[-2])
+    response = client.post(f"/submissions/{submission_id}/edit", data={"reflection": "", "action": "submit"})
+    assert response.status_code == 400
+    assert b"Before you submit, add at least one piece of evidence" in response.data
+    assert db.session.get(Submission, submission_id).state == SubmissionState.DRAFT
+
+
+def test_request_changes_without_feedback_4xx(client, login, school, submitted):
+    login(school.instructor)
+    response = client.post(f"/review/{submitted.id}/changes", data={"changes-feedback": ""})
+    assert response.status_code == 400
+    assert b"Write feedback" in response.data
+
+
+def test_approve_through_the_page_issues_credential(client, login, school, submitted):
+    login(school.instructor)
+    page = client.get(f"/review/{submitted.id}")
+    assert page.status_code == 200
+    assert b"Photo log of each stage" in page.data and b"Proficient" in page.data
+    proficient = next(lv["id"] for lv in school.badge.rubric_levels if lv["name"] == "Proficient")
+    response = client.post(
+        f"/review/{submitted.id}/approve",
+        data={"approve-level": proficient, "approve-badge_revision": str(school.badge.revision)},
+    )
+    assert response.status_code == 302
+    again = client.post(f"/review/{submitted.id}/approve", data={"approve-level": proficient})
+    assert again.status_code == 409
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(IssuedCredential)) == 1
+    login(school.student)
+    dashboard = client.get("/dashboard/student")
+    assert b"Vehicle Restoration" in dashboard.data and b"/credentials/" in dashboard.data
+
+
+def test_review_queue_empty_state(client, login, school):
+    login(school.instructor)
+    response = client.get("/review")
+    assert response.status_code == 200
+    assert "No submissions waiting — nice work".encode() in response.data
+
+
+def test_review_queue_lists_waiting_oldest_first_filtered(client, login, school, submitted):
+    login(school.instructor)
+    response = client.get(f"/review?class={school.auto_shop.id}&badge={school.badge.id}")
+    assert b"Sam Student" in response.data
+    assert client.get(f"/review?class={school.algebra.id}").data.count(b"Sam Student") == 0
+    login(school.other_instructor)
+    assert b"Sam Student" not in client.get("/review").data
+
+
+def test_instructor_dashboard_shows_class_progress_and_standards(client, login, school, submitted):
+    login(school.instructor)
+    response = client.get("/dashboard/instructor")
+    assert response.status_code == 200
+    assert b"Auto Shop 1" in response.data and b"Waiting for review" in response.data
+    assert b"Brakes" in response.data
+
+
+def test_student_dashboard_lists_feedback_to_answer(client, login, school, submitted, now):
+    from app.evidence import services
+
+    services.request_changes(submitted, reviewer=school.instructor, feedback="Add a budget.", now=now)
+    db.session.commit()
+    login(school.student)
+    response = client.get("/dashboard/student")
+    assert b"Feedback to answer" in response.data and b"Add a budget." in response.data
