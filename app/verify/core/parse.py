@@ -1,0 +1,297 @@
+"""Reading what a person hands to the verifier: JSON, a compact JWT, a PNG, an SVG or a PDF.
+
+Pure module: imports neither flask nor sqlalchemy nor any app package other than
+`app.credentials`. Every limit is checked before the expensive step it guards
+(size before parsing, nesting depth before `json.loads`, attachment size before
+decompressing), and every refusal is an `InputError` whose text a person can act on.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+from pypdf import PdfReader
+
+from app.credentials.baking import extract_png
+from app.credentials.baking import extract_svg
+from app.credentials.errors import BakingError
+from app.credentials.errors import CredentialError
+from app.credentials.errors import InputError
+from app.credentials.proofs.vc_jwt import read_jwt
+
+MAX_INPUT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENT_BYTES = 1024 * 1024
+MAX_JSON_DEPTH = 64
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PDF_SIGNATURE = b"%PDF-"
+# PDF attachments Laurel's certificates carry (share/pdf): the credential and, for
+# offline checks, the issuer's DID document and JWKS as they stood at issuance.
+CREDENTIAL_JSON_NAME = "credential.json"
+CREDENTIAL_JWT_NAME = "credential.jwt"
+DID_DOCUMENT_NAME = "did.json"
+JWKS_NAME = "jwks.json"
+
+_COMPACT_JWT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
+_JWT_START = re.compile(r"^eyJ[A-Za-z0-9_.-]*$")
+_JSON_STRUCTURE = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_XML_DECLARATIONS = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Attachments:
+    """Documents a PDF certificate carries for offline checks, as they stood at issuance."""
+
+    did_document: dict[str, Any] | None = None
+    jwks: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A credential found in the input: its JSON form, its JWT form, or both (a PDF)."""
+
+    source_format: str
+    credential: dict[str, Any] | None = None
+    jwt: str | None = None
+    attachments: Attachments = field(default_factory=Attachments)
+
+
+def parse_input(
+    data: bytes | str, *, filename: str | None = None, content_type: str | None = None
+) -> Parsed:
+    """Find the credential in an uploaded file or pasted text.
+
+    The format is decided by content, never by `filename` or `content_type`,
+    which only sharpen the error message.
+
+    :raises InputError: empty, too large, unreadable, or holding no credential.
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    check_size(raw)
+    if not raw.strip():
+        raise InputError("The file is empty: there is no credential to check.")
+    if raw.startswith(PNG_SIGNATURE):
+        return Parsed("png", *_read_text_credential(_from_image(extract_png, raw, "PNG")))
+    if raw.startswith(PDF_SIGNATURE):
+        return _read_pdf(raw)
+    text = decode_text(raw)
+    stripped = text.strip()
+    if stripped.startswith("<"):
+        if "<svg" not in stripped.lower():
+            raise InputError("This looks like an XML or HTML page, not a credential or an SVG badge.")
+        return Parsed("svg", *_read_text_credential(_from_image(extract_svg, raw, "SVG")))
+    if stripped.startswith(("{", "[")):
+        return Parsed("json", credential=read_credential_json(stripped))
+    if _COMPACT_JWT.match(stripped):
+        return Parsed("jwt", jwt=check_jwt(stripped))
+    if _JWT_START.match(stripped):
+        raise InputError(
+            "This looks like a JWT, but it is incomplete: a signed JWT has three parts "
+            "separated by dots. Copy the whole text again."
+        )
+    described = f" ({filename})" if filename else ""
+    raise InputError(
+        f"Laurel cannot read this file{described}: it is not a credential in JSON, a JWT, "
+        "or a PNG, SVG or PDF badge."
+    )
+
+
+def check_size(raw: bytes) -> None:
+    """Refuse input beyond MAX_INPUT_BYTES before any parsing."""
+    if len(raw) > MAX_INPUT_BYTES:
+        raise InputError(
+            f"The file is too large ({len(raw) // (1024 * 1024)} MB); Laurel reads credentials "
+            f"up to {MAX_INPUT_BYTES // (1024 * 1024)} MB."
+        )
+
+
+def decode_text(raw: bytes) -> str:
+    """UTF-8 text (a leading byte-order mark is allowed), or a clear refusal."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(
+            "The file is neither UTF-8 text nor a PNG, SVG or PDF image, so it cannot hold a "
+            "credential Laurel can read."
+        ) from None
+
+
+def check_json_depth(raw: bytes, limit: int = MAX_JSON_DEPTH) -> None:
+    """Refuse JSON nested deeper than `limit`, counting brackets outside strings.
+
+    `json.loads` recurses once per level and would hit the interpreter's recursion
+    limit on hostile input; this scan does not recurse.
+    """
+    depth = 0
+    for match in _JSON_STRUCTURE.finditer(raw):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                raise InputError(
+                    f"The JSON is nested more than {limit} levels deep; no credential is, "
+                    "so Laurel does not read it."
+                )
+        elif token in (b"]", b"}"):
+            depth -= 1
+
+
+def load_json(text: str) -> Any:
+    """Parse JSON text after the depth check."""
+    check_json_depth(text.encode("utf-8"))
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(
+            f"The text is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})."
+        ) from None
+
+
+def read_credential_json(text: str) -> dict[str, Any]:
+    """A JSON document that must be a verifiable credential."""
+    document = load_json(text)
+    if not isinstance(document, dict):
+        raise InputError("The JSON is not a credential: a credential is a JSON object.")
+    require_credential(document)
+    return document
+
+
+def require_credential(document: dict[str, Any]) -> None:
+    """Refuse a JSON object whose type does not include VerifiableCredential."""
+    types = document.get("type", [])
+    types = types if isinstance(types, list) else [types]
+    if "VerifiableCredential" in types:
+        return
+    if "Assertion" in types or "BadgeClass" in types:
+        raise InputError(
+            "This is an Open Badges 2.0 document; Laurel verifies Open Badges 3.0 credentials."
+        )
+    raise InputError(
+        "The JSON is not a verifiable credential: its type does not include VerifiableCredential."
+    )
+
+
+def check_jwt(token: str) -> str:
+    """A compact JWT that is signed (not alg none) and readable; returns it unchanged."""
+    header, _payload = read_jwt(token)
+    algorithm = header.get("alg")
+    if not isinstance(algorithm, str) or algorithm.lower() == "none":
+        raise InputError(
+            "The JWT is not signed (its algorithm is 'none'), so nothing proves who issued it."
+        )
+    return token
+
+
+def _from_image(extract: Callable[[bytes], str], raw: bytes, kind: str) -> str:
+    if kind == "SVG" and _XML_DECLARATIONS.search(raw):
+        raise InputError(
+            "The SVG declares a DTD or entities; Laurel refuses those because they can read "
+            "files or expand without limit."
+        )
+    try:
+        return extract(raw)
+    except BakingError as error:
+        raise InputError(str(error)) from None
+    except CredentialError:
+        raise
+    except Exception:
+        # The image readers face hostile bytes; any failure inside them means a
+        # damaged image, which a person must hear about as such, not as a crash.
+        raise InputError(f"The {kind} image is damaged, so its credential cannot be read.") from None
+
+
+def _read_text_credential(text: str) -> tuple[dict[str, Any] | None, str | None]:
+    """The credential text baked in an image or attached to a PDF: JSON or a compact JWT."""
+    stripped = text.strip()
+    if stripped.startswith("{"):
+        return read_credential_json(stripped), None
+    if _COMPACT_JWT.match(stripped):
+        return None, check_jwt(stripped)
+    raise InputError("The badge image holds something that is neither a credential nor a JWT.")
+
+
+def _read_pdf(raw: bytes) -> Parsed:
+    files = _pdf_attachments(raw)
+    credential_text = files.get(CREDENTIAL_JSON_NAME)
+    jwt_text = files.get(CREDENTIAL_JWT_NAME)
+    if credential_text is None and jwt_text is None:
+        raise InputError(
+            "The PDF has no credential attached (credential.json or credential.jwt); "
+            "only Laurel's certificates carry one. Scan its QR code instead."
+        )
+    credential = read_credential_json(credential_text) if credential_text is not None else None
+    token = check_jwt(jwt_text.strip()) if jwt_text is not None else None
+    attachments = Attachments(
+        did_document=_optional_object(files.get(DID_DOCUMENT_NAME), DID_DOCUMENT_NAME),
+        jwks=_optional_object(files.get(JWKS_NAME), JWKS_NAME),
+    )
+    return Parsed("pdf", credential=credential, jwt=token, attachments=attachments)
+
+
+def _optional_object(text: str | None, name: str) -> dict[str, Any] | None:
+    if text is None:
+        return None
+    document = load_json(text)
+    if not isinstance(document, dict):
+        raise InputError(f"The attached {name} is not a JSON object.")
+    return document
+
+
+def _pdf_attachments(raw: bytes) -> dict[str, str]:
+    """The known attachments of a PDF as text, each bounded before decompression."""
+    wanted = {CREDENTIAL_JSON_NAME, CREDENTIAL_JWT_NAME, DID_DOCUMENT_NAME, JWKS_NAME}
+    found: dict[str, str] = {}
+    try:
+        reader = PdfReader(io.BytesIO(raw), strict=False)
+        for attachment in reader.attachment_list:
+            if attachment.name not in wanted:
+                continue
+            if attachment.name in found:
+                raise InputError(f"The PDF has two attachments named {attachment.name}.")
+            content = _bounded_stream_data(attachment.pdf_object, attachment.name)
+            found[attachment.name] = decode_text(content)
+    except CredentialError:
+        raise
+    except Exception:
+        # pypdf meets hostile bytes here; any failure is a damaged PDF for the reader.
+        raise InputError("The PDF is damaged, so its attachments cannot be read.") from None
+    return found
+
+
+def _bounded_stream_data(filespec: Any, name: str) -> bytes:
+    """Decode an embedded file stream without ever producing more than MAX_ATTACHMENT_BYTES.
+
+    pypdf's own decoder stops only at 75 MB, so a small compressed "bomb" would
+    still cost that much memory; Laurel reads the encoded bytes and inflates them
+    itself with a bound.
+    """
+    files = filespec["/EF"]
+    stream = (files.get("/UF") or files["/F"]).get_object()
+    encoded = stream._data  # the stream's bytes as stored, before any filter
+    filters = stream.get("/Filter")
+    filters = list(filters) if isinstance(filters, list) else ([filters] if filters else [])
+    too_large = InputError(
+        f"The attachment {name} is larger than {MAX_ATTACHMENT_BYTES // 1024} KB; "
+        "a credential never is, so Laurel does not read it."
+    )
+    if not filters:
+        if len(encoded) > MAX_ATTACHMENT_BYTES:
+            raise too_large
+        return bytes(encoded)
+    if [str(item) for item in filters] != ["/FlateDecode"]:
+        raise InputError(f"The attachment {name} is stored in a way Laurel does not read.")
+    inflater = zlib.decompressobj()
+    try:
+        content = inflater.decompress(encoded, MAX_ATTACHMENT_BYTES + 1)
+    except zlib.error:
+        raise InputError(f"The attachment {name} is damaged.") from None
+    if len(content) > MAX_ATTACHMENT_BYTES or inflater.unconsumed_tail:
+        raise too_large
+    return content

@@ -1,0 +1,157 @@
+"""The result of verifying a credential: one line per check and a verdict for a person.
+
+Pure module: imports neither flask nor sqlalchemy nor any app package other than
+`app.credentials`. The web verify page, the JSON API and `laurel verify` all
+render a `Report`; `to_json()` is the machine form of the same facts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Outcome(StrEnum):
+    """The state of one check."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    UNKNOWN = "could not check"
+
+
+class Verdict(StrEnum):
+    """The overall answer, in the order of precedence the pipeline applies."""
+
+    NOT_VERIFIED = "not verified"
+    REVOKED = "revoked"
+    SUSPENDED = "suspended"
+    UNCHECKED = "could not check"
+    EXPIRED = "expired"
+    VERIFIED = "verified"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One step of verification: its name, outcome and a sentence for a person."""
+
+    name: str
+    outcome: Outcome
+    message: str
+    detail: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The check as plain JSON values."""
+        return {
+            "name": self.name,
+            "outcome": self.outcome.value,
+            "message": self.message,
+            "detail": self.detail,
+        }
+
+
+@dataclass
+class Report:
+    """Everything a verify page shows about one credential.
+
+    The descriptive fields (issuer, badge, dates, evidence) are read from the
+    credential as presented; they are only trustworthy when `verified` (or the
+    verdict is expired, revoked or suspended, which all mean a genuine document).
+    """
+
+    verdict: Verdict
+    headline: str
+    checks: list[Check]
+    source_format: str
+    credential: dict[str, Any] | None = None
+    jwt: str | None = None
+    source_url: str | None = None
+    issuer_id: str | None = None
+    issuer_name: str | None = None
+    is_own_issuer: bool | None = None
+    subject_id: str | None = None
+    subject_hashed_identifiers: list[dict[str, Any]] = field(default_factory=list)
+    badge_name: str | None = None
+    badge_description: str | None = None
+    criteria: dict[str, str] | None = None
+    achievement_image_url: str | None = None
+    issued_on: datetime | None = None
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+    evidence: list[dict[str, str]] = field(default_factory=list)
+    status_reason: str | None = None
+
+    @property
+    def verified(self) -> bool:
+        """True only when every check passed."""
+        return self.verdict is Verdict.VERIFIED
+
+    @property
+    def genuine(self) -> bool:
+        """True when the document is authentic, even if expired, revoked or suspended."""
+        return self.verdict in (Verdict.VERIFIED, Verdict.EXPIRED, Verdict.REVOKED, Verdict.SUSPENDED)
+
+    def matches_email(self, email: str) -> bool:
+        """Tell whether `email` is the address the credential was issued to.
+
+        OB 3.0 "Verify the Recipient Using an Identifier": hash the address followed
+        by the salt and compare with each email IdentityObject. Laurel hashes the
+        trimmed, lower-cased address; the address as typed is tried too, for
+        credentials from issuers that hash it unchanged.
+        """
+        candidates = list(dict.fromkeys([email, email.strip(), email.strip().lower()]))
+        for identifier in self.subject_hashed_identifiers:
+            if identifier.get("identityType") != "emailAddress":
+                continue
+            expected = str(identifier.get("identityHash", ""))
+            if any(_identity_matches(expected, candidate, identifier) for candidate in candidates):
+                return True
+        return False
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as JSON-ready values (dates in ISO 8601)."""
+        return {
+            "verified": self.verified,
+            "verdict": self.verdict.value,
+            "headline": self.headline,
+            "checks": [check.to_json() for check in self.checks],
+            "source_format": self.source_format,
+            "source_url": self.source_url,
+            "issuer": {"id": self.issuer_id, "name": self.issuer_name, "is_own": self.is_own_issuer},
+            "subject": {
+                "id": self.subject_id,
+                "hashed_identifiers": self.subject_hashed_identifiers,
+            },
+            "badge": {
+                "name": self.badge_name,
+                "description": self.badge_description,
+                "criteria": self.criteria,
+                "image_url": self.achievement_image_url,
+            },
+            "issued_on": _iso(self.issued_on),
+            "valid_from": _iso(self.valid_from),
+            "valid_until": _iso(self.valid_until),
+            "evidence": self.evidence,
+            "status_reason": self.status_reason,
+            "credential": self.credential,
+            "jwt": self.jwt,
+        }
+
+
+def _identity_matches(expected: str, candidate: str, identifier: dict[str, Any]) -> bool:
+    if identifier.get("hashed") is not True:
+        return hmac.compare_digest(expected.encode(), candidate.encode())
+    algorithm, _, digest = expected.partition("$")
+    if algorithm not in ("sha256", "md5") or not digest:
+        return False
+    salt = identifier.get("salt") or ""
+    computed = hashlib.new(algorithm, (candidate + str(salt)).encode("utf-8")).hexdigest()
+    return hmac.compare_digest(computed, digest.lower())
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat().replace("+00:00", "Z") if moment else None

@@ -1,0 +1,97 @@
+"""Realistic signed credentials, status lists and in-memory fetchers for the verify tests.
+
+Everything is made with the real engine (document, signing, status, did); the
+fetcher is the pipeline's designed injection point, serving documents from a dict.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from app.credentials.did import build_did_document
+from app.credentials.did import build_jwks
+from app.credentials.keys import KeyStore
+from app.credentials.signing import SignedCredential
+from app.credentials.signing import sign_credential
+from app.credentials.signing import sign_document
+from app.credentials.status import StatusList
+from app.credentials.status import build_status_list_credential
+from app.verify.core.resolvers import ChainResolver
+from app.verify.core.resolvers import FetchError
+from app.verify.core.resolvers import OwnKeyResolver
+from app.verify.core.resolvers import build_resolver
+from tests.credentials.samples import ISSUER_ID
+from tests.credentials.samples import NOW
+from tests.credentials.samples import sample_credential
+
+REVOCATION_URL = "https://laurel.test/status/revocation/1"
+DID_DOCUMENT_URL = "https://laurel.test/.well-known/did.json"
+JWKS_URL = "https://laurel.test/.well-known/jwks.json"
+
+
+def status_index(number: int = 0) -> int:
+    """The revocation index `sample_credential(number)` carries."""
+    return 1000 + number
+
+
+def issue(keystore: KeyStore, number: int = 0, *, now: datetime = NOW, **overrides: Any) -> SignedCredential:
+    """A full OpenBadgeCredential signed with both proofs (DI and VC-JWT)."""
+    return sign_credential(sample_credential(number, **overrides), keystore=keystore, now=now)
+
+
+def status_list(
+    keystore: KeyStore,
+    *,
+    url: str = REVOCATION_URL,
+    purpose: str = "revocation",
+    set_indexes: tuple[int, ...] = (),
+    issuer_id: str = ISSUER_ID,
+) -> dict[str, Any]:
+    """A signed BitstringStatusListCredential with the given bits set."""
+    bits = StatusList.new()
+    for index in set_indexes:
+        bits.set(index, True)
+    unsigned = build_status_list_credential(
+        list_url=url,
+        issuer_id=issuer_id,
+        purpose=purpose,
+        status_list=bits,
+        valid_from="2026-11-01T00:00:00Z",
+    )
+    return sign_document(unsigned, keystore=keystore, now=NOW)
+
+
+class MemoryFetcher:
+    """A fetcher serving documents from memory; unknown URLs fail as the network would."""
+
+    def __init__(self, documents: dict[str, Any] | None = None) -> None:
+        self.documents = dict(documents or {})
+        self.requested: list[str] = []
+
+    def __call__(self, url: str) -> bytes:
+        self.requested.append(url)
+        if url not in self.documents:
+            raise FetchError(f"{url} could not be reached.")
+        document = self.documents[url]
+        if isinstance(document, bytes):
+            return document
+        if isinstance(document, str):
+            return document.encode("utf-8")
+        return json.dumps(document).encode("utf-8")
+
+
+def school_documents(keystore: KeyStore, *, revoked: tuple[int, ...] = ()) -> dict[str, Any]:
+    """What the school's site serves: DID document, JWKS and a revocation list."""
+    records = keystore.records()
+    return {
+        DID_DOCUMENT_URL: build_did_document(ISSUER_ID, [r for r in records if r.kind == "ed25519"]),
+        JWKS_URL: build_jwks(ISSUER_ID, [r for r in records if r.kind == "rsa"]),
+        REVOCATION_URL: status_list(keystore, set_indexes=revoked),
+    }
+
+
+def own_resolver(keystore: KeyStore) -> ChainResolver:
+    """The web page's resolver: this school's key store first, no network for keys."""
+    return build_resolver(fetcher=None, own=OwnKeyResolver(keystore, ISSUER_ID))
