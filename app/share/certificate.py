@@ -1,0 +1,111 @@
+"""The printable PDF certificate: badge, learner, criteria, issuer, QR — and the credential inside.
+
+The signed credential (exact stored bytes), its VC-JWT and the issuer's DID
+document and JWKS as they stand at rendering are attached to the PDF, so that
+the file alone verifies offline: `laurel verify certificate.pdf` checks the
+signature against the attached keys and says that the key's link to the
+school's domain and the revocation status could not be checked.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime
+
+from flask import render_template
+
+from app.badges.models import IssuedCredential
+from app.badges.services import credential_url
+from app.badges.services import issuer_profile
+from app.credentials.did import build_did_document
+from app.credentials.did import build_jwks
+from app.errors import UserError
+from app.keyring import issuer_id
+from app.keyring import keystore
+from app.share.images import badge_image_data_uri
+from app.share.pdf import PdfAttachment
+from app.share.pdf import html_to_pdf
+from app.share.qr import qr_data_uri
+from app.share.summary import summarize
+
+# ?paper= value -> CSS page size. Landscape both: a certificate is framed wide.
+PAPER_SIZES = {"a4": "A4 landscape", "letter": "letter landscape"}
+DEFAULT_PAPER = "a4"
+
+
+def paper_size(value: str | None) -> str:
+    """The CSS page size for a `paper` parameter (a4 or letter).
+
+    :raises UserError: any other value.
+    """
+    key = (value or DEFAULT_PAPER).strip().lower()
+    if key not in PAPER_SIZES:
+        raise UserError("Choose paper=a4 or paper=letter for the certificate.")
+    return PAPER_SIZES[key]
+
+
+def verification_url(credential: IssuedCredential) -> str:
+    """The URL the QR code carries: re-runs verification on every visit."""
+    return f"{credential_url(credential)}/verify"
+
+
+def _json_bytes(document: dict) -> bytes:
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def issuer_key_documents() -> tuple[bytes, bytes]:
+    """The DID document and JWKS exactly as /.well-known serves them now."""
+    records = keystore().records()
+    did_document = build_did_document(issuer_id(), [r for r in records if r.kind == "ed25519"])
+    jwks = build_jwks(issuer_id(), [r for r in records if r.kind == "rsa"])
+    return _json_bytes(did_document), _json_bytes(jwks)
+
+
+def credential_attachments(credential: IssuedCredential) -> list[PdfAttachment]:
+    """credential.json (stored bytes), credential.jwt, did.json and jwks.json."""
+    did_json, jwks_json = issuer_key_documents()
+    attachments = [
+        PdfAttachment("credential.json", credential.json_text.encode("utf-8"),
+                      "The signed Open Badges 3.0 credential (Data Integrity proof), as issued"),
+    ]
+    if credential.jwt_text:
+        attachments.append(PdfAttachment("credential.jwt", credential.jwt_text.encode("ascii"),
+                                         "The same credential as a VC-JWT, as issued"))
+    attachments += [
+        PdfAttachment("did.json", did_json, "The issuer's DID document (Ed25519 keys) when this PDF was made"),
+        PdfAttachment("jwks.json", jwks_json, "The issuer's JSON Web Key Set (RSA keys) when this PDF was made"),
+    ]
+    return attachments
+
+
+def _logo_data_uri() -> str | None:
+    profile = issuer_profile()
+    if not profile.logo:
+        return None
+    encoded = base64.b64encode(profile.logo).decode("ascii")
+    return f"data:{profile.logo_mime or 'image/png'};base64,{encoded}"
+
+
+def render_certificate_html(credential: IssuedCredential, *, paper: str, now: datetime) -> str:
+    """The certificate page as HTML (print stylesheet for `paper`)."""
+    url = verification_url(credential)
+    return render_template(
+        "certificates/certificate.html",
+        summary=summarize(credential),
+        page_size=paper_size(paper),
+        badge_image=badge_image_data_uri(credential.badge),
+        logo=_logo_data_uri(),
+        qr=qr_data_uri(url, box_size=8, border=2),
+        verification_url=url,
+        credential_id=credential_url(credential),
+        now=now,
+    )
+
+
+def render_certificate(credential: IssuedCredential, *, paper: str, now: datetime) -> bytes:
+    """The certificate PDF with the credential and the issuer's keys attached."""
+    return html_to_pdf(
+        render_certificate_html(credential, paper=paper, now=now),
+        credential_attachments(credential),
+    )
