@@ -1,5 +1,43 @@
-"""Web views of the main feature."""
+"""The landing page, the role dispatcher behind /dashboard, and site-wide template helpers."""
+
+from __future__ import annotations
 
 from flask import Blueprint
+from flask import redirect
+from flask import render_template
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
+
+from app.accounts.models import Role
+from app.main import navigation
+from app.main.filters import FILTERS
 
 bp = Blueprint("main", __name__)
+
+for _name, _filter in FILTERS.items():
+    bp.add_app_template_filter(_filter, _name)
+
+DASHBOARD_BY_ROLE = {
+    Role.STUDENT: "evidence.student_dashboard",
+    Role.INSTRUCTOR: "evidence.instructor_dashboard",
+    Role.ADMIN: "accounts.users",
+}
+
+
+@bp.app_context_processor
+def inject_layout() -> dict:
+    return {"main_navigation": navigation.main_navigation, "school_name": navigation.school_name()}
+
+
+@bp.get("/")
+def index():
+    """What Laurel is, with the way in for staff and students and the way to verify."""
+    return render_template("main/index.html")
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard():
+    """Send each person to the start page of their role."""
+    return redirect(url_for(DASHBOARD_BY_ROLE[current_user.role]))

@@ -1,0 +1,133 @@
+"""Reading a roster CSV (name, email, role, class) into rows checked one by one.
+
+Nothing here touches the database: `parse_roster` decides which rows are unusable and
+why; `services.import_roster` writes the rest.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import io
+from dataclasses import dataclass
+
+from app.accounts.emails import normalize_email
+from app.accounts.models import Role
+from app.errors import UserError
+
+COLUMNS = ("name", "email", "role", "class")
+MAX_ROSTER_BYTES = 1024 * 1024
+MAX_ROSTER_ROWS = 5000
+ROSTER_ROLES = {"student": Role.STUDENT, "instructor": Role.INSTRUCTOR}
+
+
+class RowOutcome(enum.StrEnum):
+    PENDING = "pending"
+    CREATED = "created"
+    EXISTING = "existing"
+    REJECTED = "rejected"
+
+
+@dataclass
+class RosterRow:
+    line: int
+    name: str
+    email: str
+    role: Role | None
+    class_name: str
+    outcome: RowOutcome = RowOutcome.PENDING
+    reason: str = ""
+
+    def reject(self, reason: str) -> None:
+        self.outcome = RowOutcome.REJECTED
+        self.reason = reason
+
+
+def decode_roster(data: bytes) -> str:
+    """The file as text.
+
+    :raises UserError: empty, too large, or not UTF-8.
+    """
+    if len(data) > MAX_ROSTER_BYTES:
+        raise UserError(f"The roster file is larger than {MAX_ROSTER_BYTES // 1024} KB. Split it into several files.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UserError(
+            f"The roster file is not UTF-8 text (byte {error.start + 1} cannot be read). "
+            "In your spreadsheet, choose “Save as… CSV UTF-8” and upload it again."
+        ) from error
+    if not text.strip():
+        raise UserError("The roster file is empty. The first line must be the header: name,email,role,class.")
+    return text
+
+
+def _header(cells: list[str]) -> dict[str, int]:
+    """Column name -> position. :raises UserError: a required column is missing."""
+    names = [cell.strip().lower() for cell in cells]
+    missing = [column for column in COLUMNS if column not in names]
+    if missing:
+        raise UserError(
+            f"The first line of the roster must name the columns name,email,role,class; "
+            f"missing: {', '.join(missing)}."
+        )
+    return {column: names.index(column) for column in COLUMNS}
+
+
+def _row(line: int, cells: list[str], positions: dict[str, int], width: int) -> RosterRow:
+    values = {column: cells[index].strip() if index < len(cells) else "" for column, index in positions.items()}
+    role_text = values["role"].lower()
+    row = RosterRow(
+        line=line,
+        name=" ".join(values["name"].split()),
+        email=values["email"],
+        role=ROSTER_ROLES.get(role_text),
+        class_name=" ".join(values["class"].split()),
+    )
+    if len(cells) < width:
+        missing = [column for column, index in positions.items() if index >= len(cells)]
+        row.reject(f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
+    elif not row.name:
+        row.reject("empty name")
+    elif not row.email:
+        row.reject("empty email")
+    elif row.role is None:
+        row.reject(f"unknown role “{values['role']}” (use student or instructor)")
+    else:
+        try:
+            row.email = normalize_email(row.email)
+        except UserError as error:
+            row.reject(f"bad email: {error}")
+    return row
+
+
+def parse_roster(text: str) -> list[RosterRow]:
+    """Every data row of the roster, rejected ones carrying their reason.
+
+    :raises UserError: the file has no usable header or too many rows.
+    """
+    reader = csv.reader(io.StringIO(text))
+    try:
+        lines = [(reader.line_num, cells) for cells in reader]
+    except csv.Error as error:
+        raise UserError(f"The roster file is not a readable CSV file: {error}.") from error
+    lines = [(number, cells) for number, cells in lines if any(cell.strip() for cell in cells)]
+    if not lines:
+        raise UserError("The roster file is empty. The first line must be the header: name,email,role,class.")
+    positions = _header(lines[0][1])
+    width = max(positions.values()) + 1
+    if len(lines) - 1 > MAX_ROSTER_ROWS:
+        raise UserError(f"The roster has more than {MAX_ROSTER_ROWS} rows. Split it into several files.")
+    rows: list[RosterRow] = []
+    first_line_of: dict[str, int] = {}
+    for number, cells in lines[1:]:
+        row = _row(number, cells, positions, width)
+        if row.outcome != RowOutcome.REJECTED:
+            if row.email in first_line_of:
+                row.reject(f"duplicate of line {first_line_of[row.email]} ({row.email})")
+            else:
+                first_line_of[row.email] = number
+        rows.append(row)
+    if not rows:
+        raise UserError("The roster has a header but no rows under it.")
+    return rows

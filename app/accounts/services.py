@@ -1,0 +1,301 @@
+"""Account operations: users, classes, invitations, passwords, roster import.
+
+Services take the actor and the clock as arguments, raise LaurelErrors with a sentence
+for a person, and flush; the caller (view, CLI, test) commits once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from datetime import timedelta
+
+import sqlalchemy as sa
+from werkzeug.security import check_password_hash
+from werkzeug.security import generate_password_hash
+
+from app.accounts.emails import normalize_email
+from app.accounts.models import ClassMembership
+from app.accounts.models import Invitation
+from app.accounts.models import Role
+from app.accounts.models import SchoolClass
+from app.accounts.models import User
+from app.accounts.roster import RosterRow
+from app.accounts.roster import RowOutcome
+from app.accounts.roster import parse_roster
+from app.errors import Conflict
+from app.errors import NotAllowed
+from app.errors import NotFound
+from app.errors import UserError
+from app.extensions import db
+
+INVITATION_LIFETIME = timedelta(days=14)
+MIN_PASSWORD_LENGTH = 10
+# Checked when the email is unknown, so a wrong email takes as long as a wrong password.
+_UNKNOWN_USER_HASH = generate_password_hash(secrets.token_hex(16), method="scrypt")
+
+
+def check_password_strength(password: str) -> None:
+    """:raises UserError: the password is too short to protect a school account."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters.")
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+
+
+def create_user(*, email: str, name: str, role: Role, password: str | None = None) -> User:
+    """Add a user; without a password they sign in after following an invitation.
+
+    :raises UserError: bad email, empty name, weak password, or the email is taken.
+    """
+    address = normalize_email(email)
+    name = name.strip()
+    if not name:
+        raise UserError("Enter the person's name.")
+    if find_user_by_email(address) is not None:
+        raise Conflict(f"There is already an account for {address}.")
+    user = User(email=address, name=name, role=role)
+    if password is not None:
+        check_password_strength(password)
+        user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None (the reason is not told)."""
+    user = find_user_by_email(email)
+    if user is None:
+        check_password_hash(_UNKNOWN_USER_HASH, password)
+        return None
+    if not user.check_password(password) or not user.is_active:
+        return None
+    return user
+
+
+def change_password(user: User, *, current: str, new: str) -> None:
+    """:raises UserError: the current password is wrong or the new one is too weak."""
+    if not user.check_password(current):
+        raise UserError("Your current password is not right.")
+    check_password_strength(new)
+    user.set_password(new)
+    db.session.flush()
+
+
+def _admin_count() -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(User.id)).where(User.role == Role.ADMIN, User.is_active_account.is_(True))
+    ) or 0
+
+
+def change_role(user: User, role: Role, *, actor: User) -> None:
+    """:raises NotAllowed: an admin tried to remove their own admin role."""
+    if user.id == actor.id and role != Role.ADMIN:
+        raise NotAllowed("You cannot remove your own admin role. Ask another admin.")
+    user.role = role
+    db.session.flush()
+
+
+def set_active(user: User, active: bool, *, actor: User) -> None:
+    """Deactivate (the user can no longer sign in; nothing is deleted) or reactivate."""
+    if not active and user.id == actor.id:
+        raise NotAllowed("You cannot deactivate your own account.")
+    if not active and user.is_admin and _admin_count() <= 1:
+        raise NotAllowed("This is the last active admin; make someone else admin first.")
+    user.is_active_account = active
+    db.session.flush()
+
+
+def get_or_create_class(name: str) -> SchoolClass:
+    """The class called `name` (trimmed), created if it does not exist."""
+    name = " ".join(name.split())
+    if not name:
+        raise UserError("Enter a class name.")
+    school_class = db.session.scalar(sa.select(SchoolClass).where(SchoolClass.name == name))
+    if school_class is None:
+        school_class = SchoolClass(name=name)
+        db.session.add(school_class)
+        db.session.flush()
+    return school_class
+
+
+def create_class(name: str) -> SchoolClass:
+    """:raises Conflict: a class with that name exists."""
+    name = " ".join(name.split())
+    if db.session.scalar(sa.select(SchoolClass.id).where(SchoolClass.name == name)) is not None:
+        raise Conflict(f"There is already a class called “{name}”.")
+    return get_or_create_class(name)
+
+
+def add_to_class(user: User, school_class: SchoolClass, role: Role) -> ClassMembership:
+    """Make `user` an instructor or a student of `school_class` (idempotent).
+
+    :raises UserError: the role is not instructor or student.
+    """
+    if role not in (Role.INSTRUCTOR, Role.STUDENT):
+        raise UserError("A class member is either an instructor or a student.")
+    membership = db.session.scalar(
+        sa.select(ClassMembership).where(
+            ClassMembership.class_id == school_class.id, ClassMembership.user_id == user.id
+        )
+    )
+    if membership is None:
+        membership = ClassMembership(class_id=school_class.id, user_id=user.id, role=role)
+        db.session.add(membership)
+    else:
+        membership.role = role
+    db.session.flush()
+    db.session.refresh(user, ["memberships"])
+    return membership
+
+
+def remove_from_class(user: User, school_class: SchoolClass) -> None:
+    db.session.execute(
+        sa.delete(ClassMembership).where(
+            ClassMembership.class_id == school_class.id, ClassMembership.user_id == user.id
+        )
+    )
+    db.session.flush()
+    db.session.refresh(user, ["memberships"])
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite_user(user: User, *, created_by: User | None, now: datetime) -> str:
+    """A new single-use invitation link token for `user`; earlier open links stop working.
+
+    Only the token's SHA-256 is stored, so a database leak does not leak usable links.
+    """
+    db.session.execute(
+        sa.delete(Invitation).where(Invitation.user_id == user.id, Invitation.accepted_at.is_(None))
+    )
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        Invitation(
+            token_hash=_token_hash(token),
+            user_id=user.id,
+            created_by_id=created_by.id if created_by else None,
+            created_at=now,
+            expires_at=now + INVITATION_LIFETIME,
+        )
+    )
+    db.session.flush()
+    return token
+
+
+def open_invitation(token: str, *, now: datetime) -> Invitation:
+    """The invitation behind `token` if it can still be used.
+
+    :raises NotFound: no such invitation. :raises UserError: used or expired.
+    """
+    invitation = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == _token_hash(token)))
+    if invitation is None:
+        raise NotFound("This invitation link is not valid. Ask your school's Laurel admin for a new one.")
+    if invitation.accepted_at is not None:
+        raise Conflict("This invitation link has already been used. Sign in with your email and password.")
+    if invitation.expires_at <= now:
+        raise UserError("This invitation link has expired. Ask your school's Laurel admin for a new one.")
+    return invitation
+
+
+def accept_invitation(token: str, *, name: str, password: str, now: datetime) -> User:
+    """Set the invited user's name and password and spend the token (once, even if raced)."""
+    invitation = open_invitation(token, now=now)
+    check_password_strength(password)
+    name = name.strip()
+    if not name:
+        raise UserError("Enter your name.")
+    spent = db.session.execute(
+        sa.update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
+        .values(accepted_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if spent.rowcount != 1:
+        raise Conflict("This invitation link has already been used. Sign in with your email and password.")
+    user = invitation.user
+    user.name = name
+    user.set_password(password)
+    db.session.flush()
+    return user
+
+
+def pending_invitation(user: User, *, now: datetime) -> Invitation | None:
+    """The user's open, unexpired invitation, if any (its token is not recoverable)."""
+    return db.session.scalar(
+        sa.select(Invitation).where(
+            Invitation.user_id == user.id, Invitation.accepted_at.is_(None), Invitation.expires_at > now
+        )
+    )
+
+
+@dataclass
+class RosterReport:
+    """What an import did, row by row (rows keep the file's order)."""
+
+    rows: list[RosterRow] = field(default_factory=list)
+    invitations: dict[int, str] = field(default_factory=dict)  # line -> raw invitation token
+
+    def with_outcome(self, outcome: RowOutcome) -> list[RosterRow]:
+        return [row for row in self.rows if row.outcome == outcome]
+
+
+def import_roster(csv_text: str, *, created_by: User, now: datetime) -> RosterReport:
+    """Create the users and classes a roster lists; reject bad rows with a reason.
+
+    Rows are all checked before anything is written, and the caller commits once, so an
+    import is never half-written. New users get an invitation link.
+
+    :raises UserError: the file as a whole is unusable (empty, no header, missing columns).
+    """
+    report = RosterReport(rows=parse_roster(csv_text))
+    for row in report.rows:
+        if row.outcome == RowOutcome.REJECTED:
+            continue
+        user = find_user_by_email(row.email)
+        if user is None:
+            user = create_user(email=row.email, name=row.name, role=row.role)
+            report.invitations[row.line] = invite_user(user, created_by=created_by, now=now)
+            row.outcome = RowOutcome.CREATED
+        elif user.role != row.role and not (user.is_admin and row.role == Role.INSTRUCTOR):
+            row.reject(f"{row.email} already has an account as {user.role.value}, not {row.role.value}")
+            continue
+        else:
+            row.outcome = RowOutcome.EXISTING
+        if row.class_name:
+            add_to_class(user, get_or_create_class(row.class_name), row.role)
+    return report
+
+
+def list_users() -> list[User]:
+    """Every account, admins first, then instructors, then students, by name."""
+    order = sa.case({Role.ADMIN: 0, Role.INSTRUCTOR: 1, Role.STUDENT: 2}, value=User.role)
+    return list(db.session.scalars(sa.select(User).order_by(order, User.name)))
+
+
+def list_classes() -> list[SchoolClass]:
+    return list(db.session.scalars(sa.select(SchoolClass).order_by(SchoolClass.name)))
+
+
+def get_user(user_id: int) -> User:
+    """:raises NotFound: no such user."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("There is no such user.")
+    return user
+
+
+def get_class(class_id: int) -> SchoolClass:
+    """:raises NotFound: no such class."""
+    school_class = db.session.get(SchoolClass, class_id)
+    if school_class is None:
+        raise NotFound("There is no such class.")
+    return school_class

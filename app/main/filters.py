@@ -1,0 +1,60 @@
+"""Jinja filters shared by every template: Markdown rendering and date formatting."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+
+import markdown as markdown_lib
+import nh3
+from markupsafe import Markup
+
+# Markdown from users may carry raw HTML; nh3 keeps only the tags below (no scripts,
+# styles, iframes or event attributes) and adds rel="noopener noreferrer" to links.
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4",
+    "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "strong", "sub", "sup", "table",
+    "tbody", "td", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Render Markdown written by a user as sanitized HTML."""
+    if not text:
+        return Markup("")
+    html = markdown_lib.markdown(text, extensions=["extra", "sane_lists"])
+    return Markup(
+        nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes={"http", "https", "mailto"},
+        )
+    )
+
+
+def format_datetime(value: datetime | None) -> str:
+    """`23 Nov 2026, 10:00 UTC` — times are stored and shown in UTC."""
+    if value is None:
+        return ""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    return f"{value.day} {value:%b %Y, %H:%M} UTC"
+
+
+def format_date(value: date | datetime | None) -> str:
+    """`23 November 2026`."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    return f"{value.day} {value:%B %Y}"
+
+
+FILTERS = {
+    "markdown": render_markdown,
+    "datetime": format_datetime,
+    "date": format_date,
+}

@@ -1,0 +1,63 @@
+"""The role-aware main navigation and the school name shown in every page header."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import request
+from flask import url_for
+from flask_login import current_user
+
+from app.accounts.models import Role
+from app.badges.models import IssuerProfile
+from app.extensions import db
+
+DEFAULT_SCHOOL_NAME = "Laurel"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    current: bool
+
+
+# (label, endpoint, roles that see it). The order is the order in the header.
+NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
+    ("Badges", "badges.catalogue", frozenset(Role)),
+    ("My dashboard", "evidence.student_dashboard", frozenset({Role.STUDENT})),
+    ("Review queue", "evidence.queue", frozenset({Role.INSTRUCTOR, Role.ADMIN})),
+    ("Dashboard", "evidence.instructor_dashboard", frozenset({Role.INSTRUCTOR, Role.ADMIN})),
+    ("Users", "accounts.users", frozenset({Role.ADMIN})),
+    ("Roster", "accounts.roster", frozenset({Role.ADMIN})),
+    ("Classes", "accounts.classes", frozenset({Role.ADMIN})),
+    ("School profile", "badges.issuer", frozenset({Role.ADMIN})),
+)
+
+
+def main_navigation() -> list[NavItem]:
+    """The links the signed-in user may follow, the current section marked."""
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    for label, endpoint, roles in NAVIGATION:
+        if current_user.role not in roles:
+            continue
+        url = url_for(endpoint)
+        current = request.path == url or request.path.startswith(url.rstrip("/") + "/")
+        items.append(NavItem(label=label, url=url, current=current))
+    return items
+
+
+def school_name() -> str:
+    """The issuer profile's name, without creating the profile on a read.
+
+    An error page must still render when the request's transaction has failed, so a
+    database error here falls back to the default name.
+    """
+    try:
+        name = db.session.scalar(sa.select(IssuerProfile.name).order_by(IssuerProfile.id).limit(1))
+    except sa.exc.SQLAlchemyError:
+        return DEFAULT_SCHOOL_NAME
+    return name or DEFAULT_SCHOOL_NAME
