@@ -6,4 +6,5 @@ pytest_plugins = [
     "tests.fixtures.keys",
     "tests.fixtures.app",
     "tests.fixtures.browser",
+    "tests.fixtures.users",
 ]

@@ -25,7 +25,14 @@ def _new_password_fields() -> tuple[PasswordField, PasswordField]:
     return (
         PasswordField(
             "New password",
-            validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+            validators=[
+                DataRequired(),
+                Length(
+                    min=MIN_PASSWORD_LENGTH,
+                    max=200,
+                    message=f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters (at most 200).",
+                ),
+            ],
             description=NEW_PASSWORD_HELP,
             render_kw={"autocomplete": "new-password"},
         ),
