@@ -1,0 +1,26 @@
+// jsonld.js canonicalizes documents (RDFC-1.0, safe mode) with the bundled contexts only.
+//
+// Input (file argument or stdin): a JSON array of documents.
+// Prints a JSON array, one item per document: {"nquads": "…"} or {"error": "message"}.
+// Safe mode makes jsonld.js refuse what it would otherwise drop (undefined terms,
+// relative IRIs), like jsonld.js-based verifiers do.
+import jsonld from 'jsonld';
+import {describeError, offlineLoader, printJson, readInput} from './documents.mjs';
+
+const documentLoader = offlineLoader();
+const results = [];
+for(const document of readInput()) {
+  try {
+    const nquads = await jsonld.canonize(document, {
+      algorithm: 'RDFC-1.0',
+      format: 'application/n-quads',
+      safe: true,
+      base: null,
+      documentLoader
+    });
+    results.push({nquads});
+  } catch(error) {
+    results.push({error: describeError(error)});
+  }
+}
+printJson(results);

@@ -1,0 +1,149 @@
+"""Laurel's Data Integrity proofs checked by an implementation Laurel did not write.
+
+js/verify-di.mjs runs Digital Bazaar's @digitalbazaar/vc verifyCredential with the
+eddsa-rdfc-2022 cryptosuite and @digitalbazaar/vc-bitstring-status-list, offline:
+bundled contexts, Laurel's DID document (did:web:laurel.test) and, where the
+credential has a status entry, Laurel's signed status list credential.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from tests.fixtures.keys import KeysDir
+from tests.fixtures.node import NodeScripts
+
+from .issuer import VERIFY_AT
+from .issuer import did_document
+from .issuer import signed_learner_record
+from .issuer import signed_sample
+from .issuer import signed_status_list
+
+pytestmark = pytest.mark.node
+
+STATUS_INDEX = 1000  # sample credential 0's revocation index
+
+
+def _verify(
+    node_scripts: NodeScripts, keys_dir: KeysDir, credential: dict[str, Any], *extra: dict[str, Any]
+) -> dict[str, Any]:
+    payload = {
+        "credential": credential,
+        "documents": [did_document(keys_dir.store), *extra],
+        "now": VERIFY_AT,
+    }
+    result: dict[str, Any] = node_scripts.run("verify-di", payload)
+    return result
+
+
+def test_di_credential_with_unset_status_bit_verifies_and_reads_not_revoked(
+    node_scripts: NodeScripts, keys_dir: KeysDir
+) -> None:
+    signed = signed_sample(keys_dir.store)
+    status_list = signed_status_list(keys_dir.store, revoked=[STATUS_INDEX + 1])
+
+    result = _verify(node_scripts, keys_dir, signed.document, status_list)
+
+    assert result["verified"] is True, result["error"]
+    assert result["statuses"] == [
+        {"statusPurpose": "revocation", "statusListIndex": str(STATUS_INDEX), "status": False}
+    ]
+
+
+def test_di_credential_with_revoked_bit_reports_revoked_status(
+    node_scripts: NodeScripts, keys_dir: KeysDir
+) -> None:
+    signed = signed_sample(keys_dir.store)
+    status_list = signed_status_list(keys_dir.store, revoked=[STATUS_INDEX])
+
+    result = _verify(node_scripts, keys_dir, signed.document, status_list)
+
+    # The status list verified and its bit reads 1: vc-js reports the status, the caller decides.
+    assert result["statuses"] == [
+        {"statusPurpose": "revocation", "statusListIndex": str(STATUS_INDEX), "status": True}
+    ]
+
+
+def test_di_credential_stored_text_verifies(node_scripts: NodeScripts, keys_dir: KeysDir) -> None:
+    """What Laurel serves is `json_text`; that exact text must verify elsewhere."""
+    signed = signed_sample(keys_dir.store, 4)
+    status_list = signed_status_list(keys_dir.store)
+
+    result = _verify(node_scripts, keys_dir, json.loads(signed.json_text), status_list)
+
+    assert result["verified"] is True, result["error"]
+
+
+def test_di_credential_tampered_fails(node_scripts: NodeScripts, keys_dir: KeysDir) -> None:
+    signed = signed_sample(keys_dir.store)
+    tampered = copy.deepcopy(signed.document)
+    tampered["credentialSubject"]["achievement"]["name"] = "Something never earned"
+
+    result = _verify(node_scripts, keys_dir, tampered, signed_status_list(keys_dir.store))
+
+    assert result["verified"] is False
+    assert "signature" in result["error"].lower()
+
+
+def test_di_credential_with_tampered_status_list_fails(
+    node_scripts: NodeScripts, keys_dir: KeysDir
+) -> None:
+    signed = signed_sample(keys_dir.store)
+    status_list = signed_status_list(keys_dir.store)
+    forged = signed_status_list(keys_dir.store, revoked=[STATUS_INDEX])
+    status_list["credentialSubject"]["encodedList"] = forged["credentialSubject"]["encodedList"]
+
+    result = _verify(node_scripts, keys_dir, signed.document, status_list)
+
+    assert result["verified"] is False
+    assert "BitstringStatusListCredential" in result["error"]
+
+
+def test_status_list_credential_verifies_on_its_own(
+    node_scripts: NodeScripts, keys_dir: KeysDir
+) -> None:
+    status_list = signed_status_list(keys_dir.store, revoked=[7, 131071])
+
+    result = _verify(node_scripts, keys_dir, status_list)
+
+    assert result["verified"] is True, result["error"]
+    assert result["statuses"] == []
+
+
+def test_learner_record_verifies(node_scripts: NodeScripts, keys_dir: KeysDir) -> None:
+    record = signed_learner_record(keys_dir.store)
+
+    result = _verify(node_scripts, keys_dir, record)
+
+    assert result["verified"] is True, result["error"]
+
+
+def test_learner_record_embedded_credentials_each_verify(
+    node_scripts: NodeScripts, keys_dir: KeysDir
+) -> None:
+    record = signed_learner_record(keys_dir.store)
+    status_list = signed_status_list(keys_dir.store)
+
+    for credential in record["credentialSubject"]["verifiableCredential"]:
+        result = _verify(node_scripts, keys_dir, credential, status_list)
+        assert result["verified"] is True, result["error"]
+
+
+def test_di_credential_key_missing_from_did_document_fails(
+    node_scripts: NodeScripts, keys_dir: KeysDir
+) -> None:
+    signed = signed_sample(keys_dir.store)
+    document = did_document(keys_dir.store)
+    document["assertionMethod"] = []
+
+    result = node_scripts.run(
+        "verify-di",
+        {"credential": signed.document, "documents": [document], "now": VERIFY_AT},
+    )
+
+    assert result["verified"] is False
+    assert "not authorized" in result["error"]
