@@ -10,7 +10,6 @@ school's domain and the revocation status could not be checked.
 from __future__ import annotations
 
 import base64
-import json
 from datetime import datetime
 
 from flask import render_template
@@ -18,11 +17,8 @@ from flask import render_template
 from app.badges.models import IssuedCredential
 from app.badges.services import credential_url
 from app.badges.services import issuer_profile
-from app.credentials.did import build_did_document
-from app.credentials.did import build_jwks
 from app.errors import UserError
-from app.keyring import issuer_id
-from app.keyring import keystore
+from app.share.documents import issuer_key_documents
 from app.share.images import badge_image_data_uri
 from app.share.pdf import PdfAttachment
 from app.share.pdf import html_to_pdf
@@ -48,18 +44,6 @@ def paper_size(value: str | None) -> str:
 def verification_url(credential: IssuedCredential) -> str:
     """The URL the QR code carries: re-runs verification on every visit."""
     return f"{credential_url(credential)}/verify"
-
-
-def _json_bytes(document: dict) -> bytes:
-    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
-
-
-def issuer_key_documents() -> tuple[bytes, bytes]:
-    """The DID document and JWKS exactly as /.well-known serves them now."""
-    records = keystore().records()
-    did_document = build_did_document(issuer_id(), [r for r in records if r.kind == "ed25519"])
-    jwks = build_jwks(issuer_id(), [r for r in records if r.kind == "rsa"])
-    return _json_bytes(did_document), _json_bytes(jwks)
 
 
 def credential_attachments(credential: IssuedCredential) -> list[PdfAttachment]:

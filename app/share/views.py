@@ -1,5 +1,208 @@
-"""Web views of the share feature."""
+"""The learner's sharing pages, the public badge page and the downloads.
+
+/s/<share_token> exists only while the learner shares the credential; the
+token is random, so the address cannot be guessed from the credential id.
+"""
+
+from __future__ import annotations
 
 from flask import Blueprint
+from flask import Response
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
+
+from app.badges.models import IssuedCredential
+from app.badges.services import credential_url
+from app.errors import NotFound
+from app.errors import UserError
+from app.extensions import db
+from app.models_base import utcnow
+from app.share.certificate import verification_url
+from app.share.documents import credential_by_id
+from app.share.documents import shared_credential
+from app.share.forms import SharingForm
+from app.share.images import badge_png
+from app.share.linkedin import add_to_profile_url
+from app.share.og_image import render_og_image
+from app.share.qr import qr_data_uri
+from app.share.services import can_see_private
+from app.share.services import download
+from app.share.services import is_owner
+from app.share.services import linkedin_fields
+from app.share.services import set_sharing
+from app.share.services import share_url
+from app.share.summary import summarize
+from app.main.filters import format_date
+from app.share.verification import verify_record
 
 bp = Blueprint("share", __name__)
+
+PUBLIC_CACHE = "public, max-age=300"
+
+
+def _shared_or_404(share_token: str) -> IssuedCredential:
+    credential = shared_credential(share_token)
+    if credential is None:
+        raise NotFound("There is no shared badge at this address. The learner may have stopped sharing it.")
+    return credential
+
+
+def _private_or_404(credential_id: str) -> IssuedCredential:
+    """The credential, for its learner, administrators and its reviewers; 404 for anyone else."""
+    credential = credential_by_id(credential_id)
+    if credential is None or not can_see_private(credential, current_user):
+        raise NotFound("There is no credential with that id.")
+    return credential
+
+
+def _file_response(credential: IssuedCredential, kind: str) -> Response:
+    item = download(credential, kind, now=utcnow(), paper=request.args.get("paper"))
+    response = Response(item.data, mimetype=item.mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{item.filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/s/<share_token>")
+def public_page(share_token: str):
+    """The public badge page, with a live verification summary (never cached)."""
+    credential = _shared_or_404(share_token)
+    now = utcnow()
+    response = Response(
+        render_template(
+            "share/public.html",
+            summary=summarize(credential),
+            verification=verify_record(credential, now=now),
+            credential=credential,
+            share_url=share_url(credential),
+            og_image_url=url_for("share.og_image", share_token=share_token, _external=True),
+            image_url=url_for("share.public_image", share_token=share_token),
+            verify_url=verification_url(credential),
+            qr=qr_data_uri(verification_url(credential), box_size=6, border=2),
+            now=now,
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@bp.get("/s/<share_token>/og.png")
+def og_image(share_token: str):
+    """The 1200×630 link-preview card."""
+    credential = _shared_or_404(share_token)
+    summary = summarize(credential)
+    png = render_og_image(
+        badge_png(credential.badge),
+        badge_name=summary.badge_name,
+        learner_name=summary.learner_name,
+        issuer_name=summary.issuer_name,
+        issued_on=format_date(summary.issued_at),
+    )
+    response = Response(png, mimetype="image/png")
+    response.headers["Cache-Control"] = PUBLIC_CACHE
+    return response
+
+
+@bp.get("/s/<share_token>/badge.png")
+def public_image(share_token: str):
+    """The plain badge image (no credential inside) for the page itself."""
+    credential = _shared_or_404(share_token)
+    response = Response(badge_png(credential.badge), mimetype="image/png")
+    response.headers["Cache-Control"] = PUBLIC_CACHE
+    return response
+
+
+@bp.get("/s/<share_token>/download/<kind>")
+def public_download(share_token: str, kind: str):
+    """Downloads offered on the public page: baked PNG/SVG, PDF, JSON, JWT."""
+    return _file_response(_shared_or_404(share_token), kind)
+
+
+@bp.get("/credentials/<credential_id>/download/<kind>")
+@login_required
+def private_download(credential_id: str, kind: str):
+    """The same downloads for the learner (and staff), whether or not it is shared."""
+    return _file_response(_private_or_404(credential_id), kind)
+
+
+@bp.get("/credentials/<credential_id>/certificate.pdf")
+@login_required
+def certificate(credential_id: str):
+    """The PDF certificate (?paper=a4|letter)."""
+    return _file_response(_private_or_404(credential_id), "pdf")
+
+
+@bp.get("/credentials/<credential_id>/share")
+@login_required
+def share_settings(credential_id: str):
+    """The learner's page to share a credential: public link, LinkedIn, downloads."""
+    credential = _private_or_404(credential_id)
+    return _share_page(credential, SharingForm())
+
+
+def _share_page(credential: IssuedCredential, form: SharingForm, status: int = 200):
+    fields = linkedin_fields(credential)
+    return render_template(
+        "share/settings.html",
+        credential=credential,
+        summary=summarize(credential),
+        form=form,
+        is_owner=is_owner(credential, current_user),
+        share_url=share_url(credential),
+        credential_url=credential_url(credential),
+        verify_url=verification_url(credential),
+        linkedin_url=add_to_profile_url(fields),
+        linkedin_fields=fields.labelled(),
+        now=utcnow(),
+    ), status
+
+
+@bp.post("/credentials/<credential_id>/share")
+@login_required
+def change_sharing(credential_id: str):
+    """Turn the public page on or off (the learner only)."""
+    credential = _private_or_404(credential_id)
+    form = SharingForm()
+    if not form.validate_on_submit():
+        flash("Choose whether to share the badge publicly.", "error")
+        return _share_page(credential, form, 400)
+    try:
+        set_sharing(credential, actor=current_user, enabled=form.sharing.data == "on")
+    except UserError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _share_page(credential, form, error.status_code)
+    db.session.commit()
+    if credential.share_enabled:
+        flash("Your badge page is public. Anyone with the link can see it.", "success")
+    else:
+        flash("Your badge page is no longer public: its link now answers “not found”.", "success")
+    return redirect(url_for("share.share_settings", credential_id=credential.id))
+
+
+@bp.get("/credentials/<credential_id>/verify")
+def verify_credential(credential_id: str):
+    """The QR code's target: full verification on every visit, never a cached answer."""
+    credential = credential_by_id(credential_id)
+    if credential is None:
+        raise NotFound("There is no credential with that id at this school.")
+    now = utcnow()
+    response = Response(
+        render_template(
+            "verify/result.html",
+            verification=verify_record(credential, now=now),
+            checked_at=now,
+            json_url=url_for("badges.public.credential", credential_id=credential.id, format="json"),
+            jwt_url=url_for("badges.public.credential", credential_id=credential.id, format="jwt")
+            if credential.jwt_text else None,
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

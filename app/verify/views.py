@@ -1,5 +1,94 @@
-"""Web views of the verify feature."""
+"""The counselor's verify page: no account; a URL, pasted JSON or JWT, a file, or a QR scan.
+
+The pure pipeline (app.verify.core) does the checking; this page feeds it what
+the person gave, with Laurel's own keys and records injected, and shows the
+verdict first. Bad input is a clear message and a 4xx, never a 500.
+"""
+
+from __future__ import annotations
 
 from flask import Blueprint
+from flask import render_template
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import StringField
+from wtforms import TextAreaField
+from wtforms.validators import Length
+from wtforms.validators import Optional
+
+from app.credentials.errors import CredentialError
+from app.extensions import limiter
+from app.models_base import utcnow
+from app.share.verification import run_verification
 
 bp = Blueprint("verify", __name__)
+
+MAX_PASTED_CHARS = 2 * 1024 * 1024
+
+
+class VerifyForm(FlaskForm):
+    url = StringField(
+        "Address of the credential",
+        validators=[Optional(), Length(max=4096, message="That address is too long.")],
+        description="A link to a credential, a badge page or a verification page (https://…).",
+    )
+    text = TextAreaField(
+        "Or paste the credential",
+        validators=[Optional(), Length(max=MAX_PASTED_CHARS, message="That text is too long to be a credential.")],
+        description="The signed JSON, or the JWT (a long text starting with eyJ).",
+    )
+    file = FileField(
+        "Or upload a file",
+        description="A badge image (PNG or SVG), a PDF certificate, or a .json or .jwt file.",
+    )
+
+
+class NothingToCheck(Exception):
+    """The form was sent with nothing (or too much) in it."""
+
+
+def _submitted(form: VerifyForm) -> tuple[bytes | str, str | None, str | None]:
+    """The one thing the person gave: (data, filename, content type)."""
+    upload = form.file.data
+    given = []
+    if upload is not None and getattr(upload, "filename", ""):
+        given.append((upload.read(), upload.filename, upload.mimetype))
+    if (form.text.data or "").strip():
+        given.append((form.text.data, None, None))
+    if (form.url.data or "").strip():
+        given.append((form.url.data.strip(), None, None))
+    if not given:
+        raise NothingToCheck("Give a credential to check: an address, pasted text, or a file.")
+    if len(given) > 1:
+        raise NothingToCheck("Give one thing at a time: an address, pasted text or a file, not several.")
+    return given[0]
+
+
+def _form_page(form: VerifyForm, *, error: str | None = None, status: int = 200):
+    return render_template("verify/form.html", form=form, error=error), status
+
+
+@bp.get("/verify")
+def form():
+    """The empty verify page."""
+    return _form_page(VerifyForm())
+
+
+@bp.post("/verify")
+@limiter.limit("60 per minute")
+def check():
+    """Verify what was sent and show the result (or the form again with the problem)."""
+    form = VerifyForm()
+    if not form.validate_on_submit():
+        problems = [error for errors in form.errors.values() for error in errors]
+        return _form_page(form, error=" ".join(problems) or "The form could not be read; try again.", status=400)
+    try:
+        data, filename, content_type = _submitted(form)
+        now = utcnow()
+        verification = run_verification(data, now=now, filename=filename, content_type=content_type)
+    except NothingToCheck as problem:
+        return _form_page(form, error=str(problem), status=400)
+    except CredentialError as problem:
+        return _form_page(form, error=str(problem), status=400)
+    return render_template("verify/result.html", verification=verification, checked_at=now, json_url=None)
+

@@ -1,0 +1,176 @@
+"""The OpenAPI 3.1 document of Laurel's JSON API (/api/v1/openapi.json)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+
+_ERROR = {
+    "type": "object",
+    "required": ["error", "message", "status"],
+    "properties": {
+        "error": {"type": "string"},
+        "message": {"type": "string", "description": "What went wrong, in a sentence for a person."},
+        "status": {"type": "integer"},
+    },
+}
+
+_CHECK = {
+    "type": "object",
+    "required": ["name", "outcome", "message"],
+    "properties": {
+        "name": {"type": "string", "examples": ["proof", "key", "dates", "status", "schema"]},
+        "outcome": {"enum": ["passed", "failed", "could not check"]},
+        "message": {"type": "string"},
+        "detail": {"type": ["string", "null"]},
+    },
+}
+
+_REPORT = {
+    "type": "object",
+    "required": ["verified", "verdict", "headline", "checks"],
+    "properties": {
+        "verified": {"type": "boolean", "description": "True only when every check passed."},
+        "verdict": {"enum": ["verified", "expired", "revoked", "suspended", "could not check", "not verified"]},
+        "headline": {"type": "string"},
+        "summary": {"type": "string", "description": "The verdict in one sentence (names the learner for this school's credentials)."},
+        "checks": {"type": "array", "items": {"$ref": "#/components/schemas/Check"}},
+        "source_format": {"type": "string"},
+        "source_url": {"type": ["string", "null"]},
+        "issuer": {"type": "object"},
+        "subject": {"type": "object"},
+        "badge": {"type": "object"},
+        "issued_on": {"type": ["string", "null"], "format": "date-time"},
+        "valid_from": {"type": ["string", "null"], "format": "date-time"},
+        "valid_until": {"type": ["string", "null"], "format": "date-time"},
+        "evidence": {"type": "array", "items": {"type": "object"}},
+        "status_reason": {"type": ["string", "null"]},
+        "credential": {"type": ["object", "null"]},
+        "jwt": {"type": ["string", "null"]},
+        "record": {
+            "type": "object",
+            "description": "This school's record, present when the credential is genuine and issued here.",
+            "properties": {
+                "learner_name": {"type": "string"},
+                "level": {"type": ["string", "null"]},
+                "state": {"enum": ["active", "suspended", "revoked"]},
+                "status_reason": {"type": ["string", "null"]},
+            },
+        },
+    },
+}
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def openapi_document() -> dict[str, Any]:
+    """The document, with the server URL of this deployment."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Laurel API",
+            "version": "1.0.0",
+            "description": "Verify Open Badges 3.0 credentials (any issuer) and read this school's credentials.",
+            "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
+        },
+        "servers": [{"url": url_for("api.verify", _external=True).rsplit("/verify", 1)[0]}],
+        "paths": {
+            "/verify": {
+                "post": {
+                    "operationId": "verifyCredential",
+                    "summary": "Verify a credential",
+                    "description": (
+                        "Runs the full verification (proofs, issuer key, dates, revocation status, schema) and "
+                        "answers a report; the HTTP status is 200 whatever the verdict. Unusable input is a 4xx."
+                    ),
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "oneOf": [
+                                        {"type": "object", "description": "The signed credential itself."},
+                                        {
+                                            "type": "object",
+                                            "required": ["verifiableCredential"],
+                                            "properties": {
+                                                "verifiableCredential": {"type": ["object", "string"]},
+                                                "options": {"type": "object"},
+                                            },
+                                        },
+                                        {
+                                            "type": "object",
+                                            "required": ["url"],
+                                            "properties": {"url": {"type": "string", "format": "uri"}},
+                                        },
+                                    ]
+                                }
+                            },
+                            "application/vc+ld+json": {"schema": {"type": "object"}},
+                            "application/vc+jwt": {"schema": {"type": "string"}},
+                            "text/plain": {"schema": {"type": "string", "description": "A VC-JWT or a URL."}},
+                            "multipart/form-data": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["file"],
+                                    "properties": {
+                                        "file": {
+                                            "type": "string",
+                                            "contentMediaType": "application/octet-stream",
+                                            "description": "A baked PNG or SVG, a PDF certificate, a JSON or JWT file.",
+                                        }
+                                    },
+                                }
+                            },
+                        },
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "The verification report.",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Report"}}},
+                        },
+                        "400": _error_response("The input is not a credential Laurel can read."),
+                        "413": _error_response("The upload is larger than the limit."),
+                        "429": _error_response("Too many requests."),
+                    },
+                }
+            },
+            "/credentials/{id}": {
+                "get": {
+                    "operationId": "getCredential",
+                    "summary": "A credential issued by this school, as stored at issuance",
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The signed credential (exact bytes as issued).",
+                            "content": {
+                                "application/vc+ld+json": {"schema": {"type": "object"}},
+                                "application/ld+json": {"schema": {"type": "object"}},
+                                "application/json": {"schema": {"type": "object"}},
+                                "application/vc+jwt": {"schema": {"type": "string"}},
+                                "text/plain": {"schema": {"type": "string"}},
+                            },
+                        },
+                        "404": _error_response("No such credential."),
+                        "406": _error_response("None of the accepted media types can be served."),
+                    },
+                }
+            },
+            "/openapi.json": {
+                "get": {
+                    "operationId": "getOpenApi",
+                    "summary": "This document",
+                    "responses": {"200": {"description": "OpenAPI 3.1 document", "content": {"application/json": {}}}},
+                }
+            },
+        },
+        "components": {"schemas": {"Error": _ERROR, "Check": _CHECK, "Report": _REPORT}},
+    }

@@ -1,0 +1,77 @@
+"""This school's public documents, read from the key store and the database.
+
+The same bytes the public routes serve: used to attach them to PDFs and to let
+the verifier read Laurel's own documents without a network round trip to itself.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import sqlalchemy as sa
+
+from app.badges.models import IssuedCredential
+from app.badges.models import StatusList
+from app.badges.models import StatusPurpose
+from app.credentials.did import build_did_document
+from app.credentials.did import build_jwks
+from app.extensions import db
+from app.keyring import issuer_id
+from app.keyring import keystore
+
+_CREDENTIAL_PATH = re.compile(r"^/credentials/([0-9a-fA-F-]{36})(?:/verify)?/?$")
+_SHARE_PATH = re.compile(r"^/s/([A-Za-z0-9_-]{8,64})/?$")
+_STATUS_PATH = re.compile(r"^/status/([a-z]+)/([0-9]{1,9})$")
+
+
+def _json_bytes(document: dict) -> bytes:
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def issuer_key_documents() -> tuple[bytes, bytes]:
+    """The DID document and the JWKS exactly as /.well-known serves them now."""
+    records = keystore().records()
+    did_document = build_did_document(issuer_id(), [r for r in records if r.kind == "ed25519"])
+    jwks = build_jwks(issuer_id(), [r for r in records if r.kind == "rsa"])
+    return _json_bytes(did_document), _json_bytes(jwks)
+
+
+def credential_by_id(credential_id: str) -> IssuedCredential | None:
+    return db.session.get(IssuedCredential, credential_id)
+
+
+def shared_credential(share_token: str) -> IssuedCredential | None:
+    """The credential behind a share link, only while its learner shares it."""
+    credential = db.session.scalar(
+        sa.select(IssuedCredential).where(IssuedCredential.share_token == share_token)
+    )
+    return credential if credential is not None and credential.share_enabled else None
+
+
+def credential_for_path(path: str) -> IssuedCredential | None:
+    """The credential a path of this site stands for: /credentials/<id>[/verify] or /s/<token>."""
+    if match := _CREDENTIAL_PATH.match(path):
+        return credential_by_id(match[1].lower())
+    if match := _SHARE_PATH.match(path):
+        return shared_credential(match[1])
+    return None
+
+
+def own_document(path: str) -> bytes | None:
+    """The public document at `path` of this site (credential JSON, status list, DID, JWKS)."""
+    if path == "/.well-known/did.json":
+        return issuer_key_documents()[0]
+    if path == "/.well-known/jwks.json":
+        return issuer_key_documents()[1]
+    if match := _STATUS_PATH.match(path):
+        if match[1] not in {p.value for p in StatusPurpose}:
+            return None
+        row = db.session.scalar(
+            sa.select(StatusList).where(
+                StatusList.purpose == StatusPurpose(match[1]), StatusList.number == int(match[2])
+            )
+        )
+        return row.signed_json.encode("utf-8") if row is not None and row.signed_json else None
+    credential = credential_for_path(path)
+    return credential.json_text.encode("utf-8") if credential is not None else None

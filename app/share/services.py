@@ -1,0 +1,92 @@
+"""Sharing decisions and the downloadable forms of a credential.
+
+Services take the actor and the clock as arguments and only flush; the view commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.accounts.models import User
+from app.badges.models import IssuedCredential
+from app.badges.services import credential_url
+from app.credentials.baking import bake_png
+from app.credentials.baking import bake_svg
+from app.errors import NotAllowed
+from app.errors import NotFound
+from app.extensions import db
+from app.keyring import public_url
+from app.share.certificate import render_certificate
+from app.share.images import badge_png
+from app.share.images import badge_svg
+from app.share.linkedin import CertificationFields
+from app.share.summary import summarize
+
+DOWNLOAD_KINDS = ("png", "svg", "pdf", "json", "jwt")
+
+
+def is_owner(credential: IssuedCredential, user: User | None) -> bool:
+    return bool(user is not None and user.is_authenticated and user.id == credential.recipient_id)
+
+
+def can_see_private(credential: IssuedCredential, user: User | None) -> bool:
+    """The learner, administrators and the badge's reviewers may see a credential's private pages."""
+    if user is None or not user.is_authenticated:
+        return False
+    return is_owner(credential, user) or user.is_admin or credential.badge.can_review(user)
+
+
+def set_sharing(credential: IssuedCredential, *, actor: User, enabled: bool) -> IssuedCredential:
+    """Turn the public page on or off: the learner's decision alone."""
+    if not is_owner(credential, actor):
+        raise NotAllowed("Only the learner who earned this credential can share it.")
+    credential.share_enabled = enabled
+    db.session.flush()
+    return credential
+
+
+def share_url(credential: IssuedCredential) -> str:
+    return f"{public_url()}/s/{credential.share_token}"
+
+
+def linkedin_fields(credential: IssuedCredential) -> CertificationFields:
+    summary = summarize(credential)
+    return CertificationFields(
+        name=summary.badge_name,
+        organization_name=summary.issuer_name,
+        issued=summary.issued_at,
+        expires=summary.valid_until,
+        cert_url=share_url(credential) if credential.share_enabled else credential_url(credential),
+        cert_id=credential.id,
+    )
+
+
+@dataclass(frozen=True)
+class Download:
+    data: bytes
+    mimetype: str
+    filename: str
+
+
+def _base_name(credential: IssuedCredential) -> str:
+    return f"{credential.badge.slug}-{credential.id[:8]}"
+
+
+def download(credential: IssuedCredential, kind: str, *, now: datetime, paper: str | None = None) -> Download:
+    """The credential in the form `kind`: baked PNG/SVG (JSON credential inside), PDF, JSON or JWT.
+
+    :raises NotFound: an unknown kind, or a JWT for a credential that has none.
+    """
+    name = _base_name(credential)
+    if kind == "png":
+        return Download(bake_png(badge_png(credential.badge), credential.json_text), "image/png", f"{name}.png")
+    if kind == "svg":
+        return Download(bake_svg(badge_svg(credential.badge), credential.json_text), "image/svg+xml", f"{name}.svg")
+    if kind == "pdf":
+        return Download(render_certificate(credential, paper=paper or "a4", now=now), "application/pdf", f"{name}.pdf")
+    if kind == "json":
+        return Download(credential.json_text.encode("utf-8"), "application/vc+ld+json", f"{name}.json")
+    if kind == "jwt" and credential.jwt_text:
+        return Download(credential.jwt_text.encode("ascii"), "application/vc+jwt", f"{name}.jwt")
+    raise NotFound("There is no such download for this credential.")

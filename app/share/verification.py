@@ -1,0 +1,181 @@
+"""Running the verification pipeline for the web page, the API and the share pages.
+
+Laurel's own documents (its credentials, status lists, DID document and JWKS)
+are read from the database rather than fetched over the network from itself;
+other addresses go through the guarded HTTPS fetcher, which refuses private,
+loopback and link-local hosts unless LAUREL_VERIFY_ALLOW_LOOPBACK is set (tests,
+a developer's machine). Tests may also inject LAUREL_VERIFY_HOST_RESOLVER.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+from app.badges.models import CredentialState
+from app.badges.models import IssuedCredential
+from app.keyring import issuer_id
+from app.keyring import keystore
+from app.keyring import public_url
+from app.main.filters import format_date
+from app.share.documents import credential_by_id
+from app.share.documents import own_document
+from app.verify.core.pipeline import verify
+from app.verify.core.report import Check
+from app.verify.core.report import Outcome
+from app.verify.core.report import Report
+from app.verify.core.report import Verdict
+from app.verify.core.resolvers import FetchError
+from app.verify.core.resolvers import Fetcher
+from app.verify.core.resolvers import HttpFetcher
+from app.verify.core.resolvers import OwnKeyResolver
+from app.verify.core.resolvers import build_resolver
+from app.verify.core.resolvers import system_host_addresses
+
+
+class SiteFetcher:
+    """Answers this site's own URLs from the database and hands the rest to `network`."""
+
+    def __init__(self, site_url: str, network: Fetcher) -> None:
+        self.site = urlsplit(site_url)
+        self.network = network
+
+    def __call__(self, url: str) -> bytes:
+        parts = urlsplit(url)
+        if (parts.scheme, parts.netloc) != (self.site.scheme, self.site.netloc):
+            return self.network(url)
+        path = parts.path
+        prefix = self.site.path.rstrip("/")
+        if prefix and not path.startswith(prefix + "/"):
+            return self.network(url)
+        document = own_document(path[len(prefix):])
+        if document is None:
+            raise FetchError(f"{url} is not a document this school publishes.")
+        return document
+
+
+def site_fetcher() -> SiteFetcher:
+    config = current_app.config
+    network = HttpFetcher(
+        resolve_host=config.get("LAUREL_VERIFY_HOST_RESOLVER") or system_host_addresses,
+        allow_loopback=bool(config.get("LAUREL_VERIFY_ALLOW_LOOPBACK", False)),
+    )
+    return SiteFetcher(public_url(), network)
+
+
+def own_record(report: Report) -> IssuedCredential | None:
+    """Laurel's row for the credential in `report`, only if the report proves it genuine and ours."""
+    document_id = (report.credential or {}).get("id")
+    prefix = f"{public_url()}/credentials/"
+    if not (report.genuine and report.is_own_issuer and isinstance(document_id, str)):
+        return None
+    if not document_id.startswith(prefix):
+        return None
+    return credential_by_id(document_id[len(prefix):])
+
+
+def _status_reason(credential_id: str, purpose: str) -> str | None:
+    prefix = f"{public_url()}/credentials/"
+    if not credential_id.startswith(prefix):
+        return None
+    record = credential_by_id(credential_id[len(prefix):])
+    wanted = CredentialState.REVOKED if purpose == "revocation" else CredentialState.SUSPENDED
+    return record.status_reason if record is not None and record.state == wanted else None
+
+
+@dataclass(frozen=True)
+class Verification:
+    """A pipeline report, with Laurel's own record when the credential is this school's."""
+
+    report: Report
+    record: IssuedCredential | None
+
+    @property
+    def tone(self) -> str:
+        """success / warning / error: the colour of the verdict box."""
+        verdict = self.report.verdict
+        if verdict is Verdict.VERIFIED:
+            return "success"
+        if verdict in (Verdict.EXPIRED, Verdict.UNCHECKED, Verdict.SUSPENDED):
+            return "warning"
+        return "error"
+
+    @property
+    def title(self) -> str:
+        """The verdict in a word or two, shown first."""
+        return {
+            Verdict.VERIFIED: "Genuine",
+            Verdict.EXPIRED: "Expired",
+            Verdict.REVOKED: "Revoked",
+            Verdict.SUSPENDED: "Suspended",
+            Verdict.UNCHECKED: "Could not check",
+            Verdict.NOT_VERIFIED: "Not genuine",
+        }[self.report.verdict]
+
+    @property
+    def sentence(self) -> str:
+        """The verdict as one sentence, naming the learner when the credential is this school's."""
+        report = self.report
+        if self.record is None:
+            return report.headline
+        said = (
+            f"“{report.badge_name}”, issued by {report.issuer_name} to {self.record.recipient.name} "
+            f"on {format_date(self.record.issued_at)}"
+        )
+        reason = f" Reason: {report.status_reason}" if report.status_reason else ""
+        when = format_date(self.record.status_changed_at)
+        return {
+            Verdict.VERIFIED: f"Genuine — {said}.",
+            Verdict.EXPIRED: f"Expired on {format_date(report.valid_until)}, still a genuine record — {said}.",
+            Verdict.REVOKED: f"Revoked on {when} — {said}, was withdrawn by the school.{reason}",
+            Verdict.SUSPENDED: f"Suspended on {when} — {said}, is on hold by the school.{reason}",
+        }.get(report.verdict, report.headline)
+
+    @property
+    def checks(self) -> list[Check]:
+        return self.report.checks
+
+
+def _with_suspension(report: Report, record: IssuedCredential | None) -> Report:
+    """Mark a suspension Laurel recorded (its credentials carry only the revocation entry)."""
+    if record is None or record.state != CredentialState.SUSPENDED:
+        return report
+    if report.verdict not in (Verdict.VERIFIED, Verdict.EXPIRED, Verdict.UNCHECKED):
+        return report
+    report.checks.append(
+        Check("status", Outcome.FAILED, f"Suspended by the issuer. Reason: {record.status_reason}")
+    )
+    report.verdict = Verdict.SUSPENDED
+    report.status_reason = record.status_reason
+    report.headline = f"Suspended — “{report.badge_name}” is on hold by the issuer. Reason: {record.status_reason}"
+    return report
+
+
+def run_verification(
+    data: bytes | str, *, now: datetime, filename: str | None = None, content_type: str | None = None
+) -> Verification:
+    """Verify what a person gave (file, pasted text or URL).
+
+    :raises InputError: the input is unusable; its message is for the person.
+    """
+    fetcher = site_fetcher()
+    report = verify(
+        data,
+        filename=filename,
+        content_type=content_type,
+        resolver=build_resolver(fetcher=fetcher, own=OwnKeyResolver(keystore(), issuer_id())),
+        fetcher=fetcher,
+        now=now,
+        own_issuer_id=issuer_id(),
+        status_reasons=_status_reason,
+    )
+    record = own_record(report)
+    return Verification(_with_suspension(report, record), record)
+
+
+def verify_record(credential: IssuedCredential, *, now: datetime) -> Verification:
+    """Verify a stored credential from scratch (never a cached answer)."""
+    return run_verification(credential.json_text, now=now, filename="credential.json")
