@@ -8,8 +8,11 @@ CLR 2.0 schema. `$ref`s resolve inside the bundle only, never over the network.
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from typing import Any
+
+from cachetools import LRUCache
 
 from jsonschema import Draft201909Validator
 from jsonschema.exceptions import ValidationError
@@ -22,6 +25,7 @@ from .errors import SchemaError
 from .errors import UnknownContextError
 from .loader import bundled_document
 from .loader import is_bundled
+from .shapes import shape_key
 
 _SCHEMA_BASE = "https://purl.imsglobal.org/spec/"
 OB_SCHEMAS = (
@@ -36,6 +40,21 @@ CLR_SCHEMAS = (_SCHEMA_BASE + "clr/v2p0/schema/json/clr_v2p0_clrcredential_schem
 SCHEMA_VALIDATOR_TYPE = "1EdTechJsonSchemaValidator2019"
 _MAX_MESSAGE = 200
 
+# JSON Schema keywords of the bundled schemas that only look at structure, keys and JSON
+# types (all part of a document's shape); `format` is an annotation in Draft 2019-09.
+_SHAPE_KEYWORDS = frozenset({
+    "$comment", "$defs", "$id", "$ref", "$schema", "additionalItems", "additionalProperties",
+    "allOf", "anyOf", "contains", "description", "format", "items", "minItems", "oneOf",
+    "properties", "propertyNames", "required", "title", "type",
+})
+# Keywords that look at a string's value.
+_VALUE_KEYWORDS = frozenset({"enum", "pattern", "const"})
+# Keywords that apply to the same instance (not to children or keys).
+_SAME_INSTANCE = ("allOf", "anyOf", "oneOf", "items", "additionalItems", "contains")
+
+_passed: LRUCache[Any, bool] = LRUCache(maxsize=1024)
+_passed_lock = threading.Lock()
+
 
 def _retrieve(uri: str) -> Resource[Any]:
     try:
@@ -48,6 +67,78 @@ def _retrieve(uri: str) -> Resource[Any]:
 def _validator(schema_url: str) -> Draft201909Validator:
     registry: Registry[Any] = Registry(retrieve=_retrieve)  # type: ignore[call-arg]
     return Draft201909Validator(bundled_document(schema_url), registry=registry)
+
+
+def _same_instance(node: Any, root: dict[str, Any], seen: set[str]) -> list[dict[str, Any]]:
+    """Every subschema that applies to the same instance as `node` ($ref and combinators)."""
+    found: list[dict[str, Any]] = []
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if not isinstance(current, dict):
+            continue
+        found.append(current)
+        reference = current.get("$ref")
+        if isinstance(reference, str) and reference not in seen:
+            seen.add(reference)
+            target: Any = root
+            for part in reference.removeprefix("#/").split("/"):
+                target = target.get(part, {}) if isinstance(target, dict) else {}
+            pending.append(target)
+        for keyword in _SAME_INSTANCE:
+            value = current.get(keyword)
+            pending.extend(value if isinstance(value, list) else [value])
+    return found
+
+
+def _checks_values(node: Any, root: dict[str, Any]) -> bool:
+    return any(_VALUE_KEYWORDS & part.keys() for part in _same_instance(node, root, set()))
+
+
+@cache
+def _value_properties(
+    schema_urls: tuple[str, ...],
+) -> tuple[frozenset[str], frozenset[str]] | None:
+    """Property names whose string values some schema constrains (enum/pattern/const):
+    directly, and anywhere within (language-map objects under the property).
+
+    None when a schema uses a keyword this analysis does not understand: then
+    results are never remembered.
+    """
+    direct: set[str] = set()
+    within: set[str] = set()
+    for url in schema_urls:
+        root = bundled_document(url)
+        if isinstance(root.get("additionalProperties"), dict) and _checks_values(
+            root["additionalProperties"], root
+        ):
+            return None
+        stack: list[Any] = [root]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+                continue
+            if not isinstance(node, dict):
+                continue
+            if not (node.keys() <= _SHAPE_KEYWORDS | _VALUE_KEYWORDS):
+                return None
+            for name, child in node.get("properties", {}).items():
+                parts = _same_instance(child, root, set())
+                if any(_VALUE_KEYWORDS & part.keys() for part in parts):
+                    direct.add(name)
+                if any(
+                    isinstance(part.get(keyword), dict) and _checks_values(part[keyword], root)
+                    for part in parts
+                    for keyword in ("additionalProperties",)
+                ):
+                    within.add(name)
+            for keyword, value in node.items():
+                if keyword in ("properties", "$defs"):
+                    stack.extend(value.values())
+                elif keyword not in ("enum", "const", "required", "type"):
+                    stack.append(value)
+    return frozenset(direct), frozenset(within)
 
 
 def schemas_for(document: dict[str, Any]) -> list[str]:
@@ -96,6 +187,16 @@ def validate_credential(document: dict[str, Any]) -> None:
     urls = schemas_for(document)
     if not urls:
         raise SchemaError("Laurel has no JSON Schema for a credential of this type.")
+    # A document whose shape and constrained values match one that passed passes too:
+    # every other keyword of these schemas looks only at the shape.
+    value_properties = _value_properties(tuple(urls))
+    memo = None
+    if value_properties is not None:
+        direct, within = value_properties
+        memo = (tuple(urls), shape_key(document, values_of=direct, values_within=within))
+        with _passed_lock:
+            if memo in _passed:
+                return
     problems: list[str] = []
     for url in urls:
         errors = sorted(_validator(url).iter_errors(document), key=lambda e: list(e.absolute_path))
@@ -107,3 +208,6 @@ def validate_credential(document: dict[str, Any]) -> None:
             f"The credential does not match the Open Badges / CLR schema ({count}): {problems[0]}",
             problems,
         )
+    if memo is not None:
+        with _passed_lock:
+            _passed[memo] = True

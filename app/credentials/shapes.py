@@ -114,33 +114,51 @@ def _leaf_class(value: str, reserved_terms: frozenset[str]) -> str:
 class _Leaves:
     """The string leaves of a document, in a key-order-independent traversal order."""
 
-    def __init__(self, document: dict[str, Any], reserved_terms: frozenset[str]) -> None:
+    def __init__(
+        self,
+        document: dict[str, Any],
+        reserved_terms: frozenset[str],
+        marked_keys: frozenset[str] = frozenset(),
+    ) -> None:
         self.values: list[str] = []
         self.classes: list[str] = []
+        self.keys: list[str | None] = []
+        self.marked: list[bool] = []
         self._reserved = reserved_terms
+        self._marked_keys = marked_keys
         tokens: list[Any] = []
-        self._walk(document, tokens, False)
+        self._walk(document, tokens, False, None, False)
         self.skeleton = tuple(tokens)
 
-    def _walk(self, node: Any, tokens: list[Any], fixed: bool) -> None:
+    def _walk(
+        self, node: Any, tokens: list[Any], fixed: bool, key: str | None, marked: bool
+    ) -> None:
         """Append the shape as a flat token stream: 0/1 open/close an object, 2/3 a list,
         a key is a str, a leaf is its class (a str right after a key or in a list),
         any other scalar a (type name, value) pair."""
         if isinstance(node, dict):
             tokens.append(0)
-            for key in sorted(node):
-                tokens.append(key)
-                self._walk(node[key], tokens, fixed or _is_fixed_key(key))
+            for name in sorted(node):
+                tokens.append(name)
+                self._walk(
+                    node[name],
+                    tokens,
+                    fixed or _is_fixed_key(name),
+                    name,
+                    marked or name in self._marked_keys,
+                )
             tokens.append(1)
         elif isinstance(node, list):
             tokens.append(2)
             for item in node:
-                self._walk(item, tokens, fixed)
+                self._walk(item, tokens, fixed, key, marked)
             tokens.append(3)
         elif isinstance(node, str) and not fixed:
             leaf_class = _leaf_class(node, self._reserved)
             self.values.append(node)
             self.classes.append(leaf_class)
+            self.keys.append(key)
+            self.marked.append(marked)
             tokens.append(leaf_class)
         else:
             tokens.append((type(node).__name__, node))
@@ -166,6 +184,21 @@ class _Leaves:
 
         result: dict[str, Any] = rebuild(document, False)
         return result
+
+
+def shape_key(
+    document: dict[str, Any], *, values_of: frozenset[str], values_within: frozenset[str]
+) -> tuple[Any, ...]:
+    """A document's shape (structure, keys, JSON types, `type` and `@` values) plus the
+    string values directly under a property in `values_of` or anywhere within one in
+    `values_within`."""
+    leaves = _Leaves(document, frozenset(), values_within)
+    kept = tuple(
+        value
+        for value, key, marked in zip(leaves.values, leaves.keys, leaves.marked, strict=True)
+        if marked or key in values_of
+    )
+    return (leaves.skeleton, kept)
 
 
 def _is_fixed_key(key: str) -> bool:

@@ -67,3 +67,56 @@ def test_validate_credential_status_list_array_rejected() -> None:
 def test_validate_credential_unknown_type_raises_schema_error() -> None:
     with pytest.raises(SchemaError, match="no JSON Schema"):
         validate_credential({"type": ["VerifiableCredential", "BitstringStatusListCredential"]})
+
+
+def _uncached_errors(document: dict[str, object]) -> list[str]:
+    from app.credentials.schema import _validator
+
+    return [
+        error.message
+        for url in schemas_for(document)
+        for error in _validator(url).iter_errors(document)
+    ]
+
+
+def test_validate_credential_remembered_pass_equals_full_validation() -> None:
+    """Does remembering passes per shape never let a document through that fails?"""
+    import random
+
+    rng = random.Random(11)
+    choices: dict[str, list[object]] = {
+        "achievementType": ["Badge", "Competency", "ext:Robotics", "NotAType", "ext:", 7],
+        "resultType": ["RubricCriterionLevel", "LetterGrade", "Grade"],
+        "identityType": ["emailAddress", "sisSourcedId", "email"],
+        "name": ["Small engines", "", 3, None, ["a"]],
+        "targetUrl": ["https://x.example", "not a url", {"en": "https://x.example"}],
+        "inLanguage": ["en", "en-GB", "english", {"en": "fr"}],
+    }
+
+    def vary(node: object, key: str | None) -> object:
+        if isinstance(node, dict):
+            return {k: vary(v, k) for k, v in node.items()}
+        if isinstance(node, list):
+            return [vary(item, key) for item in node]
+        if key in choices and rng.random() < 0.12:
+            return rng.choice(choices[key])
+        return node
+
+    outcomes = []
+    for number in range(60):
+        document = vary(sample_credential(number % 3), None)
+        assert isinstance(document, dict)
+        if rng.random() < 0.3:
+            document["credentialSubject"]["achievement"]["inLanguage"] = rng.choice(
+                choices["inLanguage"]
+            )
+        expected_ok = not _uncached_errors(document)
+        for _ in range(2):
+            try:
+                validate_credential(document)
+                ok = True
+            except SchemaError:
+                ok = False
+            assert ok == expected_ok, (number, document)
+        outcomes.append(expected_ok)
+    assert 10 < sum(outcomes) < 50
