@@ -6,9 +6,15 @@ fetcher is the pipeline's designed injection point, serving documents from a dic
 
 from __future__ import annotations
 
+import io
 import json
+import struct
+import zlib
 from datetime import datetime
 from typing import Any
+
+from PIL import Image
+from pypdf import PdfWriter
 
 from app.credentials.did import build_did_document
 from app.credentials.did import build_jwks
@@ -95,3 +101,47 @@ def school_documents(keystore: KeyStore, *, revoked: tuple[int, ...] = ()) -> di
 def own_resolver(keystore: KeyStore) -> ChainResolver:
     """The web page's resolver: this school's key store first, no network for keys."""
     return build_resolver(fetcher=None, own=OwnKeyResolver(keystore, ISSUER_ID))
+
+
+def plain_png() -> bytes:
+    """A small real PNG with no credential in it."""
+    image = Image.new("RGB", (8, 8), (200, 30, 30))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PLAIN_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+    b'<circle cx="5" cy="5" r="4" fill="gold"/></svg>'
+)
+
+
+def itxt_chunk(text: str, keyword: bytes = b"openbadgecredential") -> bytes:
+    """An uncompressed PNG iTXt chunk, CRC included."""
+    data = keyword + b"\x00\x00\x00\x00\x00" + text.encode("utf-8")
+    return struct.pack(">I", len(data)) + b"iTXt" + data + struct.pack(">I", zlib.crc32(b"iTXt" + data))
+
+
+def png_with_two_credentials(text: str) -> bytes:
+    """A PNG carrying two credential chunks, which OB forbids."""
+    png = plain_png()
+    after_header = 8 + 25  # signature + IHDR chunk
+    return png[:after_header] + itxt_chunk(text) + itxt_chunk(text) + png[after_header:]
+
+
+def pdf_with(attachments: dict[str, bytes], *, compressed: set[str] = frozenset()) -> bytes:
+    """A one-page PDF with the given attachments; names in `compressed` are Flate-encoded."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    for name, content in attachments.items():
+        writer.add_attachment(name, content)
+    for attachment in writer.attachment_list:
+        if attachment.name in compressed:
+            reference = attachment.pdf_object["/EF"].raw_get("/F")
+            # pypdf has no public call to compress an attachment; a certificate writer
+            # (or an attacker) may well store it Flate-encoded, so the test swaps one in.
+            writer._objects[reference.idnum - 1] = reference.get_object().flate_encode()
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

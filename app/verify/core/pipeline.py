@@ -57,6 +57,7 @@ from .resolvers import FetchError
 from .resolvers import Fetcher
 from .resolvers import KeyResolver
 from .resolvers import ResolvedKey
+from .resolvers import fetch_bytes
 from .resolvers import fetch_json
 
 logger = logging.getLogger(__name__)
@@ -132,7 +133,7 @@ def _download(url: str, fetcher: Fetcher | None) -> bytes:
     if fetcher is None:
         raise InputError(f"Laurel is working offline, so it cannot download {url}.")
     try:
-        raw = fetcher(url)
+        raw = fetch_bytes(fetcher, url)
     except FetchError as error:
         raise InputError(f"Laurel could not download the credential: {error}") from None
     check_size(raw)
@@ -260,9 +261,10 @@ class _Run:
             )
             return
         for proof in embedded:
-            self._check_embedded_proof(proof)
-        if self.parsed.jwt is not None:
-            self._check_jwt(self.parsed.jwt)
+            self._guarded("proof", lambda proof=proof: self._check_embedded_proof(proof))
+        token = self.parsed.jwt
+        if token is not None:
+            self._guarded("proof", lambda: self._check_jwt(token))
 
     def _check_embedded_proof(self, proof: Any) -> None:
         if not isinstance(proof, dict):

@@ -156,12 +156,26 @@ class HttpFetcher:
         return bytes(body)
 
 
+def fetch_bytes(fetcher: Fetcher, url: str) -> bytes:
+    """Call an injected fetcher; whatever goes wrong inside it is a `FetchError`.
+
+    Fetchers are supplied by callers (the network, a local store, tests), so this
+    is the boundary where their failures become "could not retrieve".
+    """
+    try:
+        return fetcher(url)
+    except FetchError:
+        raise
+    except Exception as error:
+        raise FetchError(f"{url} could not be retrieved ({type(error).__name__}).") from None
+
+
 def fetch_json(fetcher: Fetcher, url: str) -> dict[str, Any]:
     """Fetch a JSON object with the document limits of the parser.
 
     :raises FetchError: not retrievable, too large, or not a JSON object.
     """
-    raw = fetcher(url)
+    raw = fetch_bytes(fetcher, url)
     if len(raw) > MAX_DOCUMENT_BYTES:
         raise FetchError(f"The document at {url} is larger than {MAX_DOCUMENT_BYTES // 1024} KB.")
     try:
