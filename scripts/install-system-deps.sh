@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(chromium zbar-tools poppler-utils fonts-dejavu-core fonts-liberation2
-          libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 wrk nodejs npm)
+          libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 wrk nodejs npm)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
