@@ -15,6 +15,7 @@ from app.badges.models import IssuedCredential
 from app.badges.models import StatusList
 from app.badges.models import StatusSlot
 from app.evidence.models import EventKind
+from app.evidence.models import Submission
 from app.evidence.models import SubmissionEvent
 from app.evidence.models import SubmissionState
 from app.extensions import db
@@ -60,5 +61,4 @@ def test_approve_twenty_concurrent_requests_issue_exactly_one_credential(app, sc
         sa.select(SubmissionEvent).where(SubmissionEvent.kind == EventKind.APPROVED)
     ).all()
     assert len(approvals) == 1
-    db.session.refresh(submitted)
-    assert submitted.state == SubmissionState.APPROVED
+    assert db.session.get(Submission, submission_id).state == SubmissionState.APPROVED

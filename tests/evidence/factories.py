@@ -106,6 +106,11 @@ def login(client):
     """login(user): the test client is signed in as `user` (None: signed out)."""
 
     def sign_in(user: User | None):
+        from flask import g
+
+        # The test's app context is shared with the requests, and Flask-Login caches the
+        # signed-in user on `g`: forget it so the next request loads the new user.
+        g.pop("_login_user", None)
         with client.session_transaction() as session:
             session.clear()
             if user is not None:
