@@ -15,6 +15,7 @@ from wtforms import SelectMultipleField
 from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms import URLField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
 from wtforms.validators import NumberRange
@@ -63,14 +64,16 @@ class BadgeForm(FlaskForm):
         description="Invite students to show it their way: photos, a workbook, a video link…",
     )
     accepted_kinds = CheckboxListField(
-        "Accepted evidence", choices=list(EVIDENCE_KINDS.items()), default=list(EVIDENCE_KINDS)
+        "Accepted evidence", choices=[SelectChoice(k, label) for k, label in EVIDENCE_KINDS.items()],
+        default=list(EVIDENCE_KINDS),
     )
     levels = FieldList(FormField(RubricLevelRow), min_entries=1)
-    required_row = HiddenField()
+    # Rendered by hand as one radio button per level row ("Needed to earn").
+    required_row = StringField("Needed to earn", validators=[Optional()])
     alignments = FieldList(FormField(AlignmentRow), min_entries=1)
     tags = StringField("Tags", validators=[Optional(), Length(max=500)], description="Separated by commas.")
     achievement_type = SelectField(
-        "Achievement type", choices=[(t, t) for t in ACHIEVEMENT_TYPES], default="Badge"
+        "Achievement type", choices=[SelectChoice(t) for t in ACHIEVEMENT_TYPES], default="Badge"
     )
     expiry_months = IntegerField(
         "Expires after (months)", validators=[Optional(), NumberRange(min=1, max=600)],

@@ -1,0 +1,243 @@
+"""Public documents: DID document, JWKS, status lists, credentials, achievements, images.
+
+Signed documents are served as the exact bytes stored at signing time; they are
+never re-serialized.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint
+from flask import Response
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
+from sqlalchemy import select
+
+from app.badges.forms import ReasonForm
+from app.badges.images import default_svg
+from app.badges.models import Badge
+from app.badges.models import BadgeState
+from app.badges.models import CredentialState
+from app.badges.models import IssuedCredential
+from app.badges.models import StatusList
+from app.badges.models import StatusPurpose
+from app.badges.services import achievement_document
+from app.badges.services import credential_url
+from app.badges.services import get_credential
+from app.badges.services import issuer_profile
+from app.badges.services import revoke_credential
+from app.credentials.did import build_did_document
+from app.credentials.did import build_jwks
+from app.errors import NotAllowed
+from app.errors import NotFound
+from app.errors import UserError
+from app.extensions import db
+from app.extensions import login_manager
+from app.keyring import issuer_id
+from app.keyring import keystore
+from app.models_base import utcnow
+
+bp = Blueprint("public", __name__)
+
+VC_JSON = "application/vc+ld+json"
+JSON_TYPES = (VC_JSON, "application/ld+json", "application/json", "application/vc")
+JWT_TYPES = ("text/plain", "application/jwt", "application/vc+jwt")
+IMAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "public, max-age=300",
+}
+STATUS_MAX_AGE = 300
+
+
+def _document(body: str | bytes, content_type: str, *, max_age: int = 300) -> Response:
+    """A public JSON document: readable from any origin, cacheable for `max_age` seconds."""
+    response = Response(body, content_type=content_type)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _json(document: dict, content_type: str = "application/json") -> Response:
+    return _document(json.dumps(document, ensure_ascii=False, indent=2), content_type)
+
+
+@bp.get("/.well-known/did.json")
+def did_document():
+    """The issuer's DID document: every Ed25519 key ever used, so old credentials verify."""
+    records = [r for r in keystore().records() if r.kind == "ed25519"]
+    return _json(build_did_document(issuer_id(), records), "application/did+json")
+
+
+@bp.get("/.well-known/jwks.json")
+def jwks():
+    """Every RSA key ever used, for the VC-JWT proofs."""
+    records = [r for r in keystore().records() if r.kind == "rsa"]
+    return _json(build_jwks(issuer_id(), records), "application/jwk-set+json")
+
+
+@bp.get("/status/<purpose>/<int:number>")
+def status_list(purpose: str, number: int):
+    """The signed BitstringStatusListCredential, exactly as last published."""
+    if purpose not in {p.value for p in StatusPurpose}:
+        raise NotFound("There is no such status list.")
+    row = db.session.scalar(
+        select(StatusList).where(StatusList.purpose == StatusPurpose(purpose), StatusList.number == number)
+    )
+    if row is None or row.signed_json is None:
+        raise NotFound("There is no such status list.")
+    return _document(row.signed_json, VC_JSON, max_age=STATUS_MAX_AGE)
+
+
+def _requested_format() -> str:
+    """`json`, `jwt` or `html`, from ?format= first, then the Accept header."""
+    explicit = request.args.get("format", "").lower()
+    if explicit in ("json", "jwt", "html"):
+        return explicit
+    if explicit:
+        raise UserError("Unknown format: ask for format=json, format=jwt or format=html.")
+    best = request.accept_mimetypes.best_match(("text/html",) + JSON_TYPES + JWT_TYPES)
+    if best in JSON_TYPES:
+        return "json"
+    if best in JWT_TYPES:
+        return "jwt"
+    return "html"
+
+
+def _can_see_page(credential: IssuedCredential) -> bool:
+    user = current_user
+    return user.is_authenticated and (
+        user.id == credential.recipient_id or user.is_admin or user.is_instructor
+    )
+
+
+def _vary(response: Response) -> Response:
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.get("/credentials/<credential_id>")
+def credential(credential_id: str):
+    """The credential: signed JSON or JWT for anyone (stored bytes), its page for people."""
+    issued = get_credential(credential_id)
+    wanted = _requested_format()
+    if wanted == "json":
+        response = _document(issued.json_text, VC_JSON)
+        response.headers["Cache-Control"] = "no-cache"
+        return _vary(response)
+    if wanted == "jwt":
+        if not issued.jwt_text:
+            raise NotFound("This credential has no JWT form.")
+        response = _document(issued.jwt_text, "text/plain; charset=utf-8")
+        response.headers["Cache-Control"] = "no-cache"
+        return _vary(response)
+    if not current_user.is_authenticated:
+        return _vary(login_manager.unauthorized())
+    if not _can_see_page(issued):
+        raise NotFound("There is no credential with that id.")
+    return _vary(Response(_credential_page(issued, ReasonForm())))
+
+
+def _credential_page(issued: IssuedCredential, form: ReasonForm) -> str:
+    document = json.loads(issued.json_text)
+    achievement = document.get("credentialSubject", {}).get("achievement", {})
+    return render_template(
+        "badges/credential.html",
+        credential=issued,
+        document=document,
+        achievement=achievement,
+        url=credential_url(issued),
+        can_revoke=issued.badge.can_review(current_user) and issued.state != CredentialState.REVOKED,
+        form=form,
+        CredentialState=CredentialState,
+    )
+
+
+@bp.post("/credentials/<credential_id>/revoke")
+@login_required
+def revoke(credential_id: str):
+    """Revoke with a reason; reviewers of the badge only."""
+    issued = get_credential(credential_id)
+    if not issued.badge.can_review(current_user):
+        if _can_see_page(issued):
+            raise NotAllowed("Only the badge's reviewers can revoke this credential.")
+        raise NotFound("There is no credential with that id.")
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash("Give a reason for the revocation.", "error")
+        return _credential_page(issued, form), 400
+    try:
+        revoke_credential(issued, actor=current_user, reason=form.reason.data or "", now=utcnow())
+    except UserError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _credential_page(issued, form), error.status_code
+    db.session.commit()
+    flash("The credential is revoked. Verifiers will now see it as revoked.", "success")
+    return redirect(url_for("badges.public.credential", credential_id=issued.id))
+
+
+def _published_badge(achievement_uuid: str) -> Badge:
+    badge = db.session.scalar(select(Badge).where(Badge.achievement_uuid == achievement_uuid))
+    if badge is None or badge.state == BadgeState.DRAFT:
+        raise NotFound("There is no such achievement.")
+    return badge
+
+
+@bp.get("/achievements/<achievement_uuid>")
+def achievement(achievement_uuid: str):
+    """The achievement as it stands now (credentials embed the version they were issued under)."""
+    badge = _published_badge(achievement_uuid)
+    document = achievement_document(badge)
+    explicit = request.args.get("format", "").lower()
+    best = request.accept_mimetypes.best_match(("text/html",) + JSON_TYPES)
+    if explicit == "json" or (explicit != "html" and best in JSON_TYPES):
+        return _vary(_json(document, "application/ld+json" if best == "application/ld+json" else "application/json"))
+    profile = issuer_profile()
+    db.session.commit()
+    return _vary(Response(render_template("badges/achievement.html", badge=badge, profile=profile)))
+
+
+def _image_response(data: bytes, mime: str) -> Response:
+    response = Response(data, content_type=mime)
+    response.headers.update(IMAGE_HEADERS)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/achievements/<achievement_uuid>/image")
+def achievement_image(achievement_uuid: str):
+    """The badge image (sanitized SVG or PNG), or the generated medallion."""
+    badge = _published_badge(achievement_uuid)
+    if badge.image:
+        return _image_response(badge.image, badge.image_mime or "application/octet-stream")
+    return _image_response(default_svg(badge.name), "image/svg+xml")
+
+
+@bp.get("/badges/<slug>/image")
+@login_required
+def badge_image(slug: str):
+    """The image of a badge (drafts included) for people who may see it."""
+    badge = db.session.scalar(select(Badge).where(Badge.slug == slug))
+    if badge is None or not badge.is_visible_to(current_user):
+        raise NotFound("There is no such badge.")
+    if badge.image:
+        return _image_response(badge.image, badge.image_mime or "application/octet-stream")
+    return _image_response(default_svg(badge.name), "image/svg+xml")
+
+
+@bp.get("/issuer/logo")
+def issuer_logo():
+    """The school's logo, named in every credential's issuer profile."""
+    profile = issuer_profile()
+    db.session.commit()
+    if not profile.logo:
+        raise NotFound("The school has no logo.")
+    return _image_response(profile.logo, profile.logo_mime or "application/octet-stream")

@@ -1,0 +1,115 @@
+"""Factories for the badge tests: users in classes, badges, signed-in clients."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from flask import g
+
+from app.accounts.models import ClassMembership
+from app.accounts.models import Role
+from app.accounts.models import SchoolClass
+from app.accounts.models import User
+from app.badges.models import BadgeState
+from app.badges.services import AlignmentInput
+from app.badges.services import BadgeInput
+from app.badges.services import RubricLevelInput
+from app.badges.services import create_badge
+from app.badges.services import publish_badge
+from app.extensions import db
+
+_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(app_ctx):
+    """make_user(role, class_=None) -> a committed User (member of `class_` with that role)."""
+
+    def make(role: Role = Role.STUDENT, class_: SchoolClass | None = None, name: str | None = None) -> User:
+        number = next(_numbers)
+        user = User(email=f"{role.value}{number}@school.test", name=name or f"{role.value.title()} {number}", role=role)
+        db.session.add(user)
+        db.session.flush()
+        if class_ is not None:
+            db.session.add(ClassMembership(class_id=class_.id, user_id=user.id, role=role))
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_class(app_ctx):
+    def make(name: str = "Auto Shop 1") -> SchoolClass:
+        school_class = SchoolClass(name=name)
+        db.session.add(school_class)
+        db.session.commit()
+        return school_class
+
+    return make
+
+
+def badge_input(**changes) -> BadgeInput:
+    values = dict(
+        name="Vehicle Restoration",
+        description="Refurbish a truck from frame to paint.",
+        criteria_narrative="Document the **whole** restoration.",
+        criteria_items=["Photo log of each stage", "Parts budget"],
+        evidence_prompt="Show me how you like: photos, a workbook, a video link.",
+        accepted_kinds=["photo", "spreadsheet", "link"],
+        rubric_levels=[RubricLevelInput("Developing"), RubricLevelInput("Proficient"), RubricLevelInput("Mastery")],
+        required_level="Proficient",
+        alignments=[AlignmentInput(name="Brakes", url="https://standards.example/ase/a5", framework="ASE", code="A5")],
+        tags=["automotive"],
+    )
+    values.update(changes)
+    return BadgeInput(**values)
+
+
+@pytest.fixture
+def make_badge(app_ctx):
+    """make_badge(actor, published=True, **BadgeInput fields) -> a committed Badge."""
+
+    def make(actor: User, *, published: bool = True, now=None, **changes):
+        from app.models_base import utcnow
+
+        moment = now or utcnow()
+        badge = create_badge(badge_input(**changes), actor=actor, now=moment)
+        if published:
+            publish_badge(badge, actor=actor, now=moment)
+        db.session.commit()
+        assert badge.state == (BadgeState.PUBLISHED if published else BadgeState.DRAFT)
+        return badge
+
+    return make
+
+
+@pytest.fixture
+def school(make_class, make_user):
+    """A class with its instructor and a student, another instructor, another student, an admin."""
+
+    class School:
+        auto_shop = make_class("Auto Shop 1")
+        instructor = make_user(Role.INSTRUCTOR, auto_shop, name="Ines Instructor")
+        student = make_user(Role.STUDENT, auto_shop, name="Sam Student")
+        other_instructor = make_user(Role.INSTRUCTOR, make_class("Algebra 2"))
+        other_student = make_user(Role.STUDENT)
+        admin = make_user(Role.ADMIN)
+
+    return School
+
+
+@pytest.fixture
+def login(client):
+    """login(user): the test client is signed in as `user` (Flask-Login session)."""
+
+    def sign_in(user: User):
+        # The test's app context (and its `g`) is shared with the requests: forget the last user.
+        g.pop("_login_user", None)
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return client
+
+    return sign_in
