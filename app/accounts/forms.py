@@ -9,6 +9,7 @@ from wtforms import EmailField
 from wtforms import PasswordField
 from wtforms import SelectField
 from wtforms import StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 from wtforms.validators import EqualTo
 from wtforms.validators import Length
@@ -16,7 +17,11 @@ from wtforms.validators import Length
 from app.accounts.models import Role
 from app.accounts.services import MIN_PASSWORD_LENGTH
 
-ROLE_CHOICES = [(Role.STUDENT.value, "Student"), (Role.INSTRUCTOR.value, "Instructor"), (Role.ADMIN.value, "Admin")]
+ROLE_CHOICES = [
+    SelectChoice(Role.STUDENT.value, "Student"),
+    SelectChoice(Role.INSTRUCTOR.value, "Instructor"),
+    SelectChoice(Role.ADMIN.value, "Admin"),
+]
 MEMBER_ROLE_CHOICES = ROLE_CHOICES[:2]
 NEW_PASSWORD_HELP = f"At least {MIN_PASSWORD_LENGTH} characters. A few unrelated words make a strong one."
 

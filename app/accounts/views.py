@@ -14,6 +14,7 @@ from flask_login import current_user
 from flask_login import login_required
 from flask_login import login_user
 from flask_login import logout_user
+from wtforms.fields.choices import SelectChoice
 
 from app.accounts import services
 from app.accounts.forms import AcceptInvitationForm
@@ -28,6 +29,7 @@ from app.accounts.forms import RosterForm
 from app.accounts.models import Role
 from app.accounts.models import User
 from app.accounts.permissions import role_required
+from app.accounts.roster import MAX_ROSTER_BYTES
 from app.accounts.roster import decode_roster
 from app.accounts.roster import RowOutcome
 from app.errors import LaurelError
@@ -35,6 +37,7 @@ from app.errors import UserError
 from app.extensions import db
 from app.extensions import limiter
 from app.extensions import login_manager
+from app.keyring import public_url
 from app.models_base import utcnow
 
 bp = Blueprint("accounts", __name__)
@@ -65,7 +68,8 @@ def _check_posted(form) -> None:
 
 
 def _invite_url(token: str) -> str:
-    return url_for("accounts.accept_invitation", token=token, _external=True)
+    """The link to send, on the school's public address (not the one the admin typed)."""
+    return public_url() + url_for("accounts.accept_invitation", token=token)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -139,7 +143,9 @@ def accept_invitation(token: str):
 
 def _new_user_form() -> NewUserForm:
     form = NewUserForm()
-    form.class_id.choices = [(0, "No class")] + [(c.id, c.name) for c in services.list_classes()]
+    form.class_id.choices = [SelectChoice("0", "No class")] + [
+        SelectChoice(str(c.id), c.name) for c in services.list_classes()
+    ]
     return form
 
 
@@ -243,7 +249,8 @@ def roster():
         status = 400 if form.errors else 200
         return render_template("accounts/roster.html", form=form, report=None), status
     try:
-        text = decode_roster(form.roster.data.read())
+        with form.roster.data.stream as upload:
+            text = decode_roster(upload.read(MAX_ROSTER_BYTES + 1))
         report = services.import_roster(text, created_by=current_user, now=utcnow())
     except LaurelError as error:
         db.session.rollback()
@@ -290,7 +297,7 @@ def _member_form(school_class) -> MemberForm:
     form = MemberForm()
     members = {m.user_id for m in school_class.memberships}
     form.user_id.choices = [
-        (u.id, f"{u.name} ({u.email})")
+        SelectChoice(str(u.id), f"{u.name} ({u.email})")
         for u in services.list_users()
         if u.id not in members and u.is_active and u.role != Role.ADMIN
     ]
