@@ -13,14 +13,18 @@ bundled contexts only. Two things pyld does not do are added here:
   labels hash those N-Quads, fixing the output afterwards is not enough, so
   Laurel refuses such text (and IRIs that would need escaping) with an
   InputError instead of producing a signature nobody else verifies.
+
+With the bundled loader, expansion runs once per document shape (`shapes`);
+the result is tested to equal full expansion. The safe-mode verdict is
+remembered the same way.
 """
 
 from __future__ import annotations
 
 import re
 import weakref
-from functools import cache
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from cachetools import LRUCache
@@ -54,12 +58,12 @@ _context_caches: weakref.WeakKeyDictionary[Callable[..., Any], LRUCache[str, Any
 
 def _options(loader: DocumentLoader) -> dict[str, Any]:
     try:
-        cache = _context_caches.setdefault(loader, LRUCache(maxsize=100))
+        contexts = _context_caches.setdefault(loader, LRUCache(maxsize=100))
     except TypeError:
-        cache = LRUCache(maxsize=100)
+        contexts = LRUCache(maxsize=100)
     return {
         "documentLoader": loader,
-        "contextResolver": ContextResolver(cache, loader),
+        "contextResolver": ContextResolver(contexts, loader),
         "base": None,
         "processingMode": "json-ld-1.1",
     }
