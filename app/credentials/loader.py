@@ -25,13 +25,15 @@ STANDARDS_DIR = Path(__file__).parent / "standards"
 DocumentLoader = Callable[[str, "dict[str, Any] | None"], "dict[str, Any]"]
 
 
-@cache
-def _bundle() -> dict[str, Any]:
-    """Read index.json and every file it lists once, checking each SHA-256."""
-    index = json.loads((STANDARDS_DIR / "index.json").read_text(encoding="utf-8"))
+def read_bundle(directory: Path) -> dict[str, Any]:
+    """Read index.json and every file it lists, checking each SHA-256.
+
+    :raises CredentialError: a file does not match its recorded digest.
+    """
+    index = json.loads((directory / "index.json").read_text(encoding="utf-8"))
     documents: dict[str, Any] = {}
     for entry in index["entries"]:
-        raw = (STANDARDS_DIR / entry["path"]).read_bytes()
+        raw = (directory / entry["path"]).read_bytes()
         if hashlib.sha256(raw).hexdigest() != entry["sha256"]:
             raise CredentialError(
                 f"The bundled file {entry['path']} does not match its recorded SHA-256; "
@@ -39,6 +41,12 @@ def _bundle() -> dict[str, Any]:
             )
         documents[entry["url"]] = json.loads(raw)
     return documents
+
+
+@cache
+def _bundle() -> dict[str, Any]:
+    """The bundle, read and checked once per process."""
+    return read_bundle(STANDARDS_DIR)
 
 
 def is_bundled(url: str) -> bool:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -41,3 +43,15 @@ def test_is_bundled_index_entries_all_bundled() -> None:
     assert index["entries"]
     assert all(is_bundled(entry["url"]) for entry in index["entries"])
     assert not is_bundled("https://www.w3.org/ns/credentials/examples/v2")
+
+
+def test_read_bundle_tampered_file_raises_credential_error(tmp_path: Path) -> None:
+    from app.credentials.errors import CredentialError
+    from app.credentials.loader import read_bundle
+
+    shutil.copytree(STANDARDS_DIR, tmp_path / "standards")
+    assert OB_CONTEXT in read_bundle(tmp_path / "standards")
+    context = tmp_path / "standards/contexts/purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+    context.write_bytes(context.read_bytes().replace(b"Achievement", b"Achievment", 1))
+    with pytest.raises(CredentialError, match="does not match its recorded SHA-256"):
+        read_bundle(tmp_path / "standards")
