@@ -232,6 +232,27 @@ def _public_key_of_method(method: dict[str, Any]) -> PublicKey:
     raise KeyResolutionError("The verification method holds neither publicKeyMultibase nor publicKeyJwk.")
 
 
+def _method_in(document: dict[str, Any], verification_method: str) -> dict[str, Any] | None:
+    """The verification method object with this id in a DID (controller) document, if any."""
+    base = document.get("id") if isinstance(document.get("id"), str) else _split(verification_method)[0]
+    candidates = [*_as_list(document.get("verificationMethod")), *_as_list(document.get("assertionMethod"))]
+    for method in candidates:
+        if not isinstance(method, dict):
+            continue
+        method_id = method.get("id")
+        if isinstance(method_id, str) and method_id.startswith("#"):
+            method_id = base + method_id
+        if method_id == verification_method:
+            return method
+    return None
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
 def key_from_controller_document(
     document: dict[str, Any], verification_method: str
 ) -> tuple[PublicKey, str | None]:
@@ -242,28 +263,16 @@ def key_from_controller_document(
 
     :raises KeyResolutionError: the document does not hold that method, or not for assertions.
     """
+    method = _method_in(document, verification_method)
+    if method is None:
+        raise KeyResolutionError(f"The issuer's DID document does not list the key {verification_method}.")
     base = document.get("id") if isinstance(document.get("id"), str) else _split(verification_method)[0]
-    methods = document.get("verificationMethod", [])
-    candidates = [
-        item for item in (methods if isinstance(methods, list) else [methods]) if isinstance(item, dict)
-    ]
-    assertion = document.get("assertionMethod", [])
-    candidates += [
-        item for item in (assertion if isinstance(assertion, list) else [assertion]) if isinstance(item, dict)
-    ]
-    for method in candidates:
-        method_id = method.get("id")
-        if isinstance(method_id, str) and method_id.startswith("#"):
-            method_id = base + method_id
-        if method_id != verification_method:
-            continue
-        if verification_method not in _listed_ids(assertion, base):
-            raise KeyResolutionError(
-                f"The key {verification_method} is not listed for issuing credentials (assertionMethod)."
-            )
-        controller = method.get("controller")
-        return _public_key_of_method(method), controller if isinstance(controller, str) else None
-    raise KeyResolutionError(f"The issuer's DID document does not list the key {verification_method}.")
+    if verification_method not in _listed_ids(document.get("assertionMethod", []), base):
+        raise KeyResolutionError(
+            f"The key {verification_method} is not listed for issuing credentials (assertionMethod)."
+        )
+    controller = method.get("controller")
+    return _public_key_of_method(method), controller if isinstance(controller, str) else None
 
 
 def key_from_jwks(jwks: dict[str, Any], kid: str) -> PublicKey:
@@ -336,18 +345,13 @@ class DidWebResolver:
         document = fetch_json(self.fetcher, document_url)
         if document.get("id") != did:
             raise KeyResolutionError(f"The DID document at {document_url} is not the one for {did}.")
-        try:
+        if _method_in(document, verification_method) is not None:
             public_key, controller = key_from_controller_document(document, verification_method)
             source = f"the DID document at {document_url}"
-        except KeyResolutionError:
+        else:
+            # Laurel's DID document lists its Ed25519 keys; its RSA (JWT) keys are in the JWKS.
             jwks_url = _jwks_url(document_url)
-            try:
-                jwks = fetch_json(self.fetcher, jwks_url)
-            except FetchError:
-                raise KeyResolutionError(
-                    f"Neither the DID document at {document_url} nor a key set at {jwks_url} "
-                    f"lists the key {verification_method}."
-                ) from None
+            jwks = fetch_json(self.fetcher, jwks_url)
             public_key, controller = key_from_jwks(jwks, verification_method), did
             source = f"the key set at {jwks_url}"
         return ResolvedKey(public_key, verification_method, controller, source)
@@ -409,15 +413,15 @@ class AttachedDocumentsResolver:
 
     def resolve(self, verification_method: str) -> ResolvedKey | None:
         did, _fragment = _split(verification_method)
-        if self.did_document is not None and self.did_document.get("id") == did:
-            try:
-                public_key, controller = key_from_controller_document(self.did_document, verification_method)
-                return ResolvedKey(
-                    public_key, verification_method, controller, "the DID document attached to the PDF", False
-                )
-            except KeyResolutionError:
-                if self.jwks is None:
-                    raise
+        if (
+            self.did_document is not None
+            and self.did_document.get("id") == did
+            and _method_in(self.did_document, verification_method) is not None
+        ):
+            public_key, controller = key_from_controller_document(self.did_document, verification_method)
+            return ResolvedKey(
+                public_key, verification_method, controller, "the DID document attached to the PDF", False
+            )
         if self.jwks is not None and did.startswith("did:"):
             return ResolvedKey(
                 key_from_jwks(self.jwks, verification_method),
