@@ -262,3 +262,20 @@ def test_verify_proof_fast_and_full_paths_agree_on_the_vector() -> None:
     canonize(OB_VECTOR.unsigned)
     assert canonize(OB_VECTOR.unsigned) == canonize(OB_VECTOR.unsigned, fast=False)
     assert _signed_ob()["proof"][0]["proofValue"] == OB_VECTOR.proof_value
+
+
+def test_add_proof_output_shares_nothing_with_input() -> None:
+    signed = _signed_ob()
+    signed["credentialSubject"]["achievement"]["name"] = "changed"
+    assert OB_VECTOR.unsigned["credentialSubject"]["achievement"]["name"] == "Teamwork"
+
+
+def test_add_proof_non_json_value_raises_input_error() -> None:
+    from app.credentials.errors import InputError
+
+    document = {**OB_VECTOR.unsigned, "name": float("nan")}
+    with pytest.raises(InputError, match="not plain JSON"):
+        add_proof(
+            document, private_key=OB_VECTOR.private_key,
+            verification_method="did:web:laurel.test#key-1", created="2026-11-23T10:00:00Z",
+        )

@@ -9,6 +9,7 @@ signed with pure Ed25519; proofValue = "z" + base58btc(signature).
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from typing import Any
 
@@ -17,6 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from ..errors import InputError
 from ..errors import ProofError
 from ..loader import DocumentLoader
 from ..loader import bundled_loader
@@ -46,6 +48,7 @@ def add_proof(
     Existing proofs stay (a proof set); the new proof signs the document without any of them.
 
     :raises ProofError: `created` is not a date-time with a time zone.
+    :raises InputError: the document is not plain JSON.
     :raises UnknownContextError, InputError, DroppedTermError: the document cannot be canonicalized.
     """
     options = {
@@ -56,11 +59,11 @@ def add_proof(
         "proofPurpose": PROOF_PURPOSE,
     }
     _check_options(options)
-    unsecured = _without_proof(document)
+    signed = _json_copy(document)
+    unsecured = _without_proof(signed)
     signature = private_key.sign(_hash_data(unsecured, options, loader))
     proof = {**options, "proofValue": "z" + base58.b58encode(signature).decode("ascii")}
-    signed = dict(document)
-    signed["proof"] = [*_proof_list(document), proof]
+    signed["proof"] = [*_proof_list(signed), proof]
     return signed
 
 
@@ -90,6 +93,18 @@ def verify_proof(
             "The signature does not match: the credential was changed after signing "
             "or was signed with a different key."
         ) from None
+
+
+def _json_copy(document: dict[str, Any]) -> dict[str, Any]:
+    """A private copy holding exactly what its JSON text will hold, so the signature
+    covers the document as it will be serialized (no tuples, NaN or other non-JSON)."""
+    if not isinstance(document, dict):
+        raise InputError("A credential must be a JSON object.")
+    try:
+        copied: dict[str, Any] = json.loads(json.dumps(document, allow_nan=False))
+    except (TypeError, ValueError) as error:
+        raise InputError(f"The credential is not plain JSON ({error}).") from None
+    return copied
 
 
 def proof_list(document: dict[str, Any]) -> list[Any]:
