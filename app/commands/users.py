@@ -1,0 +1,71 @@
+"""`laurel users create` (the first admin, or anyone) and `laurel users list`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from app.accounts import services
+from app.accounts.models import Role
+from app.errors import LaurelError
+from app.extensions import db
+
+
+@click.group("users")
+def users_group() -> None:
+    """People who use Laurel."""
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@users_group.command("create")
+@click.option("--email", required=True, help="The address the person signs in with.")
+@click.option("--name", required=True, help="Full name, as it appears on badges.")
+@click.option("--admin", "make_admin", is_flag=True, help="Make the user an admin (same as --role admin).")
+@click.option(
+    "--role",
+    type=click.Choice([role.value for role in Role]),
+    default=None,
+    help="admin, instructor or student (default: student).",
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@with_appcontext
+def create_user(email: str, name: str, make_admin: bool, role: str | None, password_stdin: bool) -> None:
+    """Create an account that can sign in at once (prompts for its password)."""
+    if make_admin and role not in (None, Role.ADMIN.value):
+        raise click.UsageError("--admin and --role disagree; give one of them.")
+    chosen = Role.ADMIN if make_admin else Role(role or Role.STUDENT.value)
+    password = _read_password(password_stdin)
+    try:
+        user = services.create_user(email=email, name=name, role=chosen, password=password)
+    except LaurelError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.name} <{user.email}>. They can sign in at /login.")
+
+
+@users_group.command("list")
+@with_appcontext
+def list_users() -> None:
+    """Show every account: email, name, role and classes."""
+    users = services.list_users()
+    if not users:
+        click.echo("No users yet. Create the first admin with: laurel users create --admin --email … --name …")
+        return
+    width = max(len(user.email) for user in users)
+    click.echo(f"{'EMAIL'.ljust(width)}  {'ROLE':<10}  {'NAME':<24}  CLASSES")
+    for user in users:
+        classes = ", ".join(sorted(m.school_class.name for m in user.memberships)) or "-"
+        role = user.role.value if user.is_active else f"{user.role.value}*"
+        click.echo(f"{user.email.ljust(width)}  {role:<10}  {user.name:<24}  {classes}")
+    if any(not user.is_active for user in users):
+        click.echo("* deactivated: cannot sign in")
+
+
+commands = [users_group]

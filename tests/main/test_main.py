@@ -1,0 +1,91 @@
+"""The landing page, the /dashboard dispatcher, the layout, filters and error pages."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from datetime import datetime
+
+import pytest
+
+from app.accounts.models import Role
+from app.main.filters import format_date
+from app.main.filters import format_datetime
+from app.main.filters import render_markdown
+
+
+def test_index_anonymous_offers_sign_in_and_verify(client):
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/login"' in page
+    assert 'href="/verify"' in page
+    assert 'class="skip-link" href="#content"' in page
+
+
+@pytest.mark.parametrize(
+    ("role", "target"),
+    [(Role.STUDENT, "/dashboard/student"), (Role.INSTRUCTOR, "/dashboard/instructor"), (Role.ADMIN, "/admin/users")],
+)
+def test_dashboard_redirects_by_role(client, make_user, login_as, role, target):
+    login_as(client, make_user(role))
+    response = client.get("/dashboard")
+    assert response.status_code == 302
+    assert response.location == target
+
+
+def test_dashboard_anonymous_sent_to_login(client):
+    response = client.get("/dashboard")
+    assert response.status_code == 302
+    assert response.location.startswith("/login")
+
+
+@pytest.mark.parametrize(
+    ("role", "present", "absent"),
+    [
+        (Role.STUDENT, ["Badges", "My dashboard"], ["Review queue", "Users", "Roster"]),
+        (Role.INSTRUCTOR, ["Badges", "Review queue", "Dashboard"], ["My dashboard", "Users", "School profile"]),
+        (Role.ADMIN, ["Review queue", "Users", "Roster", "Classes", "School profile"], ["My dashboard"]),
+    ],
+)
+def test_navigation_matches_role(client, make_user, login_as, role, present, absent):
+    login_as(client, make_user(role))
+    page = client.get("/").get_data(as_text=True)
+    nav = page.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
+    for label in present:
+        assert f">{label}</a>" in nav
+    for label in absent:
+        assert f">{label}</a>" not in nav
+
+
+def test_flash_region_is_a_status_live_region(client, make_user, login_as):
+    login_as(client, make_user(Role.ADMIN))
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert '<div role="status" aria-live="polite">' in page
+    assert "flash flash-success" in page
+
+
+def test_error_page_is_the_site_page_with_status(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "error-page" in page and "laurel.css" in page
+
+
+def test_markdown_script_and_handlers_removed():
+    html = str(render_markdown('**bold** <script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1))'))
+    assert "<strong>bold</strong>" in html
+    assert "<script" not in html and "onerror" not in html and "javascript:" not in html
+
+
+def test_markdown_links_kept_with_rel():
+    html = str(render_markdown("[standard](https://standards.example/a5)"))
+    assert 'href="https://standards.example/a5"' in html and "noopener" in html
+
+
+def test_markdown_empty_is_empty_markup():
+    assert str(render_markdown(None)) == ""
+
+
+def test_datetime_filters_format_in_utc():
+    moment = datetime(2026, 11, 3, 9, 5, tzinfo=UTC)
+    assert format_datetime(moment) == "3 Nov 2026, 09:05 UTC"
+    assert format_date(moment) == "3 November 2026"
+    assert format_datetime(None) == ""
