@@ -149,6 +149,7 @@ def share_settings(credential_id: str):
 
 def _share_page(credential: IssuedCredential, form: SharingForm, status: int = 200):
     fields = linkedin_fields(credential)
+    form.sharing.data = "off" if credential.share_enabled else "on"
     return render_template(
         "share/settings.html",
         credential=credential,

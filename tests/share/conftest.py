@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
+from app.accounts.models import Role
+from app.accounts.models import SchoolClass
+from app.accounts.models import User
+from app.badges.services import AlignmentInput
+from app.badges.services import BadgeInput
+from app.badges.services import RubricLevelInput
+from app.badges.services import create_badge
 from app.badges.services import issue_credential
+from app.badges.services import publish_badge
 from app.credentials.document import EvidenceData
 from app.extensions import db
-from tests.badges.conftest import login  # noqa: F401  (fixtures re-exported for these tests)
-from tests.badges.conftest import make_badge  # noqa: F401
-from tests.badges.conftest import make_class  # noqa: F401
-from tests.badges.conftest import make_user  # noqa: F401
-from tests.badges.conftest import school  # noqa: F401
 
 PUBLIC_EVIDENCE = EvidenceData(
     id="https://laurel.test/evidence/public/1",
@@ -21,20 +26,63 @@ PUBLIC_EVIDENCE = EvidenceData(
 )
 
 
-@pytest.fixture
-def make_credential(school, make_badge, now):  # noqa: F811
-    """make_credential(level="Proficient", **badge fields) -> a committed IssuedCredential."""
+@dataclass(frozen=True)
+class School:
+    auto_shop: SchoolClass
+    instructor: User
+    student: User
+    other_student: User
+    admin: User
 
-    def make(level: str = "Proficient", recipient=None, evidence=(PUBLIC_EVIDENCE,), **badge_fields):
+
+@pytest.fixture
+def school(make_user, make_class) -> School:
+    """A class with its instructor and a student, another student and an admin."""
+    instructor = make_user(Role.INSTRUCTOR, name="Ines Instructor")
+    student = make_user(Role.STUDENT, name="Sam Student")
+    auto_shop = make_class("Auto Shop 1", instructors=[instructor], students=[student])
+    return School(
+        auto_shop=auto_shop,
+        instructor=instructor,
+        student=student,
+        other_student=make_user(Role.STUDENT),
+        admin=make_user(Role.ADMIN),
+    )
+
+
+def badge_input(**changes) -> BadgeInput:
+    values = dict(
+        name="Vehicle Restoration",
+        description="Refurbish a truck from frame to paint.",
+        criteria_narrative="Document the **whole** restoration.",
+        criteria_items=["Photo log of each stage", "Parts budget"],
+        evidence_prompt="Show me how you like: photos, a workbook, a video link.",
+        accepted_kinds=["photo", "spreadsheet", "link"],
+        rubric_levels=[RubricLevelInput("Developing"), RubricLevelInput("Proficient"), RubricLevelInput("Mastery")],
+        required_level="Proficient",
+        alignments=[AlignmentInput(name="Brakes", url="https://standards.example/ase/a5", framework="ASE", code="A5")],
+        tags=["automotive"],
+    )
+    values.update(changes)
+    return BadgeInput(**values)
+
+
+@pytest.fixture
+def make_credential(school, now):
+    """make_credential(level="Proficient", recipient=None, evidence=…, **badge fields) -> IssuedCredential."""
+
+    def make(level: str = "Proficient", recipient=None, evidence=(PUBLIC_EVIDENCE,), issued_at=None, **badge_fields):
+        moment = issued_at or now
         badge_fields.setdefault("class_id", school.auto_shop.id)
-        badge = make_badge(school.instructor, now=now, **badge_fields)
+        badge = create_badge(badge_input(**badge_fields), actor=school.instructor, now=moment)
+        publish_badge(badge, actor=school.instructor, now=moment)
         level_id = next(lv["id"] for lv in badge.rubric_levels if lv["name"] == level)
         credential = issue_credential(
             badge=badge,
             recipient=recipient or school.student,
             level_id=level_id,
             issued_by=school.instructor,
-            now=now,
+            now=moment,
             evidence=evidence,
         )
         db.session.commit()

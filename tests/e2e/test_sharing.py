@@ -1,0 +1,162 @@
+"""In a real browser: a student shares a badge, a counselor verifies every download, then revocation.
+
+Drives Debian's Chromium through Playwright against a live server on 127.0.0.1;
+screenshots go to test-artifacts/<test>/. The offline test stops its server and
+runs `laurel verify` on the downloaded PDF and PNG in a fresh process.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+
+import pytest
+import requests
+
+from app import PROJECT_ROOT
+from app.badges.models import CredentialState
+from app.extensions import db
+from tests.fixtures.browser import _free_port
+from tests.fixtures.users import DEFAULT_PASSWORD
+from tests.share.conftest import make_credential  # noqa: F401  (fixtures of the sharing tests)
+from tests.share.conftest import school  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+DOWNLOADS = (
+    ("png", "Badge image (PNG)"),
+    ("svg", "Badge image (SVG)"),
+    ("pdf", "Certificate (PDF, A4)"),
+    ("json", "Signed credential (JSON)"),
+)
+REASON = "Awarded to the wrong student by mistake"
+
+
+def sign_in(page, base_url: str, email: str) -> None:
+    page.goto(f"{base_url}/login")
+    page.fill("#email", email)
+    page.fill("#password", DEFAULT_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def verify_upload(page, base_url: str, path) -> str:
+    """Upload `path` on /verify as an anonymous person; return the verdict box's text."""
+    page.goto(f"{base_url}/verify")
+    page.set_input_files("#file", str(path))
+    page.locator("form.verify-inputs button[type=submit]").click()
+    return page.inner_text("#verdict")
+
+
+def test_sharing_share_download_verify_revoke_end_to_end(
+    live_server, make_credential, school, browser_page, new_browser_page, artifacts
+):
+    credential = make_credential(expiry_months=12)
+    student = browser_page
+    sign_in(student, live_server, school.student.email)
+
+    student.goto(f"{live_server}/credentials/{credential.id}/share")
+    student.get_by_role("button", name="Share publicly").click()
+    assert "Your badge page is public" in student.inner_text("main")
+    student.screenshot(path=artifacts / "1-share-settings.png", full_page=True)
+    public_url = student.input_value("#share-link")
+    assert public_url == f"{live_server}/s/{credential.share_token}"
+
+    student.goto(public_url)
+    assert "Genuine" in student.inner_text("#verdict")
+    assert student.locator('meta[property="og:image"]').get_attribute("content").endswith("/og.png")
+    student.screenshot(path=artifacts / "2-public-page.png", full_page=True)
+    files = {}
+    for kind, label in DOWNLOADS:
+        with student.expect_download() as waiting:
+            student.get_by_role("link", name=label).click()
+        files[kind] = artifacts / f"download.{kind}"
+        waiting.value.save_as(files[kind])
+
+    counselor = new_browser_page()
+    for kind, path in files.items():
+        verdict = verify_upload(counselor, live_server, path)
+        assert verdict.startswith("Genuine"), (kind, verdict)
+        assert school.student.name in verdict
+        counselor.screenshot(path=artifacts / f"3-verified-{kind}.png", full_page=True)
+
+    instructor = new_browser_page()
+    sign_in(instructor, live_server, school.instructor.email)
+    instructor.goto(f"{live_server}/credentials/{credential.id}")
+    instructor.fill("#reason", REASON)
+    instructor.get_by_role("button", name="Revoke this credential").click()
+    instructor.wait_for_load_state()
+    db.session.refresh(credential)
+    assert credential.state == CredentialState.REVOKED
+
+    for kind, path in files.items():
+        verdict = verify_upload(counselor, live_server, path)
+        assert verdict.startswith("Revoked"), (kind, verdict)
+        assert REASON in verdict
+        counselor.screenshot(path=artifacts / f"4-revoked-{kind}.png", full_page=True)
+    counselor.goto(public_url)
+    assert REASON in counselor.inner_text("main")
+    counselor.screenshot(path=artifacts / "5-public-page-revoked.png", full_page=True)
+
+    student.goto(f"{live_server}/credentials/{credential.id}/share")
+    student.get_by_role("button", name="Stop sharing").click()
+    response = counselor.goto(public_url)
+    assert response.status == 404
+    counselor.screenshot(path=artifacts / "6-sharing-off.png", full_page=True)
+
+
+@pytest.fixture
+def stoppable_server(request, app_config):
+    """Like live_server, but the test stops it: yields (base URL, stop function)."""
+    from werkzeug.serving import make_server
+
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    app_config["LAUREL_PUBLIC_URL"] = base_url
+    application = request.getfixturevalue("app")
+    server = make_server("127.0.0.1", port, application, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    stopped = []
+
+    def stop() -> None:
+        if not stopped:
+            server.shutdown()
+            thread.join(timeout=10)
+            stopped.append(True)
+
+    yield base_url, stop
+    stop()
+
+
+def laurel_verify(path) -> subprocess.CompletedProcess:
+    """`laurel verify FILE` in a fresh process, as on another machine."""
+    environment = {**os.environ, "LAUREL_ENV": "development"}
+    return subprocess.run(
+        [str(PROJECT_ROOT / ".venv" / "bin" / "laurel"), "verify", str(path)],
+        capture_output=True, text=True, timeout=120, env=environment, cwd=PROJECT_ROOT,
+    )
+
+
+def test_sharing_offline_pdf_and_png_verify_signature_status_could_not_check(
+    stoppable_server, make_credential, tmp_path
+):
+    base_url, stop = stoppable_server
+    credential = make_credential()
+    credential.share_enabled = True
+    db.session.commit()
+    files = {}
+    for kind in ("pdf", "png"):
+        response = requests.get(f"{base_url}/s/{credential.share_token}/download/{kind}", timeout=60)
+        assert response.status_code == 200
+        files[kind] = tmp_path / f"certificate.{kind}"
+        files[kind].write_bytes(response.content)
+    stop()
+
+    for kind, path in files.items():
+        result = laurel_verify(path)
+        output = (result.stdout + result.stderr).lower()
+        assert "could not check" in output, (kind, output)
+        assert "not revoked" not in output, (kind, output)
+        assert "signature" in output and "traceback" not in output, (kind, output)
