@@ -161,7 +161,8 @@ def _png_credential(chunk: _Chunk) -> BakedCredential | None:
         raise BakingError("The PNG's credential chunk is damaged (cut short).")
     if rest[0] != 0:
         raise BakingError(
-            "The PNG's credential chunk is compressed, which the standard forbids; Laurel does not read it."
+            "The PNG's credential chunk is compressed, which the standard forbids; "
+            "Laurel does not read it."
         )
     fields = rest[2:].split(b"\x00", 2)
     if len(fields) != 3:

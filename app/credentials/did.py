@@ -32,7 +32,9 @@ _SEGMENT = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=@%-]+$")
 
 
 def did_web_from_url(url: str) -> str:
-    """The did:web of a public URL: https://school.example:8443/a/b -> did:web:school.example%3A8443:a:b.
+    """The did:web of a public URL.
+
+    https://school.example:8443/a/b -> did:web:school.example%3A8443:a:b
 
     :raises InputError: not an http(s) URL with a host, or one with a query or fragment.
     """
@@ -55,7 +57,8 @@ def did_web_from_url(url: str) -> str:
 def did_web_document_url(did: str, *, scheme: str = "https") -> str:
     """Where a did:web's DID document lives (did:web spec §"Read (Resolve)").
 
-    did:web:host -> https://host/.well-known/did.json; did:web:host:a:b -> https://host/a/b/did.json.
+    did:web:host -> https://host/.well-known/did.json;
+    did:web:host:a:b -> https://host/a/b/did.json.
     A fragment (a DID URL naming a key) is ignored.
 
     :raises KeyResolutionError: not a well-formed did:web.
@@ -117,6 +120,7 @@ def public_key_from_did_key(did_url: str) -> Ed25519PublicKey:
         )
     if not identifier.startswith("z6Mk"):
         raise KeyResolutionError(
-            "The did:key does not hold an Ed25519 key; Laurel verifies Ed25519 did:key signatures only."
+            "The did:key does not hold an Ed25519 key; "
+            "Laurel verifies Ed25519 did:key signatures only."
         )
     return public_key_from_multikey(identifier)

@@ -234,7 +234,7 @@ class KeyStore:
         return record
 
     def _write_new(self, path: Path, data: bytes, mode: int) -> None:
-        """Write a file that must not exist yet, created with `mode` (never wider, whatever umask)."""
+        """Write a file that must not exist yet, with `mode` (never wider, whatever the umask)."""
         try:
             descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
         except FileExistsError:
@@ -287,7 +287,9 @@ class KeyStore:
     @staticmethod
     def _checked_kind(kind: str) -> str:
         if kind not in KINDS:
-            raise KeyStoreError(f"Unknown key kind {kind!r}; Laurel keeps {' and '.join(KINDS)} keys.")
+            raise KeyStoreError(
+                f"Unknown key kind {kind!r}; Laurel keeps {' and '.join(KINDS)} keys."
+            )
         return kind
 
 
@@ -303,7 +305,9 @@ def public_key_from_multikey(multikey: str) -> Ed25519PublicKey:
     :raises KeyResolutionError: not base58btc, not the Ed25519 multicodec, or a wrong length.
     """
     if not isinstance(multikey, str) or not multikey.startswith("z"):
-        raise KeyResolutionError("The public key is not a base58btc multibase value (it must start with 'z').")
+        raise KeyResolutionError(
+            "The public key is not a base58btc multibase value (it must start with 'z')."
+        )
     try:
         decoded = base58.b58decode(multikey[1:])
     except ValueError:
@@ -331,21 +335,25 @@ def _b64url_int(value: Any, name: str) -> int:
 
 
 def _public_members(key: PublicKey) -> dict[str, str]:
-    """The required public members of a key's JWK (RFC 7638 thumbprint input)."""
+    """The required public members of a key's JWK (the RFC 7638 thumbprint input, unsorted)."""
     if isinstance(key, rsa.RSAPublicKey):
         numbers = key.public_numbers()
-        return {"e": _b64url(numbers.e), "kty": "RSA", "n": _b64url(numbers.n)}
+        return {"kty": "RSA", "n": _b64url(numbers.n), "e": _b64url(numbers.e)}
     if isinstance(key, ec.EllipticCurvePublicKey) and isinstance(key.curve, ec.SECP256R1):
         point = key.public_numbers()
         return {
-            "crv": "P-256",
             "kty": "EC",
+            "crv": "P-256",
             "x": base64.urlsafe_b64encode(point.x.to_bytes(32, "big")).rstrip(b"=").decode(),
             "y": base64.urlsafe_b64encode(point.y.to_bytes(32, "big")).rstrip(b"=").decode(),
         }
     if isinstance(key, Ed25519PublicKey):
         raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        return {"crv": "Ed25519", "kty": "OKP", "x": base64.urlsafe_b64encode(raw).rstrip(b"=").decode()}
+        return {
+            "kty": "OKP",
+            "crv": "Ed25519",
+            "x": base64.urlsafe_b64encode(raw).rstrip(b"=").decode(),
+        }
     raise KeyResolutionError("Laurel writes JWKs for RSA, P-256 and Ed25519 keys only.")
 
 
@@ -358,7 +366,7 @@ def jwk_thumbprint(key: PublicKey) -> str:
 
 def jwk_from_public_key(key: PublicKey, *, kid: str) -> dict[str, str]:
     """The public JWK of a key, with `kid`, `use` "sig" and its JWS algorithm; never a `d`."""
-    jwk = {"kid": kid, **_public_members(key), "use": "sig"}
+    jwk = {**_public_members(key), "kid": kid, "use": "sig"}
     if isinstance(key, rsa.RSAPublicKey):
         jwk["alg"] = "RS256"
     elif isinstance(key, ec.EllipticCurvePublicKey):
@@ -374,13 +382,17 @@ def public_key_from_jwk(jwk: dict[str, Any]) -> PublicKey:
     if not isinstance(jwk, dict):
         raise KeyResolutionError("The JWK is not a JSON object.")
     if "d" in jwk:
-        raise KeyResolutionError("The JWK holds a private key ('d'); Laurel accepts public keys only.")
+        raise KeyResolutionError(
+            "The JWK holds a private key ('d'); Laurel accepts public keys only."
+        )
     kty = jwk.get("kty")
     try:
         if kty == "RSA":
             modulus = _b64url_int(jwk.get("n"), "n")
             if modulus.bit_length() < 2048:
-                raise KeyResolutionError("The RSA key is shorter than 2048 bits, too weak to trust.")
+                raise KeyResolutionError(
+                    "The RSA key is shorter than 2048 bits, too weak to trust."
+                )
             return rsa.RSAPublicNumbers(_b64url_int(jwk.get("e"), "e"), modulus).public_key()
         if kty == "EC" and jwk.get("crv") == "P-256":
             x, y = _b64url_int(jwk.get("x"), "x"), _b64url_int(jwk.get("y"), "y")

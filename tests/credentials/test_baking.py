@@ -43,7 +43,12 @@ def png_image() -> bytes:
 
 
 def chunk(chunk_type: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + chunk_type + data + struct.pack(">I", zlib.crc32(chunk_type + data))
+    return (
+        struct.pack(">I", len(data))
+        + chunk_type
+        + data
+        + struct.pack(">I", zlib.crc32(chunk_type + data))
+    )
 
 
 def with_chunk(png: bytes, extra: bytes) -> bytes:
@@ -111,7 +116,9 @@ def test_read_png_ob2_itxt_assertion():
 
 
 def test_read_png_legacy_ob_text_chunk_hosted_url():
-    png = with_chunk(png_image(), chunk(b"tEXt", b"openbadges\x00https://school.example/assertions/1"))
+    png = with_chunk(
+        png_image(), chunk(b"tEXt", b"openbadges\x00https://school.example/assertions/1")
+    )
     found = read_png(png)
     assert (found.text, found.standard) == ("https://school.example/assertions/1", OB2)
 
@@ -280,7 +287,9 @@ EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
 <svg xmlns="http://www.w3.org/2000/svg"><text>&secret;</text></svg>"""
 
 
-@pytest.mark.parametrize("svg", [BILLION_LAUGHS, EXTERNAL_ENTITY], ids=["billion_laughs", "external_entity"])
+@pytest.mark.parametrize(
+    "svg", [BILLION_LAUGHS, EXTERNAL_ENTITY], ids=["billion_laughs", "external_entity"]
+)
 def test_extract_svg_attack_entities_refused(svg):
     with pytest.raises(BakingError, match="entities"):
         extract_svg(svg)

@@ -76,7 +76,10 @@ def test_did_web_from_url_unusable_url_raises_inputerror(url):
         ("did:web:laurel.test", "https://laurel.test/.well-known/did.json"),
         ("did:web:laurel.test#key-1", "https://laurel.test/.well-known/did.json"),
         ("did:web:school.example:district:north", "https://school.example/district/north/did.json"),
-        ("did:web:school.example%3A8443:badges#key-2", "https://school.example:8443/badges/did.json"),
+        (
+            "did:web:school.example%3A8443:badges#key-2",
+            "https://school.example:8443/badges/did.json",
+        ),
     ],
 )
 def test_did_web_document_url_well_known_or_path(did, url):
@@ -111,7 +114,10 @@ def test_did_web_document_url_malformed_raises_keyresolutionerror(did):
 def test_build_did_document_every_key_as_absolute_multikey():
     records = ed25519_records(2)
     document = build_did_document(DID, records)
-    assert document["@context"] == ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
+    assert document["@context"] == [
+        "https://www.w3.org/ns/did/v1",
+        "https://w3id.org/security/multikey/v1",
+    ]
     assert document["id"] == DID
     assert document["verificationMethod"] == [
         {
@@ -151,7 +157,12 @@ def test_build_did_document_thirty_keys_under_8_kb():
 def test_build_jwks_every_rsa_key_with_kid_alg_use(keys_dir):
     jwks = build_jwks(DID, keys_dir.store.records())
     (key,) = jwks["keys"]
-    assert (key["kid"], key["alg"], key["use"], key["kty"]) == (f"{DID}#rsa-1", "RS256", "sig", "RSA")
+    assert (key["kid"], key["alg"], key["use"], key["kty"]) == (
+        f"{DID}#rsa-1",
+        "RS256",
+        "sig",
+        "RSA",
+    )
     assert "d" not in key
     rsa_public = keys_dir.store.current("rsa").public_key
     assert public_key_from_jwk(key).public_numbers() == rsa_public.public_numbers()

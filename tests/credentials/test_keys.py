@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import time
 from datetime import UTC
@@ -40,12 +41,22 @@ def rotated(tmp_path_factory):
     return store, created
 
 
+@pytest.fixture
+def fresh_store(tmp_path, keys_dir):
+    """A private copy of the session store, to change without generating RSA keys again."""
+    shutil.copytree(keys_dir.path, tmp_path / "keys")
+    return KeyStore(tmp_path / "keys", keys_dir.passphrase)
+
+
 # Store layout and protection
 
 
 def test_keystore_init_creates_one_current_key_of_each_kind(keys_dir):
     records = keys_dir.store.records()
-    assert [(r.kind, r.number, r.current) for r in records] == [("ed25519", 1, True), ("rsa", 1, True)]
+    assert [(r.kind, r.number, r.current) for r in records] == [
+        ("ed25519", 1, True),
+        ("rsa", 1, True),
+    ]
     assert isinstance(records[0].public_key, Ed25519PublicKey)
     assert isinstance(records[1].public_key, rsa.RSAPublicKey)
     assert records[1].public_key.key_size == 3072
@@ -56,7 +67,11 @@ def test_keystore_private_files_mode_0600_public_files_beside(keys_dir):
     for stem in ("ed25519-1", "rsa-1"):
         private = keys_dir.path / f"{stem}.pem"
         assert stat.S_IMODE(os.stat(private).st_mode) == 0o600
-        assert (keys_dir.path / f"{stem}.pub.pem").read_bytes().startswith(b"-----BEGIN PUBLIC KEY-----")
+        assert (
+            (keys_dir.path / f"{stem}.pub.pem")
+            .read_bytes()
+            .startswith(b"-----BEGIN PUBLIC KEY-----")
+        )
 
 
 def test_keystore_private_files_mode_0600_even_with_permissive_umask(tmp_path):
@@ -95,7 +110,10 @@ def test_keystore_private_key_matches_public_key(keys_dir):
     assert isinstance(ed, Ed25519PrivateKey)
     store.current("ed25519").public_key.verify(ed.sign(b"laurel"), b"laurel")
     private_rsa = store.private_key(store.current("rsa"))
-    assert private_rsa.public_key().public_numbers() == store.current("rsa").public_key.public_numbers()
+    assert (
+        private_rsa.public_key().public_numbers()
+        == store.current("rsa").public_key.public_numbers()
+    )
 
 
 def test_keystore_private_key_decrypted_once_then_cached(keys_dir):
@@ -108,12 +126,11 @@ def test_keystore_private_key_decrypted_once_then_cached(keys_dir):
     assert time.perf_counter() - started < 0.005
 
 
-def test_keystore_private_key_reloaded_when_file_changes(tmp_path):
-    store = KeyStore(tmp_path, PASSPHRASE)
-    store.init(now=LATER)
+def test_keystore_private_key_reloaded_when_file_changes(fresh_store):
+    store = fresh_store
     record = store.current("ed25519")
     first = store.private_key(record)
-    path = tmp_path / "ed25519-1.pem"
+    path = store.directory / "ed25519-1.pem"
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
     assert store.private_key(record) is not first
 
@@ -156,10 +173,9 @@ def test_keystore_damaged_index_raises_keystoreerror(tmp_path):
         KeyStore(tmp_path, PASSPHRASE).records()
 
 
-def test_keystore_missing_private_file_raises_keystoreerror(tmp_path):
-    store = KeyStore(tmp_path, PASSPHRASE)
-    store.init(now=LATER)
-    (tmp_path / "ed25519-1.pem").unlink()
+def test_keystore_missing_private_file_raises_keystoreerror(fresh_store):
+    store = fresh_store
+    (store.directory / "ed25519-1.pem").unlink()
     with pytest.raises(KeyStoreError, match="missing"):
         store.private_key(store.current("ed25519"))
 
@@ -169,13 +185,12 @@ def test_keystore_unknown_kind_raises_keystoreerror(keys_dir):
         keys_dir.store.current("dsa")
 
 
-def test_keystore_never_overwrites_stray_key_file(tmp_path):
-    store = KeyStore(tmp_path, PASSPHRASE)
-    store.init(now=LATER)
-    (tmp_path / "ed25519-2.pem").write_bytes(b"someone else's key")
+def test_keystore_never_overwrites_stray_key_file(fresh_store):
+    stray = fresh_store.directory / "ed25519-2.pem"
+    stray.write_bytes(b"someone else's key")
     with pytest.raises(KeyStoreError, match="never overwrites"):
-        store.rotate(now=LATER, kind="ed25519")
-    assert (tmp_path / "ed25519-2.pem").read_bytes() == b"someone else's key"
+        fresh_store.rotate(now=LATER, kind="ed25519")
+    assert stray.read_bytes() == b"someone else's key"
 
 
 def test_keyrecord_repr_shows_no_key_material(keys_dir):
@@ -211,9 +226,8 @@ def test_keystore_retired_key_still_decrypts(rotated):
     old.public_key.verify(signature, b"2026 credential")
 
 
-def test_keystore_rotate_one_kind_leaves_other_current(tmp_path):
-    store = KeyStore(tmp_path, PASSPHRASE)
-    store.init(now=LATER)
+def test_keystore_rotate_one_kind_leaves_other_current(fresh_store):
+    store = fresh_store
     rsa_before = store.current("rsa")
     (new,) = store.rotate(now=LATER, kind="ed25519")
     assert new.fragment == "key-2"
@@ -225,11 +239,10 @@ def test_keystore_rotate_without_store_says_run_init(tmp_path):
         KeyStore(tmp_path, PASSPHRASE).rotate(now=LATER)
 
 
-def test_keystore_second_instance_sees_rotation(tmp_path):
-    first = KeyStore(tmp_path, PASSPHRASE)
-    first.init(now=LATER)
+def test_keystore_second_instance_sees_rotation(fresh_store, keys_dir):
+    first = fresh_store
     assert first.current("ed25519").number == 1
-    KeyStore(tmp_path, PASSPHRASE).rotate(now=LATER, kind="ed25519")
+    KeyStore(first.directory, keys_dir.passphrase).rotate(now=LATER, kind="ed25519")
     assert first.current("ed25519").number == 2
 
 
@@ -287,10 +300,11 @@ def test_jwk_thumbprint_rfc7638_example():
     jwk = {
         "kty": "RSA",
         "e": "AQAB",
-        "n": "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_"
-        "BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_"
-        "FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4"
-        "vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw",
+        "n": "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1"
+        "L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-"
+        "65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyr"
+        "dkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnq"
+        "DKgw",
     }
     key = public_key_from_jwk(jwk)
     assert jwk_thumbprint(key) == "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"

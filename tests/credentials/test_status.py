@@ -56,7 +56,9 @@ def test_statuslist_1edtech_vector_credential_index_is_revoked():
     entry = credential["credentialStatus"]
     status = json.loads((VECTORS / "testlist.json").read_text())
     assert entry["statusListCredential"].endswith("/bit-string-list/testlist")
-    assert StatusList.decode(status["credentialSubject"]["encodedList"]).get(int(entry["statusListIndex"]))
+    assert StatusList.decode(status["credentialSubject"]["encodedList"]).get(
+        int(entry["statusListIndex"])
+    )
 
 
 def test_statuslist_1edtech_vector_list_credential_signature_verifies():
@@ -185,7 +187,9 @@ def test_status_entry_index_as_string_and_id_not_list_url():
     }
 
 
-@pytest.mark.parametrize("purpose, index", [("refresh", 1), ("revocation", -1), ("suspension", True)])
+@pytest.mark.parametrize(
+    "purpose, index", [("refresh", 1), ("revocation", -1), ("suspension", True)]
+)
 def test_status_entry_bad_purpose_or_index_raises_inputerror(purpose, index):
     with pytest.raises(InputError):
         status_entry(list_url=LIST_URL, index=index, purpose=purpose)

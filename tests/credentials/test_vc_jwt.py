@@ -67,7 +67,9 @@ def test_sign_jwt_header_is_exactly_alg_kid_typ(token):
 
 def test_sign_jwt_payload_is_credential_plus_claims(token, credential):
     _, payload = read_jwt(token)
-    assert {k: v for k, v in payload.items() if k not in ("iss", "jti", "nbf", "sub", "exp")} == credential
+    assert {
+        k: v for k, v in payload.items() if k not in ("iss", "jti", "nbf", "sub", "exp")
+    } == credential
     assert payload["iss"] == "did:web:laurel.test"
     assert payload["jti"] == credential["id"]
     assert payload["sub"] == credential["credentialSubject"]["id"]
@@ -182,7 +184,9 @@ def test_verify_jwt_attack_extra_header_rejected(credential, rsa_keys, extra):
 def test_verify_jwt_attack_jwk_header_with_private_key_rejected(credential, rsa_keys):
     private, public = rsa_keys
     _, payload = read_jwt(sign_jwt(credential, private_key=private, kid=KID))
-    token = rs256(private, {"alg": "RS256", "typ": "JWT", "jwk": {"kty": "RSA", "d": "AA"}}, payload)
+    token = rs256(
+        private, {"alg": "RS256", "typ": "JWT", "jwk": {"kty": "RSA", "d": "AA"}}, payload
+    )
     with pytest.raises(ProofError, match="private key"):
         verify_jwt(token, public_key=public, algorithm="RS256")
 

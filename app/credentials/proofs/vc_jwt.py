@@ -65,7 +65,9 @@ def read_jwt(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
         raise InputError("The JWT is too large to be a credential.")
     segments = token.split(".")
     if len(segments) != 3 or not all(_SEGMENT.match(s) for s in segments):
-        raise InputError("This is not a compact JWT: it must be three base64url parts joined by dots.")
+        raise InputError(
+            "This is not a compact JWT: it must be three base64url parts joined by dots."
+        )
     return _json_segment(segments[0], "header"), _json_segment(segments[1], "payload")
 
 
@@ -103,7 +105,9 @@ def _check_key_fits(algorithm: str, key: Any) -> None:
     ):
         return
     if algorithm not in ALGORITHMS:
-        raise ProofError(f"The JWT algorithm {algorithm!r} is not accepted; Laurel uses RS256 or ES256.")
+        raise ProofError(
+            f"The JWT algorithm {algorithm!r} is not accepted; Laurel uses RS256 or ES256."
+        )
     raise ProofError(f"The key does not fit the JWT algorithm {algorithm}.")
 
 
@@ -119,7 +123,9 @@ def _check_header(header: dict[str, Any], algorithm: str) -> None:
             f"signs with {algorithm}."
         )
     if "typ" in header and header["typ"] != "JWT":
-        raise ProofError(f"The JWT type is {header['typ']!r}; the Open Badges profile requires 'JWT'.")
+        raise ProofError(
+            f"The JWT type is {header['typ']!r}; the Open Badges profile requires 'JWT'."
+        )
     if "jwk" in header and (not isinstance(header["jwk"], dict) or "d" in header["jwk"]):
         raise ProofError("The JWT header carries a private key; it must never do so.")
     if "kid" not in header and "jwk" not in header:
@@ -190,7 +196,9 @@ def _json_segment(segment: str, name: str) -> dict[str, Any]:
         raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
         value = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates)
     except (binascii.Error, ValueError):
-        raise InputError(f"The JWT {name} is not base64url-encoded JSON (is the token cut short?).") from None
+        raise InputError(
+            f"The JWT {name} is not base64url-encoded JSON (is the token cut short?)."
+        ) from None
     if not isinstance(value, dict):
         raise InputError(f"The JWT {name} is not a JSON object.")
     return value

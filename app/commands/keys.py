@@ -1,0 +1,139 @@
+"""`laurel keys init | list | rotate | did-document | jwks`: the signing keys, offline.
+
+These commands need no server, no application context and no database: they
+read the settings with `load_settings()` and work on the key directory alone.
+They print public material only.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC
+from datetime import datetime
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from app.config import ConfigurationError
+from app.config import load_settings
+from app.credentials.did import build_did_document
+from app.credentials.did import build_jwks
+from app.credentials.did import did_web_from_url
+from app.credentials.errors import CredentialError
+from app.credentials.keys import KINDS
+from app.credentials.keys import KeyRecord
+from app.credentials.keys import KeyStore
+
+CONFIGURATION_ERROR = 2
+KEY_STORE_ERROR = 1
+
+
+def _fail(message: str, status: int) -> NoReturn:
+    click.echo(f"Error: {message}", err=True)
+    raise SystemExit(status)
+
+
+def _settings() -> dict:
+    try:
+        # A placeholder SECRET_KEY: these commands sign no session, so none is read or created.
+        return load_settings({"SECRET_KEY": "unused-by-key-commands"})
+    except ConfigurationError as error:
+        _fail(str(error), CONFIGURATION_ERROR)
+
+
+def _store(settings: dict) -> KeyStore:
+    return KeyStore(Path(settings["LAUREL_KEYS_DIR"]), settings["LAUREL_KEY_PASSPHRASE"])
+
+
+def _issuer_id(settings: dict) -> str:
+    return did_web_from_url(settings["LAUREL_PUBLIC_URL"])
+
+
+def _describe(record: KeyRecord, issuer_id: str) -> str:
+    state = "current" if record.current else "retired"
+    return (
+        f"{record.kind:<8} {record.number:>3}  {record.created}  {state:<8} "
+        f"{issuer_id}#{record.fragment}  {record.fingerprint}"
+    )
+
+
+@click.group("keys")
+def keys_group() -> None:
+    """Signing keys: create, list, rotate, and print the DID document and JWKS."""
+
+
+@keys_group.command("init")
+def init_keys() -> None:
+    """Create the key store with one Ed25519 and one RSA key (does nothing if it exists)."""
+    settings = _settings()
+    store = _store(settings)
+    try:
+        created = store.init(now=datetime.now(UTC))
+        records = store.records()
+    except CredentialError as error:
+        _fail(str(error), KEY_STORE_ERROR)
+    if not created:
+        click.echo(f"Keys already exist in {store.directory}; nothing changed.")
+        return
+    click.echo(f"Created signing keys in {store.directory}:")
+    for record in records:
+        click.echo("  " + _describe(record, _issuer_id(settings)))
+
+
+@keys_group.command("list")
+def list_keys() -> None:
+    """Show every key: kind, number, created, current or retired, id and public fingerprint."""
+    settings = _settings()
+    try:
+        records = _store(settings).records()
+        issuer_id = _issuer_id(settings)
+    except CredentialError as error:
+        _fail(str(error), KEY_STORE_ERROR)
+    for record in records:
+        click.echo(_describe(record, issuer_id))
+
+
+@keys_group.command("rotate")
+@click.option(
+    "--kind",
+    type=click.Choice(KINDS),
+    default=None,
+    help="Rotate only this kind of key (default: both).",
+)
+def rotate_keys(kind: str | None) -> None:
+    """Make new current keys; old keys stay published so old credentials still verify."""
+    settings = _settings()
+    try:
+        created = _store(settings).rotate(now=datetime.now(UTC), kind=kind)
+        issuer_id = _issuer_id(settings)
+    except CredentialError as error:
+        _fail(str(error), KEY_STORE_ERROR)
+    click.echo("New current keys (the old ones are kept and stay published):")
+    for record in created:
+        click.echo("  " + _describe(record, issuer_id))
+
+
+@keys_group.command("did-document")
+def did_document() -> None:
+    """Print the issuer's DID document (served at /.well-known/did.json)."""
+    settings = _settings()
+    try:
+        document = build_did_document(_issuer_id(settings), _store(settings).records())
+    except CredentialError as error:
+        _fail(str(error), KEY_STORE_ERROR)
+    click.echo(json.dumps(document, indent=2))
+
+
+@keys_group.command("jwks")
+def jwks() -> None:
+    """Print the issuer's JWK Set of RSA keys (served at /.well-known/jwks.json)."""
+    settings = _settings()
+    try:
+        key_set = build_jwks(_issuer_id(settings), _store(settings).records())
+    except CredentialError as error:
+        _fail(str(error), KEY_STORE_ERROR)
+    click.echo(json.dumps(key_set, indent=2))
+
+
+commands = [keys_group]
