@@ -1,0 +1,189 @@
+"""`laurel verify FILE|URL` and `laurel sign FILE`: credentials on the command line, offline-capable.
+
+Neither command needs a server, an application context or a database: they
+read the settings with `load_settings()` and use the key directory alone, so a
+counselor (or the school in ten years) can check a file with nothing else
+running. `verify` trusts this school's key store only for this school's own
+DID; every other issuer is resolved over HTTPS, or not at all with --offline.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from typing import NoReturn
+
+import click
+
+from app.config import ConfigurationError
+from app.config import load_settings
+from app.credentials.did import did_web_from_url
+from app.credentials.errors import CredentialError
+from app.credentials.errors import InputError
+from app.credentials.keys import KeyStore
+from app.credentials.signing import sign_credential
+from app.verify.core.parse import MAX_INPUT_BYTES
+from app.verify.core.parse import load_json
+from app.verify.core.pipeline import verify as verify_credential
+from app.verify.core.report import Outcome
+from app.verify.core.report import Report
+from app.verify.core.resolvers import HttpFetcher
+from app.verify.core.resolvers import OwnKeyResolver
+from app.verify.core.resolvers import build_resolver
+
+VERIFIED = 0
+NOT_VERIFIED = 1
+UNUSABLE_INPUT = 2
+SIGN_FORMATS = {"di": ("di",), "jwt": ("jwt",), "both": ("di", "jwt")}
+# verify reads public keys only, so the passphrase does not matter to it.
+_PUBLIC_ONLY = {"SECRET_KEY": "unused-by-verify", "LAUREL_KEY_PASSPHRASE": "unused-by-verify"}
+_MARKS = {Outcome.PASSED: "passed", Outcome.FAILED: "FAILED", Outcome.UNKNOWN: "could not check"}
+
+
+def _fail(message: str, status: int = UNUSABLE_INPUT) -> NoReturn:
+    click.echo(f"Error: {message}", err=True)
+    raise SystemExit(status)
+
+
+def _is_url(target: str) -> bool:
+    return target.startswith(("https://", "http://"))
+
+
+def _read_input(target: str) -> bytes | str:
+    """The URL itself, or the file's bytes after a size check that reads nothing."""
+    if _is_url(target):
+        return target
+    path = Path(target)
+    try:
+        if path.stat().st_size > MAX_INPUT_BYTES:
+            _fail(f"{target} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB; no credential is.")
+        return path.read_bytes()
+    except OSError as error:
+        _fail(f"cannot read {target}: {error.strerror or error}.")
+
+
+def _own_resolver(settings: dict[str, Any]) -> OwnKeyResolver | None:
+    """This school's keys, when a key store is here and the public URL names its DID."""
+    store = KeyStore(Path(settings["LAUREL_KEYS_DIR"]), settings["LAUREL_KEY_PASSPHRASE"])
+    if not store.exists():
+        return None
+    try:
+        return OwnKeyResolver(store, did_web_from_url(settings["LAUREL_PUBLIC_URL"]))
+    except CredentialError:
+        return None
+
+
+def _print_report(report: Report) -> None:
+    click.echo(report.headline)
+    click.echo()
+    width = max(len(_MARKS[check.outcome]) for check in report.checks)
+    for check in report.checks:
+        click.echo(f"  {_MARKS[check.outcome]:<{width}}  {check.name:<10} {check.message}")
+
+
+@click.command("verify")
+@click.argument("target", metavar="FILE|URL")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--offline", is_flag=True, help="Use no network: own keys, did:key and PDF attachments only.")
+def verify(target: str, as_json: bool, offline: bool) -> None:
+    """Check a credential (JSON, JWT, PNG, SVG, PDF or URL).
+
+    Exit status: 0 verified, 1 not verified (or not fully checked), 2 unusable input.
+    """
+    try:
+        settings = load_settings(_PUBLIC_ONLY)
+    except ConfigurationError as error:
+        _fail(str(error))
+    data = _read_input(target)
+    fetcher = None if offline else HttpFetcher()
+    own = _own_resolver(settings)
+    resolver = build_resolver(fetcher=fetcher, own=own)
+    try:
+        report = verify_credential(
+            data,
+            filename=None if _is_url(target) else Path(target).name,
+            resolver=resolver,
+            fetcher=fetcher,
+            now=datetime.now(UTC),
+            own_issuer_id=own.issuer_id if own else None,
+        )
+    except InputError as error:
+        _fail(str(error))
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        _print_report(report)
+    raise SystemExit(VERIFIED if report.verified else NOT_VERIFIED)
+
+
+def _with_school_issuer(document: dict[str, Any], school_id: str) -> dict[str, Any]:
+    """The credential with issuer.id set to the school's DID; another issuer is refused."""
+    issuer = document.get("issuer")
+    if issuer is None:
+        issuer = {"id": school_id, "type": ["Profile"]}
+    elif isinstance(issuer, str):
+        issuer = {"id": issuer}
+    if not isinstance(issuer, dict):
+        _fail("the credential's issuer must be a Profile object or an id.")
+    named = issuer.get("id")
+    if named is not None and named != school_id:
+        _fail(
+            f"the credential names the issuer {named}, but this school signs as {school_id}; "
+            "Laurel signs only its own credentials."
+        )
+    return {**document, "issuer": {**issuer, "id": school_id}}
+
+
+@click.command("sign")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format", "output_format", type=click.Choice(list(SIGN_FORMATS)), default="di", show_default=True,
+    help="di: embedded eddsa-rdfc-2022 proof (JSON); jwt: VC-JWT; both: JSON and JWT.",
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Write here instead of printing (with both: the JWT goes beside it with .jwt).",
+)
+def sign(source: Path, output_format: str, out: Path | None) -> None:
+    """Sign an unsigned credential JSON with this school's current keys."""
+    try:
+        settings = load_settings({"SECRET_KEY": "unused-by-sign"})
+    except ConfigurationError as error:
+        _fail(str(error))
+    store = KeyStore(Path(settings["LAUREL_KEYS_DIR"]), settings["LAUREL_KEY_PASSPHRASE"])
+    if not store.exists():
+        _fail(f"there are no signing keys in {store.directory}; run `laurel keys init` first.")
+    if source.stat().st_size > MAX_INPUT_BYTES:
+        _fail(f"{source} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB.")
+    try:
+        document = load_json(source.read_text(encoding="utf-8"))
+    except (InputError, UnicodeDecodeError) as error:
+        _fail(f"{source} is not a JSON credential: {error}")
+    if not isinstance(document, dict):
+        _fail(f"{source} is not a JSON credential (it must be an object).")
+    try:
+        school_id = did_web_from_url(settings["LAUREL_PUBLIC_URL"])
+        document = _with_school_issuer(document, school_id)
+        signed = sign_credential(
+            document, keystore=store, now=datetime.now(UTC), formats=SIGN_FORMATS[output_format]
+        )
+    except CredentialError as error:
+        _fail(str(error))
+    outputs = []
+    if "di" in SIGN_FORMATS[output_format]:
+        outputs.append((out, signed.json_text))
+    if signed.jwt is not None:
+        outputs.append((out.with_suffix(".jwt") if out and output_format == "both" else out, signed.jwt))
+    for path, text in outputs:
+        if path is None:
+            click.echo(text)
+        else:
+            # Exactly the signed text: a signed document is never re-serialized or reformatted.
+            path.write_text(text, encoding="utf-8")
+            click.echo(f"Wrote {path}", err=True)
+
+
+commands = [verify, sign]

@@ -1,0 +1,200 @@
+"""`laurel verify` and `laurel sign` on the command line: no server, no database, no app context."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from app.cli import cli
+from tests.credentials.samples import ISSUER_ID
+from tests.credentials.samples import sample_credential
+from tests.verify.factory import issue
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def env(keys_dir, tmp_path):
+    """Settings of a school whose key store is the test one; instance folder in tmp_path."""
+    return {
+        "LAUREL_ENV": "production",
+        "LAUREL_PUBLIC_URL": "https://laurel.test",
+        "LAUREL_KEYS_DIR": str(keys_dir.path),
+        "LAUREL_KEY_PASSPHRASE": keys_dir.passphrase,
+        "LAUREL_INSTANCE_PATH": str(tmp_path / "instance"),
+        "DATABASE_URL": "",
+    }
+
+
+@pytest.fixture
+def cli_runner():
+    return CliRunner()
+
+
+def _write(tmp_path: Path, name: str, text: str | bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def without_status(keys_dir):
+    """A credential with no status list: fully verifiable offline with the school's keys."""
+    return issue(keys_dir.store, 11, status_entries=())
+
+
+def test_cli_verify_own_credential_offline_exit_0(cli_runner, env, tmp_path, without_status):
+    path = _write(tmp_path, "credential.json", without_status.json_text)
+    result = cli_runner.invoke(cli, ["verify", path, "--offline"], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Genuine — “Small-engine repair 11”")
+    assert "passed" in result.stdout and "proof" in result.stdout
+
+
+def test_cli_verify_jwt_offline_exit_0(cli_runner, env, tmp_path, without_status):
+    path = _write(tmp_path, "credential.jwt", without_status.jwt)
+    result = cli_runner.invoke(cli, ["verify", path, "--offline"], env=env)
+    assert result.exit_code == 0, result.output
+
+
+def test_cli_verify_json_output(cli_runner, env, tmp_path, without_status):
+    path = _write(tmp_path, "credential.json", without_status.json_text)
+    result = cli_runner.invoke(cli, ["verify", path, "--offline", "--json"], env=env)
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["verdict"] == "verified" and data["issuer"]["is_own"] is True
+
+
+def test_cli_verify_status_unchecked_offline_exit_1(cli_runner, env, tmp_path, keys_dir):
+    """Offline, a credential with a status list cannot be fully verified: exit 1, said plainly."""
+    path = _write(tmp_path, "credential.json", issue(keys_dir.store).json_text)
+    result = cli_runner.invoke(cli, ["verify", path, "--offline"], env=env)
+    assert result.exit_code == 1
+    assert result.stdout.startswith("Could not check everything")
+    assert "could not check" in result.stdout
+
+
+def test_cli_verify_tampered_exit_1(cli_runner, env, tmp_path, without_status):
+    document = json.loads(without_status.json_text)
+    document["credentialSubject"]["achievement"]["name"] = "Rocket science"
+    path = _write(tmp_path, "credential.json", json.dumps(document))
+    result = cli_runner.invoke(cli, ["verify", path, "--offline"], env=env)
+    assert result.exit_code == 1
+    assert result.stdout.startswith("Not verified")
+    assert "FAILED" in result.stdout
+
+
+def test_cli_verify_without_key_store_cannot_link_own_did(cli_runner, env, tmp_path, without_status):
+    """Without the school's store (a counselor's laptop, offline), the did:web key is unknown: exit 1."""
+    path = _write(tmp_path, "credential.json", without_status.json_text)
+    result = cli_runner.invoke(cli, ["verify", path, "--offline"], env={**env, "LAUREL_KEYS_DIR": str(tmp_path / "none")})
+    assert result.exit_code == 1
+    assert "offline" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [(b"", "empty"), (b"not a credential", "cannot read"), (b"[" * 100_000, "nested")],
+    ids=["empty_file", "text_file", "deep_json"],
+)
+def test_cli_verify_unusable_input_exit_2(cli_runner, env, tmp_path, content, words):
+    path = _write(tmp_path, "input.bin", content)
+    result = cli_runner.invoke(cli, ["verify", path, "--offline"], env=env)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ") and words in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_cli_verify_missing_file_exit_2(cli_runner, env, tmp_path):
+    result = cli_runner.invoke(cli, ["verify", str(tmp_path / "nothing.json")], env=env)
+    assert result.exit_code == 2
+    assert "cannot read" in result.stderr
+
+
+def test_cli_verify_url_offline_exit_2(cli_runner, env):
+    result = cli_runner.invoke(cli, ["verify", "https://laurel.test/credentials/1", "--offline"], env=env)
+    assert result.exit_code == 2
+    assert "offline" in result.stderr
+
+
+def test_cli_verify_url_private_host_exit_2(cli_runner, env):
+    """A URL into a private network is refused before connecting (no DNS needed for an IP)."""
+    result = cli_runner.invoke(cli, ["verify", "https://10.0.0.1/credential.json"], env=env)
+    assert result.exit_code == 2
+    assert "private network" in result.stderr
+
+
+def _unsigned(tmp_path: Path, number: int = 12, **changes) -> str:
+    document = sample_credential(number, status_entries=())
+    document["issuer"] = {**document["issuer"], **changes}
+    document["issuer"] = {key: value for key, value in document["issuer"].items() if value is not None}
+    return _write(tmp_path, "unsigned.json", json.dumps(document))
+
+
+def test_cli_sign_both_then_verify(cli_runner, env, tmp_path):
+    """Do `laurel sign --format both` outputs verify with `laurel verify`?"""
+    out = tmp_path / "signed.json"
+    result = cli_runner.invoke(cli, ["sign", _unsigned(tmp_path), "--format", "both", "--out", str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert out.with_suffix(".jwt").read_text().count(".") == 2
+    for path in (out, out.with_suffix(".jwt")):
+        verified = cli_runner.invoke(cli, ["verify", str(path), "--offline"], env=env)
+        assert verified.exit_code == 0, verified.output
+
+
+def test_cli_sign_sets_missing_issuer_id(cli_runner, env, tmp_path):
+    result = cli_runner.invoke(cli, ["sign", _unsigned(tmp_path, id=None)], env=env)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["issuer"]["id"] == ISSUER_ID
+
+
+def test_cli_sign_jwt_prints_token(cli_runner, env, tmp_path):
+    result = cli_runner.invoke(cli, ["sign", _unsigned(tmp_path), "--format", "jwt"], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().startswith("eyJ") and result.stdout.strip().count(".") == 2
+
+
+def test_cli_sign_other_issuer_refused(cli_runner, env, tmp_path):
+    result = cli_runner.invoke(cli, ["sign", _unsigned(tmp_path, id="did:web:other.example")], env=env)
+    assert result.exit_code == 2
+    assert "did:web:other.example" in result.stderr and ISSUER_ID in result.stderr
+
+
+def test_cli_sign_invalid_credential_refused(cli_runner, env, tmp_path):
+    path = _write(tmp_path, "unsigned.json", json.dumps({"@context": [], "type": "Nothing"}))
+    result = cli_runner.invoke(cli, ["sign", path], env=env)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ")
+
+
+def test_cli_sign_without_keys_refused(cli_runner, env, tmp_path):
+    result = cli_runner.invoke(cli, ["sign", _unsigned(tmp_path)], env={**env, "LAUREL_KEYS_DIR": str(tmp_path / "none")})
+    assert result.exit_code == 2
+    assert "laurel keys init" in result.stderr
+
+
+def test_cli_verify_subprocess_creates_no_database(env, tmp_path, without_status):
+    """Does the installed `laurel verify` run with no server and leave no database behind?"""
+    path = _write(tmp_path, "credential.json", without_status.json_text)
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    completed = subprocess.run(
+        [str(PROJECT / ".venv" / "bin" / "laurel"), "verify", path, "--offline"],
+        cwd=workdir,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.startswith("Genuine")
+    created = [p for p in tmp_path.rglob("*") if p.suffix in (".db", ".sqlite", ".sqlite3")]
+    assert created == []
+    assert not (tmp_path / "instance").exists()
+    assert not any((PROJECT / "instance").glob("*.db-journal"))
