@@ -88,3 +88,12 @@ def test_build_clr_without_credentials_raises_input_error() -> None:
     with pytest.raises(InputError):
         build_clr(clr_id="urn:uuid:x", issuer=SCHOOL, subject=SubjectData(id="urn:uuid:y"),
                   credentials=[], valid_from=NOW, name="Empty")
+
+
+def test_build_clr_fast_canonicalization_equals_full(keys_dir: Any) -> None:
+    """Do templates stay exact with embedded proofs (named graphs) in the record?"""
+    from app.credentials.rdfc import canonize
+
+    for count in (1, 2, 2):
+        signed = sign_document(_learner_record(keys_dir, count), keystore=keys_dir.store, now=NOW)
+        assert canonize(signed) == canonize(signed, fast=False)
