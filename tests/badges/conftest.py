@@ -1,15 +1,11 @@
-"""Factories for the badge tests: users in classes, badges, signed-in clients."""
+"""Badge test fixtures: a small school, badges, a client signed in without the login form."""
 
 from __future__ import annotations
-
-import itertools
 
 import pytest
 from flask import g
 
-from app.accounts.models import ClassMembership
 from app.accounts.models import Role
-from app.accounts.models import SchoolClass
 from app.accounts.models import User
 from app.badges.models import BadgeState
 from app.badges.services import AlignmentInput
@@ -18,36 +14,6 @@ from app.badges.services import RubricLevelInput
 from app.badges.services import create_badge
 from app.badges.services import publish_badge
 from app.extensions import db
-
-_numbers = itertools.count(1)
-
-
-@pytest.fixture
-def make_user(app_ctx):
-    """make_user(role, class_=None) -> a committed User (member of `class_` with that role)."""
-
-    def make(role: Role = Role.STUDENT, class_: SchoolClass | None = None, name: str | None = None) -> User:
-        number = next(_numbers)
-        user = User(email=f"{role.value}{number}@school.test", name=name or f"{role.value.title()} {number}", role=role)
-        db.session.add(user)
-        db.session.flush()
-        if class_ is not None:
-            db.session.add(ClassMembership(class_id=class_.id, user_id=user.id, role=role))
-        db.session.commit()
-        return user
-
-    return make
-
-
-@pytest.fixture
-def make_class(app_ctx):
-    def make(name: str = "Auto Shop 1") -> SchoolClass:
-        school_class = SchoolClass(name=name)
-        db.session.add(school_class)
-        db.session.commit()
-        return school_class
-
-    return make
 
 
 def badge_input(**changes) -> BadgeInput:
@@ -89,13 +55,14 @@ def make_badge(app_ctx):
 def school(make_class, make_user):
     """A class with its instructor and a student, another instructor, another student, an admin."""
 
+    # No passwords: `login` signs in through the session, and scrypt is slow.
     class School:
         auto_shop = make_class("Auto Shop 1")
-        instructor = make_user(Role.INSTRUCTOR, auto_shop, name="Ines Instructor")
-        student = make_user(Role.STUDENT, auto_shop, name="Sam Student")
-        other_instructor = make_user(Role.INSTRUCTOR, make_class("Algebra 2"))
-        other_student = make_user(Role.STUDENT)
-        admin = make_user(Role.ADMIN)
+        instructor = make_user(Role.INSTRUCTOR, name="Ines Instructor", classes=[auto_shop], password=None)
+        student = make_user(Role.STUDENT, name="Sam Student", classes=[auto_shop], password=None)
+        other_instructor = make_user(Role.INSTRUCTOR, classes=[make_class("Algebra 2")], password=None)
+        other_student = make_user(Role.STUDENT, password=None)
+        admin = make_user(Role.ADMIN, password=None)
 
     return School
 
