@@ -221,7 +221,14 @@ def bake_svg(svg: bytes, credential: str) -> bytes:
         position = end
     body += svg[position:]
     closing = b"</" + tag.group("name") + b">" if empty else b""
-    return svg[: layout.root_start] + opening + element.encode("utf-8") + bytes(body) + closing
+    baked = svg[: layout.root_start] + opening + element.encode("utf-8") + bytes(body) + closing
+    try:
+        found = read_svg(baked).text
+    except BakingError:
+        found = None
+    if found != credential.strip():
+        raise BakingError("The credential holds characters that XML does not allow in an SVG.")
+    return baked
 
 
 def read_svg(svg: bytes) -> BakedCredential:
@@ -320,6 +327,12 @@ def _check_credential_text(credential: str) -> bool:
     if not isinstance(credential, str) or not credential.strip():
         raise InputError("There is no credential to bake.")
     text = credential.strip()
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(
+            "The credential text is not valid Unicode, so it cannot be baked."
+        ) from None
     if _COMPACT_JWS.match(text):
         return True
     try:

@@ -182,7 +182,7 @@ class KeyStore:
 
         :raises KeyStoreError: the passphrase is wrong or the key file is missing or damaged.
         """
-        path = self.directory / f"{record.file_stem}.pem"
+        path = self.directory / f"{record.file_stem}.key.pem"
         try:
             stamp = path.stat().st_mtime_ns
         except OSError:
@@ -229,7 +229,7 @@ class KeyStore:
         public = record.public_key.public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         )
-        self._write_new(self.directory / f"{record.file_stem}.pem", encrypted, 0o600)
+        self._write_new(self.directory / f"{record.file_stem}.key.pem", encrypted, 0o600)
         self._write_new(self.directory / f"{record.file_stem}.pub.pem", public, 0o644)
         return record
 

@@ -320,6 +320,17 @@ def test_extract_svg_not_svg_raises_bakingerror(svg, message):
         extract_svg(svg)
 
 
+def test_bake_svg_character_xml_forbids_refused():
+    credential = json.dumps({"name": "bad \ufffe char"}, ensure_ascii=False)
+    with pytest.raises(BakingError, match="XML does not allow"):
+        bake_svg(SVG, credential)
+
+
+def test_bake_png_lone_surrogate_raises_inputerror():
+    with pytest.raises(InputError, match="Unicode"):
+        bake_png(png_image(), '{"name": "\ud800"}')
+
+
 def test_bake_svg_non_utf8_declaration_refused():
     svg = b'<?xml version="1.0" encoding="ISO-8859-1"?><svg xmlns="http://www.w3.org/2000/svg"/>'
     with pytest.raises(BakingError, match="UTF-8"):

@@ -65,7 +65,7 @@ def test_keystore_init_creates_one_current_key_of_each_kind(keys_dir):
 
 def test_keystore_private_files_mode_0600_public_files_beside(keys_dir):
     for stem in ("ed25519-1", "rsa-1"):
-        private = keys_dir.path / f"{stem}.pem"
+        private = keys_dir.path / f"{stem}.key.pem"
         assert stat.S_IMODE(os.stat(private).st_mode) == 0o600
         assert (
             (keys_dir.path / f"{stem}.pub.pem")
@@ -80,13 +80,13 @@ def test_keystore_private_files_mode_0600_even_with_permissive_umask(tmp_path):
         KeyStore(tmp_path, PASSPHRASE).init(now=LATER)
     finally:
         os.umask(previous)
-    assert stat.S_IMODE(os.stat(tmp_path / "rsa-1.pem").st_mode) == 0o600
-    assert stat.S_IMODE(os.stat(tmp_path / "ed25519-1.pem").st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(tmp_path / "rsa-1.key.pem").st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(tmp_path / "ed25519-1.key.pem").st_mode) == 0o600
 
 
 def test_keystore_private_files_encrypted_pkcs8(keys_dir):
     for stem in ("ed25519-1", "rsa-1"):
-        text = (keys_dir.path / f"{stem}.pem").read_text()
+        text = (keys_dir.path / f"{stem}.key.pem").read_text()
         assert text.startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----")
 
 
@@ -99,9 +99,9 @@ def test_keystore_index_lists_kind_number_created_current(keys_dir):
 
 
 def test_keystore_init_twice_returns_false_and_keeps_keys(keys_dir):
-    before = (keys_dir.path / "rsa-1.pem").read_bytes()
+    before = (keys_dir.path / "rsa-1.key.pem").read_bytes()
     assert keys_dir.store.init(now=LATER) is False
-    assert (keys_dir.path / "rsa-1.pem").read_bytes() == before
+    assert (keys_dir.path / "rsa-1.key.pem").read_bytes() == before
 
 
 def test_keystore_private_key_matches_public_key(keys_dir):
@@ -130,7 +130,7 @@ def test_keystore_private_key_reloaded_when_file_changes(fresh_store):
     store = fresh_store
     record = store.current("ed25519")
     first = store.private_key(record)
-    path = store.directory / "ed25519-1.pem"
+    path = store.directory / "ed25519-1.key.pem"
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
     assert store.private_key(record) is not first
 
@@ -175,7 +175,7 @@ def test_keystore_damaged_index_raises_keystoreerror(tmp_path):
 
 def test_keystore_missing_private_file_raises_keystoreerror(fresh_store):
     store = fresh_store
-    (store.directory / "ed25519-1.pem").unlink()
+    (store.directory / "ed25519-1.key.pem").unlink()
     with pytest.raises(KeyStoreError, match="missing"):
         store.private_key(store.current("ed25519"))
 
@@ -186,7 +186,7 @@ def test_keystore_unknown_kind_raises_keystoreerror(keys_dir):
 
 
 def test_keystore_never_overwrites_stray_key_file(fresh_store):
-    stray = fresh_store.directory / "ed25519-2.pem"
+    stray = fresh_store.directory / "ed25519-2.key.pem"
     stray.write_bytes(b"someone else's key")
     with pytest.raises(KeyStoreError, match="never overwrites"):
         fresh_store.rotate(now=LATER, kind="ed25519")
