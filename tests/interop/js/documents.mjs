@@ -56,9 +56,13 @@ function methodIn(document, url) {
   return {'@context': document['@context'], ...method, id: url};
 }
 
-// A jsonld.js / jsonld-signatures document loader over bundled contexts and `documents`.
-export function offlineLoader(documents = []) {
+// A jsonld.js / jsonld-signatures document loader over bundled contexts and `documents`
+// (each served at its id); `contexts` ({url: context}) adds contexts for test vectors.
+export function offlineLoader(documents = [], contexts = {}) {
   const given = new Map(documents.map(document => [document.id, document]));
+  for(const [url, context] of Object.entries(contexts)) {
+    given.set(url, context);
+  }
   return async function documentLoader(url) {
     const [base] = url.split('#');
     let document = BUNDLED.get(url) ?? given.get(base);
