@@ -91,7 +91,11 @@ def realistic_credential(number: int) -> dict[str, Any]:
         rubric_levels=levels,
         required_level_id=levels[1].id,
         version="3",
-        creator=Issuer(id="https://school.example/people/okafor", name="Ms Okafor", url="https://school.example"),
+        creator=Issuer(
+            id="https://school.example/people/okafor",
+            name="Ms Okafor",
+            url="https://school.example",
+        ),
     )
     return build_credential(
         credential_id=f"urn:uuid:6f1c1e52-8a4b-4c6e-9d7f-{number:012d}",
@@ -165,7 +169,11 @@ def run_node(credential: dict[str, Any]) -> dict[str, float] | None:
     try:
         result = subprocess.run(
             ["node", str(NODE_BENCH), handle.name],
-            cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
         )
     finally:
         Path(handle.name).unlink()
@@ -189,13 +197,17 @@ def main() -> int:
 
     def sign(index: int, loader: Any = bundled_loader) -> dict[str, Any]:
         return add_proof(
-            credentials[index], private_key=ed_key, verification_method=VERIFICATION_METHOD,
-            created=f"2026-11-23T10:{index // 60 % 60:02d}:{index % 60:02d}Z", loader=loader,
+            credentials[index],
+            private_key=ed_key,
+            verification_method=VERIFICATION_METHOD,
+            created=f"2026-11-23T10:{index // 60 % 60:02d}:{index % 60:02d}Z",
+            loader=loader,
         )
 
     signed = [sign(index) for index in range(count)]
     tokens = [
-        vc_jwt.sign_jwt(document, private_key=rsa_key, kid=f"{ISSUER_ID}#rsa-1") for document in signed
+        vc_jwt.sign_jwt(document, private_key=rsa_key, kid=f"{ISSUER_ID}#rsa-1")
+        for document in signed
     ]
 
     def verify(index: int, loader: Any = bundled_loader) -> None:
@@ -215,15 +227,20 @@ def main() -> int:
         "DI verify, full pyld path": per_second(lambda i: verify(i, _full_path_loader), slow),
         "DI sign + safe mode + JSON Schema": per_second(issue_checked, slow),
         "JWT sign": per_second(
-            lambda i: vc_jwt.sign_jwt(signed[i], private_key=rsa_key, kid=f"{ISSUER_ID}#rsa-1"), count
+            lambda i: vc_jwt.sign_jwt(signed[i], private_key=rsa_key, kid=f"{ISSUER_ID}#rsa-1"),
+            count,
         ),
         "JWT verify": per_second(
-            lambda i: vc_jwt.verify_jwt(tokens[i], public_key=rsa_key.public_key(), algorithm="RS256"),
+            lambda i: vc_jwt.verify_jwt(
+                tokens[i], public_key=rsa_key.public_key(), algorithm="RS256"
+            ),
             count,
         ),
     }
-    print(f"credential: {count_properties(credentials[0])} properties, "
-          f"{len(json.dumps(credentials[0]))} bytes; median of {ROUNDS} rounds")
+    print(
+        f"credential: {count_properties(credentials[0])} properties, "
+        f"{len(json.dumps(credentials[0]))} bytes; median of {ROUNDS} rounds"
+    )
     for name, rate in rates.items():
         print(f"  {name:36s} {rate:9.1f} /s  {1000 / rate:7.2f} ms")
 
@@ -234,10 +251,14 @@ def main() -> int:
     print(f"  {'issue':36s} {node['issue_per_s']:9.1f} /s  {1000 / node['issue_per_s']:7.2f} ms")
     print(f"  {'verify':36s} {node['verify_per_s']:9.1f} /s  {1000 / node['verify_per_s']:7.2f} ms")
     print("Laurel / vc-js:")
-    print(f"  DI sign   {rates['DI sign'] / node['issue_per_s']:.2f}x"
-          f"   (full pyld path {rates['DI sign, full pyld path'] / node['issue_per_s']:.2f}x)")
-    print(f"  DI verify {rates['DI verify'] / node['verify_per_s']:.2f}x"
-          f"   (full pyld path {rates['DI verify, full pyld path'] / node['verify_per_s']:.2f}x)")
+    print(
+        f"  DI sign   {rates['DI sign'] / node['issue_per_s']:.2f}x"
+        f"   (full pyld path {rates['DI sign, full pyld path'] / node['issue_per_s']:.2f}x)"
+    )
+    print(
+        f"  DI verify {rates['DI verify'] / node['verify_per_s']:.2f}x"
+        f"   (full pyld path {rates['DI verify, full pyld path'] / node['verify_per_s']:.2f}x)"
+    )
     return 0
 
 

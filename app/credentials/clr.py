@@ -1,4 +1,4 @@
-"""Comprehensive Learner Record 2.0 (`ClrCredential`) documents: a learner's signed credentials, bundled.
+"""Comprehensive Learner Record 2.0 (`ClrCredential`): a learner's signed credentials, bundled.
 
 Pure module: imports neither flask nor sqlalchemy nor any other app package.
 Each embedded credential keeps its own issuer proof exactly as issued; the

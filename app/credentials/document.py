@@ -190,7 +190,9 @@ def _result_description(achievement: AchievementData) -> dict[str, Any]:
 
 def build_achievement(achievement: AchievementData) -> dict[str, Any]:
     """The OB Achievement object, as embedded in a credential."""
-    criteria = _drop_empty({"id": achievement.criteria_url, "narrative": achievement.criteria_narrative})
+    criteria = _drop_empty(
+        {"id": achievement.criteria_url, "narrative": achievement.criteria_narrative}
+    )
     if not criteria:
         raise InputError("A badge needs criteria: a narrative or a criteria page.")
     return _drop_empty(

@@ -24,7 +24,8 @@ class UnknownContextError(CredentialError):
 
     def __init__(self, url: str) -> None:
         super().__init__(
-            f"The JSON-LD context {url!r} is not one Laurel knows, so the document cannot be read safely."
+            f"The JSON-LD context {url!r} is not one Laurel knows, "
+            "so the document cannot be read safely."
         )
         self.url = url
 

@@ -13,7 +13,6 @@ from functools import cache
 from typing import Any
 
 from cachetools import LRUCache
-
 from jsonschema import Draft201909Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry
@@ -42,11 +41,30 @@ _MAX_MESSAGE = 200
 
 # JSON Schema keywords of the bundled schemas that only look at structure, keys and JSON
 # types (all part of a document's shape); `format` is an annotation in Draft 2019-09.
-_SHAPE_KEYWORDS = frozenset({
-    "$comment", "$defs", "$id", "$ref", "$schema", "additionalItems", "additionalProperties",
-    "allOf", "anyOf", "contains", "description", "format", "items", "minItems", "oneOf",
-    "properties", "propertyNames", "required", "title", "type",
-})
+_SHAPE_KEYWORDS = frozenset(
+    {
+        "$comment",
+        "$defs",
+        "$id",
+        "$ref",
+        "$schema",
+        "additionalItems",
+        "additionalProperties",
+        "allOf",
+        "anyOf",
+        "contains",
+        "description",
+        "format",
+        "items",
+        "minItems",
+        "oneOf",
+        "properties",
+        "propertyNames",
+        "required",
+        "title",
+        "type",
+    }
+)
 # Keywords that look at a string's value.
 _VALUE_KEYWORDS = frozenset({"enum", "pattern", "const"})
 # Keywords that apply to the same instance (not to children or keys).
@@ -60,7 +78,7 @@ def _retrieve(uri: str) -> Resource[Any]:
     try:
         return Resource.from_contents(bundled_document(uri))
     except UnknownContextError:
-        raise NoSuchResource(ref=uri) from None
+        raise NoSuchResource(ref=uri) from None  # type: ignore[call-arg]
 
 
 @cache

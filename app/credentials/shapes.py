@@ -224,17 +224,18 @@ def _locate(dataset: Dataset, leaves: _Leaves) -> tuple[dict[int, int], set[int]
                     continue
                 match = _PLACEHOLDER.match(value)
                 index = int(match.group(1)) if match else None
-                if index is None or index >= len(leaves.values) or value != leaves.placeholder(index):
+                if (
+                    index is None
+                    or index >= len(leaves.values)
+                    or value != leaves.placeholder(index)
+                ):
                     bad.update(_indices_in(value, len(leaves.values)))
                     continue
-                usable = (
-                    role != "predicate"
-                    and (
-                        (term["type"] == "IRI" and leaves.classes[index] != _STRING)
-                        or (
-                            term["type"] == "literal"
-                            and term.get("datatype") not in _REWRITTEN_DATATYPES
-                        )
+                usable = role != "predicate" and (
+                    (term["type"] == "IRI" and leaves.classes[index] != _STRING)
+                    or (
+                        term["type"] == "literal"
+                        and term.get("datatype") not in _REWRITTEN_DATATYPES
                     )
                 )
                 if usable:
@@ -379,7 +380,9 @@ class TemplateCache:
         )
         return (leaves.skeleton, fixed_values), leaves, shape
 
-    def _shape(self, document: dict[str, Any], leaves: _Leaves, build: BuildDataset) -> _Shape | None:
+    def _shape(
+        self, document: dict[str, Any], leaves: _Leaves, build: BuildDataset
+    ) -> _Shape | None:
         with self._lock:
             shape = self._shapes.get(leaves.skeleton)
         if shape is not None:

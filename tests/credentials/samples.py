@@ -41,7 +41,9 @@ def sample_achievement(number: int = 0, *, rubric: bool = True) -> AchievementDa
         id=f"https://laurel.test/badges/{number}",
         name=f"Small-engine repair {number}",
         description="Diagnoses and repairs a small petrol engine safely.",
-        criteria_narrative="# Criteria\n\n* Strip and rebuild a carburettor.\n* Log every step with photos.",
+        criteria_narrative=(
+            "# Criteria\n\n* Strip and rebuild a carburettor.\n* Log every step with photos."
+        ),
         criteria_url=f"https://laurel.test/badges/{number}/criteria",
         image_url=f"https://laurel.test/badges/{number}/image.png",
         achievement_type="Competency",
@@ -59,7 +61,9 @@ def sample_achievement(number: int = 0, *, rubric: bool = True) -> AchievementDa
         rubric_levels=levels if rubric else (),
         required_level_id=levels[1].id if rubric else None,
         version="2",
-        creator=Issuer(id="https://laurel.test/people/ms-okafor", name="Ms Okafor", url="https://laurel.test"),
+        creator=Issuer(
+            id="https://laurel.test/people/ms-okafor", name="Ms Okafor", url="https://laurel.test"
+        ),
     )
 
 

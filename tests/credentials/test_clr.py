@@ -22,7 +22,9 @@ from .samples import sample_credential
 
 def _learner_record(keys_dir: Any, count: int = 2) -> dict[str, Any]:
     credentials = [
-        sign_credential(sample_credential(number), keystore=keys_dir.store, now=NOW, formats=("di",)).document
+        sign_credential(
+            sample_credential(number), keystore=keys_dir.store, now=NOW, formats=("di",)
+        ).document
         for number in range(count)
     ]
     subject = {"id": credentials[0]["credentialSubject"]["id"]}
@@ -67,16 +69,24 @@ def test_build_clr_tampered_embedded_credential_breaks_outer_proof(keys_dir: Any
     signed = sign_document(_learner_record(keys_dir), keystore=keys_dir.store, now=NOW)
     signed["credentialSubject"]["verifiableCredential"][1]["name"] = "Something else"
     with pytest.raises(ProofError):
-        verify_proof(signed, signed["proof"][0], public_key=keys_dir.store.current("ed25519").public_key)
+        verify_proof(
+            signed, signed["proof"][0], public_key=keys_dir.store.current("ed25519").public_key
+        )
 
 
 def test_build_clr_embedded_credentials_are_copies(keys_dir: Any) -> None:
-    credential = sign_credential(sample_credential(), keystore=keys_dir.store, now=NOW, formats=("di",)).document
+    credential = sign_credential(
+        sample_credential(), keystore=keys_dir.store, now=NOW, formats=("di",)
+    ).document
     from app.credentials.document import SubjectData
 
     record = build_clr(
-        clr_id="urn:uuid:c1a0", issuer=SCHOOL, subject=SubjectData(id="urn:uuid:learner"),
-        credentials=[credential], valid_from=NOW, name="Record",
+        clr_id="urn:uuid:c1a0",
+        issuer=SCHOOL,
+        subject=SubjectData(id="urn:uuid:learner"),
+        credentials=[credential],
+        valid_from=NOW,
+        name="Record",
     )
     record["credentialSubject"]["verifiableCredential"][0]["name"] = "changed"
     assert credential["name"] != "changed"
@@ -86,8 +96,14 @@ def test_build_clr_without_credentials_raises_input_error() -> None:
     from app.credentials.document import SubjectData
 
     with pytest.raises(InputError):
-        build_clr(clr_id="urn:uuid:x", issuer=SCHOOL, subject=SubjectData(id="urn:uuid:y"),
-                  credentials=[], valid_from=NOW, name="Empty")
+        build_clr(
+            clr_id="urn:uuid:x",
+            issuer=SCHOOL,
+            subject=SubjectData(id="urn:uuid:y"),
+            credentials=[],
+            valid_from=NOW,
+            name="Empty",
+        )
 
 
 def test_build_clr_fast_canonicalization_equals_full(keys_dir: Any) -> None:

@@ -48,7 +48,10 @@ def test_build_credential_full_sample_has_standard_shape() -> None:
     ]
     assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert credential["issuer"]["type"] == ["Profile"]
-    assert credential["issuer"]["image"] == {"id": "https://laurel.test/static/school.png", "type": "Image"}
+    assert credential["issuer"]["image"] == {
+        "id": "https://laurel.test/static/school.png",
+        "type": "Image",
+    }
     assert credential["validFrom"] == credential["awardedDate"] == "2026-11-23T10:00:00Z"
     assert credential["validUntil"] == "2031-11-23T10:00:00Z"
     subject = credential["credentialSubject"]
@@ -56,7 +59,9 @@ def test_build_credential_full_sample_has_standard_shape() -> None:
     [description] = achievement["resultDescription"]
     assert description["resultType"] == "RubricCriterionLevel"
     assert [level["name"] for level in description["rubricCriterionLevel"]] == [
-        "Developing", "Proficient", "Mastery",
+        "Developing",
+        "Proficient",
+        "Mastery",
     ]
     assert subject["result"] == [
         {
@@ -102,7 +107,9 @@ def test_build_credential_never_contains_jti_endorsement_jwt_or_empty_values() -
                 walk(item)
 
     walk(sample_credential())
-    walk(sample_credential(achieved_level_id=None, evidence=(), status_entries=(), valid_until=None))
+    walk(
+        sample_credential(achieved_level_id=None, evidence=(), status_entries=(), valid_until=None)
+    )
 
 
 def test_build_credential_minimal_omits_optional_parts() -> None:

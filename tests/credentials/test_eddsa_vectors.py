@@ -220,7 +220,9 @@ def test_verify_proof_tampered_created_raises_proof_error() -> None:
         ("verificationMethod", "", "verification method"),
     ],
 )
-def test_verify_proof_malformed_proof_raises_proof_error(field: str, value: str, message: str) -> None:
+def test_verify_proof_malformed_proof_raises_proof_error(
+    field: str, value: str, message: str
+) -> None:
     from app.credentials.errors import ProofError
 
     signed = _signed_ob()
@@ -276,6 +278,8 @@ def test_add_proof_non_json_value_raises_input_error() -> None:
     document = {**OB_VECTOR.unsigned, "name": float("nan")}
     with pytest.raises(InputError, match="not plain JSON"):
         add_proof(
-            document, private_key=OB_VECTOR.private_key,
-            verification_method="did:web:laurel.test#key-1", created="2026-11-23T10:00:00Z",
+            document,
+            private_key=OB_VECTOR.private_key,
+            verification_method="did:web:laurel.test#key-1",
+            created="2026-11-23T10:00:00Z",
         )

@@ -131,8 +131,12 @@ def test_canonize_extended_loader_does_not_leak_into_bundled_loader() -> None:
 
     def extended(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
         if url == extra_url:
-            return {"contextUrl": None, "documentUrl": url, "tag": "static",
-                    "document": {"@context": {"extra": "https://example.org/extra#"}}}
+            return {
+                "contextUrl": None,
+                "documentUrl": url,
+                "tag": "static",
+                "document": {"@context": {"extra": "https://example.org/extra#"}},
+            }
         return bundled_loader(url, options)
 
     document = _ob_vector()
@@ -146,17 +150,52 @@ def test_canonize_extended_loader_does_not_leak_into_bundled_loader() -> None:
 # --- the per-shape template path must equal full pyld canonicalization --------------------
 
 _TRICKY_TEXT = [
-    "Teamwork", "", " ", "Zoë & Łukasz — 日本語 🎓", 'He said "hi"', "back\\slash", "tab\there",
-    "line\nbreak", "cr\rlf\r\n", "<b>bold</b>", "Profile", "Achievement", "xsd:string",
-    "schema:name", "https://example.org/x", "urn:uuid:1", "did:web:laurel.test", "_:b0",
-    "@id", "@context", "2026-11-23T10:00:00Z", "42", "3.5", "true", "\u00a0nbsp", "\u2028sep",
+    "Teamwork",
+    "",
+    " ",
+    "Zoë & Łukasz — 日本語 🎓",
+    'He said "hi"',
+    "back\\slash",
+    "tab\there",
+    "line\nbreak",
+    "cr\rlf\r\n",
+    "<b>bold</b>",
+    "Profile",
+    "Achievement",
+    "xsd:string",
+    "schema:name",
+    "https://example.org/x",
+    "urn:uuid:1",
+    "did:web:laurel.test",
+    "_:b0",
+    "@id",
+    "@context",
+    "2026-11-23T10:00:00Z",
+    "42",
+    "3.5",
+    "true",
+    "\u00a0nbsp",
+    "\u2028sep",
 ]
 _TRICKY_IRIS = [
-    "https://laurel.test/a", "https://laurel.test/a#frag", "urn:uuid:6f1c1e52-0000-4000-8000-1",
-    "did:web:laurel.test", "did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi",
-    "mailto:a@example.org", "http://example.org/space here", "relative/path", "xsd:foo",
-    "schema:thing", "https:no-slashes", "tag:laurel.test,2026:x", "HTTPS://LAUREL.TEST/UP",
-    "https://laurel.test/é", "ftp://x", "_:blank", "urn:x:{brace}", "https://laurel.test/a",
+    "https://laurel.test/a",
+    "https://laurel.test/a#frag",
+    "urn:uuid:6f1c1e52-0000-4000-8000-1",
+    "did:web:laurel.test",
+    "did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi",
+    "mailto:a@example.org",
+    "http://example.org/space here",
+    "relative/path",
+    "xsd:foo",
+    "schema:thing",
+    "https:no-slashes",
+    "tag:laurel.test,2026:x",
+    "HTTPS://LAUREL.TEST/UP",
+    "https://laurel.test/é",
+    "ftp://x",
+    "_:blank",
+    "urn:x:{brace}",
+    "https://laurel.test/a",
 ]
 
 
@@ -172,8 +211,15 @@ def _varied_credential(rng: Any, number: int) -> dict[str, Any]:
         if isinstance(node, list):
             return [vary(item, key) for item in node]
         if isinstance(node, str) and rng.random() < 0.7:
-            if key in ("id", "url", "targetUrl", "achievedLevel", "resultDescription",
-                       "requiredLevel", "statusListCredential"):
+            if key in (
+                "id",
+                "url",
+                "targetUrl",
+                "achievedLevel",
+                "resultDescription",
+                "requiredLevel",
+                "statusListCredential",
+            ):
                 return rng.choice(_TRICKY_IRIS)
             return rng.choice(_TRICKY_TEXT)
         return node

@@ -25,7 +25,9 @@ def test_validate_credential_official_examples_pass(path: Path) -> None:
 
 
 def test_validate_credential_clr_vector_passes() -> None:
-    document = json.loads((VECTORS / "eddsa_rdfc_2022_clr_v2p0" / "credential_signed.json").read_text())
+    document = json.loads(
+        (VECTORS / "eddsa_rdfc_2022_clr_v2p0" / "credential_signed.json").read_text()
+    )
     assert schemas_for(document) == list(CLR_SCHEMAS)
     validate_credential(document)
 
@@ -46,8 +48,10 @@ def test_validate_credential_single_proof_object_fails_strict_family_only() -> N
     """Is a compacted single proof object refused by the strict schema, as the brief says?"""
     credential = sample_credential()
     credential["proof"] = {
-        "type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022",
-        "proofPurpose": "assertionMethod", "verificationMethod": "did:web:laurel.test#key-1",
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-rdfc-2022",
+        "proofPurpose": "assertionMethod",
+        "verificationMethod": "did:web:laurel.test#key-1",
         "proofValue": "z1",
     }
     with pytest.raises(SchemaError) as caught:

@@ -48,13 +48,17 @@ def test_sign_credential_both_formats_verify(keys_dir: Any) -> None:
 
 
 def test_sign_credential_di_only_has_no_jwt(keys_dir: Any) -> None:
-    signed = sign_credential(sample_credential(4), keystore=keys_dir.store, now=NOW, formats=("di",))
+    signed = sign_credential(
+        sample_credential(4), keystore=keys_dir.store, now=NOW, formats=("di",)
+    )
     assert signed.jwt is None
     verify_proof(signed.document, signed.document["proof"][0], public_key=_ed25519_public(keys_dir))
 
 
 def test_sign_credential_tampered_after_signing_fails_verification(keys_dir: Any) -> None:
-    signed = sign_credential(sample_credential(5), keystore=keys_dir.store, now=NOW, formats=("di",))
+    signed = sign_credential(
+        sample_credential(5), keystore=keys_dir.store, now=NOW, formats=("di",)
+    )
     tampered = copy.deepcopy(signed.document)
     tampered["credentialSubject"]["achievement"]["name"] = "A badge never earned"
     with pytest.raises(ProofError):
@@ -73,7 +77,9 @@ def test_sign_credential_schema_failure_refused(keys_dir: Any) -> None:
     del unsigned["credentialSubject"]["achievement"]["description"]
     with pytest.raises(SchemaError) as caught:
         sign_credential(unsigned, keystore=keys_dir.store, now=NOW, formats=("di",))
-    assert "credentialSubject.achievement: 'description' is a required property" in caught.value.errors
+    assert (
+        "credentialSubject.achievement: 'description' is a required property" in caught.value.errors
+    )
 
 
 def test_sign_credential_jwt_without_subject_id_raises_input_error(keys_dir: Any) -> None:
@@ -110,6 +116,8 @@ def test_sign_document_status_list_like_document_signed(keys_dir: Any) -> None:
 
 
 def test_sign_credential_subject_without_email_signs(keys_dir: Any) -> None:
-    unsigned = sample_credential(subject=SubjectData(id="did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi"))
+    unsigned = sample_credential(
+        subject=SubjectData(id="did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi")
+    )
     signed = sign_credential(unsigned, keystore=keys_dir.store, now=NOW)
     assert "identifier" not in signed.document["credentialSubject"]

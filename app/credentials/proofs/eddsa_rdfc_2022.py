@@ -131,9 +131,7 @@ def _check_options(options: dict[str, Any]) -> None:
     if options.get("type") != PROOF_TYPE:
         raise ProofError(f"The proof type {options.get('type')!r} is not {PROOF_TYPE!r}.")
     if options.get("cryptosuite") != CRYPTOSUITE:
-        raise ProofError(
-            f"The cryptosuite {options.get('cryptosuite')!r} is not {CRYPTOSUITE!r}."
-        )
+        raise ProofError(f"The cryptosuite {options.get('cryptosuite')!r} is not {CRYPTOSUITE!r}.")
     if options.get("proofPurpose") != PROOF_PURPOSE:
         raise ProofError(
             f"The proof purpose {options.get('proofPurpose')!r} is not {PROOF_PURPOSE!r}."
@@ -142,7 +140,9 @@ def _check_options(options: dict[str, Any]) -> None:
         raise ProofError("The proof does not name its verification method.")
     created = options.get("created")
     if created is not None and not (isinstance(created, str) and _DATE_TIME_STAMP.match(created)):
-        raise ProofError(f"The proof creation time {created!r} is not a date-time with a time zone.")
+        raise ProofError(
+            f"The proof creation time {created!r} is not a date-time with a time zone."
+        )
 
 
 def _decode_proof_value(value: Any) -> bytes:
@@ -157,9 +157,7 @@ def _decode_proof_value(value: Any) -> bytes:
     return signature
 
 
-def _hash_data(
-    unsecured: dict[str, Any], options: dict[str, Any], loader: DocumentLoader
-) -> bytes:
+def _hash_data(unsecured: dict[str, Any], options: dict[str, Any], loader: DocumentLoader) -> bytes:
     """SHA-256(canonical proof config) || SHA-256(canonical document), per vc-di-eddsa."""
     proof_config = {**options, "@context": unsecured["@context"]}
     proof_hash = hashlib.sha256(canonize(proof_config, loader=loader).encode("utf-8")).digest()
