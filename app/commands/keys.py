@@ -11,6 +11,7 @@ import json
 from datetime import UTC
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from typing import NoReturn
 
 import click
@@ -34,7 +35,7 @@ def _fail(message: str, status: int) -> NoReturn:
     raise SystemExit(status)
 
 
-def _settings() -> dict:
+def _settings() -> dict[str, Any]:
     try:
         # A placeholder SECRET_KEY: these commands sign no session, so none is read or created.
         return load_settings({"SECRET_KEY": "unused-by-key-commands"})
@@ -42,11 +43,11 @@ def _settings() -> dict:
         _fail(str(error), CONFIGURATION_ERROR)
 
 
-def _store(settings: dict) -> KeyStore:
+def _store(settings: dict[str, Any]) -> KeyStore:
     return KeyStore(Path(settings["LAUREL_KEYS_DIR"]), settings["LAUREL_KEY_PASSPHRASE"])
 
 
-def _issuer_id(settings: dict) -> str:
+def _issuer_id(settings: dict[str, Any]) -> str:
     return did_web_from_url(settings["LAUREL_PUBLIC_URL"])
 
 

@@ -255,7 +255,7 @@ def _parse_svg(svg: bytes) -> ElementTree.Element:
     if not isinstance(svg, (bytes, bytearray)):
         raise BakingError("This file is not an SVG image.")
     try:
-        root = defusedxml.ElementTree.fromstring(
+        root: ElementTree.Element = defusedxml.ElementTree.fromstring(
             bytes(svg), forbid_dtd=False, forbid_entities=True, forbid_external=True
         )
     except defusedxml.DefusedXmlException:

@@ -17,6 +17,12 @@ from app.credentials.errors import KeyResolutionError
 from app.credentials.keys import KeyRecord
 from app.credentials.keys import multikey_from_public_key
 from app.credentials.keys import public_key_from_jwk
+from app.credentials.keys import public_key_from_multikey
+from app.credentials.proofs.eddsa_rdfc_2022 import verify_proof
+from app.credentials.proofs.vc_jwt import read_jwt
+from app.credentials.proofs.vc_jwt import verify_jwt
+from app.credentials.signing import sign_credential
+from tests.credentials.samples import sample_credential
 
 DID = "did:web:laurel.test"
 VECTOR_MULTIKEY = "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi"
@@ -190,3 +196,23 @@ def test_public_key_from_did_key_with_and_without_fragment():
 def test_public_key_from_did_key_unusable_raises_keyresolutionerror(did_url, message):
     with pytest.raises(KeyResolutionError, match=message):
         public_key_from_did_key(did_url)
+
+
+# End to end: what is published resolves what was signed
+
+
+def test_published_keys_verify_credential_signed_by_keystore(keys_dir, now):
+    """The DID document and JWKS name and hold exactly the keys that sign Laurel's credentials."""
+    signed = sign_credential(sample_credential(), keystore=keys_dir.store, now=now)
+    records = keys_dir.store.records()
+    (proof,) = signed.document["proof"]
+    methods = {m["id"]: m for m in build_did_document(DID, records)["verificationMethod"]}
+    method = methods[proof["verificationMethod"]]
+    assert method["controller"] == signed.document["issuer"]["id"] == DID
+    verify_proof(
+        signed.document, proof, public_key=public_key_from_multikey(method["publicKeyMultibase"])
+    )
+    header, _ = read_jwt(signed.jwt)
+    jwk = {k["kid"]: k for k in build_jwks(DID, records)["keys"]}[header["kid"]]
+    credential = verify_jwt(signed.jwt, public_key=public_key_from_jwk(jwk), algorithm=jwk["alg"])
+    assert credential == signed.document
