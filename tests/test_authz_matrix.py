@@ -122,6 +122,128 @@ def _people(world: dict, now) -> None:
 WORLD_BUILDERS: list[Callable[[dict, object], None]] = [_people]
 
 
+# --- evidence (web-evidence) ---------------------------------------------------------------
+
+
+def _evidence(world: dict, now) -> None:
+    """Three Auto Shop badges: Sam has a draft, a submission waiting, and an approved one."""
+    import io
+
+    from flask import current_app
+
+    from app.badges.services import BadgeInput
+    from app.badges.services import RubricLevelInput
+    from app.badges.services import create_badge
+    from app.badges.services import publish_badge
+    from app.demo_files import temperature_workbook
+    from app.demo_files import truck_photo
+    from app.evidence import services as evidence
+    from app.evidence.storage import configured_storage
+
+    teacher, student = world["instructor_of_class"], world["student"]
+    storage = configured_storage(current_app.config)
+    badges = []
+    for name in ("Matrix Draft", "Matrix Review", "Matrix Approved"):
+        badge = create_badge(
+            BadgeInput(
+                name=name, description="A badge.", criteria_narrative="Show it.",
+                accepted_kinds=("photo", "spreadsheet", "link", "text"),
+                rubric_levels=(RubricLevelInput("Developing"), RubricLevelInput("Proficient")),
+                required_level="Proficient", class_id=world["class_id"],
+            ),
+            actor=teacher, now=now,
+        )
+        badges.append(publish_badge(badge, actor=teacher, now=now))
+
+    def photo_and_reflection(submission, *, public: bool):
+        item = evidence.add_file(
+            submission, student=student, stream=io.BytesIO(truck_photo()), filename="truck.jpg",
+            storage=storage, max_bytes=10**7, public=public, now=now,
+        )
+        evidence.save_draft(submission, student=student, reflection="I did it.", criteria_reflections={}, now=now)
+        return item
+
+    draft = evidence.start_submission(badges[0], student=student, now=now)
+    draft_item = evidence.add_text(draft, student=student, text="My notes.", now=now)
+    waiting = evidence.start_submission(badges[1], student=student, now=now)
+    waiting_item = photo_and_reflection(waiting, public=True)
+    evidence.submit(waiting, student=student, now=now)
+    approved = evidence.start_submission(badges[2], student=student, now=now)
+    approved_item = photo_and_reflection(approved, public=True)
+    private_item = evidence.add_file(
+        approved, student=student, stream=io.BytesIO(temperature_workbook()), filename="data.xlsx",
+        storage=storage, max_bytes=10**7, now=now,
+    )
+    evidence.submit(approved, student=student, now=now)
+    evidence.approve(approved, reviewer=teacher, level_id=None, feedback="", now=now)
+    world.update(
+        evidence_badge_slug=badges[0].slug,
+        draft_id=draft.id,
+        draft_item_id=draft_item.id,
+        submitted_id=waiting.id,
+        proficient_id=badges[1].required_level_id,
+        waiting_public_file_id=waiting_item.id,
+        approved_public_file_id=approved_item.id,
+        private_file_id=private_item.id,
+    )
+
+
+WORLD_BUILDERS.append(_evidence)
+
+
+def _only(**by_role: int) -> dict[str, int]:
+    """Statuses for the evidence routes: anonymous visitors sign in unless told otherwise."""
+    return statuses(**{"anonymous": LOGIN, **by_role})
+
+
+STUDENT_PAGE = _only(student=200, other_student=200, instructor_of_class=DENIED, other_instructor=DENIED, admin=DENIED)
+STAFF_PAGE = _only(student=DENIED, other_student=DENIED, instructor_of_class=200, other_instructor=200, admin=200)
+# Sam's own draft: the other student and the other class's instructor may not know it exists.
+OWNER_ACTION = _only(student=302, other_student=404, instructor_of_class=DENIED, other_instructor=404, admin=DENIED)
+# A decision on Sam's waiting submission: the first reviewer decides, the admin comes too late.
+DECISION = _only(student=DENIED, other_student=DENIED, instructor_of_class=302, other_instructor=404, admin=409)
+
+ROUTES += [
+    Route("GET", "/dashboard/student", STUDENT_PAGE),
+    Route("GET", "/dashboard/instructor", STAFF_PAGE),
+    Route("GET", "/review", STAFF_PAGE),
+    Route("POST", "/badges/{evidence_badge_slug}/pursue",
+          _only(student=302, other_student=404, instructor_of_class=DENIED, other_instructor=DENIED, admin=DENIED)),
+    Route("POST", "/badges/{evidence_badge_slug}/unpursue",
+          _only(student=302, other_student=404, instructor_of_class=DENIED, other_instructor=DENIED, admin=DENIED)),
+    Route("POST", "/badges/{evidence_badge_slug}/submission",
+          _only(student=302, other_student=404, instructor_of_class=DENIED, other_instructor=DENIED, admin=DENIED)),
+    Route("GET", "/submissions/{draft_id}",
+          _only(student=200, other_student=404, instructor_of_class=302, other_instructor=404, admin=302)),
+    Route("GET", "/submissions/{draft_id}/edit",
+          _only(student=200, other_student=404, instructor_of_class=DENIED, other_instructor=404, admin=DENIED)),
+    Route("POST", "/submissions/{draft_id}/edit", OWNER_ACTION, data={"reflection": "Changed."}),
+    Route("POST", "/submissions/{draft_id}/links", OWNER_ACTION, data={"link-url": "https://video.example/truck"}),
+    Route("POST", "/submissions/{draft_id}/texts", OWNER_ACTION, data={"text-text": "More notes."}),
+    Route("POST", "/submissions/{draft_id}/files",
+          _only(student=400, other_student=404, instructor_of_class=DENIED, other_instructor=404, admin=DENIED)),
+    Route("POST", "/submissions/{draft_id}/items/{draft_item_id}/remove", OWNER_ACTION),
+    Route("POST", "/submissions/{submitted_id}/withdraw", OWNER_ACTION),
+    Route("POST", "/submissions/{submitted_id}/comments",
+          _only(student=302, other_student=404, instructor_of_class=302, other_instructor=404, admin=302),
+          data={"comment-message": "A question."}),
+    Route("GET", "/review/{submitted_id}",
+          _only(student=DENIED, other_student=DENIED, instructor_of_class=200, other_instructor=404, admin=200)),
+    Route("POST", "/review/{submitted_id}/approve", DECISION, data={"approve-level": "{proficient_id}"}),
+    Route("POST", "/review/{submitted_id}/changes", DECISION, data={"changes-feedback": "Add a photo."}),
+    Route("POST", "/review/{submitted_id}/reject", DECISION, data={"reject-reason": "Not your work."}),
+    Route("GET", "/review/999999", _only(student=DENIED, other_student=DENIED, instructor_of_class=404, other_instructor=404, admin=404)),
+    # Files: private ones only for the student and the badge's reviewers; a public item of an
+    # approved submission is part of a credential and open to anyone.
+    Route("GET", "/files/{private_file_id}",
+          statuses(anonymous=404, student=200, other_student=404, instructor_of_class=200, other_instructor=404, admin=200)),
+    Route("GET", "/files/{waiting_public_file_id}",
+          statuses(anonymous=404, student=200, other_student=404, instructor_of_class=200, other_instructor=404, admin=200)),
+    Route("GET", "/files/{approved_public_file_id}", everyone(200)),
+    Route("GET", "/files/999999", everyone(404)),
+]
+
+
 @pytest.fixture
 def world(app_ctx, now) -> dict:
     built: dict = {}
@@ -154,5 +276,98 @@ def test_authz_matrix_route_status_per_role(app, world, route):
         # A fresh application context per request, as in production: otherwise the
         # request reuses the test's context and Flask-Login's cached user in `g`.
         with app.app_context():
-            actual[role] = client.open(path, method=route.method, data=data or None).status_code
+            with client.open(path, method=route.method, data=data or None) as response:
+                actual[role] = response.status_code
     assert actual == route.expected
+
+
+# --- badges, issuer, credentials, public documents (web-badges) ------------------------------
+
+
+def _badges(world: dict, now) -> None:
+    """An Auto Shop draft badge, a published one, and Sam's credential for the published one."""
+    from app.badges.services import BadgeInput
+    from app.badges.services import RubricLevelInput
+    from app.badges.services import create_badge
+    from app.badges.services import issue_credential
+    from app.badges.services import publish_badge
+
+    teacher = world["instructor_of_class"]
+
+    def make(name: str):
+        return create_badge(
+            BadgeInput(
+                name=name, description="A badge.", criteria_narrative="Show it.", accepted_kinds=("text",),
+                rubric_levels=(RubricLevelInput("Proficient"),), required_level="Proficient",
+                class_id=world["class_id"],
+            ),
+            actor=teacher, now=now,
+        )
+
+    draft = make("Matrix Badge Draft")
+    published = publish_badge(make("Matrix Badge Published"), actor=teacher, now=now)
+    credential = issue_credential(badge=published, recipient=world["student"], level_id=None, issued_by=teacher, now=now)
+    world.update(
+        draft_badge_slug=draft.slug,
+        badge_slug=published.slug,
+        draft_achievement_uuid=draft.achievement_uuid,
+        achievement_uuid=published.achievement_uuid,
+        credential_id=credential.id,
+    )
+
+
+WORLD_BUILDERS.append(_badges)
+
+BADGE_FORM = {
+    "name": "Matrix Form Badge", "description": "A badge.", "criteria_narrative": "Show it.",
+    "accepted_kinds": "text", "levels-0-name": "Proficient", "required_row": "0",
+    "achievement_type": "Badge", "class_id": "0", "revision": "1",
+}
+STAFF_ONLY = _only(student=DENIED, other_student=DENIED, instructor_of_class=200, other_instructor=200, admin=200)
+# Seen by Sam's class and all staff; the other student may not know the badge exists.
+CLASS_BADGE = _only(student=200, other_student=404, instructor_of_class=200, other_instructor=200, admin=200)
+# Changing a class badge: its instructor and the admin; the student sees it but may not change it.
+CLASS_BADGE_CHANGE = _only(student=DENIED, other_student=404, instructor_of_class=302, other_instructor=DENIED, admin=302)
+# Changing a draft: students may not know it exists.
+DRAFT_CHANGE = _only(student=404, other_student=404, instructor_of_class=302, other_instructor=DENIED, admin=302)
+
+ROUTES += [
+    Route("GET", "/badges", signed_in(200)),
+    Route("GET", "/badges?state=archived", signed_in(200)),
+    Route("GET", "/badges/new", STAFF_ONLY),
+    Route("POST", "/badges/new", _only(student=DENIED, other_student=DENIED, instructor_of_class=302,
+                                       other_instructor=302, admin=302), data=BADGE_FORM),
+    Route("GET", "/badges/{draft_badge_slug}",
+          _only(student=404, other_student=404, instructor_of_class=200, other_instructor=200, admin=200)),
+    Route("GET", "/badges/{badge_slug}", CLASS_BADGE),
+    Route("GET", "/badges/no-such-badge", signed_in(404)),
+    Route("GET", "/badges/{badge_slug}/image", CLASS_BADGE),
+    Route("GET", "/badges/{draft_badge_slug}/edit",
+          _only(student=404, other_student=404, instructor_of_class=200, other_instructor=DENIED, admin=200)),
+    # The admin posts the form loaded before the instructor's edit: a stale form is a 409.
+    Route("POST", "/badges/{draft_badge_slug}/edit",
+          _only(student=404, other_student=404, instructor_of_class=302, other_instructor=DENIED, admin=409),
+          data=BADGE_FORM),
+    Route("POST", "/badges/{draft_badge_slug}/publish", DRAFT_CHANGE),
+    Route("POST", "/badges/{badge_slug}/archive", CLASS_BADGE_CHANGE),
+    Route("GET", "/admin/issuer", admin_only(200)),
+    Route("POST", "/admin/issuer", admin_only(302), data={"name": "Matrix High", "url": "https://matrix.example"}),
+    Route("GET", "/issuer/logo", everyone(404)),
+    Route("GET", "/.well-known/did.json", everyone(200)),
+    Route("GET", "/.well-known/jwks.json", everyone(200)),
+    Route("GET", "/status/revocation/1", everyone(200)),
+    Route("GET", "/status/suspension/1", everyone(200)),
+    Route("GET", "/status/revocation/2", everyone(404)),
+    Route("GET", "/credentials/{credential_id}",
+          _only(student=200, other_student=404, instructor_of_class=200, other_instructor=200, admin=200)),
+    Route("GET", "/credentials/{credential_id}?format=json", everyone(200)),
+    Route("GET", "/credentials/{credential_id}?format=jwt", everyone(200)),
+    Route("GET", "/credentials/00000000-0000-0000-0000-000000000000?format=json", everyone(404)),
+    # Revoking: the badge's reviewers; the admin comes after the instructor revoked it.
+    Route("POST", "/credentials/{credential_id}/revoke",
+          _only(student=DENIED, other_student=404, instructor_of_class=302, other_instructor=DENIED, admin=409),
+          data={"reason": "Issued by mistake."}),
+    Route("GET", "/achievements/{achievement_uuid}", everyone(200)),
+    Route("GET", "/achievements/{achievement_uuid}/image", everyone(200)),
+    Route("GET", "/achievements/{draft_achievement_uuid}", everyone(404)),
+]
