@@ -223,7 +223,7 @@ def test_randomly_varied_credentials_laurel_and_jsonld_js_agree(node_scripts: No
     """Where Laurel would sign, jsonld.js gives the same bytes; where its safe-mode check
     refuses, jsonld.js's safe mode refuses too."""
     rng = random.Random(20261123)
-    documents = [_randomly_varied(rng, number) for number in range(80)]
+    documents = [_randomly_varied(rng, number) for number in range(60)]
     outcomes = [_laurel_outcome(document) for document in documents]
 
     results = _jsonld_js(node_scripts, documents)
@@ -236,18 +236,35 @@ def test_randomly_varied_credentials_laurel_and_jsonld_js_agree(node_scripts: No
         elif kind == "unsafe":
             assert "error" in theirs, (number, ours)
     kinds = {kind for kind, _ in outcomes}
-    assert sum(kind == "signable" for kind, _ in outcomes) >= 40
+    assert sum(kind == "signable" for kind, _ in outcomes) >= 25
     assert kinds == {"signable", "unsafe", "refused"}, kinds
 
 
 # --- what Laurel refuses, and why ----------------------------------------------------------------
 
 
+def _rdfc_escape(character: str) -> str:
+    """RDFC-1.0's escape of a control character in a literal: \\b, \\f or \\uXXXX."""
+    return {"\b": "\\b", "\f": "\\f"}.get(character, f"\\u{ord(character):04X}")
+
+
+def _with_control_character(character: str) -> dict[str, Any]:
+    return _with_text(60, f"before{character}after")
+
+
+@pytest.fixture(scope="module")
+def jsonld_js_control_characters(node_scripts: NodeScripts) -> dict[str, str]:
+    """jsonld.js's N-Quads of each control-character document, in one node run."""
+    documents = [_with_control_character(character) for character in CONTROL_CHARACTERS]
+    results = _jsonld_js(node_scripts, documents)
+    return {character: result["nquads"] for character, result in zip(CONTROL_CHARACTERS, results, strict=True)}
+
+
 @pytest.mark.parametrize("character", CONTROL_CHARACTERS, ids=lambda c: f"U+{ord(c):04X}")
 def test_control_character_refused_where_pyld_and_jsonld_js_disagree(
-    node_scripts: NodeScripts, keys_dir: KeysDir, character: str
+    jsonld_js_control_characters: dict[str, str], keys_dir: KeysDir, character: str
 ) -> None:
-    document = _with_text(60, f"before{character}after")
+    document = _with_control_character(character)
 
     with pytest.raises(InputError, match="control character"):
         canonize(document)
@@ -256,14 +273,15 @@ def test_control_character_refused_where_pyld_and_jsonld_js_disagree(
     with pytest.raises(InputError, match="control character"):
         sign_credential(document, keystore=keys_dir.store, now=NOW)
 
-    [result] = _jsonld_js(node_scripts, [document])
+    theirs = jsonld_js_control_characters[character]
     pyld_raw = jsonld.normalize(
         copy.deepcopy(document),
         {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": bundled_loader},
     )
-    assert character not in result["nquads"]  # jsonld.js escapes it, as RDFC-1.0 requires
+    assert character not in theirs
+    assert f"before{_rdfc_escape(character)}after" in theirs  # as RDFC-1.0 requires
     assert character in pyld_raw  # pyld writes it raw
-    assert pyld_raw != result["nquads"]
+    assert pyld_raw != theirs
 
 
 def test_undefined_term_refused_by_laurel_and_jsonld_js(node_scripts: NodeScripts) -> None:
