@@ -324,14 +324,17 @@ def _b64url(number: int) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
-def _b64url_int(value: Any, name: str) -> int:
+def _b64url_bytes(value: Any, name: str) -> bytes:
     if not isinstance(value, str) or not value:
         raise KeyResolutionError(f"The JWK member {name!r} is missing or not a string.")
     try:
-        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
     except ValueError:
         raise KeyResolutionError(f"The JWK member {name!r} is not base64url.") from None
-    return int.from_bytes(raw, "big")
+
+
+def _b64url_int(value: Any, name: str) -> int:
+    return int.from_bytes(_b64url_bytes(value, name), "big")
 
 
 def _public_members(key: PublicKey) -> dict[str, str]:
@@ -398,8 +401,7 @@ def public_key_from_jwk(jwk: dict[str, Any]) -> PublicKey:
             x, y = _b64url_int(jwk.get("x"), "x"), _b64url_int(jwk.get("y"), "y")
             return ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1()).public_key()
         if kty == "OKP" and jwk.get("crv") == "Ed25519":
-            raw = _b64url_int(jwk.get("x"), "x").to_bytes(32, "big")
-            return Ed25519PublicKey.from_public_bytes(raw)
+            return Ed25519PublicKey.from_public_bytes(_b64url_bytes(jwk.get("x"), "x"))
     except (ValueError, OverflowError):
         raise KeyResolutionError("The JWK does not describe a valid public key.") from None
     raise KeyResolutionError(

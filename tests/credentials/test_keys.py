@@ -310,6 +310,13 @@ def test_jwk_thumbprint_rfc7638_example():
     assert jwk_thumbprint(key) == "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
 
 
+def test_jwk_ed25519_okp_round_trip(keys_dir):
+    key = keys_dir.store.current("ed25519").public_key
+    jwk = jwk_from_public_key(key, kid="k")
+    assert (jwk["kty"], jwk["crv"]) == ("OKP", "Ed25519") and "alg" not in jwk
+    assert public_key_from_jwk(jwk).public_bytes_raw() == key.public_bytes_raw()
+
+
 def test_public_key_from_jwk_with_private_member_refused():
     private = ec.generate_private_key(ec.SECP256R1())
     jwk = {**jwk_from_public_key(private.public_key(), kid="k"), "d": "secret"}
@@ -330,6 +337,7 @@ def test_public_key_from_jwk_short_rsa_refused():
         {"kty": "EC", "crv": "P-384", "x": "AA", "y": "AA"},
         {"kty": "EC", "crv": "P-256", "x": "AA", "y": "AA"},
         {"kty": "RSA", "e": "AQAB"},
+        {"kty": "OKP", "crv": "Ed25519", "x": "AAAA"},
         "not an object",
     ],
 )
