@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import threading
+from collections.abc import Iterable
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
@@ -116,6 +117,7 @@ class KeyStore:
         """
         kinds = KINDS if kind is None else (self._checked_kind(kind),)
         self._require_passphrase()
+        self.records()  # a missing store is reported before the lock would create its directory
         with self._locked():
             records = self.records()
             for name in kinds:
@@ -247,7 +249,7 @@ class KeyStore:
             handle.flush()
             os.fsync(handle.fileno())
 
-    def _write_index(self, records: Any) -> None:
+    def _write_index(self, records: Iterable[KeyRecord]) -> None:
         entries = [
             {"kind": r.kind, "number": r.number, "created": r.created, "current": r.current}
             for r in records

@@ -236,7 +236,8 @@ def test_keystore_rotate_one_kind_leaves_other_current(fresh_store):
 
 def test_keystore_rotate_without_store_says_run_init(tmp_path):
     with pytest.raises(KeyStoreError, match="laurel keys init"):
-        KeyStore(tmp_path, PASSPHRASE).rotate(now=LATER)
+        KeyStore(tmp_path / "keys", PASSPHRASE).rotate(now=LATER)
+    assert not (tmp_path / "keys").exists()
 
 
 def test_keystore_second_instance_sees_rotation(fresh_store, keys_dir):
