@@ -347,7 +347,7 @@ ROUTES += [
     # The admin posts the form loaded before the instructor's edit: a stale form is a 409.
     Route("POST", "/badges/{draft_badge_slug}/edit",
           _only(student=404, other_student=404, instructor_of_class=302, other_instructor=DENIED, admin=409),
-          data=BADGE_FORM),
+          data={**BADGE_FORM, "class_id": "{class_id}"}),
     Route("POST", "/badges/{draft_badge_slug}/publish", DRAFT_CHANGE),
     Route("POST", "/badges/{badge_slug}/archive", CLASS_BADGE_CHANGE),
     Route("GET", "/admin/issuer", admin_only(200)),
