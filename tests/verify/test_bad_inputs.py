@@ -60,6 +60,7 @@ def _bad_inputs(signed) -> dict[str, tuple[bytes | str, str]]:
         "invalid_json": ('{"type": ["VerifiableCredential"], ', "not valid JSON"),
         "json_not_credential": (json.dumps({"name": "A badge", "type": "Thing"}), "VerifiableCredential"),
         "json_array": ("[1, 2, 3]", "JSON object"),
+        "json_string": ('"just a string"', "JSON object"),
         "ob2_assertion": (json.dumps({"type": "Assertion", "id": "https://x.example/a"}), "2.0"),
         "truncated_jwt": (signed.jwt[: len(signed.jwt) // 3], "JWT"),
         "jwt_alg_none": (f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64({'iss': 'x'})}.", "none"),
@@ -88,7 +89,7 @@ def _bad_inputs(signed) -> dict[str, tuple[bytes | str, str]]:
 
 BAD_INPUT_IDS = [
     "empty", "whitespace_only", "plain_text", "non_utf8_bytes", "invalid_json", "json_not_credential",
-    "json_array", "ob2_assertion", "truncated_jwt", "jwt_alg_none", "jwt_garbage_payload",
+    "json_array", "json_string", "ob2_assertion", "truncated_jwt", "jwt_alg_none", "jwt_garbage_payload",
     "png_without_chunk", "png_two_chunks", "png_truncated", "svg_without_credential", "svg_with_dtd",
     "svg_external_entity", "svg_billion_laughs", "html_page", "pdf_without_attachment",
     "pdf_other_attachment", "pdf_huge_attachment", "pdf_bomb", "pdf_damaged", "deeply_nested_json",

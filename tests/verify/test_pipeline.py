@@ -86,8 +86,8 @@ def test_verify_own_credential_report_fields(signed, keys_dir, documents):
         "address on 23 November 2026."
     )
     assert [c.name for c in report.checks] == [
-        "credential", "contexts", "key", "proof", "key", "proof", "dates", "status", "schema",
-    ] or [c.name for c in report.checks] == ["credential", "contexts", "key", "proof", "dates", "status", "schema"]
+        "credential", "contexts", "key", "proof", "dates", "status", "schema",
+    ]
     assert report.is_own_issuer is True
     assert report.issuer_id == ISSUER_ID and report.issuer_name == "Riverside High School"
     assert report.badge_name == "Small-engine repair 0"
@@ -218,7 +218,8 @@ def test_verify_vc_1_1_jwt_read(keys_dir, documents):
     report = verify(token, **_online(documents))
     assert _check(report, "proof").outcome is Outcome.PASSED
     assert report.valid_from == NOW and report.issued_on == NOW
-    assert report.verdict in (Verdict.VERIFIED, Verdict.UNCHECKED)
+    assert report.verdict is Verdict.VERIFIED, report.checks
+    assert "VC 1.1" in _check(report, "schema", Outcome.PASSED).message
 
 
 # -- attacks on the proof and the key -----------------------------------------
@@ -238,7 +239,7 @@ def test_verify_no_proof_fails(signed, documents):
     unsigned = {k: v for k, v in signed.document.items() if k != "proof"}
     report = verify(json.dumps(unsigned), **_online(documents))
     assert report.verdict is Verdict.NOT_VERIFIED
-    assert "no signature" in _check(report, "proof", Outcome.FAILED).message
+    assert "no proof" in _check(report, "proof", Outcome.FAILED).message
 
 
 @pytest.mark.parametrize(

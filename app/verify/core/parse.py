@@ -87,7 +87,7 @@ def parse_input(
         if "<svg" not in stripped.lower():
             raise InputError("This looks like an XML or HTML page, not a credential or an SVG badge.")
         return Parsed("svg", *_read_text_credential(_from_image(extract_svg, raw, "SVG")))
-    if stripped.startswith(("{", "[")):
+    if stripped.startswith(("{", "[", '"')):
         return Parsed("json", credential=read_credential_json(stripped))
     if _COMPACT_JWT.match(stripped):
         return Parsed("jwt", jwt=check_jwt(stripped))
@@ -96,7 +96,8 @@ def parse_input(
             "This looks like a JWT, but it is incomplete: a signed JWT has three parts "
             "separated by dots. Copy the whole text again."
         )
-    described = f" ({filename})" if filename else ""
+    named = filename or content_type
+    described = f" ({named})" if named else ""
     raise InputError(
         f"Laurel cannot read this file{described}: it is not a credential in JSON, a JWT, "
         "or a PNG, SVG or PDF badge."
@@ -118,8 +119,8 @@ def decode_text(raw: bytes) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(
-            "The file is neither UTF-8 text nor a PNG, SVG or PDF image, so it cannot hold a "
-            "credential Laurel can read."
+            "Laurel cannot read this file: it is neither UTF-8 text nor a PNG, SVG or PDF image, "
+            "so it cannot hold a credential."
         ) from None
 
 
