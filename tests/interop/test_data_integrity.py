@@ -10,10 +10,17 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from app.credentials.keys import KeyStore
+from app.credentials.signing import sign_credential
+from tests.credentials.samples import NOW
+from tests.credentials.samples import sample_credential
+from tests.fixtures.keys import KEYS_CREATED
+from tests.fixtures.keys import TEST_PASSPHRASE
 from tests.fixtures.keys import KeysDir
 from tests.fixtures.node import NodeScripts
 
@@ -147,3 +154,23 @@ def test_di_credential_key_missing_from_did_document_fails(
 
     assert result["verified"] is False
     assert "not authorized" in result["error"]
+
+
+def test_credentials_signed_before_and_after_rotation_both_verify(
+    node_scripts: NodeScripts, tmp_path: Path
+) -> None:
+    """The DID document lists every key ever used, so old credentials keep verifying."""
+    store = KeyStore(tmp_path / "keys", TEST_PASSPHRASE)
+    store.init(now=KEYS_CREATED)
+    before = sign_credential(sample_credential(40, status_entries=()), keystore=store, now=NOW)
+    store.rotate(now=NOW, kind="ed25519")
+    after = sign_credential(sample_credential(41, status_entries=()), keystore=store, now=NOW)
+    document = did_document(store)
+    assert len(document["verificationMethod"]) == 2
+
+    for signed, fragment in ((before, "key-1"), (after, "key-2")):
+        assert signed.document["proof"][0]["verificationMethod"].endswith(f"#{fragment}")
+        result = node_scripts.run(
+            "verify-di", {"credential": signed.document, "documents": [document], "now": VERIFY_AT}
+        )
+        assert result["verified"] is True, (fragment, result["error"])
