@@ -12,6 +12,7 @@ from datetime import UTC
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
+from pathlib import Path
 
 import jwt as pyjwt
 import pytest
@@ -35,12 +36,14 @@ from tests.credentials.samples import sample_credential
 from tests.verify.factory import DID_DOCUMENT_URL
 from tests.verify.factory import JWKS_URL
 from tests.verify.factory import PLAIN_SVG
+from tests.verify.factory import REVOCATION_URL
 from tests.verify.factory import MemoryFetcher
 from tests.verify.factory import issue
 from tests.verify.factory import own_resolver
 from tests.verify.factory import pdf_with
 from tests.verify.factory import plain_png
 from tests.verify.factory import school_documents
+from tests.verify.factory import status_list
 
 
 @pytest.fixture(scope="module")
@@ -415,3 +418,54 @@ def test_http_fetcher_body_over_cap_refused(loopback_server):
 def test_http_fetcher_http_error_reported(loopback_server):
     with pytest.raises(FetchError, match="404"):
         HttpFetcher(allow_loopback=True)(loopback_server + "/missing")
+
+
+# -- official vectors and lists ----------------------------------------------
+
+VECTORS = Path(__file__).resolve().parents[1] / "credentials" / "vectors"
+VECTOR_MULTIKEY = "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi"
+
+
+def _controller_document(controller: str, base: str) -> dict:
+    method = f"{base}#{VECTOR_MULTIKEY}"
+    return {
+        "id": base,
+        "verificationMethod": [
+            {"id": method, "type": "Multikey", "controller": controller, "publicKeyMultibase": VECTOR_MULTIKEY}
+        ],
+        "assertionMethod": [method],
+    }
+
+
+def test_verify_official_ob_vector_verified():
+    """Does 1EdTech's signed OB 3.0 vector verify, its key served as an HTTPS controller document?"""
+    credential = json.loads((VECTORS / "eddsa_rdfc_2022_ob_v3p0" / "credential_signed.json").read_text())
+    issuer = credential["issuer"]["id"]
+    fetcher = MemoryFetcher({issuer: _controller_document(issuer, issuer)})
+    report = verify(json.dumps(credential), resolver=build_resolver(fetcher=fetcher), fetcher=fetcher, now=NOW)
+    assert report.verdict is Verdict.VERIFIED, report.checks
+    assert report.issuer_name == "Example Corp"
+
+
+def test_verify_official_status_vector_revoked():
+    """Is 1EdTech's revoked credential (bit 23 of its signed list) reported revoked?"""
+    folder = VECTORS / "bitstring_status_list"
+    credential = json.loads((folder / "credential-status-revoked.json").read_text())
+    issuer = credential["issuer"]["id"]
+    fetcher = MemoryFetcher(
+        {
+            issuer: _controller_document(issuer, issuer),
+            credential["credentialStatus"]["statusListCredential"]: (folder / "testlist.json").read_bytes(),
+        }
+    )
+    report = verify(json.dumps(credential), resolver=build_resolver(fetcher=fetcher), fetcher=fetcher, now=NOW)
+    assert report.verdict is Verdict.REVOKED, report.checks
+    assert report.headline.startswith("Revoked — “Achievement 1”")
+
+
+def test_verify_status_list_under_other_name_cannot_vouch(signed, keys_dir, documents):
+    """A signed list that names another URL may not vouch "not revoked"."""
+    documents[REVOCATION_URL] = status_list(keys_dir.store, url="https://laurel.test/status/revocation/2")
+    report = verify(signed.json_text, **_online(documents))
+    assert report.verdict is Verdict.UNCHECKED
+    assert "says it is" in _check(report, "status", Outcome.UNKNOWN).message
