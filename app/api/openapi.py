@@ -87,7 +87,9 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "Verify a credential",
                     "description": (
                         "Runs the full verification (proofs, issuer key, dates, revocation status, schema) and "
-                        "answers a report; the HTTP status is 200 whatever the verdict. Unusable input is a 4xx."
+                        "answers a report: HTTP 200 for a genuine document (verified, expired, revoked, suspended "
+                        "or not fully checkable), 422 with the report when it is not genuine, 400 for input "
+                        "that holds no readable credential."
                     ),
                     "requestBody": {
                         "required": True,
@@ -136,6 +138,10 @@ def openapi_document() -> dict[str, Any]:
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Report"}}},
                         },
                         "400": _error_response("The input is not a credential Laurel can read."),
+                        "422": {
+                            "description": "Not a genuine credential (forged, tampered, unknown context…): the report says why.",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Report"}}},
+                        },
                         "413": _error_response("The upload is larger than the limit."),
                         "429": _error_response("Too many requests."),
                     },

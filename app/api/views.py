@@ -94,7 +94,7 @@ def _report_json(verification: Verification) -> dict:
 @bp.post("/verify")
 @limiter.limit("120 per minute")
 def verify():
-    """Verify a credential and answer the report as JSON (200 whatever the verdict)."""
+    """Verify a credential and answer the report as JSON (422 when it is not genuine)."""
     try:
         data, filename, content_type = _verify_input()
         verification = run_verification(data, now=utcnow(), filename=filename, content_type=content_type)
@@ -102,7 +102,7 @@ def verify():
         return _error(400, "Bad request", str(problem))
     except CredentialError as problem:
         return _error(400, "Unusable input", str(problem))
-    return jsonify(_report_json(verification))
+    return jsonify(_report_json(verification)), verification.http_status
 
 
 @bp.get("/credentials/<credential_id>")

@@ -138,6 +138,16 @@ class Verification:
     def checks(self) -> list[Check]:
         return self.report.checks
 
+    @property
+    def http_status(self) -> int:
+        """422 for a document that is not a genuine credential, 200 for every other answer.
+
+        A forgery or a tampered file is input Laurel cannot accept, so the page and
+        the API say so with a 4xx (the report explains why); expired, revoked and
+        "could not check" are answers about a genuine document.
+        """
+        return 422 if self.report.verdict is Verdict.NOT_VERIFIED else 200
+
 
 def _with_suspension(report: Report, record: IssuedCredential | None) -> Report:
     """Mark a suspension Laurel recorded (its credentials carry only the revocation entry)."""

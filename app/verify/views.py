@@ -90,5 +90,6 @@ def check():
         return _form_page(form, error=str(problem), status=400)
     except CredentialError as problem:
         return _form_page(form, error=str(problem), status=400)
-    return render_template("verify/result.html", verification=verification, checked_at=now, json_url=None)
+    page = render_template("verify/result.html", verification=verification, checked_at=now, json_url=None)
+    return page, verification.http_status
 
