@@ -43,7 +43,9 @@ def _read_json(path: Path) -> Any:
 
 
 def _jsonld_js(
-    node_scripts: NodeScripts, documents: list[dict[str, Any]], contexts: dict[str, Any] | None = None
+    node_scripts: NodeScripts,
+    documents: list[dict[str, Any]],
+    contexts: dict[str, Any] | None = None,
 ) -> list[dict[str, str]]:
     results: list[dict[str, str]] = node_scripts.run(
         "canon", {"documents": documents, "contexts": contexts or {}}
@@ -72,7 +74,9 @@ def _assert_same_everywhere(node_scripts: NodeScripts, documents: list[dict[str,
 
 
 @pytest.mark.parametrize("folder", ["eddsa_rdfc_2022_ob_v3p0", "eddsa_rdfc_2022_clr_v2p0"])
-def test_official_vector_canonical_form_equal_in_both(node_scripts: NodeScripts, folder: str) -> None:
+def test_official_vector_canonical_form_equal_in_both(
+    node_scripts: NodeScripts, folder: str
+) -> None:
     unsigned = _read_json(VECTORS / folder / "credential_unsigned.json")
     published = (VECTORS / folder / "document-canon.txt").read_text(encoding="utf-8")
 
@@ -111,14 +115,14 @@ def test_official_examples_canonical_form_equal_in_both(node_scripts: NodeScript
 
 _DIFFICULT_TEXT = [
     "Zoë & Łukasz — 日本語 🎓 العربية",
-    'She said "well done" and \'again\'',
+    "She said \"well done\" and 'again'",
     "C:\\Users\\student\\notes \\n is not a newline \\",
     "line one\nline two\r\nline three\rend",
     "tab\tseparated\tvalues",
     "<script>alert(1)</script> &amp; <b>bold</b>",
     "\u00a0non-breaking, \u2028line separator, \u2029paragraph, \ufeffBOM, \u200bzero width",
     "emoji with joiners: 👩🏽‍🔧 👨‍👩‍👧",
-    "looks like N-Quads: <https://x.example> \"lit\"^^<xsd:string> _:b0 .",
+    'looks like N-Quads: <https://x.example> "lit"^^<xsd:string> _:b0 .',
     " leading and trailing spaces ",
 ]
 
@@ -131,8 +135,12 @@ def _with_text(number: int, text: str, *, evidence_count: int = 2) -> dict[str, 
     achievement["criteria"]["narrative"] = f"# Criteria\n\n{text}"
     document["name"] = text[:60] or "Badge"
     document["evidence"] = [
-        {**document["evidence"][0], "id": f"https://laurel.test/evidence/{number}-{item}",
-         "name": f"{text[:20]} {item}", "narrative": text}
+        {
+            **document["evidence"][0],
+            "id": f"https://laurel.test/evidence/{number}-{item}",
+            "name": f"{text[:20]} {item}",
+            "narrative": text,
+        }
         for item in range(evidence_count)
     ]
     return document
@@ -147,12 +155,14 @@ def test_credentials_with_difficult_text_equal_in_both(node_scripts: NodeScripts
 def test_credential_with_long_text_and_many_evidence_items_equal_in_both(
     node_scripts: NodeScripts,
 ) -> None:
-    long_text = " ".join(f"Step {step}: checked the spark plug gap (0.6 mm) — ok." for step in range(600))
+    long_text = " ".join(
+        f"Step {step}: checked the spark plug gap (0.6 mm) — ok." for step in range(600)
+    )
     evidence = tuple(
         EvidenceData(
             f"https://laurel.test/evidence/many-{item}",
             f"Photo {item}",
-            narrative=f"Photo {item} of the rebuild.\n{_DIFFICULT_TEXT[item % len(_DIFFICULT_TEXT)]}",
+            narrative=f"Photo {item}.\n{_DIFFICULT_TEXT[item % len(_DIFFICULT_TEXT)]}",
             genre="Photo log",
         )
         for item in range(40)
@@ -182,14 +192,26 @@ def test_signed_credential_canonical_form_equal_in_both(
 
 _TEXT_VALUES = _DIFFICULT_TEXT + ["", " ", "Profile", "@id", "_:b0", "xsd:string", "42", "true"]
 _IRI_VALUES = [
-    "https://laurel.test/a", "https://laurel.test/a#frag", "urn:uuid:6f1c1e52-0000-4000-8000-1",
-    "did:web:laurel.test", "mailto:a@example.org", "tag:laurel.test,2026:x", "https://laurel.test/é",
+    "https://laurel.test/a",
+    "https://laurel.test/a#frag",
+    "urn:uuid:6f1c1e52-0000-4000-8000-1",
+    "did:web:laurel.test",
+    "mailto:a@example.org",
+    "tag:laurel.test,2026:x",
+    "https://laurel.test/é",
     "HTTPS://LAUREL.TEST/UP",
 ]
 # Relative or with a space: safe mode refuses them. Braces: RDFC-1.0 escapes them, pyld does not.
 _BAD_IRI_VALUES = ["relative/path", "http://example.org/space here", "urn:x:{brace}"]
-_IRI_KEYS = {"id", "url", "targetUrl", "achievedLevel", "resultDescription", "requiredLevel",
-             "statusListCredential"}
+_IRI_KEYS = {
+    "id",
+    "url",
+    "targetUrl",
+    "achievedLevel",
+    "resultDescription",
+    "requiredLevel",
+    "statusListCredential",
+}
 
 
 def _randomly_varied(rng: random.Random, number: int) -> dict[str, Any]:
@@ -257,7 +279,10 @@ def jsonld_js_control_characters(node_scripts: NodeScripts) -> dict[str, str]:
     """jsonld.js's N-Quads of each control-character document, in one node run."""
     documents = [_with_control_character(character) for character in CONTROL_CHARACTERS]
     results = _jsonld_js(node_scripts, documents)
-    return {character: result["nquads"] for character, result in zip(CONTROL_CHARACTERS, results, strict=True)}
+    return {
+        character: result["nquads"]
+        for character, result in zip(CONTROL_CHARACTERS, results, strict=True)
+    }
 
 
 @pytest.mark.parametrize("character", CONTROL_CHARACTERS, ids=lambda c: f"U+{ord(c):04X}")
@@ -276,7 +301,11 @@ def test_control_character_refused_where_pyld_and_jsonld_js_disagree(
     theirs = jsonld_js_control_characters[character]
     pyld_raw = jsonld.normalize(
         copy.deepcopy(document),
-        {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": bundled_loader},
+        {
+            "algorithm": "URDNA2015",
+            "format": "application/n-quads",
+            "documentLoader": bundled_loader,
+        },
     )
     assert character not in theirs
     assert f"before{_rdfc_escape(character)}after" in theirs  # as RDFC-1.0 requires

@@ -34,7 +34,9 @@ VECTORS = Path(__file__).resolve().parents[1] / "credentials" / "vectors"
 
 
 def _issued_elsewhere(node_scripts: NodeScripts, unsigned: dict[str, Any]) -> dict[str, Any]:
-    signed: dict[str, Any] = node_scripts.run("issue-di", {"credential": unsigned, "created": VERIFY_AT})
+    signed: dict[str, Any] = node_scripts.run(
+        "issue-di", {"credential": unsigned, "created": VERIFY_AT}
+    )
     return signed
 
 
@@ -53,7 +55,9 @@ def foreign_credential(node_scripts: NodeScripts) -> dict[str, Any]:
     return _issued_elsewhere(node_scripts, sample_credential(5, status_entries=()))
 
 
-def test_foreign_credential_issuer_is_did_key_of_its_proof(foreign_credential: dict[str, Any]) -> None:
+def test_foreign_credential_issuer_is_did_key_of_its_proof(
+    foreign_credential: dict[str, Any],
+) -> None:
     proof = foreign_credential["proof"]
     issuer = foreign_credential["issuer"]["id"]
     assert issuer.startswith("did:key:z6Mk")
@@ -110,7 +114,9 @@ def test_foreign_credential_proof_verifies_with_did_key(foreign_credential: dict
 
 def test_official_vector_credential_signed_elsewhere_verifies(node_scripts: NodeScripts) -> None:
     unsigned = json.loads(
-        (VECTORS / "eddsa_rdfc_2022_ob_v3p0" / "credential_unsigned.json").read_text(encoding="utf-8")
+        (VECTORS / "eddsa_rdfc_2022_ob_v3p0" / "credential_unsigned.json").read_text(
+            encoding="utf-8"
+        )
     )
     signed = _issued_elsewhere(node_scripts, unsigned)
     proof = signed["proof"]

@@ -39,7 +39,8 @@ OB_SCHEMAS = [
 CLR_SCHEMA = SCHEMA_BASE + "clr/v2p0/schema/json/clr_v2p0_clrcredential_schema.json"
 _RFC3339_DATE = r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
 _RFC3339_DATE_TIME = re.compile(
-    _RFC3339_DATE + r"[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$"
+    _RFC3339_DATE
+    + r"[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$"
 )
 
 format_checker = FormatChecker(["date", "email"])
@@ -83,7 +84,9 @@ def _laurel_credentials() -> dict[str, dict[str, Any]]:
         "many evidence items": sample_credential(
             34,
             evidence=tuple(
-                EvidenceData(f"https://laurel.test/evidence/e{item}", f"Item {item}", narrative="Done.")
+                EvidenceData(
+                    f"https://laurel.test/evidence/e{item}", f"Item {item}", narrative="Done."
+                )
                 for item in range(25)
             ),
         ),
@@ -106,7 +109,9 @@ def test_unsigned_credential_valid_against_official_schema(shape: str, schema_ur
 
 
 @pytest.mark.parametrize("schema_url", OB_SCHEMAS, ids=["current", "strict-2024"])
-def test_signed_credential_valid_against_official_schema(keys_dir: KeysDir, schema_url: str) -> None:
+def test_signed_credential_valid_against_official_schema(
+    keys_dir: KeysDir, schema_url: str
+) -> None:
     signed = signed_sample(keys_dir.store, 37)
 
     validate_credential(signed.document)
@@ -114,7 +119,9 @@ def test_signed_credential_valid_against_official_schema(keys_dir: KeysDir, sche
     assert _official_errors(json.loads(signed.json_text), schema_url) == []
 
 
-def test_learner_record_and_its_credentials_valid_against_official_schemas(keys_dir: KeysDir) -> None:
+def test_learner_record_and_its_credentials_valid_against_official_schemas(
+    keys_dir: KeysDir,
+) -> None:
     record = signed_learner_record(keys_dir.store)
 
     validate_credential(record)

@@ -95,7 +95,9 @@ def test_jwt_after_valid_until_is_expired(node_scripts: NodeScripts, keys_dir: K
     assert result["code"] == "ERR_JWT_EXPIRED"
 
 
-def test_jwt_before_valid_from_is_not_yet_valid(node_scripts: NodeScripts, keys_dir: KeysDir) -> None:
+def test_jwt_before_valid_from_is_not_yet_valid(
+    node_scripts: NodeScripts, keys_dir: KeysDir
+) -> None:
     token = signed_sample(keys_dir.store).jwt
     assert token is not None
 
