@@ -100,3 +100,11 @@ def test_badge_editor_in_browser_creates_publishes_and_revokes(
     shot("6-student-catalogue", learner)
     learner.goto(f"{live_server}/badges/{badge.slug}")
     shot("7-student-badge", learner)
+
+    admin = new_browser_page()
+    sign_in(admin, live_server, make_user(Role.ADMIN).email)
+    admin.goto(f"{live_server}/admin/issuer")
+    admin.fill("#name", "Riverside High School")
+    admin.get_by_role("button", name="Save").click()
+    assert "issuer profile is saved" in admin.inner_text("main")
+    shot("8-issuer-profile", admin)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from sqlalchemy import select
@@ -233,3 +234,50 @@ def test_edit_by_other_instructor_forbidden(school, login, make_badge):
     client = login(school.other_instructor)
     assert client.get(f"/badges/{badge.slug}/edit").status_code == 403
     assert client.post(f"/badges/{badge.slug}/edit", data=form_data(revision="1")).status_code == 403
+
+
+def test_issuer_page_admin_saves_profile_and_sanitized_logo(school, login, make_badge, now):
+    from app.badges.services import issue_credential
+    from app.badges.services import issuer_profile
+
+    client = login(school.admin)
+    assert client.get("/admin/issuer").status_code == 200
+    data = {"name": "Riverside High", "url": "https://riverside.example", "email": "office@riverside.example",
+            "description": "A public high school.", "logo": (io.BytesIO(HOSTILE_SVG), "logo.svg")}
+    response = client.post("/admin/issuer", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    profile = issuer_profile()
+    assert (profile.name, profile.url, profile.logo_mime) == ("Riverside High", "https://riverside.example", "image/svg+xml")
+    logo = client.get("/issuer/logo")
+    assert logo.data == profile.logo and b"script" not in logo.data
+    assert logo.headers["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'"
+
+    credential = issue_credential(badge=make_badge(school.instructor), recipient=school.student, level_id=None,
+                                  issued_by=None, now=now)
+    issuer = json.loads(credential.json_text)["issuer"]
+    assert issuer["name"] == "Riverside High"
+    assert issuer["email"] == "office@riverside.example"
+    assert issuer["image"] == {"id": "https://laurel.test/issuer/logo", "type": "Image"}
+
+
+def test_issuer_page_bad_url_is_400_and_keeps_profile(school, login):
+    client = login(school.admin)
+    response = client.post("/admin/issuer", data={"name": "X", "url": "ftp://files.example"})
+    assert response.status_code == 400
+    assert b"must be a web address" in response.data
+
+
+def test_issuer_page_instructor_forbidden(school, login):
+    client = login(school.instructor)
+    assert client.get("/admin/issuer").status_code == 403
+    assert client.post("/admin/issuer", data={"name": "Mine", "url": "https://mine.example"}).status_code == 403
+
+
+def test_achievement_image_png_served_with_safe_headers(school, login, make_badge):
+    from app.badges.images import CheckedImage
+
+    badge = make_badge(school.instructor, image=CheckedImage(png_bytes(), "image/png"))
+    response = login(school.student).get(f"/achievements/{badge.achievement_uuid}/image")
+    assert response.headers["Content-Type"] == "image/png"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.data == png_bytes()
