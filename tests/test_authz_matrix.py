@@ -239,7 +239,10 @@ ROUTES += [
           statuses(anonymous=404, student=200, other_student=404, instructor_of_class=200, other_instructor=404, admin=200)),
     Route("GET", "/files/{waiting_public_file_id}",
           statuses(anonymous=404, student=200, other_student=404, instructor_of_class=200, other_instructor=404, admin=200)),
+    Route("GET", "/files/{waiting_public_file_id}/thumbnail",
+          statuses(anonymous=404, student=200, other_student=404, instructor_of_class=200, other_instructor=404, admin=200)),
     Route("GET", "/files/{approved_public_file_id}", everyone(200)),
+    Route("GET", "/files/{approved_public_file_id}/thumbnail", everyone(200)),
     Route("GET", "/files/999999", everyone(404)),
 ]
 

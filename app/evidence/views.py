@@ -12,6 +12,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint
+from flask import Response
 from flask import current_app
 from flask import flash
 from flask import redirect
@@ -21,6 +22,7 @@ from flask import send_file
 from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
+from werkzeug.utils import secure_filename
 
 from app.badges.models import Badge
 from app.badges.views import get_badge_or_404
@@ -44,6 +46,9 @@ from app.evidence.forms import TextItemForm
 from app.evidence.models import EvidenceItem
 from app.evidence.models import Submission
 from app.evidence.models import SubmissionState
+from app.evidence.previews import PUBLIC_PX
+from app.evidence.previews import THUMBNAIL_PX
+from app.evidence.previews import reencoded_jpeg
 from app.evidence.storage import EvidenceStorage
 from app.evidence.storage import configured_storage
 from app.evidence.storage import max_upload_bytes
@@ -479,26 +484,60 @@ def queue():
 # --- Files ----------------------------------------------------------------------------------------
 
 
-@bp.get("/files/<int:item_id>")
-def download(item_id: int):
-    """An evidence file, with headers that keep a browser from running or sniffing it."""
+def _downloadable(item_id: int) -> EvidenceItem:
     item = db.session.get(EvidenceItem, item_id)
     if item is None or item.storage_key is None or not item.can_download(current_user):
         raise NotFound("There is no such file.")
+    return item
+
+
+def _safe_headers(response: Response, *, private: bool) -> Response:
+    """Never sniffed, never run as a page, never cached by a shared cache when private."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store" if private else "public, max-age=3600"
+    if private:
+        response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+def _jpeg_response(item: EvidenceItem, *, max_px: int, private: bool) -> Response:
+    with evidence_storage().open(item.storage_key or "") as handle:
+        data = reencoded_jpeg(handle, max_px=max_px)
+    response = Response(data, mimetype="image/jpeg")
+    stem = (item.original_name or f"evidence-{item.id}").rsplit(".", 1)[0]
+    response.headers["Content-Disposition"] = f'inline; filename="{secure_filename(stem) or "photo"}.jpg"'
+    return _safe_headers(response, private=private)
+
+
+@bp.get("/files/<int:item_id>")
+def download(item_id: int):
+    """An evidence file, with headers that keep a browser from running or sniffing it.
+
+    The public (a credential's evidence link) gets photos re-encoded without metadata.
+    """
+    item = _downloadable(item_id)
     inline = item.mime_type in INLINE_IMAGE_TYPES
-    handle = evidence_storage().open(item.storage_key)
+    private = item.submission.can_view(current_user)
+    if inline and not private:
+        return _jpeg_response(item, max_px=PUBLIC_PX, private=False)
     response = send_file(
-        handle,
+        evidence_storage().open(item.storage_key or ""),
         mimetype=item.mime_type or "application/octet-stream",
         as_attachment=not inline,
         download_name=item.original_name or f"evidence-{item.id}",
         max_age=0,
     )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return _safe_headers(response, private=private)
+
+
+@bp.get("/files/<int:item_id>/thumbnail")
+def thumbnail(item_id: int):
+    """A small JPEG of a photo, for the evidence lists."""
+    item = _downloadable(item_id)
+    if item.mime_type not in INLINE_IMAGE_TYPES:
+        raise NotFound("Only photos have a preview.")
+    return _jpeg_response(item, max_px=THUMBNAIL_PX, private=item.submission.can_view(current_user))
 
 
 # --- Dashboards -----------------------------------------------------------------------------------

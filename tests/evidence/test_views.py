@@ -208,3 +208,58 @@ def test_student_dashboard_lists_feedback_to_answer(client, login, school, submi
     login(school.student)
     response = client.get("/dashboard/student")
     assert b"Feedback to answer" in response.data and b"Add a budget." in response.data
+
+
+def _photo_with_location() -> bytes:
+    from PIL import Image
+
+    image = Image.new("RGB", (1600, 1200), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (45.0, 30.0, 0.0), 3: "W", 4: (73.0, 35.0, 0.0)}  # GPS position
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def test_public_photo_of_approved_submission_served_without_metadata(client, login, school, storage, now):
+    from PIL import Image
+
+    from app.evidence import services
+
+    submission = services.start_submission(school.badge, student=school.student, now=now)
+    item = services.add_file(
+        submission, student=school.student, stream=io.BytesIO(_photo_with_location()), filename="home.jpg",
+        storage=storage, max_bytes=10**7, public=True, now=now,
+    )
+    services.save_draft(submission, student=school.student, reflection="Done.", criteria_reflections={}, now=now)
+    services.submit(submission, student=school.student, now=now)
+    db.session.commit()
+    login(None)
+    with client.get(f"/files/{item.id}") as before:
+        assert before.status_code == 404
+    services.approve(submission, reviewer=school.instructor, level_id=None, feedback="", now=now)
+    db.session.commit()
+    with client.get(f"/files/{item.id}") as public:
+        data = public.get_data()
+    assert public.status_code == 200 and public.mimetype == "image/jpeg"
+    assert public.headers["X-Content-Type-Options"] == "nosniff"
+    assert b"Exif" not in data[:4096]
+    with Image.open(io.BytesIO(data)) as shown:
+        assert shown.size == (1600, 1200) and not shown.getexif()
+    login(school.student)
+    with client.get(f"/files/{item.id}") as original:
+        assert original.get_data() == _photo_with_location()
+
+
+def test_thumbnail_small_jpeg_and_only_for_photos(client, login, school, submitted, now):
+    from PIL import Image
+
+    login(school.instructor)
+    with client.get(f"/files/{_item(submitted).id}/thumbnail") as response:
+        data = response.get_data()
+    assert response.status_code == 200 and response.mimetype == "image/jpeg"
+    with Image.open(io.BytesIO(data)) as thumb:
+        assert max(thumb.size) <= 480
+    login(school.other_student)
+    with client.get(f"/files/{_item(submitted).id}/thumbnail") as hidden:
+        assert hidden.status_code == 404
