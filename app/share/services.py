@@ -69,8 +69,9 @@ class Download:
     filename: str
 
 
-def _base_name(credential: IssuedCredential) -> str:
-    return f"{credential.badge.slug}-{credential.id[:8]}"
+def download_name(credential: IssuedCredential, extension: str) -> str:
+    """badge-slug-<first 8 of the id>.<extension>: readable, and distinct within a class."""
+    return f"{credential.badge.slug}-{credential.id[:8]}.{extension}"
 
 
 def download(credential: IssuedCredential, kind: str, *, now: datetime, paper: str | None = None) -> Download:
@@ -78,15 +79,14 @@ def download(credential: IssuedCredential, kind: str, *, now: datetime, paper: s
 
     :raises NotFound: an unknown kind, or a JWT for a credential that has none.
     """
-    name = _base_name(credential)
     if kind == "png":
-        return Download(bake_png(badge_png(credential.badge), credential.json_text), "image/png", f"{name}.png")
+        return Download(bake_png(badge_png(credential.badge), credential.json_text), "image/png", download_name(credential, "png"))
     if kind == "svg":
-        return Download(bake_svg(badge_svg(credential.badge), credential.json_text), "image/svg+xml", f"{name}.svg")
+        return Download(bake_svg(badge_svg(credential.badge), credential.json_text), "image/svg+xml", download_name(credential, "svg"))
     if kind == "pdf":
-        return Download(render_certificate(credential, paper=paper or "a4", now=now), "application/pdf", f"{name}.pdf")
+        return Download(render_certificate(credential, paper=paper or "a4", now=now), "application/pdf", download_name(credential, "pdf"))
     if kind == "json":
-        return Download(credential.json_text.encode("utf-8"), "application/vc+ld+json", f"{name}.json")
+        return Download(credential.json_text.encode("utf-8"), "application/vc+ld+json", download_name(credential, "json"))
     if kind == "jwt" and credential.jwt_text:
-        return Download(credential.jwt_text.encode("ascii"), "application/vc+jwt", f"{name}.jwt")
+        return Download(credential.jwt_text.encode("ascii"), "application/vc+jwt", download_name(credential, "jwt"))
     raise NotFound("There is no such download for this credential.")

@@ -16,6 +16,7 @@ from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
 
+from app.accounts.models import User
 from app.badges.models import IssuedCredential
 from app.badges.services import credential_url
 from app.errors import NotFound
@@ -38,6 +39,10 @@ from app.share.services import set_sharing
 from app.share.services import share_url
 from app.share.summary import summarize
 from app.main.filters import format_date
+from app.share.learner_record import can_see_record
+from app.share.learner_record import clr_json
+from app.share.learner_record import learner_record
+from app.share.learner_record import render_transcript
 from app.share.verification import verify_record
 
 bp = Blueprint("share", __name__)
@@ -207,3 +212,47 @@ def verify_credential(credential_id: str):
     )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _learner_or_404(user_id: int) -> User:
+    learner = db.session.get(User, user_id)
+    if learner is None or not can_see_record(learner, current_user):
+        raise NotFound("There is no learner record here.")
+    return learner
+
+
+def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/record")
+@login_required
+def my_record():
+    """The signed-in learner's own record."""
+    return redirect(url_for("share.record", user_id=current_user.id))
+
+
+@bp.get("/learners/<int:user_id>/record")
+@login_required
+def record(user_id: int):
+    """All of a learner's credentials, by year and by standard."""
+    return render_template("share/record.html", record=learner_record(_learner_or_404(user_id)), now=utcnow())
+
+
+@bp.get("/learners/<int:user_id>/record.json")
+@login_required
+def record_clr(user_id: int):
+    """The learner record as a signed CLR 2.0 ClrCredential."""
+    learner = _learner_or_404(user_id)
+    return _attachment(clr_json(learner, now=utcnow()), "application/vc+ld+json", f"learner-record-{learner.learner_uuid[:8]}.json")
+
+
+@bp.get("/learners/<int:user_id>/transcript.pdf")
+@login_required
+def record_transcript(user_id: int):
+    """The printable transcript, with a QR code per credential and the CLR attached."""
+    learner = _learner_or_404(user_id)
+    return _attachment(render_transcript(learner, now=utcnow()), "application/pdf", f"transcript-{learner.learner_uuid[:8]}.pdf")

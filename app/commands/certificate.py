@@ -1,0 +1,60 @@
+"""`laurel certificate CREDENTIAL_ID… --out DIR_OR_FILE`: print a class's certificates in one go."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from app.errors import LaurelError
+from app.models_base import utcnow
+from app.share.certificate import PAPER_SIZES
+from app.share.certificate import render_certificate
+from app.share.documents import credential_by_id
+from app.share.services import download_name
+
+USAGE_ERROR = 2
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    raise SystemExit(USAGE_ERROR)
+
+
+def _credential_id(value: str) -> str:
+    """An id from an id, a credential URL or a verification URL."""
+    return value.rstrip("/").removesuffix("/verify").rsplit("/", 1)[-1]
+
+
+@click.command("certificate")
+@click.argument("credential_ids", nargs=-1, required=True)
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="A .pdf file (one credential) or a folder (one PDF per credential).")
+@click.option("--paper", type=click.Choice(sorted(PAPER_SIZES)), default="a4", show_default=True,
+              help="Paper size; the certificate is landscape.")
+@with_appcontext
+def certificate(credential_ids: tuple[str, ...], out: Path, paper: str) -> None:
+    """Render PDF certificates (with the signed credential attached) for credential ids or URLs."""
+    single_file = out.suffix.lower() == ".pdf"
+    if single_file and len(credential_ids) > 1:
+        _fail("several credentials make several PDFs: give a folder to --out, not a .pdf file.")
+    credentials = []
+    for value in credential_ids:
+        credential = credential_by_id(_credential_id(value))
+        if credential is None:
+            _fail(f"there is no credential “{value}”.")
+        credentials.append(credential)
+    if not single_file:
+        out.mkdir(parents=True, exist_ok=True)
+    now = utcnow()
+    for credential in credentials:
+        path = out if single_file else out / download_name(credential, "pdf")
+        try:
+            path.write_bytes(render_certificate(credential, paper=paper, now=now))
+        except LaurelError as error:
+            _fail(str(error))
+        click.echo(f"{path}  ({credential.recipient.name}, {credential.badge.name})")
+
+
+commands = [certificate]

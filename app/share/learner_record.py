@@ -1,0 +1,146 @@
+"""A learner's record across years: their credentials grouped, a signed CLR 2.0, a transcript PDF.
+
+The record is the alternative to fixed grades: every badge a learner earned,
+by school year and by standard. The `ClrCredential` embeds each credential with
+its own proof, unchanged, and is signed as a whole by the school.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import render_template
+
+from app.accounts.models import User
+from app.accounts.permissions import class_ids_enrolled
+from app.accounts.permissions import class_ids_taught
+from app.badges.models import CredentialState
+from app.badges.models import IssuedCredential
+from app.badges.services import issuer_data
+from app.badges.services import issuer_profile
+from app.credentials.clr import build_clr
+from app.credentials.document import SubjectData
+from app.credentials.signing import sign_document
+from app.errors import UserError
+from app.extensions import db
+from app.keyring import keystore
+from app.share.certificate import verification_url
+from app.share.documents import issuer_key_documents
+from app.share.pdf import PdfAttachment
+from app.share.pdf import html_to_pdf
+from app.share.qr import qr_data_uri
+from app.share.summary import Alignment
+from app.share.summary import CredentialSummary
+from app.share.summary import summarize
+
+NO_STANDARD = "Not aligned to a standard"
+
+
+def can_see_record(learner: User, viewer: User | None) -> bool:
+    """The learner, administrators, and instructors of one of the learner's classes."""
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    if viewer.id == learner.id or viewer.is_admin:
+        return True
+    return bool(class_ids_taught(viewer) & class_ids_enrolled(learner))
+
+
+def learner_credentials(learner: User) -> list[IssuedCredential]:
+    """Every credential issued to `learner`, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(IssuedCredential)
+            .where(IssuedCredential.recipient_id == learner.id)
+            .order_by(IssuedCredential.issued_at, IssuedCredential.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class LearnerRecord:
+    learner: User
+    summaries: list[CredentialSummary]
+
+    @property
+    def by_year(self) -> list[tuple[int, list[CredentialSummary]]]:
+        """Newest year first; within a year, oldest first."""
+        years: dict[int, list[CredentialSummary]] = defaultdict(list)
+        for summary in self.summaries:
+            years[summary.issued_at.year].append(summary)
+        return sorted(years.items(), reverse=True)
+
+    @property
+    def by_standard(self) -> list[tuple[str, list[CredentialSummary]]]:
+        """Each standard (framework and code, or name) with the credentials aligned to it."""
+        standards: dict[str, list[CredentialSummary]] = defaultdict(list)
+        for summary in self.summaries:
+            labels = {_standard_label(a) for a in summary.alignments} or {NO_STANDARD}
+            for label in labels:
+                standards[label].append(summary)
+        return sorted(standards.items(), key=lambda item: (item[0] == NO_STANDARD, item[0].casefold()))
+
+
+def _standard_label(alignment: Alignment) -> str:
+    prefix = " ".join(part for part in (alignment.framework, alignment.code) if part)
+    return f"{prefix} — {alignment.name}" if prefix else alignment.name
+
+
+def learner_record(learner: User) -> LearnerRecord:
+    return LearnerRecord(learner=learner, summaries=[summarize(c) for c in learner_credentials(learner)])
+
+
+def signed_clr(learner: User, *, now: datetime) -> dict:
+    """The learner's credentials (revoked ones left out) in a signed ClrCredential.
+
+    :raises UserError: the learner has no credential to put in a record.
+    """
+    credentials = learner_credentials(learner)
+    kept = [c for c in credentials if c.state != CredentialState.REVOKED]
+    if not kept:
+        raise UserError("There is no credential in this learner record yet.")
+    profile = issuer_profile()
+    unsigned = build_clr(
+        clr_id=f"urn:uuid:{uuid.uuid4()}",
+        issuer=issuer_data(profile),
+        subject=SubjectData(id=learner.subject_id, email=learner.email, salt=learner.identity_salt),
+        credentials=[json.loads(c.json_text) for c in kept],
+        valid_from=now,
+        name=f"Learner record from {profile.name}",
+        partial=len(kept) < len(credentials),
+    )
+    return sign_document(unsigned, keystore=keystore(), now=now)
+
+
+def clr_json(learner: User, *, now: datetime) -> bytes:
+    return json.dumps(signed_clr(learner, now=now), ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def render_transcript(learner: User, *, now: datetime) -> bytes:
+    """A printable transcript: every credential with a QR of its verification page; the CLR attached."""
+    record = learner_record(learner)
+    if not record.summaries:
+        raise UserError("There is no credential in this learner record yet.")
+    qr_codes = {
+        summary.credential.id: qr_data_uri(verification_url(summary.credential), box_size=4, border=1)
+        for summary in record.summaries
+    }
+    html = render_template(
+        "certificates/transcript.html",
+        record=record,
+        qr_codes=qr_codes,
+        school=issuer_profile(),
+        now=now,
+    )
+    did_json, jwks_json = issuer_key_documents()
+    attachments = [
+        PdfAttachment("learner-record.json", clr_json(learner, now=now),
+                      "The signed Comprehensive Learner Record (CLR 2.0) with every credential inside"),
+        PdfAttachment("did.json", did_json, "The school's DID document when this PDF was made"),
+        PdfAttachment("jwks.json", jwks_json, "The school's JSON Web Key Set when this PDF was made"),
+    ]
+    return html_to_pdf(html, attachments)
