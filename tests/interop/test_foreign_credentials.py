@@ -15,12 +15,16 @@ from typing import Any
 import pytest
 
 from app.credentials.did import public_key_from_did_key
+from app.credentials.document import Issuer
 from app.credentials.errors import ProofError
+from app.credentials.keys import public_key_from_jwk
 from app.credentials.proofs.eddsa_rdfc_2022 import verify_proof
+from app.credentials.proofs.vc_jwt import verify_jwt
 from app.verify.core.pipeline import verify
 from app.verify.core.report import Outcome
 from app.verify.core.report import Report
 from app.verify.core.report import Verdict
+from app.verify.core.resolvers import FetchError
 from app.verify.core.resolvers import build_resolver
 from tests.credentials.samples import NOW
 from tests.credentials.samples import sample_credential
@@ -118,3 +122,71 @@ def test_official_vector_credential_signed_elsewhere_verifies(node_scripts: Node
     proof = signed["proof"]
 
     verify_proof(signed, proof, public_key=public_key_from_did_key(proof["verificationMethod"]))
+
+
+# --- VC-JWTs signed by jose --------------------------------------------------------------------
+
+OTHER_ISSUER = Issuer(
+    id="did:web:issuer.example", name="Another School", url="https://issuer.example"
+)
+
+
+class PublishedDocuments:
+    """A fetcher over documents another issuer publishes (URL -> JSON), offline."""
+
+    def __init__(self, documents: dict[str, dict[str, Any]]) -> None:
+        self.documents = documents
+
+    def __call__(self, url: str) -> bytes:
+        if url not in self.documents:
+            raise FetchError(f"{url} is not published.")
+        return json.dumps(self.documents[url]).encode()
+
+
+def _jose_signed(
+    node_scripts: NodeScripts, algorithm: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(unsigned credential, {"jwt", "jwk"}) for a credential jose signed with a fresh key."""
+    unsigned = sample_credential(6, issuer=OTHER_ISSUER, status_entries=())
+    signed: dict[str, Any] = node_scripts.run(
+        "sign-jwt",
+        {"credential": unsigned, "alg": algorithm, "kid": f"{OTHER_ISSUER.id}#{algorithm}-1"},
+    )
+    return unsigned, signed
+
+
+@pytest.mark.parametrize("algorithm", ["RS256", "ES256"])
+def test_foreign_jwt_verify_jwt_returns_the_credential(
+    node_scripts: NodeScripts, algorithm: str
+) -> None:
+    unsigned, signed = _jose_signed(node_scripts, algorithm)
+
+    credential = verify_jwt(
+        signed["jwt"], public_key=public_key_from_jwk(signed["jwk"]), algorithm=algorithm
+    )
+
+    assert credential == unsigned
+
+
+@pytest.mark.parametrize("algorithm", ["RS256", "ES256"])
+def test_foreign_jwt_pipeline_verifies_with_published_jwks(
+    node_scripts: NodeScripts, algorithm: str
+) -> None:
+    _unsigned, signed = _jose_signed(node_scripts, algorithm)
+    published = PublishedDocuments(
+        {
+            "https://issuer.example/.well-known/did.json": {
+                "@context": ["https://www.w3.org/ns/did/v1"],
+                "id": OTHER_ISSUER.id,
+            },
+            "https://issuer.example/.well-known/jwks.json": {"keys": [signed["jwk"]]},
+        }
+    )
+
+    report = verify(
+        signed["jwt"], resolver=build_resolver(fetcher=published), fetcher=published, now=NOW
+    )
+
+    failed = [check for check in report.checks if check.outcome is not Outcome.PASSED]
+    assert report.verdict is Verdict.VERIFIED, failed
+    assert report.issuer_id == OTHER_ISSUER.id
