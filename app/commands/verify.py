@@ -1,4 +1,4 @@
-"""`laurel verify FILE|URL` and `laurel sign FILE`: credentials on the command line, offline-capable.
+"""`laurel verify FILE|URL` and `laurel sign FILE`: credentials on the command line, offline.
 
 Neither command needs a server, an application context or a database: they
 read the settings with `load_settings()` and use the key directory alone, so a
@@ -59,7 +59,9 @@ def _read_input(target: str) -> bytes | str:
     path = Path(target)
     try:
         if path.stat().st_size > MAX_INPUT_BYTES:
-            _fail(f"{target} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB; no credential is.")
+            _fail(
+                f"{target} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB; no credential is."
+            )
         return path.read_bytes()
     except OSError as error:
         _fail(f"cannot read {target}: {error.strerror or error}.")
@@ -87,7 +89,9 @@ def _print_report(report: Report) -> None:
 @click.command("verify")
 @click.argument("target", metavar="FILE|URL")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.option("--offline", is_flag=True, help="Use no network: own keys, did:key and PDF attachments only.")
+@click.option(
+    "--offline", is_flag=True, help="Use no network: own keys, did:key and PDF attachments only."
+)
 def verify(target: str, as_json: bool, offline: bool) -> None:
     """Check a credential (JSON, JWT, PNG, SVG, PDF or URL).
 
@@ -140,11 +144,17 @@ def _with_school_issuer(document: dict[str, Any], school_id: str) -> dict[str, A
 @click.command("sign")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
-    "--format", "output_format", type=click.Choice(list(SIGN_FORMATS)), default="di", show_default=True,
+    "--format",
+    "output_format",
+    type=click.Choice(list(SIGN_FORMATS)),
+    default="di",
+    show_default=True,
     help="di: embedded eddsa-rdfc-2022 proof (JSON); jwt: VC-JWT; both: JSON and JWT.",
 )
 @click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
     help="Write here instead of printing (with both: the JWT goes beside it with .jwt).",
 )
 def sign(source: Path, output_format: str, out: Path | None) -> None:
@@ -176,7 +186,9 @@ def sign(source: Path, output_format: str, out: Path | None) -> None:
     if "di" in SIGN_FORMATS[output_format]:
         outputs.append((out, signed.json_text))
     if signed.jwt is not None:
-        outputs.append((out.with_suffix(".jwt") if out and output_format == "both" else out, signed.jwt))
+        outputs.append(
+            (out.with_suffix(".jwt") if out and output_format == "both" else out, signed.jwt)
+        )
     for path, text in outputs:
         if path is None:
             click.echo(text)

@@ -42,7 +42,9 @@ def status_index(number: int = 0) -> int:
     return 1000 + number
 
 
-def issue(keystore: KeyStore, number: int = 0, *, now: datetime = NOW, **overrides: Any) -> SignedCredential:
+def issue(
+    keystore: KeyStore, number: int = 0, *, now: datetime = NOW, **overrides: Any
+) -> SignedCredential:
     """A full OpenBadgeCredential signed with both proofs (DI and VC-JWT)."""
     return sign_credential(sample_credential(number, **overrides), keystore=keystore, now=now)
 
@@ -92,7 +94,9 @@ def school_documents(keystore: KeyStore, *, revoked: tuple[int, ...] = ()) -> di
     """What the school's site serves: DID document, JWKS and a revocation list."""
     records = keystore.records()
     return {
-        DID_DOCUMENT_URL: build_did_document(ISSUER_ID, [r for r in records if r.kind == "ed25519"]),
+        DID_DOCUMENT_URL: build_did_document(
+            ISSUER_ID, [r for r in records if r.kind == "ed25519"]
+        ),
         JWKS_URL: build_jwks(ISSUER_ID, [r for r in records if r.kind == "rsa"]),
         REVOCATION_URL: status_list(keystore, set_indexes=revoked),
     }
@@ -120,7 +124,12 @@ PLAIN_SVG = (
 def itxt_chunk(text: str, keyword: bytes = b"openbadgecredential") -> bytes:
     """An uncompressed PNG iTXt chunk, CRC included."""
     data = keyword + b"\x00\x00\x00\x00\x00" + text.encode("utf-8")
-    return struct.pack(">I", len(data)) + b"iTXt" + data + struct.pack(">I", zlib.crc32(b"iTXt" + data))
+    return (
+        struct.pack(">I", len(data))
+        + b"iTXt"
+        + data
+        + struct.pack(">I", zlib.crc32(b"iTXt" + data))
+    )
 
 
 def png_with_two_credentials(text: str) -> bytes:

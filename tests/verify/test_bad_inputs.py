@@ -58,7 +58,10 @@ def _bad_inputs(signed) -> dict[str, tuple[bytes | str, str]]:
         "plain_text": ("hello, is this my badge?", "cannot read"),
         "non_utf8_bytes": (b"\xff\xfe\xfa\x00\x81garbage", "UTF-8"),
         "invalid_json": ('{"type": ["VerifiableCredential"], ', "not valid JSON"),
-        "json_not_credential": (json.dumps({"name": "A badge", "type": "Thing"}), "VerifiableCredential"),
+        "json_not_credential": (
+            json.dumps({"name": "A badge", "type": "Thing"}),
+            "VerifiableCredential",
+        ),
         "json_array": ("[1, 2, 3]", "JSON object"),
         "json_string": ('"just a string"', "JSON object"),
         "ob2_assertion": (json.dumps({"type": "Assertion", "id": "https://x.example/a"}), "2.0"),
@@ -75,9 +78,15 @@ def _bad_inputs(signed) -> dict[str, tuple[bytes | str, str]]:
         "html_page": (b"<!doctype html><html><body>Hi</body></html>", "HTML"),
         "pdf_without_attachment": (pdf_with({}), "no credential attached"),
         "pdf_other_attachment": (pdf_with({"notes.txt": b"hello"}), "no credential attached"),
-        "pdf_huge_attachment": (pdf_with({"credential.json": b"{" + b" " * (2 * 1024 * 1024) + b"}"}), "larger"),
+        "pdf_huge_attachment": (
+            pdf_with({"credential.json": b"{" + b" " * (2 * 1024 * 1024) + b"}"}),
+            "larger",
+        ),
         "pdf_bomb": (
-            pdf_with({"credential.json": b"{" + b" " * (40 * 1024 * 1024) + b"}"}, compressed={"credential.json"}),
+            pdf_with(
+                {"credential.json": b"{" + b" " * (40 * 1024 * 1024) + b"}"},
+                compressed={"credential.json"},
+            ),
             "larger",
         ),
         "pdf_damaged": (b"%PDF-1.7\n" + b"\x00garbage" * 100, "damaged"),
@@ -88,12 +97,34 @@ def _bad_inputs(signed) -> dict[str, tuple[bytes | str, str]]:
 
 
 BAD_INPUT_IDS = [
-    "empty", "whitespace_only", "plain_text", "non_utf8_bytes", "invalid_json", "json_not_credential",
-    "json_array", "json_string", "ob2_assertion", "truncated_jwt", "jwt_alg_none", "jwt_garbage_payload",
-    "png_without_chunk", "png_two_chunks", "png_truncated", "svg_without_credential", "svg_with_dtd",
-    "svg_external_entity", "svg_billion_laughs", "html_page", "pdf_without_attachment",
-    "pdf_other_attachment", "pdf_huge_attachment", "pdf_bomb", "pdf_damaged", "deeply_nested_json",
-    "deeply_nested_objects", "over_size_limit",
+    "empty",
+    "whitespace_only",
+    "plain_text",
+    "non_utf8_bytes",
+    "invalid_json",
+    "json_not_credential",
+    "json_array",
+    "json_string",
+    "ob2_assertion",
+    "truncated_jwt",
+    "jwt_alg_none",
+    "jwt_garbage_payload",
+    "png_without_chunk",
+    "png_two_chunks",
+    "png_truncated",
+    "svg_without_credential",
+    "svg_with_dtd",
+    "svg_external_entity",
+    "svg_billion_laughs",
+    "html_page",
+    "pdf_without_attachment",
+    "pdf_other_attachment",
+    "pdf_huge_attachment",
+    "pdf_bomb",
+    "pdf_damaged",
+    "deeply_nested_json",
+    "deeply_nested_objects",
+    "over_size_limit",
 ]
 
 
@@ -157,7 +188,10 @@ PRIVATE_URLS = {
     "ipv6_loopback": ("https://[::1]/c.json", None),
     "ipv6_unique_local": ("https://[fd00::1]/c.json", None),
     "name_resolving_private": ("https://badges.school.example/c.json", ["10.0.0.7"]),
-    "name_resolving_mixed": ("https://badges.school.example/c.json", ["93.184.215.14", "192.168.1.1"]),
+    "name_resolving_mixed": (
+        "https://badges.school.example/c.json",
+        ["93.184.215.14", "192.168.1.1"],
+    ),
     "plain_http": ("http://badges.school.example/c.json", ["93.184.215.14"]),
 }
 
@@ -181,4 +215,6 @@ def test_verify_url_private_host_refused_before_connecting(case):
 
 def test_verify_url_offline_refused():
     with pytest.raises(InputError, match="offline"):
-        verify("https://laurel.test/credentials/1.json", resolver=build_resolver(fetcher=None), now=NOW)
+        verify(
+            "https://laurel.test/credentials/1.json", resolver=build_resolver(fetcher=None), now=NOW
+        )

@@ -89,10 +89,14 @@ def test_cli_verify_tampered_exit_1(cli_runner, env, tmp_path, without_status):
     assert "FAILED" in result.stdout
 
 
-def test_cli_verify_without_key_store_cannot_link_own_did(cli_runner, env, tmp_path, without_status):
-    """Without the school's store (a counselor's laptop, offline), the did:web key is unknown: exit 1."""
+def test_cli_verify_without_key_store_cannot_link_own_did(
+    cli_runner, env, tmp_path, without_status
+):
+    """Without the school's store (a counselor's laptop, offline) the did:web key is unknown."""
     path = _write(tmp_path, "credential.json", without_status.json_text)
-    result = cli_runner.invoke(cli, ["verify", path, "--offline"], env={**env, "LAUREL_KEYS_DIR": str(tmp_path / "none")})
+    result = cli_runner.invoke(
+        cli, ["verify", path, "--offline"], env={**env, "LAUREL_KEYS_DIR": str(tmp_path / "none")}
+    )
     assert result.exit_code == 1
     assert "offline" in result.stdout
 
@@ -117,7 +121,9 @@ def test_cli_verify_missing_file_exit_2(cli_runner, env, tmp_path):
 
 
 def test_cli_verify_url_offline_exit_2(cli_runner, env):
-    result = cli_runner.invoke(cli, ["verify", "https://laurel.test/credentials/1", "--offline"], env=env)
+    result = cli_runner.invoke(
+        cli, ["verify", "https://laurel.test/credentials/1", "--offline"], env=env
+    )
     assert result.exit_code == 2
     assert "offline" in result.stderr
 
@@ -132,14 +138,18 @@ def test_cli_verify_url_private_host_exit_2(cli_runner, env):
 def _unsigned(tmp_path: Path, number: int = 12, **changes) -> str:
     document = sample_credential(number, status_entries=())
     document["issuer"] = {**document["issuer"], **changes}
-    document["issuer"] = {key: value for key, value in document["issuer"].items() if value is not None}
+    document["issuer"] = {
+        key: value for key, value in document["issuer"].items() if value is not None
+    }
     return _write(tmp_path, "unsigned.json", json.dumps(document))
 
 
 def test_cli_sign_both_then_verify(cli_runner, env, tmp_path):
     """Do `laurel sign --format both` outputs verify with `laurel verify`?"""
     out = tmp_path / "signed.json"
-    result = cli_runner.invoke(cli, ["sign", _unsigned(tmp_path), "--format", "both", "--out", str(out)], env=env)
+    result = cli_runner.invoke(
+        cli, ["sign", _unsigned(tmp_path), "--format", "both", "--out", str(out)], env=env
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(out.read_text())["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
     assert out.with_suffix(".jwt").read_text().count(".") == 2
@@ -161,7 +171,9 @@ def test_cli_sign_jwt_prints_token(cli_runner, env, tmp_path):
 
 
 def test_cli_sign_other_issuer_refused(cli_runner, env, tmp_path):
-    result = cli_runner.invoke(cli, ["sign", _unsigned(tmp_path, id="did:web:other.example")], env=env)
+    result = cli_runner.invoke(
+        cli, ["sign", _unsigned(tmp_path, id="did:web:other.example")], env=env
+    )
     assert result.exit_code == 2
     assert "did:web:other.example" in result.stderr and ISSUER_ID in result.stderr
 
@@ -174,7 +186,9 @@ def test_cli_sign_invalid_credential_refused(cli_runner, env, tmp_path):
 
 
 def test_cli_sign_without_keys_refused(cli_runner, env, tmp_path):
-    result = cli_runner.invoke(cli, ["sign", _unsigned(tmp_path)], env={**env, "LAUREL_KEYS_DIR": str(tmp_path / "none")})
+    result = cli_runner.invoke(
+        cli, ["sign", _unsigned(tmp_path)], env={**env, "LAUREL_KEYS_DIR": str(tmp_path / "none")}
+    )
     assert result.exit_code == 2
     assert "laurel keys init" in result.stderr
 

@@ -1,4 +1,4 @@
-"""The verification pipeline end to end: formats, key resolution, attacks on the proof, the report."""
+"""The verification pipeline end to end: formats, key resolution, attacks, the report."""
 
 from __future__ import annotations
 
@@ -62,7 +62,9 @@ def _online(documents):
 
 
 def _check(report, name, outcome=None):
-    checks = [c for c in report.checks if c.name == name and (outcome is None or c.outcome is outcome)]
+    checks = [
+        c for c in report.checks if c.name == name and (outcome is None or c.outcome is outcome)
+    ]
     assert checks, report.checks
     return checks[0]
 
@@ -89,7 +91,13 @@ def test_verify_own_credential_report_fields(signed, keys_dir, documents):
         "address on 23 November 2026."
     )
     assert [c.name for c in report.checks] == [
-        "credential", "contexts", "key", "proof", "dates", "status", "schema",
+        "credential",
+        "contexts",
+        "key",
+        "proof",
+        "dates",
+        "status",
+        "schema",
     ]
     assert report.is_own_issuer is True
     assert report.issuer_id == ISSUER_ID and report.issuer_name == "Riverside High School"
@@ -106,7 +114,12 @@ def test_verify_own_credential_report_fields(signed, keys_dir, documents):
 
 
 def test_verify_report_to_json_is_plain_json(signed, keys_dir, documents):
-    report = verify(signed.json_text, resolver=own_resolver(keys_dir.store), fetcher=MemoryFetcher(documents), now=NOW)
+    report = verify(
+        signed.json_text,
+        resolver=own_resolver(keys_dir.store),
+        fetcher=MemoryFetcher(documents),
+        now=NOW,
+    )
     data = json.loads(json.dumps(report.to_json()))
     assert data["verified"] is True and data["verdict"] == "verified"
     assert data["valid_until"] == "2031-11-23T10:00:00Z"
@@ -125,7 +138,12 @@ def test_verify_report_to_json_is_plain_json(signed, keys_dir, documents):
     ids=["as_issued", "other_case_and_spaces", "other_learner", "empty"],
 )
 def test_report_matches_email_hashed_identity(signed, keys_dir, documents, email, expected):
-    report = verify(signed.json_text, resolver=own_resolver(keys_dir.store), fetcher=MemoryFetcher(documents), now=NOW)
+    report = verify(
+        signed.json_text,
+        resolver=own_resolver(keys_dir.store),
+        fetcher=MemoryFetcher(documents),
+        now=NOW,
+    )
     assert report.matches_email(email) is expected
 
 
@@ -159,7 +177,7 @@ def test_verify_url_input_fetched_and_verified(signed, documents):
 
 
 def test_verify_pdf_offline_with_attachments_could_not_link_key(signed, keys_dir, documents):
-    """Does a PDF verify offline from its attachments, saying plainly the domain link is unchecked?"""
+    """Does a PDF verify offline from its attachments, saying the domain link is unchecked?"""
     pdf = pdf_with(
         {
             "credential.json": signed.json_text.encode(),
@@ -170,7 +188,10 @@ def test_verify_pdf_offline_with_attachments_could_not_link_key(signed, keys_dir
     )
     report = verify(pdf, resolver=build_resolver(fetcher=None), fetcher=None, now=NOW)
     assert report.verdict is Verdict.UNCHECKED
-    assert [c.outcome for c in report.checks if c.name == "proof"] == [Outcome.PASSED, Outcome.PASSED]
+    assert [c.outcome for c in report.checks if c.name == "proof"] == [
+        Outcome.PASSED,
+        Outcome.PASSED,
+    ]
     key = _check(report, "key", Outcome.UNKNOWN)
     assert "attached to the PDF" in key.message and "belongs to laurel.test" in key.message
 
@@ -184,7 +205,9 @@ def test_verify_pdf_offline_without_documents_key_unknown(signed):
 
 def test_verify_pdf_with_mismatched_copies_fails(signed, keys_dir, documents):
     other = issue(keys_dir.store, 5)
-    pdf = pdf_with({"credential.json": signed.json_text.encode(), "credential.jwt": other.jwt.encode()})
+    pdf = pdf_with(
+        {"credential.json": signed.json_text.encode(), "credential.jwt": other.jwt.encode()}
+    )
     report = verify(pdf, **_online(documents))
     assert report.verdict is Verdict.NOT_VERIFIED
     assert "not the same credential" in _check(report, "credential", Outcome.FAILED).message
@@ -196,9 +219,16 @@ def test_verify_did_key_issuer_verified():
     multikey = multikey_from_public_key(private_key.public_key())
     did = f"did:key:{multikey}"
     unsigned = sample_credential(
-        7, issuer=Issuer(id=did, name="Hillside Academy", url="https://hillside.example"), status_entries=()
+        7,
+        issuer=Issuer(id=did, name="Hillside Academy", url="https://hillside.example"),
+        status_entries=(),
     )
-    document = add_proof(unsigned, private_key=private_key, verification_method=f"{did}#{multikey}", created="2026-11-23T10:00:00Z")
+    document = add_proof(
+        unsigned,
+        private_key=private_key,
+        verification_method=f"{did}#{multikey}",
+        created="2026-11-23T10:00:00Z",
+    )
     report = verify(json.dumps(document), resolver=build_resolver(fetcher=None), now=NOW)
     assert report.verdict is Verdict.VERIFIED, report.checks
     assert "no status list" in _check(report, "status").message
@@ -213,7 +243,12 @@ def test_verify_vc_1_1_jwt_read(keys_dir, documents):
     credential["issuanceDate"] = "2026-11-23T10:00:00Z"
     store = keys_dir.store
     token = pyjwt.encode(
-        {"iss": ISSUER_ID, "jti": credential["id"], "sub": credential["credentialSubject"]["id"], "vc": credential},
+        {
+            "iss": ISSUER_ID,
+            "jti": credential["id"],
+            "sub": credential["credentialSubject"]["id"],
+            "vc": credential,
+        },
         store.private_key(store.current("rsa")),
         algorithm="RS256",
         headers={"kid": f"{ISSUER_ID}#{store.current('rsa').fragment}"},
@@ -254,7 +289,13 @@ def test_verify_no_proof_fails(signed, documents):
         ({"proofPurpose": "authentication"}, "authentication"),
         ({"verificationMethod": None}, "does not name"),
     ],
-    ids=["old_cryptosuite", "unknown_cryptosuite", "legacy_proof_type", "purpose_authentication", "no_method"],
+    ids=[
+        "old_cryptosuite",
+        "unknown_cryptosuite",
+        "legacy_proof_type",
+        "purpose_authentication",
+        "no_method",
+    ],
 )
 def test_verify_unsupported_proof_fails(signed, documents, change, words):
     tampered = copy.deepcopy(signed.document)
@@ -310,7 +351,12 @@ def test_verify_did_document_unreachable_could_not_check(signed):
 def test_verify_unknown_key_in_own_store_fails(signed, keys_dir, documents):
     tampered = copy.deepcopy(signed.document)
     tampered["proof"][0]["verificationMethod"] = f"{ISSUER_ID}#key-99"
-    report = verify(json.dumps(tampered), resolver=own_resolver(keys_dir.store), fetcher=MemoryFetcher(documents), now=NOW)
+    report = verify(
+        json.dumps(tampered),
+        resolver=own_resolver(keys_dir.store),
+        fetcher=MemoryFetcher(documents),
+        now=NOW,
+    )
     assert report.verdict is Verdict.NOT_VERIFIED
     assert "never had the key" in _check(report, "key", Outcome.FAILED).message
 
@@ -329,7 +375,9 @@ def test_verify_jwt_hs256_with_public_key_as_secret_fails(signed, keys_dir, docu
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     forged = _resigned_hs256(signed.jwt, public_pem)
-    report = verify(forged, resolver=own_resolver(keys_dir.store), fetcher=MemoryFetcher(documents), now=NOW)
+    report = verify(
+        forged, resolver=own_resolver(keys_dir.store), fetcher=MemoryFetcher(documents), now=NOW
+    )
     assert report.verdict is Verdict.NOT_VERIFIED
     assert "HS256" in _check(report, "proof", Outcome.FAILED).message
 
@@ -338,7 +386,9 @@ def test_verify_jwt_es256_header_with_rsa_key_fails(signed, keys_dir, documents)
     header, payload, signature = signed.jwt.split(".")
     decoded = json.loads(base64.urlsafe_b64decode(header + "=="))
     forged = f"{_b64(json.dumps({**decoded, 'alg': 'ES256'}).encode())}.{payload}.{signature}"
-    report = verify(forged, resolver=own_resolver(keys_dir.store), fetcher=MemoryFetcher(documents), now=NOW)
+    report = verify(
+        forged, resolver=own_resolver(keys_dir.store), fetcher=MemoryFetcher(documents), now=NOW
+    )
     assert report.verdict is Verdict.NOT_VERIFIED
     assert "refused" in _check(report, "proof", Outcome.FAILED).message
 
@@ -348,7 +398,9 @@ def test_verify_jwt_without_kid_fails(signed, keys_dir, documents):
     decoded = json.loads(base64.urlsafe_b64decode(header + "=="))
     decoded.pop("kid")
     forged = f"{_b64(json.dumps(decoded).encode())}.{payload}.{signature}"
-    report = verify(forged, resolver=own_resolver(keys_dir.store), fetcher=MemoryFetcher(documents), now=NOW)
+    report = verify(
+        forged, resolver=own_resolver(keys_dir.store), fetcher=MemoryFetcher(documents), now=NOW
+    )
     assert report.verdict is Verdict.NOT_VERIFIED
     assert "kid" in _check(report, "proof", Outcome.FAILED).message
 
@@ -397,7 +449,10 @@ def loopback_server():
 
 
 def test_http_fetcher_loopback_allowed_for_tests(loopback_server):
-    assert HttpFetcher(allow_loopback=True)(loopback_server + "/did.json") == b'{"id": "did:web:example"}'
+    assert (
+        HttpFetcher(allow_loopback=True)(loopback_server + "/did.json")
+        == b'{"id": "did:web:example"}'
+    )
 
 
 def test_http_fetcher_loopback_refused_by_default(loopback_server):
@@ -431,18 +486,27 @@ def _controller_document(controller: str, base: str) -> dict:
     return {
         "id": base,
         "verificationMethod": [
-            {"id": method, "type": "Multikey", "controller": controller, "publicKeyMultibase": VECTOR_MULTIKEY}
+            {
+                "id": method,
+                "type": "Multikey",
+                "controller": controller,
+                "publicKeyMultibase": VECTOR_MULTIKEY,
+            }
         ],
         "assertionMethod": [method],
     }
 
 
 def test_verify_official_ob_vector_verified():
-    """Does 1EdTech's signed OB 3.0 vector verify, its key served as an HTTPS controller document?"""
-    credential = json.loads((VECTORS / "eddsa_rdfc_2022_ob_v3p0" / "credential_signed.json").read_text())
+    """Does 1EdTech's signed OB 3.0 vector verify, its key in an HTTPS controller document?"""
+    credential = json.loads(
+        (VECTORS / "eddsa_rdfc_2022_ob_v3p0" / "credential_signed.json").read_text()
+    )
     issuer = credential["issuer"]["id"]
     fetcher = MemoryFetcher({issuer: _controller_document(issuer, issuer)})
-    report = verify(json.dumps(credential), resolver=build_resolver(fetcher=fetcher), fetcher=fetcher, now=NOW)
+    report = verify(
+        json.dumps(credential), resolver=build_resolver(fetcher=fetcher), fetcher=fetcher, now=NOW
+    )
     assert report.verdict is Verdict.VERIFIED, report.checks
     assert report.issuer_name == "Example Corp"
 
@@ -455,17 +519,43 @@ def test_verify_official_status_vector_revoked():
     fetcher = MemoryFetcher(
         {
             issuer: _controller_document(issuer, issuer),
-            credential["credentialStatus"]["statusListCredential"]: (folder / "testlist.json").read_bytes(),
+            credential["credentialStatus"]["statusListCredential"]: (
+                folder / "testlist.json"
+            ).read_bytes(),
         }
     )
-    report = verify(json.dumps(credential), resolver=build_resolver(fetcher=fetcher), fetcher=fetcher, now=NOW)
+    report = verify(
+        json.dumps(credential), resolver=build_resolver(fetcher=fetcher), fetcher=fetcher, now=NOW
+    )
     assert report.verdict is Verdict.REVOKED, report.checks
     assert report.headline.startswith("Revoked — “Achievement 1”")
 
 
 def test_verify_status_list_under_other_name_cannot_vouch(signed, keys_dir, documents):
     """A signed list that names another URL may not vouch "not revoked"."""
-    documents[REVOCATION_URL] = status_list(keys_dir.store, url="https://laurel.test/status/revocation/2")
+    documents[REVOCATION_URL] = status_list(
+        keys_dir.store, url="https://laurel.test/status/revocation/2"
+    )
     report = verify(signed.json_text, **_online(documents))
     assert report.verdict is Verdict.UNCHECKED
     assert "says it is" in _check(report, "status", Outcome.UNKNOWN).message
+
+
+def test_verify_pdf_with_forged_attachments_not_verified(tmp_path, documents):
+    """A PDF signed by an impostor under the school's DID, with a forged did.json, fails."""
+    from app.credentials.did import build_did_document
+    from app.credentials.keys import KeyStore
+
+    impostor = KeyStore(tmp_path / "impostor", "impostor")
+    impostor.init(now=NOW)
+    forged = issue(impostor, 4)
+    forged_did = build_did_document(
+        ISSUER_ID, [r for r in impostor.records() if r.kind == "ed25519"]
+    )
+    pdf = pdf_with(
+        {"credential.json": forged.json_text.encode(), "did.json": json.dumps(forged_did).encode()}
+    )
+    online = verify(pdf, **_online(documents))
+    assert online.verdict is Verdict.NOT_VERIFIED
+    offline = verify(pdf, resolver=build_resolver(fetcher=None), now=NOW)
+    assert offline.verdict is Verdict.UNCHECKED and not offline.genuine

@@ -98,7 +98,11 @@ def test_tamper_every_leaf_changed_fails(signed, keys_dir, fetcher):
             report = verify(json.dumps(tampered), resolver=resolver, fetcher=fetcher, now=NOW)
         except InputError:
             continue  # refused outright (e.g. the type no longer says VerifiableCredential)
-        failed = [c for c in report.checks if c.outcome is Outcome.FAILED and c.name in ("proof", "contexts", "key")]
+        failed = [
+            c
+            for c in report.checks
+            if c.outcome is Outcome.FAILED and c.name in ("proof", "contexts", "key")
+        ]
         if report.verdict is not Verdict.NOT_VERIFIED or not failed:
             survivors.append((path, report.verdict, report.headline))
     assert survivors == []
@@ -111,15 +115,19 @@ def _value_at(document: Any, path: Path) -> Any:
 
 
 def test_tamper_untouched_credential_verifies(signed, keys_dir, fetcher):
-    """Is the unmodified credential from the walk genuine (so the walk's failures mean something)?"""
-    report = verify(signed.json_text, resolver=own_resolver(keys_dir.store), fetcher=fetcher, now=NOW)
+    """Is the unmodified credential genuine (so the walk's failures mean something)?"""
+    report = verify(
+        signed.json_text, resolver=own_resolver(keys_dir.store), fetcher=fetcher, now=NOW
+    )
     assert report.verdict is Verdict.VERIFIED, report.checks
 
 
 def test_tamper_added_undefined_property_fails(signed, keys_dir, fetcher):
     """Can a property no context defines (and so no signature covers) be slipped in?"""
     tampered = {**signed.document, "note": "Also awarded honours"}
-    report = verify(json.dumps(tampered), resolver=own_resolver(keys_dir.store), fetcher=fetcher, now=NOW)
+    report = verify(
+        json.dumps(tampered), resolver=own_resolver(keys_dir.store), fetcher=fetcher, now=NOW
+    )
     assert report.verdict is Verdict.NOT_VERIFIED
     contexts = next(c for c in report.checks if c.name == "contexts")
     assert contexts.outcome is Outcome.FAILED and "note" in contexts.message
@@ -156,7 +164,9 @@ def test_tamper_signed_with_another_school_key_fails(signed, tmp_path, keys_dir,
     other = KeyStore(tmp_path / "other", "other-passphrase")
     other.init(now=NOW)
     forged = issue(other)
-    report = verify(forged.json_text, resolver=own_resolver(keys_dir.store), fetcher=fetcher, now=NOW)
+    report = verify(
+        forged.json_text, resolver=own_resolver(keys_dir.store), fetcher=fetcher, now=NOW
+    )
     assert report.verdict is Verdict.NOT_VERIFIED
     assert any(c.name == "proof" and c.outcome is Outcome.FAILED for c in report.checks)
     jwt_report = verify(forged.jwt, resolver=own_resolver(keys_dir.store), fetcher=fetcher, now=NOW)
@@ -164,24 +174,31 @@ def test_tamper_signed_with_another_school_key_fails(signed, tmp_path, keys_dir,
 
 
 def test_tamper_key_rotation_old_and_new_verify(tmp_path, keys_dir):
-    """After rotation, does a credential signed with the retired key still verify, and the new one too?"""
+    """After rotation, does a credential signed with the retired key still verify, and a new one?"""
     directory = tmp_path / "keys"
     shutil.copytree(keys_dir.path, directory)
     store = KeyStore(directory, keys_dir.passphrase)
     old = issue(store, 1)
     store.rotate(now=NOW, kind="ed25519")
     new = issue(store, 2)
-    assert old.document["proof"][0]["verificationMethod"] != new.document["proof"][0]["verificationMethod"]
+    assert (
+        old.document["proof"][0]["verificationMethod"]
+        != new.document["proof"][0]["verificationMethod"]
+    )
     fetcher = MemoryFetcher(school_documents(store))
     for credential in (old, new):
-        report = verify(credential.json_text, resolver=own_resolver(store), fetcher=fetcher, now=NOW)
+        report = verify(
+            credential.json_text, resolver=own_resolver(store), fetcher=fetcher, now=NOW
+        )
         assert report.verdict is Verdict.VERIFIED, report.checks
 
 
 def test_tamper_valid_until_passed_expired(signed, keys_dir, fetcher):
     """Is a genuine credential past its validUntil reported as expired, still genuine?"""
     later = datetime(2032, 1, 1, tzinfo=UTC)
-    report = verify(signed.json_text, resolver=own_resolver(keys_dir.store), fetcher=fetcher, now=later)
+    report = verify(
+        signed.json_text, resolver=own_resolver(keys_dir.store), fetcher=fetcher, now=later
+    )
     assert report.verdict is Verdict.EXPIRED
     assert report.genuine and not report.verified
     assert "Expired on 23 November 2031" in report.headline
@@ -190,13 +207,15 @@ def test_tamper_valid_until_passed_expired(signed, keys_dir, fetcher):
 
 def test_tamper_valid_from_in_future_not_yet_valid(signed, keys_dir, fetcher):
     earlier = datetime(2026, 11, 1, tzinfo=UTC)
-    report = verify(signed.json_text, resolver=own_resolver(keys_dir.store), fetcher=fetcher, now=earlier)
+    report = verify(
+        signed.json_text, resolver=own_resolver(keys_dir.store), fetcher=fetcher, now=earlier
+    )
     assert report.verdict is Verdict.NOT_VERIFIED
     assert report.headline.startswith("Not yet valid")
 
 
 def test_tamper_revoked_bit_revoked(signed, keys_dir):
-    """Is a credential whose bit is set in the signed revocation list reported revoked, with our reason?"""
+    """Is a credential whose bit is set in the signed list reported revoked, with our reason?"""
     fetcher = MemoryFetcher(school_documents(keys_dir.store, revoked=(status_index(0),)))
     reasons = []
 
@@ -220,7 +239,9 @@ def test_tamper_revoked_bit_revoked(signed, keys_dir):
 
 def test_tamper_other_bit_revoked_stays_verified(signed, keys_dir):
     fetcher = MemoryFetcher(school_documents(keys_dir.store, revoked=(status_index(0) + 1,)))
-    report = verify(signed.json_text, resolver=own_resolver(keys_dir.store), fetcher=fetcher, now=NOW)
+    report = verify(
+        signed.json_text, resolver=own_resolver(keys_dir.store), fetcher=fetcher, now=NOW
+    )
     assert report.verdict is Verdict.VERIFIED
 
 
@@ -234,8 +255,12 @@ def test_tamper_suspended_bit_suspended(keys_dir):
         "statusListCredential": url,
     }
     credential = issue(keys_dir.store, 3, status_entries=(entry,))
-    fetcher = MemoryFetcher({url: status_list(keys_dir.store, url=url, purpose="suspension", set_indexes=(77,))})
-    report = verify(credential.json_text, resolver=own_resolver(keys_dir.store), fetcher=fetcher, now=NOW)
+    fetcher = MemoryFetcher(
+        {url: status_list(keys_dir.store, url=url, purpose="suspension", set_indexes=(77,))}
+    )
+    report = verify(
+        credential.json_text, resolver=own_resolver(keys_dir.store), fetcher=fetcher, now=NOW
+    )
     assert report.verdict is Verdict.SUSPENDED
     assert report.headline.startswith("Suspended")
 
@@ -246,7 +271,9 @@ def test_tamper_status_list_unreachable_could_not_check(signed, keys_dir):
     def unreachable(url: str) -> bytes:
         raise ConnectionError("network is down")
 
-    report = verify(signed.json_text, resolver=own_resolver(keys_dir.store), fetcher=unreachable, now=NOW)
+    report = verify(
+        signed.json_text, resolver=own_resolver(keys_dir.store), fetcher=unreachable, now=NOW
+    )
     assert report.verdict is Verdict.UNCHECKED
     status = next(c for c in report.checks if c.name == "status")
     assert status.outcome is Outcome.UNKNOWN
@@ -254,7 +281,9 @@ def test_tamper_status_list_unreachable_could_not_check(signed, keys_dir):
 
 
 def test_tamper_status_list_missing_could_not_check(signed, keys_dir):
-    report = verify(signed.json_text, resolver=own_resolver(keys_dir.store), fetcher=MemoryFetcher(), now=NOW)
+    report = verify(
+        signed.json_text, resolver=own_resolver(keys_dir.store), fetcher=MemoryFetcher(), now=NOW
+    )
     assert report.verdict is Verdict.UNCHECKED
     status = next(c for c in report.checks if c.name == "status")
     assert status.outcome is Outcome.UNKNOWN and "Could not check" in status.message
@@ -267,7 +296,12 @@ def test_tamper_status_list_bad_signature_could_not_check(signed, keys_dir):
     clean = status_list(keys_dir.store, set_indexes=(5,))
     forged["credentialSubject"]["encodedList"] = clean["credentialSubject"]["encodedList"]
     documents[REVOCATION_URL] = forged
-    report = verify(signed.json_text, resolver=own_resolver(keys_dir.store), fetcher=MemoryFetcher(documents), now=NOW)
+    report = verify(
+        signed.json_text,
+        resolver=own_resolver(keys_dir.store),
+        fetcher=MemoryFetcher(documents),
+        now=NOW,
+    )
     assert report.verdict is Verdict.UNCHECKED
     status = next(c for c in report.checks if c.name == "status")
     assert status.outcome is Outcome.UNKNOWN and "signature" in status.message
@@ -276,7 +310,12 @@ def test_tamper_status_list_bad_signature_could_not_check(signed, keys_dir):
 def test_tamper_status_list_of_another_issuer_could_not_check(signed, keys_dir):
     documents = school_documents(keys_dir.store)
     documents[REVOCATION_URL] = status_list(keys_dir.store, issuer_id="did:web:elsewhere.example")
-    report = verify(signed.json_text, resolver=own_resolver(keys_dir.store), fetcher=MemoryFetcher(documents), now=NOW)
+    report = verify(
+        signed.json_text,
+        resolver=own_resolver(keys_dir.store),
+        fetcher=MemoryFetcher(documents),
+        now=NOW,
+    )
     assert report.verdict is Verdict.UNCHECKED
 
 
@@ -289,9 +328,17 @@ def test_tamper_status_list_corrupt_gzip_could_not_check(signed, keys_dir):
     """Does a list with corrupt GZIP give "could not check" with the reason, not a crash?"""
     documents = school_documents(keys_dir.store)
     unsigned = {key: value for key, value in documents[REVOCATION_URL].items() if key != "proof"}
-    unsigned["credentialSubject"] = {**unsigned["credentialSubject"], "encodedList": _corrupt_gzip()}
+    unsigned["credentialSubject"] = {
+        **unsigned["credentialSubject"],
+        "encodedList": _corrupt_gzip(),
+    }
     documents[REVOCATION_URL] = sign_document(unsigned, keystore=keys_dir.store, now=NOW)
-    report = verify(signed.json_text, resolver=own_resolver(keys_dir.store), fetcher=MemoryFetcher(documents), now=NOW)
+    report = verify(
+        signed.json_text,
+        resolver=own_resolver(keys_dir.store),
+        fetcher=MemoryFetcher(documents),
+        now=NOW,
+    )
     assert report.verdict is Verdict.UNCHECKED
     status = next(c for c in report.checks if c.name == "status")
     assert status.outcome is Outcome.UNKNOWN and "GZIP" in status.message

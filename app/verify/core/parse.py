@@ -85,7 +85,9 @@ def parse_input(
     stripped = text.strip()
     if stripped.startswith("<"):
         if "<svg" not in stripped.lower():
-            raise InputError("This looks like an XML or HTML page, not a credential or an SVG badge.")
+            raise InputError(
+                "This looks like an XML or HTML page, not a credential or an SVG badge."
+            )
         return Parsed("svg", *_read_text_credential(_from_image(extract_svg, raw, "SVG")))
     if stripped.startswith(("{", "[", '"')):
         return Parsed("json", credential=read_credential_json(stripped))
@@ -205,7 +207,9 @@ def _from_image(extract: Callable[[bytes], str], raw: bytes, kind: str) -> str:
     except Exception:
         # The image readers face hostile bytes; any failure inside them means a
         # damaged image, which a person must hear about as such, not as a crash.
-        raise InputError(f"The {kind} image is damaged, so its credential cannot be read.") from None
+        raise InputError(
+            f"The {kind} image is damaged, so its credential cannot be read."
+        ) from None
 
 
 def _read_text_credential(text: str) -> tuple[dict[str, Any] | None, str | None]:

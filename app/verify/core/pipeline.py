@@ -1,4 +1,4 @@
-"""The verification pipeline: input -> credential -> proofs -> keys -> dates -> status -> schema -> Report.
+"""The verification pipeline: input -> proofs and keys -> dates -> status -> schema -> Report.
 
 Pure module: imports neither flask nor sqlalchemy nor any app package other than
 `app.credentials`. Keys, documents and the clock come in as arguments (a
@@ -53,8 +53,8 @@ from .report import Outcome
 from .report import Report
 from .report import Verdict
 from .resolvers import AttachedDocumentsResolver
-from .resolvers import FetchError
 from .resolvers import Fetcher
+from .resolvers import FetchError
 from .resolvers import KeyResolver
 from .resolvers import ResolvedKey
 from .resolvers import fetch_bytes
@@ -203,7 +203,11 @@ class _Run:
             step()
         except Exception:
             logger.exception("verification step %s failed unexpectedly", name)
-            self.add(name, Outcome.UNKNOWN, "Laurel could not complete this check because of an internal error.")
+            self.add(
+                name,
+                Outcome.UNKNOWN,
+                "Laurel could not complete this check because of an internal error.",
+            )
 
     # -- finding the credential -------------------------------------------------
 
@@ -296,10 +300,18 @@ class _Run:
             return
         key = self._resolve_key(method, self.issuer_id)
         if key is None:
-            self.add("proof", Outcome.UNKNOWN, "The signature could not be checked without the issuer's key.")
+            self.add(
+                "proof",
+                Outcome.UNKNOWN,
+                "The signature could not be checked without the issuer's key.",
+            )
             return
         if not isinstance(key.public_key, Ed25519PublicKey):
-            self.add("proof", Outcome.FAILED, f"The key {method} is not an Ed25519 key, as {CRYPTOSUITE} requires.")
+            self.add(
+                "proof",
+                Outcome.FAILED,
+                f"The key {method} is not an Ed25519 key, as {CRYPTOSUITE} requires.",
+            )
             return
         try:
             verify_proof(self.credential, proof, public_key=key.public_key)
@@ -307,7 +319,7 @@ class _Run:
             self.add(
                 "proof",
                 Outcome.FAILED,
-                f"The signature cannot be checked: the context {error.url} is not one Laurel knows.",
+                f"The signature cannot be checked: Laurel does not know the context {error.url}.",
                 error.url,
             )
         except CredentialError as error:
@@ -318,7 +330,7 @@ class _Run:
             self.add(
                 "proof",
                 Outcome.PASSED,
-                f"The signature ({CRYPTOSUITE}) is valid: nothing has changed since it was signed{when}.",
+                f"The signature ({CRYPTOSUITE}) is valid: nothing changed since signing{when}.",
             )
 
     def _check_jwt(self, token: str) -> None:
@@ -328,7 +340,8 @@ class _Run:
             self.add(
                 "proof",
                 Outcome.FAILED,
-                f"The JWT is signed with {algorithm!r}; Laurel accepts only {' and '.join(ALGORITHMS)} "
+                f"The JWT is signed with {algorithm!r}; Laurel accepts only "
+                f"{' and '.join(ALGORITHMS)} "
                 "(public-key signatures), so it cannot be trusted.",
             )
             return
@@ -342,11 +355,19 @@ class _Run:
             return
         key = self._resolve_key(kid, self.issuer_id)
         if key is None:
-            self.add("proof", Outcome.UNKNOWN, "The JWT signature could not be checked without the issuer's key.")
+            self.add(
+                "proof",
+                Outcome.UNKNOWN,
+                "The JWT signature could not be checked without the issuer's key.",
+            )
             return
         expected = _jwt_algorithm(key.public_key)
         if expected is None:
-            self.add("proof", Outcome.FAILED, f"The key {kid} is not an RSA or P-256 key, so it cannot check a JWT.")
+            self.add(
+                "proof",
+                Outcome.FAILED,
+                f"The key {kid} is not an RSA or P-256 key, so it cannot check a JWT.",
+            )
             return
         if algorithm != expected:
             self.add(
@@ -395,7 +416,16 @@ class _Run:
         self._check_controller(key, issuer_id, network_problem)
         return key
 
-    def _check_controller(self, key: ResolvedKey, issuer_id: str | None, network_problem: str | None) -> None:
+    def _check_controller(
+        self, key: ResolvedKey, issuer_id: str | None, network_problem: str | None
+    ) -> None:
+        if issuer_id is None:
+            self.add(
+                "key",
+                Outcome.FAILED,
+                "The credential does not name its issuer, so no key can speak for it.",
+            )
+            return
         controller = key.controller
         if controller is None and _same_origin(key.verification_method, issuer_id):
             controller = issuer_id
@@ -431,14 +461,26 @@ class _Run:
         valid_from = _parse_date(valid_from_text)
         valid_until = _parse_date(valid_until_text)
         if valid_from_text is not None and valid_from is None:
-            self.add("dates", Outcome.FAILED, f"The start date {valid_from_text!r} is not a date and time.")
+            self.add(
+                "dates",
+                Outcome.FAILED,
+                f"The start date {valid_from_text!r} is not a date and time.",
+            )
             return
         if valid_until_text is not None and valid_until is None:
-            self.add("dates", Outcome.FAILED, f"The end date {valid_until_text!r} is not a date and time.")
+            self.add(
+                "dates",
+                Outcome.FAILED,
+                f"The end date {valid_until_text!r} is not a date and time.",
+            )
             return
         if valid_from is not None and valid_from > self.now:
             self.facts.not_yet_valid = True
-            self.add("dates", Outcome.FAILED, f"Not yet valid: it takes effect on {_format_day(valid_from)}.")
+            self.add(
+                "dates",
+                Outcome.FAILED,
+                f"Not yet valid: it takes effect on {_format_day(valid_from)}.",
+            )
             return
         if valid_until is not None and valid_until <= self.now:
             self.facts.expired = True
@@ -446,7 +488,7 @@ class _Run:
                 Check(
                     "dates",
                     Outcome.FAILED,
-                    f"Expired on {_format_day(valid_until)}; it is still a genuine record of the achievement.",
+                    f"Expired on {_format_day(valid_until)}; still a genuine record of the award.",
                 )
             )
             return
@@ -472,16 +514,24 @@ class _Run:
     def _check_status_entry(self, entry: Any, lists: dict[str, dict[str, Any]]) -> None:
         if not isinstance(entry, dict) or entry.get("type") != STATUS_LIST_ENTRY:
             kind = entry.get("type") if isinstance(entry, dict) else None
-            self.add("status", Outcome.UNKNOWN, f"Laurel cannot read a status entry of type {kind!r}.")
+            self.add(
+                "status", Outcome.UNKNOWN, f"Laurel cannot read a status entry of type {kind!r}."
+            )
             return
         purpose = entry.get("statusPurpose")
         if purpose not in SUPPORTED_PURPOSES:
-            self.add("status", Outcome.UNKNOWN, f"Laurel does not check the status purpose {purpose!r}.")
+            self.add(
+                "status", Outcome.UNKNOWN, f"Laurel does not check the status purpose {purpose!r}."
+            )
             return
         index = _status_index(entry.get("statusListIndex"))
         url = entry.get("statusListCredential")
         if index is None or not isinstance(url, str) or not url:
-            self.add("status", Outcome.UNKNOWN, f"The {purpose} entry is malformed, so it could not be checked.")
+            self.add(
+                "status",
+                Outcome.UNKNOWN,
+                f"The {purpose} entry is malformed, so it could not be checked.",
+            )
             return
         could_not = f"Could not check whether the credential was {_PAST[purpose]}"
         if self.fetcher is None:
@@ -500,9 +550,17 @@ class _Run:
             if listed_as != url:
                 # A list published under another name could be an old or a different list of the
                 # same issuer: it may show a credential revoked, but never vouch that it is not.
-                self.add("status", Outcome.UNKNOWN, f"{could_not}: the list at {url} says it is {listed_as}.")
+                self.add(
+                    "status",
+                    Outcome.UNKNOWN,
+                    f"{could_not}: the list at {url} says it is {listed_as}.",
+                )
                 return
-            self.add("status", Outcome.PASSED, f"Not {_PAST[purpose]}: the issuer's {purpose} list was checked.")
+            self.add(
+                "status",
+                Outcome.PASSED,
+                f"Not {_PAST[purpose]}: the issuer's {purpose} list was checked.",
+            )
             return
         if purpose == "revocation":
             self.facts.revoked = True
@@ -571,7 +629,11 @@ class _Run:
         # A single proof object and a one-element list mean the same (VCDM "proof set");
         # the strict OB schema demands the list, which many issuers (1EdTech's own
         # examples included) do not write, so the schema sees the list form.
-        document = {**self.credential, "proof": proof_list(self.credential)} if "proof" in self.credential else self.credential
+        document = (
+            {**self.credential, "proof": proof_list(self.credential)}
+            if "proof" in self.credential
+            else self.credential
+        )
         try:
             validate_credential(_as_v2(document) if v1 else document)
         except SchemaError as error:
@@ -580,7 +642,11 @@ class _Run:
             self.add("schema", Outcome.FAILED, str(error))
         else:
             read_as = " (read as VC 2.0; it uses the older VC 1.1 data model)" if v1 else ""
-            self.add("schema", Outcome.PASSED, f"The credential matches the Open Badges 3.0 JSON Schema{read_as}.")
+            self.add(
+                "schema",
+                Outcome.PASSED,
+                f"The credential matches the Open Badges 3.0 JSON Schema{read_as}.",
+            )
 
     # -- the report --------------------------------------------------------------
 
@@ -606,7 +672,9 @@ class _Run:
         issuer = credential.get("issuer")
         subject = _first_dict(credential.get("credentialSubject"))
         achievement = _first_dict(subject.get("achievement"))
-        criteria = achievement.get("criteria") if isinstance(achievement.get("criteria"), dict) else None
+        criteria = (
+            achievement.get("criteria") if isinstance(achievement.get("criteria"), dict) else None
+        )
         valid_from = _parse_date(credential.get("validFrom", credential.get("issuanceDate")))
         report = Report(
             verdict=self._verdict(),
@@ -624,7 +692,11 @@ class _Run:
             ],
             badge_name=_text(achievement.get("name")),
             badge_description=_text(achievement.get("description")),
-            criteria={key: value for key, value in criteria.items() if key in ("id", "narrative") and isinstance(value, str)}
+            criteria={
+                key: value
+                for key, value in criteria.items()
+                if key in ("id", "narrative") and isinstance(value, str)
+            }
             if criteria
             else None,
             achievement_image_url=_image_url(achievement.get("image")),
@@ -646,9 +718,14 @@ def _headline(report: Report, checks: list[Check], *, not_yet_valid: bool) -> st
     badge = f"“{report.badge_name}”" if report.badge_name else "This credential"
     issuer = report.issuer_name or report.issuer_id or "an unnamed issuer"
     if report.subject_hashed_identifiers:
-        recipient = "a hashed email address" if any(
-            item.get("identityType") == "emailAddress" for item in report.subject_hashed_identifiers
-        ) else "a hashed identifier"
+        recipient = (
+            "a hashed email address"
+            if any(
+                item.get("identityType") == "emailAddress"
+                for item in report.subject_hashed_identifiers
+            )
+            else "a hashed identifier"
+        )
     else:
         recipient = report.subject_id or "an unnamed learner"
     day = _format_day(report.issued_on)
@@ -673,7 +750,7 @@ def _headline(report: Report, checks: list[Check], *, not_yet_valid: bool) -> st
 
 
 def _credential_from_jwt(token: str) -> dict[str, Any]:
-    """The credential a VC-JWT carries, unverified: the payload minus the JWT claims, or `vc` (VC 1.1)."""
+    """The credential in a VC-JWT, unverified: the payload minus its claims, or `vc` (VC 1.1)."""
     _header, payload = read_jwt(token)
     if "vc" in payload:
         credential = payload["vc"]
@@ -693,7 +770,12 @@ def _verify_v1_jwt(token: str, public_key: PublicKey, algorithm: str) -> None:
             token,
             public_key,  # type: ignore[arg-type]
             algorithms=[algorithm],
-            options={"verify_exp": False, "verify_nbf": False, "verify_iat": False, "verify_aud": False},
+            options={
+                "verify_exp": False,
+                "verify_nbf": False,
+                "verify_iat": False,
+                "verify_aud": False,
+            },
         )
     except pyjwt.InvalidSignatureError:
         raise ProofError("The JWT signature does not verify with the issuer's key.") from None
@@ -701,7 +783,11 @@ def _verify_v1_jwt(token: str, public_key: PublicKey, algorithm: str) -> None:
         raise ProofError(f"The JWT cannot be verified: {error}.") from None
     credential = payload["vc"]
     subject = _first_dict(credential.get("credentialSubject"))
-    expected = {"iss": _issuer_id(credential), "jti": credential.get("id"), "sub": subject.get("id")}
+    expected = {
+        "iss": _issuer_id(credential),
+        "jti": credential.get("id"),
+        "sub": subject.get("id"),
+    }
     for claim, value in expected.items():
         if claim in payload and value is not None and payload[claim] != value:
             raise ProofError(f"The JWT claim {claim!r} does not match the credential.")
@@ -740,7 +826,9 @@ def _as_v2(document: dict[str, Any]) -> dict[str, Any]:
     """
     renamed = {"issuanceDate": "validFrom", "expirationDate": "validUntil"}
     converted = {renamed.get(key, key): value for key, value in document.items()}
-    converted["@context"] = [VC_V2_CONTEXT if url == VC_V1_CONTEXT else url for url in _as_list(document["@context"])]
+    converted["@context"] = [
+        VC_V2_CONTEXT if url == VC_V1_CONTEXT else url for url in _as_list(document["@context"])
+    ]
     return converted
 
 

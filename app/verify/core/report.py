@@ -93,7 +93,12 @@ class Report:
     @property
     def genuine(self) -> bool:
         """True when the document is authentic, even if expired, revoked or suspended."""
-        return self.verdict in (Verdict.VERIFIED, Verdict.EXPIRED, Verdict.REVOKED, Verdict.SUSPENDED)
+        return self.verdict in (
+            Verdict.VERIFIED,
+            Verdict.EXPIRED,
+            Verdict.REVOKED,
+            Verdict.SUSPENDED,
+        )
 
     def matches_email(self, email: str) -> bool:
         """Tell whether `email` is the address the credential was issued to.
@@ -121,7 +126,11 @@ class Report:
             "checks": [check.to_json() for check in self.checks],
             "source_format": self.source_format,
             "source_url": self.source_url,
-            "issuer": {"id": self.issuer_id, "name": self.issuer_name, "is_own": self.is_own_issuer},
+            "issuer": {
+                "id": self.issuer_id,
+                "name": self.issuer_name,
+                "is_own": self.is_own_issuer,
+            },
             "subject": {
                 "id": self.subject_id,
                 "hashed_identifiers": self.subject_hashed_identifiers,

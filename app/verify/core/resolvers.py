@@ -49,7 +49,7 @@ ACCEPT = "application/did+json, application/vc+ld+json, application/json;q=0.9, 
 
 
 class FetchError(CredentialError):
-    """A document could not be retrieved: refused address, network failure, HTTP error, too large."""
+    """A document could not be retrieved: refused address, network or HTTP error, too large."""
 
 
 class Fetcher(Protocol):
@@ -128,11 +128,14 @@ class HttpFetcher:
         """
         current = url
         for _ in range(MAX_REDIRECTS + 1):
-            check_public_url(current, resolve_host=self.resolve_host, allow_loopback=self.allow_loopback)
+            check_public_url(
+                current, resolve_host=self.resolve_host, allow_loopback=self.allow_loopback
+            )
             try:
                 with requests.get(
                     current,
-                    headers={"Accept": ACCEPT},
+                    # Identity encoding: the size cap then counts the bytes as sent.
+                    headers={"Accept": ACCEPT, "Accept-Encoding": "identity"},
                     timeout=(CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECONDS),
                     allow_redirects=False,
                     stream=True,
@@ -141,10 +144,14 @@ class HttpFetcher:
                         current = urljoin(current, response.headers["location"])
                         continue
                     if response.status_code != 200:
-                        raise FetchError(f"{current} answered with HTTP status {response.status_code}.")
+                        raise FetchError(
+                            f"{current} answered with HTTP status {response.status_code}."
+                        )
                     return self._read_bounded(response, current)
             except requests.RequestException as error:
-                raise FetchError(f"{current} could not be reached ({type(error).__name__}).") from None
+                raise FetchError(
+                    f"{current} could not be reached ({type(error).__name__})."
+                ) from None
         raise FetchError(f"{url} redirects more than {MAX_REDIRECTS} times.")
 
     def _read_bounded(self, response: requests.Response, url: str) -> bytes:
@@ -229,13 +236,22 @@ def _public_key_of_method(method: dict[str, Any]) -> PublicKey:
         return public_key_from_multikey(method["publicKeyMultibase"])
     if isinstance(method.get("publicKeyJwk"), dict):
         return public_key_from_jwk(method["publicKeyJwk"])
-    raise KeyResolutionError("The verification method holds neither publicKeyMultibase nor publicKeyJwk.")
+    raise KeyResolutionError(
+        "The verification method holds neither publicKeyMultibase nor publicKeyJwk."
+    )
 
 
 def _method_in(document: dict[str, Any], verification_method: str) -> dict[str, Any] | None:
     """The verification method object with this id in a DID (controller) document, if any."""
-    base = document.get("id") if isinstance(document.get("id"), str) else _split(verification_method)[0]
-    candidates = [*_as_list(document.get("verificationMethod")), *_as_list(document.get("assertionMethod"))]
+    base = (
+        document.get("id")
+        if isinstance(document.get("id"), str)
+        else _split(verification_method)[0]
+    )
+    candidates = [
+        *_as_list(document.get("verificationMethod")),
+        *_as_list(document.get("assertionMethod")),
+    ]
     for method in candidates:
         if not isinstance(method, dict):
             continue
@@ -265,11 +281,18 @@ def key_from_controller_document(
     """
     method = _method_in(document, verification_method)
     if method is None:
-        raise KeyResolutionError(f"The issuer's DID document does not list the key {verification_method}.")
-    base = document.get("id") if isinstance(document.get("id"), str) else _split(verification_method)[0]
+        raise KeyResolutionError(
+            f"The issuer's DID document does not list the key {verification_method}."
+        )
+    base = (
+        document.get("id")
+        if isinstance(document.get("id"), str)
+        else _split(verification_method)[0]
+    )
     if verification_method not in _listed_ids(document.get("assertionMethod", []), base):
         raise KeyResolutionError(
-            f"The key {verification_method} is not listed for issuing credentials (assertionMethod)."
+            f"The key {verification_method} is not listed for issuing credentials "
+            "(assertionMethod)."
         )
     controller = method.get("controller")
     return _public_key_of_method(method), controller if isinstance(controller, str) else None
@@ -344,7 +367,9 @@ class DidWebResolver:
         document_url = did_web_document_url(did, scheme=_web_scheme(host, self.allow_loopback))
         document = fetch_json(self.fetcher, document_url)
         if document.get("id") != did:
-            raise KeyResolutionError(f"The DID document at {document_url} is not the one for {did}.")
+            raise KeyResolutionError(
+                f"The DID document at {document_url} is not the one for {did}."
+            )
         if _method_in(document, verification_method) is not None:
             public_key, controller = key_from_controller_document(document, verification_method)
             source = f"the DID document at {document_url}"
@@ -418,9 +443,15 @@ class AttachedDocumentsResolver:
             and self.did_document.get("id") == did
             and _method_in(self.did_document, verification_method) is not None
         ):
-            public_key, controller = key_from_controller_document(self.did_document, verification_method)
+            public_key, controller = key_from_controller_document(
+                self.did_document, verification_method
+            )
             return ResolvedKey(
-                public_key, verification_method, controller, "the DID document attached to the PDF", False
+                public_key,
+                verification_method,
+                controller,
+                "the DID document attached to the PDF",
+                False,
             )
         if self.jwks is not None and did.startswith("did:"):
             return ResolvedKey(
