@@ -1,3 +1,5 @@
-"""The interop tests run node scripts; their fixture lives with the other fixtures."""
+"""The interop tests run node scripts and, for the served documents, reuse the school fixtures."""
 
-from tests.fixtures.node import node_scripts  # noqa: F401  (a fixture, used by name)
+from tests.badges.conftest import make_badge  # noqa: F401  (fixtures, used by name)
+from tests.badges.conftest import school  # noqa: F401
+from tests.fixtures.node import node_scripts  # noqa: F401

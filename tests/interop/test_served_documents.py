@@ -1,0 +1,113 @@
+"""What the running Laurel serves verifies elsewhere, byte for byte as served.
+
+A credential issued through the badge service is fetched from its public URL, with
+the DID document, the JWKS and the status list from theirs (test client, no
+network), and handed to vc-js and jose exactly as a verifier on the web gets them.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from app.badges.models import IssuedCredential
+from app.badges.services import issue_credential
+from app.badges.services import revoke_credential
+from app.credentials.document import EvidenceData
+from app.extensions import db
+from tests.fixtures.node import NodeScripts
+
+from .issuer import VERIFY_AT
+
+pytestmark = pytest.mark.node
+
+
+@pytest.fixture
+def issued(school: Any, make_badge: Any, now: datetime) -> IssuedCredential:
+    """A credential for the student at Proficient, with one evidence item."""
+    badge = make_badge(school.instructor, class_id=school.auto_shop.id, expiry_months=12)
+    level = next(level["id"] for level in badge.rubric_levels if level["name"] == "Proficient")
+    credential = issue_credential(
+        badge=badge,
+        recipient=school.student,
+        level_id=level,
+        issued_by=school.instructor,
+        now=now,
+        evidence=[
+            EvidenceData(
+                id="urn:uuid:7b0a8b8e-54a8-4b0f-a5a6-0e1b8a3f7c11",
+                name="Photo log — Zoë's truck",
+                narrative="Every stage of the truck.\nFrame, brakes, paint.",
+                genre="Photo log",
+            )
+        ],
+    )
+    db.session.commit()
+    return credential
+
+
+def _served_json(client: FlaskClient, path: str) -> dict[str, Any]:
+    response = client.get(path, headers={"Accept": "application/vc+ld+json"})
+    assert response.status_code == 200, path
+    document: dict[str, Any] = json.loads(response.data)
+    return document
+
+
+def _verify_served(
+    node_scripts: NodeScripts, client: FlaskClient, issued: IssuedCredential
+) -> dict[str, Any]:
+    credential = _served_json(client, f"/credentials/{issued.id}")
+    status_url = credential["credentialStatus"]["statusListCredential"]
+    assert status_url.startswith("https://laurel.test/")
+    payload = {
+        "credential": credential,
+        "documents": [
+            _served_json(client, "/.well-known/did.json"),
+            _served_json(client, status_url.removeprefix("https://laurel.test")),
+        ],
+        "now": VERIFY_AT,
+    }
+    result: dict[str, Any] = node_scripts.run("verify-di", payload)
+    return result
+
+
+def test_served_credential_verifies_with_served_did_document_and_status_list(
+    node_scripts: NodeScripts, client: FlaskClient, issued: IssuedCredential
+) -> None:
+    result = _verify_served(node_scripts, client, issued)
+
+    assert result["verified"] is True, result["error"]
+    assert result["statuses"] == [
+        {
+            "statusPurpose": "revocation",
+            "statusListIndex": str(issued.revocation_index),
+            "status": False,
+        }
+    ]
+
+
+def test_served_credential_after_revocation_reads_revoked(
+    node_scripts: NodeScripts, client: FlaskClient, issued: IssuedCredential, now: datetime
+) -> None:
+    revoke_credential(issued, actor=None, reason="Issued to the wrong student.", now=now)
+    db.session.commit()
+
+    result = _verify_served(node_scripts, client, issued)
+
+    assert result["statuses"][0]["status"] is True
+
+
+def test_served_jwt_verifies_with_served_jwks(
+    node_scripts: NodeScripts, client: FlaskClient, issued: IssuedCredential
+) -> None:
+    token = client.get(f"/credentials/{issued.id}?format=jwt").data.decode("ascii")
+    jwks = _served_json(client, "/.well-known/jwks.json")
+
+    result = node_scripts.run("verify-jwt", {"jwt": token, "jwks": jwks, "now": VERIFY_AT})
+
+    assert result["verified"] is True, result.get("error")
+    assert result["payload"]["jti"] == _served_json(client, f"/credentials/{issued.id}")["id"]
