@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -266,10 +267,10 @@ class _Run:
             )
             return
         for proof in embedded:
-            self._guarded("proof", lambda proof=proof: self._check_embedded_proof(proof))
+            self._guarded("proof", partial(self._check_embedded_proof, proof))
         token = self.parsed.jwt
         if token is not None:
-            self._guarded("proof", lambda: self._check_jwt(token))
+            self._guarded("proof", partial(self._check_jwt, token))
 
     def _check_embedded_proof(self, proof: Any) -> None:
         if not isinstance(proof, dict):
@@ -768,7 +769,7 @@ def _verify_v1_jwt(token: str, public_key: PublicKey, algorithm: str) -> None:
     try:
         payload = pyjwt.decode(
             token,
-            public_key,  # type: ignore[arg-type]
+            public_key,
             algorithms=[algorithm],
             options={
                 "verify_exp": False,

@@ -241,13 +241,15 @@ def _public_key_of_method(method: dict[str, Any]) -> PublicKey:
     )
 
 
+def _document_base(document: dict[str, Any], verification_method: str) -> str:
+    """What a relative "#key-1" in the document is relative to: its id, else the method's base."""
+    document_id = document.get("id")
+    return document_id if isinstance(document_id, str) else _split(verification_method)[0]
+
+
 def _method_in(document: dict[str, Any], verification_method: str) -> dict[str, Any] | None:
     """The verification method object with this id in a DID (controller) document, if any."""
-    base = (
-        document.get("id")
-        if isinstance(document.get("id"), str)
-        else _split(verification_method)[0]
-    )
+    base = _document_base(document, verification_method)
     candidates = [
         *_as_list(document.get("verificationMethod")),
         *_as_list(document.get("assertionMethod")),
@@ -284,11 +286,7 @@ def key_from_controller_document(
         raise KeyResolutionError(
             f"The issuer's DID document does not list the key {verification_method}."
         )
-    base = (
-        document.get("id")
-        if isinstance(document.get("id"), str)
-        else _split(verification_method)[0]
-    )
+    base = _document_base(document, verification_method)
     if verification_method not in _listed_ids(document.get("assertionMethod", []), base):
         raise KeyResolutionError(
             f"The key {verification_method} is not listed for issuing credentials "
