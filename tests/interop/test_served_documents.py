@@ -7,6 +7,7 @@ network), and handed to vc-js and jose exactly as a verifier on the web gets the
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import datetime
 from typing import Any
@@ -58,9 +59,13 @@ def _served_json(client: FlaskClient, path: str) -> dict[str, Any]:
 
 
 def _verify_served(
-    node_scripts: NodeScripts, client: FlaskClient, issued: IssuedCredential
+    node_scripts: NodeScripts,
+    client: FlaskClient,
+    issued: IssuedCredential,
+    credential: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    credential = _served_json(client, f"/credentials/{issued.id}")
+    """vc-js verifies the credential (by default as served at its URL) with served documents."""
+    credential = credential or _served_json(client, f"/credentials/{issued.id}")
     status_url = credential["credentialStatus"]["statusListCredential"]
     assert status_url.startswith("https://laurel.test/")
     payload = {
@@ -111,3 +116,49 @@ def test_served_jwt_verifies_with_served_jwks(
 
     assert result["verified"] is True, result.get("error")
     assert result["payload"]["jti"] == _served_json(client, f"/credentials/{issued.id}")["id"]
+
+
+@pytest.mark.parametrize("kind", ["png", "svg"])
+def test_baked_download_holds_the_stored_credential_which_verifies(
+    node_scripts: NodeScripts,
+    client: FlaskClient,
+    login: Any,
+    school: Any,
+    issued: IssuedCredential,
+    kind: str,
+) -> None:
+    """Read with an extractor written from the OB spec, not Laurel's own reader."""
+    response = login(school.student).get(f"/credentials/{issued.id}/download/{kind}")
+    assert response.status_code == 200
+    image = (
+        {"png": base64.b64encode(response.data).decode("ascii")}
+        if kind == "png"
+        else {"svg": response.data.decode("utf-8")}
+    )
+
+    extracted = node_scripts.run("extract-baked", image)["credentials"]
+
+    assert extracted == [issued.json_text]
+    result = _verify_served(node_scripts, client, issued, json.loads(extracted[0]))
+    assert result["verified"] is True, result["error"]
+
+
+def test_learner_record_download_verifies(
+    node_scripts: NodeScripts,
+    client: FlaskClient,
+    login: Any,
+    school: Any,
+    issued: IssuedCredential,
+) -> None:
+    response = login(school.student).get(f"/learners/{school.student.id}/record.json")
+    assert response.status_code == 200
+    record = json.loads(response.data)
+    assert record["type"] == ["VerifiableCredential", "ClrCredential"]
+
+    # The record is signed now (real time), so vc-js checks its dates against the real clock.
+    result = node_scripts.run(
+        "verify-di",
+        {"credential": record, "documents": [_served_json(client, "/.well-known/did.json")]},
+    )
+
+    assert result["verified"] is True, result["error"]
