@@ -96,13 +96,19 @@ def _badges(auto_class: SchoolClass, data_class: SchoolClass) -> list[tuple[str,
             AlignmentInput(
                 framework="NGSS",
                 code="HS-ETS1-2",
-                name="Design a solution to a complex real-world problem by breaking it down into smaller, more manageable problems",
+                name=(
+                    "Design a solution to a complex real-world problem by "
+                    "breaking it down into smaller, more manageable problems"
+                ),
                 url="https://www.nextgenscience.org/pe/hs-ets1-2-engineering-design",
             ),
             AlignmentInput(
                 framework="NGSS",
                 code="HS-ETS1-3",
-                name="Evaluate a solution to a complex real-world problem based on prioritized criteria and trade-offs",
+                name=(
+                    "Evaluate a solution to a complex real-world "
+                    "problem based on prioritized criteria and trade-offs"
+                ),
                 url="https://www.nextgenscience.org/pe/hs-ets1-3-engineering-design",
             ),
             AlignmentInput(
@@ -121,7 +127,8 @@ def _badges(auto_class: SchoolClass, data_class: SchoolClass) -> list[tuple[str,
         description="Collect real data, plot it in a spreadsheet and explain what the plot shows.",
         criteria_narrative=(
             "Gather at least a week of measurements of something you care about, enter them "
-            "in a workbook, build a chart that fits the data, and **interpret it** in your own words."
+            "in a workbook, build a chart that fits the "
+            "data, and **interpret it** in your own words."
         ),
         criteria_items=(
             "Data table with clear headings and units",
@@ -137,13 +144,19 @@ def _badges(auto_class: SchoolClass, data_class: SchoolClass) -> list[tuple[str,
             AlignmentInput(
                 framework="CCSS Math",
                 code="CCSS.MATH.CONTENT.HSS.ID.A.1",
-                name="Represent data with plots on the real number line (dot plots, histograms, and box plots)",
+                name=(
+                    "Represent data with plots on the real "
+                    "number line (dot plots, histograms, and box plots)"
+                ),
                 url="https://www.thecorestandards.org/Math/Content/HSS/ID/A/1/",
             ),
             AlignmentInput(
                 framework="CCSS Math",
                 code="CCSS.MATH.CONTENT.HSS.ID.B.6",
-                name="Represent data on two quantitative variables on a scatter plot, and describe how the variables are related",
+                name=(
+                    "Represent data on two quantitative variables on a "
+                    "scatter plot, and describe how the variables are related"
+                ),
                 url="https://www.thecorestandards.org/Math/Content/HSS/ID/B/6/",
             ),
         ),
@@ -153,7 +166,9 @@ def _badges(auto_class: SchoolClass, data_class: SchoolClass) -> list[tuple[str,
     )
     tutor = BadgeInput(
         name="Peer Tutor",
-        description="Help classmates learn: plan sessions, explain clearly, and reflect on what worked.",
+        description=(
+            "Help classmates learn: plan sessions, explain clearly, and reflect on what worked."
+        ),
         criteria_narrative=(
             "Tutor classmates for at least **six sessions** over a term, in any subject you are "
             "strong in."
@@ -208,13 +223,19 @@ def seed_demo(*, storage: EvidenceStorage, max_bytes: int, now: datetime) -> Dem
     db.session.add_all([auto_class, data_class])
     db.session.flush()
     memberships = [
-        (auto_class, "jlee", Role.INSTRUCTOR), (auto_class, "sam", Role.STUDENT),
-        (auto_class, "maya", Role.STUDENT), (auto_class, "leo", Role.STUDENT),
-        (data_class, "pnatarajan", Role.INSTRUCTOR), (data_class, "maya", Role.STUDENT),
-        (data_class, "leo", Role.STUDENT), (data_class, "ava", Role.STUDENT),
+        (auto_class, "jlee", Role.INSTRUCTOR),
+        (auto_class, "sam", Role.STUDENT),
+        (auto_class, "maya", Role.STUDENT),
+        (auto_class, "leo", Role.STUDENT),
+        (data_class, "pnatarajan", Role.INSTRUCTOR),
+        (data_class, "maya", Role.STUDENT),
+        (data_class, "leo", Role.STUDENT),
+        (data_class, "ava", Role.STUDENT),
     ]
     for school_class, local, role in memberships:
-        db.session.add(ClassMembership(class_id=school_class.id, user_id=people[local].id, role=role))
+        db.session.add(
+            ClassMembership(class_id=school_class.id, user_id=people[local].id, role=role)
+        )
     db.session.flush()
     for person in people.values():
         db.session.refresh(person)
@@ -227,7 +248,14 @@ def seed_demo(*, storage: EvidenceStorage, max_bytes: int, now: datetime) -> Dem
         badges[badge.name] = badge
 
     _waiting_submission(badges["Vehicle Restoration"], people["sam"], storage, max_bytes, now)
-    _approved_submission(badges["Data Plotting in Excel"], people["maya"], people["pnatarajan"], storage, max_bytes, now)
+    _approved_submission(
+        badges["Data Plotting in Excel"],
+        people["maya"],
+        people["pnatarajan"],
+        storage,
+        max_bytes,
+        now,
+    )
     evidence.start_goal(badges["Peer Tutor"], student=people["ava"], now=now)
     evidence.start_goal(badges["Vehicle Restoration"], student=people["leo"], now=now)
     db.session.flush()
@@ -235,17 +263,32 @@ def seed_demo(*, storage: EvidenceStorage, max_bytes: int, now: datetime) -> Dem
     return DemoResult(created=True, logins=logins)
 
 
-def _waiting_submission(badge: Badge, student: User, storage: EvidenceStorage, max_bytes: int, now: datetime) -> None:
+def _waiting_submission(
+    badge: Badge, student: User, storage: EvidenceStorage, max_bytes: int, now: datetime
+) -> None:
     """Sam's truck restoration: a photo and a parts budget, waiting for Mr Lee."""
     moment = now - timedelta(hours=20)
     submission = evidence.start_submission(badge, student=student, now=moment)
     evidence.add_file(
-        submission, student=student, stream=io.BytesIO(truck_photo()), filename="pickup-after-paint.jpg",
-        storage=storage, max_bytes=max_bytes, title="The pickup after paint", public=True, now=moment,
+        submission,
+        student=student,
+        stream=io.BytesIO(truck_photo()),
+        filename="pickup-after-paint.jpg",
+        storage=storage,
+        max_bytes=max_bytes,
+        title="The pickup after paint",
+        public=True,
+        now=moment,
     )
     evidence.add_file(
-        submission, student=student, stream=io.BytesIO(parts_budget_workbook()), filename="parts-budget.xlsx",
-        storage=storage, max_bytes=max_bytes, title="Parts list and budget", now=moment,
+        submission,
+        student=student,
+        stream=io.BytesIO(parts_budget_workbook()),
+        filename="parts-budget.xlsx",
+        storage=storage,
+        max_bytes=max_bytes,
+        title="Parts list and budget",
+        now=moment,
     )
     evidence.save_draft(
         submission,
@@ -255,7 +298,9 @@ def _waiting_submission(badge: Badge, student: User, storage: EvidenceStorage, m
             "brake job and kept the budget; we came in under the $350 the shop gave us."
         ),
         criteria_reflections={
-            "Parts list and budget": "parts-budget.xlsx: every part, quantity and cost, totalled with formulas.",
+            "Parts list and budget": (
+                "parts-budget.xlsx: every part, quantity and cost, totalled with formulas."
+            ),
             "Brake system repaired and tested to specification": (
                 "I replaced the front pads and both rotors, bled the lines and measured the "
                 "pedal travel against the manual."
@@ -267,28 +312,54 @@ def _waiting_submission(badge: Badge, student: User, storage: EvidenceStorage, m
 
 
 def _approved_submission(
-    badge: Badge, student: User, reviewer: User, storage: EvidenceStorage, max_bytes: int, now: datetime
+    badge: Badge,
+    student: User,
+    reviewer: User,
+    storage: EvidenceStorage,
+    max_bytes: int,
+    now: datetime,
 ) -> None:
     """Maya's temperature plot, approved at Proficient with its credential issued."""
     moment = now - timedelta(days=2)
     submission = evidence.start_submission(badge, student=student, now=moment)
     evidence.add_file(
-        submission, student=student, stream=io.BytesIO(temperature_workbook()), filename="week-temperatures.xlsx",
-        storage=storage, max_bytes=max_bytes, title="A week of morning temperatures", public=True, now=moment,
+        submission,
+        student=student,
+        stream=io.BytesIO(temperature_workbook()),
+        filename="week-temperatures.xlsx",
+        storage=storage,
+        max_bytes=max_bytes,
+        title="A week of morning temperatures",
+        public=True,
+        now=moment,
     )
     evidence.add_text(
-        submission, student=student, title="What the chart shows",
-        text="Temperatures rose through the week except for a cold Wednesday; the average was 12.7 °C.",
-        public=True, now=moment,
+        submission,
+        student=student,
+        title="What the chart shows",
+        text=(
+            "Temperatures rose through the week except "
+            "for a cold Wednesday; the average was 12.7 °C."
+        ),
+        public=True,
+        now=moment,
     )
     evidence.save_draft(
-        submission, student=student,
-        reflection="I measured the temperature outside our kitchen window at 7am for a week and plotted it.",
-        criteria_reflections={}, now=moment,
+        submission,
+        student=student,
+        reflection=(
+            "I measured the temperature outside our "
+            "kitchen window at 7am for a week and plotted it."
+        ),
+        criteria_reflections={},
+        now=moment,
     )
     evidence.submit(submission, student=student, now=moment)
     proficient = next(lv["id"] for lv in badge.rubric_levels if lv["name"] == "Proficient")
     evidence.approve(
-        submission, reviewer=reviewer, level_id=proficient, feedback="Clear table and a good interpretation.",
+        submission,
+        reviewer=reviewer,
+        level_id=proficient,
+        feedback="Clear table and a good interpretation.",
         now=moment + timedelta(hours=5),
     )

@@ -14,27 +14,31 @@ from xml.sax.saxutils import escape
 from PIL import Image
 from PIL import ImageDraw
 
-_CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+_SPREADSHEETML = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+_CONTENT_TYPES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
 <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
 <Default Extension="xml" ContentType="application/xml"/>
-<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
-<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
+<Override PartName="/xl/workbook.xml" ContentType="{_SPREADSHEETML}.sheet.main+xml"/>
+<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_SPREADSHEETML}.worksheet+xml"/>
 </Types>"""
 
-_ROOT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+_ROOT_RELS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>
+<Relationship Id="rId1" Type="{_RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/>
 </Relationships>"""
 
 _WORKBOOK = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+ xmlns:r="{relationships}">
 <sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets>
 </workbook>"""
 
-_WORKBOOK_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+_WORKBOOK_RELS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>
+<Relationship Id="rId1" Type="{_RELATIONSHIPS}/worksheet" Target="worksheets/sheet1.xml"/>
 </Relationships>"""
 
 
@@ -70,7 +74,10 @@ def build_xlsx(rows: Sequence[Sequence[object]], *, sheet_name: str = "Data") ->
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
         archive.writestr("_rels/.rels", _ROOT_RELS)
-        archive.writestr("xl/workbook.xml", _WORKBOOK.format(name=escape(sheet_name)))
+        archive.writestr(
+            "xl/workbook.xml",
+            _WORKBOOK.format(name=escape(sheet_name), relationships=_RELATIONSHIPS),
+        )
         archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         archive.writestr("xl/worksheets/sheet1.xml", sheet)
     return buffer.getvalue()
@@ -86,7 +93,9 @@ def temperature_workbook() -> bytes:
     return build_xlsx(rows, sheet_name="Temperatures")
 
 
-def truck_photo(*, width: int = 640, height: int = 420, label: str = "1978 pickup — after") -> bytes:
+def truck_photo(
+    *, width: int = 640, height: int = 420, label: str = "1978 pickup — after"
+) -> bytes:
     """A drawn JPEG "photo" of a restored pickup truck."""
     image = Image.new("RGB", (width, height), (176, 212, 236))
     draw = ImageDraw.Draw(image)

@@ -42,7 +42,9 @@ def test_approve_twenty_concurrent_requests_issue_exactly_one_credential(app, sc
 
     def click(client):
         start.wait()
-        response = client.post(f"/review/{submission_id}/approve", data={"approve-level": proficient})
+        response = client.post(
+            f"/review/{submission_id}/approve", data={"approve-level": proficient}
+        )
         return response.status_code
 
     with ThreadPoolExecutor(max_workers=CLICKS) as pool:
@@ -56,7 +58,10 @@ def test_approve_twenty_concurrent_requests_issue_exactly_one_credential(app, sc
     slots = db.session.execute(
         sa.select(StatusList.purpose, sa.func.count()).join(StatusSlot).group_by(StatusList.purpose)
     ).all()
-    assert sorted((purpose.value, count) for purpose, count in slots) == [("revocation", 1), ("suspension", 1)]
+    assert sorted((purpose.value, count) for purpose, count in slots) == [
+        ("revocation", 1),
+        ("suspension", 1),
+    ]
     approvals = db.session.scalars(
         sa.select(SubmissionEvent).where(SubmissionEvent.kind == EventKind.APPROVED)
     ).all()

@@ -24,7 +24,10 @@ def seed() -> None:
     from app.evidence.storage import max_upload_bytes
 
     if not current_app.config["LAUREL_DEMO"]:
-        click.echo("LAUREL_DEMO=0: no demo school. Create the first admin with `laurel users create --admin`.")
+        click.echo(
+            "LAUREL_DEMO=0: no demo school. "
+            "Create the first admin with `laurel users create --admin`."
+        )
         return
     result = seed_demo(
         storage=configured_storage(current_app.config),
@@ -38,7 +41,8 @@ def seed() -> None:
     width = max(len(login.email) for login in result.logins)
     click.echo("")
     click.echo("Demo school created: Maple Grove High School")
-    click.echo(f"Sign in at {current_app.config['LAUREL_PUBLIC_URL']}/login with any of these (one shared demo password):")
+    login_url = f"{current_app.config['LAUREL_PUBLIC_URL']}/login"
+    click.echo(f"Sign in at {login_url} with any of these (one shared demo password):")
     click.echo("")
     for login in result.logins:
         click.echo(f"  {login.email.ljust(width)}  {login.role.ljust(10)}  {login.name}")

@@ -47,7 +47,11 @@ def reviewable_badges_clause(user: User) -> sa.ColumnElement[bool]:
 
 
 def reviewable_badges(user: User) -> list[Badge]:
-    return list(db.session.scalars(sa.select(Badge).where(reviewable_badges_clause(user)).order_by(Badge.name)))
+    return list(
+        db.session.scalars(
+            sa.select(Badge).where(reviewable_badges_clause(user)).order_by(Badge.name)
+        )
+    )
 
 
 # --- Review queue ---------------------------------------------------------------------------
@@ -63,13 +67,19 @@ class ReviewQueue:
     classes: list[SchoolClass] = field(default_factory=list)
 
 
-def review_queue(reviewer: User, *, class_id: int | None = None, badge_id: int | None = None) -> ReviewQueue:
+def review_queue(
+    reviewer: User, *, class_id: int | None = None, badge_id: int | None = None
+) -> ReviewQueue:
     """Submissions of the badges `reviewer` reviews: waiting ones first, oldest first."""
     base = (
         sa.select(Submission)
         .join(Badge, Submission.badge_id == Badge.id)
         .where(reviewable_badges_clause(reviewer))
-        .options(selectinload(Submission.student), selectinload(Submission.badge), selectinload(Submission.items))
+        .options(
+            selectinload(Submission.student),
+            selectinload(Submission.badge),
+            selectinload(Submission.items),
+        )
     )
     if class_id is not None:
         base = base.where(Badge.class_id == class_id)
@@ -77,12 +87,16 @@ def review_queue(reviewer: User, *, class_id: int | None = None, badge_id: int |
         base = base.where(Badge.id == badge_id)
     waiting = list(
         db.session.scalars(
-            base.where(Submission.state == SubmissionState.SUBMITTED).order_by(Submission.submitted_at, Submission.id)
+            base.where(Submission.state == SubmissionState.SUBMITTED).order_by(
+                Submission.submitted_at, Submission.id
+            )
         )
     )
     with_student = list(
         db.session.scalars(
-            base.where(Submission.state == SubmissionState.CHANGES_REQUESTED).order_by(Submission.decided_at)
+            base.where(Submission.state == SubmissionState.CHANGES_REQUESTED).order_by(
+                Submission.decided_at
+            )
         )
     )
     recent = list(
@@ -98,14 +112,21 @@ def review_queue(reviewer: User, *, class_id: int | None = None, badge_id: int |
             db.session.execute(
                 sa.select(Submission.badge_id, sa.func.count())
                 .join(Badge, Submission.badge_id == Badge.id)
-                .where(reviewable_badges_clause(reviewer), Submission.state == SubmissionState.SUBMITTED)
+                .where(
+                    reviewable_badges_clause(reviewer),
+                    Submission.state == SubmissionState.SUBMITTED,
+                )
                 .group_by(Submission.badge_id)
             ).all()
         )
     )
     class_ids = {b.class_id for b in badges if b.class_id is not None}
     classes = list(
-        db.session.scalars(sa.select(SchoolClass).where(SchoolClass.id.in_(class_ids or {-1})).order_by(SchoolClass.name))
+        db.session.scalars(
+            sa.select(SchoolClass)
+            .where(SchoolClass.id.in_(class_ids or {-1}))
+            .order_by(SchoolClass.name)
+        )
     )
     return ReviewQueue(waiting, with_student, recent, counts, badges, classes)
 
@@ -154,7 +175,10 @@ def student_overview(student: User) -> StudentOverview:
     goals = [
         GoalRow(goal.badge, latest.get(goal.badge_id))
         for goal in db.session.scalars(
-            sa.select(Goal).where(Goal.student_id == student.id).options(selectinload(Goal.badge)).order_by(Goal.created_at)
+            sa.select(Goal)
+            .where(Goal.student_id == student.id)
+            .options(selectinload(Goal.badge))
+            .order_by(Goal.created_at)
         )
         if goal.badge_id not in earned_badges
     ]
@@ -221,7 +245,8 @@ _STATE_LABELS = {
 
 def _class_progress(school_class: SchoolClass, badges: Sequence[Badge]) -> ClassProgress:
     students = sorted(
-        (m.user for m in school_class.memberships if m.role == Role.STUDENT), key=lambda u: u.name.casefold()
+        (m.user for m in school_class.memberships if m.role == Role.STUDENT),
+        key=lambda u: u.name.casefold(),
     )
     student_ids = [s.id for s in students] or [-1]
     badge_ids = [b.id for b in badges] or [-1]
@@ -237,7 +262,9 @@ def _class_progress(school_class: SchoolClass, badges: Sequence[Badge]) -> Class
     ):
         if submission.state in _STATE_LABELS:
             state, label = _STATE_LABELS[submission.state]
-            cells[(submission.student_id, submission.badge_id)] = ProgressCell(state, label, submission_id=submission.id)
+            cells[(submission.student_id, submission.badge_id)] = ProgressCell(
+                state, label, submission_id=submission.id
+            )
     earned_by_badge: dict[int, set[int]] = {}
     for credential in db.session.scalars(
         sa.select(IssuedCredential).where(
@@ -286,12 +313,17 @@ def instructor_overview(instructor: User) -> InstructorOverview:
             db.session.scalars(
                 sa.select(SchoolClass)
                 .join(ClassMembership, ClassMembership.class_id == SchoolClass.id)
-                .where(ClassMembership.user_id == instructor.id, ClassMembership.role == Role.INSTRUCTOR)
+                .where(
+                    ClassMembership.user_id == instructor.id,
+                    ClassMembership.role == Role.INSTRUCTOR,
+                )
                 .order_by(SchoolClass.name)
             )
         )
     published = list(
-        db.session.scalars(sa.select(Badge).where(Badge.state == BadgeState.PUBLISHED).order_by(Badge.name))
+        db.session.scalars(
+            sa.select(Badge).where(Badge.state == BadgeState.PUBLISHED).order_by(Badge.name)
+        )
     )
     progress = [
         _class_progress(c, [b for b in published if b.class_id in (None, c.id)]) for c in classes

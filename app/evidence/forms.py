@@ -55,7 +55,9 @@ class TextItemForm(FlaskForm):
 
 class ApproveForm(FlaskForm):
     level = RadioField("Level reached", choices=[], validate_choice=True)
-    feedback = TextAreaField("Note to the student (optional)", validators=[Optional(), Length(max=MAX_TEXT)])
+    feedback = TextAreaField(
+        "Note to the student (optional)", validators=[Optional(), Length(max=MAX_TEXT)]
+    )
     badge_revision = HiddenField()
 
 

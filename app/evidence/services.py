@@ -86,7 +86,9 @@ def drop_goal(badge: Badge, *, student: User) -> None:
 
 def has_goal(badge: Badge, student: User) -> bool:
     return (
-        db.session.scalar(sa.select(Goal.id).where(Goal.student_id == student.id, Goal.badge_id == badge.id))
+        db.session.scalar(
+            sa.select(Goal.id).where(Goal.student_id == student.id, Goal.badge_id == badge.id)
+        )
         is not None
     )
 
@@ -102,7 +104,9 @@ def earned_credential(badge: Badge, student: User) -> IssuedCredential | None:
 
 
 def submission_credential(submission: Submission) -> IssuedCredential | None:
-    return db.session.scalar(sa.select(IssuedCredential).where(IssuedCredential.submission_id == submission.id))
+    return db.session.scalar(
+        sa.select(IssuedCredential).where(IssuedCredential.submission_id == submission.id)
+    )
 
 
 def open_submission(badge: Badge, student: User) -> Submission | None:
@@ -148,8 +152,13 @@ def _check_editable(submission: Submission, student: User) -> None:
         raise NotAllowed("Only the student who made this submission can change it.")
     if not submission.can_edit(student):
         if submission.state == SubmissionState.SUBMITTED:
-            raise UserError("This submission is waiting for review. Withdraw it first to change it.")
-        raise UserError(f"This submission is {submission.state.value.replace('_', ' ')} and can no longer change.")
+            raise UserError(
+                "This submission is waiting for review. Withdraw it first to change it."
+            )
+        raise UserError(
+            f"This submission is {submission.state.value.replace('_', ' ')} "
+            "and can no longer change."
+        )
 
 
 def save_draft(
@@ -215,7 +224,13 @@ def _append(submission: Submission, item: EvidenceItem, now: datetime) -> Eviden
 
 
 def add_link(
-    submission: Submission, *, student: User, url: str, title: str = "", public: bool = False, now: datetime
+    submission: Submission,
+    *,
+    student: User,
+    url: str,
+    title: str = "",
+    public: bool = False,
+    now: datetime,
 ) -> EvidenceItem:
     """Add a web link (http or https only)."""
     _check_editable(submission, student)
@@ -225,12 +240,20 @@ def add_link(
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc or len(url) > MAX_URL:
         raise UserError("A link must be a web address starting with https:// or http://.")
-    item = EvidenceItem(kind=EvidenceKind.LINK, title=_title(title, parsed.netloc), url=url, public=public)
+    item = EvidenceItem(
+        kind=EvidenceKind.LINK, title=_title(title, parsed.netloc), url=url, public=public
+    )
     return _append(submission, item, now)
 
 
 def add_text(
-    submission: Submission, *, student: User, text: str, title: str = "", public: bool = False, now: datetime
+    submission: Submission,
+    *,
+    student: User,
+    text: str,
+    title: str = "",
+    public: bool = False,
+    now: datetime,
 ) -> EvidenceItem:
     """Add a piece of writing."""
     _check_editable(submission, student)
@@ -241,7 +264,9 @@ def add_text(
         raise UserError("Write something before adding a text.")
     if len(text) > MAX_TEXT:
         raise UserError(f"A text is limited to {MAX_TEXT:,} characters.")
-    item = EvidenceItem(kind=EvidenceKind.TEXT, title=_title(title, "Text"), text=text, public=public)
+    item = EvidenceItem(
+        kind=EvidenceKind.TEXT, title=_title(title, "Text"), text=text, public=public
+    )
     return _append(submission, item, now)
 
 
@@ -286,7 +311,9 @@ def add_file(
         raise
 
 
-def remove_item(submission: Submission, item_id: int, *, student: User, storage: EvidenceStorage, now: datetime) -> None:
+def remove_item(
+    submission: Submission, item_id: int, *, student: User, storage: EvidenceStorage, now: datetime
+) -> None:
     """Take a piece of evidence out (the history keeps its name)."""
     _check_editable(submission, student)
     item = next((i for i in submission.items if i.id == item_id), None)
@@ -326,7 +353,9 @@ def snapshot(submission: Submission) -> dict[str, Any]:
     }
 
 
-def _event(submission: Submission, kind: EventKind, *, actor: User, message: str, now: datetime) -> SubmissionEvent:
+def _event(
+    submission: Submission, kind: EventKind, *, actor: User, message: str, now: datetime
+) -> SubmissionEvent:
     event = SubmissionEvent(
         kind=kind,
         actor_id=actor.id,
@@ -379,7 +408,9 @@ def withdraw(submission: Submission, *, student: User, now: datetime) -> Submiss
 # --- Review decisions ---------------------------------------------------------------------
 
 
-def _transition(submission: Submission, *, to: SubmissionState, actor: User | None, now: datetime) -> None:
+def _transition(
+    submission: Submission, *, to: SubmissionState, actor: User | None, now: datetime
+) -> None:
     """Move a submitted submission to `to`, or fail if someone else moved it first.
 
     One conditional UPDATE (… WHERE state = 'submitted' AND round = <the round seen>):
@@ -431,7 +462,9 @@ def _required_text(value: str, message: str) -> str:
     return value
 
 
-def request_changes(submission: Submission, *, reviewer: User, feedback: str, now: datetime) -> Submission:
+def request_changes(
+    submission: Submission, *, reviewer: User, feedback: str, now: datetime
+) -> Submission:
     """Send the submission back to the student with feedback; they edit and resubmit."""
     _check_reviewer(submission, reviewer)
     feedback = _required_text(feedback, "Write feedback so the student knows what to change.")
@@ -482,7 +515,9 @@ def public_evidence(submission: Submission) -> tuple[EvidenceData, ...]:
         else:
             item_uuid = uuid.uuid5(uuid.NAMESPACE_URL, f"{base}/evidence/{item.id}")
             evidence.append(
-                EvidenceData(id=f"urn:uuid:{item_uuid}", name=item.title, narrative=item.text, genre="Text")
+                EvidenceData(
+                    id=f"urn:uuid:{item_uuid}", name=item.title, narrative=item.text, genre="Text"
+                )
             )
     return tuple(evidence)
 
@@ -521,6 +556,10 @@ def approve(
     )
     message = (feedback or "").strip()
     event = _event(submission, EventKind.APPROVED, actor=reviewer, message=message, now=now)
-    event.snapshot = {**(event.snapshot or {}), "level": credential.level_name, "credential_id": credential.id}
+    event.snapshot = {
+        **(event.snapshot or {}),
+        "level": credential.level_name,
+        "credential_id": credential.id,
+    }
     db.session.flush()
     return credential

@@ -118,7 +118,10 @@ def pursue(slug: str):
     badge = get_badge_or_404(slug)
     services.start_goal(badge, student=current_user, now=utcnow())
     db.session.commit()
-    flash(f"“{badge.name}” is now one of your goals. Start your submission when you are ready.", "success")
+    flash(
+        f"“{badge.name}” is now one of your goals. Start your submission when you are ready.",
+        "success",
+    )
     return redirect(url_for("badges.detail", slug=badge.slug))
 
 
@@ -224,7 +227,9 @@ def edit(submission_id: int):
         )
         db.session.commit()
     except LaurelError as error:
-        return _render_editor(get_submission_or_404(submission_id, need="edit"), _failed(error), form)
+        return _render_editor(
+            get_submission_or_404(submission_id, need="edit"), _failed(error), form
+        )
     if request.form.get("action") != "submit":
         flash("Draft saved.", "success")
         return redirect(url_for("evidence.edit", submission_id=submission.id))
@@ -233,8 +238,13 @@ def edit(submission_id: int):
         db.session.commit()
     except LaurelError as error:
         # The draft above is saved; only the submission is refused.
-        return _render_editor(get_submission_or_404(submission_id, need="edit"), _failed(error), form)
-    flash("Submitted. Your instructor will review it; you will see the decision on your dashboard.", "success")
+        return _render_editor(
+            get_submission_or_404(submission_id, need="edit"), _failed(error), form
+        )
+    flash(
+        "Submitted. Your instructor will review it; you will see the decision on your dashboard.",
+        "success",
+    )
     return redirect(url_for("evidence.detail", submission_id=submission.id))
 
 
@@ -318,7 +328,9 @@ def add_text(submission_id: int):
 def remove_item(submission_id: int, item_id: int):
     submission = get_submission_or_404(submission_id, need="edit")
     try:
-        services.remove_item(submission, item_id, student=current_user, storage=evidence_storage(), now=utcnow())
+        services.remove_item(
+            submission, item_id, student=current_user, storage=evidence_storage(), now=utcnow()
+        )
         db.session.commit()
     except LaurelError as error:
         return _render_editor(get_submission_or_404(submission_id, need="edit"), _failed(error))
@@ -401,7 +413,9 @@ def _decide(submission_id: int, decide: Callable[[Submission], str], form: Any, 
         db.session.commit()
     except LaurelError as error:
         status = _failed(error)
-        return _render_submission(get_submission_or_404(submission_id, need="review"), status, **{form_name: form})
+        return _render_submission(
+            get_submission_or_404(submission_id, need="review"), status, **{form_name: form}
+        )
     flash(message, "success")
     return redirect(url_for("evidence.queue"))
 
@@ -437,7 +451,9 @@ def request_changes(submission_id: int):
     form = ChangesForm(prefix="changes")
 
     def decide(submission: Submission) -> str:
-        services.request_changes(submission, reviewer=current_user, feedback=form.feedback.data or "", now=utcnow())
+        services.request_changes(
+            submission, reviewer=current_user, feedback=form.feedback.data or "", now=utcnow()
+        )
         return f"Sent back to {submission.student.name} with your feedback."
 
     return _decide(submission_id, decide, form, "changes_form")
@@ -449,7 +465,9 @@ def reject(submission_id: int):
     form = RejectForm(prefix="reject")
 
     def decide(submission: Submission) -> str:
-        services.reject(submission, reviewer=current_user, reason=form.reason.data or "", now=utcnow())
+        services.reject(
+            submission, reviewer=current_user, reason=form.reason.data or "", now=utcnow()
+        )
         return f"Rejected; {submission.student.name} sees your reason."
 
     return _decide(submission_id, decide, form, "reject_form")
@@ -463,7 +481,9 @@ def add_comment(submission_id: int):
     if not form.validate():
         return _render_submission(submission, 400, comment_form=form)
     try:
-        services.comment(submission, actor=current_user, message=form.message.data or "", now=utcnow())
+        services.comment(
+            submission, actor=current_user, message=form.message.data or "", now=utcnow()
+        )
         db.session.commit()
     except LaurelError as error:
         status = _failed(error)
@@ -506,7 +526,9 @@ def _jpeg_response(item: EvidenceItem, *, max_px: int, private: bool) -> Respons
         data = reencoded_jpeg(handle, max_px=max_px)
     response = Response(data, mimetype="image/jpeg")
     stem = (item.original_name or f"evidence-{item.id}").rsplit(".", 1)[0]
-    response.headers["Content-Disposition"] = f'inline; filename="{secure_filename(stem) or "photo"}.jpg"'
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="{secure_filename(stem) or "photo"}.jpg"'
+    )
     return _safe_headers(response, private=private)
 
 
@@ -547,7 +569,9 @@ def thumbnail(item_id: int):
 @student_only
 def student_dashboard():
     overview = dashboards.student_overview(current_user)
-    return render_template("dashboards/student.html", overview=overview, SubmissionState=SubmissionState)
+    return render_template(
+        "dashboards/student.html", overview=overview, SubmissionState=SubmissionState
+    )
 
 
 @bp.get("/dashboard/instructor")

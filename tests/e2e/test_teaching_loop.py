@@ -57,12 +57,23 @@ def laurel_verify(path, env: dict[str, str]) -> subprocess.CompletedProcess:
     """`laurel verify FILE --json` in a fresh process."""
     return subprocess.run(
         [str(PROJECT_ROOT / ".venv" / "bin" / "laurel"), "verify", str(path), "--json"],
-        capture_output=True, text=True, timeout=120, cwd=PROJECT_ROOT, env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **env},
     )
 
 
 def test_teaching_loop_badge_to_verified_credential(
-    live_server, app_config, make_user, make_class, browser_page, new_browser_page, artifacts, node_scripts  # noqa: F811
+    live_server,
+    app_config,
+    make_user,
+    make_class,
+    browser_page,
+    new_browser_page,
+    artifacts,
+    node_scripts,  # noqa: F811
 ):
     school_class = make_class("Auto Shop 2")
     instructor = make_user(Role.INSTRUCTOR, name="Irene Instructor", classes=[school_class])
@@ -117,7 +128,9 @@ def test_teaching_loop_badge_to_verified_credential(
     assert FEEDBACK in learner.inner_text("main")
     shot(learner)("7-student-feedback")
     learner.get_by_role("link", name=f"Answer the feedback on {BADGE_NAME}").click()
-    learner.fill("#criterion-1", "Rotor thickness 24.1 mm and 24.0 mm, minimum 22.4 mm: see the workbook.")
+    learner.fill(
+        "#criterion-1", "Rotor thickness 24.1 mm and 24.0 mm, minimum 22.4 mm: see the workbook."
+    )
     learner.get_by_role("button", name="Submit again").click()
     assert "Submitted." in learner.inner_text("main")
 
@@ -137,7 +150,9 @@ def test_teaching_loop_badge_to_verified_credential(
     assert "Proficient" in earned.inner_text()
     shot(learner)("10-student-earned")
     credential_url = earned.locator("a").first.get_attribute("href")
-    credential_url = credential_url if credential_url.startswith("http") else live_server + credential_url
+    credential_url = (
+        credential_url if credential_url.startswith("http") else live_server + credential_url
+    )
     learner.goto(credential_url)
     shot(learner)("11-student-credential")
 
@@ -146,7 +161,9 @@ def test_teaching_loop_badge_to_verified_credential(
     credential = response.json()
     assert credential["credentialSubject"]["achievement"]["name"] == BADGE_NAME
     evidence = credential.get("evidence", [])
-    assert [e["name"] for e in evidence] == ["brakes.jpg"], "only the public photo is in the credential"
+    assert [e["name"] for e in evidence] == ["brakes.jpg"], (
+        "only the public photo is in the credential"
+    )
     path = artifacts / "credential.json"
     path.write_bytes(response.content)
 
@@ -159,8 +176,13 @@ def test_teaching_loop_badge_to_verified_credential(
             "LAUREL_PUBLIC_URL": live_server,
         },
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert json.loads(result.stdout)["verified"] is True
+    report = json.loads(result.stdout)
+    outcomes = {check["name"]: check["outcome"] for check in report["checks"]}
+    # The CLI fetches status lists over HTTPS only and the test server speaks plain HTTP,
+    # so revocation is "could not check" here (Digital Bazaar's check below reads it).
+    assert outcomes.pop("status") == "could not check", report
+    assert set(outcomes.values()) == {"passed"}, report
+    assert {"key", "proof", "schema"} <= set(outcomes)
 
     documents = [
         requests.get(f"{live_server}/.well-known/did.json", timeout=30).json(),

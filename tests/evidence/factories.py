@@ -47,9 +47,17 @@ def restoration_input(**changes) -> BadgeInput:
         criteria_items=["Photo log of each stage", "Parts budget"],
         evidence_prompt="Show me how you like: photos, a workbook, a video link.",
         accepted_kinds=["photo", "spreadsheet", "document", "link", "text"],
-        rubric_levels=[RubricLevelInput("Developing"), RubricLevelInput("Proficient"), RubricLevelInput("Mastery")],
+        rubric_levels=[
+            RubricLevelInput("Developing"),
+            RubricLevelInput("Proficient"),
+            RubricLevelInput("Mastery"),
+        ],
         required_level="Proficient",
-        alignments=[AlignmentInput(name="Brakes", url="https://standards.example/ase/a5", framework="ASE", code="A5")],
+        alignments=[
+            AlignmentInput(
+                name="Brakes", url="https://standards.example/ase/a5", framework="ASE", code="A5"
+            )
+        ],
     )
     values.update(changes)
     return BadgeInput(**values)
@@ -89,12 +97,21 @@ def submitted(school, storage, now):
     """Sam's submission with a photo and a reflection, sent for review."""
     submission = services.start_submission(school.badge, student=school.student, now=now)
     services.add_file(
-        submission, student=school.student, stream=io.BytesIO(truck_photo()), filename="truck.jpg",
-        storage=storage, max_bytes=10**7, public=True, now=now,
+        submission,
+        student=school.student,
+        stream=io.BytesIO(truck_photo()),
+        filename="truck.jpg",
+        storage=storage,
+        max_bytes=10**7,
+        public=True,
+        now=now,
     )
     services.save_draft(
-        submission, student=school.student, reflection="I rebuilt the brakes.",
-        criteria_reflections={"Photo log of each stage": "See the photo."}, now=now,
+        submission,
+        student=school.student,
+        reflection="I rebuilt the brakes.",
+        criteria_reflections={"Photo log of each stage": "See the photo."},
+        now=now,
     )
     services.submit(submission, student=school.student, now=now)
     db.session.commit()

@@ -38,19 +38,34 @@ def test_demo_seed_creates_school_then_is_idempotent(demo_app):
     result = runner.invoke(cli, args=["demo", "seed"])
     assert result.exit_code == 0, result.output
     assert "Maple Grove High School" in result.output
-    assert "admin@maplegrove.example" in result.output and "Password: maplegrove-demo" in result.output
+    assert (
+        "admin@maplegrove.example" in result.output and "Password: maplegrove-demo" in result.output
+    )
     with demo_app.app_context():
         assert _count(User) == 7
         badges = db.session.scalars(sa.select(Badge)).all()
-        assert {b.name for b in badges} == {"Vehicle Restoration", "Data Plotting in Excel", "Peer Tutor"}
-        assert all(b.state == BadgeState.PUBLISHED and b.alignments and len(b.rubric_levels) == 3 for b in badges)
-        waiting = db.session.scalars(sa.select(Submission).where(Submission.state == SubmissionState.SUBMITTED)).one()
+        assert {b.name for b in badges} == {
+            "Vehicle Restoration",
+            "Data Plotting in Excel",
+            "Peer Tutor",
+        }
+        assert all(
+            b.state == BadgeState.PUBLISHED and b.alignments and len(b.rubric_levels) == 3
+            for b in badges
+        )
+        waiting = db.session.scalars(
+            sa.select(Submission).where(Submission.state == SubmissionState.SUBMITTED)
+        ).one()
         assert sorted(i.mime_type for i in waiting.items) == [
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "image/jpeg",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "image/jpeg",
         ]
         credential = db.session.scalars(sa.select(IssuedCredential)).one()
         assert credential.level_name == "Proficient"
-        assert json.loads(credential.json_text)["credentialSubject"]["achievement"]["name"] == "Data Plotting in Excel"
+        assert (
+            json.loads(credential.json_text)["credentialSubject"]["achievement"]["name"]
+            == "Data Plotting in Excel"
+        )
 
     again = runner.invoke(cli, args=["demo", "seed"])
     assert again.exit_code == 0

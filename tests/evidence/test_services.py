@@ -35,12 +35,16 @@ def test_submit_empty_submission_refused_with_what_is_missing(school, now):
 
 def test_submit_without_reflection_refused(school, now):
     submission = services.start_submission(school.badge, student=school.student, now=now)
-    services.add_link(submission, student=school.student, url="https://video.example/truck", now=now)
+    services.add_link(
+        submission, student=school.student, url="https://video.example/truck", now=now
+    )
     with pytest.raises(UserError, match="reflection"):
         services.submit(submission, student=school.student, now=now)
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://files.example/x", "data:text/html,hi", "example.com", ""])
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "ftp://files.example/x", "data:text/html,hi", "example.com", ""]
+)
 def test_add_link_not_web_refused(school, now, url):
     submission = services.start_submission(school.badge, student=school.student, now=now)
     with pytest.raises(UserError, match="https://"):
@@ -52,8 +56,13 @@ def test_add_file_mismatch_keeps_nothing(school, storage, now):
     submission = services.start_submission(school.badge, student=school.student, now=now)
     with pytest.raises(UserError, match="its content is not"):
         services.add_file(
-            submission, student=school.student, stream=io.BytesIO(truck_photo()), filename="report.pdf",
-            storage=storage, max_bytes=10**7, now=now,
+            submission,
+            student=school.student,
+            stream=io.BytesIO(truck_photo()),
+            filename="report.pdf",
+            storage=storage,
+            max_bytes=10**7,
+            now=now,
         )
     assert submission.items == []
     assert not [p for p in storage.root.rglob("*") if p.is_file()]
@@ -64,8 +73,13 @@ def test_add_file_kind_not_accepted_by_badge_refused(school, storage, now):
     submission = services.start_submission(school.badge, student=school.student, now=now)
     with pytest.raises(UserError, match="does not accept photo evidence"):
         services.add_file(
-            submission, student=school.student, stream=io.BytesIO(truck_photo()), filename="truck.jpg",
-            storage=storage, max_bytes=10**7, now=now,
+            submission,
+            student=school.student,
+            stream=io.BytesIO(truck_photo()),
+            filename="truck.jpg",
+            storage=storage,
+            max_bytes=10**7,
+            now=now,
         )
     assert not [p for p in storage.root.rglob("*") if p.is_file()]
 
@@ -73,8 +87,13 @@ def test_add_file_kind_not_accepted_by_badge_refused(school, storage, now):
 def test_add_file_traversal_name_stored_under_generated_name(school, storage, now):
     submission = services.start_submission(school.badge, student=school.student, now=now)
     item = services.add_file(
-        submission, student=school.student, stream=io.BytesIO(truck_photo()), filename="../../etc/passwd.jpg",
-        storage=storage, max_bytes=10**7, now=now,
+        submission,
+        student=school.student,
+        stream=io.BytesIO(truck_photo()),
+        filename="../../etc/passwd.jpg",
+        storage=storage,
+        max_bytes=10**7,
+        now=now,
     )
     assert item.original_name == "passwd.jpg"
     assert len(item.storage_key) == 32 and "/" not in item.storage_key
@@ -87,7 +106,13 @@ def test_edit_other_students_submission_not_allowed(school, now):
     with pytest.raises(NotAllowed):
         services.add_text(submission, student=school.other_student, text="mine now", now=now)
     with pytest.raises(NotAllowed):
-        services.save_draft(submission, student=school.other_student, reflection="x", criteria_reflections={}, now=now)
+        services.save_draft(
+            submission,
+            student=school.other_student,
+            reflection="x",
+            criteria_reflections={},
+            now=now,
+        )
 
 
 def test_submitted_submission_cannot_be_edited_until_withdrawn(submitted, school, now):
@@ -111,38 +136,58 @@ def test_reject_without_reason_refused(submitted, school, now):
 
 def test_review_by_instructor_of_other_class_not_allowed(submitted, school, now):
     with pytest.raises(NotAllowed):
-        services.request_changes(submitted, reviewer=school.other_instructor, feedback="no", now=now)
+        services.request_changes(
+            submitted, reviewer=school.other_instructor, feedback="no", now=now
+        )
     with pytest.raises(NotAllowed):
-        services.approve(submitted, reviewer=school.other_student, level_id=None, feedback="", now=now)
+        services.approve(
+            submitted, reviewer=school.other_student, level_id=None, feedback="", now=now
+        )
 
 
 def test_full_lifecycle_keeps_history_and_issues_one_credential(submitted, school, storage, now):
-    services.request_changes(submitted, reviewer=school.instructor, feedback="Add the parts budget.", now=now)
+    services.request_changes(
+        submitted, reviewer=school.instructor, feedback="Add the parts budget.", now=now
+    )
     db.session.commit()
     assert submitted.state == SubmissionState.CHANGES_REQUESTED
     later = now + timedelta(days=1)
     services.add_file(
-        submitted, student=school.student, stream=io.BytesIO(temperature_workbook()), filename="budget.xlsx",
-        storage=storage, max_bytes=10**7, now=later,
+        submitted,
+        student=school.student,
+        stream=io.BytesIO(temperature_workbook()),
+        filename="budget.xlsx",
+        storage=storage,
+        max_bytes=10**7,
+        now=later,
     )
     services.save_draft(
-        submitted, student=school.student, reflection="I rebuilt the brakes and kept a budget.",
-        criteria_reflections={"Parts budget": "In budget.xlsx."}, now=later,
+        submitted,
+        student=school.student,
+        reflection="I rebuilt the brakes and kept a budget.",
+        criteria_reflections={"Parts budget": "In budget.xlsx."},
+        now=later,
     )
     services.submit(submitted, student=school.student, now=later)
     db.session.commit()
     assert (submitted.state, submitted.round) == (SubmissionState.SUBMITTED, 2)
 
     credential = services.approve(
-        submitted, reviewer=school.instructor, level_id=_level(school.badge, "Proficient"),
-        feedback="Great work.", now=later,
+        submitted,
+        reviewer=school.instructor,
+        level_id=_level(school.badge, "Proficient"),
+        feedback="Great work.",
+        now=later,
     )
     db.session.commit()
     assert submitted.state == SubmissionState.APPROVED
     assert submitted.decided_by_id == school.instructor.id
     assert credential.level_name == "Proficient"
     assert [e.kind for e in submitted.events] == [
-        EventKind.SUBMITTED, EventKind.CHANGES_REQUESTED, EventKind.SUBMITTED, EventKind.APPROVED,
+        EventKind.SUBMITTED,
+        EventKind.CHANGES_REQUESTED,
+        EventKind.SUBMITTED,
+        EventKind.APPROVED,
     ]
     first, feedback, second, approval = submitted.events
     assert [i["original_name"] for i in first.snapshot["items"]] == ["truck.jpg"]
@@ -166,7 +211,11 @@ def test_full_lifecycle_keeps_history_and_issues_one_credential(submitted, schoo
 def test_approve_below_required_level_refused_and_state_unchanged(submitted, school, now):
     with pytest.raises(UserError, match="below"):
         services.approve(
-            submitted, reviewer=school.instructor, level_id=_level(school.badge, "Developing"), feedback="", now=now
+            submitted,
+            reviewer=school.instructor,
+            level_id=_level(school.badge, "Developing"),
+            feedback="",
+            now=now,
         )
     db.session.rollback()
     db.session.refresh(submitted)
@@ -179,11 +228,20 @@ def test_approve_after_badge_edit_is_conflict(submitted, school, now):
     school.badge.revision += 1
     db.session.commit()
     with pytest.raises(Conflict, match="edited"):
-        services.approve(submitted, reviewer=school.instructor, level_id=None, feedback="", now=now, badge_revision=seen)
+        services.approve(
+            submitted,
+            reviewer=school.instructor,
+            level_id=None,
+            feedback="",
+            now=now,
+            badge_revision=seen,
+        )
 
 
 def test_reject_then_new_submission_possible(submitted, school, now):
-    services.reject(submitted, reviewer=school.instructor, reason="This is another student's truck.", now=now)
+    services.reject(
+        submitted, reviewer=school.instructor, reason="This is another student's truck.", now=now
+    )
     db.session.commit()
     fresh = services.start_submission(school.badge, student=school.student, now=now)
     assert fresh.id != submitted.id and fresh.state == SubmissionState.DRAFT

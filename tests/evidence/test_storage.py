@@ -71,7 +71,9 @@ def test_local_storage_empty_file_refused(tmp_path):
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
 
 
-@pytest.mark.parametrize("key", ["../../etc/passwd", "..\\x.png", "/etc/passwd", "", "ab" * 16 + "/", "AB" * 16])
+@pytest.mark.parametrize(
+    "key", ["../../etc/passwd", "..\\x.png", "/etc/passwd", "", "ab" * 16 + "/", "AB" * 16]
+)
 def test_local_storage_foreign_key_not_found(tmp_path, key):
     storage = LocalStorage(tmp_path)
     with pytest.raises(NotFound):
@@ -87,7 +89,11 @@ def test_local_storage_foreign_key_not_found(tmp_path, key):
         (truck_photo(), "truck.jpg", "image/jpeg"),
         (PDF_SMALL, "plan.pdf", "application/pdf"),
         (temperature_workbook(), "plot.xlsx", XLSX_MIME),
-        (_docx(), "essay.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (
+            _docx(),
+            "essay.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
         ("day,temp\nMon,11.5\nMär,12\n".encode(), "data.csv", "text/csv"),
     ],
 )
@@ -114,7 +120,9 @@ def test_check_file_type_content_mismatch_refused(data, name):
         check_file_type(io.BytesIO(data), name)
 
 
-@pytest.mark.parametrize("name", ["tool.exe", "page.html", "image.svg", "noextension", "../../etc/passwd"])
+@pytest.mark.parametrize(
+    "name", ["tool.exe", "page.html", "image.svg", "noextension", "../../etc/passwd"]
+)
 def test_check_file_type_unknown_extension_refused(name):
     with pytest.raises(UserError, match="cannot be added as evidence"):
         check_file_type(io.BytesIO(PNG_1PX), name)

@@ -17,12 +17,21 @@ from app.extensions import db
 
 
 def _item(submission) -> EvidenceItem:
-    return db.session.scalars(sa.select(EvidenceItem).where(EvidenceItem.submission_id == submission.id)).first()
+    return db.session.scalars(
+        sa.select(EvidenceItem).where(EvidenceItem.submission_id == submission.id)
+    ).first()
 
 
 @pytest.mark.parametrize(
     ("who", "expected"),
-    [("student", 200), ("other_student", 404), ("instructor", 302), ("other_instructor", 404), ("admin", 302), (None, 302)],
+    [
+        ("student", 200),
+        ("other_student", 404),
+        ("instructor", 302),
+        ("other_instructor", 404),
+        ("admin", 302),
+        (None, 302),
+    ],
 )
 def test_submission_page_visibility_by_role(client, login, school, submitted, who, expected):
     login(getattr(school, who) if who else None)
@@ -36,7 +45,14 @@ def test_submission_page_visibility_by_role(client, login, school, submitted, wh
 
 @pytest.mark.parametrize(
     ("who", "expected"),
-    [("student", 200), ("other_student", 404), ("instructor", 200), ("other_instructor", 404), ("admin", 200), (None, 404)],
+    [
+        ("student", 200),
+        ("other_student", 404),
+        ("instructor", 200),
+        ("other_instructor", 404),
+        ("admin", 200),
+        (None, 404),
+    ],
 )
 def test_private_file_download_by_role(client, login, school, submitted, who, expected):
     item = _item(submitted)
@@ -55,7 +71,9 @@ def test_draft_invisible_to_other_student_and_their_edits_refused(client, login,
     login(school.other_student)
     assert client.get(f"/submissions/{draft.id}").status_code == 404
     assert client.get(f"/submissions/{draft.id}/edit").status_code == 404
-    response = client.post(f"/submissions/{draft.id}/links", data={"link-url": "https://evil.example"})
+    response = client.post(
+        f"/submissions/{draft.id}/links", data={"link-url": "https://evil.example"}
+    )
     assert response.status_code == 404
     assert client.post(f"/submissions/{draft.id}/withdraw").status_code == 404
 
@@ -87,11 +105,16 @@ def test_workbook_served_as_attachment(client, login, school, now):
     submission_id = int(response.headers["Location"].rstrip("/").split("/")[-2])
     response = client.post(
         f"/submissions/{submission_id}/files",
-        data={"file-file": (io.BytesIO(temperature_workbook()), "plot.xlsx"), "file-title": "My plot"},
+        data={
+            "file-file": (io.BytesIO(temperature_workbook()), "plot.xlsx"),
+            "file-title": "My plot",
+        },
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
-    item = db.session.scalars(sa.select(EvidenceItem).where(EvidenceItem.submission_id == submission_id)).one()
+    item = db.session.scalars(
+        sa.select(EvidenceItem).where(EvidenceItem.submission_id == submission_id)
+    ).one()
     with client.get(f"/files/{item.id}") as download:
         download.get_data()
     assert download.headers["Content-Disposition"].startswith("attachment")
@@ -108,7 +131,9 @@ def test_workbook_served_as_attachment(client, login, school, now):
         (truck_photo(), "..\\..\\x.exe", b"cannot be added as evidence"),
     ],
 )
-def test_upload_bad_file_clear_message_4xx_nothing_stored(client, login, school, storage, data, name, message):
+def test_upload_bad_file_clear_message_4xx_nothing_stored(
+    client, login, school, storage, data, name, message
+):
     login(school.student)
     response = client.post(f"/badges/{school.badge.slug}/submission")
     submission_id = int(response.headers["Location"].rstrip("/").split("/")[-2])
@@ -120,7 +145,9 @@ def test_upload_bad_file_clear_message_4xx_nothing_stored(client, login, school,
     assert response.status_code == 400
     assert message in response.data
     assert db.session.scalar(sa.select(sa.func.count()).select_from(EvidenceItem)) == 0
-    assert not [p for p in storage.root.rglob("*") if p.is_file()] if storage.root.exists() else True
+    assert (
+        not [p for p in storage.root.rglob("*") if p.is_file()] if storage.root.exists() else True
+    )
 
 
 def test_upload_oversize_refused(app, client, login, school, storage):
@@ -134,7 +161,9 @@ def test_upload_oversize_refused(app, client, login, school, storage):
         b"Content-Type: image/jpeg\r\n\r\n" + b"\xff" * (1024 * 1024 + 10) + b"\r\n--b--\r\n"
     )
     response = client.post(
-        f"/submissions/{submission_id}/files", data=body, content_type="multipart/form-data; boundary=b"
+        f"/submissions/{submission_id}/files",
+        data=body,
+        content_type="multipart/form-data; boundary=b",
     )
     assert response.status_code == 400
     assert b"larger than the 1 MB limit" in response.data
@@ -144,7 +173,9 @@ def test_empty_submission_refused_in_editor(client, login, school):
     login(school.student)
     response = client.post(f"/badges/{school.badge.slug}/submission")
     submission_id = int(response.headers["Location"].rstrip("/").split("/")[-2])
-    response = client.post(f"/submissions/{submission_id}/edit", data={"reflection": "", "action": "submit"})
+    response = client.post(
+        f"/submissions/{submission_id}/edit", data={"reflection": "", "action": "submit"}
+    )
     assert response.status_code == 400
     assert b"Before you submit, add at least one piece of evidence" in response.data
     assert db.session.get(Submission, submission_id).state == SubmissionState.DRAFT
@@ -203,7 +234,9 @@ def test_instructor_dashboard_shows_class_progress_and_standards(client, login, 
 def test_student_dashboard_lists_feedback_to_answer(client, login, school, submitted, now):
     from app.evidence import services
 
-    services.request_changes(submitted, reviewer=school.instructor, feedback="Add a budget.", now=now)
+    services.request_changes(
+        submitted, reviewer=school.instructor, feedback="Add a budget.", now=now
+    )
     db.session.commit()
     login(school.student)
     response = client.get("/dashboard/student")
@@ -221,17 +254,27 @@ def _photo_with_location() -> bytes:
     return out.getvalue()
 
 
-def test_public_photo_of_approved_submission_served_without_metadata(client, login, school, storage, now):
+def test_public_photo_of_approved_submission_served_without_metadata(
+    client, login, school, storage, now
+):
     from PIL import Image
 
     from app.evidence import services
 
     submission = services.start_submission(school.badge, student=school.student, now=now)
     item = services.add_file(
-        submission, student=school.student, stream=io.BytesIO(_photo_with_location()), filename="home.jpg",
-        storage=storage, max_bytes=10**7, public=True, now=now,
+        submission,
+        student=school.student,
+        stream=io.BytesIO(_photo_with_location()),
+        filename="home.jpg",
+        storage=storage,
+        max_bytes=10**7,
+        public=True,
+        now=now,
     )
-    services.save_draft(submission, student=school.student, reflection="Done.", criteria_reflections={}, now=now)
+    services.save_draft(
+        submission, student=school.student, reflection="Done.", criteria_reflections={}, now=now
+    )
     services.submit(submission, student=school.student, now=now)
     db.session.commit()
     login(None)
