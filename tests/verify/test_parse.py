@@ -103,3 +103,24 @@ def test_json_depth_brackets_inside_strings_ignored():
 def test_json_depth_just_over_limit_refused():
     with pytest.raises(InputError, match="nested more than 3"):
         check_json_depth(b"[[[[1]]]]", limit=3)
+
+
+def test_parse_weasyprint_certificate_attachments(signed):
+    """Are the attachments of a real WeasyPrint PDF (Flate-compressed) read?"""
+    from app.share.pdf import PdfAttachment
+    from app.share.pdf import html_to_pdf
+
+    pdf = html_to_pdf(
+        "<h1>Certificate</h1>",
+        [
+            PdfAttachment("credential.json", signed.json_text.encode(), "The credential"),
+            PdfAttachment("credential.jwt", signed.jwt.encode(), "The credential as a JWT"),
+        ],
+    )
+    parsed = parse_input(pdf)
+    assert parsed.credential == signed.document and parsed.jwt == signed.jwt
+
+
+def test_parse_learner_record_attachment(signed):
+    parsed = parse_input(pdf_with({"learner-record.json": signed.json_text.encode()}))
+    assert parsed.credential == signed.document

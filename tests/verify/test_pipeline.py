@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from app.credentials.baking import bake_png
 from app.credentials.baking import bake_svg
 from app.credentials.document import Issuer
+from app.credentials.errors import InputError
 from app.credentials.keys import multikey_from_public_key
 from app.credentials.proofs.eddsa_rdfc_2022 import add_proof
 from app.verify.core.pipeline import verify
@@ -559,3 +560,22 @@ def test_verify_pdf_with_forged_attachments_not_verified(tmp_path, documents):
     assert online.verdict is Verdict.NOT_VERIFIED
     offline = verify(pdf, resolver=build_resolver(fetcher=None), now=NOW)
     assert offline.verdict is Verdict.UNCHECKED and not offline.genuine
+
+
+def test_verify_share_page_url_follows_credential_link(signed, documents):
+    """Does a share-page URL (HTML linking its credential JSON) verify the linked credential?"""
+    page = "https://laurel.test/s/abc123"
+    documents[page] = (
+        '<!doctype html><html><head><link rel="alternate" type="application/vc+ld+json" '
+        'href="/credentials/6f1c.json"></head><body>Badge</body></html>'
+    )
+    documents["https://laurel.test/credentials/6f1c.json"] = signed.json_text
+    report = verify(page, **_online(documents))
+    assert report.verdict is Verdict.VERIFIED
+    assert report.source_url == page
+
+
+def test_verify_html_page_without_link_refused(documents):
+    documents["https://laurel.test/about"] = "<!doctype html><html><body>About us</body></html>"
+    with pytest.raises(InputError, match="HTML"):
+        verify("https://laurel.test/about", **_online(documents))

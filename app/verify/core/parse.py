@@ -15,7 +15,9 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
+from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urljoin
 
 from pypdf import PdfReader
 
@@ -36,6 +38,7 @@ PDF_SIGNATURE = b"%PDF-"
 # offline checks, the issuer's DID document and JWKS as they stood at issuance.
 CREDENTIAL_JSON_NAME = "credential.json"
 CREDENTIAL_JWT_NAME = "credential.jwt"
+LEARNER_RECORD_NAME = "learner-record.json"
 DID_DOCUMENT_NAME = "did.json"
 JWKS_NAME = "jwks.json"
 
@@ -224,11 +227,12 @@ def _read_text_credential(text: str) -> tuple[dict[str, Any] | None, str | None]
 
 def _read_pdf(raw: bytes) -> Parsed:
     files = _pdf_attachments(raw)
-    credential_text = files.get(CREDENTIAL_JSON_NAME)
+    credential_text = files.get(CREDENTIAL_JSON_NAME, files.get(LEARNER_RECORD_NAME))
     jwt_text = files.get(CREDENTIAL_JWT_NAME)
     if credential_text is None and jwt_text is None:
         raise InputError(
-            "The PDF has no credential attached (credential.json or credential.jwt); "
+            "The PDF has no credential attached (credential.json, credential.jwt or "
+            "learner-record.json); "
             "only Laurel's certificates carry one. Scan its QR code instead."
         )
     credential = read_credential_json(credential_text) if credential_text is not None else None
@@ -251,7 +255,13 @@ def _optional_object(text: str | None, name: str) -> dict[str, Any] | None:
 
 def _pdf_attachments(raw: bytes) -> dict[str, str]:
     """The known attachments of a PDF as text, each bounded before decompression."""
-    wanted = {CREDENTIAL_JSON_NAME, CREDENTIAL_JWT_NAME, DID_DOCUMENT_NAME, JWKS_NAME}
+    wanted = {
+        CREDENTIAL_JSON_NAME,
+        CREDENTIAL_JWT_NAME,
+        LEARNER_RECORD_NAME,
+        DID_DOCUMENT_NAME,
+        JWKS_NAME,
+    }
     found: dict[str, str] = {}
     try:
         reader = PdfReader(io.BytesIO(raw), strict=False)
@@ -300,3 +310,38 @@ def _bounded_stream_data(filespec: Any, name: str) -> bytes:
     if len(content) > MAX_ATTACHMENT_BYTES or inflater.unconsumed_tail:
         raise too_large
     return content
+
+
+CREDENTIAL_MEDIA_TYPES = ("application/vc+ld+json", "application/vc", "application/ld+json")
+
+
+class _AlternateLinks(HTMLParser):
+    """Collects <link rel="alternate" type="…" href="…"> of an HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "link":
+            return
+        values = {name: value or "" for name, value in attrs}
+        if "alternate" in values.get("rel", "").lower().split() and values.get("href"):
+            self.links.append((values.get("type", "").lower(), values["href"]))
+
+
+def credential_link(raw: bytes, base_url: str) -> str | None:
+    """The credential a web page points to (a Laurel share page links its JSON), if any.
+
+    Only pages that declare an alternate credential representation count; the
+    link is resolved against the page's own URL.
+    """
+    head = raw[:65536]
+    if not head.lstrip()[:1] == b"<" or b"<html" not in head.lower():
+        return None
+    parser = _AlternateLinks()
+    parser.feed(head.decode("utf-8", errors="replace"))
+    for media_type, href in parser.links:
+        if media_type in CREDENTIAL_MEDIA_TYPES:
+            return urljoin(base_url, href)
+    return None

@@ -47,6 +47,7 @@ from app.credentials.status import StatusList
 
 from .parse import Parsed
 from .parse import check_size
+from .parse import credential_link
 from .parse import parse_input
 from .parse import require_credential
 from .report import Check
@@ -132,13 +133,18 @@ def _input_url(data: bytes | str) -> str | None:
 
 
 def _download(url: str, fetcher: Fetcher | None) -> bytes:
+    """The bytes at `url`; a page that links its credential (a share page) is followed once."""
     if fetcher is None:
         raise InputError(f"Laurel is working offline, so it cannot download {url}.")
     try:
         raw = fetch_bytes(fetcher, url)
+        check_size(raw)
+        linked = credential_link(raw, url)
+        if linked is not None:
+            raw = fetch_bytes(fetcher, linked)
+            check_size(raw)
     except FetchError as error:
         raise InputError(f"Laurel could not download the credential: {error}") from None
-    check_size(raw)
     return raw
 
 
