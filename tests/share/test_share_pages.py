@@ -1,0 +1,199 @@
+"""The public badge page, the learner's share page, downloads, LinkedIn and status display."""
+
+from __future__ import annotations
+
+import io
+import json
+from urllib.parse import parse_qs
+from urllib.parse import urlsplit
+
+from PIL import Image
+
+from app.badges.services import revoke_credential
+from app.badges.services import suspend_credential
+from app.credentials.baking import extract_png
+from app.credentials.baking import extract_svg
+from app.extensions import db
+from app.share.linkedin import add_to_profile_url
+from app.share.services import linkedin_fields
+
+
+def share(client, login_as, school, credential, value="on"):
+    login_as(client, school.student)
+    return client.post(f"/credentials/{credential.id}/share", data={"sharing": value})
+
+
+def test_public_page_sharing_off_404(client, issued):
+    assert client.get(f"/s/{issued.share_token}").status_code == 404
+    assert client.get(f"/s/{issued.share_token}/og.png").status_code == 404
+    assert client.get(f"/s/{issued.share_token}/download/json").status_code == 404
+
+
+def test_public_page_unknown_token_404(client, issued):
+    assert client.get("/s/not-a-real-token-at-all").status_code == 404
+
+
+def test_share_owner_turns_on_page_shows_badge_and_live_verification(client, login_as, school, issued):
+    response = share(client, login_as, school, issued)
+    assert response.status_code == 302
+    db.session.refresh(issued)
+    assert issued.share_enabled
+    client.post("/logout")
+    page = client.get(f"/s/{issued.share_token}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    for expected in ("Vehicle Restoration", "Sam Student", "Proficient", "Valid until 23 November 2027",
+                     "Genuine", "Brakes", "Photo log of the restoration", "og:image", "summary_large_image"):
+        assert expected in text, expected
+    assert page.headers["Cache-Control"] == "no-store"
+
+
+def test_share_owner_turns_off_page_404_credential_still_verifies(client, login_as, school, issued):
+    share(client, login_as, school, issued, "on")
+    share(client, login_as, school, issued, "off")
+    assert client.get(f"/s/{issued.share_token}").status_code == 404
+    assert "Genuine" in client.get(f"/credentials/{issued.id}/verify").get_data(as_text=True)
+
+
+def test_share_other_student_cannot_toggle_404(client, login_as, school, issued):
+    login_as(client, school.other_student)
+    assert client.post(f"/credentials/{issued.id}/share", data={"sharing": "on"}).status_code == 404
+    db.session.refresh(issued)
+    assert not issued.share_enabled
+
+
+def test_share_instructor_sees_page_cannot_toggle_403(client, login_as, school, issued):
+    login_as(client, school.instructor)
+    assert client.get(f"/credentials/{issued.id}/share").status_code == 200
+    assert client.post(f"/credentials/{issued.id}/share", data={"sharing": "on"}).status_code == 403
+    db.session.refresh(issued)
+    assert not issued.share_enabled
+
+
+def test_share_bad_value_400(client, login_as, school, issued):
+    login_as(client, school.student)
+    assert client.post(f"/credentials/{issued.id}/share", data={"sharing": "maybe"}).status_code == 400
+
+
+def test_share_anonymous_settings_redirects_to_login(client, issued):
+    response = client.get(f"/credentials/{issued.id}/share")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_og_image_is_1200_by_630_png(client, login_as, school, issued):
+    share(client, login_as, school, issued)
+    response = client.get(f"/s/{issued.share_token}/og.png")
+    assert response.mimetype == "image/png"
+    with Image.open(io.BytesIO(response.data)) as image:
+        assert image.size == (1200, 630)
+
+
+def test_downloads_each_carry_the_stored_credential(client, login_as, school, issued):
+    share(client, login_as, school, issued)
+    base = f"/s/{issued.share_token}/download"
+    png = client.get(f"{base}/png")
+    assert png.mimetype == "image/png" and "attachment" in png.headers["Content-Disposition"]
+    assert extract_png(png.data) == issued.json_text
+    assert extract_svg(client.get(f"{base}/svg").data) == issued.json_text
+    assert client.get(f"{base}/json").get_data(as_text=True) == issued.json_text
+    assert client.get(f"{base}/jwt").get_data(as_text=True) == issued.jwt_text
+    assert client.get(f"{base}/pdf").data.startswith(b"%PDF-")
+    assert client.get(f"{base}/exe").status_code == 404
+
+
+def test_private_downloads_owner_only(client, login_as, school, issued):
+    login_as(client, school.student)
+    assert extract_png(client.get(f"/credentials/{issued.id}/download/png").data) == issued.json_text
+    login_as(client, school.other_student)
+    assert client.get(f"/credentials/{issued.id}/download/png").status_code == 404
+    assert client.get(f"/credentials/{issued.id}/certificate.pdf").status_code == 404
+
+
+def test_certificate_bad_paper_400(client, login_as, school, issued):
+    login_as(client, school.student)
+    response = client.get(f"/credentials/{issued.id}/certificate.pdf?paper=a3")
+    assert response.status_code == 400
+    assert "paper=a4 or paper=letter" in response.get_data(as_text=True)
+
+
+def test_linkedin_url_prefills_every_field(app_ctx, issued):
+    url = add_to_profile_url(linkedin_fields(issued))
+    parts = urlsplit(url)
+    query = {key: values[0] for key, values in parse_qs(parts.query).items()}
+    assert (parts.scheme, parts.netloc, parts.path) == ("https", "www.linkedin.com", "/profile/add")
+    assert query == {
+        "startTask": "CERTIFICATION_NAME",
+        "name": "Vehicle Restoration",
+        "organizationName": "School at laurel.test",
+        "issueYear": "2026",
+        "issueMonth": "11",
+        "expirationYear": "2027",
+        "expirationMonth": "11",
+        "certUrl": f"https://laurel.test/credentials/{issued.id}",
+        "certId": issued.id,
+    }
+
+
+def test_linkedin_no_expiry_omits_expiration(app_ctx, make_credential):
+    credential = make_credential()
+    query = parse_qs(urlsplit(add_to_profile_url(linkedin_fields(credential))).query)
+    assert "expirationYear" not in query and "expirationMonth" not in query
+
+
+def test_share_page_lists_linkedin_copy_fields(client, login_as, school, issued):
+    login_as(client, school.student)
+    text = client.get(f"/credentials/{issued.id}/share").get_data(as_text=True)
+    assert "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME" in text
+    for label in ("Name", "Issuing organization", "Issue date", "Expiration date", "Credential ID", "Credential URL"):
+        assert f">{label}</label>" in text
+    assert 'data-copy-target="linkedin-5"' in text
+
+
+def test_revoked_shows_reason_on_every_page(client, login_as, school, issued, now):
+    share(client, login_as, school, issued)
+    revoke_credential(issued, actor=school.instructor, reason="Plagiarised photos", now=now)
+    db.session.commit()
+    public = client.get(f"/s/{issued.share_token}").get_data(as_text=True)
+    verify = client.get(f"/credentials/{issued.id}/verify").get_data(as_text=True)
+    settings = client.get(f"/credentials/{issued.id}/share").get_data(as_text=True)
+    for text in (public, verify, settings):
+        assert "Revoked" in text and "Plagiarised photos" in text
+    api = client.post("/api/v1/verify", data=issued.json_text, content_type="application/json").get_json()
+    assert api["verdict"] == "revoked" and api["status_reason"] == "Plagiarised photos"
+
+
+def test_suspended_shows_reason_and_verdict(client, login_as, school, issued, now):
+    share(client, login_as, school, issued)
+    suspend_credential(issued, actor=school.instructor, reason="Under review", now=now)
+    db.session.commit()
+    public = client.get(f"/s/{issued.share_token}").get_data(as_text=True)
+    assert "Suspended" in public and "Under review" in public
+    api = client.post("/api/v1/verify", data=issued.json_text, content_type="application/json").get_json()
+    assert api["verdict"] == "suspended"
+    assert api["record"]["status_reason"] == "Under review"
+
+
+def test_verify_page_for_credential_reruns_every_visit(client, issued, now):
+    first = client.get(f"/credentials/{issued.id}/verify")
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "no-store"
+    assert "Genuine" in first.get_data(as_text=True) and "Sam Student" in first.get_data(as_text=True)
+    revoke_credential(issued, actor=None, reason="Issued in error", now=now)
+    db.session.commit()
+    second = client.get(f"/credentials/{issued.id}/verify").get_data(as_text=True)
+    assert "Revoked" in second and "Issued in error" in second
+    assert f"/credentials/{issued.id}?format=json" in second
+
+
+def test_verify_page_unknown_credential_404(client, issued):
+    assert client.get("/credentials/00000000-0000-4000-8000-000000000000/verify").status_code == 404
+
+
+def test_public_page_expired_still_genuine_record(client, login_as, school, make_credential):
+    from datetime import UTC
+    from datetime import datetime
+
+    old = make_credential(expiry_months=1, issued_at=datetime(2024, 1, 10, tzinfo=UTC))
+    share(client, login_as, school, old)
+    text = client.get(f"/s/{old.share_token}").get_data(as_text=True)
+    assert "Expired on 10 February 2024, still a genuine record" in text
+    assert json.loads(old.json_text)["validUntil"] == "2024-02-10T00:00:00Z"
