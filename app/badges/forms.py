@@ -52,35 +52,45 @@ class BadgeForm(FlaskForm):
     name = StringField("Badge name", validators=[DataRequired(), Length(max=200)])
     description = TextAreaField("Description", validators=[DataRequired(), Length(max=5000)])
     criteria_narrative = TextAreaField(
-        "Criteria", validators=[DataRequired(), Length(max=20000)],
+        "Criteria",
+        validators=[DataRequired(), Length(max=20000)],
         description="What a student must show. Markdown is allowed (lists, **bold**, links).",
     )
     criteria_items = TextAreaField(
-        "Checklist", validators=[Optional(), Length(max=5000)],
+        "Checklist",
+        validators=[Optional(), Length(max=5000)],
         description="One criterion per line; students reflect on each one.",
     )
     evidence_prompt = TextAreaField(
-        "Evidence prompt", validators=[Optional(), Length(max=2000)],
+        "Evidence prompt",
+        validators=[Optional(), Length(max=2000)],
         description="Invite students to show it their way: photos, a workbook, a video link…",
     )
     accepted_kinds = CheckboxListField(
-        "Accepted evidence", choices=[SelectChoice(k, label) for k, label in EVIDENCE_KINDS.items()],
+        "Accepted evidence",
+        choices=[SelectChoice(k, label) for k, label in EVIDENCE_KINDS.items()],
         default=list(EVIDENCE_KINDS),
     )
     levels = FieldList(FormField(RubricLevelRow), min_entries=1)
     # Rendered by hand as one radio button per level row ("Needed to earn").
     required_row = StringField("Needed to earn", validators=[Optional()])
     alignments = FieldList(FormField(AlignmentRow), min_entries=1)
-    tags = StringField("Tags", validators=[Optional(), Length(max=500)], description="Separated by commas.")
+    tags = StringField(
+        "Tags", validators=[Optional(), Length(max=500)], description="Separated by commas."
+    )
     achievement_type = SelectField(
         "Achievement type", choices=[SelectChoice(t) for t in ACHIEVEMENT_TYPES], default="Badge"
     )
     expiry_months = IntegerField(
-        "Expires after (months)", validators=[Optional(), NumberRange(min=1, max=600)],
+        "Expires after (months)",
+        validators=[Optional(), NumberRange(min=1, max=600)],
         description="Leave empty if the badge never expires.",
     )
     class_id = SelectField("Who can earn it", coerce=int, default=SCHOOL_WIDE)
-    image = FileField("Badge image", description="PNG or SVG, at most 1 MB. Leave empty for a generated medallion.")
+    image = FileField(
+        "Badge image",
+        description="PNG or SVG, at most 1 MB. Leave empty for a generated medallion.",
+    )
     remove_image = BooleanField("Remove the current image and use the generated one")
     revision = HiddenField()
 
@@ -96,7 +106,8 @@ class IssuerForm(FlaskForm):
 
 class ReasonForm(FlaskForm):
     reason = TextAreaField(
-        "Reason", validators=[DataRequired(message="Give a reason."), Length(max=2000)],
+        "Reason",
+        validators=[DataRequired(message="Give a reason."), Length(max=2000)],
         description="Shown to the learner and on the verification page.",
     )
 

@@ -61,7 +61,9 @@ LINK_ATTRIBUTES = frozenset({"href", f"{{{XLINK_NS}}}href"})
 DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]+$")
 # url(...) may only point inside the document (gradients, clip paths, filters).
 EXTERNAL_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
-UNSAFE_CSS = re.compile(r"@import|expression\s*\(|javascript:|behavior\s*:|-moz-binding", re.IGNORECASE)
+UNSAFE_CSS = re.compile(
+    r"@import|expression\s*\(|javascript:|behavior\s*:|-moz-binding", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -154,34 +156,49 @@ def check_png(data: bytes) -> None:
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
         raise UserError("That PNG image is damaged and cannot be read.") from error
     if width > MAX_PNG_SIDE or height > MAX_PNG_SIDE:
-        raise UserError(f"That image is {width}×{height} pixels; the limit is {MAX_PNG_SIDE} on each side.")
+        raise UserError(
+            f"That image is {width}×{height} pixels; the limit is {MAX_PNG_SIDE} on each side."
+        )
 
 
 def _looks_like_svg(data: bytes) -> bool:
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith(b"<?xml") or head.startswith(b"<svg") or head.startswith(b"<!--") or b"<svg" in head
+    return (
+        head.startswith(b"<?xml")
+        or head.startswith(b"<svg")
+        or head.startswith(b"<!--")
+        or b"<svg" in head
+    )
 
 
 def check_image_upload(data: bytes, filename: str | None) -> CheckedImage:
     """Check an uploaded badge image or logo by its content; SVGs come back sanitized.
 
-    :raises UserError: empty, too large, not PNG/SVG, or the name's extension contradicts the content.
+    :raises UserError: empty, too large, not PNG/SVG, or the name's extension contradicts
+        the content.
     """
     if not data:
         raise UserError("The image file is empty.")
     if len(data) > MAX_IMAGE_BYTES:
         raise UserError(
-            f"The image is {len(data) // 1024} KB; badge images may be at most {MAX_IMAGE_BYTES // 1024} KB."
+            f"The image is {len(data) // 1024} KB; badge images may be at most "
+            f"{MAX_IMAGE_BYTES // 1024} KB."
         )
     extension = Path(filename or "").suffix.lower()
     if data.startswith(PNG_MAGIC):
         if extension not in ("", ".png"):
-            raise UserError(f"The file is named {extension} but it is a PNG image. Rename it or pick the right file.")
+            raise UserError(
+                f"The file is named {extension} but it is a PNG image. "
+                "Rename it or pick the right file."
+            )
         check_png(data)
         return CheckedImage(data, PNG_MIME)
     if _looks_like_svg(data):
         if extension not in ("", ".svg"):
-            raise UserError(f"The file is named {extension} but it is an SVG image. Rename it or pick the right file.")
+            raise UserError(
+                f"The file is named {extension} but it is an SVG image. "
+                "Rename it or pick the right file."
+            )
         return CheckedImage(sanitize_svg(data), SVG_MIME)
     raise UserError("Badge images must be PNG or SVG files; this file is neither.")
 
@@ -209,23 +226,44 @@ def default_svg(name: str) -> bytes:
     """A medallion with the badge initials, coloured from the name (512×512)."""
     main, dark = colour_for(name)
     letters = initials(name)
-    label = ET.Element(f"{{{SVG_NS}}}svg", {"viewBox": "0 0 512 512", "width": "512", "height": "512"})
+    label = ET.Element(
+        f"{{{SVG_NS}}}svg", {"viewBox": "0 0 512 512", "width": "512", "height": "512"}
+    )
     ET.SubElement(label, f"{{{SVG_NS}}}title").text = name
-    ET.SubElement(label, f"{{{SVG_NS}}}circle", {"cx": "256", "cy": "256", "r": "248", "fill": dark})
-    ET.SubElement(label, f"{{{SVG_NS}}}circle", {"cx": "256", "cy": "256", "r": "222", "fill": main})
+    ET.SubElement(
+        label, f"{{{SVG_NS}}}circle", {"cx": "256", "cy": "256", "r": "248", "fill": dark}
+    )
+    ET.SubElement(
+        label, f"{{{SVG_NS}}}circle", {"cx": "256", "cy": "256", "r": "222", "fill": main}
+    )
     ET.SubElement(
         label,
         f"{{{SVG_NS}}}circle",
-        {"cx": "256", "cy": "256", "r": "196", "fill": "none", "stroke": "#ffffff",
-         "stroke-opacity": "0.55", "stroke-width": "6", "stroke-dasharray": "2 14",
-         "stroke-linecap": "round"},
+        {
+            "cx": "256",
+            "cy": "256",
+            "r": "196",
+            "fill": "none",
+            "stroke": "#ffffff",
+            "stroke-opacity": "0.55",
+            "stroke-width": "6",
+            "stroke-dasharray": "2 14",
+            "stroke-linecap": "round",
+        },
     )
     text = ET.SubElement(
         label,
         f"{{{SVG_NS}}}text",
-        {"x": "256", "y": "256", "text-anchor": "middle", "dominant-baseline": "central",
-         "font-family": "DejaVu Sans, Liberation Sans, Arial, sans-serif", "font-weight": "bold",
-         "font-size": "170" if len(letters) > 1 else "210", "fill": "#ffffff"},
+        {
+            "x": "256",
+            "y": "256",
+            "text-anchor": "middle",
+            "dominant-baseline": "central",
+            "font-family": "DejaVu Sans, Liberation Sans, Arial, sans-serif",
+            "font-weight": "bold",
+            "font-size": "170" if len(letters) > 1 else "210",
+            "fill": "#ffffff",
+        },
     )
     text.text = letters
     return ET.tostring(label, encoding="utf-8", xml_declaration=False)
@@ -246,8 +284,15 @@ def default_png(name: str, *, size: int = 512) -> bytes:
 
     def disc(radius: float, **style) -> None:
         centre = big / 2
-        draw.ellipse((centre - radius * unit, centre - radius * unit, centre + radius * unit,
-                      centre + radius * unit), **style)
+        draw.ellipse(
+            (
+                centre - radius * unit,
+                centre - radius * unit,
+                centre + radius * unit,
+                centre + radius * unit,
+            ),
+            **style,
+        )
 
     disc(248, fill=dark)
     disc(222, fill=main)

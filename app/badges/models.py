@@ -47,13 +47,37 @@ EVIDENCE_KINDS: dict[str, str] = {
 
 # The Open Badges 3.0 achievementType vocabulary (extensible with an `ext:` prefix).
 ACHIEVEMENT_TYPES: tuple[str, ...] = (
-    "Achievement", "ApprenticeshipCertificate", "Assessment", "Assignment", "AssociateDegree",
-    "Award", "Badge", "BachelorDegree", "Certificate", "CertificateOfCompletion", "Certification",
-    "CommunityService", "Competency", "Course", "CoCurricular", "Degree", "Diploma",
-    "DoctoralDegree", "Fieldwork", "GeneralEducationDevelopment", "JourneymanCertificate",
-    "LearningProgram", "License", "Membership", "ProfessionalDoctorate",
-    "QualityAssuranceCredential", "MasterCertificate", "MasterDegree", "MicroCredential",
-    "ResearchDoctorate", "SecondarySchoolDiploma",
+    "Achievement",
+    "ApprenticeshipCertificate",
+    "Assessment",
+    "Assignment",
+    "AssociateDegree",
+    "Award",
+    "Badge",
+    "BachelorDegree",
+    "Certificate",
+    "CertificateOfCompletion",
+    "Certification",
+    "CommunityService",
+    "Competency",
+    "Course",
+    "CoCurricular",
+    "Degree",
+    "Diploma",
+    "DoctoralDegree",
+    "Fieldwork",
+    "GeneralEducationDevelopment",
+    "JourneymanCertificate",
+    "LearningProgram",
+    "License",
+    "Membership",
+    "ProfessionalDoctorate",
+    "QualityAssuranceCredential",
+    "MasterCertificate",
+    "MasterDegree",
+    "MicroCredential",
+    "ResearchDoctorate",
+    "SecondarySchoolDiploma",
 )
 
 DEFAULT_RUBRIC_LEVELS: tuple[str, ...] = ("Developing", "Proficient", "Mastery")
@@ -97,7 +121,9 @@ class Badge(db.Model):
     expiry_months: Mapped[int | None] = mapped_column()
     image: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     image_mime: Mapped[str | None] = mapped_column(sa.String(50))
-    class_id: Mapped[int | None] = mapped_column(sa.ForeignKey("school_class.id", ondelete="SET NULL"))
+    class_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("school_class.id", ondelete="SET NULL")
+    )
     state: Mapped[BadgeState] = mapped_column(
         sa.Enum(BadgeState, native_enum=False, length=20), default=BadgeState.DRAFT
     )
@@ -186,7 +212,9 @@ class IssuedCredential(db.Model):
     )
     status_reason: Mapped[str | None] = mapped_column(sa.Text)
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    status_changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    status_changed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL")
+    )
     # The student decides whether the public page exists; the token makes its URL unguessable.
     share_enabled: Mapped[bool] = mapped_column(default=False)
     share_token: Mapped[str] = mapped_column(sa.String(64), unique=True)
@@ -208,7 +236,9 @@ class StatusList(db.Model):
     __table_args__ = (sa.UniqueConstraint("purpose", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    purpose: Mapped[StatusPurpose] = mapped_column(sa.Enum(StatusPurpose, native_enum=False, length=20))
+    purpose: Mapped[StatusPurpose] = mapped_column(
+        sa.Enum(StatusPurpose, native_enum=False, length=20)
+    )
     number: Mapped[int] = mapped_column()
     size: Mapped[int] = mapped_column()
     bits: Mapped[bytes] = mapped_column(sa.LargeBinary)
@@ -223,7 +253,9 @@ class StatusSlot(db.Model):
     __table_args__ = (sa.UniqueConstraint("status_list_id", "index"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    status_list_id: Mapped[int] = mapped_column(sa.ForeignKey("status_list.id", ondelete="RESTRICT"))
+    status_list_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("status_list.id", ondelete="RESTRICT")
+    )
     index: Mapped[int] = mapped_column()
     credential_id: Mapped[str | None] = mapped_column(
         sa.ForeignKey("issued_credential.id", ondelete="RESTRICT")

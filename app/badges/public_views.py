@@ -89,7 +89,9 @@ def status_list(purpose: str, number: int):
     if purpose not in {p.value for p in StatusPurpose}:
         raise NotFound("There is no such status list.")
     row = db.session.scalar(
-        select(StatusList).where(StatusList.purpose == StatusPurpose(purpose), StatusList.number == number)
+        select(StatusList).where(
+            StatusList.purpose == StatusPurpose(purpose), StatusList.number == number
+        )
     )
     if row is None or row.signed_json is None:
         raise NotFound("There is no such status list.")
@@ -154,7 +156,8 @@ def _credential_page(issued: IssuedCredential, form: ReasonForm) -> str:
         document=document,
         achievement=achievement,
         url=credential_url(issued),
-        can_revoke=issued.badge.can_review(current_user) and issued.state != CredentialState.REVOKED,
+        can_revoke=issued.badge.can_review(current_user)
+        and issued.state != CredentialState.REVOKED,
         form=form,
         CredentialState=CredentialState,
     )
@@ -199,7 +202,12 @@ def achievement(achievement_uuid: str):
     explicit = request.args.get("format", "").lower()
     best = request.accept_mimetypes.best_match(("text/html",) + JSON_TYPES)
     if explicit == "json" or (explicit != "html" and best in JSON_TYPES):
-        return _vary(_json(document, "application/ld+json" if best == "application/ld+json" else "application/json"))
+        return _vary(
+            _json(
+                document,
+                "application/ld+json" if best == "application/ld+json" else "application/json",
+            )
+        )
     profile = issuer_profile()
     db.session.commit()
     return _vary(Response(render_template("badges/achievement.html", badge=badge, profile=profile)))

@@ -7,7 +7,6 @@ flush: the caller (view, CLI, another service) commits once.
 from __future__ import annotations
 
 import calendar
-import json
 import re
 import secrets
 import unicodedata
@@ -35,17 +34,18 @@ from app.badges.models import StatusList
 from app.badges.models import StatusPurpose
 from app.badges.models import StatusSlot
 from app.credentials import status as bitstring
+from app.credentials.document import OB_CONTEXT
+from app.credentials.document import VC_CONTEXT
 from app.credentials.document import AchievementData
 from app.credentials.document import AlignmentData
 from app.credentials.document import EvidenceData
 from app.credentials.document import Issuer
 from app.credentials.document import RubricLevelData
 from app.credentials.document import SubjectData
-from app.credentials.document import OB_CONTEXT
-from app.credentials.document import VC_CONTEXT
 from app.credentials.document import build_achievement
 from app.credentials.document import build_credential
 from app.credentials.document import format_datetime
+from app.credentials.signing import serialize
 from app.credentials.signing import sign_credential
 from app.credentials.signing import sign_document
 from app.errors import Conflict
@@ -114,7 +114,9 @@ def _check_web_url(value: str, what: str) -> str:
     return value
 
 
-def update_issuer_profile(profile: IssuerProfile, data: IssuerInput, *, actor: User) -> IssuerProfile:
+def update_issuer_profile(
+    profile: IssuerProfile, data: IssuerInput, *, actor: User
+) -> IssuerProfile:
     """Change the issuer shown in every credential issued from now on (admins only)."""
     if not actor.is_admin:
         raise NotAllowed("Only an administrator can change the issuer profile.")
@@ -246,7 +248,9 @@ def _rubric_levels(data: BadgeInput, previous: list[dict]) -> tuple[list[dict], 
     wanted = data.required_level.strip().casefold()
     required = next((lv for lv in levels if lv["name"].casefold() == wanted), None)
     if required is None:
-        raise UserError("Choose which rubric level is needed to earn the badge, among the levels listed.")
+        raise UserError(
+            "Choose which rubric level is needed to earn the badge, among the levels listed."
+        )
     return levels, required["id"]
 
 
@@ -256,7 +260,10 @@ def _alignments(rows: Sequence[AlignmentInput]) -> list[dict]:
         if not any(v.strip() for v in (row.name, row.url, row.framework, row.code)):
             continue
         if not row.name.strip() or not row.url.strip():
-            raise UserError("Each standard needs at least a name and a URL (the framework and code are optional).")
+            raise UserError(
+                "Each standard needs at least a name and a URL "
+                "(the framework and code are optional)."
+            )
         alignments.append(
             {
                 "framework": row.framework.strip(),
@@ -286,7 +293,9 @@ def _validated(data: BadgeInput, actor: User, previous_levels: list[dict]) -> di
     if not kinds:
         raise UserError("Accept at least one kind of evidence.")
     achievement_type = data.achievement_type.strip() or "Badge"
-    if achievement_type not in ACHIEVEMENT_TYPES and not EXT_ACHIEVEMENT_TYPE.match(achievement_type):
+    if achievement_type not in ACHIEVEMENT_TYPES and not EXT_ACHIEVEMENT_TYPE.match(
+        achievement_type
+    ):
         raise UserError("Choose an achievement type from the list.")
     if data.expiry_months is not None and not 1 <= data.expiry_months <= MAX_EXPIRY_MONTHS:
         raise UserError(f"Expiry must be between 1 and {MAX_EXPIRY_MONTHS} months, or never.")
@@ -338,7 +347,9 @@ def create_badge(data: BadgeInput, *, actor: User, now: datetime) -> Badge:
     return badge
 
 
-def update_badge(badge: Badge, data: BadgeInput, *, actor: User, expected_revision: int, now: datetime) -> Badge:
+def update_badge(
+    badge: Badge, data: BadgeInput, *, actor: User, expected_revision: int, now: datetime
+) -> Badge:
     """Save an edit made on the form loaded at `expected_revision`.
 
     A badge already issued under its current version gets a new version, so that
@@ -362,7 +373,9 @@ def update_badge(badge: Badge, data: BadgeInput, *, actor: User, expected_revisi
         .values(
             **values,
             revision=Badge.revision + 1,
-            version=sa.case((Badge.issued_version == Badge.version, Badge.version + 1), else_=Badge.version),
+            version=sa.case(
+                (Badge.issued_version == Badge.version, Badge.version + 1), else_=Badge.version
+            ),
             updated_at=now,
         )
         .execution_options(synchronize_session=False)
@@ -376,7 +389,9 @@ def update_badge(badge: Badge, data: BadgeInput, *, actor: User, expected_revisi
     return badge
 
 
-def _change_state(badge: Badge, *, actor: User, allowed_from: set[BadgeState], to: BadgeState, now: datetime) -> Badge:
+def _change_state(
+    badge: Badge, *, actor: User, allowed_from: set[BadgeState], to: BadgeState, now: datetime
+) -> Badge:
     if not badge.can_review(actor):
         raise NotAllowed("You cannot change this badge.")
     if badge.state == to:
@@ -394,14 +409,22 @@ def _change_state(badge: Badge, *, actor: User, allowed_from: set[BadgeState], t
 def publish_badge(badge: Badge, *, actor: User, now: datetime) -> Badge:
     """Make a draft (or archived) badge visible to the students it is meant for."""
     return _change_state(
-        badge, actor=actor, allowed_from={BadgeState.DRAFT, BadgeState.ARCHIVED}, to=BadgeState.PUBLISHED, now=now
+        badge,
+        actor=actor,
+        allowed_from={BadgeState.DRAFT, BadgeState.ARCHIVED},
+        to=BadgeState.PUBLISHED,
+        now=now,
     )
 
 
 def archive_badge(badge: Badge, *, actor: User, now: datetime) -> Badge:
     """Stop new submissions; credentials already issued stay valid."""
     return _change_state(
-        badge, actor=actor, allowed_from={BadgeState.DRAFT, BadgeState.PUBLISHED}, to=BadgeState.ARCHIVED, now=now
+        badge,
+        actor=actor,
+        allowed_from={BadgeState.DRAFT, BadgeState.PUBLISHED},
+        to=BadgeState.ARCHIVED,
+        now=now,
     )
 
 
@@ -466,7 +489,9 @@ def achievement_document(badge: Badge) -> dict:
 # --- Status lists ------------------------------------------------------------------------
 
 
-def _publish_status_list(status_list: StatusList, bits: bitstring.StatusList, *, now: datetime) -> None:
+def _publish_status_list(
+    status_list: StatusList, bits: bitstring.StatusList, *, now: datetime
+) -> None:
     """Store the bits and the newly signed BitstringStatusListCredential."""
     url = status_list_url(status_list.purpose, status_list.number)
     unsigned = bitstring.build_status_list_credential(
@@ -478,7 +503,7 @@ def _publish_status_list(status_list: StatusList, bits: bitstring.StatusList, *,
     )
     signed = sign_document(unsigned, keystore=keystore(), now=now)
     status_list.bits = bits.to_bytes()
-    status_list.signed_json = json.dumps(signed, ensure_ascii=False, indent=2)
+    status_list.signed_json = serialize(signed)
     status_list.updated_at = now
 
 
@@ -505,7 +530,9 @@ def _take_slot(status_list: StatusList) -> StatusSlot:
     for _ in range(SLOT_ATTEMPTS):
         index = bitstring.random_free_index(collided, size=status_list.size)
         taken = db.session.scalar(
-            sa.select(StatusSlot.id).where(StatusSlot.status_list_id == status_list.id, StatusSlot.index == index)
+            sa.select(StatusSlot.id).where(
+                StatusSlot.status_list_id == status_list.id, StatusSlot.index == index
+            )
         )
         if taken is not None:
             collided.add(index)
@@ -521,9 +548,15 @@ def _take_slot(status_list: StatusList) -> StatusSlot:
     raise Conflict("Could not reserve a status list entry; try again.")
 
 
-def _set_status_bit(credential: IssuedCredential, purpose: StatusPurpose, value: bool, *, now: datetime) -> None:
+def _set_status_bit(
+    credential: IssuedCredential, purpose: StatusPurpose, value: bool, *, now: datetime
+) -> None:
     """Flip the credential's bit in the `purpose` list and republish the signed list."""
-    index = credential.revocation_index if purpose == StatusPurpose.REVOCATION else credential.suspension_index
+    index = (
+        credential.revocation_index
+        if purpose == StatusPurpose.REVOCATION
+        else credential.suspension_index
+    )
     status_list = _status_list(purpose, now=now)
     # Take the write lock before reading the bits, so two status changes cannot lose each other.
     db.session.execute(
@@ -561,8 +594,8 @@ def _level(badge: Badge, level_id: str | None) -> dict:
     required = next((i for i, lv in enumerate(levels) if lv["id"] == badge.required_level_id), 0)
     if position < required:
         raise UserError(
-            f"“{levels[position]['name']}” is below “{levels[required]['name']}”, the level needed to "
-            "earn this badge. Request changes instead."
+            f"“{levels[position]['name']}” is below “{levels[required]['name']}”, "
+            "the level needed to earn this badge. Request changes instead."
         )
     return levels[position]
 
@@ -570,7 +603,9 @@ def _level(badge: Badge, level_id: str | None) -> dict:
 def _existing_for(submission) -> IssuedCredential | None:
     if submission is None:
         return None
-    return db.session.scalar(sa.select(IssuedCredential).where(IssuedCredential.submission_id == submission.id))
+    return db.session.scalar(
+        sa.select(IssuedCredential).where(IssuedCredential.submission_id == submission.id)
+    )
 
 
 def _lock_badge(badge: Badge) -> None:
@@ -617,7 +652,9 @@ def issue_credential(
     _lock_badge(badge)
     try:
         with db.session.begin_nested():
-            slots = {purpose: _take_slot(_status_list(purpose, now=now)) for purpose in StatusPurpose}
+            slots = {
+                purpose: _take_slot(_status_list(purpose, now=now)) for purpose in StatusPurpose
+            }
             credential = IssuedCredential(
                 id=credential_id,
                 submission_id=submission.id if submission is not None else None,
@@ -634,7 +671,11 @@ def issue_credential(
                 state=CredentialState.ACTIVE,
                 share_token=secrets.token_urlsafe(24),
             )
-            signed = sign_credential(_unsigned_credential(credential, badge, recipient, evidence, now), keystore=keystore(), now=now)
+            signed = sign_credential(
+                _unsigned_credential(credential, badge, recipient, evidence, now),
+                keystore=keystore(),
+                now=now,
+            )
             credential.json_text = signed.json_text
             credential.jwt_text = signed.jwt
             db.session.add(credential)
@@ -651,7 +692,11 @@ def issue_credential(
 
 
 def _unsigned_credential(
-    credential: IssuedCredential, badge: Badge, recipient: User, evidence: Sequence[EvidenceData], now: datetime
+    credential: IssuedCredential,
+    badge: Badge,
+    recipient: User,
+    evidence: Sequence[EvidenceData],
+    now: datetime,
 ) -> dict:
     # The OB 3.0 schemas allow one credentialStatus object, so only the revocation entry
     # travels in the credential; the suspension slot is reserved for Laurel's own checks.
@@ -666,7 +711,9 @@ def _unsigned_credential(
         credential_id=credential_url(credential),
         issuer=issuer_data(issuer_profile()),
         achievement=achievement_data(badge),
-        subject=SubjectData(id=recipient.subject_id, email=recipient.email, salt=recipient.identity_salt),
+        subject=SubjectData(
+            id=recipient.subject_id, email=recipient.email, salt=recipient.identity_salt
+        ),
         valid_from=now,
         achieved_level_id=credential.level_id,
         evidence=tuple(evidence),
@@ -687,7 +734,14 @@ def _check_actor(credential: IssuedCredential, actor: User | None) -> None:
         raise NotAllowed("Only the badge's reviewers can change this credential's status.")
 
 
-def _record(credential: IssuedCredential, state: CredentialState, *, actor: User | None, reason: str, now: datetime) -> None:
+def _record(
+    credential: IssuedCredential,
+    state: CredentialState,
+    *,
+    actor: User | None,
+    reason: str,
+    now: datetime,
+) -> None:
     credential.state = state
     credential.status_reason = reason
     credential.status_changed_at = now
@@ -701,7 +755,9 @@ def _reason(reason: str) -> str:
     return reason
 
 
-def revoke_credential(credential: IssuedCredential, *, actor: User | None, reason: str, now: datetime) -> IssuedCredential:
+def revoke_credential(
+    credential: IssuedCredential, *, actor: User | None, reason: str, now: datetime
+) -> IssuedCredential:
     """Revoke for good: set the revocation bit and republish the signed list."""
     _check_actor(credential, actor)
     reason = _reason(reason)
@@ -713,24 +769,32 @@ def revoke_credential(credential: IssuedCredential, *, actor: User | None, reaso
     return credential
 
 
-def suspend_credential(credential: IssuedCredential, *, actor: User | None, reason: str, now: datetime) -> IssuedCredential:
+def suspend_credential(
+    credential: IssuedCredential, *, actor: User | None, reason: str, now: datetime
+) -> IssuedCredential:
     """Suspend until reinstated: set the suspension bit and republish the signed list."""
     _check_actor(credential, actor)
     reason = _reason(reason)
     if credential.state != CredentialState.ACTIVE:
-        raise Conflict(f"Only an active credential can be suspended; this one is {credential.state.value}.")
+        raise Conflict(
+            f"Only an active credential can be suspended; this one is {credential.state.value}."
+        )
     _set_status_bit(credential, StatusPurpose.SUSPENSION, True, now=now)
     _record(credential, CredentialState.SUSPENDED, actor=actor, reason=reason, now=now)
     db.session.flush()
     return credential
 
 
-def reinstate_credential(credential: IssuedCredential, *, actor: User | None, reason: str, now: datetime) -> IssuedCredential:
+def reinstate_credential(
+    credential: IssuedCredential, *, actor: User | None, reason: str, now: datetime
+) -> IssuedCredential:
     """Lift a suspension (a revocation is final)."""
     _check_actor(credential, actor)
     reason = _reason(reason)
     if credential.state != CredentialState.SUSPENDED:
-        raise Conflict(f"Only a suspended credential can be reinstated; this one is {credential.state.value}.")
+        raise Conflict(
+            f"Only a suspended credential can be reinstated; this one is {credential.state.value}."
+        )
     _set_status_bit(credential, StatusPurpose.SUSPENSION, False, now=now)
     _record(credential, CredentialState.ACTIVE, actor=actor, reason=reason, now=now)
     db.session.flush()
@@ -742,4 +806,3 @@ def get_credential(credential_id: str) -> IssuedCredential:
     if credential is None:
         raise NotFound("There is no credential with that id.")
     return credential
-

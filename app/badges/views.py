@@ -82,19 +82,26 @@ def _class_choices(badge: Badge | None) -> list[SelectChoice]:
         )
     if badge is not None and badge.school_class is not None and badge.school_class not in classes:
         classes.append(badge.school_class)
-    return [SelectChoice(str(SCHOOL_WIDE), "The whole school")] + [SelectChoice(str(c.id), c.name) for c in classes]
+    return [SelectChoice(str(SCHOOL_WIDE), "The whole school")] + [
+        SelectChoice(str(c.id), c.name) for c in classes
+    ]
 
 
 def _ensure_rows(form: BadgeForm) -> None:
     """Show blank rows after the filled ones, so a teacher can add without JavaScript."""
     while sum(1 for row in form.levels if not row.form.name.data) < BLANK_LEVEL_ROWS:
         form.levels.append_entry()
-    while sum(1 for row in form.alignments if not (row.form.name.data or row.form.url.data)) < BLANK_ALIGNMENT_ROWS:
+    while (
+        sum(1 for row in form.alignments if not (row.form.name.data or row.form.url.data))
+        < BLANK_ALIGNMENT_ROWS
+    ):
         form.alignments.append_entry()
 
 
 def _new_form() -> BadgeForm:
-    form = BadgeForm(data={"levels": [{"name": n, "description": ""} for n in DEFAULT_RUBRIC_LEVELS]})
+    form = BadgeForm(
+        data={"levels": [{"name": n, "description": ""} for n in DEFAULT_RUBRIC_LEVELS]}
+    )
     form.required_row.data = "1"
     return form
 
@@ -110,7 +117,10 @@ def _edit_form(badge: Badge) -> BadgeForm:
             "criteria_items": "\n".join(badge.criteria_items),
             "evidence_prompt": badge.evidence_prompt,
             "accepted_kinds": list(badge.accepted_kinds),
-            "levels": [{"name": lv["name"], "description": lv.get("description", "")} for lv in badge.rubric_levels],
+            "levels": [
+                {"name": lv["name"], "description": lv.get("description", "")}
+                for lv in badge.rubric_levels
+            ],
             "alignments": [
                 {"framework": a["framework"], "code": a["code"], "name": a["name"], "url": a["url"]}
                 for a in badge.alignments
@@ -122,7 +132,9 @@ def _edit_form(badge: Badge) -> BadgeForm:
             "revision": str(badge.revision),
         }
     )
-    required = next((i for i, lv in enumerate(badge.rubric_levels) if lv["id"] == badge.required_level_id), 0)
+    required = next(
+        (i for i, lv in enumerate(badge.rubric_levels) if lv["id"] == badge.required_level_id), 0
+    )
     form.required_row.data = str(required)
     return form
 
@@ -150,7 +162,9 @@ def _badge_input(form: BadgeForm) -> BadgeInput:
         evidence_prompt=form.evidence_prompt.data or "",
         accepted_kinds=form.accepted_kinds.data or [],
         rubric_levels=[
-            RubricLevelInput(name=row.form.name.data or "", description=row.form.description.data or "")
+            RubricLevelInput(
+                name=row.form.name.data or "", description=row.form.description.data or ""
+            )
             for row in form.levels
         ],
         required_level=_required_level_name(form),
@@ -183,14 +197,18 @@ def _render_form(form: BadgeForm, badge: Badge | None, status: int = 200):
 def catalogue():
     """Every badge the current user may see, by state for staff."""
     badges = [
-        b for b in db.session.scalars(select(Badge).order_by(Badge.name)) if b.is_visible_to(current_user)
+        b
+        for b in db.session.scalars(select(Badge).order_by(Badge.name))
+        if b.is_visible_to(current_user)
     ]
     state = request.args.get("state", "")
     if state in {s.value for s in BadgeState}:
         badges = [b for b in badges if b.state == state]
     elif not current_user.is_student:
         badges = [b for b in badges if b.state != BadgeState.ARCHIVED]
-    return render_template("badges/catalogue.html", badges=badges, state=state, states=list(BadgeState))
+    return render_template(
+        "badges/catalogue.html", badges=badges, state=state, states=list(BadgeState)
+    )
 
 
 @bp.route("/badges/new", methods=["GET", "POST"])
@@ -219,7 +237,9 @@ def detail(slug: str):
     """The badge: criteria, levels, standards; actions for its reviewers."""
     badge = get_badge_or_404(slug)
     issued = db.session.scalar(
-        select(db.func.count()).select_from(IssuedCredential).where(IssuedCredential.badge_id == badge.id)
+        select(db.func.count())
+        .select_from(IssuedCredential)
+        .where(IssuedCredential.badge_id == badge.id)
     )
     return render_template(
         "badges/detail.html",
@@ -245,7 +265,13 @@ def edit(slug: str):
             expected = 0
         try:
             version_before = badge.version
-            update_badge(badge, _badge_input(form), actor=current_user, expected_revision=expected, now=utcnow())
+            update_badge(
+                badge,
+                _badge_input(form),
+                actor=current_user,
+                expected_revision=expected,
+                now=utcnow(),
+            )
         except UserError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -253,7 +279,8 @@ def edit(slug: str):
         db.session.commit()
         if badge.version != version_before:
             flash(
-                f"Saved as version {badge.version}. Credentials already issued keep version {version_before}.",
+                f"Saved as version {badge.version}. "
+                f"Credentials already issued keep version {version_before}.",
                 "success",
             )
         else:
@@ -283,7 +310,9 @@ def publish(slug: str):
 @login_required
 def archive(slug: str):
     """Archive a badge; issued credentials stay valid."""
-    return _state_action(slug, archive_badge, "“{name}” is archived. Credentials already issued stay valid.")
+    return _state_action(
+        slug, archive_badge, "“{name}” is archived. Credentials already issued stay valid."
+    )
 
 
 @bp.route("/admin/issuer", methods=["GET", "POST"])
@@ -297,7 +326,11 @@ def issuer():
     if form.validate_on_submit():
         upload = form.logo.data
         try:
-            logo = check_image_upload(upload.read(), upload.filename) if upload and upload.filename else None
+            logo = (
+                check_image_upload(upload.read(), upload.filename)
+                if upload and upload.filename
+                else None
+            )
             update_issuer_profile(
                 profile,
                 IssuerInput(
@@ -313,9 +346,13 @@ def issuer():
         except UserError as error:
             db.session.rollback()
             flash(str(error), "error")
-            return render_template("badges/issuer.html", form=form, profile=profile), error.status_code
+            return render_template(
+                "badges/issuer.html", form=form, profile=profile
+            ), error.status_code
         db.session.commit()
         flash("The issuer profile is saved. New credentials will carry it.", "success")
         return redirect(url_for("badges.issuer"))
     db.session.commit()
-    return render_template("badges/issuer.html", form=form, profile=profile), 400 if form.errors else 200
+    return render_template(
+        "badges/issuer.html", form=form, profile=profile
+    ), 400 if form.errors else 200

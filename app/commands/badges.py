@@ -46,22 +46,34 @@ def list_badges() -> None:
     click.echo(f"{'SLUG'.ljust(width)}  {'STATE':<9}  {'CLASS':<20}  NAME")
     for badge in rows:
         school_class = badge.school_class.name if badge.school_class else "(whole school)"
-        click.echo(f"{badge.slug.ljust(width)}  {badge.state.value:<9}  {school_class:<20}  {badge.name}")
+        click.echo(
+            f"{badge.slug.ljust(width)}  {badge.state.value:<9}  {school_class:<20}  {badge.name}"
+        )
 
 
 @click.command("issue")
-@click.option("--badge", "slug", required=True, help="Slug of the badge (see `laurel badges list`).")
+@click.option(
+    "--badge", "slug", required=True, help="Slug of the badge (see `laurel badges list`)."
+)
 @click.option("--email", required=True, help="Email of the learner (see `laurel users list`).")
-@click.option("--level", default=None, help="Rubric level name; default: the level needed to earn the badge.")
-@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
-              help="Write the signed credential JSON to this file.")
+@click.option(
+    "--level", default=None, help="Rubric level name; default: the level needed to earn the badge."
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Write the signed credential JSON to this file.",
+)
 @with_appcontext
 def issue(slug: str, email: str, level: str | None, out: Path | None) -> None:
     """Issue a credential from the command line (for backfilling records)."""
     badge = db.session.scalar(select(Badge).where(Badge.slug == slug))
     if badge is None:
         _fail(f"there is no badge with the slug “{slug}”; `laurel badges list` shows them.")
-    recipient = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    recipient = db.session.scalar(
+        select(User).where(func.lower(User.email) == email.strip().lower())
+    )
     if recipient is None:
         _fail(f"there is no user with the email “{email}”; `laurel users list` shows them.")
     try:
@@ -80,7 +92,9 @@ def issue(slug: str, email: str, level: str | None, out: Path | None) -> None:
 
 @click.command("revoke")
 @click.argument("credential_id")
-@click.option("--reason", required=True, help="Why: shown to the learner and on the verification page.")
+@click.option(
+    "--reason", required=True, help="Why: shown to the learner and on the verification page."
+)
 @with_appcontext
 def revoke(credential_id: str, reason: str) -> None:
     """Revoke a credential (its id, or its full URL) with a reason."""

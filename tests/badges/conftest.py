@@ -24,9 +24,17 @@ def badge_input(**changes) -> BadgeInput:
         criteria_items=["Photo log of each stage", "Parts budget"],
         evidence_prompt="Show me how you like: photos, a workbook, a video link.",
         accepted_kinds=["photo", "spreadsheet", "link"],
-        rubric_levels=[RubricLevelInput("Developing"), RubricLevelInput("Proficient"), RubricLevelInput("Mastery")],
+        rubric_levels=[
+            RubricLevelInput("Developing"),
+            RubricLevelInput("Proficient"),
+            RubricLevelInput("Mastery"),
+        ],
         required_level="Proficient",
-        alignments=[AlignmentInput(name="Brakes", url="https://standards.example/ase/a5", framework="ASE", code="A5")],
+        alignments=[
+            AlignmentInput(
+                name="Brakes", url="https://standards.example/ase/a5", framework="ASE", code="A5"
+            )
+        ],
         tags=["automotive"],
     )
     values.update(changes)
@@ -58,9 +66,13 @@ def school(make_class, make_user):
     # No passwords: `login` signs in through the session, and scrypt is slow.
     class School:
         auto_shop = make_class("Auto Shop 1")
-        instructor = make_user(Role.INSTRUCTOR, name="Ines Instructor", classes=[auto_shop], password=None)
+        instructor = make_user(
+            Role.INSTRUCTOR, name="Ines Instructor", classes=[auto_shop], password=None
+        )
         student = make_user(Role.STUDENT, name="Sam Student", classes=[auto_shop], password=None)
-        other_instructor = make_user(Role.INSTRUCTOR, classes=[make_class("Algebra 2")], password=None)
+        other_instructor = make_user(
+            Role.INSTRUCTOR, classes=[make_class("Algebra 2")], password=None
+        )
         other_student = make_user(Role.STUDENT, password=None)
         admin = make_user(Role.ADMIN, password=None)
 

@@ -58,13 +58,20 @@ def test_badge_editor_in_browser_creates_publishes_and_revokes(
     page.fill("#alignments-2-url", "https://standards.example/ase/a4")
     page.select_option("#class_id", label="Auto Shop 1")
     page.fill("#tags", "automotive, shop")
-    page.set_input_files("#image", files=[{"name": "truck.svg", "mimeType": "image/svg+xml", "buffer": HOSTILE_SVG}])
+    page.set_input_files(
+        "#image", files=[{"name": "truck.svg", "mimeType": "image/svg+xml", "buffer": HOSTILE_SVG}]
+    )
     shot("1-new-badge-form")
     page.get_by_role("button", name="Save as draft").click()
     assert "saved as a draft" in page.inner_text("main")
 
     badge = db.session.scalars(select(Badge)).one()
-    assert [lv["name"] for lv in badge.rubric_levels] == ["Developing", "Proficient", "Mastery", "Expert"]
+    assert [lv["name"] for lv in badge.rubric_levels] == [
+        "Developing",
+        "Proficient",
+        "Mastery",
+        "Expert",
+    ]
     assert badge.required_level_id == badge.rubric_levels[2]["id"]
     assert [a["name"] for a in badge.alignments] == ["Brakes", "Suspension and steering"]
     assert b"script" not in badge.image
@@ -81,8 +88,13 @@ def test_badge_editor_in_browser_creates_publishes_and_revokes(
     shot("3b-edit-form-phone", phone)
 
     db.session.expire_all()
-    credential = issue_credential(badge=db.session.get(Badge, badge.id), recipient=student,
-                                  level_id=badge.rubric_levels[3]["id"], issued_by=instructor, now=now)
+    credential = issue_credential(
+        badge=db.session.get(Badge, badge.id),
+        recipient=student,
+        level_id=badge.rubric_levels[3]["id"],
+        issued_by=instructor,
+        now=now,
+    )
     db.session.commit()
     page.goto(f"{live_server}/credentials/{credential.id}")
     assert "Sam Student" in page.inner_text("main") and "Expert" in page.inner_text("main")

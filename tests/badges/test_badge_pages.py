@@ -68,10 +68,14 @@ def test_new_badge_form_valid_input_creates_draft(school, login):
     assert [lv["name"] for lv in badge.rubric_levels] == ["Developing", "Proficient", "Mastery"]
     assert badge.required_level_id == badge.rubric_levels[1]["id"]
     assert all(lv["id"].startswith("urn:uuid:") for lv in badge.rubric_levels)
-    assert badge.alignments == [{
-        "framework": "CCSS", "code": "HSS-ID.B.6", "name": "Represent data on two quantitative variables",
-        "url": "https://www.thecorestandards.org/Math/Content/HSS/ID/B/6/",
-    }]
+    assert badge.alignments == [
+        {
+            "framework": "CCSS",
+            "code": "HSS-ID.B.6",
+            "name": "Represent data on two quantitative variables",
+            "url": "https://www.thecorestandards.org/Math/Content/HSS/ID/B/6/",
+        }
+    ]
     assert badge.tags == ["math", "excel"]
     assert badge.achievement_type == "Competency"
     assert badge.expiry_months is None
@@ -94,7 +98,10 @@ def test_new_badge_same_name_gets_unique_slug(school, login):
         ({"accepted_kinds": []}, b"Accept at least one kind"),
         ({"alignments-0-url": ""}, b"needs at least a name and a URL"),
         ({"alignments-0-url": "javascript:alert(1)"}, b"must be a web address"),
-        ({"levels-0-name": "", "levels-1-name": "", "levels-2-name": ""}, b"at least one rubric level"),
+        (
+            {"levels-0-name": "", "levels-1-name": "", "levels-2-name": ""},
+            b"at least one rubric level",
+        ),
         ({"expiry_months": "0"}, b"Number must be between 1 and 600"),
     ],
 )
@@ -120,14 +127,18 @@ def test_new_badge_student_forbidden(school, login):
 def test_new_badge_svg_with_script_stored_sanitized(school, login):
     client = login(school.instructor)
     data = form_data(image=(io.BytesIO(HOSTILE_SVG), "badge.svg"))
-    assert client.post("/badges/new", data=data, content_type="multipart/form-data").status_code == 302
+    assert (
+        client.post("/badges/new", data=data, content_type="multipart/form-data").status_code == 302
+    )
     badge = badge_named("Data Plotting in Excel")
     assert badge.image_mime == "image/svg+xml"
     assert b"script" not in badge.image and b"onload" not in badge.image
 
     image = client.get(f"/badges/{badge.slug}/image")
     assert image.headers["Content-Type"] == "image/svg+xml"
-    assert image.headers["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'"
+    assert (
+        image.headers["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'"
+    )
     assert image.headers["X-Content-Type-Options"] == "nosniff"
     assert image.data == badge.image
 
@@ -137,7 +148,7 @@ def test_new_badge_png_named_svg_refused(school, login):
     data = form_data(image=(io.BytesIO(png_bytes()), "badge.svg"))
     response = client.post("/badges/new", data=data, content_type="multipart/form-data")
     assert response.status_code == 400
-    assert "named .svg but it is a PNG".encode() in response.data
+    assert b"named .svg but it is a PNG" in response.data
     assert db.session.scalar(select(db.func.count()).select_from(Badge)) == 0
 
 
@@ -146,7 +157,9 @@ def test_new_badge_oversize_image_refused(school, login):
     # Encoded in memory: the test client would spool a body this large to a file it never closes.
     image = FileStorage(io.BytesIO(png_bytes() + b"\0" * (1024 * 1024)), filename="badge.png")
     boundary, body = encode_multipart(MultiDict({**form_data(), "image": image}))
-    response = client.post("/badges/new", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    response = client.post(
+        "/badges/new", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
     assert response.status_code == 400
     assert b"at most 1024 KB" in response.data
 
@@ -196,7 +209,9 @@ def test_catalogue_empty_shows_empty_state(school, login):
 
 
 def test_detail_renders_markdown_sanitized(school, login, make_badge):
-    badge = make_badge(school.instructor, criteria_narrative="Be **bold** <script>alert(1)</script>")
+    badge = make_badge(
+        school.instructor, criteria_narrative="Be **bold** <script>alert(1)</script>"
+    )
     page = login(school.student).get(f"/badges/{badge.slug}").data
     assert b"<strong>bold</strong>" in page
     assert b"<script>alert(1)" not in page
@@ -208,8 +223,10 @@ def test_edit_unissued_badge_keeps_version(school, login, make_badge):
     form = client.get(f"/badges/{badge.slug}/edit")
     assert form.status_code == 200 and b"Vehicle Restoration" in form.data
     level_ids = [lv["id"] for lv in badge.rubric_levels]
-    response = client.post(f"/badges/{badge.slug}/edit", data=form_data(name="Truck Restoration", revision="1",
-                                                                        **{"levels-0-name": "Developing"}))
+    response = client.post(
+        f"/badges/{badge.slug}/edit",
+        data=form_data(name="Truck Restoration", revision="1", **{"levels-0-name": "Developing"}),
+    )
     assert response.status_code == 302
     db.session.expire_all()
     edited = db.session.get(Badge, badge.id)
@@ -221,8 +238,15 @@ def test_edit_unissued_badge_keeps_version(school, login, make_badge):
 def test_edit_stale_form_gives_409_and_changes_nothing(school, login, make_badge):
     badge = make_badge(school.instructor)
     client = login(school.instructor)
-    assert client.post(f"/badges/{badge.slug}/edit", data=form_data(name="First edit", revision="1")).status_code == 302
-    response = client.post(f"/badges/{badge.slug}/edit", data=form_data(name="Second edit", revision="1"))
+    assert (
+        client.post(
+            f"/badges/{badge.slug}/edit", data=form_data(name="First edit", revision="1")
+        ).status_code
+        == 302
+    )
+    response = client.post(
+        f"/badges/{badge.slug}/edit", data=form_data(name="Second edit", revision="1")
+    )
     assert response.status_code == 409
     assert b"Reload the page" in response.data
     db.session.expire_all()
@@ -233,7 +257,9 @@ def test_edit_by_other_instructor_forbidden(school, login, make_badge):
     badge = make_badge(school.instructor, class_id=school.auto_shop.id)
     client = login(school.other_instructor)
     assert client.get(f"/badges/{badge.slug}/edit").status_code == 403
-    assert client.post(f"/badges/{badge.slug}/edit", data=form_data(revision="1")).status_code == 403
+    assert (
+        client.post(f"/badges/{badge.slug}/edit", data=form_data(revision="1")).status_code == 403
+    )
 
 
 def test_issuer_page_admin_saves_profile_and_sanitized_logo(school, login, make_badge, now):
@@ -242,18 +268,34 @@ def test_issuer_page_admin_saves_profile_and_sanitized_logo(school, login, make_
 
     client = login(school.admin)
     assert client.get("/admin/issuer").status_code == 200
-    data = {"name": "Riverside High", "url": "https://riverside.example", "email": "office@riverside.example",
-            "description": "A public high school.", "logo": (io.BytesIO(HOSTILE_SVG), "logo.svg")}
+    data = {
+        "name": "Riverside High",
+        "url": "https://riverside.example",
+        "email": "office@riverside.example",
+        "description": "A public high school.",
+        "logo": (io.BytesIO(HOSTILE_SVG), "logo.svg"),
+    }
     response = client.post("/admin/issuer", data=data, content_type="multipart/form-data")
     assert response.status_code == 302
     profile = issuer_profile()
-    assert (profile.name, profile.url, profile.logo_mime) == ("Riverside High", "https://riverside.example", "image/svg+xml")
+    assert (profile.name, profile.url, profile.logo_mime) == (
+        "Riverside High",
+        "https://riverside.example",
+        "image/svg+xml",
+    )
     logo = client.get("/issuer/logo")
     assert logo.data == profile.logo and b"script" not in logo.data
-    assert logo.headers["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'"
+    assert (
+        logo.headers["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'"
+    )
 
-    credential = issue_credential(badge=make_badge(school.instructor), recipient=school.student, level_id=None,
-                                  issued_by=None, now=now)
+    credential = issue_credential(
+        badge=make_badge(school.instructor),
+        recipient=school.student,
+        level_id=None,
+        issued_by=None,
+        now=now,
+    )
     issuer = json.loads(credential.json_text)["issuer"]
     assert issuer["name"] == "Riverside High"
     assert issuer["email"] == "office@riverside.example"
@@ -270,7 +312,12 @@ def test_issuer_page_bad_url_is_400_and_keeps_profile(school, login):
 def test_issuer_page_instructor_forbidden(school, login):
     client = login(school.instructor)
     assert client.get("/admin/issuer").status_code == 403
-    assert client.post("/admin/issuer", data={"name": "Mine", "url": "https://mine.example"}).status_code == 403
+    assert (
+        client.post(
+            "/admin/issuer", data={"name": "Mine", "url": "https://mine.example"}
+        ).status_code
+        == 403
+    )
 
 
 def test_achievement_image_png_served_with_safe_headers(school, login, make_badge):

@@ -20,7 +20,10 @@ def test_badges_list_shows_slug_state_class(school, make_badge, runner):
     lines = result.output.splitlines()
     assert lines[0].split() == ["SLUG", "STATE", "CLASS", "NAME"]
     assert any(line.split()[:2] == ["peer-tutor", "draft"] for line in lines)
-    assert any("vehicle-restoration" in line and "Auto Shop 1" in line and "published" in line for line in lines)
+    assert any(
+        "vehicle-restoration" in line and "Auto Shop 1" in line and "published" in line
+        for line in lines
+    )
 
 
 def test_badges_list_empty_says_so(runner, app_ctx):
@@ -31,8 +34,20 @@ def test_badges_list_empty_says_so(runner, app_ctx):
 def test_issue_command_writes_signed_json_and_prints_url(school, make_badge, runner, tmp_path):
     make_badge(school.instructor)
     out = tmp_path / "credential.json"
-    result = runner.invoke(cli, args=["issue", "--badge", "vehicle-restoration", "--email", school.student.email.upper(),
-                                 "--level", "mastery", "--out", str(out)])
+    result = runner.invoke(
+        cli,
+        args=[
+            "issue",
+            "--badge",
+            "vehicle-restoration",
+            "--email",
+            school.student.email.upper(),
+            "--level",
+            "mastery",
+            "--out",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     credential = db.session.scalars(select(IssuedCredential)).one()
     assert result.output.strip() == f"https://laurel.test/credentials/{credential.id}"
@@ -49,15 +64,27 @@ def test_issue_command_unknown_slug_exits_2(school, runner):
 
 def test_issue_command_unknown_email_exits_2(school, make_badge, runner):
     make_badge(school.instructor)
-    result = runner.invoke(cli, args=["issue", "--badge", "vehicle-restoration", "--email", "ghost@school.test"])
+    result = runner.invoke(
+        cli, args=["issue", "--badge", "vehicle-restoration", "--email", "ghost@school.test"]
+    )
     assert result.exit_code == 2
     assert "no user with the email" in result.output
 
 
 def test_issue_command_unknown_level_exits_2_and_lists_levels(school, make_badge, runner):
     make_badge(school.instructor)
-    result = runner.invoke(cli, args=["issue", "--badge", "vehicle-restoration", "--email", school.student.email,
-                                 "--level", "Expert"])
+    result = runner.invoke(
+        cli,
+        args=[
+            "issue",
+            "--badge",
+            "vehicle-restoration",
+            "--email",
+            school.student.email,
+            "--level",
+            "Expert",
+        ],
+    )
     assert result.exit_code == 2
     assert "Developing, Proficient, Mastery" in result.output
     assert db.session.scalar(select(db.func.count()).select_from(IssuedCredential)) == 0
@@ -65,7 +92,9 @@ def test_issue_command_unknown_level_exits_2_and_lists_levels(school, make_badge
 
 def test_revoke_command_revokes_with_reason(school, make_badge, runner):
     make_badge(school.instructor)
-    url = runner.invoke(cli, args=["issue", "--badge", "vehicle-restoration", "--email", school.student.email]).output.strip()
+    url = runner.invoke(
+        cli, args=["issue", "--badge", "vehicle-restoration", "--email", school.student.email]
+    ).output.strip()
     result = runner.invoke(cli, args=["revoke", url, "--reason", "Issued by mistake"])
     assert result.exit_code == 0, result.output
     db.session.expire_all()

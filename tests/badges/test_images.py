@@ -42,7 +42,16 @@ def png_bytes(width: int = 8, height: int = 8) -> bytes:
 def test_sanitize_svg_hostile_content_removed():
     cleaned = sanitize_svg(HOSTILE_SVG)
     text = cleaned.decode()
-    for forbidden in ("script", "onload", "onclick", "evil.example", "javascript", "foreignObject", "@import", "xhtml"):
+    for forbidden in (
+        "script",
+        "onload",
+        "onclick",
+        "evil.example",
+        "javascript",
+        "foreignObject",
+        "@import",
+        "xhtml",
+    ):
         assert forbidden not in text, forbidden
     assert 'fill="url(#g)"' in text
     assert 'href="#g"' in text
@@ -51,14 +60,18 @@ def test_sanitize_svg_hostile_content_removed():
 
 
 def test_sanitize_svg_inline_raster_image_kept():
-    svg = (b'<svg xmlns="http://www.w3.org/2000/svg"><image href="data:image/png;base64,iVBORw0KGgo=" '
-           b'width="1" height="1"/></svg>')
+    svg = (
+        b'<svg xmlns="http://www.w3.org/2000/svg"><image href="data:image/png;base64,iVBORw0KGgo=" '
+        b'width="1" height="1"/></svg>'
+    )
     assert b"data:image/png;base64" in sanitize_svg(svg)
 
 
 def test_sanitize_svg_embedded_svg_data_uri_dropped():
-    svg = (b'<svg xmlns="http://www.w3.org/2000/svg"><image href="data:image/svg+xml;base64,PHN2Zz4=" '
-           b'width="1" height="1"/></svg>')
+    svg = (
+        b'<svg xmlns="http://www.w3.org/2000/svg"><image href="data:image/svg+xml;base64,PHN2Zz4=" '
+        b'width="1" height="1"/></svg>'
+    )
     assert b"<image" not in sanitize_svg(svg)
 
 
@@ -129,7 +142,13 @@ def test_check_image_upload_png_accepted_unchanged():
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("Data Plotting in Excel", "DP"), ("Peer Tutor", "PT"), ("vehicle restoration", "VR"), ("Ünïcode Über", "ÜÜ"), ("!!!", "★")],
+    [
+        ("Data Plotting in Excel", "DP"),
+        ("Peer Tutor", "PT"),
+        ("vehicle restoration", "VR"),
+        ("Ünïcode Über", "ÜÜ"),
+        ("!!!", "★"),
+    ],
 )
 def test_initials_name_gives_letters(name, expected):
     assert initials(name) == expected
@@ -142,7 +161,10 @@ def test_default_svg_is_clean_and_carries_initials():
 
 
 def test_default_svg_colour_depends_on_name():
-    assert default_svg("Peer Tutor").split(b"fill=")[1] != default_svg("Vehicle Restoration").split(b"fill=")[1]
+    assert (
+        default_svg("Peer Tutor").split(b"fill=")[1]
+        != default_svg("Vehicle Restoration").split(b"fill=")[1]
+    )
 
 
 def test_default_png_is_a_square_png():

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
+from datetime import datetime
 from datetime import timedelta
 
 import pytest
@@ -15,6 +17,7 @@ from app.badges.models import IssuedCredential
 from app.badges.models import StatusSlot
 from app.badges.services import BadgeInput
 from app.badges.services import RubricLevelInput
+from app.badges.services import add_months
 from app.badges.services import credential_url
 from app.badges.services import issue_credential
 from app.badges.services import revoke_credential
@@ -64,8 +67,14 @@ def issued(school, make_badge, now):
         level_id=level_id(badge, "Proficient"),
         issued_by=school.instructor,
         now=now,
-        evidence=[EvidenceData(id="urn:uuid:7b0a8b8e-54a8-4b0f-a5a6-0e1b8a3f7c11", name="Photo log",
-                               narrative="Every stage of the truck.", genre="Photo log")],
+        evidence=[
+            EvidenceData(
+                id="urn:uuid:7b0a8b8e-54a8-4b0f-a5a6-0e1b8a3f7c11",
+                name="Photo log",
+                narrative="Every stage of the truck.",
+                genre="Photo log",
+            )
+        ],
     )
     db.session.commit()
     return credential
@@ -81,7 +90,9 @@ def test_issue_credential_document_is_valid_and_private(issued, school, now):
     subject = document["credentialSubject"]
     assert subject["id"] == school.student.subject_id
     identifier = subject["identifier"][0]
-    assert identifier["identityHash"] == hash_identity(school.student.email, school.student.identity_salt)
+    assert identifier["identityHash"] == hash_identity(
+        school.student.email, school.student.identity_salt
+    )
     assert school.student.email not in issued.json_text
     achievement = subject["achievement"]
     assert achievement["id"] == f"{PUBLIC}/achievements/{issued.badge.achievement_uuid}"
@@ -89,9 +100,17 @@ def test_issue_credential_document_is_valid_and_private(issued, school, now):
     assert achievement["version"] == "1"
     assert achievement["alignment"][0]["targetCode"] == "A5"
     rubric = achievement["resultDescription"][0]
-    assert [lv["name"] for lv in rubric["rubricCriterionLevel"]] == ["Developing", "Proficient", "Mastery"]
+    assert [lv["name"] for lv in rubric["rubricCriterionLevel"]] == [
+        "Developing",
+        "Proficient",
+        "Mastery",
+    ]
     assert rubric["requiredLevel"] == issued.badge.required_level_id
-    assert subject["result"][0]["achievedLevel"] == issued.level_id == level_id(issued.badge, "Proficient")
+    assert (
+        subject["result"][0]["achievedLevel"]
+        == issued.level_id
+        == level_id(issued.badge, "Proficient")
+    )
     assert document["evidence"][0]["name"] == "Photo log"
     status = document["credentialStatus"]
     assert status["statusPurpose"] == "revocation"
@@ -124,21 +143,39 @@ def test_issue_credential_tampered_document_fails_verification(issued, client):
 
 
 def test_issue_credential_reserves_two_distinct_status_slots(issued):
-    slots = db.session.scalars(select(StatusSlot).where(StatusSlot.credential_id == issued.id)).all()
-    assert sorted(s.index for s in slots) == sorted([issued.revocation_index, issued.suspension_index])
+    slots = db.session.scalars(
+        select(StatusSlot).where(StatusSlot.credential_id == issued.id)
+    ).all()
+    assert sorted(s.index for s in slots) == sorted(
+        [issued.revocation_index, issued.suspension_index]
+    )
     assert len({s.status_list_id for s in slots}) == 2
 
 
 def test_issue_credential_same_submission_returns_same_credential(school, make_badge, now):
     badge = make_badge(school.instructor)
-    submission = Submission(badge_id=badge.id, student_id=school.student.id, state=SubmissionState.APPROVED)
+    submission = Submission(
+        badge_id=badge.id, student_id=school.student.id, state=SubmissionState.APPROVED
+    )
     db.session.add(submission)
     db.session.commit()
-    first = issue_credential(badge=badge, recipient=school.student, level_id=None, issued_by=school.instructor,
-                             now=now, submission=submission)
+    first = issue_credential(
+        badge=badge,
+        recipient=school.student,
+        level_id=None,
+        issued_by=school.instructor,
+        now=now,
+        submission=submission,
+    )
     db.session.commit()
-    second = issue_credential(badge=badge, recipient=school.student, level_id=None, issued_by=school.instructor,
-                              now=now + timedelta(seconds=5), submission=submission)
+    second = issue_credential(
+        badge=badge,
+        recipient=school.student,
+        level_id=None,
+        issued_by=school.instructor,
+        now=now + timedelta(seconds=5),
+        submission=submission,
+    )
     assert second.id == first.id
     assert db.session.scalar(select(db.func.count()).select_from(IssuedCredential)) == 1
     assert first.level_id == badge.required_level_id  # default level
@@ -147,26 +184,39 @@ def test_issue_credential_same_submission_returns_same_credential(school, make_b
 def test_issue_credential_level_below_required_refused(school, make_badge, now):
     badge = make_badge(school.instructor)
     with pytest.raises(UserError, match="below “Proficient”"):
-        issue_credential(badge=badge, recipient=school.student, level_id=level_id(badge, "Developing"),
-                         issued_by=school.instructor, now=now)
+        issue_credential(
+            badge=badge,
+            recipient=school.student,
+            level_id=level_id(badge, "Developing"),
+            issued_by=school.instructor,
+            now=now,
+        )
 
 
 def test_issue_credential_draft_badge_refused(school, make_badge, now):
     badge = make_badge(school.instructor, published=False)
     with pytest.raises(UserError, match="Publish the badge"):
-        issue_credential(badge=badge, recipient=school.student, level_id=None, issued_by=None, now=now)
+        issue_credential(
+            badge=badge, recipient=school.student, level_id=None, issued_by=None, now=now
+        )
 
 
-def test_issue_credential_badge_edited_meanwhile_conflicts_and_writes_nothing(school, make_badge, now):
-    """Does an edit committed between loading the badge and approving give 409, not a half-written state?"""
+def test_issue_credential_badge_edited_meanwhile_conflicts_and_writes_nothing(
+    school, make_badge, now
+):
+    """Does an edit committed between loading and approving give 409, not a half-written state?"""
     badge = make_badge(school.instructor)
     badge_id = badge.id
     with db.engine.begin() as other_transaction:
         other_transaction.execute(
-            update(Badge).where(Badge.id == badge_id).values(name="Edited meanwhile", revision=Badge.revision + 1)
+            update(Badge)
+            .where(Badge.id == badge_id)
+            .values(name="Edited meanwhile", revision=Badge.revision + 1)
         )
     with pytest.raises(Conflict) as raised:
-        issue_credential(badge=badge, recipient=school.student, level_id=None, issued_by=None, now=now)
+        issue_credential(
+            badge=badge, recipient=school.student, level_id=None, issued_by=None, now=now
+        )
     assert raised.value.status_code == 409
     db.session.rollback()
     assert db.session.scalar(select(db.func.count()).select_from(IssuedCredential)) == 0
@@ -176,26 +226,45 @@ def test_issue_credential_badge_edited_meanwhile_conflicts_and_writes_nothing(sc
 
 def test_update_badge_after_issue_bumps_version_credential_keeps_old(issued, school, client, now):
     badge = issued.badge
-    update_badge(badge, badge_input(name="Vehicle Restoration II", description="New text."), actor=school.instructor,
-                 expected_revision=badge.revision, now=now)
+    update_badge(
+        badge,
+        badge_input(name="Vehicle Restoration II", description="New text."),
+        actor=school.instructor,
+        expected_revision=badge.revision,
+        now=now,
+    )
     db.session.commit()
     assert badge.version == 2
     stored = json.loads(db.session.get(IssuedCredential, issued.id).json_text)
     assert stored["credentialSubject"]["achievement"]["version"] == "1"
     assert stored["credentialSubject"]["achievement"]["name"] == "Vehicle Restoration"
-    current = client.get(f"/achievements/{badge.achievement_uuid}", headers={"Accept": "application/json"}).get_json()
+    current = client.get(
+        f"/achievements/{badge.achievement_uuid}", headers={"Accept": "application/json"}
+    ).get_json()
     assert (current["version"], current["name"]) == ("2", "Vehicle Restoration II")
     # A second edit of a version nobody holds yet does not bump again.
-    update_badge(badge, badge_input(name="Vehicle Restoration III"), actor=school.instructor,
-                 expected_revision=badge.revision, now=now)
+    update_badge(
+        badge,
+        badge_input(name="Vehicle Restoration III"),
+        actor=school.instructor,
+        expected_revision=badge.revision,
+        now=now,
+    )
     assert badge.version == 2
 
 
 def test_update_badge_removed_level_keeps_issued_level_in_credential(issued, school, now):
     badge = issued.badge
     levels = [RubricLevelInput("Beginning"), RubricLevelInput("Secure")]
-    update_badge(badge, BadgeInput(**{**badge_input().__dict__, "rubric_levels": levels, "required_level": "Secure"}),
-                 actor=school.instructor, expected_revision=badge.revision, now=now)
+    update_badge(
+        badge,
+        BadgeInput(
+            **{**badge_input().__dict__, "rubric_levels": levels, "required_level": "Secure"}
+        ),
+        actor=school.instructor,
+        expected_revision=badge.revision,
+        now=now,
+    )
     assert issued.level_name == "Proficient"
     assert "Proficient" in issued.json_text
 
@@ -216,7 +285,9 @@ def test_credential_route_json_accept_returns_stored_bytes(issued, client, accep
     assert "Accept" in response.headers["Vary"]
 
 
-@pytest.mark.parametrize(("query", "accept"), [("", "text/plain"), ("", "application/jwt"), ("?format=jwt", "text/html")])
+@pytest.mark.parametrize(
+    ("query", "accept"), [("", "text/plain"), ("", "application/jwt"), ("?format=jwt", "text/html")]
+)
 def test_credential_route_jwt_returns_stored_token(issued, client, query, accept):
     response = client.get(f"/credentials/{issued.id}{query}", headers={"Accept": accept})
     assert response.status_code == 200
@@ -234,7 +305,13 @@ def test_credential_route_unknown_format_is_400(issued, client):
 
 
 def test_credential_route_unknown_id_is_404(client, app_ctx):
-    assert client.get("/credentials/00000000-0000-0000-0000-000000000000", headers={"Accept": "application/json"}).status_code == 404
+    assert (
+        client.get(
+            "/credentials/00000000-0000-0000-0000-000000000000",
+            headers={"Accept": "application/json"},
+        ).status_code
+        == 404
+    )
 
 
 def test_credential_page_recipient_sees_it(issued, school, login):
@@ -246,17 +323,23 @@ def test_credential_page_recipient_sees_it(issued, school, login):
 
 
 def test_credential_page_other_student_gets_404(issued, school, login):
-    page = login(school.other_student).get(f"/credentials/{issued.id}", headers={"Accept": "text/html"})
+    page = login(school.other_student).get(
+        f"/credentials/{issued.id}", headers={"Accept": "text/html"}
+    )
     assert page.status_code == 404
 
 
 def test_credential_page_anonymous_redirected_to_sign_in(issued, client):
-    assert client.get(f"/credentials/{issued.id}", headers={"Accept": "text/html"}).status_code == 302
+    assert (
+        client.get(f"/credentials/{issued.id}", headers={"Accept": "text/html"}).status_code == 302
+    )
 
 
 def test_revoke_route_instructor_with_reason_revokes_and_republishes(issued, school, login, client):
     reviewer = login(school.instructor)
-    response = reviewer.post(f"/credentials/{issued.id}/revoke", data={"reason": "Evidence was copied."})
+    response = reviewer.post(
+        f"/credentials/{issued.id}/revoke", data={"reason": "Evidence was copied."}
+    )
     assert response.status_code == 302
     db.session.expire_all()
     credential = db.session.get(IssuedCredential, issued.id)
@@ -276,23 +359,36 @@ def test_revoke_route_instructor_with_reason_revokes_and_republishes(issued, sch
     bits = StatusList.decode(status_credential["credentialSubject"]["encodedList"])
     assert bits.size >= 131072
     assert bits.get(credential.revocation_index) is True
-    assert sum(bits.get(i) for i in (credential.revocation_index - 1, credential.revocation_index + 1) if 0 <= i < bits.size) == 0
+    assert (
+        sum(
+            bits.get(i)
+            for i in (credential.revocation_index - 1, credential.revocation_index + 1)
+            if 0 <= i < bits.size
+        )
+        == 0
+    )
 
 
 def test_revoke_route_empty_reason_is_400(issued, school, login):
-    response = login(school.instructor).post(f"/credentials/{issued.id}/revoke", data={"reason": "  "})
+    response = login(school.instructor).post(
+        f"/credentials/{issued.id}/revoke", data={"reason": "  "}
+    )
     assert response.status_code == 400
     assert db.session.get(IssuedCredential, issued.id).state == CredentialState.ACTIVE
 
 
 def test_revoke_route_other_instructor_forbidden(issued, school, login):
-    response = login(school.other_instructor).post(f"/credentials/{issued.id}/revoke", data={"reason": "no"})
+    response = login(school.other_instructor).post(
+        f"/credentials/{issued.id}/revoke", data={"reason": "no"}
+    )
     assert response.status_code == 403
     assert db.session.get(IssuedCredential, issued.id).state == CredentialState.ACTIVE
 
 
 def test_revoke_route_recipient_forbidden(issued, school, login):
-    response = login(school.student).post(f"/credentials/{issued.id}/revoke", data={"reason": "I want it gone"})
+    response = login(school.student).post(
+        f"/credentials/{issued.id}/revoke", data={"reason": "I want it gone"}
+    )
     assert response.status_code == 403
 
 
@@ -310,7 +406,10 @@ def test_status_route_before_any_issue_is_404(client, app_ctx):
 def test_status_route_fresh_list_is_signed_and_clear(issued, client):
     listed = json.loads(client.get("/status/revocation/1").data)
     verify_with_published_keys(client, listed)
-    assert StatusList.decode(listed["credentialSubject"]["encodedList"]).get(issued.revocation_index) is False
+    assert (
+        StatusList.decode(listed["credentialSubject"]["encodedList"]).get(issued.revocation_index)
+        is False
+    )
 
 
 def test_did_document_route_lists_every_ed25519_key(client, app_ctx):
@@ -319,7 +418,10 @@ def test_did_document_route_lists_every_ed25519_key(client, app_ctx):
     assert response.mimetype in ("application/did+json", "application/json")
     document = response.get_json()
     assert document["id"] == ISSUER
-    assert all(m["controller"] == ISSUER and m["id"].startswith(f"{ISSUER}#key-") for m in document["verificationMethod"])
+    assert all(
+        m["controller"] == ISSUER and m["id"].startswith(f"{ISSUER}#key-")
+        for m in document["verificationMethod"]
+    )
 
 
 @pytest.fixture
@@ -353,3 +455,15 @@ def test_achievement_route_draft_badge_is_404(school, make_badge, client):
     badge = make_badge(school.instructor, published=False)
     assert client.get(f"/achievements/{badge.achievement_uuid}").status_code == 404
     assert client.get(f"/achievements/{badge.achievement_uuid}/image").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (datetime(2026, 1, 31, 9, tzinfo=UTC), 1, datetime(2026, 2, 28, 9, tzinfo=UTC)),
+        (datetime(2027, 12, 31, tzinfo=UTC), 2, datetime(2028, 2, 29, tzinfo=UTC)),
+        (datetime(2026, 11, 23, 10, tzinfo=UTC), 24, datetime(2028, 11, 23, 10, tzinfo=UTC)),
+    ],
+)
+def test_add_months_month_end_clamped(start, months, expected):
+    assert add_months(start, months) == expected
