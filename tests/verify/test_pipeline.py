@@ -579,3 +579,25 @@ def test_verify_html_page_without_link_refused(documents):
     documents["https://laurel.test/about"] = "<!doctype html><html><body>About us</body></html>"
     with pytest.raises(InputError, match="HTML"):
         verify("https://laurel.test/about", **_online(documents))
+
+
+def test_verify_learner_record_clr_verified(keys_dir, documents):
+    """Is a signed learner record (ClrCredential embedding credentials) verified as a whole?"""
+    from app.credentials.clr import build_clr
+    from app.credentials.document import SubjectData
+    from app.credentials.signing import sign_document
+    from tests.credentials.samples import SCHOOL
+
+    record = build_clr(
+        clr_id="urn:uuid:aaaaaaaa-0000-4000-8000-000000000001",
+        issuer=SCHOOL,
+        subject=SubjectData(id="urn:uuid:1b7e0000-0000-4000-8000-000000000000"),
+        credentials=[issue(keys_dir.store, number).document for number in (0, 1)],
+        valid_from=NOW,
+        name="Learner record",
+    )
+    signed_record = sign_document(record, keystore=keys_dir.store, now=NOW)
+    report = verify(json.dumps(signed_record), **_online(documents))
+    assert report.verdict is Verdict.VERIFIED, report.checks
+    assert report.headline.startswith("Genuine — “Learner record”")
+    assert "Comprehensive Learner Record 2.0" in _check(report, "schema").message

@@ -649,10 +649,15 @@ class _Run:
             self.add("schema", Outcome.FAILED, str(error))
         else:
             read_as = " (read as VC 2.0; it uses the older VC 1.1 data model)" if v1 else ""
+            standard = (
+                "Comprehensive Learner Record 2.0"
+                if "ClrCredential" in _as_list(self.credential.get("type"))
+                else "Open Badges 3.0"
+            )
             self.add(
                 "schema",
                 Outcome.PASSED,
-                f"The credential matches the Open Badges 3.0 JSON Schema{read_as}.",
+                f"The credential matches the {standard} JSON Schema{read_as}.",
             )
 
     # -- the report --------------------------------------------------------------
@@ -697,7 +702,7 @@ class _Run:
             subject_hashed_identifiers=[
                 item for item in _as_list(subject.get("identifier")) if isinstance(item, dict)
             ],
-            badge_name=_text(achievement.get("name")),
+            badge_name=_text(achievement.get("name")) or _text(credential.get("name")),
             badge_description=_text(achievement.get("description")),
             criteria={
                 key: value
