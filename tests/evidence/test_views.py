@@ -306,3 +306,28 @@ def test_thumbnail_small_jpeg_and_only_for_photos(client, login, school, submitt
     login(school.other_student)
     with client.get(f"/files/{_item(submitted).id}/thumbnail") as hidden:
         assert hidden.status_code == 404
+
+
+def test_approve_without_csrf_token_refused_nothing_issued(app, client, login, school, submitted):
+    app.config["WTF_CSRF_ENABLED"] = True
+    login(school.instructor)
+    response = client.post(f"/review/{submitted.id}/approve", data={"approve-level": ""})
+    assert response.status_code == 400
+    assert b"security token" in response.data
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(IssuedCredential)) == 0
+
+
+def test_approve_after_badge_edited_since_page_opened_is_409(client, login, school, submitted):
+    login(school.instructor)
+    seen = school.badge.revision
+    school.badge.revision += 1
+    db.session.commit()
+    response = client.post(
+        f"/review/{submitted.id}/approve",
+        data={"approve-level": school.badge.required_level_id, "approve-badge_revision": str(seen)},
+    )
+    assert response.status_code == 409
+    assert b"The badge was edited after you opened this page" in response.data
+    db.session.refresh(submitted)
+    assert submitted.state == SubmissionState.SUBMITTED
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(IssuedCredential)) == 0
