@@ -228,15 +228,6 @@ def accept_invitation(token: str, *, name: str, password: str, now: datetime) ->
     return user
 
 
-def pending_invitation(user: User, *, now: datetime) -> Invitation | None:
-    """The user's open, unexpired invitation, if any (its token is not recoverable)."""
-    return db.session.scalar(
-        sa.select(Invitation).where(
-            Invitation.user_id == user.id, Invitation.accepted_at.is_(None), Invitation.expires_at > now
-        )
-    )
-
-
 @dataclass
 class RosterReport:
     """What an import did, row by row (rows keep the file's order)."""

@@ -30,8 +30,8 @@ from app.accounts.models import Role
 from app.accounts.models import User
 from app.accounts.permissions import role_required
 from app.accounts.roster import MAX_ROSTER_BYTES
-from app.accounts.roster import decode_roster
 from app.accounts.roster import RowOutcome
+from app.accounts.roster import decode_roster
 from app.errors import LaurelError
 from app.errors import UserError
 from app.extensions import db
