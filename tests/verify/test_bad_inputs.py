@@ -24,8 +24,12 @@ from tests.verify.factory import plain_png
 from tests.verify.factory import png_with_two_credentials
 
 
+def _b64raw(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
 def _b64(data: dict) -> str:
-    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+    return _b64raw(json.dumps(data).encode())
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +95,11 @@ def _bad_inputs(signed) -> dict[str, tuple[bytes | str, str]]:
         ),
         "pdf_damaged": (b"%PDF-1.7\n" + b"\x00garbage" * 100, "damaged"),
         "deeply_nested_json": ("[" * 100_000, "nested"),
+        "deeply_nested_jwt_payload": (f"{header}.{_b64raw(b'[' * 100_000)}.c2ln", "nested"),
+        "json_huge_number": (
+            '{"type": ["VerifiableCredential"], "n": ' + "1" * 5000 + "}",
+            "number",
+        ),
         "deeply_nested_objects": ('{"a":' * 100_000, "nested"),
         "over_size_limit": (b"{" + b" " * (50 * 1024 * 1024) + b"}", "too large"),
     }
@@ -109,6 +118,8 @@ BAD_INPUT_IDS = [
     "truncated_jwt",
     "jwt_alg_none",
     "jwt_garbage_payload",
+    "deeply_nested_jwt_payload",
+    "json_huge_number",
     "png_without_chunk",
     "png_two_chunks",
     "png_truncated",

@@ -8,6 +8,8 @@ decompressing), and every refusal is an `InputError` whose text a person can act
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 import json
 import re
@@ -158,6 +160,9 @@ def load_json(text: str) -> Any:
         raise InputError(
             f"The text is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})."
         ) from None
+    except ValueError:
+        # Python refuses integers of more than 4,300 digits (a denial-of-service guard).
+        raise InputError("The JSON holds a number too long to be part of a credential.") from None
 
 
 def read_credential_json(text: str) -> dict[str, Any]:
@@ -186,6 +191,12 @@ def require_credential(document: dict[str, Any]) -> None:
 
 def check_jwt(token: str) -> str:
     """A compact JWT that is signed (not alg none) and readable; returns it unchanged."""
+    for segment in token.split(".")[:2]:
+        try:
+            decoded = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+        except (binascii.Error, ValueError):
+            continue  # read_jwt names the broken segment
+        check_json_depth(decoded)
     header, _payload = read_jwt(token)
     algorithm = header.get("alg")
     if not isinstance(algorithm, str) or algorithm.lower() == "none":
