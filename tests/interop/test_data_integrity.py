@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from app.credentials.document import EvidenceData
 from app.credentials.keys import KeyStore
 from app.credentials.signing import sign_credential
 from tests.credentials.samples import NOW
+from tests.credentials.samples import sample_achievement
 from tests.credentials.samples import sample_credential
 from tests.fixtures.keys import KEYS_CREATED
 from tests.fixtures.keys import TEST_PASSPHRASE
@@ -174,3 +177,38 @@ def test_credentials_signed_before_and_after_rotation_both_verify(
             "verify-di", {"credential": signed.document, "documents": [document], "now": VERIFY_AT}
         )
         assert result["verified"] is True, (fragment, result["error"])
+
+
+def test_credentials_with_difficult_text_verify(
+    node_scripts: NodeScripts, keys_dir: KeysDir
+) -> None:
+    """Signed on Laurel's fast path (one template per shape), checked by vc-js's own canonizer."""
+    texts = [
+        "Zoë & Łukasz — 日本語 🎓 العربية",
+        "She said \"well done\" and 'again'",
+        "C:\\Users\\student \\n not a newline \\",
+        "line one\nline two\r\nline three\rend\ttab",
+        "<script>alert(1)</script> &amp;",
+        "\u00a0nbsp \u2028 \u2029 \ufeff \u200b 👩🏽‍🔧",
+        "Long. " * 4000,
+    ]
+    signed = []
+    for number, text in enumerate(texts, start=50):
+        achievement = replace(sample_achievement(number), description=text, criteria_narrative=text)
+        evidence = (EvidenceData(f"https://laurel.test/evidence/{number}", "Log", narrative=text),)
+        document = signed_sample(
+            keys_dir.store, number, achievement=achievement, evidence=evidence, name=text[:60]
+        ).document
+        assert document["credentialSubject"]["achievement"]["description"] == text
+        signed.append(document)
+
+    results = node_scripts.run(
+        "verify-di",
+        {
+            "credentials": signed,
+            "documents": [did_document(keys_dir.store), signed_status_list(keys_dir.store)],
+            "now": VERIFY_AT,
+        },
+    )
+
+    assert [result["error"] for result in results] == [None] * len(texts)
