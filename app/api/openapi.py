@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from app.keyring import public_url
 
 _ERROR = {
     "type": "object",
@@ -70,7 +70,7 @@ def _error_response(description: str) -> dict[str, Any]:
 
 
 def openapi_document() -> dict[str, Any]:
-    """The document, with the server URL of this deployment."""
+    """The document, with this deployment's public URL as the server."""
     return {
         "openapi": "3.1.0",
         "info": {
@@ -79,7 +79,7 @@ def openapi_document() -> dict[str, Any]:
             "description": "Verify Open Badges 3.0 credentials (any issuer) and read this school's credentials.",
             "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
         },
-        "servers": [{"url": url_for("api.verify", _external=True).rsplit("/verify", 1)[0]}],
+        "servers": [{"url": f"{public_url()}/api/v1"}],
         "paths": {
             "/verify": {
                 "post": {

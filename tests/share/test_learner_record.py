@@ -1,0 +1,85 @@
+"""The learner record page, the signed CLR 2.0 and the transcript PDF."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+from datetime import UTC
+from datetime import datetime
+
+from pypdf import PdfReader
+
+from app.badges.services import revoke_credential
+from app.credentials.proofs.eddsa_rdfc_2022 import verify_proof
+from app.credentials.schema import validate_credential
+from app.extensions import db
+
+
+def test_record_groups_by_year_and_standard(client, login_as, school, make_credential):
+    make_credential(issued_at=datetime(2025, 3, 1, tzinfo=UTC))
+    make_credential(name="Data Plotting in Excel", alignments=[], level="Mastery")
+    login_as(client, school.student)
+    response = client.get("/record", follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert text.index(">2026<") < text.index(">2025<")
+    assert "ASE A5 — Brakes" in text and "Not aligned to a standard" in text
+    assert "Data Plotting in Excel (Mastery)" in text
+
+
+def test_record_empty_state(client, login_as, school):
+    login_as(client, school.student)
+    assert "No badges yet" in client.get("/record", follow_redirects=True).get_data(as_text=True)
+
+
+def test_record_other_student_404_instructor_of_class_200(client, login_as, school, issued):
+    login_as(client, school.other_student)
+    assert client.get(f"/learners/{school.student.id}/record").status_code == 404
+    assert client.get(f"/learners/{school.student.id}/record.json").status_code == 404
+    login_as(client, school.instructor)
+    assert client.get(f"/learners/{school.student.id}/record").status_code == 200
+
+
+def test_clr_signed_valid_schema_embeds_credentials_unchanged(client, login_as, school, make_credential, keys_dir):
+    first, second = make_credential(), make_credential(name="Peer Tutor")
+    login_as(client, school.student)
+    clr = client.get(f"/learners/{school.student.id}/record.json").get_json()
+    validate_credential(clr)
+    assert "ClrCredential" in clr["type"] and clr["partial"] is False
+    embedded = clr["credentialSubject"]["verifiableCredential"]
+    expected = [json.loads(first.json_text), json.loads(second.json_text)]
+    assert sorted(embedded, key=lambda c: c["id"]) == sorted(expected, key=lambda c: c["id"])
+    ed25519 = keys_dir.store.current("ed25519").public_key
+    verify_proof(clr, clr["proof"][0], public_key=ed25519)
+    result = client.post("/api/v1/verify", json=clr).get_json()
+    assert result["verdict"] == "verified"
+
+
+def test_clr_leaves_out_revoked_and_says_partial(client, login_as, school, make_credential, now):
+    kept, revoked = make_credential(), make_credential(name="Peer Tutor")
+    revoke_credential(revoked, actor=None, reason="Issued in error", now=now)
+    db.session.commit()
+    login_as(client, school.student)
+    clr = client.get(f"/learners/{school.student.id}/record.json").get_json()
+    assert clr["partial"] is True
+    assert [c["id"] for c in clr["credentialSubject"]["verifiableCredential"]] == [json.loads(kept.json_text)["id"]]
+
+
+def test_clr_without_credentials_400(client, login_as, school):
+    login_as(client, school.student)
+    response = client.get(f"/learners/{school.student.id}/record.json")
+    assert response.status_code == 400
+
+
+def test_transcript_lists_credentials_with_qr_and_clr_attached(client, login_as, school, issued, tmp_path):
+    login_as(client, school.student)
+    pdf = client.get(f"/learners/{school.student.id}/transcript.pdf").data
+    reader = PdfReader(io.BytesIO(pdf))
+    text = reader.pages[0].extract_text()
+    assert "Sam Student" in text and "Vehicle Restoration" in text
+    assert set(reader.attachments) == {"learner-record.json", "did.json", "jwks.json"}
+    (tmp_path / "t.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "150", str(tmp_path / "t.pdf"), str(tmp_path / "t")], check=True)
+    decoded = subprocess.run(["zbarimg", "--raw", "-q", str(tmp_path / "t-1.png")], capture_output=True, text=True)
+    assert decoded.stdout.strip() == f"https://laurel.test/credentials/{issued.id}/verify"
