@@ -20,6 +20,9 @@ from app.credentials.errors import ProofError
 from app.credentials.keys import public_key_from_jwk
 from app.credentials.proofs.eddsa_rdfc_2022 import verify_proof
 from app.credentials.proofs.vc_jwt import verify_jwt
+from app.credentials.status import StatusList
+from app.credentials.status import build_status_list_credential
+from app.credentials.status import status_entry
 from app.verify.core.pipeline import verify
 from app.verify.core.report import Outcome
 from app.verify.core.report import Report
@@ -190,3 +193,45 @@ def test_foreign_jwt_pipeline_verifies_with_published_jwks(
     failed = [check for check in report.checks if check.outcome is not Outcome.PASSED]
     assert report.verdict is Verdict.VERIFIED, failed
     assert report.issuer_id == OTHER_ISSUER.id
+
+
+# --- a foreign credential with a foreign status list ----------------------------------------
+
+FOREIGN_LIST_URL = "https://issuer.example/status/revocation"
+
+
+@pytest.mark.parametrize(
+    ("revoked", "verdict"), [(False, Verdict.VERIFIED), (True, Verdict.REVOKED)]
+)
+def test_foreign_credential_with_foreign_status_list_pipeline_reads_status(
+    node_scripts: NodeScripts, revoked: bool, verdict: Verdict
+) -> None:
+    index = 70123
+    bits = StatusList.new()
+    bits.set(index, revoked)
+    unsigned_list = build_status_list_credential(
+        list_url=FOREIGN_LIST_URL,
+        issuer_id=OTHER_ISSUER.id,
+        purpose="revocation",
+        status_list=bits,
+        valid_from=VERIFY_AT,
+    )
+    entry = status_entry(list_url=FOREIGN_LIST_URL, index=index, purpose="revocation")
+    unsigned = sample_credential(7, issuer=OTHER_ISSUER, status_entries=(entry,))
+    credential, status_list = node_scripts.run(
+        "issue-di", {"credentials": [unsigned, unsigned_list], "created": VERIFY_AT}
+    )
+    assert status_list["issuer"] == credential["issuer"]["id"]
+    published = PublishedDocuments({FOREIGN_LIST_URL: status_list})
+
+    report = verify(
+        json.dumps(credential).encode(),
+        filename="credential.json",
+        resolver=build_resolver(fetcher=published),
+        fetcher=published,
+        now=NOW,
+    )
+
+    failed = [check for check in report.checks if check.outcome is not Outcome.PASSED]
+    assert report.verdict is verdict, failed
+    assert any(check.name == "status" for check in report.checks)
