@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import random
 import time
 
 import pytest
@@ -229,3 +230,40 @@ def test_verify_url_offline_refused():
         verify(
             "https://laurel.test/credentials/1.json", resolver=build_resolver(fetcher=None), now=NOW
         )
+
+
+def _mutated(data: bytes, rng: random.Random) -> bytes:
+    mutated = bytearray(data)
+    for _ in range(rng.randint(1, 4)):
+        position = rng.randrange(len(mutated))
+        choice = rng.random()
+        if choice < 0.5:
+            mutated[position] = rng.randrange(256)
+        elif choice < 0.75:
+            del mutated[position : position + rng.randint(1, 50)]
+        else:
+            mutated[position:position] = rng.randbytes(rng.randint(1, 10))
+    return bytes(mutated)
+
+
+@pytest.mark.parametrize("form", ["json", "jwt", "png", "svg", "pdf"])
+def test_verify_randomly_damaged_input_never_crashes(signed, keys_dir, form):
+    """Do damaged files always give a sentence or a report, never a traceback or internal error?"""
+    samples = {
+        "json": signed.json_text.encode(),
+        "jwt": signed.jwt.encode(),
+        "png": bake_png(plain_png(), signed.json_text),
+        "svg": bake_svg(PLAIN_SVG, signed.jwt),
+        "pdf": pdf_with(
+            {"credential.json": signed.json_text.encode()}, compressed={"credential.json"}
+        ),
+    }
+    rng = random.Random(f"laurel-{form}")
+    for _ in range(40):
+        damaged = _mutated(samples[form], rng)
+        try:
+            report = verify(damaged, resolver=build_resolver(fetcher=None), now=NOW)
+        except InputError as error:
+            assert str(error).endswith("."), str(error)
+            continue
+        assert not any("internal error" in check.message for check in report.checks), report.checks
