@@ -212,3 +212,57 @@ def test_credentials_with_difficult_text_verify(
     )
 
     assert [result["error"] for result in results] == [None] * len(texts)
+
+
+OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+OLDER_OB_CONTEXT = (
+    Path(__file__).resolve().parents[1]
+    / "credentials"
+    / "vectors"
+    / "context_history"
+    / "ob_v3p0_context-3.0.3_2024-03-04_spec-repo-74da24d.json"
+)
+
+
+def _verify_with_older_context(
+    node_scripts: NodeScripts, keys_dir: KeysDir, credential: dict[str, Any]
+) -> dict[str, Any]:
+    """vc-js with the 2024 copy of context-3.0.3 (no jti, no endorsementJwt), as some
+    verifiers and wallets still bundle it."""
+    older = json.loads(OLDER_OB_CONTEXT.read_text(encoding="utf-8"))
+    result: dict[str, Any] = node_scripts.run(
+        "verify-di",
+        {
+            "credential": credential,
+            "documents": [did_document(keys_dir.store)],
+            "contexts": {OB_CONTEXT: older},
+            "now": VERIFY_AT,
+        },
+    )
+    return result
+
+
+def test_credential_verifies_with_older_copy_of_ob_context(
+    node_scripts: NodeScripts, keys_dir: KeysDir
+) -> None:
+    signed = signed_sample(keys_dir.store, 80, status_entries=())
+
+    result = _verify_with_older_context(node_scripts, keys_dir, signed.document)
+
+    assert result["verified"] is True, result["error"]
+
+
+def test_credential_with_term_missing_from_older_context_fails_there(
+    node_scripts: NodeScripts, keys_dir: KeysDir
+) -> None:
+    """Why Laurel keeps endorsementJwt (and jti) out of credentials: older copies reject them."""
+    unsigned = sample_credential(81, status_entries=())
+    unsigned["endorsementJwt"] = ["eyJhbGciOiJSUzI1NiJ9.e30.c2ln"]
+    signed = sign_credential(unsigned, keystore=keys_dir.store, now=NOW, formats=("di",))
+
+    current = _verify(node_scripts, keys_dir, signed.document)
+    older = _verify_with_older_context(node_scripts, keys_dir, signed.document)
+
+    assert current["verified"] is True, current["error"]
+    assert older["verified"] is False
+    assert "safe mode" in older["error"].lower()

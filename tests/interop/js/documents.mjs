@@ -57,27 +57,30 @@ function methodIn(document, url) {
 }
 
 // A jsonld.js / jsonld-signatures document loader over bundled contexts and `documents`
-// (each served at its id); `contexts` ({url: context}) adds contexts for test vectors.
+// (each served at its id); `contexts` ({url: context}) adds or replaces contexts, e.g. for
+// test vectors or an older copy of a context that other verifiers still bundle.
 export function offlineLoader(documents = [], contexts = {}) {
   const given = new Map(documents.map(document => [document.id, document]));
-  for(const [url, context] of Object.entries(contexts)) {
-    given.set(url, context);
-  }
+  const overrides = new Map(Object.entries(contexts));
   return async function documentLoader(url) {
     const [base] = url.split('#');
-    let document = BUNDLED.get(url) ?? given.get(base);
+    let document = overrides.get(url) ?? given.get(base);
+    // "static" lets jsonld.js keep a processed bundled context between calls, as
+    // Laurel's pyld loader does; other documents are served as given, every time.
+    const bundled = document === undefined && BUNDLED.has(url);
+    if(bundled) {
+      document = BUNDLED.get(url);
+    }
     if(document === undefined && base.startsWith('did:key:')) {
       document = await didKeyDocument(base);
     }
     if(document === undefined) {
       throw new Error(`"${url}" is neither bundled nor given: offline loader refuses it.`);
     }
-    if(url !== base && !BUNDLED.has(url)) {
+    if(url !== base && !bundled && !overrides.has(url)) {
       document = methodIn(document, url);
     }
-    // "static" lets jsonld.js keep a processed bundled context between calls, as
-    // Laurel's pyld loader does; given documents may differ from run to run.
-    const tag = BUNDLED.has(url) ? {tag: 'static'} : {};
+    const tag = bundled ? {tag: 'static'} : {};
     return {contextUrl: null, documentUrl: url, document: structuredClone(document), ...tag};
   };
 }

@@ -2,7 +2,8 @@
 //
 // Input (file argument or stdin): {"credential": {...}} or {"credentials": [...]}, with
 // "documents": [DID documents and status list credentials, each served at its id] and
-// "now": "2026-11-23T10:00:00Z"? (the moment vc-js checks validity dates against).
+// "now": "2026-11-23T10:00:00Z"? (the moment vc-js checks validity dates against) and
+// "contexts": {url: context}? (replacing a bundled context, as another verifier may have it).
 // Works for OpenBadgeCredentials, BitstringStatusListCredentials and ClrCredentials.
 // A credentialStatus is checked with @digitalbazaar/vc-bitstring-status-list, which
 // verifies the status list credential found among `documents` and reads the bit.
@@ -15,8 +16,8 @@ import {cryptosuite} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {describeError, offlineLoader, printJson, readInput} from './documents.mjs';
 
-const {credential, credentials, documents = [], now} = readInput();
-const documentLoader = offlineLoader(documents);
+const {credential, credentials, documents = [], contexts = {}, now} = readInput();
+const documentLoader = offlineLoader(documents, contexts);
 
 async function verify(candidate) {
   const result = await vc.verifyCredential({
