@@ -73,6 +73,7 @@ VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 STATUS_LIST_ENTRY = "BitstringStatusListEntry"
 STATUS_LIST_CREDENTIAL = "BitstringStatusListCredential"
 SUPPORTED_PURPOSES = ("revocation", "suspension")
+MAX_URL_LENGTH = 4096
 _URL = re.compile(r"^https?://\S+$")
 _SOURCE_NAMES = {
     "json": "a JSON file",
@@ -121,15 +122,16 @@ def verify(
 
 
 def _input_url(data: bytes | str) -> str | None:
+    """The input as a URL when it is one short line starting with http(s)://."""
+    if len(data) > MAX_URL_LENGTH:
+        return None
     if isinstance(data, bytes):
-        if len(data) > 4096:
-            return None
         try:
             data = data.decode("utf-8")
         except UnicodeDecodeError:
             return None
     text = data.strip()
-    return text if len(text) <= 4096 and _URL.match(text) else None
+    return text if _URL.match(text) else None
 
 
 def _download(url: str, fetcher: Fetcher | None) -> bytes:
