@@ -197,7 +197,7 @@ def open_invitation(token: str, *, now: datetime) -> Invitation:
     :raises NotFound: no such invitation. :raises UserError: used or expired.
     """
     invitation = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == _token_hash(token)))
-    if invitation is None:
+    if invitation is None or not invitation.user.is_active:
         raise NotFound("This invitation link is not valid. Ask your school's Laurel admin for a new one.")
     if invitation.accepted_at is not None:
         raise Conflict("This invitation link has already been used. Sign in with your email and password.")

@@ -186,3 +186,11 @@ def test_class_duplicate_name_409(client, make_user, make_class, login_as):
     response = client.post("/admin/classes", data={"name": "Algebra 2"})
     assert response.status_code == 409
     assert "already a class" in response.get_data(as_text=True)
+
+
+def test_invitation_of_deactivated_user_refused(client, make_user, now):
+    user = make_user(Role.STUDENT, password=None)
+    token = services.invite_user(user, created_by=None, now=now)
+    user.is_active_account = False
+    db.session.commit()
+    assert client.get(f"/invite/{token}").status_code == 404
