@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField
@@ -27,6 +29,12 @@ from app.badges.models import ACHIEVEMENT_TYPES
 from app.badges.models import EVIDENCE_KINDS
 
 SCHOOL_WIDE = 0
+
+
+def achievement_type_label(value: str) -> str:
+    """ "CertificateOfCompletion" -> "Certificate of completion" for the select's labels."""
+    words = re.findall(r"[A-Z][a-z]*|[a-z]+", value)
+    return " ".join([words[0], *(w.lower() for w in words[1:])]) if words else value
 
 
 class CheckboxListField(SelectMultipleField):
@@ -79,7 +87,9 @@ class BadgeForm(FlaskForm):
         "Tags", validators=[Optional(), Length(max=500)], description="Separated by commas."
     )
     achievement_type = SelectField(
-        "Achievement type", choices=[SelectChoice(t) for t in ACHIEVEMENT_TYPES], default="Badge"
+        "Achievement type",
+        choices=[SelectChoice(t, achievement_type_label(t)) for t in ACHIEVEMENT_TYPES],
+        default="Badge",
     )
     expiry_months = IntegerField(
         "Expires after (months)",

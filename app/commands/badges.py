@@ -42,13 +42,13 @@ def list_badges() -> None:
     if not rows:
         click.echo("No badges yet. Instructors create them at /badges/new.")
         return
-    width = max(len(b.slug) for b in rows)
-    click.echo(f"{'SLUG'.ljust(width)}  {'STATE':<9}  {'CLASS':<20}  NAME")
-    for badge in rows:
-        school_class = badge.school_class.name if badge.school_class else "(whole school)"
-        click.echo(
-            f"{badge.slug.ljust(width)}  {badge.state.value:<9}  {school_class:<20}  {badge.name}"
-        )
+    table = [
+        (b.slug, b.state.value, b.school_class.name if b.school_class else "(whole school)", b.name)
+        for b in rows
+    ]
+    widths = [max(len(row[i]) for row in [*table, ("SLUG", "STATE", "CLASS", "")]) for i in range(3)]
+    for row in [("SLUG", "STATE", "CLASS", "NAME"), *table]:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + f"  {row[3]}")
 
 
 @click.command("issue")
