@@ -24,6 +24,7 @@ import pytest
 from app.accounts import services
 from app.accounts.models import Role
 from app.extensions import db
+from app.models_base import utcnow
 
 ROLES = ("anonymous", "student", "other_student", "instructor_of_class", "other_instructor", "admin")
 SIGNED_IN = ROLES[1:]
@@ -114,7 +115,8 @@ def _people(world: dict, now) -> None:
         other_student_id=world["other_student"].id,
         instructor_id=world["instructor_of_class"].id,
         invited_id=invited.id,
-        invite_token=services.invite_user(invited, created_by=world["admin"], now=now),
+        # The invite page checks expiry against the real clock.
+        invite_token=services.invite_user(invited, created_by=world["admin"], now=utcnow()),
     )
 
 
@@ -344,7 +346,10 @@ ROUTES += [
           _only(student=404, other_student=404, instructor_of_class=200, other_instructor=200, admin=200)),
     Route("GET", "/badges/{badge_slug}", CLASS_BADGE),
     Route("GET", "/badges/no-such-badge", signed_in(404)),
-    Route("GET", "/badges/{badge_slug}/image", CLASS_BADGE),
+    # Images of published badges are public anyway (/achievements/<uuid>/image).
+    Route("GET", "/badges/{badge_slug}/image", signed_in(200)),
+    Route("GET", "/badges/{draft_badge_slug}/image",
+          _only(student=404, other_student=404, instructor_of_class=200, other_instructor=200, admin=200)),
     Route("GET", "/badges/{draft_badge_slug}/edit",
           _only(student=404, other_student=404, instructor_of_class=200, other_instructor=DENIED, admin=200)),
     # The admin posts the form loaded before the instructor's edit: a stale form is a 409.

@@ -232,9 +232,13 @@ def achievement_image(achievement_uuid: str):
 @bp.get("/badges/<slug>/image")
 @login_required
 def badge_image(slug: str):
-    """The image of a badge (drafts included) for people who may see it."""
+    """The image of a badge by its slug; a draft's only for people who may see the draft.
+
+    Published and archived images are public anyway (/achievements/<uuid>/image), and
+    dashboards show earned badges whose definition is archived.
+    """
     badge = db.session.scalar(select(Badge).where(Badge.slug == slug))
-    if badge is None or not badge.is_visible_to(current_user):
+    if badge is None or (badge.state == BadgeState.DRAFT and not badge.is_visible_to(current_user)):
         raise NotFound("There is no such badge.")
     if badge.image:
         return _image_response(badge.image, badge.image_mime or "application/octet-stream")

@@ -328,3 +328,20 @@ def test_achievement_image_png_served_with_safe_headers(school, login, make_badg
     assert response.headers["Content-Type"] == "image/png"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.data == png_bytes()
+
+
+def test_badge_image_archived_badge_still_served_to_students(school, login, make_badge, now):
+    from app.badges.services import archive_badge
+
+    badge = make_badge(school.instructor, class_id=school.auto_shop.id)
+    archive_badge(badge, actor=school.instructor, now=now)
+    db.session.commit()
+    client = login(school.student)
+    assert client.get(f"/badges/{badge.slug}").status_code == 404
+    assert client.get(f"/badges/{badge.slug}/image").status_code == 200
+
+
+def test_badge_image_draft_hidden_from_students(school, login, make_badge):
+    badge = make_badge(school.instructor, published=False)
+    assert login(school.student).get(f"/badges/{badge.slug}/image").status_code == 404
+    assert login(school.other_instructor).get(f"/badges/{badge.slug}/image").status_code == 200
