@@ -136,11 +136,19 @@ def test_learner_record_embedded_credentials_each_verify(
     node_scripts: NodeScripts, keys_dir: KeysDir
 ) -> None:
     record = signed_learner_record(keys_dir.store)
-    status_list = signed_status_list(keys_dir.store)
+    embedded = record["credentialSubject"]["verifiableCredential"]
 
-    for credential in record["credentialSubject"]["verifiableCredential"]:
-        result = _verify(node_scripts, keys_dir, credential, status_list)
-        assert result["verified"] is True, result["error"]
+    results = node_scripts.run(
+        "verify-di",
+        {
+            "credentials": embedded,
+            "documents": [did_document(keys_dir.store), signed_status_list(keys_dir.store)],
+            "now": VERIFY_AT,
+        },
+    )
+
+    assert len(embedded) == 2
+    assert [result["error"] for result in results] == [None, None]
 
 
 def test_di_credential_key_missing_from_did_document_fails(
