@@ -10,6 +10,8 @@
       var last = rows[rows.length - 1];
       var next = rows.length;
       var copy = last.cloneNode(true);
+      var groupLabel = copy.getAttribute("aria-label");
+      if (groupLabel) { copy.setAttribute("aria-label", groupLabel.replace(/\d+$/, String(next + 1))); }
       copy.querySelectorAll("input, label, p.field-error").forEach(function (node) {
         if (node.matches("p.field-error")) { node.remove(); return; }
         ["name", "id", "for"].forEach(function (attribute) {
