@@ -396,6 +396,9 @@ class TemplateCache:
         shape = _Shape(substitutable=frozenset(index for index in found if index not in bad))
         with self._lock:
             self._shapes[leaves.skeleton] = shape
+            if shape.substitutable == every:
+                # Every value is substituted, so this run already is the template.
+                self._templates[(leaves.skeleton, ())] = _template_from(dataset, leaves)
         return shape
 
     def _learn_template(
