@@ -202,6 +202,8 @@ def test_verify_pdf_offline_without_documents_key_unknown(signed):
     report = verify(pdf, resolver=build_resolver(fetcher=None), now=NOW)
     assert report.verdict is Verdict.UNCHECKED
     assert "offline" in _check(report, "key", Outcome.UNKNOWN).message
+    assert report.headline.startswith("Could not check the signature — ")
+    assert "Small-engine" not in report.headline
 
 
 def test_verify_pdf_with_mismatched_copies_fails(signed, keys_dir, documents):

@@ -756,6 +756,9 @@ def _headline(report: Report, checks: list[Check], *, not_yet_valid: bool) -> st
         return f"Suspended — {said}, is on hold by the issuer."
     if verdict is Verdict.UNCHECKED:
         unknown = next(check for check in checks if check.outcome is Outcome.UNKNOWN)
+        if not any(c.name == "proof" and c.outcome is Outcome.PASSED for c in checks):
+            # Without a checked signature, what the document says is only a claim.
+            return f"Could not check the signature — {unknown.message}"
         return f"Could not check everything — {said}. {unknown.message}"
     failed = [check for check in checks if check.outcome is Outcome.FAILED]
     if not_yet_valid and len(failed) == 1:
