@@ -20,7 +20,9 @@ from app.badges.services import RubricLevelInput
 from app.badges.services import add_months
 from app.badges.services import credential_url
 from app.badges.services import issue_credential
+from app.badges.services import reinstate_credential
 from app.badges.services import revoke_credential
+from app.badges.services import suspend_credential
 from app.badges.services import update_badge
 from app.credentials.document import EvidenceData
 from app.credentials.document import hash_identity
@@ -33,6 +35,7 @@ from app.credentials.proofs.vc_jwt import verify_jwt
 from app.credentials.schema import validate_credential
 from app.credentials.status import StatusList
 from app.errors import Conflict
+from app.errors import NotAllowed
 from app.errors import UserError
 from app.evidence.models import Submission
 from app.evidence.models import SubmissionState
@@ -467,3 +470,40 @@ def test_achievement_route_draft_badge_is_404(school, make_badge, client):
 )
 def test_add_months_month_end_clamped(start, months, expected):
     assert add_months(start, months) == expected
+
+
+def suspension_bit(client, credential: IssuedCredential) -> bool:
+    listed = json.loads(client.get("/status/suspension/1").data)
+    verify_with_published_keys(client, listed)
+    return StatusList.decode(listed["credentialSubject"]["encodedList"]).get(
+        credential.suspension_index
+    )
+
+
+def test_suspend_then_reinstate_sets_and_clears_suspension_bit(issued, school, client, now):
+    suspend_credential(issued, actor=school.instructor, reason="Under review", now=now)
+    db.session.commit()
+    assert issued.state == CredentialState.SUSPENDED and issued.status_reason == "Under review"
+    assert suspension_bit(client, issued) is True
+    reinstate_credential(issued, actor=school.admin, reason="Review done", now=now)
+    db.session.commit()
+    assert issued.state == CredentialState.ACTIVE
+    assert issued.status_changed_by_id == school.admin.id
+    assert suspension_bit(client, issued) is False
+
+
+def test_reinstate_active_credential_conflicts(issued, now):
+    with pytest.raises(Conflict, match="Only a suspended credential"):
+        reinstate_credential(issued, actor=None, reason="Why not", now=now)
+
+
+def test_suspend_revoked_credential_conflicts(issued, now):
+    revoke_credential(issued, actor=None, reason="Copied", now=now)
+    with pytest.raises(Conflict, match="Only an active credential"):
+        suspend_credential(issued, actor=None, reason="Also", now=now)
+
+
+def test_suspend_by_other_instructor_not_allowed(issued, school, now):
+    with pytest.raises(NotAllowed):
+        suspend_credential(issued, actor=school.other_instructor, reason="Mine now", now=now)
+    assert issued.state == CredentialState.ACTIVE
