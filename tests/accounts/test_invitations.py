@@ -1,4 +1,7 @@
-"""Creating users as admin and joining through a single-use, expiring invitation link."""
+"""Creating users as admin and joining through a single-use, expiring invitation link.
+
+The views read the real clock, so invitations used through them are made with `utcnow()`.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from app.accounts.models import Invitation
 from app.accounts.models import Role
 from app.accounts.models import User
 from app.extensions import db
+from app.models_base import utcnow
 
 INVITE_PATH = re.compile(r"https://laurel\.test(/invite/[A-Za-z0-9_-]+)")
 
@@ -80,9 +84,9 @@ def test_invitation_accept_sets_password_and_signs_in(client, make_user, login_a
     assert user.name == "Nina Newton" and user.check_password("nina-long-pass")
 
 
-def test_invitation_used_twice_second_refused(client, make_user, now):
+def test_invitation_used_twice_second_refused(client, make_user):
     user = make_user(Role.STUDENT, password=None)
-    token = services.invite_user(user, created_by=None, now=now)
+    token = services.invite_user(user, created_by=None, now=utcnow())
     db.session.commit()
     form = {"name": "Sam", "new_password": "first-long-pass", "confirm_password": "first-long-pass"}
     assert client.post(f"/invite/{token}", data=form).status_code == 302
@@ -94,9 +98,9 @@ def test_invitation_used_twice_second_refused(client, make_user, now):
     assert db.session.get(User, user.id).check_password("first-long-pass")
 
 
-def test_invitation_expired_refused_with_message(client, make_user, now):
+def test_invitation_expired_refused_with_message(client, make_user):
     user = make_user(Role.STUDENT, password=None)
-    token = services.invite_user(user, created_by=None, now=now - timedelta(days=15))
+    token = services.invite_user(user, created_by=None, now=utcnow() - timedelta(days=15))
     db.session.commit()
     response = client.get(f"/invite/{token}")
     assert response.status_code == 400
@@ -109,18 +113,18 @@ def test_invitation_unknown_token_404(client):
     assert "not valid" in response.get_data(as_text=True)
 
 
-def test_invitation_new_link_invalidates_old(client, make_user, now):
+def test_invitation_new_link_invalidates_old(client, make_user):
     user = make_user(Role.STUDENT, password=None)
-    old = services.invite_user(user, created_by=None, now=now)
-    new = services.invite_user(user, created_by=None, now=now)
+    old = services.invite_user(user, created_by=None, now=utcnow())
+    new = services.invite_user(user, created_by=None, now=utcnow())
     db.session.commit()
     assert client.get(f"/invite/{old}").status_code == 404
     assert client.get(f"/invite/{new}").status_code == 200
 
 
-def test_invitation_weak_password_400_token_still_usable(client, make_user, now):
+def test_invitation_weak_password_400_token_still_usable(client, make_user):
     user = make_user(Role.STUDENT, password=None)
-    token = services.invite_user(user, created_by=None, now=now)
+    token = services.invite_user(user, created_by=None, now=utcnow())
     db.session.commit()
     response = client.post(f"/invite/{token}", data={"name": "Sam", "new_password": "short", "confirm_password": "short"})
     assert response.status_code == 400
@@ -188,9 +192,9 @@ def test_class_duplicate_name_409(client, make_user, make_class, login_as):
     assert "already a class" in response.get_data(as_text=True)
 
 
-def test_invitation_of_deactivated_user_refused(client, make_user, now):
+def test_invitation_of_deactivated_user_refused(client, make_user):
     user = make_user(Role.STUDENT, password=None)
-    token = services.invite_user(user, created_by=None, now=now)
+    token = services.invite_user(user, created_by=None, now=utcnow())
     user.is_active_account = False
     db.session.commit()
     assert client.get(f"/invite/{token}").status_code == 404
