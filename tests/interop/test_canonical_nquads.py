@@ -127,7 +127,7 @@ _DIFFICULT_TEXT = [
 ]
 
 
-def _with_text(number: int, text: str, *, evidence_count: int = 2) -> dict[str, Any]:
+def _with_text(number: int, text: str) -> dict[str, Any]:
     """A sample credential whose free text (names, narratives, descriptions) is `text`."""
     document = sample_credential(number)
     achievement = document["credentialSubject"]["achievement"]
@@ -141,7 +141,7 @@ def _with_text(number: int, text: str, *, evidence_count: int = 2) -> dict[str, 
             "name": f"{text[:20]} {item}",
             "narrative": text,
         }
-        for item in range(evidence_count)
+        for item in range(2)
     ]
     return document
 
