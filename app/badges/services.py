@@ -45,6 +45,11 @@ from app.credentials.document import SubjectData
 from app.credentials.document import build_achievement
 from app.credentials.document import build_credential
 from app.credentials.document import format_datetime
+from app.credentials.errors import DroppedTermError
+from app.credentials.errors import InputError
+from app.credentials.errors import SchemaError
+from app.credentials.errors import UnknownContextError
+from app.credentials.signing import SignedCredential
 from app.credentials.signing import serialize
 from app.credentials.signing import sign_credential
 from app.credentials.signing import sign_document
@@ -671,11 +676,7 @@ def issue_credential(
                 state=CredentialState.ACTIVE,
                 share_token=secrets.token_urlsafe(24),
             )
-            signed = sign_credential(
-                _unsigned_credential(credential, badge, recipient, evidence, now),
-                keystore=keystore(),
-                now=now,
-            )
+            signed = _sign(_unsigned_credential(credential, badge, recipient, evidence, now), now)
             credential.json_text = signed.json_text
             credential.jwt_text = signed.jwt
             db.session.add(credential)
@@ -689,6 +690,14 @@ def issue_credential(
             return existing
         raise Conflict("This submission was approved by someone else at the same moment.") from None
     return credential
+
+
+def _sign(unsigned: dict, now: datetime) -> SignedCredential:
+    """Sign with both proofs; content the engine refuses becomes a 4xx, not a crash."""
+    try:
+        return sign_credential(unsigned, keystore=keystore(), now=now)
+    except (InputError, SchemaError, DroppedTermError, UnknownContextError) as error:
+        raise UserError(f"This credential cannot be issued as it stands: {error}") from error
 
 
 def _unsigned_credential(

@@ -507,3 +507,16 @@ def test_suspend_by_other_instructor_not_allowed(issued, school, now):
     with pytest.raises(NotAllowed):
         suspend_credential(issued, actor=school.other_instructor, reason="Mine now", now=now)
     assert issued.state == CredentialState.ACTIVE
+
+
+def test_issue_credential_content_refused_by_engine_is_user_error(school, make_badge, now):
+    """Does a definition the OB schema rejects give a message and nothing written, not a crash?"""
+    badge = make_badge(school.instructor)
+    badge.achievement_type = "Not A Type"  # bypasses the form, as an old row might
+    db.session.commit()
+    with pytest.raises(UserError, match="cannot be issued as it stands"):
+        issue_credential(
+            badge=badge, recipient=school.student, level_id=None, issued_by=None, now=now
+        )
+    db.session.rollback()
+    assert db.session.scalar(select(db.func.count()).select_from(IssuedCredential)) == 0
