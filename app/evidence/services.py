@@ -312,19 +312,21 @@ def add_file(
 
 
 def remove_item(
-    submission: Submission, item_id: int, *, student: User, storage: EvidenceStorage, now: datetime
-) -> None:
-    """Take a piece of evidence out (the history keeps its name)."""
+    submission: Submission, item_id: int, *, student: User, now: datetime
+) -> str | None:
+    """Take a piece of evidence out (the history keeps its name).
+
+    :returns: the storage key of its file, for the caller to delete once the change is
+        committed (deleting first would lose the file if the commit failed).
+    """
     _check_editable(submission, student)
     item = next((i for i in submission.items if i.id == item_id), None)
     if item is None:
         raise UserError("That piece of evidence is not in this submission.")
-    key = item.storage_key
     submission.items.remove(item)
     submission.updated_at = now
     db.session.flush()
-    if key:
-        storage.delete(key)
+    return item.storage_key
 
 
 # --- Student steps ------------------------------------------------------------------------

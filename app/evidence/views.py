@@ -328,12 +328,12 @@ def add_text(submission_id: int):
 def remove_item(submission_id: int, item_id: int):
     submission = get_submission_or_404(submission_id, need="edit")
     try:
-        services.remove_item(
-            submission, item_id, student=current_user, storage=evidence_storage(), now=utcnow()
-        )
+        key = services.remove_item(submission, item_id, student=current_user, now=utcnow())
         db.session.commit()
     except LaurelError as error:
         return _render_editor(get_submission_or_404(submission_id, need="edit"), _failed(error))
+    if key:
+        evidence_storage().delete(key)
     flash("Removed.", "info")
     return redirect(url_for("evidence.edit", submission_id=submission.id, _anchor="evidence"))
 

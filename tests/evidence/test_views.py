@@ -331,3 +331,25 @@ def test_approve_after_badge_edited_since_page_opened_is_409(client, login, scho
     db.session.refresh(submitted)
     assert submitted.state == SubmissionState.SUBMITTED
     assert db.session.scalar(sa.select(sa.func.count()).select_from(IssuedCredential)) == 0
+
+
+def test_remove_item_deletes_row_and_file_after_commit(client, login, school, storage, now):
+    from app.evidence import services
+
+    submission = services.start_submission(school.badge, student=school.student, now=now)
+    item = services.add_file(
+        submission,
+        student=school.student,
+        stream=io.BytesIO(truck_photo()),
+        filename="truck.jpg",
+        storage=storage,
+        max_bytes=10**7,
+        now=now,
+    )
+    db.session.commit()
+    item_id, key = item.id, item.storage_key
+    login(school.student)
+    response = client.post(f"/submissions/{submission.id}/items/{item_id}/remove")
+    assert response.status_code == 302
+    assert db.session.get(EvidenceItem, item_id) is None
+    assert not [p for p in storage.root.rglob(key)]
