@@ -348,3 +348,49 @@ def test_tamper_offline_could_not_check_status(signed, keys_dir):
     report = verify(signed.json_text, resolver=own_resolver(keys_dir.store), fetcher=None, now=NOW)
     assert report.verdict is Verdict.UNCHECKED
     assert "offline" in report.headline
+
+
+VCRL_URL = "https://laurel.test/revocations.json"
+
+
+@pytest.mark.parametrize(
+    ("listed", "verdict"),
+    [
+        ([], Verdict.VERIFIED),
+        ([{"revocationReason": "Plagiarised evidence."}], Verdict.REVOKED),
+        ([{"revoked": False}], Verdict.VERIFIED),
+    ],
+    ids=["not_listed", "listed_with_reason", "listed_not_revoked"],
+)
+def test_tamper_1edtech_revocation_list_read(keys_dir, listed, verdict):
+    """Is the deprecated 1EdTech Revocation List read (older credentials still use it)?"""
+    entry = {"id": VCRL_URL, "type": "1EdTechRevocationList"}
+    credential = issue(keys_dir.store, 21, status_entries=(entry,))
+    items = [{**item, "id": credential.document["id"]} for item in listed]
+    fetcher = MemoryFetcher({VCRL_URL: {"revokedCredential": items}})
+    report = verify(
+        credential.json_text, resolver=own_resolver(keys_dir.store), fetcher=fetcher, now=NOW
+    )
+    assert report.verdict is verdict, report.checks
+    if verdict is Verdict.REVOKED:
+        assert report.status_reason == "Plagiarised evidence."
+
+
+def test_tamper_message_status_entry_ignored(keys_dir):
+    """A "message" status entry says nothing about validity, so it does not block "verified"."""
+    url = "https://laurel.test/status/message/1"
+    entry = {
+        "id": f"{url}#5",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "message",
+        "statusListIndex": "5",
+        "statusListCredential": url,
+    }
+    credential = issue(keys_dir.store, 22, status_entries=(entry,))
+    report = verify(
+        credential.json_text,
+        resolver=own_resolver(keys_dir.store),
+        fetcher=MemoryFetcher(),
+        now=NOW,
+    )
+    assert report.verdict is Verdict.VERIFIED, report.checks

@@ -72,6 +72,7 @@ VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 STATUS_LIST_ENTRY = "BitstringStatusListEntry"
 STATUS_LIST_CREDENTIAL = "BitstringStatusListCredential"
+REVOCATION_LIST_ENTRY = "1EdTechRevocationList"
 SUPPORTED_PURPOSES = ("revocation", "suspension")
 MAX_URL_LENGTH = 4096
 _URL = re.compile(r"^https?://\S+$")
@@ -508,8 +509,18 @@ class _Run:
     # -- status ------------------------------------------------------------------
 
     def _check_status(self) -> None:
-        entries = self.credential.get("credentialStatus")
-        if entries is None:
+        # Only revocation and suspension bear on validity; "refresh" and "message"
+        # entries (Bitstring Status List) are not Laurel's to judge and are left out.
+        entries = [
+            entry
+            for entry in _as_list(self.credential.get("credentialStatus"))
+            if not (
+                isinstance(entry, dict)
+                and entry.get("type") == STATUS_LIST_ENTRY
+                and entry.get("statusPurpose") not in SUPPORTED_PURPOSES
+            )
+        ]
+        if not entries:
             self.add(
                 "status",
                 Outcome.PASSED,
@@ -517,22 +528,21 @@ class _Run:
             )
             return
         lists: dict[str, dict[str, Any]] = {}
-        for entry in entries if isinstance(entries, list) else [entries]:
-            self._check_status_entry(entry, lists)
-
-    def _check_status_entry(self, entry: Any, lists: dict[str, dict[str, Any]]) -> None:
-        if not isinstance(entry, dict) or entry.get("type") != STATUS_LIST_ENTRY:
+        for entry in entries:
             kind = entry.get("type") if isinstance(entry, dict) else None
-            self.add(
-                "status", Outcome.UNKNOWN, f"Laurel cannot read a status entry of type {kind!r}."
-            )
-            return
-        purpose = entry.get("statusPurpose")
-        if purpose not in SUPPORTED_PURPOSES:
-            self.add(
-                "status", Outcome.UNKNOWN, f"Laurel does not check the status purpose {purpose!r}."
-            )
-            return
+            if kind == STATUS_LIST_ENTRY:
+                self._check_status_entry(entry, lists)
+            elif kind == REVOCATION_LIST_ENTRY:
+                self._check_revocation_list(entry)
+            else:
+                self.add(
+                    "status",
+                    Outcome.UNKNOWN,
+                    f"Laurel cannot read a status entry of type {kind!r}.",
+                )
+
+    def _check_status_entry(self, entry: dict[str, Any], lists: dict[str, dict[str, Any]]) -> None:
+        purpose = str(entry.get("statusPurpose"))
         index = _status_index(entry.get("statusListIndex"))
         url = entry.get("statusListCredential")
         if index is None or not isinstance(url, str) or not url:
@@ -543,6 +553,9 @@ class _Run:
             )
             return
         could_not = f"Could not check whether the credential was {_PAST[purpose]}"
+        if entry.get("statusSize", 1) not in (1, "1"):
+            self.add("status", Outcome.UNKNOWN, f"{could_not}: its entries are not single bits.")
+            return
         if self.fetcher is None:
             self.add("status", Outcome.UNKNOWN, f"{could_not}: Laurel is working offline.")
             return
@@ -554,28 +567,58 @@ class _Run:
         except CredentialError as error:
             self.add("status", Outcome.UNKNOWN, f"{could_not}: {error}")
             return
-        if not is_set:
-            listed_as = status_list.get("id", url)
-            if listed_as != url:
-                # A list published under another name could be an old or a different list of the
-                # same issuer: it may show a credential revoked, but never vouch that it is not.
-                self.add(
-                    "status",
-                    Outcome.UNKNOWN,
-                    f"{could_not}: the list at {url} says it is {listed_as}.",
-                )
-                return
+        if is_set:
+            self._mark(purpose)
+            return
+        listed_as = status_list.get("id", url)
+        if listed_as != url:
+            # A list published under another name could be an old or a different list of the
+            # same issuer: it may show a credential revoked, but never vouch that it is not.
             self.add(
-                "status",
-                Outcome.PASSED,
-                f"Not {_PAST[purpose]}: the issuer's {purpose} list was checked.",
+                "status", Outcome.UNKNOWN, f"{could_not}: the list at {url} says it is {listed_as}."
             )
             return
+        self.add(
+            "status",
+            Outcome.PASSED,
+            f"Not {_PAST[purpose]}: the issuer's {purpose} list was checked.",
+        )
+
+    def _check_revocation_list(self, entry: dict[str, Any]) -> None:
+        """The deprecated 1EdTech Revocation List: unsigned JSON naming revoked credentials."""
+        could_not = "Could not check whether the credential was revoked"
+        url = entry.get("id")
+        if not isinstance(url, str) or not url:
+            self.add("status", Outcome.UNKNOWN, f"{could_not}: the entry names no list.")
+            return
+        if self.fetcher is None:
+            self.add("status", Outcome.UNKNOWN, f"{could_not}: Laurel is working offline.")
+            return
+        try:
+            items = fetch_json(self.fetcher, url).get("revokedCredential")
+        except CredentialError as error:
+            self.add("status", Outcome.UNKNOWN, f"{could_not}: {error}")
+            return
+        if not isinstance(items, list):
+            self.add("status", Outcome.UNKNOWN, f"{could_not}: {url} is not a revocation list.")
+            return
+        for item in items:
+            if (
+                isinstance(item, dict)
+                and item.get("id") == self.credential.get("id")
+                and item.get("revoked", True) is not False
+            ):
+                self._mark("revocation", _text(item.get("revocationReason")))
+                return
+        self.add("status", Outcome.PASSED, "Not revoked: the issuer's revocation list was checked.")
+
+    def _mark(self, purpose: str, listed_reason: str | None = None) -> None:
+        """Record a revocation or suspension, with Laurel's or the list's reason."""
         if purpose == "revocation":
             self.facts.revoked = True
         else:
             self.facts.suspended = True
-        reason = self._stored_reason(purpose)
+        reason = self._stored_reason(purpose) or listed_reason
         self.status_reason = self.status_reason or reason
         said = f" Reason: {reason}" if reason else ""
         self.checks.append(
