@@ -603,3 +603,36 @@ def test_verify_learner_record_clr_verified(keys_dir, documents):
     assert report.verdict is Verdict.VERIFIED, report.checks
     assert report.headline.startswith("Genuine — “Learner record”")
     assert "Comprehensive Learner Record 2.0" in _check(report, "schema").message
+
+
+def test_verify_es256_jwt_with_did_web_jwk_verified():
+    """Is an ES256 VC-JWT from another school verified with a P-256 JWK in its DID document?"""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from app.credentials.keys import jwk_from_public_key
+    from app.credentials.proofs.vc_jwt import sign_jwt
+
+    did = "did:web:hillside.example"
+    method = f"{did}#es-1"
+    private_key = ec.generate_private_key(ec.SECP256R1())
+    credential = sample_credential(
+        9, issuer=Issuer(id=did, name="Hillside", url="https://hillside.example"), status_entries=()
+    )
+    token = sign_jwt(credential, private_key=private_key, kid=method, alg="ES256")
+    did_document = {
+        "id": did,
+        "verificationMethod": [
+            {
+                "id": method,
+                "type": "JsonWebKey",
+                "controller": did,
+                "publicKeyJwk": jwk_from_public_key(private_key.public_key(), kid=method),
+            }
+        ],
+        "assertionMethod": [method],
+    }
+    report = verify(
+        token, **_online({"https://hillside.example/.well-known/did.json": did_document})
+    )
+    assert report.verdict is Verdict.VERIFIED, report.checks
+    assert "ES256" in _check(report, "proof", Outcome.PASSED).message
