@@ -170,6 +170,13 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            "/health": {
+                "get": {
+                    "operationId": "getHealth",
+                    "summary": "Liveness for load balancers",
+                    "responses": {"200": {"description": "The process answers", "content": {"application/json": {}}}},
+                }
+            },
             "/openapi.json": {
                 "get": {
                     "operationId": "getOpenApi",

@@ -126,6 +126,12 @@ def credential(credential_id: str):
     return response
 
 
+@bp.get("/health")
+def health():
+    """For load balancers: the process answers (no database, no keys touched)."""
+    return jsonify({"status": "ok"})
+
+
 @bp.get("/openapi.json")
 def openapi():
     """The OpenAPI 3.1 description of this API."""

@@ -27,6 +27,8 @@ from app.share.summary import summarize
 
 # ?paper= value -> CSS page size. Landscape both: a certificate is framed wide.
 PAPER_SIZES = {"a4": "A4 landscape", "letter": "letter landscape"}
+# Height of the badge/text band: the page less margins, frame, footer and verify line.
+COLUMNS_HEIGHTS = {"A4 landscape": "128mm", "letter landscape": "134mm"}
 DEFAULT_PAPER = "a4"
 
 
@@ -74,10 +76,12 @@ def _logo_data_uri() -> str | None:
 def render_certificate_html(credential: IssuedCredential, *, paper: str, now: datetime) -> str:
     """The certificate page as HTML (print stylesheet for `paper`)."""
     url = verification_url(credential)
+    page_size = paper_size(paper)
     return render_template(
         "certificates/certificate.html",
         summary=summarize(credential),
-        page_size=paper_size(paper),
+        page_size=page_size,
+        columns_height=COLUMNS_HEIGHTS[page_size],
         badge_image=badge_image_data_uri(credential.badge),
         logo=_logo_data_uri(),
         qr=qr_data_uri(url, box_size=8, border=2),

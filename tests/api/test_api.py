@@ -113,7 +113,7 @@ def test_api_credential_unknown_404_json(client, issued):
 def test_api_openapi_document_describes_endpoints(client, issued):
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"] == "3.1.0"
-    assert set(document["paths"]) == {"/verify", "/credentials/{id}", "/openapi.json"}
+    assert set(document["paths"]) == {"/verify", "/credentials/{id}", "/health", "/openapi.json"}
     verify = document["paths"]["/verify"]["post"]
     assert {"application/json", "multipart/form-data", "application/vc+jwt"} <= set(verify["requestBody"]["content"])
     assert {"200", "400", "413", "422"} <= set(verify["responses"])
@@ -122,3 +122,7 @@ def test_api_openapi_document_describes_endpoints(client, issued):
     body = client.post("/api/v1/verify", data=issued.json_text, content_type="application/json").get_json()
     assert set(report_schema["required"]) <= set(body)
     assert set(body) <= set(report_schema["properties"])
+
+
+def test_api_health_ok(client):
+    assert client.get("/api/v1/health").get_json() == {"status": "ok"}
