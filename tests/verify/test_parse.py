@@ -124,3 +124,12 @@ def test_parse_weasyprint_certificate_attachments(signed):
 def test_parse_learner_record_attachment(signed):
     parsed = parse_input(pdf_with({"learner-record.json": signed.json_text.encode()}))
     assert parsed.credential == signed.document
+
+
+def test_parse_jwt_broken_over_lines_token(signed):
+    wrapped = "\n".join(signed.jwt[i : i + 76] for i in range(0, len(signed.jwt), 76))
+    assert parse_input(wrapped).jwt == signed.jwt
+
+
+def test_parse_jwt_in_quotes_token(signed):
+    assert parse_input(f'"{signed.jwt}"\n').jwt == signed.jwt

@@ -94,11 +94,15 @@ def parse_input(
                 "This looks like an XML or HTML page, not a credential or an SVG badge."
             )
         return Parsed("svg", *_read_text_credential(_from_image(extract_svg, raw, "SVG")))
+    if stripped.startswith('"') and _COMPACT_JWT.match(stripped.strip('"')):
+        stripped = stripped.strip('"')  # a JWT pasted as a JSON string
     if stripped.startswith(("{", "[", '"')):
         return Parsed("json", credential=read_credential_json(stripped))
-    if _COMPACT_JWT.match(stripped):
-        return Parsed("jwt", jwt=check_jwt(stripped))
-    if _JWT_START.match(stripped):
+    # A JWT copied from an e-mail or a terminal may be broken over several lines.
+    compact = "".join(stripped.split())
+    if _COMPACT_JWT.match(compact):
+        return Parsed("jwt", jwt=check_jwt(compact))
+    if _JWT_START.match(compact):
         raise InputError(
             "This looks like a JWT, but it is incomplete: a signed JWT has three parts "
             "separated by dots. Copy the whole text again."
