@@ -375,6 +375,13 @@ ROUTES += [
     Route("POST", "/credentials/{credential_id}/revoke",
           _only(student=DENIED, other_student=404, instructor_of_class=302, other_instructor=DENIED, admin=409),
           data={"reason": "Issued by mistake."}),
+    # Suspending: the admin comes after the instructor suspended it; reinstating an active one is 409.
+    Route("POST", "/credentials/{credential_id}/suspend",
+          _only(student=DENIED, other_student=404, instructor_of_class=302, other_instructor=DENIED, admin=409),
+          data={"reason": "Under review."}),
+    Route("POST", "/credentials/{credential_id}/reinstate",
+          _only(student=DENIED, other_student=404, instructor_of_class=409, other_instructor=DENIED, admin=409),
+          data={"reason": "Fine."}),
     Route("GET", "/achievements/{achievement_uuid}", everyone(200)),
     Route("GET", "/achievements/{achievement_uuid}/image", everyone(200)),
     Route("GET", "/achievements/{draft_achievement_uuid}", everyone(404)),

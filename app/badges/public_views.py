@@ -31,7 +31,9 @@ from app.badges.services import achievement_document
 from app.badges.services import credential_url
 from app.badges.services import get_credential
 from app.badges.services import issuer_profile
+from app.badges.services import reinstate_credential
 from app.badges.services import revoke_credential
+from app.badges.services import suspend_credential
 from app.credentials.did import build_did_document
 from app.credentials.did import build_jwks
 from app.errors import NotAllowed
@@ -156,34 +158,45 @@ def _credential_page(issued: IssuedCredential, form: ReasonForm) -> str:
         document=document,
         achievement=achievement,
         url=credential_url(issued),
-        can_revoke=issued.badge.can_review(current_user)
+        can_change_status=issued.badge.can_review(current_user)
         and issued.state != CredentialState.REVOKED,
         form=form,
         CredentialState=CredentialState,
     )
 
 
-@bp.post("/credentials/<credential_id>/revoke")
+STATUS_ACTIONS = {
+    "revoke": (
+        revoke_credential,
+        "The credential is revoked. Verifiers will now see it as revoked.",
+    ),
+    "suspend": (suspend_credential, "The credential is suspended until you reinstate it."),
+    "reinstate": (reinstate_credential, "The credential is active again."),
+}
+
+
+@bp.post("/credentials/<credential_id>/<any(revoke, suspend, reinstate):action>")
 @login_required
-def revoke(credential_id: str):
-    """Revoke with a reason; reviewers of the badge only."""
+def change_status(credential_id: str, action: str):
+    """Revoke, suspend or reinstate with a reason; reviewers of the badge only."""
     issued = get_credential(credential_id)
     if not issued.badge.can_review(current_user):
         if _can_see_page(issued):
-            raise NotAllowed("Only the badge's reviewers can revoke this credential.")
+            raise NotAllowed("Only the badge's reviewers can change this credential's status.")
         raise NotFound("There is no credential with that id.")
     form = ReasonForm()
     if not form.validate_on_submit():
-        flash("Give a reason for the revocation.", "error")
+        flash("Give a reason: it is kept with the credential's history.", "error")
         return _credential_page(issued, form), 400
+    service, message = STATUS_ACTIONS[action]
     try:
-        revoke_credential(issued, actor=current_user, reason=form.reason.data or "", now=utcnow())
+        service(issued, actor=current_user, reason=form.reason.data or "", now=utcnow())
     except UserError as error:
         db.session.rollback()
         flash(str(error), "error")
         return _credential_page(issued, form), error.status_code
     db.session.commit()
-    flash("The credential is revoked. Verifiers will now see it as revoked.", "success")
+    flash(message, "success")
     return redirect(url_for("badges.public.credential", credential_id=issued.id))
 
 

@@ -520,3 +520,40 @@ def test_issue_credential_content_refused_by_engine_is_user_error(school, make_b
         )
     db.session.rollback()
     assert db.session.scalar(select(db.func.count()).select_from(IssuedCredential)) == 0
+
+
+def test_status_routes_suspend_then_reinstate_through_the_page(issued, school, login):
+    reviewer = login(school.instructor)
+    page = reviewer.get(f"/credentials/{issued.id}", headers={"Accept": "text/html"}).data
+    assert b">Suspend</button>" in page and b"Reinstate" not in page
+    response = reviewer.post(
+        f"/credentials/{issued.id}/suspend", data={"reason": "Checking the photos."}
+    )
+    assert response.status_code == 302
+    page = reviewer.get(f"/credentials/{issued.id}", headers={"Accept": "text/html"}).data
+    assert b"Suspended." in page and b">Reinstate</button>" in page
+    response = reviewer.post(
+        f"/credentials/{issued.id}/reinstate", data={"reason": "Photos are fine."}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    credential = db.session.get(IssuedCredential, issued.id)
+    assert (credential.state, credential.status_reason) == (
+        CredentialState.ACTIVE,
+        "Photos are fine.",
+    )
+
+
+def test_status_routes_reinstate_active_is_409(issued, school, login):
+    response = login(school.instructor).post(
+        f"/credentials/{issued.id}/reinstate", data={"reason": "x"}
+    )
+    assert response.status_code == 409
+    assert b"Only a suspended credential" in response.data
+
+
+def test_status_routes_unknown_action_is_404(issued, school, login):
+    response = login(school.instructor).post(
+        f"/credentials/{issued.id}/delete", data={"reason": "x"}
+    )
+    assert response.status_code == 404
