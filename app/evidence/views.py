@@ -198,7 +198,13 @@ def _reflections_from_form(submission: Submission) -> tuple[dict[str, str], dict
         criterion: request.form.get(f"criterion-{number}", "")
         for number, criterion in enumerate(submission.badge.criteria_items)
     }
-    public = {item.id: request.form.get(f"public-{item.id}") == "on" for item in submission.items}
+    # Only the items this form showed: one added meanwhile (another tab) keeps its choice.
+    shown = set(request.form.getlist("shown-item"))
+    public = {
+        item.id: request.form.get(f"public-{item.id}") == "on"
+        for item in submission.items
+        if str(item.id) in shown
+    }
     return criteria, public
 
 

@@ -353,3 +353,23 @@ def test_remove_item_deletes_row_and_file_after_commit(client, login, school, st
     assert response.status_code == 302
     assert db.session.get(EvidenceItem, item_id) is None
     assert not [p for p in storage.root.rglob(key)]
+
+
+def test_save_draft_sets_public_choice_only_for_items_shown(client, login, school, storage, now):
+    from app.evidence import services
+
+    submission = services.start_submission(school.badge, student=school.student, now=now)
+    shown = services.add_text(submission, student=school.student, text="Shown.", now=now)
+    added_elsewhere = services.add_text(
+        submission, student=school.student, text="Other tab.", public=True, now=now
+    )
+    db.session.commit()
+    login(school.student)
+    response = client.post(
+        f"/submissions/{submission.id}/edit",
+        data={"reflection": "Draft.", "shown-item": str(shown.id), f"public-{shown.id}": "on"},
+    )
+    assert response.status_code == 302
+    db.session.refresh(shown)
+    db.session.refresh(added_elsewhere)
+    assert shown.public is True and added_elsewhere.public is True
