@@ -636,3 +636,91 @@ def test_verify_es256_jwt_with_did_web_jwk_verified():
     )
     assert report.verdict is Verdict.VERIFIED, report.checks
     assert "ES256" in _check(report, "proof", Outcome.PASSED).message
+
+
+def _self_signed(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    """A self-signed TLS certificate for `name` and its key, as PEM files."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(datetime(2020, 1, 1, tzinfo=UTC))
+        .not_valid_after(datetime(2040, 1, 1, tzinfo=UTC))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    certificate_path, key_path = tmp_path / f"{name}.pem", tmp_path / f"{name}.key"
+    certificate_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return certificate_path, key_path
+
+
+class _HostEcho(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        body = self.headers.get("Host", "").encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def tls_server(tmp_path):
+    """An HTTPS server on loopback whose certificate names school.test."""
+    import ssl
+
+    certificate, key = _self_signed(tmp_path, "school.test")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificate, key)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _HostEcho)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1], certificate
+    server.shutdown()
+    server.server_close()
+
+
+def test_http_fetcher_connects_to_checked_address_with_tls_name(tls_server):
+    """Is the connection pinned to the address that was checked, with TLS verifying the name?"""
+    port, certificate = tls_server
+    looked_up = []
+
+    def resolve_host(host):
+        looked_up.append(host)
+        return ["127.0.0.1"]
+
+    fetcher = HttpFetcher(
+        resolve_host=resolve_host, allow_loopback=True, ca_bundle=str(certificate)
+    )
+    assert fetcher(f"https://school.test:{port}/did.json") == f"school.test:{port}".encode()
+    assert looked_up == ["school.test"]
+
+
+def test_http_fetcher_tls_name_mismatch_refused(tls_server):
+    """Connecting by address must not loosen TLS: a certificate for another name is refused."""
+    port, certificate = tls_server
+    fetcher = HttpFetcher(
+        resolve_host=lambda host: ["127.0.0.1"], allow_loopback=True, ca_bundle=str(certificate)
+    )
+    with pytest.raises(FetchError, match="could not be reached"):
+        fetcher(f"https://other.test:{port}/did.json")

@@ -24,8 +24,10 @@ from typing import Any
 from typing import Protocol
 from urllib.parse import urljoin
 from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
 
 import requests
+from requests.adapters import HTTPAdapter
 
 from app.credentials.did import did_web_document_url
 from app.credentials.did import public_key_from_did_key
@@ -79,7 +81,7 @@ def _is_loopback_host(host: str) -> bool:
         return False
 
 
-def check_public_url(url: str, *, resolve_host: HostResolver, allow_loopback: bool = False) -> None:
+def check_public_url(url: str, *, resolve_host: HostResolver, allow_loopback: bool = False) -> str:
     """Refuse a URL that is not HTTPS or whose host resolves to a non-public address.
 
     This runs before any connection, so a credential cannot make Laurel probe the
@@ -87,6 +89,7 @@ def check_public_url(url: str, *, resolve_host: HostResolver, allow_loopback: bo
     With `allow_loopback` (tests, a developer's machine) plain HTTP to a loopback
     host is allowed too.
 
+    :returns: the checked address, which the fetcher then connects to.
     :raises FetchError: the URL is refused, with the reason.
     """
     parts = urlsplit(url)
@@ -96,8 +99,10 @@ def check_public_url(url: str, *, resolve_host: HostResolver, allow_loopback: bo
     loopback_ok = allow_loopback and _is_loopback_host(host)
     if parts.scheme != "https" and not (parts.scheme == "http" and loopback_ok):
         raise FetchError(f"Laurel fetches documents over HTTPS only, not {url!r}.")
-    for address in resolve_host(host):
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    addresses = [ipaddress.ip_address(address.split("%", 1)[0]) for address in resolve_host(host)]
+    if not addresses:
+        raise FetchError(f"The host {host} could not be found.")
+    for ip in addresses:
         if ip.is_loopback and allow_loopback:
             continue
         if not ip.is_global or ip.is_multicast:
@@ -105,10 +110,47 @@ def check_public_url(url: str, *, resolve_host: HostResolver, allow_loopback: bo
                 f"The address {url!r} points into a private network ({ip}); Laurel does not fetch "
                 "from private, loopback or link-local addresses."
             )
+    return str(addresses[0])
+
+
+class _PinnedAdapter(HTTPAdapter):
+    """Connects to the address that was checked, while TLS still verifies the host name.
+
+    Without pinning, the HTTP library would resolve the name again, and a DNS
+    answer that changed in between ("DNS rebinding") could lead it into the
+    private network the check refused.
+    """
+
+    def __init__(self, hostname: str) -> None:
+        self.hostname = hostname
+        super().__init__(max_retries=0)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["server_hostname"] = self.hostname
+        kwargs["assert_hostname"] = self.hostname
+        super().init_poolmanager(*args, **kwargs)
+
+
+def _pinned_url(url: str, address: str) -> str:
+    parts = urlsplit(url)
+    host = f"[{address}]" if ":" in address else address
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
+
+
+def _host_header(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    return f"{host}:{parts.port}" if parts.port else host
 
 
 class HttpFetcher:
-    """The network fetcher: guarded hosts, timeouts, a size cap, redirects re-checked."""
+    """The network fetcher: guarded and pinned hosts, timeouts, a size cap, redirects re-checked.
+
+    Proxy settings from the environment are ignored (a proxy would resolve the
+    name itself, out of the guard's sight).
+    """
 
     def __init__(
         self,
@@ -116,10 +158,12 @@ class HttpFetcher:
         resolve_host: HostResolver = system_host_addresses,
         allow_loopback: bool = False,
         max_bytes: int = MAX_INPUT_BYTES,
+        ca_bundle: str | None = None,
     ) -> None:
         self.resolve_host = resolve_host
         self.allow_loopback = allow_loopback
         self.max_bytes = max_bytes
+        self.ca_bundle = ca_bundle
 
     def __call__(self, url: str) -> bytes:
         """Fetch `url`, following at most MAX_REDIRECTS redirects, each to a checked address.
@@ -128,31 +172,45 @@ class HttpFetcher:
         """
         current = url
         for _ in range(MAX_REDIRECTS + 1):
-            check_public_url(
+            address = check_public_url(
                 current, resolve_host=self.resolve_host, allow_loopback=self.allow_loopback
             )
             try:
-                with requests.get(
-                    current,
-                    # Identity encoding: the size cap then counts the bytes as sent.
-                    headers={"Accept": ACCEPT, "Accept-Encoding": "identity"},
-                    timeout=(CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECONDS),
-                    allow_redirects=False,
-                    stream=True,
-                ) as response:
-                    if response.is_redirect and "location" in response.headers:
-                        current = urljoin(current, response.headers["location"])
-                        continue
-                    if response.status_code != 200:
-                        raise FetchError(
-                            f"{current} answered with HTTP status {response.status_code}."
-                        )
-                    return self._read_bounded(response, current)
+                body, redirect = self._fetch_once(current, address)
             except requests.RequestException as error:
                 raise FetchError(
                     f"{current} could not be reached ({type(error).__name__})."
                 ) from None
+            if redirect is None:
+                return body
+            current = urljoin(current, redirect)
         raise FetchError(f"{url} redirects more than {MAX_REDIRECTS} times.")
+
+    def _fetch_once(self, url: str, address: str) -> tuple[bytes, str | None]:
+        """One GET to the checked address: the body, or the redirect target (not followed)."""
+        with requests.Session() as session:
+            session.trust_env = False
+            session.mount(
+                f"{urlsplit(url).scheme}://", _PinnedAdapter(urlsplit(url).hostname or "")
+            )
+            with session.get(
+                _pinned_url(url, address),
+                # Identity encoding: the size cap then counts the bytes as sent.
+                headers={
+                    "Accept": ACCEPT,
+                    "Accept-Encoding": "identity",
+                    "Host": _host_header(url),
+                },
+                timeout=(CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECONDS),
+                allow_redirects=False,
+                stream=True,
+                verify=self.ca_bundle or True,
+            ) as response:
+                if response.is_redirect and "location" in response.headers:
+                    return b"", response.headers["location"]
+                if response.status_code != 200:
+                    raise FetchError(f"{url} answered with HTTP status {response.status_code}.")
+                return self._read_bounded(response, url), None
 
     def _read_bounded(self, response: requests.Response, url: str) -> bytes:
         body = bytearray()
