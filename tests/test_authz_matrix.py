@@ -386,3 +386,52 @@ ROUTES += [
     Route("GET", "/achievements/{achievement_uuid}/image", everyone(200)),
     Route("GET", "/achievements/{draft_achievement_uuid}", everyone(404)),
 ]
+
+
+# --- sharing, verification, learner records, JSON API (share) ---------------------------------
+
+
+def _sharing(world: dict, now) -> None:
+    """Sam shares his credential publicly."""
+    from app.badges.models import IssuedCredential
+
+    credential = db.session.get(IssuedCredential, world["credential_id"])
+    credential.share_enabled = True
+    world["share_token"] = credential.share_token
+
+
+WORLD_BUILDERS.append(_sharing)
+
+# The learner, the badge's reviewers and the admin; others may not know the credential exists.
+LEARNER_AND_REVIEWERS = _only(student=200, other_student=404, instructor_of_class=200, other_instructor=404, admin=200)
+
+ROUTES += [
+    Route("GET", "/s/{share_token}", everyone(200)),
+    Route("GET", "/s/{share_token}/og.png", everyone(200)),
+    Route("GET", "/s/{share_token}/badge.png", everyone(200)),
+    Route("GET", "/s/{share_token}/download/json", everyone(200)),
+    Route("GET", "/s/{share_token}/download/svg", everyone(200)),
+    Route("GET", "/s/not-a-share-token-at-all/download/json", everyone(404)),
+    Route("GET", "/s/not-a-share-token-at-all", everyone(404)),
+    Route("GET", "/credentials/{credential_id}/verify", everyone(200)),
+    Route("GET", "/credentials/00000000-0000-0000-0000-000000000000/verify", everyone(404)),
+    Route("GET", "/credentials/{credential_id}/share", LEARNER_AND_REVIEWERS),
+    # Only the learner decides; the reviewers see the page but may not share for them.
+    Route("POST", "/credentials/{credential_id}/share",
+          _only(student=302, other_student=404, instructor_of_class=DENIED, other_instructor=404, admin=DENIED),
+          data={"sharing": "off"}),
+    Route("GET", "/credentials/{credential_id}/download/png", LEARNER_AND_REVIEWERS),
+    Route("GET", "/credentials/{credential_id}/download/jwt", LEARNER_AND_REVIEWERS),
+    Route("GET", "/credentials/{credential_id}/certificate.pdf", LEARNER_AND_REVIEWERS),
+    Route("GET", "/verify", everyone(200)),
+    Route("POST", "/verify", everyone(400), data={"text": "not a credential"}),
+    Route("GET", "/record", signed_in(302)),
+    Route("GET", "/learners/{student_id}/record", LEARNER_AND_REVIEWERS),
+    Route("GET", "/learners/{student_id}/record.json", LEARNER_AND_REVIEWERS),
+    Route("GET", "/learners/{student_id}/transcript.pdf", LEARNER_AND_REVIEWERS),
+    Route("GET", "/api/v1/health", everyone(200)),
+    Route("GET", "/api/v1/openapi.json", everyone(200)),
+    Route("GET", "/api/v1/credentials/{credential_id}", everyone(200)),
+    Route("GET", "/api/v1/credentials/00000000-0000-0000-0000-000000000000", everyone(404)),
+    Route("POST", "/api/v1/verify", everyone(400), data={"text": "not a credential"}),
+]

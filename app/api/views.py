@@ -111,7 +111,8 @@ def credential(credential_id: str):
     issued = credential_by_id(credential_id)
     if issued is None:
         raise NotFound("There is no credential with that id.")
-    best = request.accept_mimetypes.best_match(JSON_TYPES + JWT_TYPES)
+    # No Accept header means anything goes: the signed JSON.
+    best = request.accept_mimetypes.best_match(JSON_TYPES + JWT_TYPES) if request.accept_mimetypes else JSON_TYPES[0]
     if best is None:
         return _error(406, "Not acceptable", "Ask for application/vc+ld+json, application/json or application/vc+jwt.")
     if best in JWT_TYPES:

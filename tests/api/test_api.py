@@ -98,6 +98,12 @@ def test_api_credential_content_negotiation(client, issued, accept, mimetype, st
     assert "Accept" in response.headers["Vary"]
 
 
+def test_api_credential_no_accept_header_json(client, issued):
+    response = client.get(f"/api/v1/credentials/{issued.id}")
+    assert response.mimetype == "application/vc+ld+json"
+    assert response.get_data(as_text=True) == issued.json_text
+
+
 def test_api_credential_unacceptable_406_json(client, issued):
     response = client.get(f"/api/v1/credentials/{issued.id}", headers={"Accept": "image/png"})
     assert response.status_code == 406
