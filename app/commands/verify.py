@@ -10,6 +10,9 @@ DID; every other issuer is resolved over HTTPS, or not at all with --offline.
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC
 from datetime import datetime
 from pathlib import Path
@@ -78,6 +81,28 @@ def _own_resolver(settings: dict[str, Any]) -> OwnKeyResolver | None:
         return None
 
 
+class _OneLineFormatter(logging.Formatter):
+    """Log records as one line on the terminal: a person running a command gets no traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"laurel: {record.getMessage()}"
+
+
+@contextmanager
+def _one_line_library_logs() -> Iterator[None]:
+    """While the command runs, the pipeline's log records print as one line each."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(_OneLineFormatter())
+    logger = logging.getLogger("app.verify")
+    logger.addHandler(handler)
+    logger.propagate, propagate = False, logger.propagate
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
 def _print_report(report: Report) -> None:
     click.echo(report.headline)
     click.echo()
@@ -106,14 +131,15 @@ def verify(target: str, as_json: bool, offline: bool) -> None:
     own = _own_resolver(settings)
     resolver = build_resolver(fetcher=fetcher, own=own)
     try:
-        report = verify_credential(
-            data,
-            filename=None if _is_url(target) else Path(target).name,
-            resolver=resolver,
-            fetcher=fetcher,
-            now=datetime.now(UTC),
-            own_issuer_id=own.issuer_id if own else None,
-        )
+        with _one_line_library_logs():
+            report = verify_credential(
+                data,
+                filename=None if _is_url(target) else Path(target).name,
+                resolver=resolver,
+                fetcher=fetcher,
+                now=datetime.now(UTC),
+                own_issuer_id=own.issuer_id if own else None,
+            )
     except InputError as error:
         _fail(str(error))
     if as_json:

@@ -212,3 +212,18 @@ def test_cli_verify_subprocess_creates_no_database(env, tmp_path, without_status
     assert created == []
     assert not (tmp_path / "instance").exists()
     assert not any((PROJECT / "instance").glob("*.db-journal"))
+
+
+def test_cli_verify_damaged_key_store_exit_1_no_traceback(
+    cli_runner, env, tmp_path, without_status
+):
+    keys = tmp_path / "damaged-keys"
+    keys.mkdir()
+    (keys / "keys.json").write_text("{ damaged")
+    path = _write(tmp_path, "credential.json", without_status.json_text)
+    result = cli_runner.invoke(
+        cli, ["verify", path, "--offline"], env={**env, "LAUREL_KEYS_DIR": str(keys)}
+    )
+    assert result.exit_code == 1
+    assert "key store could not be read" in result.stdout
+    assert "Traceback" not in result.output

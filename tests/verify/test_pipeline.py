@@ -724,3 +724,19 @@ def test_http_fetcher_tls_name_mismatch_refused(tls_server):
     )
     with pytest.raises(FetchError, match="could not be reached"):
         fetcher(f"https://other.test:{port}/did.json")
+
+
+def test_verify_damaged_own_key_store_could_not_check(signed, keys_dir, tmp_path):
+    """A damaged key store makes the key "could not check", never a forgery or a crash."""
+    import shutil
+
+    from app.credentials.keys import KeyStore
+
+    directory = tmp_path / "keys"
+    shutil.copytree(keys_dir.path, directory)
+    (directory / "keys.json").write_text("{ damaged")
+    report = verify(
+        signed.json_text, resolver=own_resolver(KeyStore(directory, "x")), fetcher=None, now=NOW
+    )
+    assert report.verdict is Verdict.UNCHECKED
+    assert "key store could not be read" in _check(report, "key", Outcome.UNKNOWN).message

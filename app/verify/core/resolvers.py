@@ -34,6 +34,7 @@ from app.credentials.did import public_key_from_did_key
 from app.credentials.errors import CredentialError
 from app.credentials.errors import InputError
 from app.credentials.errors import KeyResolutionError
+from app.credentials.errors import KeyStoreError
 from app.credentials.keys import KeyStore
 from app.credentials.keys import PublicKey
 from app.credentials.keys import public_key_from_jwk
@@ -393,7 +394,12 @@ class OwnKeyResolver:
         base, fragment = _split(verification_method)
         if base != self.issuer_id:
             return None
-        for record in self.keystore.records():
+        try:
+            records = self.keystore.records()
+        except KeyStoreError as error:
+            # A damaged store says nothing about the credential: it could not be checked.
+            raise FetchError(f"This school's key store could not be read: {error}") from None
+        for record in records:
             if record.fragment == fragment:
                 return ResolvedKey(
                     public_key=record.public_key,
