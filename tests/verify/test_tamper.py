@@ -19,6 +19,7 @@ from app.credentials.signing import sign_document
 from app.verify.core.pipeline import verify
 from app.verify.core.report import Outcome
 from app.verify.core.report import Verdict
+from app.verify.core.resolvers import build_resolver
 from tests.credentials.samples import ISSUER_ID
 from tests.credentials.samples import NOW
 from tests.verify.factory import REVOCATION_URL
@@ -179,7 +180,7 @@ def test_tamper_key_rotation_old_and_new_verify(tmp_path, keys_dir):
     shutil.copytree(keys_dir.path, directory)
     store = KeyStore(directory, keys_dir.passphrase)
     old = issue(store, 1)
-    store.rotate(now=NOW, kind="ed25519")
+    store.rotate(now=NOW)
     new = issue(store, 2)
     assert (
         old.document["proof"][0]["verificationMethod"]
@@ -187,10 +188,10 @@ def test_tamper_key_rotation_old_and_new_verify(tmp_path, keys_dir):
     )
     fetcher = MemoryFetcher(school_documents(store))
     for credential in (old, new):
-        report = verify(
-            credential.json_text, resolver=own_resolver(store), fetcher=fetcher, now=NOW
-        )
-        assert report.verdict is Verdict.VERIFIED, report.checks
+        for data in (credential.json_text, credential.jwt):
+            for resolver in (own_resolver(store), build_resolver(fetcher=fetcher)):
+                report = verify(data, resolver=resolver, fetcher=fetcher, now=NOW)
+                assert report.verdict is Verdict.VERIFIED, report.checks
 
 
 def test_tamper_valid_until_passed_expired(signed, keys_dir, fetcher):
