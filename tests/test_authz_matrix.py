@@ -402,8 +402,10 @@ def _sharing(world: dict, now) -> None:
 
 WORLD_BUILDERS.append(_sharing)
 
-# The learner, the badge's reviewers and the admin; others may not know the credential exists.
-LEARNER_AND_REVIEWERS = _only(student=200, other_student=404, instructor_of_class=200, other_instructor=404, admin=200)
+# A credential's sharing page and downloads: the learner and the staff, as its own page.
+LEARNER_AND_STAFF = _only(student=200, other_student=404, instructor_of_class=200, other_instructor=200, admin=200)
+# A learner record: the learner, the instructors of their classes and the admin.
+LEARNER_AND_TEACHERS = _only(student=200, other_student=404, instructor_of_class=200, other_instructor=404, admin=200)
 
 ROUTES += [
     Route("GET", "/s/{share_token}", everyone(200)),
@@ -415,20 +417,20 @@ ROUTES += [
     Route("GET", "/s/not-a-share-token-at-all", everyone(404)),
     Route("GET", "/credentials/{credential_id}/verify", everyone(200)),
     Route("GET", "/credentials/00000000-0000-0000-0000-000000000000/verify", everyone(404)),
-    Route("GET", "/credentials/{credential_id}/share", LEARNER_AND_REVIEWERS),
-    # Only the learner decides; the reviewers see the page but may not share for them.
+    Route("GET", "/credentials/{credential_id}/share", LEARNER_AND_STAFF),
+    # Only the learner decides; the staff see the page but may not share for them.
     Route("POST", "/credentials/{credential_id}/share",
-          _only(student=302, other_student=404, instructor_of_class=DENIED, other_instructor=404, admin=DENIED),
+          _only(student=302, other_student=404, instructor_of_class=DENIED, other_instructor=DENIED, admin=DENIED),
           data={"sharing": "off"}),
-    Route("GET", "/credentials/{credential_id}/download/png", LEARNER_AND_REVIEWERS),
-    Route("GET", "/credentials/{credential_id}/download/jwt", LEARNER_AND_REVIEWERS),
-    Route("GET", "/credentials/{credential_id}/certificate.pdf", LEARNER_AND_REVIEWERS),
+    Route("GET", "/credentials/{credential_id}/download/png", LEARNER_AND_STAFF),
+    Route("GET", "/credentials/{credential_id}/download/jwt", LEARNER_AND_STAFF),
+    Route("GET", "/credentials/{credential_id}/certificate.pdf", LEARNER_AND_STAFF),
     Route("GET", "/verify", everyone(200)),
     Route("POST", "/verify", everyone(400), data={"text": "not a credential"}),
     Route("GET", "/record", signed_in(302)),
-    Route("GET", "/learners/{student_id}/record", LEARNER_AND_REVIEWERS),
-    Route("GET", "/learners/{student_id}/record.json", LEARNER_AND_REVIEWERS),
-    Route("GET", "/learners/{student_id}/transcript.pdf", LEARNER_AND_REVIEWERS),
+    Route("GET", "/learners/{student_id}/record", LEARNER_AND_TEACHERS),
+    Route("GET", "/learners/{student_id}/record.json", LEARNER_AND_TEACHERS),
+    Route("GET", "/learners/{student_id}/transcript.pdf", LEARNER_AND_TEACHERS),
     Route("GET", "/api/v1/health", everyone(200)),
     Route("GET", "/api/v1/openapi.json", everyone(200)),
     Route("GET", "/api/v1/credentials/{credential_id}", everyone(200)),

@@ -31,10 +31,14 @@ def is_owner(credential: IssuedCredential, user: User | None) -> bool:
 
 
 def can_see_private(credential: IssuedCredential, user: User | None) -> bool:
-    """The learner, administrators and the badge's reviewers may see a credential's private pages."""
+    """The learner and the school's staff see a credential's sharing page and downloads.
+
+    The same people as the credential's own page (its signed JSON is public anyway);
+    only the learner may change whether it is shared.
+    """
     if user is None or not user.is_authenticated:
         return False
-    return is_owner(credential, user) or user.is_admin or credential.badge.can_review(user)
+    return is_owner(credential, user) or user.is_admin or user.is_instructor
 
 
 def set_sharing(credential: IssuedCredential, *, actor: User, enabled: bool) -> IssuedCredential:
