@@ -7,6 +7,7 @@ runs `laurel verify` on the downloaded PDF and PNG in a fresh process.
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import threading
@@ -167,3 +168,54 @@ def test_sharing_offline_pdf_and_png_verify_signature_status_could_not_check(
         assert "could not check  status" in report, (kind, report)
         assert "not revoked" not in report, (kind, report)
     assert "attached to the pdf" in pdf_report
+
+
+def write_y4m(path, image, frames: int = 10) -> None:
+    """A raw YUV 4:2:0 video of `image` (Chromium's fake camera reads .y4m files)."""
+    from PIL import Image
+
+    width, height = image.size
+    y, cb, cr = image.convert("YCbCr").split()
+    half = (width // 2, height // 2)
+    planes = y.tobytes() + cb.resize(half, Image.Resampling.BILINEAR).tobytes() + cr.resize(half, Image.Resampling.BILINEAR).tobytes()
+    with open(path, "wb") as video:
+        video.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(frames):
+            video.write(b"FRAME\n" + planes)
+
+
+def test_sharing_camera_scan_of_certificate_qr_opens_verdict(live_server, make_credential, chromium, artifacts, tmp_path):
+    """A counselor points the camera at the printed QR: the page decodes it and shows the verdict."""
+    from PIL import Image
+
+    from app.share.certificate import verification_url
+    from app.share.qr import qr_png
+    from tests.fixtures.browser import CHROMIUM
+    from tests.fixtures.browser import CHROMIUM_ARGS
+
+    credential = make_credential()
+    with Image.open(io.BytesIO(qr_png(verification_url(credential), box_size=8))) as code:
+        frame = Image.new("RGB", (640, 480), "white")
+        frame.paste(code.convert("RGB").resize((360, 360)), (140, 60))
+    video = tmp_path / "camera.y4m"
+    write_y4m(video, frame)
+    browser = chromium.browser_type.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+              f"--use-file-for-fake-video-capture={video}"],
+    )
+    try:
+        context = browser.new_context(viewport={"width": 414, "height": 896})
+        context.grant_permissions(["camera"], origin=live_server)
+        page = context.new_page()
+        page.set_default_timeout(20000)
+        page.goto(f"{live_server}/verify")
+        page.get_by_role("button", name="Scan with the camera").click()
+        page.wait_for_url(f"{live_server}/verify")
+        page.wait_for_selector("#verdict")
+        page.screenshot(path=artifacts / "camera-scan-result.png", full_page=True)
+        verdict = page.inner_text("#verdict")
+        assert verdict.startswith("Genuine") and "Sam Student" in verdict
+    finally:
+        browser.close()
