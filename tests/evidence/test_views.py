@@ -373,3 +373,18 @@ def test_save_draft_sets_public_choice_only_for_items_shown(client, login, schoo
     db.session.refresh(shown)
     db.session.refresh(added_elsewhere)
     assert shown.public is True and added_elsewhere.public is True
+
+
+def test_history_keeps_each_round_and_names_removed_files(client, login, school, submitted, now):
+    from app.evidence import services
+
+    services.request_changes(submitted, reviewer=school.instructor, feedback="Retake it.", now=now)
+    services.remove_item(submitted, _item(submitted).id, student=school.student, now=now)
+    services.add_link(submitted, student=school.student, url="https://video.example/t", now=now)
+    services.submit(submitted, student=school.student, now=now)
+    db.session.commit()
+    login(school.instructor)
+    page = client.get(f"/review/{submitted.id}").get_data(as_text=True)
+    assert "What was submitted in round 1" in page and "What was submitted in round 2" in page
+    assert "truck.jpg, removed since" in page
+    assert "Retake it." in page
