@@ -86,7 +86,9 @@ def _issue_one() -> str:
         now=NOW,
     )
     publish_badge(badge, actor=instructor, now=NOW)
-    credential = issue_credential(badge=badge, recipient=student, level_id=None, issued_by=instructor, now=NOW)
+    credential = issue_credential(
+        badge=badge, recipient=student, level_id=None, issued_by=instructor, now=NOW
+    )
     db.session.commit()
     return credential.id
 
@@ -104,8 +106,10 @@ def bench_pdf(credential_id: str) -> None:
         started = time.perf_counter()
         render_certificate(credential, paper="a4", now=NOW)
         warm.append(time.perf_counter() - started)
-    print(f"  PDF certificate (A4, 4 files attached): cold {cold * 1000:.0f} ms, "
-          f"warm median {statistics.median(warm) * 1000:.0f} ms over {WARM_RUNS}")
+    print(
+        f"  PDF certificate (A4, 4 files attached): cold {cold * 1000:.0f} ms, "
+        f"warm median {statistics.median(warm) * 1000:.0f} ms over {WARM_RUNS}"
+    )
 
 
 def _wait_for(url: str, timeout: float = 30) -> None:
@@ -126,7 +130,10 @@ def _wrk(url: str) -> float:
     """Requests per second that wrk reports (non-2xx answers make the run fail)."""
     result = subprocess.run(
         ["wrk", "-t", "2", "-c", str(WRK_CONNECTIONS), "-d", f"{WRK_SECONDS}s", "--latency", url],
-        capture_output=True, text=True, check=True, timeout=WRK_SECONDS + 30,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=WRK_SECONDS + 30,
     )
     if "Non-2xx" in result.stdout:
         raise RuntimeError(f"{url} answered errors under load:\n{result.stdout}")
@@ -138,9 +145,18 @@ def bench_throughput(environment: dict[str, str], port: int, credential_id: str)
         print("  wrk is not installed (Debian package wrk): throughput skipped")
         return
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "app:create_app()"],
-        cwd=ROOT, env={**os.environ, **environment},
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "app:create_app()",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **environment},
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -151,7 +167,8 @@ def bench_throughput(environment: dict[str, str], port: int, credential_id: str)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    print(f"  gunicorn, 2 sync workers, wrk {WRK_CONNECTIONS} connections x {WRK_SECONDS} s on loopback:")
+    load = f"wrk {WRK_CONNECTIONS} connections x {WRK_SECONDS} s"
+    print(f"  gunicorn, 2 sync workers, {load} on loopback:")
     print(f"    trivial route /api/v1/health:        {trivial:8.0f} req/s")
     print(f"    verification page (full, every hit): {verify:8.0f} req/s")
     print(f"    ratio verify/trivial:                {verify / trivial:8.3f}")

@@ -11,7 +11,10 @@ _ERROR = {
     "required": ["error", "message", "status"],
     "properties": {
         "error": {"type": "string"},
-        "message": {"type": "string", "description": "What went wrong, in a sentence for a person."},
+        "message": {
+            "type": "string",
+            "description": "What went wrong, in a sentence for a person.",
+        },
         "status": {"type": "integer"},
     },
 }
@@ -32,9 +35,21 @@ _REPORT = {
     "required": ["verified", "verdict", "headline", "checks"],
     "properties": {
         "verified": {"type": "boolean", "description": "True only when every check passed."},
-        "verdict": {"enum": ["verified", "expired", "revoked", "suspended", "could not check", "not verified"]},
+        "verdict": {
+            "enum": [
+                "verified",
+                "expired",
+                "revoked",
+                "suspended",
+                "could not check",
+                "not verified",
+            ]
+        },
         "headline": {"type": "string"},
-        "summary": {"type": "string", "description": "The verdict in one sentence (names the learner for this school's credentials)."},
+        "summary": {
+            "type": "string",
+            "description": "The verdict in a sentence (naming the learner, for this school's own).",
+        },
         "checks": {"type": "array", "items": {"$ref": "#/components/schemas/Check"}},
         "source_format": {"type": "string"},
         "source_url": {"type": ["string", "null"]},
@@ -50,7 +65,7 @@ _REPORT = {
         "jwt": {"type": ["string", "null"]},
         "record": {
             "type": "object",
-            "description": "This school's record, present when the credential is genuine and issued here.",
+            "description": "This school's record, when the credential is genuine and issued here.",
             "properties": {
                 "learner_name": {"type": "string"},
                 "level": {"type": ["string", "null"]},
@@ -76,7 +91,9 @@ def openapi_document() -> dict[str, Any]:
         "info": {
             "title": "Laurel API",
             "version": "1.0.0",
-            "description": "Verify Open Badges 3.0 credentials (any issuer) and read this school's credentials.",
+            "description": (
+                "Verify Open Badges 3.0 credentials (any issuer); read this school's credentials."
+            ),
             "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
         },
         "servers": [{"url": f"{public_url()}/api/v1"}],
@@ -86,9 +103,10 @@ def openapi_document() -> dict[str, Any]:
                     "operationId": "verifyCredential",
                     "summary": "Verify a credential",
                     "description": (
-                        "Runs the full verification (proofs, issuer key, dates, revocation status, schema) and "
-                        "answers a report: HTTP 200 for a genuine document (verified, expired, revoked, suspended "
-                        "or not fully checkable), 422 with the report when it is not genuine, 400 for input "
+                        "Runs the full verification (proofs, issuer key, dates, revocation "
+                        "status, schema) and answers a report: HTTP 200 for a genuine document "
+                        "(verified, expired, revoked, suspended or not fully checkable), 422 with "
+                        "the report when it is not genuine, 400 for input "
                         "that holds no readable credential."
                     ),
                     "requestBody": {
@@ -97,26 +115,35 @@ def openapi_document() -> dict[str, Any]:
                             "application/json": {
                                 "schema": {
                                     "oneOf": [
-                                        {"type": "object", "description": "The signed credential itself."},
+                                        {
+                                            "type": "object",
+                                            "description": "The signed credential itself.",
+                                        },
                                         {
                                             "type": "object",
                                             "required": ["verifiableCredential"],
                                             "properties": {
-                                                "verifiableCredential": {"type": ["object", "string"]},
+                                                "verifiableCredential": {
+                                                    "type": ["object", "string"]
+                                                },
                                                 "options": {"type": "object"},
                                             },
                                         },
                                         {
                                             "type": "object",
                                             "required": ["url"],
-                                            "properties": {"url": {"type": "string", "format": "uri"}},
+                                            "properties": {
+                                                "url": {"type": "string", "format": "uri"}
+                                            },
                                         },
                                     ]
                                 }
                             },
                             "application/vc+ld+json": {"schema": {"type": "object"}},
                             "application/vc+jwt": {"schema": {"type": "string"}},
-                            "text/plain": {"schema": {"type": "string", "description": "A VC-JWT or a URL."}},
+                            "text/plain": {
+                                "schema": {"type": "string", "description": "A VC-JWT or a URL."}
+                            },
                             "multipart/form-data": {
                                 "schema": {
                                     "type": "object",
@@ -125,7 +152,7 @@ def openapi_document() -> dict[str, Any]:
                                         "file": {
                                             "type": "string",
                                             "contentMediaType": "application/octet-stream",
-                                            "description": "A baked PNG or SVG, a PDF certificate, a JSON or JWT file.",
+                                            "description": "Baked PNG or SVG, PDF, JSON or JWT.",
                                         }
                                     },
                                 }
@@ -135,12 +162,23 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {
                         "200": {
                             "description": "The verification report.",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Report"}}},
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Report"}
+                                }
+                            },
                         },
                         "400": _error_response("The input is not a credential Laurel can read."),
                         "422": {
-                            "description": "Not a genuine credential (forged, tampered, unknown context…): the report says why.",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Report"}}},
+                            "description": (
+                                "Not a genuine credential (forged, tampered, unknown context…): "
+                                "the report says why."
+                            ),
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Report"}
+                                }
+                            },
                         },
                         "413": _error_response("The upload is larger than the limit."),
                         "429": _error_response("Too many requests."),
@@ -152,7 +190,12 @@ def openapi_document() -> dict[str, Any]:
                     "operationId": "getCredential",
                     "summary": "A credential issued by this school, as stored at issuance",
                     "parameters": [
-                        {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "format": "uuid"},
+                        }
                     ],
                     "responses": {
                         "200": {
@@ -174,14 +217,24 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "operationId": "getHealth",
                     "summary": "Liveness for load balancers",
-                    "responses": {"200": {"description": "The process answers", "content": {"application/json": {}}}},
+                    "responses": {
+                        "200": {
+                            "description": "The process answers",
+                            "content": {"application/json": {}},
+                        }
+                    },
                 }
             },
             "/openapi.json": {
                 "get": {
                     "operationId": "getOpenApi",
                     "summary": "This document",
-                    "responses": {"200": {"description": "OpenAPI 3.1 document", "content": {"application/json": {}}}},
+                    "responses": {
+                        "200": {
+                            "description": "OpenAPI 3.1 document",
+                            "content": {"application/json": {}},
+                        }
+                    },
                 }
             },
         },

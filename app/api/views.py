@@ -13,6 +13,7 @@ from flask import Response
 from flask import jsonify
 from flask import request
 
+from app.api.openapi import openapi_document
 from app.credentials.errors import CredentialError
 from app.errors import NotFound
 from app.errors import UserError
@@ -22,7 +23,6 @@ from app.models_base import utcnow
 from app.share.documents import credential_by_id
 from app.share.verification import Verification
 from app.share.verification import run_verification
-from app.api.openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -51,7 +51,9 @@ def _verify_input() -> tuple[bytes | str, str | None, str | None]:
         return upload.read(), upload.filename, upload.mimetype
     body = request.get_data(cache=False)
     if not body.strip():
-        raise UserError("The request body is empty: send a credential (JSON or JWT), or {\"url\": …}.")
+        raise UserError(
+            'The request body is empty: send a credential (JSON or JWT), or {"url": …}.'
+        )
     if request.mimetype in JSON_TYPES:
         return _unwrap_json(body), "credential.json", request.mimetype
     return body, None, request.mimetype
@@ -63,7 +65,11 @@ def _unwrap_json(body: bytes) -> bytes | str:
         document = json.loads(body)
     except (UnicodeDecodeError, ValueError, RecursionError):
         return body  # the pipeline's parser explains what is wrong with it
-    if isinstance(document, dict) and set(document) <= {"verifiableCredential", "options"} and document:
+    if (
+        isinstance(document, dict)
+        and set(document) <= {"verifiableCredential", "options"}
+        and document
+    ):
         inner = document.get("verifiableCredential")
         if isinstance(inner, str):
             return inner
@@ -97,7 +103,9 @@ def verify():
     """Verify a credential and answer the report as JSON (422 when it is not genuine)."""
     try:
         data, filename, content_type = _verify_input()
-        verification = run_verification(data, now=utcnow(), filename=filename, content_type=content_type)
+        verification = run_verification(
+            data, now=utcnow(), filename=filename, content_type=content_type
+        )
     except UserError as problem:
         return _error(400, "Bad request", str(problem))
     except CredentialError as problem:
@@ -112,13 +120,23 @@ def credential(credential_id: str):
     if issued is None:
         raise NotFound("There is no credential with that id.")
     # No Accept header means anything goes: the signed JSON.
-    best = request.accept_mimetypes.best_match(JSON_TYPES + JWT_TYPES) if request.accept_mimetypes else JSON_TYPES[0]
+    best = (
+        request.accept_mimetypes.best_match(JSON_TYPES + JWT_TYPES)
+        if request.accept_mimetypes
+        else JSON_TYPES[0]
+    )
     if best is None:
-        return _error(406, "Not acceptable", "Ask for application/vc+ld+json, application/json or application/vc+jwt.")
+        return _error(
+            406,
+            "Not acceptable",
+            "Ask for application/vc+ld+json, application/json or application/vc+jwt.",
+        )
     if best in JWT_TYPES:
         if not issued.jwt_text:
             raise NotFound("This credential has no JWT form.")
-        response = Response(issued.jwt_text, mimetype=best if best != "text/plain" else "text/plain")
+        response = Response(
+            issued.jwt_text, mimetype=best if best != "text/plain" else "text/plain"
+        )
     else:
         response = Response(issued.json_text, mimetype=best)
     response.headers["Vary"] = "Accept"

@@ -29,10 +29,19 @@ def _credential_id(value: str) -> str:
 
 @click.command("certificate")
 @click.argument("credential_ids", nargs=-1, required=True)
-@click.option("--out", type=click.Path(path_type=Path), required=True,
-              help="A .pdf file (one credential) or a folder (one PDF per credential).")
-@click.option("--paper", type=click.Choice(sorted(PAPER_SIZES)), default="a4", show_default=True,
-              help="Paper size; the certificate is landscape.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="A .pdf file (one credential) or a folder (one PDF per credential).",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(sorted(PAPER_SIZES)),
+    default="a4",
+    show_default=True,
+    help="Paper size; the certificate is landscape.",
+)
 @with_appcontext
 def certificate(credential_ids: tuple[str, ...], out: Path, paper: str) -> None:
     """Render PDF certificates (with the signed credential attached) for credential ids or URLs."""

@@ -52,15 +52,29 @@ def credential_attachments(credential: IssuedCredential) -> list[PdfAttachment]:
     """credential.json (stored bytes), credential.jwt, did.json and jwks.json."""
     did_json, jwks_json = issuer_key_documents()
     attachments = [
-        PdfAttachment("credential.json", credential.json_text.encode("utf-8"),
-                      "The signed Open Badges 3.0 credential (Data Integrity proof), as issued"),
+        PdfAttachment(
+            "credential.json",
+            credential.json_text.encode("utf-8"),
+            "The signed Open Badges 3.0 credential (Data Integrity proof), as issued",
+        ),
     ]
     if credential.jwt_text:
-        attachments.append(PdfAttachment("credential.jwt", credential.jwt_text.encode("ascii"),
-                                         "The same credential as a VC-JWT, as issued"))
+        attachments.append(
+            PdfAttachment(
+                "credential.jwt",
+                credential.jwt_text.encode("ascii"),
+                "The same credential as a VC-JWT, as issued",
+            )
+        )
     attachments += [
-        PdfAttachment("did.json", did_json, "The issuer's DID document (Ed25519 keys) when this PDF was made"),
-        PdfAttachment("jwks.json", jwks_json, "The issuer's JSON Web Key Set (RSA keys) when this PDF was made"),
+        PdfAttachment(
+            "did.json", did_json, "The issuer's DID document (Ed25519 keys) when this PDF was made"
+        ),
+        PdfAttachment(
+            "jwks.json",
+            jwks_json,
+            "The issuer's JSON Web Key Set (RSA keys) when this PDF was made",
+        ),
     ]
     return attachments
 

@@ -82,7 +82,9 @@ class LearnerRecord:
             labels = {_standard_label(a) for a in summary.alignments} or {NO_STANDARD}
             for label in labels:
                 standards[label].append(summary)
-        return sorted(standards.items(), key=lambda item: (item[0] == NO_STANDARD, item[0].casefold()))
+        return sorted(
+            standards.items(), key=lambda item: (item[0] == NO_STANDARD, item[0].casefold())
+        )
 
 
 def _standard_label(alignment: Alignment) -> str:
@@ -91,7 +93,9 @@ def _standard_label(alignment: Alignment) -> str:
 
 
 def learner_record(learner: User) -> LearnerRecord:
-    return LearnerRecord(learner=learner, summaries=[summarize(c) for c in learner_credentials(learner)])
+    return LearnerRecord(
+        learner=learner, summaries=[summarize(c) for c in learner_credentials(learner)]
+    )
 
 
 def signed_clr(learner: User, *, now: datetime) -> dict:
@@ -121,12 +125,14 @@ def clr_json(learner: User, *, now: datetime) -> bytes:
 
 
 def render_transcript(learner: User, *, now: datetime) -> bytes:
-    """A printable transcript: every credential with a QR of its verification page; the CLR attached."""
+    """A printable transcript: each credential with a QR of its verification page; CLR attached."""
     record = learner_record(learner)
     if not record.summaries:
         raise UserError("There is no credential in this learner record yet.")
     qr_codes = {
-        summary.credential.id: qr_data_uri(verification_url(summary.credential), box_size=4, border=1)
+        summary.credential.id: qr_data_uri(
+            verification_url(summary.credential), box_size=4, border=1
+        )
         for summary in record.summaries
     }
     html = render_template(
@@ -138,9 +144,14 @@ def render_transcript(learner: User, *, now: datetime) -> bytes:
     )
     did_json, jwks_json = issuer_key_documents()
     attachments = [
-        PdfAttachment("learner-record.json", clr_json(learner, now=now),
-                      "The signed Comprehensive Learner Record (CLR 2.0) with every credential inside"),
+        PdfAttachment(
+            "learner-record.json",
+            clr_json(learner, now=now),
+            "The signed Comprehensive Learner Record (CLR 2.0) with every credential inside",
+        ),
         PdfAttachment("did.json", did_json, "The school's DID document when this PDF was made"),
-        PdfAttachment("jwks.json", jwks_json, "The school's JSON Web Key Set when this PDF was made"),
+        PdfAttachment(
+            "jwks.json", jwks_json, "The school's JSON Web Key Set when this PDF was made"
+        ),
     ]
     return html_to_pdf(html, attachments)

@@ -30,7 +30,10 @@ class CertificationFields:
             ("Name", self.name),
             ("Issuing organization", self.organization_name),
             ("Issue date", self.issued.strftime("%B %Y")),
-            ("Expiration date", self.expires.strftime("%B %Y") if self.expires else "Does not expire"),
+            (
+                "Expiration date",
+                self.expires.strftime("%B %Y") if self.expires else "Does not expire",
+            ),
             ("Credential ID", self.cert_id),
             ("Credential URL", self.cert_url),
         ]

@@ -83,7 +83,11 @@ def render_og_image(
     title = _wrap(draw, badge_name, title_font, TEXT_WIDTH, 3)
     earned = _wrap(draw, f"Earned by {learner_name}", body_font, TEXT_WIDTH, 2)
     issued = _wrap(draw, f"Issued by {issuer_name} · {issued_on}", small_font, TEXT_WIDTH, 2)
-    blocks = [(title, title_font, INK, 70), (earned, body_font, INK, 44), (issued, small_font, MUTED, 36)]
+    blocks = [
+        (title, title_font, INK, 70),
+        (earned, body_font, INK, 44),
+        (issued, small_font, MUTED, 36),
+    ]
     height = sum(len(lines) * step for lines, _, _, step in blocks) + 2 * 28
     y = (HEIGHT - height) // 2
     for lines, font, colour, step in blocks:
@@ -91,7 +95,12 @@ def render_og_image(
             draw.text((TEXT_LEFT, y), line, font=font, fill=colour)
             y += step
         y += 28
-    draw.text((TEXT_LEFT, HEIGHT - 70), "Signed Open Badge · verify at the link", font=_font(False, 22), fill=MUTED)
+    draw.text(
+        (TEXT_LEFT, HEIGHT - 70),
+        "Signed Open Badge · verify at the link",
+        font=_font(False, 22),
+        fill=MUTED,
+    )
 
     output = io.BytesIO()
     card.save(output, format="PNG", optimize=True)

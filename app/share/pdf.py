@@ -29,8 +29,13 @@ def html_to_pdf(html: str, attachments: Sequence[PdfAttachment] = ()) -> bytes:
 
     fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
     embedded = [
-        Attachment(file_obj=io.BytesIO(item.data), name=item.name, description=item.description,
-                   url_fetcher=fetcher, relationship="Data")
+        Attachment(
+            file_obj=io.BytesIO(item.data),
+            name=item.name,
+            description=item.description,
+            url_fetcher=fetcher,
+            relationship="Data",
+        )
         for item in attachments
     ]
     return HTML(string=html, url_fetcher=fetcher).write_pdf(attachments=embedded)

@@ -78,19 +78,41 @@ def download_name(credential: IssuedCredential, extension: str) -> str:
     return f"{credential.badge.slug}-{credential.id[:8]}.{extension}"
 
 
-def download(credential: IssuedCredential, kind: str, *, now: datetime, paper: str | None = None) -> Download:
+def download(
+    credential: IssuedCredential, kind: str, *, now: datetime, paper: str | None = None
+) -> Download:
     """The credential in the form `kind`: baked PNG/SVG (JSON credential inside), PDF, JSON or JWT.
 
     :raises NotFound: an unknown kind, or a JWT for a credential that has none.
     """
     if kind == "png":
-        return Download(bake_png(badge_png(credential.badge), credential.json_text), "image/png", download_name(credential, "png"))
+        return Download(
+            bake_png(badge_png(credential.badge), credential.json_text),
+            "image/png",
+            download_name(credential, "png"),
+        )
     if kind == "svg":
-        return Download(bake_svg(badge_svg(credential.badge), credential.json_text), "image/svg+xml", download_name(credential, "svg"))
+        return Download(
+            bake_svg(badge_svg(credential.badge), credential.json_text),
+            "image/svg+xml",
+            download_name(credential, "svg"),
+        )
     if kind == "pdf":
-        return Download(render_certificate(credential, paper=paper or "a4", now=now), "application/pdf", download_name(credential, "pdf"))
+        return Download(
+            render_certificate(credential, paper=paper or "a4", now=now),
+            "application/pdf",
+            download_name(credential, "pdf"),
+        )
     if kind == "json":
-        return Download(credential.json_text.encode("utf-8"), "application/vc+ld+json", download_name(credential, "json"))
+        return Download(
+            credential.json_text.encode("utf-8"),
+            "application/vc+ld+json",
+            download_name(credential, "json"),
+        )
     if kind == "jwt" and credential.jwt_text:
-        return Download(credential.jwt_text.encode("ascii"), "application/vc+jwt", download_name(credential, "jwt"))
+        return Download(
+            credential.jwt_text.encode("ascii"),
+            "application/vc+jwt",
+            download_name(credential, "jwt"),
+        )
     raise NotFound("There is no such download for this credential.")

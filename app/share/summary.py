@@ -82,7 +82,7 @@ class CredentialSummary:
         return self.valid_until is not None and self.valid_until <= now
 
     def validity(self, now: datetime) -> str:
-        """"does not expire" / "valid until …" / "expired on …, still a genuine record"."""
+        """ "does not expire" / "valid until …" / "expired on …, still a genuine record"."""
         if self.valid_until is None:
             return "Does not expire"
         if self.is_expired(now):
@@ -143,7 +143,9 @@ def summarize(credential: IssuedCredential) -> CredentialSummary:
                 narrative=_text(e.get("narrative")),
                 description=_text(e.get("description")),
                 genre=_text(e.get("genre")),
-                url=_text(e.get("id")) if str(e.get("id", "")).startswith(("http://", "https://")) else None,
+                url=_text(e.get("id"))
+                if str(e.get("id", "")).startswith(("http://", "https://"))
+                else None,
             )
             for e in _list(document.get("evidence"))
             if isinstance(e, dict)

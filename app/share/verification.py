@@ -28,8 +28,8 @@ from app.verify.core.report import Check
 from app.verify.core.report import Outcome
 from app.verify.core.report import Report
 from app.verify.core.report import Verdict
-from app.verify.core.resolvers import FetchError
 from app.verify.core.resolvers import Fetcher
+from app.verify.core.resolvers import FetchError
 from app.verify.core.resolvers import HttpFetcher
 from app.verify.core.resolvers import OwnKeyResolver
 from app.verify.core.resolvers import build_resolver
@@ -51,7 +51,7 @@ class SiteFetcher:
         prefix = self.site.path.rstrip("/")
         if prefix and not path.startswith(prefix + "/"):
             return self.network(url)
-        document = own_document(path[len(prefix):])
+        document = own_document(path[len(prefix) :])
         if document is None:
             raise FetchError(f"{url} is not a document this school publishes.")
         return document
@@ -67,21 +67,21 @@ def site_fetcher() -> SiteFetcher:
 
 
 def own_record(report: Report) -> IssuedCredential | None:
-    """Laurel's row for the credential in `report`, only if the report proves it genuine and ours."""
+    """Laurel's row for the credential in `report`, if the report proves it ours and genuine."""
     document_id = (report.credential or {}).get("id")
     prefix = f"{public_url()}/credentials/"
     if not (report.genuine and report.is_own_issuer and isinstance(document_id, str)):
         return None
     if not document_id.startswith(prefix):
         return None
-    return credential_by_id(document_id[len(prefix):])
+    return credential_by_id(document_id[len(prefix) :])
 
 
 def _status_reason(credential_id: str, purpose: str) -> str | None:
     prefix = f"{public_url()}/credentials/"
     if not credential_id.startswith(prefix):
         return None
-    record = credential_by_id(credential_id[len(prefix):])
+    record = credential_by_id(credential_id[len(prefix) :])
     wanted = CredentialState.REVOKED if purpose == "revocation" else CredentialState.SUSPENDED
     return record.status_reason if record is not None and record.state == wanted else None
 
@@ -121,15 +121,18 @@ class Verification:
         report = self.report
         if self.record is None:
             return report.headline
+        learner = self.record.recipient.name
         said = (
-            f"“{report.badge_name}”, issued by {report.issuer_name} to {self.record.recipient.name} "
+            f"“{report.badge_name}”, issued by {report.issuer_name} to {learner} "
             f"on {format_date(self.record.issued_at)}"
         )
         reason = f" Reason: {report.status_reason}" if report.status_reason else ""
         when = format_date(self.record.status_changed_at)
         return {
             Verdict.VERIFIED: f"Genuine — {said}.",
-            Verdict.EXPIRED: f"Expired on {format_date(report.valid_until)}, still a genuine record — {said}.",
+            Verdict.EXPIRED: (
+                f"Expired on {format_date(report.valid_until)}, still a genuine record — {said}."
+            ),
             Verdict.REVOKED: f"Revoked on {when} — {said}, was withdrawn by the school.{reason}",
             Verdict.SUSPENDED: f"Suspended on {when} — {said}, is on hold by the school.{reason}",
         }.get(report.verdict, report.headline)
@@ -160,12 +163,19 @@ def _with_suspension(report: Report, record: IssuedCredential | None) -> Report:
     )
     report.verdict = Verdict.SUSPENDED
     report.status_reason = record.status_reason
-    report.headline = f"Suspended — “{report.badge_name}” is on hold by the issuer. Reason: {record.status_reason}"
+    report.headline = (
+        f"Suspended — “{report.badge_name}” is on hold by the issuer. "
+        f"Reason: {record.status_reason}"
+    )
     return report
 
 
 def run_verification(
-    data: bytes | str, *, now: datetime, filename: str | None = None, content_type: str | None = None
+    data: bytes | str,
+    *,
+    now: datetime,
+    filename: str | None = None,
+    content_type: str | None = None,
 ) -> Verification:
     """Verify what a person gave (file, pasted text or URL).
 

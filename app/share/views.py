@@ -22,12 +22,17 @@ from app.badges.services import credential_url
 from app.errors import NotFound
 from app.errors import UserError
 from app.extensions import db
+from app.main.filters import format_date
 from app.models_base import utcnow
 from app.share.certificate import verification_url
 from app.share.documents import credential_by_id
 from app.share.documents import shared_credential
 from app.share.forms import SharingForm
 from app.share.images import badge_png
+from app.share.learner_record import can_see_record
+from app.share.learner_record import clr_json
+from app.share.learner_record import learner_record
+from app.share.learner_record import render_transcript
 from app.share.linkedin import add_to_profile_url
 from app.share.og_image import render_og_image
 from app.share.qr import qr_data_uri
@@ -38,11 +43,6 @@ from app.share.services import linkedin_fields
 from app.share.services import set_sharing
 from app.share.services import share_url
 from app.share.summary import summarize
-from app.main.filters import format_date
-from app.share.learner_record import can_see_record
-from app.share.learner_record import clr_json
-from app.share.learner_record import learner_record
-from app.share.learner_record import render_transcript
 from app.share.verification import verify_record
 
 bp = Blueprint("share", __name__)
@@ -53,7 +53,9 @@ PUBLIC_CACHE = "public, max-age=300"
 def _shared_or_404(share_token: str) -> IssuedCredential:
     credential = shared_credential(share_token)
     if credential is None:
-        raise NotFound("There is no shared badge at this address. The learner may have stopped sharing it.")
+        raise NotFound(
+            "There is no shared badge at this address. The learner may have stopped sharing it."
+        )
     return credential
 
 
@@ -205,9 +207,12 @@ def verify_credential(credential_id: str):
             "verify/result.html",
             verification=verify_record(credential, now=now),
             checked_at=now,
-            json_url=url_for("badges.public.credential", credential_id=credential.id, format="json"),
+            json_url=url_for(
+                "badges.public.credential", credential_id=credential.id, format="json"
+            ),
             jwt_url=url_for("badges.public.credential", credential_id=credential.id, format="jwt")
-            if credential.jwt_text else None,
+            if credential.jwt_text
+            else None,
         )
     )
     response.headers["Cache-Control"] = "no-store"
@@ -239,7 +244,9 @@ def my_record():
 @login_required
 def record(user_id: int):
     """All of a learner's credentials, by year and by standard."""
-    return render_template("share/record.html", record=learner_record(_learner_or_404(user_id)), now=utcnow())
+    return render_template(
+        "share/record.html", record=learner_record(_learner_or_404(user_id)), now=utcnow()
+    )
 
 
 @bp.get("/learners/<int:user_id>/record.json")
@@ -247,7 +254,11 @@ def record(user_id: int):
 def record_clr(user_id: int):
     """The learner record as a signed CLR 2.0 ClrCredential."""
     learner = _learner_or_404(user_id)
-    return _attachment(clr_json(learner, now=utcnow()), "application/vc+ld+json", f"learner-record-{learner.learner_uuid[:8]}.json")
+    return _attachment(
+        clr_json(learner, now=utcnow()),
+        "application/vc+ld+json",
+        f"learner-record-{learner.learner_uuid[:8]}.json",
+    )
 
 
 @bp.get("/learners/<int:user_id>/transcript.pdf")
@@ -255,4 +266,8 @@ def record_clr(user_id: int):
 def record_transcript(user_id: int):
     """The printable transcript, with a QR code per credential and the CLR attached."""
     learner = _learner_or_404(user_id)
-    return _attachment(render_transcript(learner, now=utcnow()), "application/pdf", f"transcript-{learner.learner_uuid[:8]}.pdf")
+    return _attachment(
+        render_transcript(learner, now=utcnow()),
+        "application/pdf",
+        f"transcript-{learner.learner_uuid[:8]}.pdf",
+    )

@@ -34,7 +34,10 @@ class VerifyForm(FlaskForm):
     )
     text = TextAreaField(
         "Or paste the credential",
-        validators=[Optional(), Length(max=MAX_PASTED_CHARS, message="That text is too long to be a credential.")],
+        validators=[
+            Optional(),
+            Length(max=MAX_PASTED_CHARS, message="That text is too long to be a credential."),
+        ],
         description="The signed JSON, or the JWT (a long text starting with eyJ).",
     )
     file = FileField(
@@ -60,7 +63,9 @@ def _submitted(form: VerifyForm) -> tuple[bytes | str, str | None, str | None]:
     if not given:
         raise NothingToCheck("Give a credential to check: an address, pasted text, or a file.")
     if len(given) > 1:
-        raise NothingToCheck("Give one thing at a time: an address, pasted text or a file, not several.")
+        raise NothingToCheck(
+            "Give one thing at a time: an address, pasted text or a file, not several."
+        )
     return given[0]
 
 
@@ -81,7 +86,9 @@ def check():
     form = VerifyForm()
     if not form.validate_on_submit():
         problems = [error for errors in form.errors.values() for error in errors]
-        return _form_page(form, error=" ".join(problems) or "The form could not be read; try again.", status=400)
+        return _form_page(
+            form, error=" ".join(problems) or "The form could not be read; try again.", status=400
+        )
     try:
         data, filename, content_type = _submitted(form)
         now = utcnow()
@@ -90,6 +97,7 @@ def check():
         return _form_page(form, error=str(problem), status=400)
     except CredentialError as problem:
         return _form_page(form, error=str(problem), status=400)
-    page = render_template("verify/result.html", verification=verification, checked_at=now, json_url=None)
+    page = render_template(
+        "verify/result.html", verification=verification, checked_at=now, json_url=None
+    )
     return page, verification.http_status
-

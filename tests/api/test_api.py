@@ -14,13 +14,19 @@ from app.share.images import badge_png
 
 
 def test_api_verify_json_body_verified_with_record(client, issued):
-    response = client.post("/api/v1/verify", data=issued.json_text, content_type="application/vc+ld+json")
+    response = client.post(
+        "/api/v1/verify", data=issued.json_text, content_type="application/vc+ld+json"
+    )
     body = response.get_json()
     assert response.status_code == 200
     assert body["verified"] is True and body["verdict"] == "verified"
     assert body["issuer"]["is_own"] is True
-    assert body["record"] == {"learner_name": "Sam Student", "level": "Proficient", "state": "active",
-                              "status_reason": None}
+    assert body["record"] == {
+        "learner_name": "Sam Student",
+        "level": "Proficient",
+        "state": "active",
+        "status_reason": None,
+    }
     assert {check["outcome"] for check in body["checks"]} == {"passed"}
 
 
@@ -45,8 +51,11 @@ def test_api_verify_url_of_own_credential_no_network(client, issued):
 def test_api_verify_multipart_baked_png(client, app, issued):
     with app.app_context():
         png = bake_png(badge_png(db.session.merge(issued).badge), issued.json_text)
-    response = client.post("/api/v1/verify", data={"file": (io.BytesIO(png), "badge.png")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/api/v1/verify",
+        data={"file": (io.BytesIO(png), "badge.png")},
+        content_type="multipart/form-data",
+    )
     assert response.get_json()["source_format"] == "png"
     assert response.get_json()["verdict"] == "verified"
 
@@ -54,7 +63,9 @@ def test_api_verify_multipart_baked_png(client, app, issued):
 def test_api_verify_revoked_reason(client, issued, now):
     revoke_credential(issued, actor=None, reason="Issued in error", now=now)
     db.session.commit()
-    body = client.post("/api/v1/verify", data=issued.json_text, content_type="application/json").get_json()
+    body = client.post(
+        "/api/v1/verify", data=issued.json_text, content_type="application/json"
+    ).get_json()
     assert body["verdict"] == "revoked"
     assert body["status_reason"] == "Issued in error"
     assert body["record"]["state"] == "revoked"
@@ -74,7 +85,9 @@ def test_api_verify_no_csrf_needed(app_config, issued):
 
     app_config["WTF_CSRF_ENABLED"] = True
     csrf_app = create_app(app_config)
-    response = csrf_app.test_client().post("/api/v1/verify", data=issued.json_text, content_type="application/json")
+    response = csrf_app.test_client().post(
+        "/api/v1/verify", data=issued.json_text, content_type="application/json"
+    )
     assert response.status_code == 200
 
 
@@ -121,11 +134,15 @@ def test_api_openapi_document_describes_endpoints(client, issued):
     assert document["openapi"] == "3.1.0"
     assert set(document["paths"]) == {"/verify", "/credentials/{id}", "/health", "/openapi.json"}
     verify = document["paths"]["/verify"]["post"]
-    assert {"application/json", "multipart/form-data", "application/vc+jwt"} <= set(verify["requestBody"]["content"])
+    assert {"application/json", "multipart/form-data", "application/vc+jwt"} <= set(
+        verify["requestBody"]["content"]
+    )
     assert {"200", "400", "413", "422"} <= set(verify["responses"])
     assert document["servers"] == [{"url": "https://laurel.test/api/v1"}]
     report_schema = document["components"]["schemas"]["Report"]
-    body = client.post("/api/v1/verify", data=issued.json_text, content_type="application/json").get_json()
+    body = client.post(
+        "/api/v1/verify", data=issued.json_text, content_type="application/json"
+    ).get_json()
     assert set(report_schema["required"]) <= set(body)
     assert set(body) <= set(report_schema["properties"])
 

@@ -1,4 +1,4 @@
-"""axe-core in Chromium: the public badge page, /verify and its result have no serious or critical violation.
+"""axe-core in Chromium: no serious or critical violation on the badge page, /verify, its result.
 
 axe-core comes from npm (tests/e2e/package.json, installed by `make node-deps`).
 """
@@ -27,7 +27,12 @@ def blocking_violations(page) -> list[dict]:
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate("async () => (await axe.run(document)).violations")
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
         for v in violations
         if v["impact"] in BLOCKING
     ]
@@ -48,7 +53,9 @@ def test_accessibility_public_badge_page(live_server, make_credential, browser_p
     check(browser_page, artifacts, "public-badge-page")
 
 
-def test_accessibility_verify_page_and_result(live_server, make_credential, browser_page, artifacts, tmp_path):
+def test_accessibility_verify_page_and_result(
+    live_server, make_credential, browser_page, artifacts, tmp_path
+):
     credential = make_credential()
     browser_page.goto(f"{live_server}/verify")
     check(browser_page, artifacts, "verify-form")

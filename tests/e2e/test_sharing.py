@@ -1,4 +1,4 @@
-"""In a real browser: a student shares a badge, a counselor verifies every download, then revocation.
+"""In a real browser: a student shares a badge, a counselor verifies each download, then revocation.
 
 Drives Debian's Chromium through Playwright against a live server on 127.0.0.1;
 screenshots go to test-artifacts/<test>/. The offline test stops its server and
@@ -136,7 +136,11 @@ def laurel_verify(path, **settings: str) -> str:
     environment = {**os.environ, "LAUREL_ENV": "development", **settings}
     result = subprocess.run(
         [str(PROJECT_ROOT / ".venv" / "bin" / "laurel"), "verify", "--offline", str(path)],
-        capture_output=True, text=True, timeout=120, env=environment, cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=environment,
+        cwd=PROJECT_ROOT,
     )
     assert "traceback" not in (result.stdout + result.stderr).lower(), result.stderr
     return result.stdout.lower()
@@ -151,7 +155,9 @@ def test_sharing_offline_pdf_and_png_verify_signature_status_could_not_check(
     db.session.commit()
     files = {}
     for kind in ("pdf", "png"):
-        response = requests.get(f"{base_url}/s/{credential.share_token}/download/{kind}", timeout=60)
+        response = requests.get(
+            f"{base_url}/s/{credential.share_token}/download/{kind}", timeout=60
+        )
         assert response.status_code == 200
         files[kind] = tmp_path / f"certificate.{kind}"
         files[kind].write_bytes(response.content)
@@ -160,11 +166,18 @@ def test_sharing_offline_pdf_and_png_verify_signature_status_could_not_check(
     # The PDF on a machine that knows nothing of the school: the keys come from the PDF itself.
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    pdf_report = laurel_verify(files["pdf"], LAUREL_KEYS_DIR=str(elsewhere), LAUREL_PUBLIC_URL="https://other.example")
+    pdf_report = laurel_verify(
+        files["pdf"], LAUREL_KEYS_DIR=str(elsewhere), LAUREL_PUBLIC_URL="https://other.example"
+    )
     # The baked PNG on the school's own machine, server stopped: its key store, no network.
-    png_report = laurel_verify(files["png"], LAUREL_KEYS_DIR=str(keys_dir.path), LAUREL_PUBLIC_URL=base_url)
+    png_report = laurel_verify(
+        files["png"], LAUREL_KEYS_DIR=str(keys_dir.path), LAUREL_PUBLIC_URL=base_url
+    )
     for kind, report in (("pdf", pdf_report), ("png", png_report)):
-        assert "passed           proof      the signature (eddsa-rdfc-2022) is valid" in report, (kind, report)
+        assert "passed           proof      the signature (eddsa-rdfc-2022) is valid" in report, (
+            kind,
+            report,
+        )
         assert "could not check  status" in report, (kind, report)
         assert "not revoked" not in report, (kind, report)
     assert "attached to the pdf" in pdf_report
@@ -177,15 +190,21 @@ def write_y4m(path, image, frames: int = 10) -> None:
     width, height = image.size
     y, cb, cr = image.convert("YCbCr").split()
     half = (width // 2, height // 2)
-    planes = y.tobytes() + cb.resize(half, Image.Resampling.BILINEAR).tobytes() + cr.resize(half, Image.Resampling.BILINEAR).tobytes()
+    planes = (
+        y.tobytes()
+        + cb.resize(half, Image.Resampling.BILINEAR).tobytes()
+        + cr.resize(half, Image.Resampling.BILINEAR).tobytes()
+    )
     with open(path, "wb") as video:
         video.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
         for _ in range(frames):
             video.write(b"FRAME\n" + planes)
 
 
-def test_sharing_camera_scan_of_certificate_qr_opens_verdict(live_server, make_credential, chromium, artifacts, tmp_path):
-    """A counselor points the camera at the printed QR: the page decodes it and shows the verdict."""
+def test_sharing_camera_scan_of_certificate_qr_opens_verdict(
+    live_server, make_credential, chromium, artifacts, tmp_path
+):
+    """A counselor points a camera at the printed QR: the page decodes it, shows the verdict."""
     from PIL import Image
 
     from app.share.certificate import verification_url
@@ -202,8 +221,12 @@ def test_sharing_camera_scan_of_certificate_qr_opens_verdict(live_server, make_c
     browser = chromium.browser_type.launch(
         executable_path=CHROMIUM,
         headless=True,
-        args=[*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-              f"--use-file-for-fake-video-capture={video}"],
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
     )
     try:
         context = browser.new_context(viewport={"width": 414, "height": 896})

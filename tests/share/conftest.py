@@ -58,9 +58,17 @@ def badge_input(**changes) -> BadgeInput:
         criteria_items=["Photo log of each stage", "Parts budget"],
         evidence_prompt="Show me how you like: photos, a workbook, a video link.",
         accepted_kinds=["photo", "spreadsheet", "link"],
-        rubric_levels=[RubricLevelInput("Developing"), RubricLevelInput("Proficient"), RubricLevelInput("Mastery")],
+        rubric_levels=[
+            RubricLevelInput("Developing"),
+            RubricLevelInput("Proficient"),
+            RubricLevelInput("Mastery"),
+        ],
         required_level="Proficient",
-        alignments=[AlignmentInput(name="Brakes", url="https://standards.example/ase/a5", framework="ASE", code="A5")],
+        alignments=[
+            AlignmentInput(
+                name="Brakes", url="https://standards.example/ase/a5", framework="ASE", code="A5"
+            )
+        ],
         tags=["automotive"],
     )
     values.update(changes)
@@ -69,9 +77,15 @@ def badge_input(**changes) -> BadgeInput:
 
 @pytest.fixture
 def make_credential(school, now):
-    """make_credential(level="Proficient", recipient=None, evidence=…, **badge fields) -> IssuedCredential."""
+    """make_credential(level=, recipient=, evidence=, issued_at=, **badge fields) -> credential."""
 
-    def make(level: str = "Proficient", recipient=None, evidence=(PUBLIC_EVIDENCE,), issued_at=None, **badge_fields):
+    def make(
+        level: str = "Proficient",
+        recipient=None,
+        evidence=(PUBLIC_EVIDENCE,),
+        issued_at=None,
+        **badge_fields,
+    ):
         moment = issued_at or now
         badge_fields.setdefault("class_id", school.auto_shop.id)
         badge = create_badge(badge_input(**badge_fields), actor=school.instructor, now=moment)

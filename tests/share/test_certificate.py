@@ -22,12 +22,16 @@ def rasterize(pdf: bytes, tmp_path, name: str = "page") -> list:
     """pdftoppm -png -r 100, as a person would look at it: the PNG paths."""
     source = tmp_path / f"{name}.pdf"
     source.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "100", str(source), str(tmp_path / name)], check=True, timeout=60)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "100", str(source), str(tmp_path / name)], check=True, timeout=60
+    )
     return sorted(tmp_path.glob(f"{name}-*.png"))
 
 
 def decode_qr(png_path) -> str:
-    result = subprocess.run(["zbarimg", "--raw", "-q", str(png_path)], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        ["zbarimg", "--raw", "-q", str(png_path)], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
@@ -47,7 +51,9 @@ def test_certificate_paper_one_landscape_page(app_ctx, issued, now, paper, size)
     assert (round(float(box.width)), round(float(box.height))) == size
 
 
-def test_certificate_qr_decodes_to_verification_url_which_verifies(app_ctx, client, issued, now, tmp_path):
+def test_certificate_qr_decodes_to_verification_url_which_verifies(
+    app_ctx, client, issued, now, tmp_path
+):
     pages = rasterize(render_certificate(issued, paper="a4", now=now), tmp_path)
     assert len(pages) == 1
     url = decode_qr(pages[0])
@@ -62,9 +68,20 @@ def test_certificate_letter_qr_decodes(app_ctx, issued, now, tmp_path):
 
 
 def test_certificate_text_names_learner_badge_level_issuer_and_verify_line(app_ctx, issued, now):
-    text = PdfReader(io.BytesIO(render_certificate(issued, paper="a4", now=now))).pages[0].extract_text()
-    for expected in ("Sam Student", "Vehicle Restoration", "Proficient", "School at laurel.test",
-                     "23 November 2026", issued.id, "Verify at https://laurel.test/credentials/"):
+    text = (
+        PdfReader(io.BytesIO(render_certificate(issued, paper="a4", now=now)))
+        .pages[0]
+        .extract_text()
+    )
+    for expected in (
+        "Sam Student",
+        "Vehicle Restoration",
+        "Proficient",
+        "School at laurel.test",
+        "23 November 2026",
+        issued.id,
+        "Verify at https://laurel.test/credentials/",
+    ):
         assert expected in text, expected
 
 
@@ -96,8 +113,18 @@ def test_certificate_pdf_upload_verifies_genuine(client, issued, now):
 
 def test_certificate_command_writes_one_pdf_per_credential(runner, make_credential, tmp_path):
     first, second = make_credential(), make_credential(name="Peer Tutor")
-    result = runner.invoke(cli, args=["certificate", first.id, f"https://laurel.test/credentials/{second.id}",
-                                 "--out", str(tmp_path / "class"), "--paper", "letter"])
+    result = runner.invoke(
+        cli,
+        args=[
+            "certificate",
+            first.id,
+            f"https://laurel.test/credentials/{second.id}",
+            "--out",
+            str(tmp_path / "class"),
+            "--paper",
+            "letter",
+        ],
+    )
     assert result.exit_code == 0, result.output
     pdfs = sorted((tmp_path / "class").glob("*.pdf"))
     assert len(pdfs) == 2
@@ -119,6 +146,8 @@ def test_certificate_command_unknown_id_exit_2(runner, issued, tmp_path):
 
 
 def test_certificate_command_several_ids_one_file_exit_2(runner, issued, tmp_path):
-    result = runner.invoke(cli, args=["certificate", issued.id, issued.id, "--out", str(tmp_path / "x.pdf")])
+    result = runner.invoke(
+        cli, args=["certificate", issued.id, issued.id, "--out", str(tmp_path / "x.pdf")]
+    )
     assert result.exit_code == 2
     assert "give a folder" in result.output

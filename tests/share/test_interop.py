@@ -22,7 +22,6 @@ from tests.fixtures.node import node_scripts  # noqa: F401  (fixture)
 pytestmark = pytest.mark.node
 
 
-
 def served_documents(client) -> list[dict]:
     """The DID document and the revocation list exactly as the routes serve them."""
     return [
@@ -34,7 +33,9 @@ def served_documents(client) -> list[dict]:
 def vc_js(node_scripts, client, **payload) -> dict:
     """vc-js's answer now: the learner record is signed at the real time of the request."""
     now = format_datetime(utcnow())
-    return node_scripts.run("verify-di", {**payload, "documents": served_documents(client), "now": now})
+    return node_scripts.run(
+        "verify-di", {**payload, "documents": served_documents(client), "now": now}
+    )
 
 
 @pytest.fixture
@@ -57,7 +58,10 @@ def test_interop_baked_svg_read_independently_verifies_with_vc_js(node_scripts, 
     svg = client.get(f"/s/{shared.share_token}/download/svg").get_data(as_text=True)
     baked = node_scripts.run("extract-baked", {"svg": svg})
     assert baked["credentials"] == [shared.json_text]
-    assert vc_js(node_scripts, client, credential=json.loads(baked["credentials"][0]))["verified"] is True
+    assert (
+        vc_js(node_scripts, client, credential=json.loads(baked["credentials"][0]))["verified"]
+        is True
+    )
 
 
 def test_interop_pdf_attachment_verifies_with_vc_js(node_scripts, client, shared):
@@ -67,7 +71,9 @@ def test_interop_pdf_attachment_verifies_with_vc_js(node_scripts, client, shared
     assert result["verified"] is True, result["error"]
 
 
-def test_interop_learner_record_verifies_and_validates(node_scripts, client, login_as, school, make_credential):
+def test_interop_learner_record_verifies_and_validates(
+    node_scripts, client, login_as, school, make_credential
+):
     make_credential()
     make_credential(name="Peer Tutor")
     login_as(client, school.student)
@@ -75,5 +81,7 @@ def test_interop_learner_record_verifies_and_validates(node_scripts, client, log
     validate_credential(clr)
     result = vc_js(node_scripts, client, credential=clr)
     assert result["verified"] is True, result["error"]
-    embedded = vc_js(node_scripts, client, credentials=clr["credentialSubject"]["verifiableCredential"])
+    embedded = vc_js(
+        node_scripts, client, credentials=clr["credentialSubject"]["verifiableCredential"]
+    )
     assert [item["verified"] for item in embedded] == [True, True], embedded

@@ -41,7 +41,9 @@ def test_record_other_student_404_instructor_of_class_200(client, login_as, scho
     assert client.get(f"/learners/{school.student.id}/record").status_code == 200
 
 
-def test_clr_signed_valid_schema_embeds_credentials_unchanged(client, login_as, school, make_credential, keys_dir):
+def test_clr_signed_valid_schema_embeds_credentials_unchanged(
+    client, login_as, school, make_credential, keys_dir
+):
     first, second = make_credential(), make_credential(name="Peer Tutor")
     login_as(client, school.student)
     clr = client.get(f"/learners/{school.student.id}/record.json").get_json()
@@ -63,7 +65,9 @@ def test_clr_leaves_out_revoked_and_says_partial(client, login_as, school, make_
     login_as(client, school.student)
     clr = client.get(f"/learners/{school.student.id}/record.json").get_json()
     assert clr["partial"] is True
-    assert [c["id"] for c in clr["credentialSubject"]["verifiableCredential"]] == [json.loads(kept.json_text)["id"]]
+    assert [c["id"] for c in clr["credentialSubject"]["verifiableCredential"]] == [
+        json.loads(kept.json_text)["id"]
+    ]
 
 
 def test_clr_without_credentials_400(client, login_as, school):
@@ -72,7 +76,9 @@ def test_clr_without_credentials_400(client, login_as, school):
     assert response.status_code == 400
 
 
-def test_transcript_lists_credentials_with_qr_and_clr_attached(client, login_as, school, issued, tmp_path):
+def test_transcript_lists_credentials_with_qr_and_clr_attached(
+    client, login_as, school, issued, tmp_path
+):
     login_as(client, school.student)
     pdf = client.get(f"/learners/{school.student.id}/transcript.pdf").data
     reader = PdfReader(io.BytesIO(pdf))
@@ -80,6 +86,10 @@ def test_transcript_lists_credentials_with_qr_and_clr_attached(client, login_as,
     assert "Sam Student" in text and "Vehicle Restoration" in text
     assert set(reader.attachments) == {"learner-record.json", "did.json", "jwks.json"}
     (tmp_path / "t.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "150", str(tmp_path / "t.pdf"), str(tmp_path / "t")], check=True)
-    decoded = subprocess.run(["zbarimg", "--raw", "-q", str(tmp_path / "t-1.png")], capture_output=True, text=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "150", str(tmp_path / "t.pdf"), str(tmp_path / "t")], check=True
+    )
+    decoded = subprocess.run(
+        ["zbarimg", "--raw", "-q", str(tmp_path / "t-1.png")], capture_output=True, text=True
+    )
     assert decoded.stdout.strip() == f"https://laurel.test/credentials/{issued.id}/verify"

@@ -33,7 +33,9 @@ def test_public_page_unknown_token_404(client, issued):
     assert client.get("/s/not-a-real-token-at-all").status_code == 404
 
 
-def test_share_owner_turns_on_page_shows_badge_and_live_verification(client, login_as, school, issued):
+def test_share_owner_turns_on_page_shows_badge_and_live_verification(
+    client, login_as, school, issued
+):
     response = share(client, login_as, school, issued)
     assert response.status_code == 302
     db.session.refresh(issued)
@@ -42,8 +44,17 @@ def test_share_owner_turns_on_page_shows_badge_and_live_verification(client, log
     page = client.get(f"/s/{issued.share_token}")
     text = page.get_data(as_text=True)
     assert page.status_code == 200
-    for expected in ("Vehicle Restoration", "Sam Student", "Proficient", "Valid until 23 November 2027",
-                     "Genuine", "Brakes", "Photo log of the restoration", "og:image", "summary_large_image"):
+    for expected in (
+        "Vehicle Restoration",
+        "Sam Student",
+        "Proficient",
+        "Valid until 23 November 2027",
+        "Genuine",
+        "Brakes",
+        "Photo log of the restoration",
+        "og:image",
+        "summary_large_image",
+    ):
         assert expected in text, expected
     assert page.headers["Cache-Control"] == "no-store"
 
@@ -72,7 +83,9 @@ def test_share_instructor_sees_page_cannot_toggle_403(client, login_as, school, 
 
 def test_share_bad_value_400(client, login_as, school, issued):
     login_as(client, school.student)
-    assert client.post(f"/credentials/{issued.id}/share", data={"sharing": "maybe"}).status_code == 400
+    assert (
+        client.post(f"/credentials/{issued.id}/share", data={"sharing": "maybe"}).status_code == 400
+    )
 
 
 def test_share_anonymous_settings_redirects_to_login(client, issued):
@@ -103,7 +116,9 @@ def test_downloads_each_carry_the_stored_credential(client, login_as, school, is
 
 def test_private_downloads_owner_only(client, login_as, school, issued):
     login_as(client, school.student)
-    assert extract_png(client.get(f"/credentials/{issued.id}/download/png").data) == issued.json_text
+    assert (
+        extract_png(client.get(f"/credentials/{issued.id}/download/png").data) == issued.json_text
+    )
     login_as(client, school.other_student)
     assert client.get(f"/credentials/{issued.id}/download/png").status_code == 404
     assert client.get(f"/credentials/{issued.id}/certificate.pdf").status_code == 404
@@ -144,7 +159,14 @@ def test_share_page_lists_linkedin_copy_fields(client, login_as, school, issued)
     login_as(client, school.student)
     text = client.get(f"/credentials/{issued.id}/share").get_data(as_text=True)
     assert "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME" in text
-    for label in ("Name", "Issuing organization", "Issue date", "Expiration date", "Credential ID", "Credential URL"):
+    for label in (
+        "Name",
+        "Issuing organization",
+        "Issue date",
+        "Expiration date",
+        "Credential ID",
+        "Credential URL",
+    ):
         assert f">{label}</label>" in text
     assert 'data-copy-target="linkedin-5"' in text
 
@@ -158,7 +180,9 @@ def test_revoked_shows_reason_on_every_page(client, login_as, school, issued, no
     settings = client.get(f"/credentials/{issued.id}/share").get_data(as_text=True)
     for text in (public, verify, settings):
         assert "Revoked" in text and "Plagiarised photos" in text
-    api = client.post("/api/v1/verify", data=issued.json_text, content_type="application/json").get_json()
+    api = client.post(
+        "/api/v1/verify", data=issued.json_text, content_type="application/json"
+    ).get_json()
     assert api["verdict"] == "revoked" and api["status_reason"] == "Plagiarised photos"
 
 
@@ -168,7 +192,9 @@ def test_suspended_shows_reason_and_verdict(client, login_as, school, issued, no
     db.session.commit()
     public = client.get(f"/s/{issued.share_token}").get_data(as_text=True)
     assert "Suspended" in public and "Under review" in public
-    api = client.post("/api/v1/verify", data=issued.json_text, content_type="application/json").get_json()
+    api = client.post(
+        "/api/v1/verify", data=issued.json_text, content_type="application/json"
+    ).get_json()
     assert api["verdict"] == "suspended"
     assert api["record"]["status_reason"] == "Under review"
 
@@ -176,7 +202,9 @@ def test_suspended_shows_reason_and_verdict(client, login_as, school, issued, no
 def test_verify_page_for_credential_reruns_every_visit(client, issued, now):
     first = client.get(f"/credentials/{issued.id}/verify")
     assert first.status_code == 200 and first.headers["Cache-Control"] == "no-store"
-    assert "Genuine" in first.get_data(as_text=True) and "Sam Student" in first.get_data(as_text=True)
+    assert "Genuine" in first.get_data(as_text=True) and "Sam Student" in first.get_data(
+        as_text=True
+    )
     revoke_credential(issued, actor=None, reason="Issued in error", now=now)
     db.session.commit()
     second = client.get(f"/credentials/{issued.id}/verify").get_data(as_text=True)

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import hmac
+import html
 import io
 import json
 import socket
 import struct
-import zlib
 from dataclasses import dataclass
 
 import pytest
@@ -29,7 +28,6 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from app.credentials.baking import bake_png
-from app.credentials.baking import bake_svg
 from app.share.pdf import html_to_pdf
 from app.verify.core.resolvers import FetchError
 from tests.verify.factory import PLAIN_SVG
@@ -104,14 +102,16 @@ def _hs256_with_public_key(token: str, public_pem: bytes) -> str:
 
 def _png_with_bad_crc(baked: bytes) -> bytes:
     position = baked.index(b"iTXt")
-    length = struct.unpack(">I", baked[position - 4:position])[0]
+    length = struct.unpack(">I", baked[position - 4 : position])[0]
     crc_at = position + 4 + length
-    return baked[:crc_at] + bytes([baked[crc_at] ^ 0xFF]) + baked[crc_at + 1:]
+    return baked[:crc_at] + bytes([baked[crc_at] ^ 0xFF]) + baked[crc_at + 1 :]
 
 
 def _pdf_bomb() -> bytes:
     """A small PDF whose attachment inflates to 64 MB."""
-    return pdf_with({"credential.json": b"{" + b" " * (64 * 1024 * 1024) + b"}"}, compressed={"credential.json"})
+    return pdf_with(
+        {"credential.json": b"{" + b" " * (64 * 1024 * 1024) + b"}"}, compressed={"credential.json"}
+    )
 
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
@@ -139,48 +139,96 @@ def build_cases(signed, public_pem: bytes) -> dict[str, Case]:
     tampered_payload["name"] = "Rocket Science (with honours)"
     without_proof = {key: value for key, value in document.items() if key != "proof"}
     garbage_proof = {**document, "proof": [{**document["proof"][0], "proofValue": "z" + "1" * 40}]}
-    unknown_context = {**document, "@context": [*document["@context"], "https://contexts.example/extra.jsonld"]}
+    unknown_context = {
+        **document,
+        "@context": [*document["@context"], "https://contexts.example/extra.jsonld"],
+    }
     undefined_term = {**document, "favouriteColour": "green"}
-    issuer_swapped = {**document, "issuer": {**document["issuer"], "id": "did:web:other-school.example"}}
+    issuer_swapped = {
+        **document,
+        "issuer": {**document["issuer"], "id": "did:web:other-school.example"},
+    }
     return {
         "empty_file": Case("file", b"", "empty", filename="badge.png"),
-        "binary_garbage": Case("file", bytes(range(256)) * 8, "cannot read", filename="mystery.bin"),
-        "html_page": Case("file", b"<!doctype html><html><body>Hi</body></html>", "HTML", filename="page.html"),
+        "binary_garbage": Case(
+            "file", bytes(range(256)) * 8, "cannot read", filename="mystery.bin"
+        ),
+        "html_page": Case(
+            "file", b"<!doctype html><html><body>Hi</body></html>", "HTML", filename="page.html"
+        ),
         "png_truncated": Case("file", baked[: len(baked) // 2], "PNG", filename="badge.png"),
         "png_signature_only": Case("file", b"\x89PNG\r\n\x1a\n", "PNG", filename="badge.png"),
         "png_without_credential": Case("file", plain_png(), "credential", filename="badge.png"),
         "png_other_text_chunk": Case(
-            "file", plain_png()[:33] + itxt_chunk("made with love", keyword=b"Comment") + plain_png()[33:],
-            "credential", filename="badge.png",
+            "file",
+            plain_png()[:33] + itxt_chunk("made with love", keyword=b"Comment") + plain_png()[33:],
+            "credential",
+            filename="badge.png",
         ),
-        "png_two_credential_chunks": Case("file", png_with_two_credentials(signed.json_text), "one", filename="badge.png"),
+        "png_two_credential_chunks": Case(
+            "file", png_with_two_credentials(signed.json_text), "one", filename="badge.png"
+        ),
         "png_chunk_not_a_credential": Case(
-            "file", plain_png()[:33] + itxt_chunk("hello there") + plain_png()[33:], "credential", filename="badge.png"
+            "file",
+            plain_png()[:33] + itxt_chunk("hello there") + plain_png()[33:],
+            "credential",
+            filename="badge.png",
         ),
         "png_bad_crc": Case("file", _png_with_bad_crc(baked), "PNG", filename="badge.png"),
         "svg_without_credential": Case("file", PLAIN_SVG, "credential", filename="badge.svg"),
         "svg_external_entity": Case("file", EXTERNAL_ENTITY, "DTD", filename="badge.svg"),
         "svg_billion_laughs": Case("file", BILLION_LAUGHS, "DTD", filename="badge.svg"),
         "svg_with_dtd": Case("file", WITH_DTD, "DTD", filename="badge.svg"),
-        "svg_not_well_formed": Case("file", b'<svg xmlns="http://www.w3.org/2000/svg"><g></svg>', "SVG", filename="badge.svg"),
-        "pdf_without_attachment": Case("file", html_to_pdf("<p>A certificate</p>"), "no credential attached", filename="c.pdf"),
-        "pdf_other_attachment": Case("file", pdf_with({"notes.txt": b"hello"}), "no credential attached", filename="c.pdf"),
-        "pdf_attachment_not_json": Case("file", pdf_with({"credential.json": b"not json at all"}), "JSON", filename="c.pdf"),
-        "pdf_bomb": Case("file", _pdf_bomb(), "larger", filename="c.pdf"),
-        "pdf_damaged": Case("file", b"%PDF-1.7\n" + b"\x00garbage" * 100, "damaged", filename="c.pdf"),
-        "pdf_header_only": Case("file", b"%PDF-1.4\n", "damaged", filename="c.pdf"),
-        "json_file_tampered": Case("file", json.dumps(tampered).encode(), "signature", 422, filename="c.json"),
-        "jwt_file_tampered": Case(
-            "file", f"{header}.{_b64_json(tampered_payload)}.{signature}".encode(), "signature", 422, filename="c.jwt"
+        "svg_not_well_formed": Case(
+            "file",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><g></svg>',
+            "SVG",
+            filename="badge.svg",
         ),
-        "file_over_parse_limit": Case("file", b"{" + b" " * (11 * 1024 * 1024) + b"}", "too large", filename="c.json"),
-        "upload_60_mb": Case("file", b"\0" * (60 * 1024 * 1024), "larger than the 25 MB limit", 413, filename="huge.png"),
+        "pdf_without_attachment": Case(
+            "file", html_to_pdf("<p>A certificate</p>"), "no credential attached", filename="c.pdf"
+        ),
+        "pdf_other_attachment": Case(
+            "file", pdf_with({"notes.txt": b"hello"}), "no credential attached", filename="c.pdf"
+        ),
+        "pdf_attachment_not_json": Case(
+            "file", pdf_with({"credential.json": b"not json at all"}), "JSON", filename="c.pdf"
+        ),
+        "pdf_bomb": Case("file", _pdf_bomb(), "larger", filename="c.pdf"),
+        "pdf_damaged": Case(
+            "file", b"%PDF-1.7\n" + b"\x00garbage" * 100, "damaged", filename="c.pdf"
+        ),
+        "pdf_header_only": Case("file", b"%PDF-1.4\n", "damaged", filename="c.pdf"),
+        "json_file_tampered": Case(
+            "file", json.dumps(tampered).encode(), "signature", 422, filename="c.json"
+        ),
+        "jwt_file_tampered": Case(
+            "file",
+            f"{header}.{_b64_json(tampered_payload)}.{signature}".encode(),
+            "signature",
+            422,
+            filename="c.jwt",
+        ),
+        "file_over_parse_limit": Case(
+            "file", b"{" + b" " * (11 * 1024 * 1024) + b"}", "too large", filename="c.json"
+        ),
+        "upload_60_mb": Case(
+            "file",
+            b"\0" * (60 * 1024 * 1024),
+            "larger than the 25 MB limit",
+            413,
+            filename="huge.png",
+        ),
         "whitespace_only": Case("text", "   \n\t  ", "empty|Give a credential to check"),
         "invalid_json": Case("text", '{"type": ["VerifiableCredential"], ', "not valid JSON"),
         "json_array": Case("text", "[1, 2, 3]", "JSON object"),
         "json_string": Case("text", '"a credential"', "JSON object|cannot read"),
-        "json_not_credential": Case("text", json.dumps({"name": "A badge", "type": "Thing"}), "VerifiableCredential"),
-        "ob2_assertion": Case("text", json.dumps({"type": "Assertion", "id": "https://x.example/a"}), "2.0"),
+        "json_not_credential": Case(
+            "text", json.dumps({"name": "A badge", "type": "Thing"}), "VerifiableCredential"
+        ),
+        "ob2_assertion": Case(
+            "text", json.dumps({"type": "Assertion", "id": "https://x.example/a"}), "2.0"
+        ),
         "deeply_nested_json": Case("text", "[" * 50_000, "nested"),
         "json_unknown_context": Case("text", json.dumps(unknown_context), "contexts.example", 422),
         "json_undefined_term": Case("text", json.dumps(undefined_term), "favouriteColour", 422),
@@ -189,19 +237,37 @@ def build_cases(signed, public_pem: bytes) -> dict[str, Case]:
         "json_issuer_swapped": Case("text", json.dumps(issuer_swapped), "not verified", 422),
         "jwt_two_segments": Case("text", f"{header}.{payload}", "JWT"),
         "jwt_garbage": Case("text", f"{header}.bm90IGpzb24.c2ln", "JWT"),
-        "jwt_alg_none": Case("text", f"{_b64_json({'alg': 'none', 'typ': 'JWT'})}.{payload}.", "none"),
-        "jwt_hs256_with_public_key": Case("text", _hs256_with_public_key(signed.jwt, public_pem), "HS256", 422),
+        "jwt_alg_none": Case(
+            "text", f"{_b64_json({'alg': 'none', 'typ': 'JWT'})}.{payload}.", "none"
+        ),
+        "jwt_hs256_with_public_key": Case(
+            "text", _hs256_with_public_key(signed.jwt, public_pem), "HS256", 422
+        ),
         "jwt_signature_stripped": Case("text", f"{header}.{payload}.", "signature", 422),
-        "url_private_network": Case("url", "https://intranet.school.example/badge.json", "private network"),
-        "url_link_local_metadata": Case("url", "https://metadata.example/latest/meta-data", "private network"),
-        "url_loopback_name": Case("url", "https://sneaky.example/credential.json", "private network"),
-        "url_ipv6_unique_local": Case("url", "https://v6.example/credential.json", "private network"),
-        "url_unspecified_address": Case("url", "https://zero.example/credential.json", "private network"),
-        "url_carrier_grade_nat": Case("url", "https://cgnat.example/credential.json", "private network"),
+        "url_private_network": Case(
+            "url", "https://intranet.school.example/badge.json", "private network"
+        ),
+        "url_link_local_metadata": Case(
+            "url", "https://metadata.example/latest/meta-data", "private network"
+        ),
+        "url_loopback_name": Case(
+            "url", "https://sneaky.example/credential.json", "private network"
+        ),
+        "url_ipv6_unique_local": Case(
+            "url", "https://v6.example/credential.json", "private network"
+        ),
+        "url_unspecified_address": Case(
+            "url", "https://zero.example/credential.json", "private network"
+        ),
+        "url_carrier_grade_nat": Case(
+            "url", "https://cgnat.example/credential.json", "private network"
+        ),
         "url_plain_http": Case("url", "http://intranet.school.example/badge.json", "HTTPS"),
         "url_unknown_host": Case("url", "https://nowhere.example/badge.json", "could not be found"),
         "url_own_site_unknown_credential": Case(
-            "url", "https://laurel.test/credentials/00000000-0000-4000-8000-000000000000", "not a document"
+            "url",
+            "https://laurel.test/credentials/00000000-0000-4000-8000-000000000000",
+            "not a document",
         ),
     }
 
@@ -210,26 +276,66 @@ def build_cases(signed, public_pem: bytes) -> dict[str, Case]:
 def cases(keys_dir) -> dict[str, Case]:
     signed = issue(keys_dir.store)
     rsa = keys_dir.store.current("rsa").public_key
-    public_pem = rsa.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    public_pem = rsa.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     return build_cases(signed, public_pem)
 
 
 CASE_NAMES = (
     # files
-    "empty_file", "binary_garbage", "html_page", "png_truncated", "png_signature_only",
-    "png_without_credential", "png_other_text_chunk", "png_two_credential_chunks",
-    "png_chunk_not_a_credential", "png_bad_crc", "svg_without_credential", "svg_external_entity",
-    "svg_billion_laughs", "svg_with_dtd", "svg_not_well_formed", "pdf_without_attachment",
-    "pdf_other_attachment", "pdf_attachment_not_json", "pdf_bomb", "pdf_damaged", "pdf_header_only",
-    "json_file_tampered", "jwt_file_tampered", "file_over_parse_limit", "upload_60_mb",
+    "empty_file",
+    "binary_garbage",
+    "html_page",
+    "png_truncated",
+    "png_signature_only",
+    "png_without_credential",
+    "png_other_text_chunk",
+    "png_two_credential_chunks",
+    "png_chunk_not_a_credential",
+    "png_bad_crc",
+    "svg_without_credential",
+    "svg_external_entity",
+    "svg_billion_laughs",
+    "svg_with_dtd",
+    "svg_not_well_formed",
+    "pdf_without_attachment",
+    "pdf_other_attachment",
+    "pdf_attachment_not_json",
+    "pdf_bomb",
+    "pdf_damaged",
+    "pdf_header_only",
+    "json_file_tampered",
+    "jwt_file_tampered",
+    "file_over_parse_limit",
+    "upload_60_mb",
     # pasted text
-    "whitespace_only", "invalid_json", "json_array", "json_string", "json_not_credential",
-    "ob2_assertion", "deeply_nested_json", "json_unknown_context", "json_undefined_term",
-    "json_proof_removed", "json_proof_value_garbage", "json_issuer_swapped", "jwt_two_segments",
-    "jwt_garbage", "jwt_alg_none", "jwt_hs256_with_public_key", "jwt_signature_stripped",
+    "whitespace_only",
+    "invalid_json",
+    "json_array",
+    "json_string",
+    "json_not_credential",
+    "ob2_assertion",
+    "deeply_nested_json",
+    "json_unknown_context",
+    "json_undefined_term",
+    "json_proof_removed",
+    "json_proof_value_garbage",
+    "json_issuer_swapped",
+    "jwt_two_segments",
+    "jwt_garbage",
+    "jwt_alg_none",
+    "jwt_hs256_with_public_key",
+    "jwt_signature_stripped",
     # addresses
-    "url_private_network", "url_link_local_metadata", "url_loopback_name", "url_ipv6_unique_local",
-    "url_unspecified_address", "url_carrier_grade_nat", "url_plain_http", "url_unknown_host",
+    "url_private_network",
+    "url_link_local_metadata",
+    "url_loopback_name",
+    "url_ipv6_unique_local",
+    "url_unspecified_address",
+    "url_carrier_grade_nat",
+    "url_plain_http",
+    "url_unknown_host",
     "url_own_site_unknown_credential",
 )
 
@@ -242,7 +348,11 @@ def post_form(client, path: str, fields: dict):
 
 
 def upload(case: Case) -> FileStorage:
-    return FileStorage(io.BytesIO(bytes(case.payload)), filename=case.filename, content_type="application/octet-stream")
+    return FileStorage(
+        io.BytesIO(bytes(case.payload)),
+        filename=case.filename,
+        content_type="application/octet-stream",
+    )
 
 
 def post_web(client, case: Case):
@@ -259,7 +369,9 @@ def post_api(client, case: Case):
     body = case.payload
     is_json = body.lstrip().startswith(("{", "[", '"'))
     return client.post(
-        "/api/v1/verify", data=body, content_type="application/json" if is_json else "application/vc+jwt"
+        "/api/v1/verify",
+        data=body,
+        content_type="application/json" if is_json else "application/vc+jwt",
     )
 
 
@@ -280,9 +392,18 @@ def test_verify_web_case_list_covers_forty_inputs(cases):
 def test_verify_bad_input_clear_message_and_4xx(client, cases, name, endpoint):
     case = cases[name]
     response = (post_web if endpoint == "web" else post_api)(client, case)
-    assert response.status_code == case.status, (name, endpoint, response.status_code, message_of(response)[:500])
+    assert response.status_code == case.status, (
+        name,
+        endpoint,
+        response.status_code,
+        message_of(response)[:500],
+    )
     text = message_of(response)
-    assert any(phrase.lower() in text.lower() for phrase in case.expect.split("|")), (name, endpoint, text[:2000])
+    assert any(phrase.lower() in text.lower() for phrase in case.expect.split("|")), (
+        name,
+        endpoint,
+        text[:2000],
+    )
     assert "Traceback" not in text
 
 
@@ -315,3 +436,33 @@ def test_verify_api_malformed_request_400_json(client, kwargs, expect):
     assert response.status_code == 400
     body = response.get_json()
     assert expect in body["message"]
+
+
+def test_verify_web_other_issuer_did_key_genuine_says_not_this_school(client):
+    """A did:key credential from another school verifies, and the page says whose it is."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from app.credentials.document import Issuer
+    from app.credentials.keys import multikey_from_public_key
+    from app.credentials.proofs.eddsa_rdfc_2022 import add_proof
+    from tests.credentials.samples import sample_credential
+
+    private_key = Ed25519PrivateKey.generate()
+    multikey = multikey_from_public_key(private_key.public_key())
+    did = f"did:key:{multikey}"
+    unsigned = sample_credential(
+        3,
+        issuer=Issuer(id=did, name="Hillside Academy", url="https://hillside.example"),
+        status_entries=(),
+    )
+    document = add_proof(
+        unsigned,
+        private_key=private_key,
+        verification_method=f"{did}#{multikey}",
+        created="2026-11-23T10:00:00Z",
+    )
+    response = post_web(client, Case("text", json.dumps(document), ""))
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 200
+    assert "Genuine — " in page and "Hillside Academy" in page
+    assert "This credential was not issued by" in page
