@@ -144,14 +144,11 @@ def render_transcript(learner: User, *, now: datetime) -> bytes:
     )
     did_json, jwks_json = issuer_key_documents()
     attachments = [
-        PdfAttachment(
-            "learner-record.json",
-            clr_json(learner, now=now),
-            "The signed Comprehensive Learner Record (CLR 2.0) with every credential inside",
-        ),
         PdfAttachment("did.json", did_json, "The school's DID document when this PDF was made"),
-        PdfAttachment(
-            "jwks.json", jwks_json, "The school's JSON Web Key Set when this PDF was made"
-        ),
+        PdfAttachment("jwks.json", jwks_json, "The school's JWKS when this PDF was made"),
     ]
+    if not all(summary.is_revoked for summary in record.summaries):
+        record_json = clr_json(learner, now=now)
+        description = "The signed Comprehensive Learner Record (CLR 2.0), every credential inside"
+        attachments.insert(0, PdfAttachment("learner-record.json", record_json, description))
     return html_to_pdf(html, attachments)

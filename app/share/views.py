@@ -88,7 +88,7 @@ def public_page(share_token: str):
             verification=verify_record(credential, now=now),
             credential=credential,
             share_url=share_url(credential),
-            og_image_url=url_for("share.og_image", share_token=share_token, _external=True),
+            og_image_url=f"{share_url(credential)}/og.png",
             image_url=url_for("share.public_image", share_token=share_token),
             verify_url=verification_url(credential),
             qr=qr_data_uri(verification_url(credential), box_size=6, border=2),

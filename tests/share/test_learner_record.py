@@ -93,3 +93,14 @@ def test_transcript_lists_credentials_with_qr_and_clr_attached(
         ["zbarimg", "--raw", "-q", str(tmp_path / "t-1.png")], capture_output=True, text=True
     )
     assert decoded.stdout.strip() == f"https://laurel.test/credentials/{issued.id}/verify"
+
+
+def test_transcript_all_revoked_still_prints_without_record(client, login_as, school, issued, now):
+    revoke_credential(issued, actor=None, reason="Issued in error", now=now)
+    db.session.commit()
+    login_as(client, school.student)
+    response = client.get(f"/learners/{school.student.id}/transcript.pdf")
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(response.data))
+    assert set(reader.attachments) == {"did.json", "jwks.json"}
+    assert "Revoked: Issued in error" in reader.pages[0].extract_text()

@@ -28,8 +28,11 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from app.credentials.baking import bake_png
+from app.extensions import db
 from app.share.pdf import html_to_pdf
 from app.verify.core.resolvers import FetchError
+from tests.share.conftest import make_credential  # noqa: F401  (fixtures of the sharing tests)
+from tests.share.conftest import school  # noqa: F401
 from tests.verify.factory import PLAIN_SVG
 from tests.verify.factory import issue
 from tests.verify.factory import itxt_chunk
@@ -466,3 +469,23 @@ def test_verify_web_other_issuer_did_key_genuine_says_not_this_school(client):
     assert response.status_code == 200
     assert "Genuine — " in page and "Hillside Academy" in page
     assert "This credential was not issued by" in page
+
+
+
+@pytest.mark.parametrize("path", ["/credentials/{id}/verify", "/credentials/{id}", "/s/{token}"])
+def test_verify_web_own_urls_read_from_database_genuine(client, make_credential, path):
+    """The QR target, the credential's id and its share link verify with no connection at all."""
+    issued = make_credential()
+    issued.share_enabled = True
+    db.session.commit()
+    url = "https://laurel.test" + path.format(id=issued.id, token=issued.share_token)
+    response = post_web(client, Case("url", url, ""))
+    assert response.status_code == 200
+    assert "Genuine — " in html.unescape(response.get_data(as_text=True))
+
+
+def test_verify_web_share_link_not_shared_refused(client, make_credential):
+    issued = make_credential()
+    response = post_web(client, Case("url", f"https://laurel.test/s/{issued.share_token}", ""))
+    assert response.status_code == 400
+    assert "not a document this school publishes" in html.unescape(response.get_data(as_text=True))
