@@ -8,6 +8,7 @@ XLSX and DOCX are told apart by the main part declared in [Content_Types].xml.
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import BinaryIO
@@ -47,6 +48,14 @@ EXTENSIONS: dict[str, tuple[str, frozenset[str]]] = {
 # Images a browser shows inline; HEIC is downloaded instead.
 INLINE_IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 
+# How each family is described next to the file input.
+FAMILY_FORMATS = {
+    "photo": "photos (JPEG, PNG, GIF, WebP, HEIC)",
+    "document": "documents (PDF, DOCX)",
+    "spreadsheet": "spreadsheets (XLSX, CSV)",
+    "video": "videos (MP4, MOV, WebM)",
+}
+
 FAMILY_NAMES = {
     "photo": "a photo",
     "document": "a document",
@@ -62,9 +71,16 @@ class FileType:
     extension: str
 
 
-def accepted_extensions() -> str:
-    """For the file input's `accept` attribute and for messages."""
-    return ",".join(f".{ext}" for ext in EXTENSIONS)
+def accepted_formats(families: Iterable[str]) -> list[str]:
+    """The accepted file families in words, in a stable order."""
+    wanted = set(families)
+    return [text for family, text in FAMILY_FORMATS.items() if family in wanted]
+
+
+def accepted_extensions(families: Iterable[str]) -> list[str]:
+    """The extensions of the given families (".jpg", ".xlsx", …), for the file input."""
+    wanted = set(families)
+    return [f".{ext}" for ext, (family, _) in EXTENSIONS.items() if family in wanted]
 
 
 def base_name(filename: str) -> str:

@@ -34,6 +34,7 @@ from app.evidence import dashboards
 from app.evidence import services
 from app.evidence.filetypes import INLINE_IMAGE_TYPES
 from app.evidence.filetypes import accepted_extensions
+from app.evidence.filetypes import accepted_formats
 from app.evidence.forms import ActionForm
 from app.evidence.forms import ApproveForm
 from app.evidence.forms import ChangesForm
@@ -184,7 +185,8 @@ def _render_editor(submission: Submission, status: int = 200, form: ReflectionFo
             submission=submission,
             badge=submission.badge,
             form=form,
-            accept=accepted_extensions(),
+            accept=accepted_extensions(submission.badge.accepted_kinds),
+            formats=accepted_formats(submission.badge.accepted_kinds),
             max_upload=size_in_words(upload_limit()),
             inline_types=INLINE_IMAGE_TYPES,
             **_editor_forms(),
