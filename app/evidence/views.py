@@ -8,7 +8,6 @@ shown again with the error's 4xx status.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from flask import Blueprint
@@ -24,6 +23,8 @@ from flask_login import current_user
 from flask_login import login_required
 from werkzeug.utils import secure_filename
 
+from app.accounts.models import Role
+from app.accounts.permissions import role_required
 from app.badges.models import Badge
 from app.badges.views import get_badge_or_404
 from app.errors import LaurelError
@@ -83,24 +84,8 @@ def get_submission_or_404(submission_id: int, *, need: str = "view") -> Submissi
     return submission
 
 
-def _require(check: Callable[[], bool], message: str) -> Callable:
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        @login_required
-        def wrapped(*args: Any, **kwargs: Any):
-            if not check():
-                raise NotAllowed(message)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-student_only = _require(lambda: current_user.is_student, "This page is for students.")
-staff_only = _require(
-    lambda: current_user.is_instructor or current_user.is_admin, "This page is for instructors."
-)
+student_only = role_required(Role.STUDENT)
+staff_only = role_required(Role.INSTRUCTOR, Role.ADMIN)
 
 
 def _failed(error: LaurelError) -> int:
