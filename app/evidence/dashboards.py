@@ -18,6 +18,7 @@ from app.accounts.models import ClassMembership
 from app.accounts.models import Role
 from app.accounts.models import SchoolClass
 from app.accounts.models import User
+from app.accounts.permissions import class_ids_taught
 from app.badges.models import Badge
 from app.badges.models import BadgeState
 from app.badges.models import IssuedCredential
@@ -29,10 +30,6 @@ from app.extensions import db
 RECENT_DECISIONS = 15
 
 
-def _taught_class_ids(user: User) -> set[int]:
-    return {m.class_id for m in user.memberships if m.role == Role.INSTRUCTOR}
-
-
 def reviewable_badges_clause(user: User) -> sa.ColumnElement[bool]:
     """The SQL form of Badge.can_review for `user` (kept in step with it)."""
     if user.is_admin:
@@ -42,7 +39,7 @@ def reviewable_badges_clause(user: User) -> sa.ColumnElement[bool]:
     return sa.or_(
         Badge.created_by_id == user.id,
         Badge.class_id.is_(None),
-        Badge.class_id.in_(_taught_class_ids(user) or {-1}),
+        Badge.class_id.in_(class_ids_taught(user) or {-1}),
     )
 
 
