@@ -88,6 +88,9 @@ def test_api_verify_no_csrf_needed(app_config, issued):
     response = csrf_app.test_client().post(
         "/api/v1/verify", data=issued.json_text, content_type="application/json"
     )
+    with csrf_app.app_context():
+        db.session.remove()
+        db.engine.dispose()
     assert response.status_code == 200
 
 
