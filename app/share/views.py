@@ -22,6 +22,7 @@ from app.badges.services import credential_url
 from app.errors import NotFound
 from app.errors import UserError
 from app.extensions import db
+from app.extensions import limiter
 from app.main.filters import format_date
 from app.models_base import utcnow
 from app.share.certificate import verification_url
@@ -48,6 +49,8 @@ from app.share.verification import verify_record
 bp = Blueprint("share", __name__)
 
 PUBLIC_CACHE = "public, max-age=300"
+# Rendering a PDF or a preview card costs ~0.1-0.2 s of CPU: anonymous visitors get a quota.
+PUBLIC_RENDER_LIMIT = "30 per minute"
 
 
 def _shared_or_404(share_token: str) -> IssuedCredential:
@@ -101,6 +104,7 @@ def public_page(share_token: str):
 
 
 @bp.get("/s/<share_token>/og.png")
+@limiter.limit(PUBLIC_RENDER_LIMIT)
 def og_image(share_token: str):
     """The 1200×630 link-preview card."""
     credential = _shared_or_404(share_token)
@@ -127,6 +131,7 @@ def public_image(share_token: str):
 
 
 @bp.get("/s/<share_token>/download/<kind>")
+@limiter.limit(PUBLIC_RENDER_LIMIT)
 def public_download(share_token: str, kind: str):
     """Downloads offered on the public page: baked PNG/SVG, PDF, JSON, JWT."""
     return _file_response(_shared_or_404(share_token), kind)
