@@ -47,6 +47,9 @@ def verify_upload(page, base_url: str, path) -> str:
     page.goto(f"{base_url}/verify")
     page.set_input_files("#file", str(path))
     page.locator("form.verify-inputs button[type=submit]").click()
+    page.wait_for_selector("#verdict, #verify-error")
+    if page.locator("#verify-error").count():
+        pytest.fail(f"{path.name} was refused: {page.inner_text('#verify-error')}")
     return page.inner_text("#verdict")
 
 
