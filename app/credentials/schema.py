@@ -4,16 +4,21 @@ Pure module: imports neither flask nor sqlalchemy nor any other app package.
 An OpenBadgeCredential must pass both OB schema families (the JSON-LD-tolerant
 `_schema.json` and the strict 2024 `-jsonschema1.json`); a ClrCredential the
 CLR 2.0 schema. `$ref`s resolve inside the bundle only, never over the network.
+The `date-time` and `date` formats are checked (jsonschema treats `format` as an
+annotation unless told to check it).
 """
 
 from __future__ import annotations
 
+import re
 import threading
+from datetime import date
 from functools import cache
 from typing import Any
 
 from cachetools import LRUCache
 from jsonschema import Draft201909Validator
+from jsonschema import FormatChecker
 from jsonschema.exceptions import ValidationError
 from referencing import Registry
 from referencing import Resource
@@ -40,7 +45,8 @@ SCHEMA_VALIDATOR_TYPE = "1EdTechJsonSchemaValidator2019"
 _MAX_MESSAGE = 200
 
 # JSON Schema keywords of the bundled schemas that only look at structure, keys and JSON
-# types (all part of a document's shape); `format` is an annotation in Draft 2019-09.
+# types (all part of a document's shape), and `format`, whose verdict on every string
+# value is part of the remembered key (see validate_credential).
 _SHAPE_KEYWORDS = frozenset(
     {
         "$comment",
@@ -73,6 +79,57 @@ _SAME_INSTANCE = ("allOf", "anyOf", "oneOf", "items", "additionalItems", "contai
 _passed: LRUCache[Any, bool] = LRUCache(maxsize=1024)
 _passed_lock = threading.Lock()
 
+# What both RFC 3339 (the schemas' `format`) and XML Schema dateTimeStamp (the VCDM 2.0
+# datatype of validFrom and validUntil) accept: a time zone is mandatory, "T" and "Z"
+# upper case, no leap second, offsets within +-14:00. The day is checked against the
+# calendar separately.
+_FULL_DATE = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])")
+_DATE_TIME = re.compile(
+    _FULL_DATE.pattern + r"T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?"
+    r"(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)"
+)
+_FORMAT_NAMES = {
+    "date-time": "date and time with a time zone, like 2026-11-23T10:00:00Z",
+    "date": "date, like 2026-11-23",
+}
+
+
+def _is_calendar_day(match: re.Match[str] | None) -> bool:
+    if match is None:
+        return False
+    try:
+        date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return False
+    return True
+
+
+def is_date_time(value: str) -> bool:
+    """Whether a string is an RFC 3339 date-time that is also an XML Schema dateTimeStamp."""
+    return _is_calendar_day(_DATE_TIME.fullmatch(value))
+
+
+def is_full_date(value: str) -> bool:
+    """Whether a string is an RFC 3339 full-date (YYYY-MM-DD, a real day)."""
+    return _is_calendar_day(_FULL_DATE.fullmatch(value))
+
+
+_format_checker = FormatChecker(())
+
+
+@_format_checker.checks("date-time")
+def _checks_date_time(value: object) -> bool:
+    return not isinstance(value, str) or is_date_time(value)
+
+
+@_format_checker.checks("date")
+def _checks_full_date(value: object) -> bool:
+    return not isinstance(value, str) or is_full_date(value)
+
+
+def _format_verdicts(value: str) -> tuple[bool, bool]:
+    return is_date_time(value), is_full_date(value)
+
 
 def _retrieve(uri: str) -> Resource[Any]:
     try:
@@ -84,7 +141,9 @@ def _retrieve(uri: str) -> Resource[Any]:
 @cache
 def _validator(schema_url: str) -> Draft201909Validator:
     registry: Registry[Any] = Registry(retrieve=_retrieve)  # type: ignore[call-arg]
-    return Draft201909Validator(bundled_document(schema_url), registry=registry)
+    return Draft201909Validator(
+        bundled_document(schema_url), registry=registry, format_checker=_format_checker
+    )
 
 
 def _same_instance(node: Any, root: dict[str, Any], seen: set[str]) -> list[dict[str, Any]]:
@@ -189,6 +248,8 @@ def _describe(error: ValidationError) -> str:
         f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.absolute_path
     ).lstrip(".")
     message = error.message
+    if error.validator == "format" and error.validator_value in _FORMAT_NAMES:
+        message = f"{error.instance!r} is not a valid {_FORMAT_NAMES[error.validator_value]}"
     if len(message) > _MAX_MESSAGE:
         message = message[: _MAX_MESSAGE - 1] + "…"
     return f"{location or 'the document'}: {message}"
@@ -206,12 +267,19 @@ def validate_credential(document: dict[str, Any]) -> None:
     if not urls:
         raise SchemaError("Laurel has no JSON Schema for a credential of this type.")
     # A document whose shape and constrained values match one that passed passes too:
-    # every other keyword of these schemas looks only at the shape.
+    # every other keyword of these schemas looks only at the shape, except `format`, which
+    # looks at whether a value is a date-time or a date, so that verdict for every string
+    # value is part of the key (run on every call; a remembered pass never hides a bad date).
     value_properties = _value_properties(tuple(urls))
     memo = None
     if value_properties is not None:
         direct, within = value_properties
-        memo = (tuple(urls), shape_key(document, values_of=direct, values_within=within))
+        memo = (
+            tuple(urls),
+            shape_key(
+                document, values_of=direct, values_within=within, classify=_format_verdicts
+            ),
+        )
         with _passed_lock:
             if memo in _passed:
                 return

@@ -35,6 +35,7 @@ import re
 import secrets
 import threading
 from collections.abc import Callable
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -187,18 +188,23 @@ class _Leaves:
 
 
 def shape_key(
-    document: dict[str, Any], *, values_of: frozenset[str], values_within: frozenset[str]
+    document: dict[str, Any],
+    *,
+    values_of: frozenset[str],
+    values_within: frozenset[str],
+    classify: Callable[[str], Hashable] | None = None,
 ) -> tuple[Any, ...]:
     """A document's shape (structure, keys, JSON types, `type` and `@` values) plus the
     string values directly under a property in `values_of` or anywhere within one in
-    `values_within`."""
+    `values_within`, plus `classify(value)` of every string value when given."""
     leaves = _Leaves(document, frozenset(), values_within)
     kept = tuple(
         value
         for value, key, marked in zip(leaves.values, leaves.keys, leaves.marked, strict=True)
         if marked or key in values_of
     )
-    return (leaves.skeleton, kept)
+    classes = () if classify is None else tuple(classify(value) for value in leaves.values)
+    return (leaves.skeleton, kept, classes)
 
 
 def _is_fixed_key(key: str) -> bool:

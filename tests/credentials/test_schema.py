@@ -124,3 +124,79 @@ def test_validate_credential_remembered_pass_equals_full_validation() -> None:
             assert ok == expected_ok, (number, document)
         outcomes.append(expected_ok)
     assert 10 < sum(outcomes) < 50
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("validFrom", "2026-11-23T10:00:00"),
+        ("validFrom", "2026-11-23 10:00:00Z"),
+        ("validFrom", "2026-02-30T10:00:00Z"),
+        ("validFrom", "2026-11-23T24:00:00Z"),
+        ("validFrom", "2026-11-23t10:00:00z"),
+        ("validFrom", "2026-11-23T10:00:00+15:00"),
+        ("validFrom", "2026-11-23T10:00:00Z\n"),
+        ("validFrom", "２０２６-11-23T10:00:00Z"),
+        ("awardedDate", "2026-13-01T00:00:00Z"),
+        ("validUntil", "2031-11-23"),
+    ],
+)
+def test_validate_credential_malformed_date_time_lists_readable_error(
+    field: str, value: str
+) -> None:
+    credential = sample_credential(1)
+    credential[field] = value
+    with pytest.raises(SchemaError) as caught:
+        validate_credential(credential)
+    expected = (
+        f"{field}: {value!r} is not a valid date and time with a time zone, "
+        "like 2026-11-23T10:00:00Z"
+    )
+    assert expected in caught.value.errors
+    assert str(caught.value).endswith(expected)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-11-23T10:00:00Z",
+        "2026-11-23T10:00:00.125Z",
+        "2026-11-23T10:00:00+01:00",
+        "2026-11-23T10:00:00-14:00",
+        "2028-02-29T00:00:00Z",
+    ],
+)
+def test_validate_credential_well_formed_date_time_passes(value: str) -> None:
+    credential = sample_credential(1)
+    credential["validFrom"] = value
+    validate_credential(credential)
+
+
+def test_validate_credential_remembered_pass_does_not_hide_bad_date() -> None:
+    """A pass remembered for a shape must not let through the same shape with a bad date."""
+    good = sample_credential(2)
+    validate_credential(good)
+    validate_credential(good)
+    bad = sample_credential(2)
+    bad["awardedDate"] = "2026-13-01T00:00:00Z"
+    with pytest.raises(SchemaError, match="awardedDate"):
+        validate_credential(bad)
+    other_good = sample_credential(2)
+    other_good["awardedDate"] = "2025-06-01T08:30:00+02:00"
+    validate_credential(other_good)
+
+
+def test_validate_credential_malformed_full_date_lists_readable_error() -> None:
+    """A `format: date` value (an identity's date) is checked too: a real calendar day."""
+    credential = sample_credential(1)
+    credential["credentialSubject"]["achievement"]["creator"] = {
+        "id": "https://hillside.example/profile",
+        "type": ["Profile"],
+        "dateOfBirth": "2010-02-30",
+    }
+    with pytest.raises(SchemaError) as caught:
+        validate_credential(credential)
+    assert any(
+        "'2010-02-30' is not a valid date, like 2026-11-23" in error
+        for error in caught.value.errors
+    ), caught.value.errors

@@ -237,6 +237,36 @@ def test_verify_did_key_issuer_verified():
     assert "no status list" in _check(report, "status").message
 
 
+def test_verify_malformed_date_time_fails_schema_line():
+    """Is a foreign credential with a date without a time zone reported, not "matches"?"""
+    private_key = Ed25519PrivateKey.generate()
+    multikey = multikey_from_public_key(private_key.public_key())
+    did = f"did:key:{multikey}"
+    unsigned = sample_credential(
+        8,
+        issuer=Issuer(id=did, name="Hillside Academy", url="https://hillside.example"),
+        status_entries=(),
+    )
+    unsigned["validFrom"] = "2026-11-23T10:00:00"
+    unsigned["awardedDate"] = "2026-13-01T00:00:00Z"
+    document = add_proof(
+        unsigned,
+        private_key=private_key,
+        verification_method=f"{did}#{multikey}",
+        created="2026-11-23T10:00:00Z",
+    )
+    report = verify(json.dumps(document), resolver=build_resolver(fetcher=None), now=NOW)
+    assert report.verdict is Verdict.NOT_VERIFIED
+    schema = _check(report, "schema", Outcome.FAILED)
+    assert schema.message == (
+        "The credential does not match the Open Badges / CLR schema (2 problems): "
+        "awardedDate: '2026-13-01T00:00:00Z' is not a valid date and time with a time zone, "
+        "like 2026-11-23T10:00:00Z"
+    )
+    assert "validFrom: '2026-11-23T10:00:00' is not a valid date and time" in schema.detail
+    assert _check(report, "proof").outcome is Outcome.PASSED
+
+
 def test_verify_vc_1_1_jwt_read(keys_dir, documents):
     """Is an OB 3.0 credential on VCDM 1.1 (`vc` claim, issuanceDate) read and its JWT checked?"""
     credential = sample_credential(8, status_entries=())
