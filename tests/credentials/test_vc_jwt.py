@@ -288,6 +288,14 @@ def test_read_jwt_duplicate_member_names_rejected():
         read_jwt(f"{header}.e30.")
 
 
+def test_read_jwt_deeply_nested_payload_raises_inputerror():
+    """100,000 nested arrays exhaust the JSON parser's recursion: a sentence, not a crash."""
+    depth = 100_000
+    payload = b64(("[" * depth + "]" * depth).encode())
+    with pytest.raises(InputError, match=r"^The JWT payload is nested too deeply to be read"):
+        read_jwt(f"e30.{payload}.")
+
+
 def test_read_jwt_not_text_raises_inputerror():
     with pytest.raises(InputError, match="text"):
         read_jwt(b"e30.e30.")

@@ -56,7 +56,8 @@ def sign_jwt(
 def read_jwt(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The header and payload of a compact JWS, without checking the signature.
 
-    :raises InputError: not three base64url segments, or a header/payload that is not a JSON object.
+    :raises InputError: not three base64url segments, or a header/payload that is not a JSON
+        object or is nested too deeply to parse.
     """
     if not isinstance(token, str):
         raise InputError("A JWT must be text.")
@@ -198,6 +199,10 @@ def _json_segment(segment: str, name: str) -> dict[str, Any]:
     except (binascii.Error, ValueError):
         raise InputError(
             f"The JWT {name} is not base64url-encoded JSON (is the token cut short?)."
+        ) from None
+    except RecursionError:
+        raise InputError(
+            f"The JWT {name} is nested too deeply to be read; no credential is."
         ) from None
     if not isinstance(value, dict):
         raise InputError(f"The JWT {name} is not a JSON object.")
