@@ -36,6 +36,18 @@ XLINK_NS = "http://www.w3.org/1999/xlink"
 ET.register_namespace("", SVG_NS)
 ET.register_namespace("xlink", XLINK_NS)
 
+
+def svg_bytes(root: ET.Element) -> bytes:
+    """Serialize an SVG tree with SVG as the default namespace (`<svg xmlns=…>`).
+
+    ElementTree's prefix map is process-wide and other libraries change it (importing
+    WeasyPrint re-registers the empty prefix), after which `<ns0:svg>` would come out,
+    which badge readers do not take for SVG: so the prefixes are set again first.
+    """
+    ET.register_namespace("", SVG_NS)
+    ET.register_namespace("xlink", XLINK_NS)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=False)
+
 ALLOWED_ELEMENTS = frozenset(
     """svg g defs title desc path rect circle ellipse line polyline polygon text tspan
     textPath linearGradient radialGradient stop clipPath mask pattern symbol use image
@@ -144,7 +156,7 @@ def sanitize_svg(data: bytes) -> bytes:
         raise UserError("That file is XML but not an SVG image.")
     cleaned = _clean(root)
     assert cleaned is not None
-    return ET.tostring(cleaned, encoding="utf-8", xml_declaration=False)
+    return svg_bytes(cleaned)
 
 
 def check_png(data: bytes) -> None:
@@ -266,7 +278,7 @@ def default_svg(name: str) -> bytes:
         },
     )
     text.text = letters
-    return ET.tostring(label, encoding="utf-8", xml_declaration=False)
+    return svg_bytes(label)
 
 
 FONT_PATH = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")

@@ -18,6 +18,7 @@ from app.badges.images import PNG_MIME
 from app.badges.images import SVG_NS
 from app.badges.images import default_png
 from app.badges.images import default_svg
+from app.badges.images import svg_bytes
 from app.badges.models import Badge
 
 PNG_SIDE = 512
@@ -70,7 +71,7 @@ def _svg_around_png(png: bytes) -> bytes:
             "href": "data:image/png;base64," + base64.b64encode(png).decode("ascii"),
         },
     )
-    return ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    return svg_bytes(root)
 
 
 def badge_image_data_uri(badge: Badge) -> str:

@@ -225,3 +225,20 @@ def test_public_page_expired_still_genuine_record(client, login_as, school, make
     text = client.get(f"/s/{old.share_token}").get_data(as_text=True)
     assert "Expired on 10 February 2024, still a genuine record" in text
     assert json.loads(old.json_text)["validUntil"] == "2024-02-10T00:00:00Z"
+
+
+def test_baked_svg_after_pdf_render_is_plain_svg(client, login_as, school, issued):
+    """Rendering a PDF imports WeasyPrint, which re-registers ElementTree's empty prefix:
+    the baked SVG must still start with <svg, or verifiers take it for some other XML."""
+    import weasyprint.pdf.metadata  # noqa: F401  (the import that changed the prefix map)
+
+    share(client, login_as, school, issued)
+    client.get(f"/s/{issued.share_token}/download/pdf")
+    svg = client.get(f"/s/{issued.share_token}/download/svg").get_data(as_text=True)
+    assert svg.startswith("<svg ")
+    result = client.post(
+        "/api/v1/verify",
+        data={"file": (io.BytesIO(svg.encode()), "badge.svg")},
+        content_type="multipart/form-data",
+    ).get_json()
+    assert result["verdict"] == "verified"
