@@ -48,6 +48,7 @@ def svg_bytes(root: ET.Element) -> bytes:
     ET.register_namespace("xlink", XLINK_NS)
     return ET.tostring(root, encoding="utf-8", xml_declaration=False)
 
+
 ALLOWED_ELEMENTS = frozenset(
     """svg g defs title desc path rect circle ellipse line polyline polygon text tspan
     textPath linearGradient radialGradient stop clipPath mask pattern symbol use image
