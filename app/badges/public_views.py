@@ -35,6 +35,7 @@ from app.badges.services import reinstate_credential
 from app.badges.services import revoke_credential
 from app.badges.services import suspend_credential
 from app.credentials.did import build_did_document
+from app.credentials.did import did_document_json
 from app.credentials.did import build_jwks
 from app.errors import NotAllowed
 from app.errors import NotFound
@@ -75,7 +76,8 @@ def _json(document: dict, content_type: str = "application/json") -> Response:
 def did_document():
     """The issuer's DID document: every Ed25519 key ever used, so old credentials verify."""
     records = [r for r in keystore().records() if r.kind == "ed25519"]
-    return _json(build_did_document(issuer_id(), records), "application/did+json")
+    document = build_did_document(issuer_id(), records)
+    return _document(did_document_json(document), "application/did+json")
 
 
 @bp.get("/.well-known/jwks.json")

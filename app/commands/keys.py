@@ -19,6 +19,7 @@ import click
 from app.config import ConfigurationError
 from app.config import load_settings
 from app.credentials.did import build_did_document
+from app.credentials.did import did_document_json
 from app.credentials.did import build_jwks
 from app.credentials.did import did_web_from_url
 from app.credentials.errors import CredentialError
@@ -123,7 +124,7 @@ def did_document() -> None:
         document = build_did_document(_issuer_id(settings), _store(settings).records())
     except CredentialError as error:
         _fail(str(error), KEY_STORE_ERROR)
-    click.echo(json.dumps(document, indent=2))
+    click.echo(did_document_json(document))
 
 
 @keys_group.command("jwks")

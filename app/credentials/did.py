@@ -9,6 +9,7 @@ every RSA key that signs VC-JWTs. Retired keys stay listed forever.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -93,6 +94,15 @@ def build_did_document(issuer_id: str, ed25519_records: Iterable[KeyRecord]) -> 
         "verificationMethod": methods,
         "assertionMethod": [method["id"] for method in methods],
     }
+
+
+def did_document_json(document: dict[str, Any]) -> str:
+    """A DID document as it is published: compact JSON, without indentation.
+
+    The document grows by one key per rotation and one resolver refuses more than
+    8 KB; indented, 30 keys of a 35-character DID pass that, compact they do not.
+    """
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
 def build_jwks(issuer_id: str, rsa_records: Iterable[KeyRecord]) -> dict[str, Any]:

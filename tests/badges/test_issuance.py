@@ -445,6 +445,28 @@ def test_did_document_route_after_rotation_keeps_old_key(rotated_keys, client):
     assert document["assertionMethod"] == ids
 
 
+@pytest.fixture
+def thirty_keys_long_did(app_config, tmp_path, now):
+    """A school that rotated its Ed25519 key 29 times, with a 35-character did:web."""
+    store = KeyStore(tmp_path / "many-keys", "rotation passphrase")
+    store.init(now=now - timedelta(days=3000))
+    for number in range(29):
+        store.rotate(now=now - timedelta(days=2900 - 100 * number), kind="ed25519")
+    app_config["LAUREL_KEYS_DIR"] = str(tmp_path / "many-keys")
+    app_config["LAUREL_KEY_PASSPHRASE"] = "rotation passphrase"
+    app_config["LAUREL_PUBLIC_URL"] = "https://badges.riverside-hs.example"
+    return store
+
+
+def test_did_document_route_thirty_keys_long_did_under_8_kb(thirty_keys_long_did, client):
+    """One did:web resolver refuses documents over 8 KB; so must this one stay under it."""
+    response = client.get("/.well-known/did.json")
+    document = json.loads(response.data)
+    assert len(document["id"]) == 35
+    assert len(document["verificationMethod"]) == 30
+    assert len(response.data) < 8 * 1024, len(response.data)
+
+
 def test_achievement_route_html_and_json(issued, client):
     uuid = issued.badge.achievement_uuid
     page = client.get(f"/achievements/{uuid}", headers={"Accept": "text/html"})
