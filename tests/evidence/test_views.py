@@ -8,11 +8,14 @@ import pytest
 import sqlalchemy as sa
 
 from app.badges.models import IssuedCredential
+from app.badges.services import revoke_credential
+from app.badges.services import suspend_credential
 from app.demo_files import temperature_workbook
 from app.demo_files import truck_photo
 from app.evidence.models import EvidenceItem
 from app.evidence.models import Submission
 from app.evidence.models import SubmissionState
+from app.evidence.services import approve
 from app.extensions import db
 
 
@@ -388,3 +391,32 @@ def test_history_keeps_each_round_and_names_removed_files(client, login, school,
     assert "What was submitted in round 1" in page and "What was submitted in round 2" in page
     assert "truck.jpg, removed since" in page
     assert "Retake it." in page
+
+
+@pytest.mark.parametrize(
+    ("change", "expected", "tone"),
+    [
+        (None, "You earned this badge at “Proficient”.", "success"),
+        (revoke_credential, "Your badge was revoked: “Copied the photo log”.", "error"),
+        (suspend_credential, "Your badge is suspended: “Copied the photo log”.", "warning"),
+    ],
+)
+def test_badge_page_student_actions_say_credential_state(
+    client, login, school, submitted, now, change, expected, tone
+):
+    """A revoked or suspended badge is not "earned" on the student's badge page."""
+    proficient = next(lv["id"] for lv in school.badge.rubric_levels if lv["name"] == "Proficient")
+    credential = approve(
+        submitted, reviewer=school.instructor, level_id=proficient, feedback="Well done.", now=now
+    )
+    if change is not None:
+        change(credential, actor=school.instructor, reason="Copied the photo log", now=now)
+    db.session.commit()
+    login(school.student)
+    page = client.get(f"/badges/{school.badge.slug}").get_data(as_text=True)
+    actions = page[page.index('class="actions student-actions"') :]
+    notice = actions[actions.index("<p ") : actions.index("</p>")]
+    assert f'class="notice {tone}"' in notice
+    assert expected in " ".join(notice.split())
+    assert ("You earned this badge" in page) is (change is None)
+    assert f"/credentials/{credential.id}" in notice
