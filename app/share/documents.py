@@ -16,6 +16,7 @@ from app.badges.models import StatusList
 from app.badges.models import StatusPurpose
 from app.credentials.did import build_did_document
 from app.credentials.did import build_jwks
+from app.credentials.did import did_document_json
 from app.extensions import db
 from app.keyring import issuer_id
 from app.keyring import keystore
@@ -34,7 +35,7 @@ def issuer_key_documents() -> tuple[bytes, bytes]:
     records = keystore().records()
     did_document = build_did_document(issuer_id(), [r for r in records if r.kind == "ed25519"])
     jwks = build_jwks(issuer_id(), [r for r in records if r.kind == "rsa"])
-    return _json_bytes(did_document), _json_bytes(jwks)
+    return did_document_json(did_document).encode("utf-8"), _json_bytes(jwks)
 
 
 def credential_by_id(credential_id: str) -> IssuedCredential | None:

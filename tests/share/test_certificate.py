@@ -98,6 +98,13 @@ def test_certificate_attachments_are_exact_documents(app_ctx, issued, now):
     assert json.loads(did_json)["id"] == "did:web:laurel.test"
 
 
+def test_certificate_key_documents_are_the_served_bytes(client, issued):
+    with client.application.app_context():
+        did_json, jwks_json = issuer_key_documents()
+    assert client.get("/.well-known/did.json").data == did_json
+    assert client.get("/.well-known/jwks.json").data == jwks_json
+
+
 def test_certificate_pdf_upload_verifies_genuine(client, issued, now):
     with client.application.app_context():
         pdf = render_certificate(issued, paper="a4", now=now)
