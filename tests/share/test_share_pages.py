@@ -242,3 +242,22 @@ def test_baked_svg_after_pdf_render_is_plain_svg(client, login_as, school, issue
         content_type="multipart/form-data",
     ).get_json()
     assert result["verdict"] == "verified"
+
+
+def test_public_page_qr_decodes_to_verification_url_which_verifies(
+    client, login_as, school, issued, tmp_path
+):
+    import base64
+    import re
+    import subprocess
+
+    share(client, login_as, school, issued)
+    page = client.get(f"/s/{issued.share_token}").get_data(as_text=True)
+    encoded = re.search(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="QR code', page)[1]
+    (tmp_path / "qr.png").write_bytes(base64.b64decode(encoded))
+    decoded = subprocess.run(
+        ["zbarimg", "--raw", "-q", str(tmp_path / "qr.png")], capture_output=True, text=True
+    ).stdout.strip()
+    assert decoded == f"https://laurel.test/credentials/{issued.id}/verify"
+    verified = client.get(decoded.removeprefix("https://laurel.test"))
+    assert "Genuine" in verified.get_data(as_text=True)
