@@ -261,3 +261,17 @@ def test_public_page_qr_decodes_to_verification_url_which_verifies(
     assert decoded == f"https://laurel.test/credentials/{issued.id}/verify"
     verified = client.get(decoded.removeprefix("https://laurel.test"))
     assert "Genuine" in verified.get_data(as_text=True)
+
+
+def test_reinstated_clears_suspension_everywhere(client, login_as, school, issued, now):
+    from app.badges.services import reinstate_credential
+
+    share(client, login_as, school, issued)
+    suspend_credential(issued, actor=school.instructor, reason="Under review", now=now)
+    reinstate_credential(issued, actor=school.instructor, reason="Checked: fine", now=now)
+    db.session.commit()
+    public = client.get(f"/s/{issued.share_token}").get_data(as_text=True)
+    assert "Suspended" not in public and "Under review" not in public
+    assert "Genuine" in public
+    api = client.post("/api/v1/verify", data=issued.json_text, content_type="application/json")
+    assert api.get_json()["verdict"] == "verified"
