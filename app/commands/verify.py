@@ -5,6 +5,8 @@ read the settings with `load_settings()` and use the key directory alone, so a
 counselor (or the school in ten years) can check a file with nothing else
 running. `verify` trusts this school's key store only for this school's own
 DID; every other issuer is resolved over HTTPS, or not at all with --offline.
+The school's own public URL is fetched even over plain HTTP or on loopback, so
+on a development server a credential's own status list is read too.
 """
 
 from __future__ import annotations
@@ -127,7 +129,7 @@ def verify(target: str, as_json: bool, offline: bool) -> None:
     except ConfigurationError as error:
         _fail(str(error))
     data = _read_input(target)
-    fetcher = None if offline else HttpFetcher()
+    fetcher = None if offline else HttpFetcher(own_origin=settings["LAUREL_PUBLIC_URL"])
     own = _own_resolver(settings)
     resolver = build_resolver(fetcher=fetcher, own=own)
     try:

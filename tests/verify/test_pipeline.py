@@ -30,6 +30,7 @@ from app.verify.core.report import Outcome
 from app.verify.core.report import Verdict
 from app.verify.core.resolvers import FetchError
 from app.verify.core.resolvers import HttpFetcher
+from app.verify.core.resolvers import check_public_url
 from app.verify.core.resolvers import build_resolver
 from tests.credentials.samples import ISSUER_ID
 from tests.credentials.samples import NOW
@@ -491,6 +492,52 @@ def test_http_fetcher_loopback_allowed_for_tests(loopback_server):
 def test_http_fetcher_loopback_refused_by_default(loopback_server):
     with pytest.raises(FetchError, match="HTTPS only"):
         HttpFetcher()(loopback_server + "/did.json")
+
+
+def test_http_fetcher_own_origin_plain_http_loopback_allowed(loopback_server):
+    """This Laurel's own public URL (a development server) is fetched, plain HTTP or not."""
+    fetcher = HttpFetcher(own_origin=loopback_server)
+    assert fetcher(loopback_server + "/did.json") == b'{"id": "did:web:example"}'
+
+
+@pytest.mark.parametrize(
+    "own_origin",
+    [
+        "http://127.0.0.1:1",
+        "https://127.0.0.1:{port}",
+        "http://localhost:{port}",
+        "http://127.0.0.1:{port}:bad",
+    ],
+)
+def test_http_fetcher_other_origin_than_own_refused(loopback_server, own_origin):
+    port = loopback_server.rsplit(":", 1)[1]
+    fetcher = HttpFetcher(own_origin=own_origin.format(port=port))
+    with pytest.raises(FetchError, match="HTTPS only"):
+        fetcher(loopback_server + "/did.json")
+
+
+def test_http_fetcher_redirect_from_own_origin_to_private_refused(loopback_server):
+    with pytest.raises(FetchError, match="private network"):
+        HttpFetcher(own_origin=loopback_server)(loopback_server + "/redirect-private")
+
+
+def test_check_public_url_own_origin_private_address_allowed_only_there():
+    def school_network(host):
+        return ["10.0.0.5"]
+
+    own = "http://laurel.school.internal:5000"
+    url = "http://LAUREL.school.internal:5000/status/revocation/1"
+    assert check_public_url(url, resolve_host=school_network, own_origin=own) == "10.0.0.5"
+    with pytest.raises(FetchError, match="private network"):
+        check_public_url(
+            "https://laurel.school.internal/status/revocation/1",
+            resolve_host=school_network,
+            own_origin=own,
+        )
+    with pytest.raises(FetchError, match="HTTPS only"):
+        check_public_url(
+            "http://laurel.school.internal:5001/x", resolve_host=school_network, own_origin=own
+        )
 
 
 def test_http_fetcher_redirect_to_private_refused(loopback_server):

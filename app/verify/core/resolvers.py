@@ -82,13 +82,33 @@ def _is_loopback_host(host: str) -> bool:
         return False
 
 
-def check_public_url(url: str, *, resolve_host: HostResolver, allow_loopback: bool = False) -> str:
+def _origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an http(s) URL with the default port made explicit."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80)
+
+
+def check_public_url(
+    url: str,
+    *,
+    resolve_host: HostResolver,
+    allow_loopback: bool = False,
+    own_origin: str | None = None,
+) -> str:
     """Refuse a URL that is not HTTPS or whose host resolves to a non-public address.
 
     This runs before any connection, so a credential cannot make Laurel probe the
     school's own network (an internal admin page, a cloud metadata address).
     With `allow_loopback` (tests, a developer's machine) plain HTTP to a loopback
-    host is allowed too.
+    host is allowed too. A URL of exactly the `own_origin` (scheme, host and port of
+    this school's own Laurel, whose documents are public by design) is allowed
+    whatever its scheme and address: a development server is plain HTTP on loopback.
 
     :returns: the checked address, which the fetcher then connects to.
     :raises FetchError: the URL is refused, with the reason.
@@ -97,12 +117,16 @@ def check_public_url(url: str, *, resolve_host: HostResolver, allow_loopback: bo
     host = parts.hostname or ""
     if not host:
         raise FetchError(f"The address {url!r} has no host name.")
+    own_parts = _origin(own_origin) if own_origin else None
+    own = own_parts is not None and _origin(url) == own_parts
     loopback_ok = allow_loopback and _is_loopback_host(host)
-    if parts.scheme != "https" and not (parts.scheme == "http" and loopback_ok):
+    if parts.scheme != "https" and not (parts.scheme == "http" and (loopback_ok or own)):
         raise FetchError(f"Laurel fetches documents over HTTPS only, not {url!r}.")
     addresses = [ipaddress.ip_address(address.split("%", 1)[0]) for address in resolve_host(host)]
     if not addresses:
         raise FetchError(f"The host {host} could not be found.")
+    if own:
+        return str(addresses[0])
     for ip in addresses:
         if ip.is_loopback and allow_loopback:
             continue
@@ -150,7 +174,7 @@ class HttpFetcher:
     """The network fetcher: guarded and pinned hosts, timeouts, a size cap, redirects re-checked.
 
     Proxy settings from the environment are ignored (a proxy would resolve the
-    name itself, out of the guard's sight).
+    name itself, out of the guard's sight). `own_origin`: see `check_public_url`.
     """
 
     def __init__(
@@ -158,11 +182,13 @@ class HttpFetcher:
         *,
         resolve_host: HostResolver = system_host_addresses,
         allow_loopback: bool = False,
+        own_origin: str | None = None,
         max_bytes: int = MAX_INPUT_BYTES,
         ca_bundle: str | None = None,
     ) -> None:
         self.resolve_host = resolve_host
         self.allow_loopback = allow_loopback
+        self.own_origin = own_origin
         self.max_bytes = max_bytes
         self.ca_bundle = ca_bundle
 
@@ -174,7 +200,10 @@ class HttpFetcher:
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             address = check_public_url(
-                current, resolve_host=self.resolve_host, allow_loopback=self.allow_loopback
+                current,
+                resolve_host=self.resolve_host,
+                allow_loopback=self.allow_loopback,
+                own_origin=self.own_origin,
             )
             try:
                 body, redirect = self._fetch_once(current, address)
