@@ -90,15 +90,30 @@ def status_list_url(purpose: StatusPurpose, number: int) -> str:
 # --- Issuer profile ------------------------------------------------------------------
 
 
+def default_issuer_name() -> str:
+    """The name a new issuer profile starts with, from the public URL's host."""
+    host = urlparse(public_url()).hostname or "Laurel"
+    return f"School at {host}"
+
+
 def issuer_profile() -> IssuerProfile:
     """The school's issuer profile, created from the settings on first use."""
     profile = db.session.scalar(sa.select(IssuerProfile).order_by(IssuerProfile.id).limit(1))
     if profile is None:
-        host = urlparse(public_url()).hostname or "Laurel"
-        profile = IssuerProfile(name=f"School at {host}", url=public_url())
+        profile = IssuerProfile(name=default_issuer_name(), url=public_url())
         db.session.add(profile)
         db.session.flush()
     return profile
+
+
+def current_issuer_name() -> str:
+    """The name issuer_profile() gives, without creating the profile (pages only read).
+
+    So every page names the school the same way before and after the first
+    credential creates the profile row.
+    """
+    name = db.session.scalar(sa.select(IssuerProfile.name).order_by(IssuerProfile.id).limit(1))
+    return default_issuer_name() if name is None else name
 
 
 @dataclass(frozen=True)

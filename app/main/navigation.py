@@ -10,10 +10,8 @@ from flask import url_for
 from flask_login import current_user
 
 from app.accounts.models import Role
-from app.badges.models import IssuerProfile
-from app.extensions import db
-
-DEFAULT_SCHOOL_NAME = "Laurel"
+from app.badges.services import current_issuer_name
+from app.badges.services import default_issuer_name
 
 
 @dataclass(frozen=True)
@@ -52,13 +50,12 @@ def main_navigation() -> list[NavItem]:
 
 
 def school_name() -> str:
-    """The issuer profile's name, without creating the profile on a read.
+    """The issuer's name as credentials carry it, without creating the profile on a read.
 
     An error page must still render when the request's transaction has failed, so a
-    database error here falls back to the default name.
+    database error here falls back to the name a new profile would get.
     """
     try:
-        name = db.session.scalar(sa.select(IssuerProfile.name).order_by(IssuerProfile.id).limit(1))
+        return current_issuer_name()
     except sa.exc.SQLAlchemyError:
-        return DEFAULT_SCHOOL_NAME
-    return name or DEFAULT_SCHOOL_NAME
+        return default_issuer_name()

@@ -6,8 +6,14 @@ from datetime import UTC
 from datetime import datetime
 
 import pytest
+import sqlalchemy as sa
 
 from app.accounts.models import Role
+from app.badges.models import IssuerProfile
+from app.badges.services import IssuerInput
+from app.badges.services import issuer_profile
+from app.badges.services import update_issuer_profile
+from app.extensions import db
 from app.main.filters import format_date
 from app.main.filters import format_datetime
 from app.main.filters import render_markdown
@@ -89,3 +95,28 @@ def test_datetime_filters_format_in_utc():
     assert format_datetime(moment) == "3 Nov 2026, 09:05 UTC"
     assert format_date(moment) == "3 November 2026"
     assert format_datetime(None) == ""
+
+
+def _header_name(page: str) -> str:
+    brand = page[page.index('class="site-brand"') :]
+    return brand[brand.index("<span>") + len("<span>") : brand.index("<small>")]
+
+
+def test_header_school_name_same_before_and_after_profile_created(app_ctx, client, make_user):
+    """The header names the school as credentials will, without creating the profile."""
+    before = client.get("/").get_data(as_text=True)
+    assert _header_name(before) == "School at laurel.test"
+    assert "<title>" in before and "· School at laurel.test</title>" in before
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(IssuerProfile)) == 0
+
+    assert issuer_profile().name == "School at laurel.test"
+    db.session.commit()
+    assert _header_name(client.get("/").get_data(as_text=True)) == "School at laurel.test"
+
+    update_issuer_profile(
+        issuer_profile(),
+        IssuerInput(name="Riverside High School", url="https://riverside.example"),
+        actor=make_user(Role.ADMIN),
+    )
+    db.session.commit()
+    assert _header_name(client.get("/").get_data(as_text=True)) == "Riverside High School"
