@@ -8,37 +8,10 @@ from flask import g
 from app.accounts.models import Role
 from app.accounts.models import User
 from app.badges.models import BadgeState
-from app.badges.services import AlignmentInput
-from app.badges.services import BadgeInput
-from app.badges.services import RubricLevelInput
 from app.badges.services import create_badge
 from app.badges.services import publish_badge
 from app.extensions import db
-
-
-def badge_input(**changes) -> BadgeInput:
-    values = dict(
-        name="Vehicle Restoration",
-        description="Refurbish a truck from frame to paint.",
-        criteria_narrative="Document the **whole** restoration.",
-        criteria_items=["Photo log of each stage", "Parts budget"],
-        evidence_prompt="Show me how you like: photos, a workbook, a video link.",
-        accepted_kinds=["photo", "spreadsheet", "link"],
-        rubric_levels=[
-            RubricLevelInput("Developing"),
-            RubricLevelInput("Proficient"),
-            RubricLevelInput("Mastery"),
-        ],
-        required_level="Proficient",
-        alignments=[
-            AlignmentInput(
-                name="Brakes", url="https://standards.example/ase/a5", framework="ASE", code="A5"
-            )
-        ],
-        tags=["automotive"],
-    )
-    values.update(changes)
-    return BadgeInput(**values)
+from tests.fixtures.badges import badge_input
 
 
 @pytest.fixture

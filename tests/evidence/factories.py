@@ -14,15 +14,14 @@ from app.accounts.models import ClassMembership
 from app.accounts.models import Role
 from app.accounts.models import SchoolClass
 from app.accounts.models import User
-from app.badges.services import AlignmentInput
 from app.badges.services import BadgeInput
-from app.badges.services import RubricLevelInput
 from app.badges.services import create_badge
 from app.badges.services import publish_badge
 from app.demo_files import truck_photo
 from app.evidence import services
 from app.evidence.storage import LocalStorage
 from app.extensions import db
+from tests.fixtures.badges import badge_input
 
 _numbers = itertools.count(1)
 PASSWORD = "correct horse battery staple"
@@ -40,27 +39,10 @@ def _user(role: Role, school_class: SchoolClass | None, name: str) -> User:
 
 
 def restoration_input(**changes) -> BadgeInput:
-    values = dict(
-        name="Vehicle Restoration",
-        description="Refurbish a truck from frame to paint.",
-        criteria_narrative="Document the **whole** restoration.",
-        criteria_items=["Photo log of each stage", "Parts budget"],
-        evidence_prompt="Show me how you like: photos, a workbook, a video link.",
-        accepted_kinds=["photo", "spreadsheet", "document", "link", "text"],
-        rubric_levels=[
-            RubricLevelInput("Developing"),
-            RubricLevelInput("Proficient"),
-            RubricLevelInput("Mastery"),
-        ],
-        required_level="Proficient",
-        alignments=[
-            AlignmentInput(
-                name="Brakes", url="https://standards.example/ase/a5", framework="ASE", code="A5"
-            )
-        ],
-    )
-    values.update(changes)
-    return BadgeInput(**values)
+    """The shared test badge, accepting every kind of evidence the evidence tests upload."""
+    changes.setdefault("accepted_kinds", ["photo", "spreadsheet", "document", "link", "text"])
+    changes.setdefault("tags", [])
+    return badge_input(**changes)
 
 
 @pytest.fixture

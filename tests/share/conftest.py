@@ -9,14 +9,12 @@ import pytest
 from app.accounts.models import Role
 from app.accounts.models import SchoolClass
 from app.accounts.models import User
-from app.badges.services import AlignmentInput
-from app.badges.services import BadgeInput
-from app.badges.services import RubricLevelInput
 from app.badges.services import create_badge
 from app.badges.services import issue_credential
 from app.badges.services import publish_badge
 from app.credentials.document import EvidenceData
 from app.extensions import db
+from tests.fixtures.badges import badge_input
 
 PUBLIC_EVIDENCE = EvidenceData(
     id="https://laurel.test/evidence/public/1",
@@ -48,32 +46,6 @@ def school(make_user, make_class) -> School:
         other_student=make_user(Role.STUDENT),
         admin=make_user(Role.ADMIN),
     )
-
-
-def badge_input(**changes) -> BadgeInput:
-    values = dict(
-        name="Vehicle Restoration",
-        description="Refurbish a truck from frame to paint.",
-        criteria_narrative="Document the **whole** restoration.",
-        criteria_items=["Photo log of each stage", "Parts budget"],
-        evidence_prompt="Show me how you like: photos, a workbook, a video link.",
-        accepted_kinds=["photo", "spreadsheet", "link"],
-        rubric_levels=[
-            RubricLevelInput("Developing"),
-            RubricLevelInput("Proficient"),
-            RubricLevelInput("Mastery"),
-        ],
-        required_level="Proficient",
-        alignments=[
-            AlignmentInput(
-                name="Brakes", url="https://standards.example/ase/a5", framework="ASE", code="A5"
-            )
-        ],
-        tags=["automotive"],
-    )
-    values.update(changes)
-    return BadgeInput(**values)
-
 
 @pytest.fixture
 def make_credential(school, now):
