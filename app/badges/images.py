@@ -33,20 +33,41 @@ PNG_MIME = "image/png"
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
-ET.register_namespace("", SVG_NS)
-ET.register_namespace("xlink", XLINK_NS)
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+# Serialized names for the namespaces an SVG of ours may hold (tags are SVG only).
+_PREFIXED = {SVG_NS: "", XLINK_NS: "xlink:", XML_NS: "xml:"}
+
+
+def _plain_name(name: str) -> str | None:
+    """`{SVG_NS}rect` -> `rect`, `{XLINK_NS}href` -> `xlink:href`; None for other namespaces."""
+    if not name.startswith("{"):
+        return name
+    namespace, local = name[1:].split("}", 1)
+    prefix = _PREFIXED.get(namespace)
+    return None if prefix is None else prefix + local
 
 
 def svg_bytes(root: ET.Element) -> bytes:
-    """Serialize an SVG tree with SVG as the default namespace (`<svg xmlns=…>`).
+    """Serialize an SVG tree as `<svg xmlns=… xmlns:xlink=…>` with plain, prefixed names.
 
-    ElementTree's prefix map is process-wide and other libraries change it (importing
-    WeasyPrint re-registers the empty prefix), after which `<ns0:svg>` would come out,
-    which badge readers do not take for SVG: so the prefixes are set again first.
+    ElementTree's namespace prefixes are process-wide state that other libraries change
+    (importing WeasyPrint re-registers the empty prefix, after which `<ns0:svg>` came
+    out), and changing them back from request threads races other serializations. So
+    the names are written out here and ElementTree sees no namespaces at all.
     """
-    ET.register_namespace("", SVG_NS)
-    ET.register_namespace("xlink", XLINK_NS)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    plain = ET.Element("svg", {"xmlns": SVG_NS, "xmlns:xlink": XLINK_NS})
+
+    def copy(source: ET.Element, target: ET.Element) -> None:
+        target.text, target.tail = source.text, source.tail
+        for key, value in source.attrib.items():
+            if (name := _plain_name(key)) is not None:
+                target.set(name, value)
+        for child in source:
+            if (tag := _plain_name(child.tag)) is not None:
+                copy(child, ET.SubElement(target, tag))
+
+    copy(root, plain)
+    return ET.tostring(plain, encoding="utf-8", xml_declaration=False)
 
 
 ALLOWED_ELEMENTS = frozenset(
