@@ -9,17 +9,25 @@ without loading the app.
 from __future__ import annotations
 
 import pkgutil
+import sys
 from importlib import import_module
 
+import click
 from flask.cli import FlaskGroup
 
 from app import commands
 
 
 def _create_app():
+    """Load the app for commands that need it; unsafe settings end with the reason, no traceback."""
     from app import create_app
+    from app.config import ConfigurationError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigurationError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
 
 
 cli = FlaskGroup(
