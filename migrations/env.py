@@ -1,9 +1,8 @@
 import logging
 from logging.config import fileConfig
 
-from flask import current_app
-
 from alembic import context
+from flask import current_app
 
 import app.models  # noqa: F401  (every table must be known to autogenerate)
 from app.models_base import UTCDateTime

@@ -35,8 +35,8 @@ from app.badges.services import reinstate_credential
 from app.badges.services import revoke_credential
 from app.badges.services import suspend_credential
 from app.credentials.did import build_did_document
-from app.credentials.did import did_document_json
 from app.credentials.did import build_jwks
+from app.credentials.did import did_document_json
 from app.errors import NotAllowed
 from app.errors import NotFound
 from app.errors import UserError

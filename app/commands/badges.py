@@ -48,7 +48,7 @@ def list_badges() -> None:
     ]
     widths = [max(len(row[i]) for row in [*table, ("SLUG", "STATE", "CLASS", "")]) for i in range(3)]
     for row in [("SLUG", "STATE", "CLASS", "NAME"), *table]:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + f"  {row[3]}")
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)) + f"  {row[3]}")
 
 
 @click.command("issue")

@@ -19,8 +19,8 @@ import click
 from app.config import ConfigurationError
 from app.config import load_settings
 from app.credentials.did import build_did_document
-from app.credentials.did import did_document_json
 from app.credentials.did import build_jwks
+from app.credentials.did import did_document_json
 from app.credentials.did import did_web_from_url
 from app.credentials.errors import CredentialError
 from app.credentials.keys import KINDS
