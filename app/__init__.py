@@ -44,4 +44,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     register_blueprints(app)
     register_error_handlers(app)
+    hops = app.config["LAUREL_PROXY_HOPS"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     return app

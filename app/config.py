@@ -60,6 +60,10 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "RATELIMIT_STORAGE_URI": _env("LAUREL_RATELIMIT_STORAGE_URI", "memory://"),
+        # How many reverse proxies (TLS terminator, load balancer) stand before the app:
+        # their X-Forwarded-For/-Proto are then trusted, so the login limit counts each
+        # visitor, not the proxy. 0 trusts no forwarded header.
+        "LAUREL_PROXY_HOPS": int(_env("LAUREL_PROXY_HOPS", "0") or 0),
     }
     settings.update(overrides)
     if settings["LAUREL_ENV"] != "development" and not settings["LAUREL_KEY_PASSPHRASE"]:
