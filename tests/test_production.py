@@ -45,6 +45,23 @@ def _production_env(app_config: dict, **extra: str) -> dict[str, str]:
     return env
 
 
+@pytest.fixture
+def make_app(app_config):
+    """make_app(**settings): a test app with these settings, its database closed afterwards."""
+    made = []
+
+    def make(**settings):
+        application = create_app({**app_config, **settings})
+        made.append(application)
+        return application
+
+    yield make
+    for application in made:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
 def _count_users(app) -> int:
     with app.app_context():
         return db.session.scalar(sa.select(sa.func.count()).select_from(User))
@@ -54,9 +71,8 @@ def _count_users(app) -> int:
 
 
 @pytest.mark.parametrize("env", ["production", "staging", "Development", "development ", "testing"])
-def test_demo_seed_outside_development_or_test_exits_2_creates_nobody(app_config, env):
-    app_config.update(LAUREL_ENV=env, LAUREL_DEMO=True)
-    application = create_app(app_config)
+def test_demo_seed_outside_development_or_test_exits_2_creates_nobody(make_app, env):
+    application = make_app(LAUREL_ENV=env, LAUREL_DEMO=True)
     result = application.test_cli_runner().invoke(cli, ["demo", "seed"])
     assert result.exit_code == 2
     assert f"not created with LAUREL_ENV={env}" in result.stderr
@@ -82,16 +98,14 @@ def test_demo_seed_command_with_laurel_env_unset_exits_2_with_reason(app_config)
 # --- the limiter store ----------------------------------------------------------------------
 
 
-def test_production_app_with_memory_limits_logs_a_warning(app_config, caplog):
-    app_config["LAUREL_ENV"] = "production"
-    create_app(app_config)
+def test_production_app_with_memory_limits_logs_a_warning(make_app, caplog):
+    make_app(LAUREL_ENV="production")
     assert "LAUREL_RATELIMIT_STORAGE_URI is memory://" in caplog.text
 
 
 @pytest.mark.parametrize(("env", "storage"), [("production", REDIS_URL), ("test", "memory://")])
-def test_shared_store_or_test_app_no_warning(app_config, caplog, env, storage):
-    app_config.update(LAUREL_ENV=env, RATELIMIT_STORAGE_URI=storage)
-    create_app(app_config)
+def test_shared_store_or_test_app_no_warning(make_app, caplog, env, storage):
+    make_app(LAUREL_ENV=env, RATELIMIT_STORAGE_URI=storage)
     assert "LAUREL_RATELIMIT_STORAGE_URI" not in caplog.text
 
 
@@ -126,18 +140,15 @@ def test_laurel_command_unusable_limiter_store_exits_2_no_traceback(app_config):
     assert "Traceback" not in result.stderr
 
 
-def test_login_with_redis_down_still_answers_and_limits_per_process(app_config):
+def test_login_with_redis_down_still_answers_and_limits_per_process(make_app):
     """Is a dead limiter store a 500? No: each process counts on its own until it is back."""
-    app_config.update(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/5")
-    application = create_app(app_config)
+    application = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/5")
     client = application.test_client()
     with application.app_context():
         statuses = [
             client.post("/login", data={"email": "x@school.test", "password": "wrong"}).status_code
             for _ in range(LOGIN_LIMIT + 1)
         ]
-        db.session.remove()
-        db.engine.dispose()
     assert statuses == [401] * LOGIN_LIMIT + [429]
 
 
