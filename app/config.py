@@ -26,6 +26,11 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
+def is_production(env: str) -> bool:
+    """Anything but development and test is a real school's server."""
+    return env not in ("development", "test")
+
+
 def _secret_key(instance_path: Path) -> str:
     """Read the session secret from the instance folder, creating it on first run."""
     path = instance_path / "secret_key"
@@ -59,7 +64,11 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         or f"sqlite:///{instance_path / 'laurel.db'}",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "RATELIMIT_STORAGE_URI": _env("LAUREL_RATELIMIT_STORAGE_URI", "memory://"),
+        # Where the rate limits count (the login limit above all). memory:// counts in each
+        # process, so with several workers or servers it must be a shared store: redis://…
+        # (the URL spelling of the variable is accepted too).
+        "RATELIMIT_STORAGE_URI": _env("LAUREL_RATELIMIT_STORAGE_URI")
+        or _env("LAUREL_RATELIMIT_STORAGE_URL", "memory://"),
         # How many reverse proxies (TLS terminator, load balancer) stand before the app:
         # their X-Forwarded-For/-Proto are then trusted, so the login limit counts each
         # visitor, not the proxy. 0 trusts no forwarded header.

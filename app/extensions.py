@@ -10,9 +10,13 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from limits.errors import ConfigurationError as LimitsConfigurationError
 from sqlalchemy import MetaData
 from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase
+
+from app.config import ConfigurationError
+from app.config import is_production
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -35,7 +39,15 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Set here, not from app.config: Flask-Limiter keeps these from the first init_app of the
+# process. When the shared store (Redis) is down, each process counts on its own rather
+# than failing the request.
+limiter = Limiter(
+    key_func=get_remote_address,
+    default_limits=[],
+    key_prefix="laurel",
+    in_memory_fallback_enabled=True,
+)
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:
@@ -66,4 +78,25 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_message = "Please sign in to see that page."
     login_manager.login_message_category = "info"
     csrf.init_app(app)
-    limiter.init_app(app)
+    try:
+        limiter.init_app(app)
+    except (LimitsConfigurationError, ValueError) as error:  # unknown scheme, malformed URL
+        raise ConfigurationError(
+            f"LAUREL_RATELIMIT_STORAGE_URI={app.config['RATELIMIT_STORAGE_URI']} cannot be "
+            f"used ({error}). Use memory:// for a single process, or redis://HOST:6379/0 for "
+            "several workers or servers."
+        ) from error
+    _warn_unshared_limits(app)
+
+
+def _warn_unshared_limits(app: Flask) -> None:
+    """Say at start-up when a production server counts the login limit per process."""
+    if is_production(app.config["LAUREL_ENV"]) and app.config["RATELIMIT_STORAGE_URI"].startswith(
+        "memory://"
+    ):
+        app.logger.warning(
+            "LAUREL_RATELIMIT_STORAGE_URI is memory://: every server process counts sign-in "
+            "attempts on its own, so with several workers an address gets several times the "
+            "login limit. Set it to a shared store such as redis://127.0.0.1:6379/0 "
+            "(gunicorn.conf.py refuses to start several workers without one)."
+        )

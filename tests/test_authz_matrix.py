@@ -80,6 +80,7 @@ ROUTES: list[Route] = [
     Route("POST", "/admin/users/{student_id}/role", admin_only(302), data={"role": "instructor"}),
     Route("POST", "/admin/users/{student_id}/deactivate", admin_only(302)),
     Route("POST", "/admin/users/{student_id}/reactivate", admin_only(302)),
+    Route("POST", "/admin/users/{student_id}/sign-out", admin_only(302)),
     Route("POST", "/admin/users/{invited_id}/invite", admin_only(200)),
     Route("GET", "/admin/roster", admin_only(200)),
     Route("POST", "/admin/roster", admin_only(400)),
@@ -262,7 +263,7 @@ def _client_as(app, world: dict, role: str):
     client = app.test_client()
     if role != "anonymous":
         with client.session_transaction() as session:
-            session["_user_id"] = str(world[role].id)
+            session["_user_id"] = world[role].get_id()
             session["_fresh"] = True
     return client
 

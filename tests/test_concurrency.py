@@ -34,7 +34,7 @@ def test_approve_twenty_concurrent_requests_issue_exactly_one_credential(app, sc
     for number in range(CLICKS):
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"] = str(reviewers[number % 2].id)
+            session["_user_id"] = reviewers[number % 2].get_id()
             session["_fresh"] = True
         clients.append(client)
     db.session.remove()

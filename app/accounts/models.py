@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -17,6 +18,10 @@ from app.extensions import db
 from app.models_base import UTCDateTime
 from app.models_base import new_uuid
 from app.models_base import utcnow
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
 
 
 class Role(enum.StrEnum):
@@ -40,6 +45,8 @@ class User(UserMixin, db.Model):
     # Salt for the hashed email in credentialSubject.identifier.
     identity_salt: Mapped[str] = mapped_column(sa.String(64), default=lambda: new_uuid().replace("-", ""))
     is_active_account: Mapped[bool] = mapped_column(default=True)
+    # Part of every session cookie of this user (see get_id); a new value ends them all.
+    session_token: Mapped[str] = mapped_column(sa.String(32), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     memberships: Mapped[list[ClassMembership]] = relationship(back_populates="user")
@@ -47,6 +54,14 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.is_active_account
+
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session cookie: `<user id>:<session token>`.
+
+        A cookie is signed but lives on the browser, so the server cannot delete it;
+        rotating the token makes every earlier cookie of this user name a stale token.
+        """
+        return f"{self.id}:{self.session_token}"
 
     @property
     def subject_id(self) -> str:

@@ -7,6 +7,7 @@ for a person, and flush; the caller (view, CLI, test) commits once.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from dataclasses import field
@@ -23,6 +24,7 @@ from app.accounts.models import Invitation
 from app.accounts.models import Role
 from app.accounts.models import SchoolClass
 from app.accounts.models import User
+from app.accounts.models import new_session_token
 from app.accounts.roster import RosterRow
 from app.accounts.roster import RowOutcome
 from app.accounts.roster import parse_roster
@@ -34,7 +36,8 @@ from app.extensions import db
 
 INVITATION_LIFETIME = timedelta(days=14)
 MIN_PASSWORD_LENGTH = 10
-# Checked when the email is unknown, so a wrong email takes as long as a wrong password.
+# Checked when there is no password to check (unknown email, invited account), with the
+# method and cost of a real one, so every sign-in attempt costs one scrypt.
 _UNKNOWN_USER_HASH = generate_password_hash(secrets.token_hex(16), method="scrypt")
 
 
@@ -69,23 +72,46 @@ def create_user(*, email: str, name: str, role: Role, password: str | None = Non
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None (the reason is not told)."""
+    """The active user with this email and password, or None (the reason is not told).
+
+    Exactly one password hash is checked whatever the account's state (unknown, invited
+    with no password yet, deactivated), so the answer time does not tell which it is.
+    """
     user = find_user_by_email(email)
-    if user is None:
-        check_password_hash(_UNKNOWN_USER_HASH, password)
-        return None
-    if not user.check_password(password) or not user.is_active:
+    stored = user.password_hash if user is not None else None
+    matches = check_password_hash(stored or _UNKNOWN_USER_HASH, password)
+    if user is None or stored is None or not matches or not user.is_active:
         return None
     return user
 
 
+def user_for_session(session_id: str) -> User | None:
+    """The active user a session cookie's `<user id>:<session token>` names, if still valid."""
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active:
+        return None
+    return user if hmac.compare_digest(user.session_token, token) else None
+
+
+def end_all_sessions(user: User) -> None:
+    """Sign `user` out everywhere: every session cookie issued so far stops working."""
+    user.session_token = new_session_token()
+    db.session.flush()
+
+
 def change_password(user: User, *, current: str, new: str) -> None:
-    """:raises UserError: the current password is wrong or the new one is too weak."""
+    """Set a new password and end every session opened with the old one.
+
+    :raises UserError: the current password is wrong or the new one is too weak.
+    """
     if not user.check_password(current):
         raise UserError("Your current password is not right.")
     check_password_strength(new)
     user.set_password(new)
-    db.session.flush()
+    end_all_sessions(user)
 
 
 def _admin_count() -> int:
@@ -109,6 +135,10 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
     if not active and user.is_admin and _admin_count() <= 1:
         raise NotAllowed("This is the last active admin; make someone else admin first.")
     user.is_active_account = active
+    if not active:
+        # Inactive users are refused anyway; a new token also keeps their old cookies
+        # dead after a reactivation.
+        end_all_sessions(user)
     db.session.flush()
 
 

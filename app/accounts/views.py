@@ -48,10 +48,9 @@ admin_only = role_required(Role.ADMIN)
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """The signed-in user; a deactivated account is signed out on its next request."""
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.is_active else None
+def load_user(session_id: str) -> User | None:
+    """The signed-in user; a deactivated account or an ended session is signed out."""
+    return services.user_for_session(session_id)
 
 
 def _safe_next(target: str | None) -> str:
@@ -97,9 +96,16 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Sign out (POST with CSRF token, so a link elsewhere cannot sign people out)."""
+    """Sign out on every device (POST with CSRF token, so a link elsewhere cannot sign people out).
+
+    The session cookie lives on the browser; a copy kept elsewhere (a shared computer,
+    a stolen cookie) stops working only because the user's session token changes.
+    """
+    if current_user.is_authenticated:
+        services.end_all_sessions(current_user)
+        db.session.commit()
     logout_user()
-    flash("You are signed out.", "info")
+    flash("You are signed out on every device.", "info")
     return redirect(url_for("main.index"))
 
 
@@ -114,7 +120,9 @@ def change_password():
             form.current_password.errors = [str(error)]
         else:
             db.session.commit()
-            flash("Your password is changed.", "success")
+            # The change ended every session, this one too: sign in again here only.
+            login_user(current_user._get_current_object())
+            flash("Your password is changed. You are signed out on your other devices.", "success")
             return redirect(url_for("main.dashboard"))
     status = 400 if form.errors else 200
     return render_template("accounts/password.html", form=form), status
@@ -204,6 +212,16 @@ def reinvite(user_id: int):
     return render_template("accounts/invitation_link.html", user=user, invite_url=_invite_url(token))
 
 
+@bp.post("/admin/users/<int:user_id>/sign-out")
+@admin_only
+def sign_out_everywhere(user_id: int):
+    """End every session of a user (a lost phone, a shared computer left signed in)."""
+    user = services.get_user(user_id)
+    _check_posted(ActionForm())
+    services.end_all_sessions(user)
+    db.session.commit()
+    flash(f"{user.name} is signed out on every device.", "success")
+    return redirect(url_for("accounts.users"))
 
 
 @bp.post("/admin/users/<int:user_id>/role")

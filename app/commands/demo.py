@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app.config import is_production
 from app.extensions import db
 from app.models_base import utcnow
 
@@ -18,11 +19,21 @@ def demo() -> None:
 @demo.command("seed")
 @with_appcontext
 def seed() -> None:
-    """Create the demo school, once, in an empty database."""
+    """Create the demo school, once, in an empty database (development and test only)."""
     from app.demo import seed_demo
     from app.evidence.storage import configured_storage
     from app.evidence.storage import max_upload_bytes
 
+    # The demo accounts share a password printed in the README: never on a school's server.
+    env = current_app.config["LAUREL_ENV"]
+    if is_production(env):
+        click.echo(
+            f"Error: the demo school is not created with LAUREL_ENV={env}: its accounts share "
+            "a published password. Run it with LAUREL_ENV=development on a machine that "
+            "holds no real school data (`make run` does).",
+            err=True,
+        )
+        click.get_current_context().exit(2)
     if not current_app.config["LAUREL_DEMO"]:
         click.echo(
             "LAUREL_DEMO=0: no demo school. "

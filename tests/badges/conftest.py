@@ -60,7 +60,7 @@ def login(client):
         # The test's app context (and its `g`) is shared with the requests: forget the last user.
         g.pop("_login_user", None)
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
         return client
 

@@ -113,7 +113,7 @@ def login(client):
         with client.session_transaction() as session:
             session.clear()
             if user is not None:
-                session["_user_id"] = str(user.id)
+                session["_user_id"] = user.get_id()
                 session["_fresh"] = True
         return client
 
