@@ -37,7 +37,7 @@ from app.errors import UserError
 from app.extensions import db
 from app.extensions import limiter
 from app.extensions import login_manager
-from app.keyring import public_url
+from app.keyring import issuing_context
 from app.models_base import utcnow
 
 bp = Blueprint("accounts", __name__)
@@ -69,7 +69,7 @@ def _check_posted(form) -> None:
 
 def _invite_url(token: str) -> str:
     """The link to send, on the school's public address (not the one the admin typed)."""
-    return public_url() + url_for("accounts.accept_invitation", token=token)
+    return issuing_context().public_url + url_for("accounts.accept_invitation", token=token)
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -22,6 +22,7 @@ def seed() -> None:
     from app.demo import seed_demo
     from app.evidence.storage import configured_storage
     from app.evidence.storage import max_upload_bytes
+    from app.keyring import issuing_context
 
     if not current_app.config["LAUREL_DEMO"]:
         click.echo(
@@ -30,6 +31,7 @@ def seed() -> None:
         )
         return
     result = seed_demo(
+        ctx=issuing_context(),
         storage=configured_storage(current_app.config),
         max_bytes=max_upload_bytes(current_app.config),
         now=utcnow(),
