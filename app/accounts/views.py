@@ -16,6 +16,7 @@ from flask_login import login_user
 from flask_login import logout_user
 from wtforms.fields.choices import SelectChoice
 
+from app.accounts import name_views
 from app.accounts import services
 from app.accounts.forms import AcceptInvitationForm
 from app.accounts.forms import ActionForm
@@ -41,6 +42,7 @@ from app.keyring import issuing_context
 from app.models_base import utcnow
 
 bp = Blueprint("accounts", __name__)
+bp.register_blueprint(name_views.bp)
 
 LOGIN_RATE_LIMIT = "10 per minute"
 WRONG_CREDENTIALS = "The email or password is wrong."

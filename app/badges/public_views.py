@@ -19,7 +19,9 @@ from flask_login import current_user
 from flask_login import login_required
 from sqlalchemy import select
 
+from app.accounts.names import can_correct_name
 from app.badges.achievement import achievement_document
+from app.badges.forms import ConfirmForm
 from app.badges.forms import ReasonForm
 from app.badges.images import default_svg
 from app.badges.models import Badge
@@ -38,6 +40,9 @@ from app.extensions import db
 from app.extensions import login_manager
 from app.issuing.issuance import get_credential
 from app.issuing.profile import issuer_profile
+from app.issuing.reissue import credential_name
+from app.issuing.reissue import needs_reissue
+from app.issuing.reissue import reissue_credential
 from app.issuing.status_changes import StatusChange
 from app.issuing.status_changes import change_credential_status
 from app.issuing.urls import credential_url
@@ -154,14 +159,20 @@ def credential(credential_id: str):
 def _credential_page(issued: IssuedCredential, form: ReasonForm) -> str:
     document = json.loads(issued.json_text)
     achievement = document.get("credentialSubject", {}).get("achievement", {})
+    can_change_status = (
+        issued.badge.can_review(current_user) and issued.state != CredentialState.REVOKED
+    )
     return render_template(
         "badges/credential.html",
         credential=issued,
         document=document,
         achievement=achievement,
+        learner_name=credential_name(issued) or issued.recipient.name,
         url=credential_url(issuing_context().public_url, issued),
-        can_change_status=issued.badge.can_review(current_user)
-        and issued.state != CredentialState.REVOKED,
+        can_change_status=can_change_status,
+        can_reissue=can_change_status and needs_reissue(issued),
+        can_correct_name=can_correct_name(current_user, issued.recipient),
+        reissue_form=ConfirmForm(),
         form=form,
         CredentialState=CredentialState,
     )
@@ -204,6 +215,32 @@ def change_status(credential_id: str, action: str):
     db.session.commit()
     flash(STATUS_MESSAGES[change], "success")
     return redirect(url_for("badges.public.credential", credential_id=issued.id))
+
+
+@bp.post("/credentials/<credential_id>/reissue")
+@login_required
+def reissue(credential_id: str):
+    """Issue the credential afresh with the learner's corrected name; revoke this one."""
+    issued = get_credential(credential_id)
+    if not issued.badge.can_review(current_user):
+        if _can_see_page(issued):
+            raise NotAllowed("Only the badge's reviewers can re-issue this credential.")
+        raise NotFound("There is no credential with that id.")
+    if not ConfirmForm().validate_on_submit():
+        raise UserError("The form expired; reload the page and try again.")
+    try:
+        fresh = reissue_credential(issued, ctx=issuing_context(), actor=current_user, now=utcnow())
+    except UserError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _credential_page(issued, ReasonForm()), error.status_code
+    db.session.commit()
+    flash(
+        f"A new credential carries the name “{fresh.recipient.name}”. "
+        "The earlier one is revoked: “Re-issued with corrected name”.",
+        "success",
+    )
+    return redirect(url_for("badges.public.credential", credential_id=fresh.id))
 
 
 def _published_badge(achievement_uuid: str) -> Badge:

@@ -7,6 +7,7 @@ made public); issuance never reaches back into submissions.
 from __future__ import annotations
 
 import calendar
+import json
 import re
 import secrets
 from collections.abc import Sequence
@@ -110,10 +111,13 @@ def issue_credential(
     now: datetime,
     submission_id: int | None = None,
     evidence: Sequence[EvidenceData] = (),
+    reissue_of: IssuedCredential | None = None,
 ) -> IssuedCredential:
     """Build, sign and store the credential for `recipient` (flush only; the caller commits).
 
     Idempotent per submission: a second call returns the credential already issued.
+    The learner's name is the one the school records now.
+    :param reissue_of: the credential this one replaces: its award date and expiry are kept.
     :raises UserError: draft badge or a level below the one required.
     :raises Conflict: the badge was edited meanwhile, or a concurrent approval won.
     """
@@ -142,13 +146,16 @@ def issue_credential(
                 level_id=level["id"],
                 level_name=level["name"],
                 issued_at=now,
-                valid_until=add_months(now, badge.expiry_months) if badge.expiry_months else None,
+                valid_until=_valid_until(badge, now, reissue_of),
                 revocation_index=slots[StatusPurpose.REVOCATION].index,
                 suspension_index=slots[StatusPurpose.SUSPENSION].index,
                 state=CredentialState.ACTIVE,
                 share_token=secrets.token_urlsafe(24),
             )
-            unsigned = _unsigned_credential(ctx, credential, badge, recipient, evidence, now)
+            awarded = _awarded_at(reissue_of) if reissue_of is not None else now
+            unsigned = _unsigned_credential(
+                ctx, credential, badge, recipient, evidence, now=now, awarded=awarded
+            )
             signed = _sign(ctx, unsigned, now)
             credential.json_text = signed.json_text
             credential.jwt_text = signed.jwt
@@ -165,6 +172,22 @@ def issue_credential(
     return credential
 
 
+def _valid_until(
+    badge: Badge, now: datetime, reissue_of: IssuedCredential | None
+) -> datetime | None:
+    if reissue_of is not None:
+        return reissue_of.valid_until
+    return add_months(now, badge.expiry_months) if badge.expiry_months else None
+
+
+def _awarded_at(original: IssuedCredential) -> datetime:
+    """When the original was awarded: a re-issue does not move the date the badge was earned."""
+    awarded = json.loads(original.json_text).get("awardedDate")
+    if isinstance(awarded, str):
+        return datetime.fromisoformat(awarded)
+    return original.issued_at
+
+
 def _sign(ctx: IssuingContext, unsigned: dict[str, Any], now: datetime) -> SignedCredential:
     """Sign with both proofs; content the engine refuses becomes a 4xx, not a crash."""
     try:
@@ -179,7 +202,9 @@ def _unsigned_credential(
     badge: Badge,
     recipient: User,
     evidence: Sequence[EvidenceData],
+    *,
     now: datetime,
+    awarded: datetime,
 ) -> dict[str, Any]:
     # The OB 3.0 schemas allow one credentialStatus object, so only the revocation entry
     # travels in the credential; the suspension slot is reserved for Laurel's own checks.
@@ -195,13 +220,16 @@ def _unsigned_credential(
         issuer=issuer_data(issuer_profile(ctx.public_url), ctx),
         achievement=achievement_data(badge, ctx.public_url),
         subject=SubjectData(
-            id=recipient.subject_id, email=recipient.email, salt=recipient.identity_salt
+            id=recipient.subject_id,
+            email=recipient.email,
+            salt=recipient.identity_salt,
+            name=recipient.name,
         ),
         valid_from=now,
         achieved_level_id=credential.level_id,
         evidence=tuple(evidence),
         valid_until=credential.valid_until,
-        awarded_date=now,
+        awarded_date=awarded,
         status_entries=entries,
         name=badge.name,
         image_url=achievement_image_url(badge, ctx.public_url),

@@ -111,7 +111,12 @@ def signed_clr(learner: User, *, ctx: IssuingContext, now: datetime) -> dict:
     unsigned = build_clr(
         clr_id=f"urn:uuid:{uuid.uuid4()}",
         issuer=issuer_data(profile, ctx),
-        subject=SubjectData(id=learner.subject_id, email=learner.email, salt=learner.identity_salt),
+        subject=SubjectData(
+            id=learner.subject_id,
+            email=learner.email,
+            salt=learner.identity_salt,
+            name=learner.name,
+        ),
         credentials=[json.loads(c.json_text) for c in kept],
         valid_from=now,
         name=f"Learner record from {profile.name}",

@@ -97,7 +97,14 @@ def test_issue_credential_document_is_valid_and_private(issued, school, now):
     assert document["validUntil"] == "2027-11-23T10:00:00Z"
     subject = document["credentialSubject"]
     assert subject["id"] == school.student.subject_id
-    identifier = subject["identifier"][0]
+    name, identifier = subject["identifier"]
+    assert name == {
+        "type": "IdentityObject",
+        "identityType": "name",
+        "hashed": False,
+        "identityHash": school.student.name,
+    }
+    assert identifier["identityType"] == "emailAddress" and identifier["hashed"] is True
     assert identifier["identityHash"] == hash_identity(
         school.student.email, school.student.identity_salt
     )
