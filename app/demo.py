@@ -21,7 +21,6 @@ from app.badges.services import AlignmentInput
 from app.badges.services import BadgeInput
 from app.badges.services import RubricLevelInput
 from app.badges.services import create_badge
-from app.badges.services import issuer_profile
 from app.badges.services import publish_badge
 from app.demo_files import parts_budget_workbook
 from app.demo_files import temperature_workbook
@@ -29,6 +28,8 @@ from app.demo_files import truck_photo
 from app.evidence import services as evidence
 from app.evidence.storage import EvidenceStorage
 from app.extensions import db
+from app.issuing.context import IssuingContext
+from app.issuing.profile import issuer_profile
 
 DEMO_PASSWORD = "maplegrove-demo"
 SCHOOL_NAME = "Maple Grove High School"
@@ -204,14 +205,16 @@ def _user(role: Role, name: str, local: str) -> User:
     return user
 
 
-def seed_demo(*, storage: EvidenceStorage, max_bytes: int, now: datetime) -> DemoResult:
+def seed_demo(
+    *, ctx: IssuingContext, storage: EvidenceStorage, max_bytes: int, now: datetime
+) -> DemoResult:
     """Create the demo school, unless the database already has users (then do nothing).
 
     Flushes only; the caller commits.
     """
     if db.session.scalar(sa.select(User.id).limit(1)) is not None:
         return DemoResult(created=False)
-    profile = issuer_profile()
+    profile = issuer_profile(ctx.public_url)
     profile.name = SCHOOL_NAME
     profile.url = f"https://{DOMAIN}"
     profile.email = f"office@{DOMAIN}"
@@ -249,6 +252,7 @@ def seed_demo(*, storage: EvidenceStorage, max_bytes: int, now: datetime) -> Dem
 
     _waiting_submission(badges["Vehicle Restoration"], people["sam"], storage, max_bytes, now)
     _approved_submission(
+        ctx,
         badges["Data Plotting in Excel"],
         people["maya"],
         people["pnatarajan"],
@@ -312,6 +316,7 @@ def _waiting_submission(
 
 
 def _approved_submission(
+    ctx: IssuingContext,
     badge: Badge,
     student: User,
     reviewer: User,
@@ -358,6 +363,7 @@ def _approved_submission(
     proficient = next(lv["id"] for lv in badge.rubric_levels if lv["name"] == "Proficient")
     evidence.approve(
         submission,
+        ctx=ctx,
         reviewer=reviewer,
         level_id=proficient,
         feedback="Clear table and a good interpretation.",

@@ -38,6 +38,7 @@ from app.badges.services import publish_badge  # noqa: E402
 from app.credentials.keys import KeyStore  # noqa: E402
 from app.evidence import services  # noqa: E402
 from app.extensions import db  # noqa: E402
+from app.keyring import issuing_context  # noqa: E402
 
 LATENCY_RUNS = 50
 BULK_RUNS = 1000
@@ -138,7 +139,9 @@ def _approve(submission_id: int, reviewer_id: int, moment: datetime) -> float:
     started = time.perf_counter()
     submission = db.session.get(Submission, submission_id)
     reviewer = db.session.get(User, reviewer_id)
-    services.approve(submission, reviewer=reviewer, level_id=None, feedback="", now=moment)
+    services.approve(
+        submission, ctx=issuing_context(), reviewer=reviewer, level_id=None, feedback="", now=moment
+    )
     db.session.commit()
     elapsed = time.perf_counter() - started
     db.session.expunge_all()

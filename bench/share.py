@@ -33,10 +33,11 @@ from app.accounts.models import User  # noqa: E402
 from app.badges.services import BadgeInput  # noqa: E402
 from app.badges.services import RubricLevelInput  # noqa: E402
 from app.badges.services import create_badge  # noqa: E402
-from app.badges.services import issue_credential  # noqa: E402
 from app.badges.services import publish_badge  # noqa: E402
 from app.credentials.keys import KeyStore  # noqa: E402
 from app.extensions import db  # noqa: E402
+from app.issuing.issuance import issue_credential  # noqa: E402
+from app.keyring import issuing_context  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 WARM_RUNS = 10
@@ -87,7 +88,12 @@ def _issue_one() -> str:
     )
     publish_badge(badge, actor=instructor, now=NOW)
     credential = issue_credential(
-        badge=badge, recipient=student, level_id=None, issued_by=instructor, now=NOW
+        issuing_context(),
+        badge=badge,
+        recipient=student,
+        level_id=None,
+        issued_by=instructor,
+        now=NOW,
     )
     db.session.commit()
     return credential.id
@@ -99,12 +105,12 @@ def bench_pdf(credential_id: str) -> None:
 
     credential = credential_by_id(credential_id)
     started = time.perf_counter()
-    render_certificate(credential, paper="a4", now=NOW)
+    render_certificate(credential, ctx=issuing_context(), paper="a4", now=NOW)
     cold = time.perf_counter() - started
     warm = []
     for _ in range(WARM_RUNS):
         started = time.perf_counter()
-        render_certificate(credential, paper="a4", now=NOW)
+        render_certificate(credential, ctx=issuing_context(), paper="a4", now=NOW)
         warm.append(time.perf_counter() - started)
     print(
         f"  PDF certificate (A4, 4 files attached): cold {cold * 1000:.0f} ms, "

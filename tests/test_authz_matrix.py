@@ -24,6 +24,7 @@ import pytest
 from app.accounts import services
 from app.accounts.models import Role
 from app.extensions import db
+from app.keyring import issuing_context
 from app.models_base import utcnow
 
 ROLES = ("anonymous", "student", "other_student", "instructor_of_class", "other_instructor", "admin")
@@ -178,7 +179,7 @@ def _evidence(world: dict, now) -> None:
         storage=storage, max_bytes=10**7, now=now,
     )
     evidence.submit(approved, student=student, now=now)
-    evidence.approve(approved, reviewer=teacher, level_id=None, feedback="", now=now)
+    evidence.approve(approved, ctx=issuing_context(), reviewer=teacher, level_id=None, feedback="", now=now)
     world.update(
         evidence_badge_slug=badges[0].slug,
         draft_id=draft.id,
@@ -295,8 +296,8 @@ def _badges(world: dict, now) -> None:
     from app.badges.services import BadgeInput
     from app.badges.services import RubricLevelInput
     from app.badges.services import create_badge
-    from app.badges.services import issue_credential
     from app.badges.services import publish_badge
+    from app.issuing.issuance import issue_credential
 
     teacher = world["instructor_of_class"]
 
@@ -312,7 +313,7 @@ def _badges(world: dict, now) -> None:
 
     draft = make("Matrix Badge Draft")
     published = publish_badge(make("Matrix Badge Published"), actor=teacher, now=now)
-    credential = issue_credential(badge=published, recipient=world["student"], level_id=None, issued_by=teacher, now=now)
+    credential = issue_credential(issuing_context(), badge=published, recipient=world["student"], level_id=None, issued_by=teacher, now=now)
     world.update(
         draft_badge_slug=draft.slug,
         badge_slug=published.slug,

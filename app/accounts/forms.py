@@ -110,3 +110,12 @@ class ClassForm(FlaskForm):
 class MemberForm(FlaskForm):
     user_id = SelectField("Person", coerce=int)
     role = SelectField("Role in this class", choices=MEMBER_ROLE_CHOICES)
+
+
+class NameForm(FlaskForm):
+    name = StringField(
+        "Name as the school records it",
+        validators=[DataRequired(), Length(max=200)],
+        description="New credentials carry this name; earlier ones can be re-issued with it.",
+        render_kw={"autocomplete": "off"},
+    )

@@ -45,8 +45,3 @@ def class_ids_taught(user: User | None) -> set[int]:
 def class_ids_enrolled(user: User | None) -> set[int]:
     """Ids of the classes `user` is a student in."""
     return _class_ids(user, Role.STUDENT)
-
-
-def instructs(user: User | None, class_id: int | None) -> bool:
-    """True when `user` teaches the class `class_id`."""
-    return class_id is not None and class_id in class_ids_taught(user)

@@ -16,6 +16,7 @@ from flask_login import login_user
 from flask_login import logout_user
 from wtforms.fields.choices import SelectChoice
 
+from app.accounts import name_views
 from app.accounts import services
 from app.accounts.forms import AcceptInvitationForm
 from app.accounts.forms import ActionForm
@@ -37,10 +38,11 @@ from app.errors import UserError
 from app.extensions import db
 from app.extensions import limiter
 from app.extensions import login_manager
-from app.keyring import public_url
+from app.keyring import issuing_context
 from app.models_base import utcnow
 
 bp = Blueprint("accounts", __name__)
+bp.register_blueprint(name_views.bp)
 
 LOGIN_RATE_LIMIT = "10 per minute"
 WRONG_CREDENTIALS = "The email or password is wrong."
@@ -68,7 +70,7 @@ def _check_posted(form) -> None:
 
 def _invite_url(token: str) -> str:
     """The link to send, on the school's public address (not the one the admin typed)."""
-    return public_url() + url_for("accounts.accept_invitation", token=token)
+    return issuing_context().public_url + url_for("accounts.accept_invitation", token=token)
 
 
 @bp.route("/login", methods=["GET", "POST"])

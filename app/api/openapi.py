@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.keyring import public_url
-
 _ERROR = {
     "type": "object",
     "required": ["error", "message", "status"],
@@ -84,7 +82,7 @@ def _error_response(description: str) -> dict[str, Any]:
     }
 
 
-def openapi_document() -> dict[str, Any]:
+def openapi_document(public_url: str) -> dict[str, Any]:
     """The document, with this deployment's public URL as the server."""
     return {
         "openapi": "3.1.0",
@@ -96,7 +94,7 @@ def openapi_document() -> dict[str, Any]:
             ),
             "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
         },
-        "servers": [{"url": f"{public_url()}/api/v1"}],
+        "servers": [{"url": f"{public_url}/api/v1"}],
         "paths": {
             "/verify": {
                 "post": {

@@ -19,6 +19,7 @@ from app.errors import NotFound
 from app.errors import UserError
 from app.extensions import csrf
 from app.extensions import limiter
+from app.keyring import issuing_context
 from app.models_base import utcnow
 from app.share.documents import credential_by_id
 from app.share.verification import Verification
@@ -154,6 +155,6 @@ def health():
 @bp.get("/openapi.json")
 def openapi():
     """The OpenAPI 3.1 description of this API."""
-    response = jsonify(openapi_document())
+    response = jsonify(openapi_document(issuing_context().public_url))
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

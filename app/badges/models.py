@@ -142,10 +142,6 @@ class Badge(db.Model):
     school_class: Mapped[SchoolClass | None] = relationship()
     created_by: Mapped[User | None] = relationship()
 
-    @property
-    def is_school_wide(self) -> bool:
-        return self.class_id is None
-
     def _has_class_role(self, user: User, role: Role) -> bool:
         return self.class_id is not None and any(
             m.class_id == self.class_id and m.role == role for m in user.memberships

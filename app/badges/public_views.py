@@ -19,6 +19,9 @@ from flask_login import current_user
 from flask_login import login_required
 from sqlalchemy import select
 
+from app.accounts.names import can_correct_name
+from app.badges.achievement import achievement_document
+from app.badges.forms import ConfirmForm
 from app.badges.forms import ReasonForm
 from app.badges.images import default_svg
 from app.badges.models import Badge
@@ -27,13 +30,6 @@ from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
 from app.badges.models import StatusList
 from app.badges.models import StatusPurpose
-from app.badges.services import achievement_document
-from app.badges.services import credential_url
-from app.badges.services import get_credential
-from app.badges.services import issuer_profile
-from app.badges.services import reinstate_credential
-from app.badges.services import revoke_credential
-from app.badges.services import suspend_credential
 from app.credentials.did import build_did_document
 from app.credentials.did import build_jwks
 from app.credentials.did import did_document_json
@@ -42,8 +38,15 @@ from app.errors import NotFound
 from app.errors import UserError
 from app.extensions import db
 from app.extensions import login_manager
-from app.keyring import issuer_id
-from app.keyring import keystore
+from app.issuing.issuance import get_credential
+from app.issuing.profile import issuer_profile
+from app.issuing.reissue import credential_name
+from app.issuing.reissue import needs_reissue
+from app.issuing.reissue import reissue_credential
+from app.issuing.status_changes import StatusChange
+from app.issuing.status_changes import change_credential_status
+from app.issuing.urls import credential_url
+from app.keyring import issuing_context
 from app.models_base import utcnow
 
 bp = Blueprint("public", __name__)
@@ -75,16 +78,18 @@ def _json(document: dict, content_type: str = "application/json") -> Response:
 @bp.get("/.well-known/did.json")
 def did_document():
     """The issuer's DID document: every Ed25519 key ever used, so old credentials verify."""
-    records = [r for r in keystore().records() if r.kind == "ed25519"]
-    document = build_did_document(issuer_id(), records)
+    ctx = issuing_context()
+    records = [r for r in ctx.keystore.records() if r.kind == "ed25519"]
+    document = build_did_document(ctx.issuer_id, records)
     return _document(did_document_json(document), "application/did+json")
 
 
 @bp.get("/.well-known/jwks.json")
 def jwks():
     """Every RSA key ever used, for the VC-JWT proofs."""
-    records = [r for r in keystore().records() if r.kind == "rsa"]
-    return _json(build_jwks(issuer_id(), records), "application/jwk-set+json")
+    ctx = issuing_context()
+    records = [r for r in ctx.keystore.records() if r.kind == "rsa"]
+    return _json(build_jwks(ctx.issuer_id, records), "application/jwk-set+json")
 
 
 @bp.get("/status/<purpose>/<int:number>")
@@ -154,26 +159,29 @@ def credential(credential_id: str):
 def _credential_page(issued: IssuedCredential, form: ReasonForm) -> str:
     document = json.loads(issued.json_text)
     achievement = document.get("credentialSubject", {}).get("achievement", {})
+    can_change_status = (
+        issued.badge.can_review(current_user) and issued.state != CredentialState.REVOKED
+    )
     return render_template(
         "badges/credential.html",
         credential=issued,
         document=document,
         achievement=achievement,
-        url=credential_url(issued),
-        can_change_status=issued.badge.can_review(current_user)
-        and issued.state != CredentialState.REVOKED,
+        learner_name=credential_name(issued) or issued.recipient.name,
+        url=credential_url(issuing_context().public_url, issued),
+        can_change_status=can_change_status,
+        can_reissue=can_change_status and needs_reissue(issued),
+        can_correct_name=can_correct_name(current_user, issued.recipient),
+        reissue_form=ConfirmForm(),
         form=form,
         CredentialState=CredentialState,
     )
 
 
-STATUS_ACTIONS = {
-    "revoke": (
-        revoke_credential,
-        "The credential is revoked. Verifiers will now see it as revoked.",
-    ),
-    "suspend": (suspend_credential, "The credential is suspended until you reinstate it."),
-    "reinstate": (reinstate_credential, "The credential is active again."),
+STATUS_MESSAGES = {
+    StatusChange.REVOKE: "The credential is revoked. Verifiers will now see it as revoked.",
+    StatusChange.SUSPEND: "The credential is suspended until you reinstate it.",
+    StatusChange.REINSTATE: "The credential is active again.",
 }
 
 
@@ -190,16 +198,49 @@ def change_status(credential_id: str, action: str):
     if not form.validate_on_submit():
         flash("Give a reason: it is kept with the credential's history.", "error")
         return _credential_page(issued, form), 400
-    service, message = STATUS_ACTIONS[action]
+    change = StatusChange(action)
     try:
-        service(issued, actor=current_user, reason=form.reason.data or "", now=utcnow())
+        change_credential_status(
+            issued,
+            change,
+            ctx=issuing_context(),
+            actor=current_user,
+            reason=form.reason.data or "",
+            now=utcnow(),
+        )
     except UserError as error:
         db.session.rollback()
         flash(str(error), "error")
         return _credential_page(issued, form), error.status_code
     db.session.commit()
-    flash(message, "success")
+    flash(STATUS_MESSAGES[change], "success")
     return redirect(url_for("badges.public.credential", credential_id=issued.id))
+
+
+@bp.post("/credentials/<credential_id>/reissue")
+@login_required
+def reissue(credential_id: str):
+    """Issue the credential afresh with the learner's corrected name; revoke this one."""
+    issued = get_credential(credential_id)
+    if not issued.badge.can_review(current_user):
+        if _can_see_page(issued):
+            raise NotAllowed("Only the badge's reviewers can re-issue this credential.")
+        raise NotFound("There is no credential with that id.")
+    if not ConfirmForm().validate_on_submit():
+        raise UserError("The form expired; reload the page and try again.")
+    try:
+        fresh = reissue_credential(issued, ctx=issuing_context(), actor=current_user, now=utcnow())
+    except UserError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _credential_page(issued, ReasonForm()), error.status_code
+    db.session.commit()
+    flash(
+        f"A new credential carries the name “{fresh.recipient.name}”. "
+        "The earlier one is revoked: “Re-issued with corrected name”.",
+        "success",
+    )
+    return redirect(url_for("badges.public.credential", credential_id=fresh.id))
 
 
 def _published_badge(achievement_uuid: str) -> Badge:
@@ -213,7 +254,8 @@ def _published_badge(achievement_uuid: str) -> Badge:
 def achievement(achievement_uuid: str):
     """The achievement as it stands now (credentials embed the version they were issued under)."""
     badge = _published_badge(achievement_uuid)
-    document = achievement_document(badge)
+    public_url = issuing_context().public_url
+    document = achievement_document(badge, public_url)
     explicit = request.args.get("format", "").lower()
     best = request.accept_mimetypes.best_match(("text/html",) + JSON_TYPES)
     if explicit == "json" or (explicit != "html" and best in JSON_TYPES):
@@ -223,7 +265,7 @@ def achievement(achievement_uuid: str):
                 "application/ld+json" if best == "application/ld+json" else "application/json",
             )
         )
-    profile = issuer_profile()
+    profile = issuer_profile(public_url)
     db.session.commit()
     return _vary(Response(render_template("badges/achievement.html", badge=badge, profile=profile)))
 
@@ -263,7 +305,7 @@ def badge_image(slug: str):
 @bp.get("/issuer/logo")
 def issuer_logo():
     """The school's logo, named in every credential's issuer profile."""
-    profile = issuer_profile()
+    profile = issuer_profile(issuing_context().public_url)
     db.session.commit()
     if not profile.logo:
         raise NotFound("The school has no logo.")

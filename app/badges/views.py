@@ -20,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from app.accounts.models import Role
 from app.accounts.models import SchoolClass
 from app.badges import public_views
+from app.badges.access import get_badge_or_404
 from app.badges.forms import SCHOOL_WIDE
 from app.badges.forms import BadgeForm
 from app.badges.forms import ConfirmForm
@@ -32,19 +33,19 @@ from app.badges.models import BadgeState
 from app.badges.models import IssuedCredential
 from app.badges.services import AlignmentInput
 from app.badges.services import BadgeInput
-from app.badges.services import IssuerInput
 from app.badges.services import RubricLevelInput
 from app.badges.services import archive_badge
 from app.badges.services import create_badge
-from app.badges.services import get_badge_by_slug
-from app.badges.services import issuer_profile
 from app.badges.services import publish_badge
 from app.badges.services import update_badge
-from app.badges.services import update_issuer_profile
 from app.errors import NotAllowed
-from app.errors import NotFound
 from app.errors import UserError
+from app.evidence.services import badge_progress
 from app.extensions import db
+from app.issuing.profile import IssuerInput
+from app.issuing.profile import issuer_profile
+from app.issuing.profile import update_issuer_profile
+from app.keyring import issuing_context
 from app.models_base import utcnow
 
 bp = Blueprint("badges", __name__)
@@ -57,19 +58,6 @@ BLANK_LEVEL_ROWS = 1
 def _require_staff() -> None:
     if not (current_user.is_admin or current_user.is_instructor):
         raise NotAllowed("Only instructors and administrators can do that.")
-
-
-def get_badge_or_404(slug: str, *, need: str = "view") -> Badge:
-    """The badge named by `slug` if the current user may see it (`view`) or edit it (`review`)."""
-    try:
-        badge = get_badge_by_slug(slug)
-    except NotFound:
-        raise NotFound("There is no such badge.") from None
-    if not badge.is_visible_to(current_user):
-        raise NotFound("There is no such badge.")
-    if need == "review" and not badge.can_review(current_user):
-        raise NotAllowed("You do not review this badge, so you cannot change it.")
-    return badge
 
 
 def _class_choices(badge: Badge | None) -> list[SelectChoice]:
@@ -236,17 +224,23 @@ def new():
 def detail(slug: str):
     """The badge: criteria, levels, standards; actions for its reviewers."""
     badge = get_badge_or_404(slug)
-    issued = db.session.scalar(
-        select(db.func.count())
-        .select_from(IssuedCredential)
-        .where(IssuedCredential.badge_id == badge.id)
+    can_review = badge.can_review(current_user)
+    issued = (
+        db.session.scalar(
+            select(db.func.count())
+            .select_from(IssuedCredential)
+            .where(IssuedCredential.badge_id == badge.id)
+        )
+        if can_review
+        else None
     )
     return render_template(
         "badges/detail.html",
         badge=badge,
         issued=issued,
         kinds=EVIDENCE_KINDS,
-        can_review=badge.can_review(current_user),
+        can_review=can_review,
+        progress=badge_progress(badge, current_user) if current_user.is_student else None,
         action_form=ConfirmForm(),
     )
 
@@ -321,7 +315,7 @@ def issuer():
     """The issuer profile: the school as named in every credential."""
     if not current_user.is_admin:
         raise NotAllowed("Only an administrator can change the issuer profile.")
-    profile = issuer_profile()
+    profile = issuer_profile(issuing_context().public_url)
     form = IssuerForm(obj=profile)
     if form.validate_on_submit():
         upload = form.logo.data

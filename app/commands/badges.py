@@ -1,8 +1,13 @@
-"""`laurel badges list`, `laurel issue` (backfilling records) and `laurel revoke`."""
+"""`laurel badges list`, `laurel issue` (backfilling records), and the status changes.
+
+`laurel revoke`, `laurel suspend` and `laurel reinstate` call the same service as
+the credential page's buttons.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask.cli import with_appcontext
@@ -11,19 +16,21 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.badges.models import Badge
-from app.badges.services import credential_url
-from app.badges.services import get_credential
-from app.badges.services import issue_credential
 from app.badges.services import level_by_name
-from app.badges.services import revoke_credential
 from app.errors import LaurelError
 from app.extensions import db
+from app.issuing.issuance import get_credential
+from app.issuing.issuance import issue_credential
+from app.issuing.status_changes import StatusChange
+from app.issuing.status_changes import change_credential_status
+from app.issuing.urls import credential_url
+from app.keyring import issuing_context
 from app.models_base import utcnow
 
 USAGE_ERROR = 2
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     """Print a message for a person and exit with status 2, as click does for bad usage."""
     click.echo(f"Error: {message}", err=True)
     raise SystemExit(USAGE_ERROR)
@@ -46,9 +53,14 @@ def list_badges() -> None:
         (b.slug, b.state.value, b.school_class.name if b.school_class else "(whole school)", b.name)
         for b in rows
     ]
-    widths = [max(len(row[i]) for row in [*table, ("SLUG", "STATE", "CLASS", "")]) for i in range(3)]
+    widths = [
+        max(len(row[i]) for row in [*table, ("SLUG", "STATE", "CLASS", "")]) for i in range(3)
+    ]
     for row in [("SLUG", "STATE", "CLASS", "NAME"), *table]:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)) + f"  {row[3]}")
+        click.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True))
+            + f"  {row[3]}"
+        )
 
 
 @click.command("issue")
@@ -76,10 +88,11 @@ def issue(slug: str, email: str, level: str | None, out: Path | None) -> None:
     )
     if recipient is None:
         _fail(f"there is no user with the email “{email}”; `laurel users list` shows them.")
+    ctx = issuing_context()
     try:
         level_id = level_by_name(badge, level)["id"] if level else None
         credential = issue_credential(
-            badge=badge, recipient=recipient, level_id=level_id, issued_by=None, now=utcnow()
+            ctx, badge=badge, recipient=recipient, level_id=level_id, issued_by=None, now=utcnow()
         )
     except LaurelError as error:
         db.session.rollback()
@@ -87,25 +100,53 @@ def issue(slug: str, email: str, level: str | None, out: Path | None) -> None:
     db.session.commit()
     if out is not None:
         out.write_text(credential.json_text, encoding="utf-8")
-    click.echo(credential_url(credential))
+    click.echo(credential_url(ctx.public_url, credential))
 
 
-@click.command("revoke")
-@click.argument("credential_id")
-@click.option(
-    "--reason", required=True, help="Why: shown to the learner and on the verification page."
-)
-@with_appcontext
-def revoke(credential_id: str, reason: str) -> None:
-    """Revoke a credential (its id, or its full URL) with a reason."""
+def _change(credential_id: str, change: StatusChange, reason: str) -> None:
+    """Apply `change` as the web page does, with no actor (whoever holds the server)."""
     try:
         credential = get_credential(credential_id.rstrip("/").rsplit("/", 1)[-1])
-        revoke_credential(credential, actor=None, reason=reason, now=utcnow())
+        change_credential_status(
+            credential, change, ctx=issuing_context(), actor=None, reason=reason, now=utcnow()
+        )
     except LaurelError as error:
         db.session.rollback()
         _fail(str(error))
     db.session.commit()
+
+
+REASON_HELP = "Why: shown to the learner and on the verification page."
+
+
+@click.command("revoke")
+@click.argument("credential_id")
+@click.option("--reason", required=True, help=REASON_HELP)
+@with_appcontext
+def revoke(credential_id: str, reason: str) -> None:
+    """Revoke a credential (its id, or its full URL) with a reason; this is final."""
+    _change(credential_id, StatusChange.REVOKE, reason)
     click.echo(f"Revoked {credential_id}. The revocation status list is republished.")
 
 
-commands = [badges_group, issue, revoke]
+@click.command("suspend")
+@click.argument("credential_id")
+@click.option("--reason", required=True, help=REASON_HELP)
+@with_appcontext
+def suspend(credential_id: str, reason: str) -> None:
+    """Suspend a credential (its id, or its full URL) until it is reinstated."""
+    _change(credential_id, StatusChange.SUSPEND, reason)
+    click.echo(f"Suspended {credential_id}. The suspension status list is republished.")
+
+
+@click.command("reinstate")
+@click.argument("credential_id")
+@click.option("--reason", default="Reinstated", show_default=True, help=REASON_HELP)
+@with_appcontext
+def reinstate(credential_id: str, reason: str) -> None:
+    """Lift the suspension of a credential (its id, or its full URL)."""
+    _change(credential_id, StatusChange.REINSTATE, reason)
+    click.echo(f"Reinstated {credential_id}. The suspension status list is republished.")
+
+
+commands = [badges_group, issue, revoke, suspend, reinstate]

@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from app.errors import LaurelError
+from app.keyring import issuing_context
 from app.models_base import utcnow
 from app.share.certificate import PAPER_SIZES
 from app.share.certificate import render_certificate
@@ -56,11 +57,11 @@ def certificate(credential_ids: tuple[str, ...], out: Path, paper: str) -> None:
         credentials.append(credential)
     if not single_file:
         out.mkdir(parents=True, exist_ok=True)
-    now = utcnow()
+    ctx, now = issuing_context(), utcnow()
     for credential in credentials:
         path = out if single_file else out / download_name(credential, "pdf")
         try:
-            path.write_bytes(render_certificate(credential, paper=paper, now=now))
+            path.write_bytes(render_certificate(credential, ctx=ctx, paper=paper, now=now))
         except LaurelError as error:
             _fail(str(error))
         click.echo(f"{path}  ({credential.recipient.name}, {credential.badge.name})")

@@ -23,6 +23,7 @@ def seed() -> None:
     from app.demo import seed_demo
     from app.evidence.storage import configured_storage
     from app.evidence.storage import max_upload_bytes
+    from app.keyring import issuing_context
 
     # The demo accounts share a password printed in the README: never on a school's server.
     env = current_app.config["LAUREL_ENV"]
@@ -41,6 +42,7 @@ def seed() -> None:
         )
         return
     result = seed_demo(
+        ctx=issuing_context(),
         storage=configured_storage(current_app.config),
         max_bytes=max_upload_bytes(current_app.config),
         now=utcnow(),

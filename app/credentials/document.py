@@ -82,11 +82,16 @@ class AchievementData:
 
 @dataclass(frozen=True)
 class SubjectData:
-    """The learner: a stable id, and optionally an email hashed with a per-credential salt."""
+    """The learner: a stable id, the name the school records, and an email hashed with a salt.
+
+    The name travels in plain text (OB 3.0 IdentityObject, identityType "name", hashed
+    false) so that the name a printed certificate shows is covered by the signature.
+    """
 
     id: str
     email: str | None = None
     salt: str | None = None
+    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -216,12 +221,26 @@ def build_achievement(achievement: AchievementData) -> dict[str, Any]:
 
 
 def build_identifier(subject: SubjectData) -> list[dict[str, Any]]:
-    """The learner's hashed email as an IdentityObject list (empty when there is no email)."""
+    """The learner's name (plain) and hashed email as IdentityObjects; empty when neither is known.
+
+    OB 3.0 §B.1.13: with `hashed` false, `identityHash` carries the value itself.
+    """
+    identifiers: list[dict[str, Any]] = []
+    name = (subject.name or "").strip()
+    if name:
+        identifiers.append(
+            {
+                "type": "IdentityObject",
+                "identityType": "name",
+                "hashed": False,
+                "identityHash": name,
+            }
+        )
     if not subject.email:
-        return []
+        return identifiers
     if not subject.salt:
         raise InputError("An email can only go into a credential hashed, and hashing needs a salt.")
-    return [
+    identifiers.append(
         {
             "type": "IdentityObject",
             "identityType": "emailAddress",
@@ -229,7 +248,23 @@ def build_identifier(subject: SubjectData) -> list[dict[str, Any]]:
             "identityHash": hash_identity(normalize_email(subject.email), subject.salt),
             "salt": subject.salt,
         }
-    ]
+    )
+    return identifiers
+
+
+def signed_name(credential: dict[str, Any]) -> str | None:
+    """The learner's name a credential (or CLR) carries in its subject's identifiers, if any."""
+    subject = credential.get("credentialSubject")
+    identifiers = subject.get("identifier") if isinstance(subject, dict) else None
+    for item in identifiers if isinstance(identifiers, list) else []:
+        if (
+            isinstance(item, dict)
+            and item.get("identityType") == "name"
+            and item.get("hashed") is False
+            and isinstance(item.get("identityHash"), str)
+        ):
+            return str(item["identityHash"])
+    return None
 
 
 def _result(achievement: AchievementData, achieved_level_id: str | None) -> list[dict[str, Any]]:

@@ -76,11 +76,6 @@ class Submission(db.Model):
         back_populates="submission", cascade="all, delete-orphan", order_by="SubmissionEvent.id"
     )
 
-    @property
-    def is_open(self) -> bool:
-        """Not decided yet: the student may still work on it or wait for a decision."""
-        return self.state not in (SubmissionState.APPROVED, SubmissionState.REJECTED)
-
     def is_owned_by(self, user: User | None) -> bool:
         return (
             user is not None

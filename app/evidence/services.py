@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from typing import BinaryIO
@@ -21,7 +22,6 @@ from app.accounts.models import User
 from app.badges.models import Badge
 from app.badges.models import BadgeState
 from app.badges.models import IssuedCredential
-from app.badges.services import issue_credential
 from app.credentials.document import EvidenceData
 from app.errors import Conflict
 from app.errors import NotAllowed
@@ -37,7 +37,9 @@ from app.evidence.models import SubmissionEvent
 from app.evidence.models import SubmissionState
 from app.evidence.storage import EvidenceStorage
 from app.extensions import db
-from app.keyring import public_url
+from app.issuing.context import IssuingContext
+from app.issuing.issuance import credential_for_submission
+from app.issuing.issuance import issue_credential
 
 MAX_ITEMS = 30
 MAX_TITLE = 200
@@ -103,10 +105,25 @@ def earned_credential(badge: Badge, student: User) -> IssuedCredential | None:
     )
 
 
-def submission_credential(submission: Submission) -> IssuedCredential | None:
-    return db.session.scalar(
-        sa.select(IssuedCredential).where(IssuedCredential.submission_id == submission.id)
+@dataclass(frozen=True)
+class BadgeProgress:
+    """Where a student stands on a badge: shown on the badge's page."""
+
+    goal: bool
+    submission: Submission | None
+    credential: IssuedCredential | None
+
+
+def badge_progress(badge: Badge, student: User) -> BadgeProgress:
+    return BadgeProgress(
+        goal=has_goal(badge, student),
+        submission=open_submission(badge, student),
+        credential=earned_credential(badge, student),
     )
+
+
+def submission_credential(submission: Submission) -> IssuedCredential | None:
+    return credential_for_submission(submission.id)
 
 
 def open_submission(badge: Badge, student: User) -> Submission | None:
@@ -492,12 +509,12 @@ def comment(submission: Submission, *, actor: User, message: str, now: datetime)
     return _event(submission, EventKind.COMMENT, actor=actor, message=message, now=now)
 
 
-def public_evidence(submission: Submission) -> tuple[EvidenceData, ...]:
+def public_evidence(submission: Submission, public_url: str) -> tuple[EvidenceData, ...]:
     """The items the student made public, as credential evidence; private items never leave.
 
     A public file is served to anyone at /files/<id> once the submission is approved.
     """
-    base = public_url()
+    base = public_url
     evidence = []
     for item in submission.items:
         if not item.public:
@@ -527,6 +544,7 @@ def public_evidence(submission: Submission) -> tuple[EvidenceData, ...]:
 def approve(
     submission: Submission,
     *,
+    ctx: IssuingContext,
     reviewer: User,
     level_id: str | None,
     feedback: str,
@@ -548,13 +566,14 @@ def approve(
         )
     _transition(submission, to=SubmissionState.APPROVED, actor=reviewer, now=now)
     credential = issue_credential(
+        ctx,
         badge=badge,
         recipient=submission.student,
         level_id=level_id,
         issued_by=reviewer,
         now=now,
-        submission=submission,
-        evidence=public_evidence(submission),
+        submission_id=submission.id,
+        evidence=public_evidence(submission, ctx.public_url),
     )
     message = (feedback or "").strip()
     event = _event(submission, EventKind.APPROVED, actor=reviewer, message=message, now=now)

@@ -25,8 +25,7 @@ from werkzeug.utils import secure_filename
 
 from app.accounts.models import Role
 from app.accounts.permissions import role_required
-from app.badges.models import Badge
-from app.badges.views import get_badge_or_404
+from app.badges.access import get_badge_or_404
 from app.errors import LaurelError
 from app.errors import NotAllowed
 from app.errors import NotFound
@@ -56,6 +55,7 @@ from app.evidence.storage import configured_storage
 from app.evidence.storage import max_upload_bytes
 from app.evidence.storage import size_in_words
 from app.extensions import db
+from app.keyring import issuing_context
 from app.models_base import utcnow
 
 bp = Blueprint("evidence", __name__)
@@ -130,23 +130,6 @@ def start(slug: str):
     if submission.can_edit(current_user):
         return redirect(url_for("evidence.edit", submission_id=submission.id))
     return redirect(url_for("evidence.detail", submission_id=submission.id))
-
-
-def badge_actions(badge: Badge) -> dict[str, Any]:
-    """What a student may do next on a badge page (used by the badge page's template)."""
-    if not (current_user.is_authenticated and current_user.is_student):
-        return {}
-    return {
-        "goal": services.has_goal(badge, current_user),
-        "submission": services.open_submission(badge, current_user),
-        "credential": services.earned_credential(badge, current_user),
-        "form": ActionForm(),
-    }
-
-
-@bp.app_context_processor
-def inject_badge_actions() -> dict[str, Any]:
-    return {"student_badge_actions": badge_actions}
 
 
 # --- The submission editor ---------------------------------------------------------------------
@@ -424,6 +407,7 @@ def approve(submission_id: int):
         revision = form.badge_revision.data
         credential = services.approve(
             submission,
+            ctx=issuing_context(),
             reviewer=current_user,
             level_id=form.level.data,
             feedback=form.feedback.data or "",

@@ -10,8 +10,9 @@ from flask import url_for
 from flask_login import current_user
 
 from app.accounts.models import Role
-from app.badges.services import current_issuer_name
-from app.badges.services import default_issuer_name
+from app.issuing.profile import current_issuer_name
+from app.issuing.profile import default_issuer_name
+from app.keyring import issuing_context
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,8 @@ def school_name() -> str:
     An error page must still render when the request's transaction has failed, so a
     database error here falls back to the name a new profile would get.
     """
+    public_url = issuing_context().public_url
     try:
-        return current_issuer_name()
+        return current_issuer_name(public_url)
     except sa.exc.SQLAlchemyError:
-        return default_issuer_name()
+        return default_issuer_name(public_url)

@@ -15,9 +15,10 @@ from datetime import datetime
 from flask import render_template
 
 from app.badges.models import IssuedCredential
-from app.badges.services import credential_url
-from app.badges.services import issuer_profile
 from app.errors import UserError
+from app.issuing.context import IssuingContext
+from app.issuing.profile import issuer_profile
+from app.issuing.urls import credential_url
 from app.share.documents import issuer_key_documents
 from app.share.images import badge_image_data_uri
 from app.share.pdf import PdfAttachment
@@ -43,14 +44,16 @@ def paper_size(value: str | None) -> str:
     return PAPER_SIZES[key]
 
 
-def verification_url(credential: IssuedCredential) -> str:
+def verification_url(credential: IssuedCredential, public_url: str) -> str:
     """The URL the QR code carries: re-runs verification on every visit."""
-    return f"{credential_url(credential)}/verify"
+    return f"{credential_url(public_url, credential)}/verify"
 
 
-def credential_attachments(credential: IssuedCredential) -> list[PdfAttachment]:
+def credential_attachments(
+    credential: IssuedCredential, ctx: IssuingContext
+) -> list[PdfAttachment]:
     """credential.json (stored bytes), credential.jwt, did.json and jwks.json."""
-    did_json, jwks_json = issuer_key_documents()
+    did_json, jwks_json = issuer_key_documents(ctx)
     attachments = [
         PdfAttachment(
             "credential.json",
@@ -79,17 +82,19 @@ def credential_attachments(credential: IssuedCredential) -> list[PdfAttachment]:
     return attachments
 
 
-def _logo_data_uri() -> str | None:
-    profile = issuer_profile()
+def _logo_data_uri(public_url: str) -> str | None:
+    profile = issuer_profile(public_url)
     if not profile.logo:
         return None
     encoded = base64.b64encode(profile.logo).decode("ascii")
     return f"data:{profile.logo_mime or 'image/png'};base64,{encoded}"
 
 
-def render_certificate_html(credential: IssuedCredential, *, paper: str, now: datetime) -> str:
+def render_certificate_html(
+    credential: IssuedCredential, *, ctx: IssuingContext, paper: str, now: datetime
+) -> str:
     """The certificate page as HTML (print stylesheet for `paper`)."""
-    url = verification_url(credential)
+    url = verification_url(credential, ctx.public_url)
     page_size = paper_size(paper)
     return render_template(
         "certificates/certificate.html",
@@ -97,17 +102,19 @@ def render_certificate_html(credential: IssuedCredential, *, paper: str, now: da
         page_size=page_size,
         columns_height=COLUMNS_HEIGHTS[page_size],
         badge_image=badge_image_data_uri(credential.badge),
-        logo=_logo_data_uri(),
+        logo=_logo_data_uri(ctx.public_url),
         qr=qr_data_uri(url, box_size=8, border=2),
         verification_url=url,
-        credential_id=credential_url(credential),
+        credential_id=credential_url(ctx.public_url, credential),
         now=now,
     )
 
 
-def render_certificate(credential: IssuedCredential, *, paper: str, now: datetime) -> bytes:
+def render_certificate(
+    credential: IssuedCredential, *, ctx: IssuingContext, paper: str, now: datetime
+) -> bytes:
     """The certificate PDF with the credential and the issuer's keys attached."""
     return html_to_pdf(
-        render_certificate_html(credential, paper=paper, now=now),
-        credential_attachments(credential),
+        render_certificate_html(credential, ctx=ctx, paper=paper, now=now),
+        credential_attachments(credential, ctx),
     )

@@ -18,8 +18,7 @@ from app.credentials.did import build_did_document
 from app.credentials.did import build_jwks
 from app.credentials.did import did_document_json
 from app.extensions import db
-from app.keyring import issuer_id
-from app.keyring import keystore
+from app.issuing.context import IssuingContext
 
 _CREDENTIAL_PATH = re.compile(r"^/credentials/([0-9a-fA-F-]{36})(?:/verify)?/?$")
 _SHARE_PATH = re.compile(r"^/s/([A-Za-z0-9_-]{8,64})/?$")
@@ -30,11 +29,11 @@ def _json_bytes(document: dict) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def issuer_key_documents() -> tuple[bytes, bytes]:
+def issuer_key_documents(ctx: IssuingContext) -> tuple[bytes, bytes]:
     """The DID document and the JWKS exactly as /.well-known serves them now."""
-    records = keystore().records()
-    did_document = build_did_document(issuer_id(), [r for r in records if r.kind == "ed25519"])
-    jwks = build_jwks(issuer_id(), [r for r in records if r.kind == "rsa"])
+    records = ctx.keystore.records()
+    did_document = build_did_document(ctx.issuer_id, [r for r in records if r.kind == "ed25519"])
+    jwks = build_jwks(ctx.issuer_id, [r for r in records if r.kind == "rsa"])
     return did_document_json(did_document).encode("utf-8"), _json_bytes(jwks)
 
 
@@ -59,12 +58,12 @@ def credential_for_path(path: str) -> IssuedCredential | None:
     return None
 
 
-def own_document(path: str) -> bytes | None:
+def own_document(path: str, ctx: IssuingContext) -> bytes | None:
     """The public document at `path` of this site (credential JSON, status list, DID, JWKS)."""
     if path == "/.well-known/did.json":
-        return issuer_key_documents()[0]
+        return issuer_key_documents(ctx)[0]
     if path == "/.well-known/jwks.json":
-        return issuer_key_documents()[1]
+        return issuer_key_documents(ctx)[1]
     if match := _STATUS_PATH.match(path):
         if match[1] not in {p.value for p in StatusPurpose}:
             return None

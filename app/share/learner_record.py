@@ -21,14 +21,14 @@ from app.accounts.permissions import class_ids_enrolled
 from app.accounts.permissions import class_ids_taught
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
-from app.badges.services import issuer_data
-from app.badges.services import issuer_profile
 from app.credentials.clr import build_clr
 from app.credentials.document import SubjectData
 from app.credentials.signing import sign_document
 from app.errors import UserError
 from app.extensions import db
-from app.keyring import keystore
+from app.issuing.context import IssuingContext
+from app.issuing.profile import issuer_data
+from app.issuing.profile import issuer_profile
 from app.share.certificate import verification_url
 from app.share.documents import issuer_key_documents
 from app.share.pdf import PdfAttachment
@@ -98,7 +98,7 @@ def learner_record(learner: User) -> LearnerRecord:
     )
 
 
-def signed_clr(learner: User, *, now: datetime) -> dict:
+def signed_clr(learner: User, *, ctx: IssuingContext, now: datetime) -> dict:
     """The learner's credentials (revoked ones left out) in a signed ClrCredential.
 
     :raises UserError: the learner has no credential to put in a record.
@@ -107,31 +107,37 @@ def signed_clr(learner: User, *, now: datetime) -> dict:
     kept = [c for c in credentials if c.state != CredentialState.REVOKED]
     if not kept:
         raise UserError("There is no credential in this learner record yet.")
-    profile = issuer_profile()
+    profile = issuer_profile(ctx.public_url)
     unsigned = build_clr(
         clr_id=f"urn:uuid:{uuid.uuid4()}",
-        issuer=issuer_data(profile),
-        subject=SubjectData(id=learner.subject_id, email=learner.email, salt=learner.identity_salt),
+        issuer=issuer_data(profile, ctx),
+        subject=SubjectData(
+            id=learner.subject_id,
+            email=learner.email,
+            salt=learner.identity_salt,
+            name=learner.name,
+        ),
         credentials=[json.loads(c.json_text) for c in kept],
         valid_from=now,
         name=f"Learner record from {profile.name}",
         partial=len(kept) < len(credentials),
     )
-    return sign_document(unsigned, keystore=keystore(), now=now)
+    return sign_document(unsigned, keystore=ctx.keystore, now=now)
 
 
-def clr_json(learner: User, *, now: datetime) -> bytes:
-    return json.dumps(signed_clr(learner, now=now), ensure_ascii=False, indent=2).encode("utf-8")
+def clr_json(learner: User, *, ctx: IssuingContext, now: datetime) -> bytes:
+    signed = signed_clr(learner, ctx=ctx, now=now)
+    return json.dumps(signed, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def render_transcript(learner: User, *, now: datetime) -> bytes:
+def render_transcript(learner: User, *, ctx: IssuingContext, now: datetime) -> bytes:
     """A printable transcript: each credential with a QR of its verification page; CLR attached."""
     record = learner_record(learner)
     if not record.summaries:
         raise UserError("There is no credential in this learner record yet.")
     qr_codes = {
         summary.credential.id: qr_data_uri(
-            verification_url(summary.credential), box_size=4, border=1
+            verification_url(summary.credential, ctx.public_url), box_size=4, border=1
         )
         for summary in record.summaries
     }
@@ -139,16 +145,16 @@ def render_transcript(learner: User, *, now: datetime) -> bytes:
         "certificates/transcript.html",
         record=record,
         qr_codes=qr_codes,
-        school=issuer_profile(),
+        school=issuer_profile(ctx.public_url),
         now=now,
     )
-    did_json, jwks_json = issuer_key_documents()
+    did_json, jwks_json = issuer_key_documents(ctx)
     attachments = [
         PdfAttachment("did.json", did_json, "The school's DID document when this PDF was made"),
         PdfAttachment("jwks.json", jwks_json, "The school's JWKS when this PDF was made"),
     ]
     if not all(summary.is_revoked for summary in record.summaries):
-        record_json = clr_json(learner, now=now)
+        record_json = clr_json(learner, ctx=ctx, now=now)
         description = "The signed Comprehensive Learner Record (CLR 2.0), every credential inside"
         attachments.insert(0, PdfAttachment("learner-record.json", record_json, description))
     return html_to_pdf(html, attachments)

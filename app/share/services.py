@@ -10,20 +10,18 @@ from datetime import datetime
 
 from app.accounts.models import User
 from app.badges.models import IssuedCredential
-from app.badges.services import credential_url
 from app.credentials.baking import bake_png
 from app.credentials.baking import bake_svg
 from app.errors import NotAllowed
 from app.errors import NotFound
 from app.extensions import db
-from app.keyring import public_url
+from app.issuing.context import IssuingContext
+from app.issuing.urls import credential_url
 from app.share.certificate import render_certificate
 from app.share.images import badge_png
 from app.share.images import badge_svg
 from app.share.linkedin import CertificationFields
 from app.share.summary import summarize
-
-DOWNLOAD_KINDS = ("png", "svg", "pdf", "json", "jwt")
 
 
 def is_owner(credential: IssuedCredential, user: User | None) -> bool:
@@ -50,18 +48,20 @@ def set_sharing(credential: IssuedCredential, *, actor: User, enabled: bool) -> 
     return credential
 
 
-def share_url(credential: IssuedCredential) -> str:
-    return f"{public_url()}/s/{credential.share_token}"
+def share_url(credential: IssuedCredential, public_url: str) -> str:
+    return f"{public_url}/s/{credential.share_token}"
 
 
-def linkedin_fields(credential: IssuedCredential) -> CertificationFields:
+def linkedin_fields(credential: IssuedCredential, public_url: str) -> CertificationFields:
     summary = summarize(credential)
     return CertificationFields(
         name=summary.badge_name,
         organization_name=summary.issuer_name,
         issued=summary.issued_at,
         expires=summary.valid_until,
-        cert_url=share_url(credential) if credential.share_enabled else credential_url(credential),
+        cert_url=share_url(credential, public_url)
+        if credential.share_enabled
+        else credential_url(public_url, credential),
         cert_id=credential.id,
     )
 
@@ -79,7 +79,12 @@ def download_name(credential: IssuedCredential, extension: str) -> str:
 
 
 def download(
-    credential: IssuedCredential, kind: str, *, now: datetime, paper: str | None = None
+    credential: IssuedCredential,
+    kind: str,
+    *,
+    ctx: IssuingContext,
+    now: datetime,
+    paper: str | None = None,
 ) -> Download:
     """The credential in the form `kind`: baked PNG/SVG (JSON credential inside), PDF, JSON or JWT.
 
@@ -99,7 +104,7 @@ def download(
         )
     if kind == "pdf":
         return Download(
-            render_certificate(credential, paper=paper or "a4", now=now),
+            render_certificate(credential, ctx=ctx, paper=paper or "a4", now=now),
             "application/pdf",
             download_name(credential, "pdf"),
         )

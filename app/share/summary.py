@@ -18,6 +18,7 @@ import nh3
 
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
+from app.credentials.document import signed_name
 from app.main.filters import format_date
 from app.main.filters import render_markdown
 
@@ -152,7 +153,9 @@ def summarize(credential: IssuedCredential) -> CredentialSummary:
         ],
         issuer_name=issuer.get("name") or "",
         issuer_url=_text(issuer.get("url")),
-        learner_name=credential.recipient.name,
+        # The signed name, so a printed certificate shows what the signature covers; only
+        # credentials issued before names were signed fall back to the recorded name.
+        learner_name=signed_name(document) or credential.recipient.name,
         level_name=credential.level_name,
         issued_at=_aware(credential.issued_at),
         valid_until=_aware(credential.valid_until) if credential.valid_until else None,

@@ -17,9 +17,7 @@ from flask import current_app
 
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
-from app.keyring import issuer_id
-from app.keyring import keystore
-from app.keyring import public_url
+from app.keyring import issuing_context
 from app.main.filters import format_date
 from app.share.documents import credential_by_id
 from app.share.documents import own_document
@@ -51,7 +49,7 @@ class SiteFetcher:
         prefix = self.site.path.rstrip("/")
         if prefix and not path.startswith(prefix + "/"):
             return self.network(url)
-        document = own_document(path[len(prefix) :])
+        document = own_document(path[len(prefix) :], issuing_context())
         if document is None:
             raise FetchError(f"{url} is not a document this school publishes.")
         return document
@@ -63,13 +61,13 @@ def site_fetcher() -> SiteFetcher:
         resolve_host=config.get("LAUREL_VERIFY_HOST_RESOLVER") or system_host_addresses,
         allow_loopback=bool(config.get("LAUREL_VERIFY_ALLOW_LOOPBACK", False)),
     )
-    return SiteFetcher(public_url(), network)
+    return SiteFetcher(issuing_context().public_url, network)
 
 
 def own_record(report: Report) -> IssuedCredential | None:
     """Laurel's row for the credential in `report`, if the report proves it ours and genuine."""
     document_id = (report.credential or {}).get("id")
-    prefix = f"{public_url()}/credentials/"
+    prefix = f"{issuing_context().public_url}/credentials/"
     if not (report.genuine and report.is_own_issuer and isinstance(document_id, str)):
         return None
     if not document_id.startswith(prefix):
@@ -78,7 +76,7 @@ def own_record(report: Report) -> IssuedCredential | None:
 
 
 def _status_reason(credential_id: str, purpose: str) -> str | None:
-    prefix = f"{public_url()}/credentials/"
+    prefix = f"{issuing_context().public_url}/credentials/"
     if not credential_id.startswith(prefix):
         return None
     record = credential_by_id(credential_id[len(prefix) :])
@@ -181,15 +179,16 @@ def run_verification(
 
     :raises InputError: the input is unusable; its message is for the person.
     """
+    ctx = issuing_context()
     fetcher = site_fetcher()
     report = verify(
         data,
         filename=filename,
         content_type=content_type,
-        resolver=build_resolver(fetcher=fetcher, own=OwnKeyResolver(keystore(), issuer_id())),
+        resolver=build_resolver(fetcher=fetcher, own=OwnKeyResolver(ctx.keystore, ctx.issuer_id)),
         fetcher=fetcher,
         now=now,
-        own_issuer_id=issuer_id(),
+        own_issuer_id=ctx.issuer_id,
         status_reasons=_status_reason,
     )
     record = own_record(report)

@@ -18,11 +18,12 @@ from flask_login import login_required
 
 from app.accounts.models import User
 from app.badges.models import IssuedCredential
-from app.badges.services import credential_url
 from app.errors import NotFound
 from app.errors import UserError
 from app.extensions import db
 from app.extensions import limiter
+from app.issuing.urls import credential_url
+from app.keyring import issuing_context
 from app.main.filters import format_date
 from app.models_base import utcnow
 from app.share.certificate import verification_url
@@ -71,7 +72,13 @@ def _private_or_404(credential_id: str) -> IssuedCredential:
 
 
 def _file_response(credential: IssuedCredential, kind: str) -> Response:
-    item = download(credential, kind, now=utcnow(), paper=request.args.get("paper"))
+    item = download(
+        credential,
+        kind,
+        ctx=issuing_context(),
+        now=utcnow(),
+        paper=request.args.get("paper"),
+    )
     response = Response(item.data, mimetype=item.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{item.filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -84,17 +91,20 @@ def public_page(share_token: str):
     """The public badge page, with a live verification summary (never cached)."""
     credential = _shared_or_404(share_token)
     now = utcnow()
+    public_url = issuing_context().public_url
+    link = share_url(credential, public_url)
+    verify_url = verification_url(credential, public_url)
     response = Response(
         render_template(
             "share/public.html",
             summary=summarize(credential),
             verification=verify_record(credential, now=now),
             credential=credential,
-            share_url=share_url(credential),
-            og_image_url=f"{share_url(credential)}/og.png",
+            share_url=link,
+            og_image_url=f"{link}/og.png",
             image_url=url_for("share.public_image", share_token=share_token),
-            verify_url=verification_url(credential),
-            qr=qr_data_uri(verification_url(credential), box_size=6, border=2),
+            verify_url=verify_url,
+            qr=qr_data_uri(verify_url, box_size=6, border=2),
             now=now,
         )
     )
@@ -160,7 +170,8 @@ def share_settings(credential_id: str):
 
 
 def _share_page(credential: IssuedCredential, form: SharingForm, status: int = 200):
-    fields = linkedin_fields(credential)
+    public_url = issuing_context().public_url
+    fields = linkedin_fields(credential, public_url)
     form.sharing.data = "off" if credential.share_enabled else "on"
     return render_template(
         "share/settings.html",
@@ -168,9 +179,9 @@ def _share_page(credential: IssuedCredential, form: SharingForm, status: int = 2
         summary=summarize(credential),
         form=form,
         is_owner=is_owner(credential, current_user),
-        share_url=share_url(credential),
-        credential_url=credential_url(credential),
-        verify_url=verification_url(credential),
+        share_url=share_url(credential, public_url),
+        credential_url=credential_url(public_url, credential),
+        verify_url=verification_url(credential, public_url),
         linkedin_url=add_to_profile_url(fields),
         linkedin_fields=fields.labelled(),
         now=utcnow(),
@@ -260,7 +271,7 @@ def record_clr(user_id: int):
     """The learner record as a signed CLR 2.0 ClrCredential."""
     learner = _learner_or_404(user_id)
     return _attachment(
-        clr_json(learner, now=utcnow()),
+        clr_json(learner, ctx=issuing_context(), now=utcnow()),
         "application/vc+ld+json",
         f"learner-record-{learner.learner_uuid[:8]}.json",
     )
@@ -272,7 +283,7 @@ def record_transcript(user_id: int):
     """The printable transcript, with a QR code per credential and the CLR attached."""
     learner = _learner_or_404(user_id)
     return _attachment(
-        render_transcript(learner, now=utcnow()),
+        render_transcript(learner, ctx=issuing_context(), now=utcnow()),
         "application/pdf",
         f"transcript-{learner.learner_uuid[:8]}.pdf",
     )

@@ -7,9 +7,11 @@ import json
 
 import pytest
 
-from app.badges.services import revoke_credential
 from app.credentials.baking import bake_png
 from app.extensions import db
+from app.issuing.status_changes import StatusChange
+from app.issuing.status_changes import change_credential_status
+from app.keyring import issuing_context
 from app.share.images import badge_png
 
 
@@ -61,7 +63,14 @@ def test_api_verify_multipart_baked_png(client, app, issued):
 
 
 def test_api_verify_revoked_reason(client, issued, now):
-    revoke_credential(issued, actor=None, reason="Issued in error", now=now)
+    change_credential_status(
+        issued,
+        StatusChange.REVOKE,
+        ctx=issuing_context(),
+        actor=None,
+        reason="Issued in error",
+        now=now,
+    )
     db.session.commit()
     body = client.post(
         "/api/v1/verify", data=issued.json_text, content_type="application/json"

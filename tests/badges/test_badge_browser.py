@@ -9,8 +9,9 @@ from app.accounts.models import Role
 from app.badges.models import Badge
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
-from app.badges.services import issue_credential
 from app.extensions import db
+from app.issuing.issuance import issue_credential
+from app.keyring import issuing_context
 from tests.badges.test_images import HOSTILE_SVG
 from tests.fixtures.users import DEFAULT_PASSWORD
 
@@ -89,6 +90,7 @@ def test_badge_editor_in_browser_creates_publishes_and_revokes(
 
     db.session.expire_all()
     credential = issue_credential(
+        issuing_context(),
         badge=db.session.get(Badge, badge.id),
         recipient=student,
         level_id=badge.rubric_levels[3]["id"],

@@ -15,6 +15,7 @@ from app.badges.images import default_svg
 from app.badges.models import Badge
 from app.badges.models import BadgeState
 from app.extensions import db
+from app.keyring import issuing_context
 from tests.badges.test_images import HOSTILE_SVG
 from tests.badges.test_images import png_bytes
 
@@ -263,8 +264,8 @@ def test_edit_by_other_instructor_forbidden(school, login, make_badge):
 
 
 def test_issuer_page_admin_saves_profile_and_sanitized_logo(school, login, make_badge, now):
-    from app.badges.services import issue_credential
-    from app.badges.services import issuer_profile
+    from app.issuing.issuance import issue_credential
+    from app.issuing.profile import issuer_profile
 
     client = login(school.admin)
     assert client.get("/admin/issuer").status_code == 200
@@ -277,7 +278,7 @@ def test_issuer_page_admin_saves_profile_and_sanitized_logo(school, login, make_
     }
     response = client.post("/admin/issuer", data=data, content_type="multipart/form-data")
     assert response.status_code == 302
-    profile = issuer_profile()
+    profile = issuer_profile(issuing_context().public_url)
     assert (profile.name, profile.url, profile.logo_mime) == (
         "Riverside High",
         "https://riverside.example",
@@ -290,6 +291,7 @@ def test_issuer_page_admin_saves_profile_and_sanitized_logo(school, login, make_
     )
 
     credential = issue_credential(
+        issuing_context(),
         badge=make_badge(school.instructor),
         recipient=school.student,
         level_id=None,

@@ -7,9 +7,11 @@ import os
 import subprocess
 from pathlib import Path
 
-from app.badges.services import issue_credential
-from app.badges.services import revoke_credential
 from app.extensions import db
+from app.issuing.issuance import issue_credential
+from app.issuing.status_changes import StatusChange
+from app.issuing.status_changes import change_credential_status
+from app.keyring import issuing_context
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -30,6 +32,7 @@ def test_cli_verify_revoked_on_development_server_reports_revoked(
 ):
     badge = make_badge(school.instructor, class_id=school.auto_shop.id)
     credential = issue_credential(
+        issuing_context(),
         badge=badge,
         recipient=school.student,
         level_id=None,
@@ -37,7 +40,14 @@ def test_cli_verify_revoked_on_development_server_reports_revoked(
         now=now,
     )
     db.session.commit()
-    revoke_credential(credential, actor=school.instructor, reason="Copied the photo log", now=now)
+    change_credential_status(
+        credential,
+        StatusChange.REVOKE,
+        ctx=issuing_context(),
+        actor=school.instructor,
+        reason="Copied the photo log",
+        now=now,
+    )
     db.session.commit()
     path = tmp_path / "credential.json"
     path.write_text(credential.json_text, encoding="utf-8")

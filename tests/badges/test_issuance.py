@@ -17,12 +17,6 @@ from app.badges.models import IssuedCredential
 from app.badges.models import StatusSlot
 from app.badges.services import BadgeInput
 from app.badges.services import RubricLevelInput
-from app.badges.services import add_months
-from app.badges.services import credential_url
-from app.badges.services import issue_credential
-from app.badges.services import reinstate_credential
-from app.badges.services import revoke_credential
-from app.badges.services import suspend_credential
 from app.badges.services import update_badge
 from app.credentials.document import EvidenceData
 from app.credentials.document import hash_identity
@@ -40,6 +34,12 @@ from app.errors import UserError
 from app.evidence.models import Submission
 from app.evidence.models import SubmissionState
 from app.extensions import db
+from app.issuing.issuance import add_months
+from app.issuing.issuance import issue_credential
+from app.issuing.status_changes import StatusChange
+from app.issuing.status_changes import change_credential_status
+from app.issuing.urls import credential_url
+from app.keyring import issuing_context
 from tests.badges.conftest import badge_input
 
 PUBLIC = "https://laurel.test"
@@ -65,6 +65,7 @@ def issued(school, make_badge, now):
     """A credential for the student at Proficient, with one public evidence item."""
     badge = make_badge(school.instructor, class_id=school.auto_shop.id, expiry_months=12)
     credential = issue_credential(
+        issuing_context(),
         badge=badge,
         recipient=school.student,
         level_id=level_id(badge, "Proficient"),
@@ -86,13 +87,24 @@ def issued(school, make_badge, now):
 def test_issue_credential_document_is_valid_and_private(issued, school, now):
     document = json.loads(issued.json_text)
     validate_credential(document)
-    assert document["id"] == f"{PUBLIC}/credentials/{issued.id}" == credential_url(issued)
+    assert (
+        document["id"]
+        == f"{PUBLIC}/credentials/{issued.id}"
+        == credential_url(issuing_context().public_url, issued)
+    )
     assert document["issuer"]["id"] == ISSUER
     assert document["validFrom"] == "2026-11-23T10:00:00Z"
     assert document["validUntil"] == "2027-11-23T10:00:00Z"
     subject = document["credentialSubject"]
     assert subject["id"] == school.student.subject_id
-    identifier = subject["identifier"][0]
+    name, identifier = subject["identifier"]
+    assert name == {
+        "type": "IdentityObject",
+        "identityType": "name",
+        "hashed": False,
+        "identityHash": school.student.name,
+    }
+    assert identifier["identityType"] == "emailAddress" and identifier["hashed"] is True
     assert identifier["identityHash"] == hash_identity(
         school.student.email, school.student.identity_salt
     )
@@ -163,21 +175,23 @@ def test_issue_credential_same_submission_returns_same_credential(school, make_b
     db.session.add(submission)
     db.session.commit()
     first = issue_credential(
+        issuing_context(),
         badge=badge,
         recipient=school.student,
         level_id=None,
         issued_by=school.instructor,
         now=now,
-        submission=submission,
+        submission_id=submission.id,
     )
     db.session.commit()
     second = issue_credential(
+        issuing_context(),
         badge=badge,
         recipient=school.student,
         level_id=None,
         issued_by=school.instructor,
         now=now + timedelta(seconds=5),
-        submission=submission,
+        submission_id=submission.id,
     )
     assert second.id == first.id
     assert db.session.scalar(select(db.func.count()).select_from(IssuedCredential)) == 1
@@ -188,6 +202,7 @@ def test_issue_credential_level_below_required_refused(school, make_badge, now):
     badge = make_badge(school.instructor)
     with pytest.raises(UserError, match="below “Proficient”"):
         issue_credential(
+            issuing_context(),
             badge=badge,
             recipient=school.student,
             level_id=level_id(badge, "Developing"),
@@ -200,7 +215,12 @@ def test_issue_credential_draft_badge_refused(school, make_badge, now):
     badge = make_badge(school.instructor, published=False)
     with pytest.raises(UserError, match="Publish the badge"):
         issue_credential(
-            badge=badge, recipient=school.student, level_id=None, issued_by=None, now=now
+            issuing_context(),
+            badge=badge,
+            recipient=school.student,
+            level_id=None,
+            issued_by=None,
+            now=now,
         )
 
 
@@ -218,7 +238,12 @@ def test_issue_credential_badge_edited_meanwhile_conflicts_and_writes_nothing(
         )
     with pytest.raises(Conflict) as raised:
         issue_credential(
-            badge=badge, recipient=school.student, level_id=None, issued_by=None, now=now
+            issuing_context(),
+            badge=badge,
+            recipient=school.student,
+            level_id=None,
+            issued_by=None,
+            now=now,
         )
     assert raised.value.status_code == 409
     db.session.rollback()
@@ -396,9 +421,13 @@ def test_revoke_route_recipient_forbidden(issued, school, login):
 
 
 def test_revoke_credential_twice_conflicts(issued, now):
-    revoke_credential(issued, actor=None, reason="Duplicate", now=now)
+    change_credential_status(
+        issued, StatusChange.REVOKE, ctx=issuing_context(), actor=None, reason="Duplicate", now=now
+    )
     with pytest.raises(Conflict):
-        revoke_credential(issued, actor=None, reason="Again", now=now)
+        change_credential_status(
+            issued, StatusChange.REVOKE, ctx=issuing_context(), actor=None, reason="Again", now=now
+        )
 
 
 def test_status_route_before_any_issue_is_404(client, app_ctx):
@@ -503,11 +532,25 @@ def suspension_bit(client, credential: IssuedCredential) -> bool:
 
 
 def test_suspend_then_reinstate_sets_and_clears_suspension_bit(issued, school, client, now):
-    suspend_credential(issued, actor=school.instructor, reason="Under review", now=now)
+    change_credential_status(
+        issued,
+        StatusChange.SUSPEND,
+        ctx=issuing_context(),
+        actor=school.instructor,
+        reason="Under review",
+        now=now,
+    )
     db.session.commit()
     assert issued.state == CredentialState.SUSPENDED and issued.status_reason == "Under review"
     assert suspension_bit(client, issued) is True
-    reinstate_credential(issued, actor=school.admin, reason="Review done", now=now)
+    change_credential_status(
+        issued,
+        StatusChange.REINSTATE,
+        ctx=issuing_context(),
+        actor=school.admin,
+        reason="Review done",
+        now=now,
+    )
     db.session.commit()
     assert issued.state == CredentialState.ACTIVE
     assert issued.status_changed_by_id == school.admin.id
@@ -516,18 +559,36 @@ def test_suspend_then_reinstate_sets_and_clears_suspension_bit(issued, school, c
 
 def test_reinstate_active_credential_conflicts(issued, now):
     with pytest.raises(Conflict, match="Only a suspended credential"):
-        reinstate_credential(issued, actor=None, reason="Why not", now=now)
+        change_credential_status(
+            issued,
+            StatusChange.REINSTATE,
+            ctx=issuing_context(),
+            actor=None,
+            reason="Why not",
+            now=now,
+        )
 
 
 def test_suspend_revoked_credential_conflicts(issued, now):
-    revoke_credential(issued, actor=None, reason="Copied", now=now)
+    change_credential_status(
+        issued, StatusChange.REVOKE, ctx=issuing_context(), actor=None, reason="Copied", now=now
+    )
     with pytest.raises(Conflict, match="Only an active credential"):
-        suspend_credential(issued, actor=None, reason="Also", now=now)
+        change_credential_status(
+            issued, StatusChange.SUSPEND, ctx=issuing_context(), actor=None, reason="Also", now=now
+        )
 
 
 def test_suspend_by_other_instructor_not_allowed(issued, school, now):
     with pytest.raises(NotAllowed):
-        suspend_credential(issued, actor=school.other_instructor, reason="Mine now", now=now)
+        change_credential_status(
+            issued,
+            StatusChange.SUSPEND,
+            ctx=issuing_context(),
+            actor=school.other_instructor,
+            reason="Mine now",
+            now=now,
+        )
     assert issued.state == CredentialState.ACTIVE
 
 
@@ -538,7 +599,12 @@ def test_issue_credential_content_refused_by_engine_is_user_error(school, make_b
     db.session.commit()
     with pytest.raises(UserError, match="cannot be issued as it stands"):
         issue_credential(
-            badge=badge, recipient=school.student, level_id=None, issued_by=None, now=now
+            issuing_context(),
+            badge=badge,
+            recipient=school.student,
+            level_id=None,
+            issued_by=None,
+            now=now,
         )
     db.session.rollback()
     assert db.session.scalar(select(db.func.count()).select_from(IssuedCredential)) == 0

@@ -18,6 +18,7 @@ import requests
 from app import PROJECT_ROOT
 from app.badges.models import CredentialState
 from app.extensions import db
+from app.keyring import issuing_context
 from tests.fixtures.browser import _free_port
 from tests.fixtures.users import DEFAULT_PASSWORD
 from tests.share.conftest import make_credential  # noqa: F401  (fixtures of the sharing tests)
@@ -216,7 +217,9 @@ def test_sharing_camera_scan_of_certificate_qr_opens_verdict(
     from tests.fixtures.browser import CHROMIUM_ARGS
 
     credential = make_credential()
-    with Image.open(io.BytesIO(qr_png(verification_url(credential), box_size=8))) as code:
+    with Image.open(
+        io.BytesIO(qr_png(verification_url(credential, issuing_context().public_url), box_size=8))
+    ) as code:
         frame = Image.new("RGB", (640, 480), "white")
         frame.paste(code.convert("RGB").resize((360, 360)), (140, 60))
     video = tmp_path / "camera.y4m"

@@ -20,6 +20,7 @@ from app.evidence import services
 from app.evidence.models import EventKind
 from app.evidence.models import SubmissionState
 from app.extensions import db
+from app.keyring import issuing_context
 
 
 def _level(badge, name):
@@ -141,7 +142,12 @@ def test_review_by_instructor_of_other_class_not_allowed(submitted, school, now)
         )
     with pytest.raises(NotAllowed):
         services.approve(
-            submitted, reviewer=school.other_student, level_id=None, feedback="", now=now
+            submitted,
+            ctx=issuing_context(),
+            reviewer=school.other_student,
+            level_id=None,
+            feedback="",
+            now=now,
         )
 
 
@@ -174,6 +180,7 @@ def test_full_lifecycle_keeps_history_and_issues_one_credential(submitted, schoo
 
     credential = services.approve(
         submitted,
+        ctx=issuing_context(),
         reviewer=school.instructor,
         level_id=_level(school.badge, "Proficient"),
         feedback="Great work.",
@@ -203,7 +210,14 @@ def test_full_lifecycle_keeps_history_and_issues_one_credential(submitted, schoo
     assert evidence[0]["id"].endswith(f"/files/{submitted.items[0].id}")
 
     with pytest.raises(Conflict, match="already been approved"):
-        services.approve(submitted, reviewer=school.admin, level_id=None, feedback="", now=later)
+        services.approve(
+            submitted,
+            ctx=issuing_context(),
+            reviewer=school.admin,
+            level_id=None,
+            feedback="",
+            now=later,
+        )
     assert db.session.scalar(sa.select(sa.func.count()).select_from(IssuedCredential)) == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(StatusSlot)) == 2
 
@@ -212,6 +226,7 @@ def test_approve_below_required_level_refused_and_state_unchanged(submitted, sch
     with pytest.raises(UserError, match="below"):
         services.approve(
             submitted,
+            ctx=issuing_context(),
             reviewer=school.instructor,
             level_id=_level(school.badge, "Developing"),
             feedback="",
@@ -230,6 +245,7 @@ def test_approve_after_badge_edit_is_conflict(submitted, school, now):
     with pytest.raises(Conflict, match="edited"):
         services.approve(
             submitted,
+            ctx=issuing_context(),
             reviewer=school.instructor,
             level_id=None,
             feedback="",

@@ -8,8 +8,6 @@ import pytest
 import sqlalchemy as sa
 
 from app.badges.models import IssuedCredential
-from app.badges.services import revoke_credential
-from app.badges.services import suspend_credential
 from app.demo_files import temperature_workbook
 from app.demo_files import truck_photo
 from app.evidence.models import EvidenceItem
@@ -17,6 +15,9 @@ from app.evidence.models import Submission
 from app.evidence.models import SubmissionState
 from app.evidence.services import approve
 from app.extensions import db
+from app.issuing.status_changes import StatusChange
+from app.issuing.status_changes import change_credential_status
+from app.keyring import issuing_context
 
 
 def _item(submission) -> EvidenceItem:
@@ -283,7 +284,14 @@ def test_public_photo_of_approved_submission_served_without_metadata(
     login(None)
     with client.get(f"/files/{item.id}") as before:
         assert before.status_code == 404
-    services.approve(submission, reviewer=school.instructor, level_id=None, feedback="", now=now)
+    services.approve(
+        submission,
+        ctx=issuing_context(),
+        reviewer=school.instructor,
+        level_id=None,
+        feedback="",
+        now=now,
+    )
     db.session.commit()
     with client.get(f"/files/{item.id}") as public:
         data = public.get_data()
@@ -397,8 +405,8 @@ def test_history_keeps_each_round_and_names_removed_files(client, login, school,
     ("change", "expected", "tone"),
     [
         (None, "You earned this badge at “Proficient”.", "success"),
-        (revoke_credential, "Your badge was revoked: “Copied the photo log”.", "error"),
-        (suspend_credential, "Your badge is suspended: “Copied the photo log”.", "warning"),
+        (StatusChange.REVOKE, "Your badge was revoked: “Copied the photo log”.", "error"),
+        (StatusChange.SUSPEND, "Your badge is suspended: “Copied the photo log”.", "warning"),
     ],
 )
 def test_badge_page_student_actions_say_credential_state(
@@ -407,10 +415,22 @@ def test_badge_page_student_actions_say_credential_state(
     """A revoked or suspended badge is not "earned" on the student's badge page."""
     proficient = next(lv["id"] for lv in school.badge.rubric_levels if lv["name"] == "Proficient")
     credential = approve(
-        submitted, reviewer=school.instructor, level_id=proficient, feedback="Well done.", now=now
+        submitted,
+        ctx=issuing_context(),
+        reviewer=school.instructor,
+        level_id=proficient,
+        feedback="Well done.",
+        now=now,
     )
     if change is not None:
-        change(credential, actor=school.instructor, reason="Copied the photo log", now=now)
+        change_credential_status(
+            credential,
+            change,
+            ctx=issuing_context(),
+            actor=school.instructor,
+            reason="Copied the photo log",
+            now=now,
+        )
     db.session.commit()
     login(school.student)
     page = client.get(f"/badges/{school.badge.slug}").get_data(as_text=True)

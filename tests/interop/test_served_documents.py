@@ -16,10 +16,12 @@ import pytest
 from flask.testing import FlaskClient
 
 from app.badges.models import IssuedCredential
-from app.badges.services import issue_credential
-from app.badges.services import revoke_credential
 from app.credentials.document import EvidenceData
 from app.extensions import db
+from app.issuing.issuance import issue_credential
+from app.issuing.status_changes import StatusChange
+from app.issuing.status_changes import change_credential_status
+from app.keyring import issuing_context
 from tests.fixtures.node import NodeScripts
 
 from .issuer import VERIFY_AT
@@ -33,6 +35,7 @@ def issued(school: Any, make_badge: Any, now: datetime) -> IssuedCredential:
     badge = make_badge(school.instructor, class_id=school.auto_shop.id, expiry_months=12)
     level = next(level["id"] for level in badge.rubric_levels if level["name"] == "Proficient")
     credential = issue_credential(
+        issuing_context(),
         badge=badge,
         recipient=school.student,
         level_id=level,
@@ -98,7 +101,14 @@ def test_served_credential_verifies_with_served_did_document_and_status_list(
 def test_served_credential_after_revocation_reads_revoked(
     node_scripts: NodeScripts, client: FlaskClient, issued: IssuedCredential, now: datetime
 ) -> None:
-    revoke_credential(issued, actor=None, reason="Issued to the wrong student.", now=now)
+    change_credential_status(
+        issued,
+        StatusChange.REVOKE,
+        ctx=issuing_context(),
+        actor=None,
+        reason="Issued to the wrong student.",
+        now=now,
+    )
     db.session.commit()
 
     result = _verify_served(node_scripts, client, issued)

@@ -10,10 +10,11 @@ import sqlalchemy as sa
 
 from app.accounts.models import Role
 from app.badges.models import IssuerProfile
-from app.badges.services import IssuerInput
-from app.badges.services import issuer_profile
-from app.badges.services import update_issuer_profile
 from app.extensions import db
+from app.issuing.profile import IssuerInput
+from app.issuing.profile import issuer_profile
+from app.issuing.profile import update_issuer_profile
+from app.keyring import issuing_context
 from app.main.filters import format_date
 from app.main.filters import format_datetime
 from app.main.filters import render_markdown
@@ -109,12 +110,12 @@ def test_header_school_name_same_before_and_after_profile_created(app_ctx, clien
     assert "<title>" in before and "· School at laurel.test</title>" in before
     assert db.session.scalar(sa.select(sa.func.count()).select_from(IssuerProfile)) == 0
 
-    assert issuer_profile().name == "School at laurel.test"
+    assert issuer_profile(issuing_context().public_url).name == "School at laurel.test"
     db.session.commit()
     assert _header_name(client.get("/").get_data(as_text=True)) == "School at laurel.test"
 
     update_issuer_profile(
-        issuer_profile(),
+        issuer_profile(issuing_context().public_url),
         IssuerInput(name="Riverside High School", url="https://riverside.example"),
         actor=make_user(Role.ADMIN),
     )

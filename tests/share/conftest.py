@@ -10,10 +10,11 @@ from app.accounts.models import Role
 from app.accounts.models import SchoolClass
 from app.accounts.models import User
 from app.badges.services import create_badge
-from app.badges.services import issue_credential
 from app.badges.services import publish_badge
 from app.credentials.document import EvidenceData
 from app.extensions import db
+from app.issuing.issuance import issue_credential
+from app.keyring import issuing_context
 from tests.fixtures.badges import badge_input
 
 PUBLIC_EVIDENCE = EvidenceData(
@@ -64,6 +65,7 @@ def make_credential(school, now):
         publish_badge(badge, actor=school.instructor, now=moment)
         level_id = next(lv["id"] for lv in badge.rubric_levels if lv["name"] == level)
         credential = issue_credential(
+            issuing_context(),
             badge=badge,
             recipient=recipient or school.student,
             level_id=level_id,

@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from app.cli import cli
+from app.keyring import issuing_context
 from app.share.certificate import render_certificate
 from app.share.documents import issuer_key_documents
 
@@ -45,7 +46,9 @@ def tools():
 
 @pytest.mark.parametrize(("paper", "size"), [("a4", A4_LANDSCAPE), ("letter", LETTER_LANDSCAPE)])
 def test_certificate_paper_one_landscape_page(app_ctx, issued, now, paper, size):
-    reader = PdfReader(io.BytesIO(render_certificate(issued, paper=paper, now=now)))
+    reader = PdfReader(
+        io.BytesIO(render_certificate(issued, ctx=issuing_context(), paper=paper, now=now))
+    )
     assert len(reader.pages) == 1
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == size
@@ -54,7 +57,9 @@ def test_certificate_paper_one_landscape_page(app_ctx, issued, now, paper, size)
 def test_certificate_qr_decodes_to_verification_url_which_verifies(
     app_ctx, client, issued, now, tmp_path
 ):
-    pages = rasterize(render_certificate(issued, paper="a4", now=now), tmp_path)
+    pages = rasterize(
+        render_certificate(issued, ctx=issuing_context(), paper="a4", now=now), tmp_path
+    )
     assert len(pages) == 1
     url = decode_qr(pages[0])
     assert url == f"https://laurel.test/credentials/{issued.id}/verify"
@@ -63,13 +68,17 @@ def test_certificate_qr_decodes_to_verification_url_which_verifies(
 
 
 def test_certificate_letter_qr_decodes(app_ctx, issued, now, tmp_path):
-    pages = rasterize(render_certificate(issued, paper="letter", now=now), tmp_path)
+    pages = rasterize(
+        render_certificate(issued, ctx=issuing_context(), paper="letter", now=now), tmp_path
+    )
     assert decode_qr(pages[0]).endswith(f"/credentials/{issued.id}/verify")
 
 
 def test_certificate_text_names_learner_badge_level_issuer_and_verify_line(app_ctx, issued, now):
     text = (
-        PdfReader(io.BytesIO(render_certificate(issued, paper="a4", now=now)))
+        PdfReader(
+            io.BytesIO(render_certificate(issued, ctx=issuing_context(), paper="a4", now=now))
+        )
         .pages[0]
         .extract_text()
     )
@@ -86,9 +95,11 @@ def test_certificate_text_names_learner_badge_level_issuer_and_verify_line(app_c
 
 
 def test_certificate_attachments_are_exact_documents(app_ctx, issued, now):
-    reader = PdfReader(io.BytesIO(render_certificate(issued, paper="a4", now=now)))
+    reader = PdfReader(
+        io.BytesIO(render_certificate(issued, ctx=issuing_context(), paper="a4", now=now))
+    )
     attachments = {name: contents[0] for name, contents in reader.attachments.items()}
-    did_json, jwks_json = issuer_key_documents()
+    did_json, jwks_json = issuer_key_documents(issuing_context())
     assert attachments == {
         "credential.json": issued.json_text.encode("utf-8"),
         "credential.jwt": issued.jwt_text.encode("ascii"),
@@ -100,14 +111,14 @@ def test_certificate_attachments_are_exact_documents(app_ctx, issued, now):
 
 def test_certificate_key_documents_are_the_served_bytes(client, issued):
     with client.application.app_context():
-        did_json, jwks_json = issuer_key_documents()
+        did_json, jwks_json = issuer_key_documents(issuing_context())
     assert client.get("/.well-known/did.json").data == did_json
     assert client.get("/.well-known/jwks.json").data == jwks_json
 
 
 def test_certificate_pdf_upload_verifies_genuine(client, issued, now):
     with client.application.app_context():
-        pdf = render_certificate(issued, paper="a4", now=now)
+        pdf = render_certificate(issued, ctx=issuing_context(), paper="a4", now=now)
     response = client.post(
         "/api/v1/verify",
         data={"file": (io.BytesIO(pdf), "certificate.pdf")},

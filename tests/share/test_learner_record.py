@@ -10,10 +10,12 @@ from datetime import datetime
 
 from pypdf import PdfReader
 
-from app.badges.services import revoke_credential
 from app.credentials.proofs.eddsa_rdfc_2022 import verify_proof
 from app.credentials.schema import validate_credential
 from app.extensions import db
+from app.issuing.status_changes import StatusChange
+from app.issuing.status_changes import change_credential_status
+from app.keyring import issuing_context
 
 
 def test_record_groups_by_year_and_standard(client, login_as, school, make_credential):
@@ -60,7 +62,14 @@ def test_clr_signed_valid_schema_embeds_credentials_unchanged(
 
 def test_clr_leaves_out_revoked_and_says_partial(client, login_as, school, make_credential, now):
     kept, revoked = make_credential(), make_credential(name="Peer Tutor")
-    revoke_credential(revoked, actor=None, reason="Issued in error", now=now)
+    change_credential_status(
+        revoked,
+        StatusChange.REVOKE,
+        ctx=issuing_context(),
+        actor=None,
+        reason="Issued in error",
+        now=now,
+    )
     db.session.commit()
     login_as(client, school.student)
     clr = client.get(f"/learners/{school.student.id}/record.json").get_json()
@@ -96,7 +105,14 @@ def test_transcript_lists_credentials_with_qr_and_clr_attached(
 
 
 def test_transcript_all_revoked_still_prints_without_record(client, login_as, school, issued, now):
-    revoke_credential(issued, actor=None, reason="Issued in error", now=now)
+    change_credential_status(
+        issued,
+        StatusChange.REVOKE,
+        ctx=issuing_context(),
+        actor=None,
+        reason="Issued in error",
+        now=now,
+    )
     db.session.commit()
     login_as(client, school.student)
     response = client.get(f"/learners/{school.student.id}/transcript.pdf")

@@ -9,11 +9,12 @@ from urllib.parse import urlsplit
 
 from PIL import Image
 
-from app.badges.services import revoke_credential
-from app.badges.services import suspend_credential
 from app.credentials.baking import extract_png
 from app.credentials.baking import extract_svg
 from app.extensions import db
+from app.issuing.status_changes import StatusChange
+from app.issuing.status_changes import change_credential_status
+from app.keyring import issuing_context
 from app.share.linkedin import add_to_profile_url
 from app.share.services import linkedin_fields
 
@@ -132,7 +133,7 @@ def test_certificate_bad_paper_400(client, login_as, school, issued):
 
 
 def test_linkedin_url_prefills_every_field(app_ctx, issued):
-    url = add_to_profile_url(linkedin_fields(issued))
+    url = add_to_profile_url(linkedin_fields(issued, issuing_context().public_url))
     parts = urlsplit(url)
     query = {key: values[0] for key, values in parse_qs(parts.query).items()}
     assert (parts.scheme, parts.netloc, parts.path) == ("https", "www.linkedin.com", "/profile/add")
@@ -151,7 +152,11 @@ def test_linkedin_url_prefills_every_field(app_ctx, issued):
 
 def test_linkedin_no_expiry_omits_expiration(app_ctx, make_credential):
     credential = make_credential()
-    query = parse_qs(urlsplit(add_to_profile_url(linkedin_fields(credential))).query)
+    query = parse_qs(
+        urlsplit(
+            add_to_profile_url(linkedin_fields(credential, issuing_context().public_url))
+        ).query
+    )
     assert "expirationYear" not in query and "expirationMonth" not in query
 
 
@@ -173,7 +178,14 @@ def test_share_page_lists_linkedin_copy_fields(client, login_as, school, issued)
 
 def test_revoked_shows_reason_on_every_page(client, login_as, school, issued, now):
     share(client, login_as, school, issued)
-    revoke_credential(issued, actor=school.instructor, reason="Plagiarised photos", now=now)
+    change_credential_status(
+        issued,
+        StatusChange.REVOKE,
+        ctx=issuing_context(),
+        actor=school.instructor,
+        reason="Plagiarised photos",
+        now=now,
+    )
     db.session.commit()
     public = client.get(f"/s/{issued.share_token}").get_data(as_text=True)
     verify = client.get(f"/credentials/{issued.id}/verify").get_data(as_text=True)
@@ -188,7 +200,14 @@ def test_revoked_shows_reason_on_every_page(client, login_as, school, issued, no
 
 def test_suspended_shows_reason_and_verdict(client, login_as, school, issued, now):
     share(client, login_as, school, issued)
-    suspend_credential(issued, actor=school.instructor, reason="Under review", now=now)
+    change_credential_status(
+        issued,
+        StatusChange.SUSPEND,
+        ctx=issuing_context(),
+        actor=school.instructor,
+        reason="Under review",
+        now=now,
+    )
     db.session.commit()
     public = client.get(f"/s/{issued.share_token}").get_data(as_text=True)
     assert "Suspended" in public and "Under review" in public
@@ -205,7 +224,14 @@ def test_verify_page_for_credential_reruns_every_visit(client, issued, now):
     assert "Genuine" in first.get_data(as_text=True) and "Sam Student" in first.get_data(
         as_text=True
     )
-    revoke_credential(issued, actor=None, reason="Issued in error", now=now)
+    change_credential_status(
+        issued,
+        StatusChange.REVOKE,
+        ctx=issuing_context(),
+        actor=None,
+        reason="Issued in error",
+        now=now,
+    )
     db.session.commit()
     second = client.get(f"/credentials/{issued.id}/verify").get_data(as_text=True)
     assert "Revoked" in second and "Issued in error" in second
@@ -264,11 +290,26 @@ def test_public_page_qr_decodes_to_verification_url_which_verifies(
 
 
 def test_reinstated_clears_suspension_everywhere(client, login_as, school, issued, now):
-    from app.badges.services import reinstate_credential
+    from app.issuing.status_changes import StatusChange
+    from app.issuing.status_changes import change_credential_status
 
     share(client, login_as, school, issued)
-    suspend_credential(issued, actor=school.instructor, reason="Under review", now=now)
-    reinstate_credential(issued, actor=school.instructor, reason="Checked: fine", now=now)
+    change_credential_status(
+        issued,
+        StatusChange.SUSPEND,
+        ctx=issuing_context(),
+        actor=school.instructor,
+        reason="Under review",
+        now=now,
+    )
+    change_credential_status(
+        issued,
+        StatusChange.REINSTATE,
+        ctx=issuing_context(),
+        actor=school.instructor,
+        reason="Checked: fine",
+        now=now,
+    )
     db.session.commit()
     public = client.get(f"/s/{issued.share_token}").get_data(as_text=True)
     assert "Suspended" not in public and "Under review" not in public

@@ -1,0 +1,88 @@
+"""The school as issuer: its profile row, the admin's edits, and the Issuer a credential names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import sqlalchemy as sa
+
+from app.accounts.models import User
+from app.badges.images import CheckedImage
+from app.badges.models import IssuerProfile
+from app.credentials.document import Issuer
+from app.errors import NotAllowed
+from app.errors import UserError
+from app.extensions import db
+from app.issuing.context import IssuingContext
+from app.issuing.urls import issuer_logo_url
+from app.web_address import check_web_url
+
+
+def default_issuer_name(public_url: str) -> str:
+    """The name a new issuer profile starts with, from the public URL's host."""
+    host = urlparse(public_url).hostname or "Laurel"
+    return f"School at {host}"
+
+
+def issuer_profile(public_url: str) -> IssuerProfile:
+    """The school's issuer profile, created from the public URL on first use."""
+    profile = db.session.scalar(sa.select(IssuerProfile).order_by(IssuerProfile.id).limit(1))
+    if profile is None:
+        profile = IssuerProfile(name=default_issuer_name(public_url), url=public_url)
+        db.session.add(profile)
+        db.session.flush()
+    return profile
+
+
+def current_issuer_name(public_url: str) -> str:
+    """The name issuer_profile() gives, without creating the profile (pages only read).
+
+    So every page names the school the same way before and after the first
+    credential creates the profile row.
+    """
+    name = db.session.scalar(sa.select(IssuerProfile.name).order_by(IssuerProfile.id).limit(1))
+    return default_issuer_name(public_url) if name is None else name
+
+
+@dataclass(frozen=True)
+class IssuerInput:
+    name: str
+    url: str
+    email: str | None = None
+    description: str | None = None
+    logo: CheckedImage | None = None
+    remove_logo: bool = False
+
+
+def update_issuer_profile(
+    profile: IssuerProfile, data: IssuerInput, *, actor: User
+) -> IssuerProfile:
+    """Change the issuer shown in every credential issued from now on (admins only)."""
+    if not actor.is_admin:
+        raise NotAllowed("Only an administrator can change the issuer profile.")
+    name = data.name.strip()
+    if not name:
+        raise UserError("The issuer needs a name.")
+    profile.name = name
+    profile.url = check_web_url(data.url, "The issuer URL")
+    profile.email = (data.email or "").strip() or None
+    profile.description = (data.description or "").strip() or None
+    if data.logo is not None:
+        profile.logo, profile.logo_mime = data.logo.data, data.logo.mime
+    elif data.remove_logo:
+        profile.logo = profile.logo_mime = None
+    db.session.flush()
+    return profile
+
+
+def issuer_data(profile: IssuerProfile, ctx: IssuingContext) -> Issuer:
+    """The profile as the Issuer embedded in credentials and learner records."""
+    return Issuer(
+        id=ctx.issuer_id,
+        name=profile.name,
+        url=profile.url,
+        email=profile.email,
+        description=profile.description,
+        image_url=issuer_logo_url(ctx.public_url) if profile.logo else None,
+    )

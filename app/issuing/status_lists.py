@@ -1,0 +1,114 @@
+"""The Bitstring Status Lists: creating them, reserving random slots, flipping and publishing bits.
+
+One list per purpose (revocation, suspension), each signed as a
+BitstringStatusListCredential and served exactly as last published.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from app.badges.models import IssuedCredential
+from app.badges.models import StatusList
+from app.badges.models import StatusPurpose
+from app.badges.models import StatusSlot
+from app.credentials import status as bitstring
+from app.credentials.document import format_datetime
+from app.credentials.signing import serialize
+from app.credentials.signing import sign_document
+from app.errors import Conflict
+from app.extensions import db
+from app.issuing.context import IssuingContext
+from app.issuing.urls import status_list_url
+
+SLOT_ATTEMPTS = 20
+
+
+def publish_status_list(
+    status_list: StatusList, bits: bitstring.StatusList, *, ctx: IssuingContext, now: datetime
+) -> None:
+    """Store the bits and the newly signed BitstringStatusListCredential."""
+    unsigned = bitstring.build_status_list_credential(
+        list_url=status_list_url(ctx.public_url, status_list.purpose, status_list.number),
+        issuer_id=ctx.issuer_id,
+        purpose=status_list.purpose.value,
+        status_list=bits,
+        valid_from=format_datetime(now),
+    )
+    signed = sign_document(unsigned, keystore=ctx.keystore, now=now)
+    status_list.bits = bits.to_bytes()
+    status_list.signed_json = serialize(signed)
+    status_list.updated_at = now
+
+
+def status_list(purpose: StatusPurpose, *, ctx: IssuingContext, now: datetime) -> StatusList:
+    """List number 1 of `purpose`, created (and published, all clear) on first use."""
+    query = sa.select(StatusList).where(StatusList.purpose == purpose, StatusList.number == 1)
+    existing = db.session.scalar(query)
+    if existing is not None:
+        return existing
+    created = StatusList(purpose=purpose, number=1, size=bitstring.MIN_ENTRIES)
+    publish_status_list(created, bitstring.StatusList.new(bitstring.MIN_ENTRIES), ctx=ctx, now=now)
+    try:
+        with db.session.begin_nested():
+            db.session.add(created)
+    except IntegrityError:
+        # Another issuance created it at the same moment: use theirs.
+        return db.session.scalars(query).one()
+    return created
+
+
+def take_slot(status_list: StatusList) -> StatusSlot:
+    """Reserve a random free index; the UNIQUE(list, index) constraint settles races."""
+    collided: set[int] = set()
+    for _ in range(SLOT_ATTEMPTS):
+        index = bitstring.random_free_index(collided, size=status_list.size)
+        taken = db.session.scalar(
+            sa.select(StatusSlot.id).where(
+                StatusSlot.status_list_id == status_list.id, StatusSlot.index == index
+            )
+        )
+        if taken is not None:
+            collided.add(index)
+            continue
+        slot = StatusSlot(status_list_id=status_list.id, index=index)
+        try:
+            with db.session.begin_nested():
+                db.session.add(slot)
+        except IntegrityError:
+            collided.add(index)
+            continue
+        return slot
+    raise Conflict("Could not reserve a status list entry; try again.")
+
+
+def set_status_bit(
+    credential: IssuedCredential,
+    purpose: StatusPurpose,
+    value: bool,
+    *,
+    ctx: IssuingContext,
+    now: datetime,
+) -> None:
+    """Flip the credential's bit in the `purpose` list and republish the signed list."""
+    index = (
+        credential.revocation_index
+        if purpose == StatusPurpose.REVOCATION
+        else credential.suspension_index
+    )
+    row = status_list(purpose, ctx=ctx, now=now)
+    # Take the write lock before reading the bits, so two status changes cannot lose each other.
+    db.session.execute(
+        sa.update(StatusList)
+        .where(StatusList.id == row.id)
+        .values(updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(row)
+    bits = bitstring.StatusList.from_bytes(row.bits)
+    bits.set(index, value)
+    publish_status_list(row, bits, ctx=ctx, now=now)
+    db.session.flush()
