@@ -89,30 +89,30 @@ def test_login_eleventh_attempt_in_a_minute_rate_limited(limited_app_config, mak
         db.engine.dispose()
 
 
-def test_logout_signs_out(client, make_user, login_as):
-    login_as(client, make_user(Role.STUDENT))
+def test_logout_signs_out(client, make_user, login):
+    login(make_user(Role.STUDENT))
     response = client.post("/logout")
     assert response.status_code == 302
     assert client.get("/account/password").status_code == 302
 
 
-def test_logout_by_get_not_allowed(client, make_user, login_as):
-    login_as(client, make_user(Role.STUDENT))
+def test_logout_by_get_not_allowed(client, make_user, login):
+    login(make_user(Role.STUDENT))
     assert client.get("/logout").status_code == 405
     assert client.get("/account/password").status_code == 200
 
 
-def test_deactivated_user_signed_out_on_next_request(client, make_user, login_as):
+def test_deactivated_user_signed_out_on_next_request(client, make_user, login):
     student = make_user(Role.STUDENT)
-    login_as(client, student)
+    login(student)
     student.is_active_account = False
     db.session.commit()
     assert client.get("/account/password").status_code == 302
 
 
-def test_password_change_right_current_password_changes_it(client, make_user, login_as):
+def test_password_change_right_current_password_changes_it(client, make_user, login):
     student = make_user(Role.STUDENT)
-    login_as(client, student)
+    login(student)
     response = client.post(
         "/account/password",
         data={"current_password": DEFAULT_PASSWORD, "new_password": "a-new-long-one", "confirm_password": "a-new-long-one"},
@@ -130,9 +130,9 @@ def test_password_change_right_current_password_changes_it(client, make_user, lo
         (DEFAULT_PASSWORD, "a-new-long-one", "another-long-one", "not the same"),
     ],
 )
-def test_password_change_bad_input_400_and_unchanged(client, make_user, login_as, current, new, confirm, message):
+def test_password_change_bad_input_400_and_unchanged(client, make_user, login, current, new, confirm, message):
     student = make_user(Role.STUDENT)
-    login_as(client, student)
+    login(student)
     response = client.post(
         "/account/password", data={"current_password": current, "new_password": new, "confirm_password": confirm}
     )

@@ -35,8 +35,8 @@ def _counts() -> tuple[int, int, int, int]:
 
 
 @pytest.fixture
-def admin_client(client, make_user, login_as):
-    login_as(client, make_user(Role.ADMIN, email="admin@school.test"))
+def admin_client(client, make_user, login):
+    login(make_user(Role.ADMIN, email="admin@school.test"))
     return client
 
 
@@ -87,7 +87,7 @@ def test_roster_same_file_twice_creates_nothing_new(admin_client):
 
 
 def test_roster_header_in_other_order_and_case_accepted(admin_client):
-    content = "Class,Role,EMAIL,Name\nAlgebra 2,student,ada@school.test,Ada Lovelace\n".encode()
+    content = b"Class,Role,EMAIL,Name\nAlgebra 2,student,ada@school.test,Ada Lovelace\n"
     assert _upload(admin_client, content).status_code == 200
     ada = services.find_user_by_email("ada@school.test")
     assert ada.name == "Ada Lovelace" and ada.memberships[0].school_class.name == "Algebra 2"

@@ -17,6 +17,7 @@ from app.extensions import db
 from app.main.filters import format_date
 from app.main.filters import format_datetime
 from app.main.filters import render_markdown
+from tests.fixtures.users import DEFAULT_PASSWORD
 
 
 def test_index_anonymous_offers_sign_in_and_verify(client):
@@ -30,8 +31,8 @@ def test_index_anonymous_offers_sign_in_and_verify(client):
     ("role", "target"),
     [(Role.STUDENT, "/dashboard/student"), (Role.INSTRUCTOR, "/dashboard/instructor"), (Role.ADMIN, "/admin/users")],
 )
-def test_dashboard_redirects_by_role(client, make_user, login_as, role, target):
-    login_as(client, make_user(role))
+def test_dashboard_redirects_by_role(client, make_user, login, role, target):
+    login(make_user(role))
     response = client.get("/dashboard")
     assert response.status_code == 302
     assert response.location == target
@@ -51,8 +52,8 @@ def test_dashboard_anonymous_sent_to_login(client):
         (Role.ADMIN, ["Review queue", "Users", "Roster", "Classes", "School profile"], ["My dashboard"]),
     ],
 )
-def test_navigation_matches_role(client, make_user, login_as, role, present, absent):
-    login_as(client, make_user(role))
+def test_navigation_matches_role(client, make_user, login, role, present, absent):
+    login(make_user(role))
     page = client.get("/").get_data(as_text=True)
     nav = page.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
     for label in present:
@@ -61,8 +62,9 @@ def test_navigation_matches_role(client, make_user, login_as, role, present, abs
         assert f">{label}</a>" not in nav
 
 
-def test_flash_region_is_a_status_live_region(client, make_user, login_as):
-    login_as(client, make_user(Role.ADMIN))
+def test_flash_region_is_a_status_live_region(client, make_user):
+    admin = make_user(Role.ADMIN)
+    client.post("/login", data={"email": admin.email, "password": DEFAULT_PASSWORD})
     page = client.get("/admin/users").get_data(as_text=True)
     assert '<div role="status" aria-live="polite">' in page
     assert "flash flash-success" in page

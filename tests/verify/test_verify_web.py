@@ -31,8 +31,6 @@ from app.credentials.baking import bake_png
 from app.extensions import db
 from app.share.pdf import html_to_pdf
 from app.verify.core.resolvers import FetchError
-from tests.share.conftest import make_credential  # noqa: F401  (fixtures of the sharing tests)
-from tests.share.conftest import school  # noqa: F401
 from tests.verify.factory import PLAIN_SVG
 from tests.verify.factory import issue
 from tests.verify.factory import itxt_chunk
