@@ -39,7 +39,8 @@ def test_csrf_create_user_without_token_400_nothing_created(client, make_user, l
     login(make_user(Role.ADMIN))
     before = db.session.scalar(sa.select(sa.func.count(User.id)))
     response = client.post(
-        "/admin/users", data={"name": "Eve", "email": "eve@school.test", "role": "admin", "class_id": "0"}
+        "/admin/users",
+        data={"name": "Eve", "email": "eve@school.test", "role": "admin", "class_id": "0"},
     )
     assert response.status_code == 400
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == before
@@ -56,7 +57,10 @@ def test_csrf_change_role_without_token_400_unchanged(client, make_user, login):
 def test_csrf_create_class_with_token_from_page_works(client, make_user, login):
     login(make_user(Role.ADMIN))
     token = csrf_token_from(client.get("/admin/classes").get_data(as_text=True))
-    assert client.post("/admin/classes", data={"name": "Auto Shop 1", "csrf_token": token}).status_code == 302
+    assert (
+        client.post("/admin/classes", data={"name": "Auto Shop 1", "csrf_token": token}).status_code
+        == 302
+    )
     assert client.post("/admin/classes", data={"name": "Algebra 2"}).status_code == 400
     assert list(db.session.scalars(sa.select(SchoolClass.name))) == ["Auto Shop 1"]
 

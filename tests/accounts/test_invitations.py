@@ -76,7 +76,12 @@ def test_invitation_accept_sets_password_and_signs_in(client, make_user, login):
     page = client.get(path)
     assert page.status_code == 200 and "nina@school.test" in page.get_data(as_text=True)
     response = client.post(
-        path, data={"name": "Nina Newton", "new_password": "nina-long-pass", "confirm_password": "nina-long-pass"}
+        path,
+        data={
+            "name": "Nina Newton",
+            "new_password": "nina-long-pass",
+            "confirm_password": "nina-long-pass",
+        },
     )
     assert response.status_code == 302
     assert client.get("/account/password").status_code == 200
@@ -91,7 +96,10 @@ def test_invitation_used_twice_second_refused(client, make_user):
     form = {"name": "Sam", "new_password": "first-long-pass", "confirm_password": "first-long-pass"}
     assert client.post(f"/invite/{token}", data=form).status_code == 302
     client.post("/logout")
-    again = client.post(f"/invite/{token}", data={**form, "new_password": "second-long-pass", "confirm_password": "second-long-pass"})
+    again = client.post(
+        f"/invite/{token}",
+        data={**form, "new_password": "second-long-pass", "confirm_password": "second-long-pass"},
+    )
     assert again.status_code == 409
     assert "already been used" in again.get_data(as_text=True)
     db.session.expire_all()
@@ -126,7 +134,10 @@ def test_invitation_weak_password_400_token_still_usable(client, make_user):
     user = make_user(Role.STUDENT, password=None)
     token = services.invite_user(user, created_by=None, now=utcnow())
     db.session.commit()
-    response = client.post(f"/invite/{token}", data={"name": "Sam", "new_password": "short", "confirm_password": "short"})
+    response = client.post(
+        f"/invite/{token}",
+        data={"name": "Sam", "new_password": "short", "confirm_password": "short"},
+    )
     assert response.status_code == 400
     assert client.get(f"/invite/{token}").status_code == 200
 
@@ -143,7 +154,10 @@ def test_change_role_and_deactivate(client, make_user, login):
     admin = make_user(Role.ADMIN)
     student = make_user(Role.STUDENT)
     login(admin)
-    assert client.post(f"/admin/users/{student.id}/role", data={"role": "instructor"}).status_code == 302
+    assert (
+        client.post(f"/admin/users/{student.id}/role", data={"role": "instructor"}).status_code
+        == 302
+    )
     assert client.post(f"/admin/users/{student.id}/deactivate").status_code == 302
     db.session.expire_all()
     changed = db.session.get(User, student.id)
@@ -156,7 +170,10 @@ def test_change_role_and_deactivate(client, make_user, login):
 def test_change_role_unknown_value_400(client, make_user, login):
     student = make_user(Role.STUDENT)
     login(make_user(Role.ADMIN))
-    assert client.post(f"/admin/users/{student.id}/role", data={"role": "superuser"}).status_code == 400
+    assert (
+        client.post(f"/admin/users/{student.id}/role", data={"role": "superuser"}).status_code
+        == 400
+    )
 
 
 def test_admin_cannot_demote_or_deactivate_self(client, make_user, login):
@@ -174,7 +191,12 @@ def test_class_create_add_and_remove_member(client, make_user, login):
     response = client.post("/admin/classes", data={"name": "  Auto   Shop 1 "})
     assert response.status_code == 302
     class_path = response.location
-    assert client.post(f"{class_path}/members", data={"user_id": student.id, "role": "student"}).status_code == 302
+    assert (
+        client.post(
+            f"{class_path}/members", data={"user_id": student.id, "role": "student"}
+        ).status_code
+        == 302
+    )
     page = client.get(class_path).get_data(as_text=True)
     assert "Auto Shop 1" in page and student.name in page
     db.session.expire_all()

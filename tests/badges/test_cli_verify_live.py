@@ -12,7 +12,9 @@ from app.badges.services import revoke_credential
 from app.extensions import db
 
 
-def _laurel_verify(laurel: str, path: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _laurel_verify(
+    laurel: str, path: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [laurel, "verify", str(path), "--json"],
         capture_output=True,

@@ -169,12 +169,13 @@ def test_sharing_offline_pdf_and_png_verify_signature_status_could_not_check(
     elsewhere.mkdir()
     pdf_report = laurel_verify(
         laurel,
-        files["pdf"], LAUREL_KEYS_DIR=str(elsewhere), LAUREL_PUBLIC_URL="https://other.example"
+        files["pdf"],
+        LAUREL_KEYS_DIR=str(elsewhere),
+        LAUREL_PUBLIC_URL="https://other.example",
     )
     # The baked PNG on the school's own machine, server stopped: its key store, no network.
     png_report = laurel_verify(
-        laurel,
-        files["png"], LAUREL_KEYS_DIR=str(keys_dir.path), LAUREL_PUBLIC_URL=base_url
+        laurel, files["png"], LAUREL_KEYS_DIR=str(keys_dir.path), LAUREL_PUBLIC_URL=base_url
     )
     for kind, report in (("pdf", pdf_report), ("png", png_report)):
         assert "passed           proof      the signature (eddsa-rdfc-2022) is valid" in report, (

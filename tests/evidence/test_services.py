@@ -140,9 +140,7 @@ def test_review_by_instructor_of_other_class_not_allowed(submitted, school, now)
             submitted, reviewer=school.other_instructor, feedback="no", now=now
         )
     with pytest.raises(NotAllowed):
-        services.approve(
-            submitted, reviewer=school.classmate, level_id=None, feedback="", now=now
-        )
+        services.approve(submitted, reviewer=school.classmate, level_id=None, feedback="", now=now)
 
 
 def test_full_lifecycle_keeps_history_and_issues_one_credential(submitted, school, storage, now):

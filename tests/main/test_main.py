@@ -29,7 +29,11 @@ def test_index_anonymous_offers_sign_in_and_verify(client):
 
 @pytest.mark.parametrize(
     ("role", "target"),
-    [(Role.STUDENT, "/dashboard/student"), (Role.INSTRUCTOR, "/dashboard/instructor"), (Role.ADMIN, "/admin/users")],
+    [
+        (Role.STUDENT, "/dashboard/student"),
+        (Role.INSTRUCTOR, "/dashboard/instructor"),
+        (Role.ADMIN, "/admin/users"),
+    ],
 )
 def test_dashboard_redirects_by_role(client, make_user, login, role, target):
     login(make_user(role))
@@ -48,8 +52,16 @@ def test_dashboard_anonymous_sent_to_login(client):
     ("role", "present", "absent"),
     [
         (Role.STUDENT, ["Badges", "My dashboard"], ["Review queue", "Users", "Roster"]),
-        (Role.INSTRUCTOR, ["Badges", "Review queue", "Dashboard"], ["My dashboard", "Users", "School profile"]),
-        (Role.ADMIN, ["Review queue", "Users", "Roster", "Classes", "School profile"], ["My dashboard"]),
+        (
+            Role.INSTRUCTOR,
+            ["Badges", "Review queue", "Dashboard"],
+            ["My dashboard", "Users", "School profile"],
+        ),
+        (
+            Role.ADMIN,
+            ["Review queue", "Users", "Roster", "Classes", "School profile"],
+            ["My dashboard"],
+        ),
     ],
 )
 def test_navigation_matches_role(client, make_user, login, role, present, absent):
@@ -78,7 +90,12 @@ def test_error_page_is_the_site_page_with_status(client):
 
 
 def test_markdown_script_and_handlers_removed():
-    html = str(render_markdown('**bold** <script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1))'))
+    html = str(
+        render_markdown(
+            "**bold** <script>alert(1)</script> <img src=x onerror=alert(1)>"
+            " [x](javascript:alert(1))"
+        )
+    )
     assert "<strong>bold</strong>" in html
     assert "<script" not in html and "onerror" not in html and "javascript:" not in html
 

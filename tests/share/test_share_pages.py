@@ -33,9 +33,7 @@ def test_public_page_unknown_token_404(client, issued):
     assert client.get("/s/not-a-real-token-at-all").status_code == 404
 
 
-def test_share_owner_turns_on_page_shows_badge_and_live_verification(
-    client, login, school, issued
-):
+def test_share_owner_turns_on_page_shows_badge_and_live_verification(client, login, school, issued):
     response = share(client, login, school, issued)
     assert response.status_code == 302
     db.session.refresh(issued)

@@ -469,7 +469,6 @@ def test_verify_web_other_issuer_did_key_genuine_says_not_this_school(client):
     assert "This credential was not issued by" in page
 
 
-
 @pytest.mark.parametrize("path", ["/credentials/{id}/verify", "/credentials/{id}", "/s/{token}"])
 def test_verify_web_own_urls_read_from_database_genuine(client, make_credential, path):
     """The QR target, the credential's id and its share link verify with no connection at all."""
