@@ -25,6 +25,7 @@ from app.accounts import services
 from app.accounts.models import Role
 from app.extensions import db
 from app.models_base import utcnow
+from tests.fixtures.signin import sign_in
 
 ROLES = (
     "anonymous",
@@ -428,12 +429,7 @@ def world(app_ctx, now) -> dict:
 
 
 def _client_as(app, world: dict, role: str):
-    client = app.test_client()
-    if role != "anonymous":
-        with client.session_transaction() as session:
-            session["_user_id"] = str(world[role].id)
-            session["_fresh"] = True
-    return client
+    return sign_in(app.test_client(), None if role == "anonymous" else world[role])
 
 
 def _fill(template: str, world: dict) -> str:
