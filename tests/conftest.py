@@ -6,5 +6,12 @@ pytest_plugins = [
     "tests.fixtures.keys",
     "tests.fixtures.app",
     "tests.fixtures.browser",
+    "tests.fixtures.node",
+    "tests.fixtures.cli",
     "tests.fixtures.users",
+    "tests.fixtures.signin",
+    "tests.fixtures.badges",
+    "tests.fixtures.school",
+    "tests.fixtures.credentials",
+    "tests.fixtures.evidence",
 ]

@@ -26,8 +26,16 @@ from app.accounts.models import Role
 from app.extensions import db
 from app.keyring import issuing_context
 from app.models_base import utcnow
+from tests.fixtures.signin import sign_in
 
-ROLES = ("anonymous", "student", "other_student", "instructor_of_class", "other_instructor", "admin")
+ROLES = (
+    "anonymous",
+    "student",
+    "other_student",
+    "instructor_of_class",
+    "other_instructor",
+    "admin",
+)
 SIGNED_IN = ROLES[1:]
 
 # Redirect to /login for anonymous visitors.
@@ -76,8 +84,12 @@ ROUTES: list[Route] = [
     Route("GET", "/account/password", signed_in(200)),
     Route("GET", "/invite/{invite_token}", everyone(200)),
     Route("GET", "/admin/users", admin_only(200)),
-    Route("POST", "/admin/users", admin_only(200),
-          data={"name": "Nina New", "email": "nina@school.test", "role": "student", "class_id": "0"}),
+    Route(
+        "POST",
+        "/admin/users",
+        admin_only(200),
+        data={"name": "Nina New", "email": "nina@school.test", "role": "student", "class_id": "0"},
+    ),
     Route("POST", "/admin/users/{student_id}/role", admin_only(302), data={"role": "instructor"}),
     Route("POST", "/admin/users/{student_id}/deactivate", admin_only(302)),
     Route("POST", "/admin/users/{student_id}/reactivate", admin_only(302)),
@@ -89,8 +101,12 @@ ROUTES: list[Route] = [
     Route("POST", "/admin/classes", admin_only(302), data={"name": "Physics 1"}),
     Route("GET", "/admin/classes/{class_id}", admin_only(200)),
     Route("GET", "/admin/classes/999999", admin_only(404)),
-    Route("POST", "/admin/classes/{class_id}/members", admin_only(302),
-          data={"user_id": "{other_student_id}", "role": "student"}),
+    Route(
+        "POST",
+        "/admin/classes/{class_id}/members",
+        admin_only(302),
+        data={"user_id": "{other_student_id}", "role": "student"},
+    ),
     Route("POST", "/admin/classes/{class_id}/members/{student_id}/remove", admin_only(302)),
 ]
 
@@ -100,8 +116,12 @@ def _people(world: dict, now) -> None:
     make = services.create_user
     world["student"] = make(email="sam@school.test", name="Sam Student", role=Role.STUDENT)
     world["other_student"] = make(email="olive@school.test", name="Olive Other", role=Role.STUDENT)
-    world["instructor_of_class"] = make(email="ines@school.test", name="Ines Instructor", role=Role.INSTRUCTOR)
-    world["other_instructor"] = make(email="otto@school.test", name="Otto Other", role=Role.INSTRUCTOR)
+    world["instructor_of_class"] = make(
+        email="ines@school.test", name="Ines Instructor", role=Role.INSTRUCTOR
+    )
+    world["other_instructor"] = make(
+        email="otto@school.test", name="Otto Other", role=Role.INSTRUCTOR
+    )
     world["admin"] = make(email="ada@school.test", name="Ada Admin", role=Role.ADMIN)
     auto_shop = services.create_class("Auto Shop 1")
     algebra = services.create_class("Algebra 2")
@@ -150,21 +170,33 @@ def _evidence(world: dict, now) -> None:
     for name in ("Matrix Draft", "Matrix Review", "Matrix Approved"):
         badge = create_badge(
             BadgeInput(
-                name=name, description="A badge.", criteria_narrative="Show it.",
+                name=name,
+                description="A badge.",
+                criteria_narrative="Show it.",
                 accepted_kinds=("photo", "spreadsheet", "link", "text"),
                 rubric_levels=(RubricLevelInput("Developing"), RubricLevelInput("Proficient")),
-                required_level="Proficient", class_id=world["class_id"],
+                required_level="Proficient",
+                class_id=world["class_id"],
             ),
-            actor=teacher, now=now,
+            actor=teacher,
+            now=now,
         )
         badges.append(publish_badge(badge, actor=teacher, now=now))
 
     def photo_and_reflection(submission, *, public: bool):
         item = evidence.add_file(
-            submission, student=student, stream=io.BytesIO(truck_photo()), filename="truck.jpg",
-            storage=storage, max_bytes=10**7, public=public, now=now,
+            submission,
+            student=student,
+            stream=io.BytesIO(truck_photo()),
+            filename="truck.jpg",
+            storage=storage,
+            max_bytes=10**7,
+            public=public,
+            now=now,
         )
-        evidence.save_draft(submission, student=student, reflection="I did it.", criteria_reflections={}, now=now)
+        evidence.save_draft(
+            submission, student=student, reflection="I did it.", criteria_reflections={}, now=now
+        )
         return item
 
     draft = evidence.start_submission(badges[0], student=student, now=now)
@@ -175,11 +207,18 @@ def _evidence(world: dict, now) -> None:
     approved = evidence.start_submission(badges[2], student=student, now=now)
     approved_item = photo_and_reflection(approved, public=True)
     private_item = evidence.add_file(
-        approved, student=student, stream=io.BytesIO(temperature_workbook()), filename="data.xlsx",
-        storage=storage, max_bytes=10**7, now=now,
+        approved,
+        student=student,
+        stream=io.BytesIO(temperature_workbook()),
+        filename="data.xlsx",
+        storage=storage,
+        max_bytes=10**7,
+        now=now,
     )
     evidence.submit(approved, student=student, now=now)
-    evidence.approve(approved, ctx=issuing_context(), reviewer=teacher, level_id=None, feedback="", now=now)
+    evidence.approve(
+        approved, ctx=issuing_context(), reviewer=teacher, level_id=None, feedback="", now=now
+    )
     world.update(
         evidence_badge_slug=badges[0].slug,
         draft_id=draft.id,
@@ -200,51 +239,184 @@ def _only(**by_role: int) -> dict[str, int]:
     return statuses(**{"anonymous": LOGIN, **by_role})
 
 
-STUDENT_PAGE = _only(student=200, other_student=200, instructor_of_class=DENIED, other_instructor=DENIED, admin=DENIED)
-STAFF_PAGE = _only(student=DENIED, other_student=DENIED, instructor_of_class=200, other_instructor=200, admin=200)
+STUDENT_PAGE = _only(
+    student=200,
+    other_student=200,
+    instructor_of_class=DENIED,
+    other_instructor=DENIED,
+    admin=DENIED,
+)
+STAFF_PAGE = _only(
+    student=DENIED, other_student=DENIED, instructor_of_class=200, other_instructor=200, admin=200
+)
 # Sam's own draft: the other student and the other class's instructor may not know it exists.
-OWNER_ACTION = _only(student=302, other_student=404, instructor_of_class=DENIED, other_instructor=404, admin=DENIED)
+OWNER_ACTION = _only(
+    student=302, other_student=404, instructor_of_class=DENIED, other_instructor=404, admin=DENIED
+)
 # A decision on Sam's waiting submission: the first reviewer decides, the admin comes too late.
-DECISION = _only(student=DENIED, other_student=DENIED, instructor_of_class=302, other_instructor=404, admin=409)
+DECISION = _only(
+    student=DENIED, other_student=DENIED, instructor_of_class=302, other_instructor=404, admin=409
+)
 
 ROUTES += [
     Route("GET", "/dashboard/student", STUDENT_PAGE),
     Route("GET", "/dashboard/instructor", STAFF_PAGE),
     Route("GET", "/review", STAFF_PAGE),
-    Route("POST", "/badges/{evidence_badge_slug}/pursue",
-          _only(student=302, other_student=404, instructor_of_class=DENIED, other_instructor=DENIED, admin=DENIED)),
-    Route("POST", "/badges/{evidence_badge_slug}/unpursue",
-          _only(student=302, other_student=404, instructor_of_class=DENIED, other_instructor=DENIED, admin=DENIED)),
-    Route("POST", "/badges/{evidence_badge_slug}/submission",
-          _only(student=302, other_student=404, instructor_of_class=DENIED, other_instructor=DENIED, admin=DENIED)),
-    Route("GET", "/submissions/{draft_id}",
-          _only(student=200, other_student=404, instructor_of_class=302, other_instructor=404, admin=302)),
-    Route("GET", "/submissions/{draft_id}/edit",
-          _only(student=200, other_student=404, instructor_of_class=DENIED, other_instructor=404, admin=DENIED)),
+    Route(
+        "POST",
+        "/badges/{evidence_badge_slug}/pursue",
+        _only(
+            student=302,
+            other_student=404,
+            instructor_of_class=DENIED,
+            other_instructor=DENIED,
+            admin=DENIED,
+        ),
+    ),
+    Route(
+        "POST",
+        "/badges/{evidence_badge_slug}/unpursue",
+        _only(
+            student=302,
+            other_student=404,
+            instructor_of_class=DENIED,
+            other_instructor=DENIED,
+            admin=DENIED,
+        ),
+    ),
+    Route(
+        "POST",
+        "/badges/{evidence_badge_slug}/submission",
+        _only(
+            student=302,
+            other_student=404,
+            instructor_of_class=DENIED,
+            other_instructor=DENIED,
+            admin=DENIED,
+        ),
+    ),
+    Route(
+        "GET",
+        "/submissions/{draft_id}",
+        _only(
+            student=200, other_student=404, instructor_of_class=302, other_instructor=404, admin=302
+        ),
+    ),
+    Route(
+        "GET",
+        "/submissions/{draft_id}/edit",
+        _only(
+            student=200,
+            other_student=404,
+            instructor_of_class=DENIED,
+            other_instructor=404,
+            admin=DENIED,
+        ),
+    ),
     Route("POST", "/submissions/{draft_id}/edit", OWNER_ACTION, data={"reflection": "Changed."}),
-    Route("POST", "/submissions/{draft_id}/links", OWNER_ACTION, data={"link-url": "https://video.example/truck"}),
+    Route(
+        "POST",
+        "/submissions/{draft_id}/links",
+        OWNER_ACTION,
+        data={"link-url": "https://video.example/truck"},
+    ),
     Route("POST", "/submissions/{draft_id}/texts", OWNER_ACTION, data={"text-text": "More notes."}),
-    Route("POST", "/submissions/{draft_id}/files",
-          _only(student=400, other_student=404, instructor_of_class=DENIED, other_instructor=404, admin=DENIED)),
+    Route(
+        "POST",
+        "/submissions/{draft_id}/files",
+        _only(
+            student=400,
+            other_student=404,
+            instructor_of_class=DENIED,
+            other_instructor=404,
+            admin=DENIED,
+        ),
+    ),
     Route("POST", "/submissions/{draft_id}/items/{draft_item_id}/remove", OWNER_ACTION),
     Route("POST", "/submissions/{submitted_id}/withdraw", OWNER_ACTION),
-    Route("POST", "/submissions/{submitted_id}/comments",
-          _only(student=302, other_student=404, instructor_of_class=302, other_instructor=404, admin=302),
-          data={"comment-message": "A question."}),
-    Route("GET", "/review/{submitted_id}",
-          _only(student=DENIED, other_student=DENIED, instructor_of_class=200, other_instructor=404, admin=200)),
-    Route("POST", "/review/{submitted_id}/approve", DECISION, data={"approve-level": "{proficient_id}"}),
-    Route("POST", "/review/{submitted_id}/changes", DECISION, data={"changes-feedback": "Add a photo."}),
-    Route("POST", "/review/{submitted_id}/reject", DECISION, data={"reject-reason": "Not your work."}),
-    Route("GET", "/review/999999", _only(student=DENIED, other_student=DENIED, instructor_of_class=404, other_instructor=404, admin=404)),
+    Route(
+        "POST",
+        "/submissions/{submitted_id}/comments",
+        _only(
+            student=302, other_student=404, instructor_of_class=302, other_instructor=404, admin=302
+        ),
+        data={"comment-message": "A question."},
+    ),
+    Route(
+        "GET",
+        "/review/{submitted_id}",
+        _only(
+            student=DENIED,
+            other_student=DENIED,
+            instructor_of_class=200,
+            other_instructor=404,
+            admin=200,
+        ),
+    ),
+    Route(
+        "POST",
+        "/review/{submitted_id}/approve",
+        DECISION,
+        data={"approve-level": "{proficient_id}"},
+    ),
+    Route(
+        "POST",
+        "/review/{submitted_id}/changes",
+        DECISION,
+        data={"changes-feedback": "Add a photo."},
+    ),
+    Route(
+        "POST", "/review/{submitted_id}/reject", DECISION, data={"reject-reason": "Not your work."}
+    ),
+    Route(
+        "GET",
+        "/review/999999",
+        _only(
+            student=DENIED,
+            other_student=DENIED,
+            instructor_of_class=404,
+            other_instructor=404,
+            admin=404,
+        ),
+    ),
     # Files: private ones only for the student and the badge's reviewers; a public item of an
     # approved submission is part of a credential and open to anyone.
-    Route("GET", "/files/{private_file_id}",
-          statuses(anonymous=404, student=200, other_student=404, instructor_of_class=200, other_instructor=404, admin=200)),
-    Route("GET", "/files/{waiting_public_file_id}",
-          statuses(anonymous=404, student=200, other_student=404, instructor_of_class=200, other_instructor=404, admin=200)),
-    Route("GET", "/files/{waiting_public_file_id}/thumbnail",
-          statuses(anonymous=404, student=200, other_student=404, instructor_of_class=200, other_instructor=404, admin=200)),
+    Route(
+        "GET",
+        "/files/{private_file_id}",
+        statuses(
+            anonymous=404,
+            student=200,
+            other_student=404,
+            instructor_of_class=200,
+            other_instructor=404,
+            admin=200,
+        ),
+    ),
+    Route(
+        "GET",
+        "/files/{waiting_public_file_id}",
+        statuses(
+            anonymous=404,
+            student=200,
+            other_student=404,
+            instructor_of_class=200,
+            other_instructor=404,
+            admin=200,
+        ),
+    ),
+    Route(
+        "GET",
+        "/files/{waiting_public_file_id}/thumbnail",
+        statuses(
+            anonymous=404,
+            student=200,
+            other_student=404,
+            instructor_of_class=200,
+            other_instructor=404,
+            admin=200,
+        ),
+    ),
     Route("GET", "/files/{approved_public_file_id}", everyone(200)),
     Route("GET", "/files/{approved_public_file_id}/thumbnail", everyone(200)),
     Route("GET", "/files/999999", everyone(404)),
@@ -261,12 +433,7 @@ def world(app_ctx, now) -> dict:
 
 
 def _client_as(app, world: dict, role: str):
-    client = app.test_client()
-    if role != "anonymous":
-        with client.session_transaction() as session:
-            session["_user_id"] = world[role].get_id()
-            session["_fresh"] = True
-    return client
+    return sign_in(app.test_client(), None if role == "anonymous" else world[role])
 
 
 def _fill(template: str, world: dict) -> str:
@@ -304,16 +471,28 @@ def _badges(world: dict, now) -> None:
     def make(name: str):
         return create_badge(
             BadgeInput(
-                name=name, description="A badge.", criteria_narrative="Show it.", accepted_kinds=("text",),
-                rubric_levels=(RubricLevelInput("Proficient"),), required_level="Proficient",
+                name=name,
+                description="A badge.",
+                criteria_narrative="Show it.",
+                accepted_kinds=("text",),
+                rubric_levels=(RubricLevelInput("Proficient"),),
+                required_level="Proficient",
                 class_id=world["class_id"],
             ),
-            actor=teacher, now=now,
+            actor=teacher,
+            now=now,
         )
 
     draft = make("Matrix Badge Draft")
     published = publish_badge(make("Matrix Badge Published"), actor=teacher, now=now)
-    credential = issue_credential(issuing_context(), badge=published, recipient=world["student"], level_id=None, issued_by=teacher, now=now)
+    credential = issue_credential(
+        issuing_context(),
+        badge=published,
+        recipient=world["student"],
+        level_id=None,
+        issued_by=teacher,
+        now=now,
+    )
     world.update(
         draft_badge_slug=draft.slug,
         badge_slug=published.slug,
@@ -326,64 +505,154 @@ def _badges(world: dict, now) -> None:
 WORLD_BUILDERS.append(_badges)
 
 BADGE_FORM = {
-    "name": "Matrix Form Badge", "description": "A badge.", "criteria_narrative": "Show it.",
-    "accepted_kinds": "text", "levels-0-name": "Proficient", "required_row": "0",
-    "achievement_type": "Badge", "class_id": "0", "revision": "1",
+    "name": "Matrix Form Badge",
+    "description": "A badge.",
+    "criteria_narrative": "Show it.",
+    "accepted_kinds": "text",
+    "levels-0-name": "Proficient",
+    "required_row": "0",
+    "achievement_type": "Badge",
+    "class_id": "0",
+    "revision": "1",
 }
-STAFF_ONLY = _only(student=DENIED, other_student=DENIED, instructor_of_class=200, other_instructor=200, admin=200)
+STAFF_ONLY = _only(
+    student=DENIED, other_student=DENIED, instructor_of_class=200, other_instructor=200, admin=200
+)
 # Seen by Sam's class and all staff; the other student may not know the badge exists.
-CLASS_BADGE = _only(student=200, other_student=404, instructor_of_class=200, other_instructor=200, admin=200)
+CLASS_BADGE = _only(
+    student=200, other_student=404, instructor_of_class=200, other_instructor=200, admin=200
+)
 # Changing a class badge: its instructor and the admin; the student sees it but may not change it.
-CLASS_BADGE_CHANGE = _only(student=DENIED, other_student=404, instructor_of_class=302, other_instructor=DENIED, admin=302)
+CLASS_BADGE_CHANGE = _only(
+    student=DENIED, other_student=404, instructor_of_class=302, other_instructor=DENIED, admin=302
+)
 # Changing a draft: students may not know it exists.
-DRAFT_CHANGE = _only(student=404, other_student=404, instructor_of_class=302, other_instructor=DENIED, admin=302)
+DRAFT_CHANGE = _only(
+    student=404, other_student=404, instructor_of_class=302, other_instructor=DENIED, admin=302
+)
 
 ROUTES += [
     Route("GET", "/badges", signed_in(200)),
     Route("GET", "/badges?state=archived", signed_in(200)),
     Route("GET", "/badges/new", STAFF_ONLY),
-    Route("POST", "/badges/new", _only(student=DENIED, other_student=DENIED, instructor_of_class=302,
-                                       other_instructor=302, admin=302), data=BADGE_FORM),
-    Route("GET", "/badges/{draft_badge_slug}",
-          _only(student=404, other_student=404, instructor_of_class=200, other_instructor=200, admin=200)),
+    Route(
+        "POST",
+        "/badges/new",
+        _only(
+            student=DENIED,
+            other_student=DENIED,
+            instructor_of_class=302,
+            other_instructor=302,
+            admin=302,
+        ),
+        data=BADGE_FORM,
+    ),
+    Route(
+        "GET",
+        "/badges/{draft_badge_slug}",
+        _only(
+            student=404, other_student=404, instructor_of_class=200, other_instructor=200, admin=200
+        ),
+    ),
     Route("GET", "/badges/{badge_slug}", CLASS_BADGE),
     Route("GET", "/badges/no-such-badge", signed_in(404)),
     # Images of published badges are public anyway (/achievements/<uuid>/image).
     Route("GET", "/badges/{badge_slug}/image", signed_in(200)),
-    Route("GET", "/badges/{draft_badge_slug}/image",
-          _only(student=404, other_student=404, instructor_of_class=200, other_instructor=200, admin=200)),
-    Route("GET", "/badges/{draft_badge_slug}/edit",
-          _only(student=404, other_student=404, instructor_of_class=200, other_instructor=DENIED, admin=200)),
+    Route(
+        "GET",
+        "/badges/{draft_badge_slug}/image",
+        _only(
+            student=404, other_student=404, instructor_of_class=200, other_instructor=200, admin=200
+        ),
+    ),
+    Route(
+        "GET",
+        "/badges/{draft_badge_slug}/edit",
+        _only(
+            student=404,
+            other_student=404,
+            instructor_of_class=200,
+            other_instructor=DENIED,
+            admin=200,
+        ),
+    ),
     # The admin posts the form loaded before the instructor's edit: a stale form is a 409.
-    Route("POST", "/badges/{draft_badge_slug}/edit",
-          _only(student=404, other_student=404, instructor_of_class=302, other_instructor=DENIED, admin=409),
-          data={**BADGE_FORM, "class_id": "{class_id}"}),
+    Route(
+        "POST",
+        "/badges/{draft_badge_slug}/edit",
+        _only(
+            student=404,
+            other_student=404,
+            instructor_of_class=302,
+            other_instructor=DENIED,
+            admin=409,
+        ),
+        data={**BADGE_FORM, "class_id": "{class_id}"},
+    ),
     Route("POST", "/badges/{draft_badge_slug}/publish", DRAFT_CHANGE),
     Route("POST", "/badges/{badge_slug}/archive", CLASS_BADGE_CHANGE),
     Route("GET", "/admin/issuer", admin_only(200)),
-    Route("POST", "/admin/issuer", admin_only(302), data={"name": "Matrix High", "url": "https://matrix.example"}),
+    Route(
+        "POST",
+        "/admin/issuer",
+        admin_only(302),
+        data={"name": "Matrix High", "url": "https://matrix.example"},
+    ),
     Route("GET", "/issuer/logo", everyone(404)),
     Route("GET", "/.well-known/did.json", everyone(200)),
     Route("GET", "/.well-known/jwks.json", everyone(200)),
     Route("GET", "/status/revocation/1", everyone(200)),
     Route("GET", "/status/suspension/1", everyone(200)),
     Route("GET", "/status/revocation/2", everyone(404)),
-    Route("GET", "/credentials/{credential_id}",
-          _only(student=200, other_student=404, instructor_of_class=200, other_instructor=200, admin=200)),
+    Route(
+        "GET",
+        "/credentials/{credential_id}",
+        _only(
+            student=200, other_student=404, instructor_of_class=200, other_instructor=200, admin=200
+        ),
+    ),
     Route("GET", "/credentials/{credential_id}?format=json", everyone(200)),
     Route("GET", "/credentials/{credential_id}?format=jwt", everyone(200)),
     Route("GET", "/credentials/00000000-0000-0000-0000-000000000000?format=json", everyone(404)),
     # Revoking: the badge's reviewers; the admin comes after the instructor revoked it.
-    Route("POST", "/credentials/{credential_id}/revoke",
-          _only(student=DENIED, other_student=404, instructor_of_class=302, other_instructor=DENIED, admin=409),
-          data={"reason": "Issued by mistake."}),
-    # Suspending: the admin comes after the instructor suspended it; reinstating an active one is 409.
-    Route("POST", "/credentials/{credential_id}/suspend",
-          _only(student=DENIED, other_student=404, instructor_of_class=302, other_instructor=DENIED, admin=409),
-          data={"reason": "Under review."}),
-    Route("POST", "/credentials/{credential_id}/reinstate",
-          _only(student=DENIED, other_student=404, instructor_of_class=409, other_instructor=DENIED, admin=409),
-          data={"reason": "Fine."}),
+    Route(
+        "POST",
+        "/credentials/{credential_id}/revoke",
+        _only(
+            student=DENIED,
+            other_student=404,
+            instructor_of_class=302,
+            other_instructor=DENIED,
+            admin=409,
+        ),
+        data={"reason": "Issued by mistake."},
+    ),
+    # Suspending: the admin comes after the instructor suspended it;
+    # reinstating an active one is 409.
+    Route(
+        "POST",
+        "/credentials/{credential_id}/suspend",
+        _only(
+            student=DENIED,
+            other_student=404,
+            instructor_of_class=302,
+            other_instructor=DENIED,
+            admin=409,
+        ),
+        data={"reason": "Under review."},
+    ),
+    Route(
+        "POST",
+        "/credentials/{credential_id}/reinstate",
+        _only(
+            student=DENIED,
+            other_student=404,
+            instructor_of_class=409,
+            other_instructor=DENIED,
+            admin=409,
+        ),
+        data={"reason": "Fine."},
+    ),
     Route("GET", "/achievements/{achievement_uuid}", everyone(200)),
     Route("GET", "/achievements/{achievement_uuid}/image", everyone(200)),
     Route("GET", "/achievements/{draft_achievement_uuid}", everyone(404)),
@@ -405,9 +674,13 @@ def _sharing(world: dict, now) -> None:
 WORLD_BUILDERS.append(_sharing)
 
 # A credential's sharing page and downloads: the learner and the staff, as its own page.
-LEARNER_AND_STAFF = _only(student=200, other_student=404, instructor_of_class=200, other_instructor=200, admin=200)
+LEARNER_AND_STAFF = _only(
+    student=200, other_student=404, instructor_of_class=200, other_instructor=200, admin=200
+)
 # A learner record: the learner, the instructors of their classes and the admin.
-LEARNER_AND_TEACHERS = _only(student=200, other_student=404, instructor_of_class=200, other_instructor=404, admin=200)
+LEARNER_AND_TEACHERS = _only(
+    student=200, other_student=404, instructor_of_class=200, other_instructor=404, admin=200
+)
 
 ROUTES += [
     Route("GET", "/s/{share_token}", everyone(200)),
@@ -421,9 +694,18 @@ ROUTES += [
     Route("GET", "/credentials/00000000-0000-0000-0000-000000000000/verify", everyone(404)),
     Route("GET", "/credentials/{credential_id}/share", LEARNER_AND_STAFF),
     # Only the learner decides; the staff see the page but may not share for them.
-    Route("POST", "/credentials/{credential_id}/share",
-          _only(student=302, other_student=404, instructor_of_class=DENIED, other_instructor=DENIED, admin=DENIED),
-          data={"sharing": "off"}),
+    Route(
+        "POST",
+        "/credentials/{credential_id}/share",
+        _only(
+            student=302,
+            other_student=404,
+            instructor_of_class=DENIED,
+            other_instructor=DENIED,
+            admin=DENIED,
+        ),
+        data={"sharing": "off"},
+    ),
     Route("GET", "/credentials/{credential_id}/download/png", LEARNER_AND_STAFF),
     Route("GET", "/credentials/{credential_id}/download/jwt", LEARNER_AND_STAFF),
     Route("GET", "/credentials/{credential_id}/certificate.pdf", LEARNER_AND_STAFF),

@@ -19,24 +19,18 @@ from app.evidence.models import Submission
 from app.evidence.models import SubmissionEvent
 from app.evidence.models import SubmissionState
 from app.extensions import db
-from tests.evidence.factories import school  # noqa: F401  (fixture)
-from tests.evidence.factories import storage  # noqa: F401  (fixture)
-from tests.evidence.factories import submitted  # noqa: F401  (fixture)
+from tests.fixtures.signin import sign_in
 
 CLICKS = 20
 
 
-def test_approve_twenty_concurrent_requests_issue_exactly_one_credential(app, school, submitted):  # noqa: F811
+def test_approve_twenty_concurrent_requests_issue_exactly_one_credential(app, school, submitted):
     reviewers = [school.instructor, school.admin]
     proficient = next(lv["id"] for lv in school.badge.rubric_levels if lv["name"] == "Proficient")
     submission_id = submitted.id
     clients = []
     for number in range(CLICKS):
-        client = app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = reviewers[number % 2].get_id()
-            session["_fresh"] = True
-        clients.append(client)
+        clients.append(sign_in(app.test_client(), reviewers[number % 2]))
     db.session.remove()
     start = threading.Barrier(CLICKS)
 

@@ -10,12 +10,22 @@ from app.commands.users import users_group
 def test_users_create_admin_password_stdin_can_sign_in(runner, client):
     result = runner.invoke(
         users_group,
-        ["create", "--admin", "--email", "Head@School.test", "--name", "Hana Head", "--password-stdin"],
+        [
+            "create",
+            "--admin",
+            "--email",
+            "Head@School.test",
+            "--name",
+            "Hana Head",
+            "--password-stdin",
+        ],
         input="a-long-admin-pass\n",
     )
     assert result.exit_code == 0, result.output
     assert "Created admin Hana Head <head@school.test>" in result.output
-    response = client.post("/login", data={"email": "head@school.test", "password": "a-long-admin-pass"})
+    response = client.post(
+        "/login", data={"email": "head@school.test", "password": "a-long-admin-pass"}
+    )
     assert response.status_code == 302
     assert client.get("/dashboard").location == "/admin/users"
 
@@ -33,7 +43,9 @@ def test_users_create_prompts_for_password_twice(runner, app_ctx):
 
 def test_users_create_bad_email_fails_cleanly(runner, app_ctx):
     result = runner.invoke(
-        users_group, ["create", "--email", "nope", "--name", "N", "--password-stdin"], input="a-long-pass-1\n"
+        users_group,
+        ["create", "--email", "nope", "--name", "N", "--password-stdin"],
+        input="a-long-pass-1\n",
     )
     assert result.exit_code == 1
     assert "not a valid email address" in result.output
@@ -43,7 +55,9 @@ def test_users_create_bad_email_fails_cleanly(runner, app_ctx):
 
 def test_users_create_short_password_refused(runner, app_ctx):
     result = runner.invoke(
-        users_group, ["create", "--email", "a@school.test", "--name", "A", "--password-stdin"], input="short\n"
+        users_group,
+        ["create", "--email", "a@school.test", "--name", "A", "--password-stdin"],
+        input="short\n",
     )
     assert result.exit_code == 1
     assert "at least 10 characters" in result.output
@@ -52,7 +66,8 @@ def test_users_create_short_password_refused(runner, app_ctx):
 
 def test_users_create_admin_and_other_role_is_usage_error(runner, app_ctx):
     result = runner.invoke(
-        users_group, ["create", "--admin", "--role", "student", "--email", "a@school.test", "--name", "A"]
+        users_group,
+        ["create", "--admin", "--role", "student", "--email", "a@school.test", "--name", "A"],
     )
     assert result.exit_code == 2
 
@@ -66,7 +81,9 @@ def test_users_list_shows_email_role_and_classes(runner, make_user, make_class):
     lines = result.output.splitlines()
     assert lines[0].startswith("EMAIL")
     assert lines[1].startswith("ada@school.test") and "admin" in lines[1]
-    assert lines[2].startswith("sam@school.test") and "student" in lines[2] and "Algebra 2" in lines[2]
+    assert (
+        lines[2].startswith("sam@school.test") and "student" in lines[2] and "Algebra 2" in lines[2]
+    )
 
 
 def test_users_list_empty_explains_first_step(runner, app_ctx):

@@ -27,38 +27,45 @@ def test_csrf_login_without_token_400_not_signed_in(client, make_user):
     assert client.get("/account/password").status_code == 302
 
 
-def test_csrf_login_with_token_signs_in(client, make_user, login_as):
-    login_as(client, make_user(Role.STUDENT))
+def test_csrf_login_with_token_signs_in(client, make_user):
+    student = make_user(Role.STUDENT)
+    token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    form = {"email": student.email, "password": DEFAULT_PASSWORD, "csrf_token": token}
+    assert client.post("/login", data=form).status_code == 302
     assert client.get("/account/password").status_code == 200
 
 
-def test_csrf_create_user_without_token_400_nothing_created(client, make_user, login_as):
-    login_as(client, make_user(Role.ADMIN))
+def test_csrf_create_user_without_token_400_nothing_created(client, make_user, login):
+    login(make_user(Role.ADMIN))
     before = db.session.scalar(sa.select(sa.func.count(User.id)))
     response = client.post(
-        "/admin/users", data={"name": "Eve", "email": "eve@school.test", "role": "admin", "class_id": "0"}
+        "/admin/users",
+        data={"name": "Eve", "email": "eve@school.test", "role": "admin", "class_id": "0"},
     )
     assert response.status_code == 400
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == before
 
 
-def test_csrf_change_role_without_token_400_unchanged(client, make_user, login_as):
+def test_csrf_change_role_without_token_400_unchanged(client, make_user, login):
     student = make_user(Role.STUDENT)
-    login_as(client, make_user(Role.ADMIN))
+    login(make_user(Role.ADMIN))
     assert client.post(f"/admin/users/{student.id}/role", data={"role": "admin"}).status_code == 400
     db.session.expire_all()
     assert db.session.get(User, student.id).role == Role.STUDENT
 
 
-def test_csrf_create_class_with_token_from_page_works(client, make_user, login_as):
-    login_as(client, make_user(Role.ADMIN))
+def test_csrf_create_class_with_token_from_page_works(client, make_user, login):
+    login(make_user(Role.ADMIN))
     token = csrf_token_from(client.get("/admin/classes").get_data(as_text=True))
-    assert client.post("/admin/classes", data={"name": "Auto Shop 1", "csrf_token": token}).status_code == 302
+    assert (
+        client.post("/admin/classes", data={"name": "Auto Shop 1", "csrf_token": token}).status_code
+        == 302
+    )
     assert client.post("/admin/classes", data={"name": "Algebra 2"}).status_code == 400
     assert list(db.session.scalars(sa.select(SchoolClass.name))) == ["Auto Shop 1"]
 
 
-def test_csrf_logout_without_token_400_still_signed_in(client, make_user, login_as):
-    login_as(client, make_user(Role.STUDENT))
+def test_csrf_logout_without_token_400_still_signed_in(client, make_user, login):
+    login(make_user(Role.STUDENT))
     assert client.post("/logout").status_code == 400
     assert client.get("/account/password").status_code == 200

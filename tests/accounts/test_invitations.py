@@ -32,8 +32,8 @@ def _invite_path(response) -> str:
     return match.group(1)
 
 
-def test_admin_create_user_shows_link_and_stores_only_hash(client, make_user, login_as):
-    login_as(client, make_user(Role.ADMIN))
+def test_admin_create_user_shows_link_and_stores_only_hash(client, make_user, login):
+    login(make_user(Role.ADMIN))
     response = _create(client)
     assert response.status_code == 200
     path = _invite_path(response)
@@ -45,16 +45,16 @@ def test_admin_create_user_shows_link_and_stores_only_hash(client, make_user, lo
     assert user.password_hash is None and user.role == Role.STUDENT
 
 
-def test_admin_create_user_with_class_adds_membership(client, make_user, make_class, login_as):
+def test_admin_create_user_with_class_adds_membership(client, make_user, make_class, login):
     school_class = make_class("Auto Shop 1")
-    login_as(client, make_user(Role.ADMIN))
+    login(make_user(Role.ADMIN))
     _create(client, role="instructor", class_id=str(school_class.id))
     user = db.session.scalar(sa.select(User).where(User.email == "nina@school.test"))
     assert [(m.class_id, m.role) for m in user.memberships] == [(school_class.id, Role.INSTRUCTOR)]
 
 
-def test_admin_create_user_duplicate_email_409_nothing_added(client, make_user, login_as):
-    login_as(client, make_user(Role.ADMIN))
+def test_admin_create_user_duplicate_email_409_nothing_added(client, make_user, login):
+    login(make_user(Role.ADMIN))
     make_user(Role.STUDENT, email="nina@school.test")
     response = _create(client, email="NINA@school.test")
     assert response.status_code == 409
@@ -62,21 +62,26 @@ def test_admin_create_user_duplicate_email_409_nothing_added(client, make_user, 
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 2
 
 
-def test_admin_create_user_bad_email_400(client, make_user, login_as):
-    login_as(client, make_user(Role.ADMIN))
+def test_admin_create_user_bad_email_400(client, make_user, login):
+    login(make_user(Role.ADMIN))
     response = _create(client, email="not-an-email")
     assert response.status_code == 400
     assert "not a valid email address" in response.get_data(as_text=True)
 
 
-def test_invitation_accept_sets_password_and_signs_in(client, make_user, login_as):
-    login_as(client, make_user(Role.ADMIN))
+def test_invitation_accept_sets_password_and_signs_in(client, make_user, login):
+    login(make_user(Role.ADMIN))
     path = _invite_path(_create(client))
     client.post("/logout")
     page = client.get(path)
     assert page.status_code == 200 and "nina@school.test" in page.get_data(as_text=True)
     response = client.post(
-        path, data={"name": "Nina Newton", "new_password": "nina-long-pass", "confirm_password": "nina-long-pass"}
+        path,
+        data={
+            "name": "Nina Newton",
+            "new_password": "nina-long-pass",
+            "confirm_password": "nina-long-pass",
+        },
     )
     assert response.status_code == 302
     assert client.get("/account/password").status_code == 200
@@ -91,7 +96,10 @@ def test_invitation_used_twice_second_refused(client, make_user):
     form = {"name": "Sam", "new_password": "first-long-pass", "confirm_password": "first-long-pass"}
     assert client.post(f"/invite/{token}", data=form).status_code == 302
     client.post("/logout")
-    again = client.post(f"/invite/{token}", data={**form, "new_password": "second-long-pass", "confirm_password": "second-long-pass"})
+    again = client.post(
+        f"/invite/{token}",
+        data={**form, "new_password": "second-long-pass", "confirm_password": "second-long-pass"},
+    )
     assert again.status_code == 409
     assert "already been used" in again.get_data(as_text=True)
     db.session.expire_all()
@@ -126,24 +134,30 @@ def test_invitation_weak_password_400_token_still_usable(client, make_user):
     user = make_user(Role.STUDENT, password=None)
     token = services.invite_user(user, created_by=None, now=utcnow())
     db.session.commit()
-    response = client.post(f"/invite/{token}", data={"name": "Sam", "new_password": "short", "confirm_password": "short"})
+    response = client.post(
+        f"/invite/{token}",
+        data={"name": "Sam", "new_password": "short", "confirm_password": "short"},
+    )
     assert response.status_code == 400
     assert client.get(f"/invite/{token}").status_code == 200
 
 
-def test_reinvite_gives_new_link(client, make_user, login_as):
+def test_reinvite_gives_new_link(client, make_user, login):
     invited = make_user(Role.STUDENT, password=None)
-    login_as(client, make_user(Role.ADMIN))
+    login(make_user(Role.ADMIN))
     response = client.post(f"/admin/users/{invited.id}/invite")
     assert response.status_code == 200
     assert client.get(_invite_path(response)).status_code == 200
 
 
-def test_change_role_and_deactivate(client, make_user, login_as):
+def test_change_role_and_deactivate(client, make_user, login):
     admin = make_user(Role.ADMIN)
     student = make_user(Role.STUDENT)
-    login_as(client, admin)
-    assert client.post(f"/admin/users/{student.id}/role", data={"role": "instructor"}).status_code == 302
+    login(admin)
+    assert (
+        client.post(f"/admin/users/{student.id}/role", data={"role": "instructor"}).status_code
+        == 302
+    )
     assert client.post(f"/admin/users/{student.id}/deactivate").status_code == 302
     db.session.expire_all()
     changed = db.session.get(User, student.id)
@@ -153,28 +167,36 @@ def test_change_role_and_deactivate(client, make_user, login_as):
     assert db.session.get(User, student.id).is_active_account
 
 
-def test_change_role_unknown_value_400(client, make_user, login_as):
+def test_change_role_unknown_value_400(client, make_user, login):
     student = make_user(Role.STUDENT)
-    login_as(client, make_user(Role.ADMIN))
-    assert client.post(f"/admin/users/{student.id}/role", data={"role": "superuser"}).status_code == 400
+    login(make_user(Role.ADMIN))
+    assert (
+        client.post(f"/admin/users/{student.id}/role", data={"role": "superuser"}).status_code
+        == 400
+    )
 
 
-def test_admin_cannot_demote_or_deactivate_self(client, make_user, login_as):
+def test_admin_cannot_demote_or_deactivate_self(client, make_user, login):
     admin = make_user(Role.ADMIN)
-    login_as(client, admin)
+    login(admin)
     assert client.post(f"/admin/users/{admin.id}/role", data={"role": "student"}).status_code == 403
     assert client.post(f"/admin/users/{admin.id}/deactivate").status_code == 403
     db.session.expire_all()
     assert db.session.get(User, admin.id).role == Role.ADMIN
 
 
-def test_class_create_add_and_remove_member(client, make_user, login_as):
+def test_class_create_add_and_remove_member(client, make_user, login):
     student = make_user(Role.STUDENT)
-    login_as(client, make_user(Role.ADMIN))
+    login(make_user(Role.ADMIN))
     response = client.post("/admin/classes", data={"name": "  Auto   Shop 1 "})
     assert response.status_code == 302
     class_path = response.location
-    assert client.post(f"{class_path}/members", data={"user_id": student.id, "role": "student"}).status_code == 302
+    assert (
+        client.post(
+            f"{class_path}/members", data={"user_id": student.id, "role": "student"}
+        ).status_code
+        == 302
+    )
     page = client.get(class_path).get_data(as_text=True)
     assert "Auto Shop 1" in page and student.name in page
     db.session.expire_all()
@@ -184,9 +206,9 @@ def test_class_create_add_and_remove_member(client, make_user, login_as):
     assert db.session.get(User, student.id).memberships == []
 
 
-def test_class_duplicate_name_409(client, make_user, make_class, login_as):
+def test_class_duplicate_name_409(client, make_user, make_class, login):
     make_class("Algebra 2")
-    login_as(client, make_user(Role.ADMIN))
+    login(make_user(Role.ADMIN))
     response = client.post("/admin/classes", data={"name": "Algebra 2"})
     assert response.status_code == 409
     assert "already a class" in response.get_data(as_text=True)

@@ -18,13 +18,23 @@ from app.extensions import db
 
 
 def _upload(client, content: bytes, filename: str = "roster.csv"):
-    """POST a multipart body built here: werkzeug's test encoder leaves large bodies in an unclosed temp file."""
+    """POST a multipart body built here.
+
+    Werkzeug's test encoder leaves large bodies in an unclosed temp file.
+    """
     boundary = "laurel-roster-boundary"
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="roster"; filename="{filename}"\r\n'
-        "Content-Type: text/csv\r\n\r\n"
-    ).encode() + content + f"\r\n--{boundary}--\r\n".encode()
-    return client.post("/admin/roster", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+        (
+            f"--{boundary}\r\n"
+            f'Content-Disposition: form-data; name="roster"; filename="{filename}"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return client.post(
+        "/admin/roster", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
 
 
 def _counts() -> tuple[int, int, int, int]:
@@ -35,8 +45,8 @@ def _counts() -> tuple[int, int, int, int]:
 
 
 @pytest.fixture
-def admin_client(client, make_user, login_as):
-    login_as(client, make_user(Role.ADMIN, email="admin@school.test"))
+def admin_client(client, make_user, login):
+    login(make_user(Role.ADMIN, email="admin@school.test"))
     return client
 
 
@@ -68,7 +78,11 @@ def test_roster_mixed_file_reports_every_row_and_commits_good_ones(admin_client,
 
     emails = set(db.session.scalars(sa.select(User.email)))
     assert emails == {
-        "admin@school.test", "old@school.test", "ada@school.test", "grace@school.test", "kai@school.test"
+        "admin@school.test",
+        "old@school.test",
+        "ada@school.test",
+        "grace@school.test",
+        "kai@school.test",
     }
     grace = services.find_user_by_email("grace@school.test")
     assert grace.role == Role.INSTRUCTOR and grace.password_hash is None
@@ -87,23 +101,25 @@ def test_roster_same_file_twice_creates_nothing_new(admin_client):
 
 
 def test_roster_header_in_other_order_and_case_accepted(admin_client):
-    content = "Class,Role,EMAIL,Name\nAlgebra 2,student,ada@school.test,Ada Lovelace\n".encode()
+    content = b"Class,Role,EMAIL,Name\nAlgebra 2,student,ada@school.test,Ada Lovelace\n"
     assert _upload(admin_client, content).status_code == 200
     ada = services.find_user_by_email("ada@school.test")
     assert ada.name == "Ada Lovelace" and ada.memberships[0].school_class.name == "Algebra 2"
 
 
 def test_roster_utf8_bom_and_accents_accepted(admin_client):
-    content = "name,email,role,class\nZoë Ñúñez,zoe@school.test,student,Français 1\n".encode("utf-8-sig")
+    content = "name,email,role,class\nZoë Ñúñez,zoe@school.test,student,Français 1\n".encode(
+        "utf-8-sig"
+    )
     assert _upload(admin_client, content).status_code == 200
     assert services.find_user_by_email("zoe@school.test").name == "Zoë Ñúñez"
 
 
 def test_roster_existing_user_with_other_role_rejected(admin_client, make_user):
     make_user(Role.STUDENT, email="sam@school.test")
-    page = _upload(admin_client, b"name,email,role,class\nSam,sam@school.test,instructor,Algebra 2\n").get_data(
-        as_text=True
-    )
+    page = _upload(
+        admin_client, b"name,email,role,class\nSam,sam@school.test,instructor,Algebra 2\n"
+    ).get_data(as_text=True)
     assert "already has an account as student, not instructor" in page
     assert services.find_user_by_email("sam@school.test").memberships == []
 
@@ -116,7 +132,10 @@ def test_roster_existing_user_with_other_role_rejected(admin_client, make_user):
         (b"name,email,class\nAda,ada@school.test,Algebra 2\n", "missing: role"),
         (b"Ada,ada@school.test,student,Algebra 2\n", "missing: name, email, role, class"),
         (b"name,email,role,class\n", "no rows under it"),
-        ("name,email,role,class\nJosé,jose@school.test,student,Español\n".encode("latin-1"), "not UTF-8"),
+        (
+            "name,email,role,class\nJosé,jose@school.test,student,Español\n".encode("latin-1"),
+            "not UTF-8",
+        ),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not UTF-8"),
     ],
     ids=["empty", "blank-lines", "missing-column", "no-header", "header-only", "latin-1", "binary"],
@@ -164,7 +183,9 @@ def test_roster_failure_mid_import_leaves_nothing(app_ctx, make_user, now, monke
 
 
 def test_parse_roster_quoted_fields_with_commas():
-    rows = parse_roster('name,email,role,class\n"Lovelace, Ada",ada@school.test,Student,"Algebra 2, Period 3"\n')
+    rows = parse_roster(
+        'name,email,role,class\n"Lovelace, Ada",ada@school.test,Student,"Algebra 2, Period 3"\n'
+    )
     assert rows[0].name == "Lovelace, Ada"
     assert rows[0].class_name == "Algebra 2, Period 3"
     assert rows[0].role == Role.STUDENT and rows[0].outcome == RowOutcome.PENDING
@@ -176,6 +197,8 @@ def test_parse_roster_admin_role_rejected():
 
 
 def test_parse_roster_too_many_rows_refused():
-    text = "name,email,role,class\n" + "".join(f"P{i},p{i}@school.test,student,C\n" for i in range(5001))
+    text = "name,email,role,class\n" + "".join(
+        f"P{i},p{i}@school.test,student,C\n" for i in range(5001)
+    )
     with pytest.raises(UserError, match="more than 5000 rows"):
         parse_roster(text)

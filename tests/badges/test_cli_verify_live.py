@@ -13,12 +13,12 @@ from app.issuing.status_changes import StatusChange
 from app.issuing.status_changes import change_credential_status
 from app.keyring import issuing_context
 
-PROJECT = Path(__file__).resolve().parents[2]
 
-
-def _laurel_verify(path: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _laurel_verify(
+    laurel: str, path: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(PROJECT / ".venv" / "bin" / "laurel"), "verify", str(path), "--json"],
+        [laurel, "verify", str(path), "--json"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -28,7 +28,7 @@ def _laurel_verify(path: Path, env: dict[str, str]) -> subprocess.CompletedProce
 
 
 def test_cli_verify_revoked_on_development_server_reports_revoked(
-    live_server, app_config, school, make_badge, now, tmp_path
+    live_server, app_config, school, make_badge, now, tmp_path, laurel
 ):
     badge = make_badge(school.instructor, class_id=school.auto_shop.id)
     credential = issue_credential(
@@ -55,6 +55,7 @@ def test_cli_verify_revoked_on_development_server_reports_revoked(
     assert status_list_url == f"{live_server}/status/revocation/1"
 
     result = _laurel_verify(
+        laurel,
         path,
         {
             "LAUREL_ENV": "development",

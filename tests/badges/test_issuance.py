@@ -18,7 +18,6 @@ from app.badges.models import StatusSlot
 from app.badges.services import BadgeInput
 from app.badges.services import RubricLevelInput
 from app.badges.services import update_badge
-from app.credentials.document import EvidenceData
 from app.credentials.document import hash_identity
 from app.credentials.keys import KeyStore
 from app.credentials.keys import public_key_from_jwk
@@ -40,7 +39,8 @@ from app.issuing.status_changes import StatusChange
 from app.issuing.status_changes import change_credential_status
 from app.issuing.urls import credential_url
 from app.keyring import issuing_context
-from tests.badges.conftest import badge_input
+from tests.fixtures.badges import badge_input
+from tests.fixtures.credentials import PUBLIC_EVIDENCE
 
 PUBLIC = "https://laurel.test"
 ISSUER = "did:web:laurel.test"
@@ -58,30 +58,6 @@ def verify_with_published_keys(client, document: dict) -> None:
         assert proof["verificationMethod"] in did_document["assertionMethod"]
         key = public_key_from_multikey(methods[proof["verificationMethod"]]["publicKeyMultibase"])
         verify_proof(document, proof, public_key=key)
-
-
-@pytest.fixture
-def issued(school, make_badge, now):
-    """A credential for the student at Proficient, with one public evidence item."""
-    badge = make_badge(school.instructor, class_id=school.auto_shop.id, expiry_months=12)
-    credential = issue_credential(
-        issuing_context(),
-        badge=badge,
-        recipient=school.student,
-        level_id=level_id(badge, "Proficient"),
-        issued_by=school.instructor,
-        now=now,
-        evidence=[
-            EvidenceData(
-                id="urn:uuid:7b0a8b8e-54a8-4b0f-a5a6-0e1b8a3f7c11",
-                name="Photo log",
-                narrative="Every stage of the truck.",
-                genre="Photo log",
-            )
-        ],
-    )
-    db.session.commit()
-    return credential
 
 
 def test_issue_credential_document_is_valid_and_private(issued, school, now):
@@ -126,7 +102,7 @@ def test_issue_credential_document_is_valid_and_private(issued, school, now):
         == issued.level_id
         == level_id(issued.badge, "Proficient")
     )
-    assert document["evidence"][0]["name"] == "Photo log"
+    assert document["evidence"][0]["name"] == PUBLIC_EVIDENCE.name
     status = document["credentialStatus"]
     assert status["statusPurpose"] == "revocation"
     assert status["statusListCredential"] == f"{PUBLIC}/status/revocation/1"

@@ -11,8 +11,6 @@ from pathlib import Path
 import pytest
 
 from app.extensions import db
-from tests.share.conftest import make_credential  # noqa: F401  (fixtures of the sharing tests)
-from tests.share.conftest import school  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

@@ -21,8 +21,6 @@ from app.extensions import db
 from app.keyring import issuing_context
 from tests.fixtures.browser import _free_port
 from tests.fixtures.users import DEFAULT_PASSWORD
-from tests.share.conftest import make_credential  # noqa: F401  (fixtures of the sharing tests)
-from tests.share.conftest import school  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -135,11 +133,11 @@ def stoppable_server(request, app_config):
     stop()
 
 
-def laurel_verify(path, **settings: str) -> str:
+def laurel_verify(laurel: str, path, **settings: str) -> str:
     """`laurel verify --offline FILE` in a fresh process; its report, lower-cased."""
     environment = {**os.environ, "LAUREL_ENV": "development", **settings}
     result = subprocess.run(
-        [str(PROJECT_ROOT / ".venv" / "bin" / "laurel"), "verify", "--offline", str(path)],
+        [laurel, "verify", "--offline", str(path)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -151,7 +149,7 @@ def laurel_verify(path, **settings: str) -> str:
 
 
 def test_sharing_offline_pdf_and_png_verify_signature_status_could_not_check(
-    stoppable_server, make_credential, keys_dir, tmp_path
+    stoppable_server, make_credential, keys_dir, tmp_path, laurel
 ):
     base_url, stop = stoppable_server
     credential = make_credential()
@@ -171,11 +169,14 @@ def test_sharing_offline_pdf_and_png_verify_signature_status_could_not_check(
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     pdf_report = laurel_verify(
-        files["pdf"], LAUREL_KEYS_DIR=str(elsewhere), LAUREL_PUBLIC_URL="https://other.example"
+        laurel,
+        files["pdf"],
+        LAUREL_KEYS_DIR=str(elsewhere),
+        LAUREL_PUBLIC_URL="https://other.example",
     )
     # The baked PNG on the school's own machine, server stopped: its key store, no network.
     png_report = laurel_verify(
-        files["png"], LAUREL_KEYS_DIR=str(keys_dir.path), LAUREL_PUBLIC_URL=base_url
+        laurel, files["png"], LAUREL_KEYS_DIR=str(keys_dir.path), LAUREL_PUBLIC_URL=base_url
     )
     for kind, report in (("pdf", pdf_report), ("png", png_report)):
         assert "passed           proof      the signature (eddsa-rdfc-2022) is valid" in report, (

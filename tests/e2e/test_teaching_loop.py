@@ -20,7 +20,6 @@ from app import PROJECT_ROOT
 from app.accounts.models import Role
 from app.demo_files import temperature_workbook
 from app.demo_files import truck_photo
-from tests.fixtures.node import node_scripts  # noqa: F401  (fixture)
 from tests.fixtures.users import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -53,10 +52,10 @@ def create_and_publish_badge(page, base_url: str, class_name: str, shot) -> str:
     return page.url.rstrip("/").rsplit("/", 1)[-1]
 
 
-def laurel_verify(path, env: dict[str, str]) -> subprocess.CompletedProcess:
+def laurel_verify(laurel: str, path, env: dict[str, str]) -> subprocess.CompletedProcess:
     """`laurel verify FILE --json` in a fresh process."""
     return subprocess.run(
-        [str(PROJECT_ROOT / ".venv" / "bin" / "laurel"), "verify", str(path), "--json"],
+        [laurel, "verify", str(path), "--json"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -73,7 +72,8 @@ def test_teaching_loop_badge_to_verified_credential(
     browser_page,
     new_browser_page,
     artifacts,
-    node_scripts,  # noqa: F811
+    node_scripts,
+    laurel,
 ):
     school_class = make_class("Auto Shop 2")
     instructor = make_user(Role.INSTRUCTOR, name="Irene Instructor", classes=[school_class])
@@ -168,6 +168,7 @@ def test_teaching_loop_badge_to_verified_credential(
     path.write_bytes(response.content)
 
     result = laurel_verify(
+        laurel,
         path,
         {
             "LAUREL_ENV": "development",

@@ -105,11 +105,11 @@ def test_add_file_traversal_name_stored_under_generated_name(school, storage, no
 def test_edit_other_students_submission_not_allowed(school, now):
     submission = services.start_submission(school.badge, student=school.student, now=now)
     with pytest.raises(NotAllowed):
-        services.add_text(submission, student=school.other_student, text="mine now", now=now)
+        services.add_text(submission, student=school.classmate, text="mine now", now=now)
     with pytest.raises(NotAllowed):
         services.save_draft(
             submission,
-            student=school.other_student,
+            student=school.classmate,
             reflection="x",
             criteria_reflections={},
             now=now,
@@ -144,7 +144,7 @@ def test_review_by_instructor_of_other_class_not_allowed(submitted, school, now)
         services.approve(
             submitted,
             ctx=issuing_context(),
-            reviewer=school.other_student,
+            reviewer=school.classmate,
             level_id=None,
             feedback="",
             now=now,

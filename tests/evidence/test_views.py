@@ -30,6 +30,7 @@ def _item(submission) -> EvidenceItem:
     ("who", "expected"),
     [
         ("student", 200),
+        ("classmate", 404),
         ("other_student", 404),
         ("instructor", 302),
         ("other_instructor", 404),
@@ -51,6 +52,7 @@ def test_submission_page_visibility_by_role(client, login, school, submitted, wh
     ("who", "expected"),
     [
         ("student", 200),
+        ("classmate", 404),
         ("other_student", 404),
         ("instructor", 200),
         ("other_instructor", 404),
@@ -72,7 +74,7 @@ def test_draft_invisible_to_other_student_and_their_edits_refused(client, login,
 
     draft = services.start_submission(school.badge, student=school.student, now=now)
     db.session.commit()
-    login(school.other_student)
+    login(school.classmate)
     assert client.get(f"/submissions/{draft.id}").status_code == 404
     assert client.get(f"/submissions/{draft.id}/edit").status_code == 404
     response = client.post(
@@ -314,7 +316,7 @@ def test_thumbnail_small_jpeg_and_only_for_photos(client, login, school, submitt
     assert response.status_code == 200 and response.mimetype == "image/jpeg"
     with Image.open(io.BytesIO(data)) as thumb:
         assert max(thumb.size) <= 480
-    login(school.other_student)
+    login(school.classmate)
     with client.get(f"/files/{_item(submitted).id}/thumbnail") as hidden:
         assert hidden.status_code == 404
 

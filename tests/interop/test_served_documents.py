@@ -16,9 +16,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from app.badges.models import IssuedCredential
-from app.credentials.document import EvidenceData
 from app.extensions import db
-from app.issuing.issuance import issue_credential
 from app.issuing.status_changes import StatusChange
 from app.issuing.status_changes import change_credential_status
 from app.keyring import issuing_context
@@ -27,31 +25,6 @@ from tests.fixtures.node import NodeScripts
 from .issuer import VERIFY_AT
 
 pytestmark = pytest.mark.node
-
-
-@pytest.fixture
-def issued(school: Any, make_badge: Any, now: datetime) -> IssuedCredential:
-    """A credential for the student at Proficient, with one evidence item."""
-    badge = make_badge(school.instructor, class_id=school.auto_shop.id, expiry_months=12)
-    level = next(level["id"] for level in badge.rubric_levels if level["name"] == "Proficient")
-    credential = issue_credential(
-        issuing_context(),
-        badge=badge,
-        recipient=school.student,
-        level_id=level,
-        issued_by=school.instructor,
-        now=now,
-        evidence=[
-            EvidenceData(
-                id="urn:uuid:7b0a8b8e-54a8-4b0f-a5a6-0e1b8a3f7c11",
-                name="Photo log — Zoë's truck",
-                narrative="Every stage of the truck.\nFrame, brakes, paint.",
-                genre="Photo log",
-            )
-        ],
-    )
-    db.session.commit()
-    return credential
 
 
 def _served_json(client: FlaskClient, path: str) -> dict[str, Any]:

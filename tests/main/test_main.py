@@ -18,6 +18,7 @@ from app.keyring import issuing_context
 from app.main.filters import format_date
 from app.main.filters import format_datetime
 from app.main.filters import render_markdown
+from tests.fixtures.users import DEFAULT_PASSWORD
 
 
 def test_index_anonymous_offers_sign_in_and_verify(client):
@@ -29,10 +30,14 @@ def test_index_anonymous_offers_sign_in_and_verify(client):
 
 @pytest.mark.parametrize(
     ("role", "target"),
-    [(Role.STUDENT, "/dashboard/student"), (Role.INSTRUCTOR, "/dashboard/instructor"), (Role.ADMIN, "/admin/users")],
+    [
+        (Role.STUDENT, "/dashboard/student"),
+        (Role.INSTRUCTOR, "/dashboard/instructor"),
+        (Role.ADMIN, "/admin/users"),
+    ],
 )
-def test_dashboard_redirects_by_role(client, make_user, login_as, role, target):
-    login_as(client, make_user(role))
+def test_dashboard_redirects_by_role(client, make_user, login, role, target):
+    login(make_user(role))
     response = client.get("/dashboard")
     assert response.status_code == 302
     assert response.location == target
@@ -48,12 +53,20 @@ def test_dashboard_anonymous_sent_to_login(client):
     ("role", "present", "absent"),
     [
         (Role.STUDENT, ["Badges", "My dashboard"], ["Review queue", "Users", "Roster"]),
-        (Role.INSTRUCTOR, ["Badges", "Review queue", "Dashboard"], ["My dashboard", "Users", "School profile"]),
-        (Role.ADMIN, ["Review queue", "Users", "Roster", "Classes", "School profile"], ["My dashboard"]),
+        (
+            Role.INSTRUCTOR,
+            ["Badges", "Review queue", "Dashboard"],
+            ["My dashboard", "Users", "School profile"],
+        ),
+        (
+            Role.ADMIN,
+            ["Review queue", "Users", "Roster", "Classes", "School profile"],
+            ["My dashboard"],
+        ),
     ],
 )
-def test_navigation_matches_role(client, make_user, login_as, role, present, absent):
-    login_as(client, make_user(role))
+def test_navigation_matches_role(client, make_user, login, role, present, absent):
+    login(make_user(role))
     page = client.get("/").get_data(as_text=True)
     nav = page.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
     for label in present:
@@ -62,8 +75,9 @@ def test_navigation_matches_role(client, make_user, login_as, role, present, abs
         assert f">{label}</a>" not in nav
 
 
-def test_flash_region_is_a_status_live_region(client, make_user, login_as):
-    login_as(client, make_user(Role.ADMIN))
+def test_flash_region_is_a_status_live_region(client, make_user):
+    admin = make_user(Role.ADMIN)
+    client.post("/login", data={"email": admin.email, "password": DEFAULT_PASSWORD})
     page = client.get("/admin/users").get_data(as_text=True)
     assert '<div role="status" aria-live="polite">' in page
     assert "flash flash-success" in page
@@ -77,7 +91,12 @@ def test_error_page_is_the_site_page_with_status(client):
 
 
 def test_markdown_script_and_handlers_removed():
-    html = str(render_markdown('**bold** <script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1))'))
+    html = str(
+        render_markdown(
+            "**bold** <script>alert(1)</script> <img src=x onerror=alert(1)>"
+            " [x](javascript:alert(1))"
+        )
+    )
     assert "<strong>bold</strong>" in html
     assert "<script" not in html and "onerror" not in html and "javascript:" not in html
 

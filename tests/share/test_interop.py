@@ -17,7 +17,6 @@ from pypdf import PdfReader
 from app.credentials.document import format_datetime
 from app.credentials.schema import validate_credential
 from app.models_base import utcnow
-from tests.fixtures.node import node_scripts  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.node
 
@@ -39,8 +38,8 @@ def vc_js(node_scripts, client, **payload) -> dict:
 
 
 @pytest.fixture
-def shared(client, login_as, school, issued):
-    login_as(client, school.student)
+def shared(client, login, school, issued):
+    login(school.student)
     client.post(f"/credentials/{issued.id}/share", data={"sharing": "on"})
     return issued
 
@@ -72,11 +71,11 @@ def test_interop_pdf_attachment_verifies_with_vc_js(node_scripts, client, shared
 
 
 def test_interop_learner_record_verifies_and_validates(
-    node_scripts, client, login_as, school, make_credential
+    node_scripts, client, login, school, make_credential
 ):
     make_credential()
     make_credential(name="Peer Tutor")
-    login_as(client, school.student)
+    login(school.student)
     clr = json.loads(client.get(f"/learners/{school.student.id}/record.json").data)
     validate_credential(clr)
     result = vc_js(node_scripts, client, credential=clr)

@@ -18,10 +18,10 @@ from app.issuing.status_changes import change_credential_status
 from app.keyring import issuing_context
 
 
-def test_record_groups_by_year_and_standard(client, login_as, school, make_credential):
+def test_record_groups_by_year_and_standard(client, login, school, make_credential):
     make_credential(issued_at=datetime(2025, 3, 1, tzinfo=UTC))
     make_credential(name="Data Plotting in Excel", alignments=[], level="Mastery")
-    login_as(client, school.student)
+    login(school.student)
     response = client.get("/record", follow_redirects=True)
     text = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -30,24 +30,24 @@ def test_record_groups_by_year_and_standard(client, login_as, school, make_crede
     assert "Data Plotting in Excel (Mastery)" in text
 
 
-def test_record_empty_state(client, login_as, school):
-    login_as(client, school.student)
+def test_record_empty_state(client, login, school):
+    login(school.student)
     assert "No badges yet" in client.get("/record", follow_redirects=True).get_data(as_text=True)
 
 
-def test_record_other_student_404_instructor_of_class_200(client, login_as, school, issued):
-    login_as(client, school.other_student)
+def test_record_other_student_404_instructor_of_class_200(client, login, school, issued):
+    login(school.other_student)
     assert client.get(f"/learners/{school.student.id}/record").status_code == 404
     assert client.get(f"/learners/{school.student.id}/record.json").status_code == 404
-    login_as(client, school.instructor)
+    login(school.instructor)
     assert client.get(f"/learners/{school.student.id}/record").status_code == 200
 
 
 def test_clr_signed_valid_schema_embeds_credentials_unchanged(
-    client, login_as, school, make_credential, keys_dir
+    client, login, school, make_credential, keys_dir
 ):
     first, second = make_credential(), make_credential(name="Peer Tutor")
-    login_as(client, school.student)
+    login(school.student)
     clr = client.get(f"/learners/{school.student.id}/record.json").get_json()
     validate_credential(clr)
     assert "ClrCredential" in clr["type"] and clr["partial"] is False
@@ -60,7 +60,7 @@ def test_clr_signed_valid_schema_embeds_credentials_unchanged(
     assert result["verdict"] == "verified"
 
 
-def test_clr_leaves_out_revoked_and_says_partial(client, login_as, school, make_credential, now):
+def test_clr_leaves_out_revoked_and_says_partial(client, login, school, make_credential, now):
     kept, revoked = make_credential(), make_credential(name="Peer Tutor")
     change_credential_status(
         revoked,
@@ -71,7 +71,7 @@ def test_clr_leaves_out_revoked_and_says_partial(client, login_as, school, make_
         now=now,
     )
     db.session.commit()
-    login_as(client, school.student)
+    login(school.student)
     clr = client.get(f"/learners/{school.student.id}/record.json").get_json()
     assert clr["partial"] is True
     assert [c["id"] for c in clr["credentialSubject"]["verifiableCredential"]] == [
@@ -79,16 +79,16 @@ def test_clr_leaves_out_revoked_and_says_partial(client, login_as, school, make_
     ]
 
 
-def test_clr_without_credentials_400(client, login_as, school):
-    login_as(client, school.student)
+def test_clr_without_credentials_400(client, login, school):
+    login(school.student)
     response = client.get(f"/learners/{school.student.id}/record.json")
     assert response.status_code == 400
 
 
 def test_transcript_lists_credentials_with_qr_and_clr_attached(
-    client, login_as, school, issued, tmp_path
+    client, login, school, issued, tmp_path
 ):
-    login_as(client, school.student)
+    login(school.student)
     pdf = client.get(f"/learners/{school.student.id}/transcript.pdf").data
     reader = PdfReader(io.BytesIO(pdf))
     text = reader.pages[0].extract_text()
@@ -104,7 +104,7 @@ def test_transcript_lists_credentials_with_qr_and_clr_attached(
     assert decoded.stdout.strip() == f"https://laurel.test/credentials/{issued.id}/verify"
 
 
-def test_transcript_all_revoked_still_prints_without_record(client, login_as, school, issued, now):
+def test_transcript_all_revoked_still_prints_without_record(client, login, school, issued, now):
     change_credential_status(
         issued,
         StatusChange.REVOKE,
@@ -114,7 +114,7 @@ def test_transcript_all_revoked_still_prints_without_record(client, login_as, sc
         now=now,
     )
     db.session.commit()
-    login_as(client, school.student)
+    login(school.student)
     response = client.get(f"/learners/{school.student.id}/transcript.pdf")
     assert response.status_code == 200
     reader = PdfReader(io.BytesIO(response.data))

@@ -19,8 +19,8 @@ from app.share.linkedin import add_to_profile_url
 from app.share.services import linkedin_fields
 
 
-def share(client, login_as, school, credential, value="on"):
-    login_as(client, school.student)
+def share(client, login, school, credential, value="on"):
+    login(school.student)
     return client.post(f"/credentials/{credential.id}/share", data={"sharing": value})
 
 
@@ -34,10 +34,8 @@ def test_public_page_unknown_token_404(client, issued):
     assert client.get("/s/not-a-real-token-at-all").status_code == 404
 
 
-def test_share_owner_turns_on_page_shows_badge_and_live_verification(
-    client, login_as, school, issued
-):
-    response = share(client, login_as, school, issued)
+def test_share_owner_turns_on_page_shows_badge_and_live_verification(client, login, school, issued):
+    response = share(client, login, school, issued)
     assert response.status_code == 302
     db.session.refresh(issued)
     assert issued.share_enabled
@@ -60,30 +58,30 @@ def test_share_owner_turns_on_page_shows_badge_and_live_verification(
     assert page.headers["Cache-Control"] == "no-store"
 
 
-def test_share_owner_turns_off_page_404_credential_still_verifies(client, login_as, school, issued):
-    share(client, login_as, school, issued, "on")
-    share(client, login_as, school, issued, "off")
+def test_share_owner_turns_off_page_404_credential_still_verifies(client, login, school, issued):
+    share(client, login, school, issued, "on")
+    share(client, login, school, issued, "off")
     assert client.get(f"/s/{issued.share_token}").status_code == 404
     assert "Genuine" in client.get(f"/credentials/{issued.id}/verify").get_data(as_text=True)
 
 
-def test_share_other_student_cannot_toggle_404(client, login_as, school, issued):
-    login_as(client, school.other_student)
+def test_share_other_student_cannot_toggle_404(client, login, school, issued):
+    login(school.other_student)
     assert client.post(f"/credentials/{issued.id}/share", data={"sharing": "on"}).status_code == 404
     db.session.refresh(issued)
     assert not issued.share_enabled
 
 
-def test_share_instructor_sees_page_cannot_toggle_403(client, login_as, school, issued):
-    login_as(client, school.instructor)
+def test_share_instructor_sees_page_cannot_toggle_403(client, login, school, issued):
+    login(school.instructor)
     assert client.get(f"/credentials/{issued.id}/share").status_code == 200
     assert client.post(f"/credentials/{issued.id}/share", data={"sharing": "on"}).status_code == 403
     db.session.refresh(issued)
     assert not issued.share_enabled
 
 
-def test_share_bad_value_400(client, login_as, school, issued):
-    login_as(client, school.student)
+def test_share_bad_value_400(client, login, school, issued):
+    login(school.student)
     assert (
         client.post(f"/credentials/{issued.id}/share", data={"sharing": "maybe"}).status_code == 400
     )
@@ -94,16 +92,16 @@ def test_share_anonymous_settings_redirects_to_login(client, issued):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_og_image_is_1200_by_630_png(client, login_as, school, issued):
-    share(client, login_as, school, issued)
+def test_og_image_is_1200_by_630_png(client, login, school, issued):
+    share(client, login, school, issued)
     response = client.get(f"/s/{issued.share_token}/og.png")
     assert response.mimetype == "image/png"
     with Image.open(io.BytesIO(response.data)) as image:
         assert image.size == (1200, 630)
 
 
-def test_downloads_each_carry_the_stored_credential(client, login_as, school, issued):
-    share(client, login_as, school, issued)
+def test_downloads_each_carry_the_stored_credential(client, login, school, issued):
+    share(client, login, school, issued)
     base = f"/s/{issued.share_token}/download"
     png = client.get(f"{base}/png")
     assert png.mimetype == "image/png" and "attachment" in png.headers["Content-Disposition"]
@@ -115,18 +113,18 @@ def test_downloads_each_carry_the_stored_credential(client, login_as, school, is
     assert client.get(f"{base}/exe").status_code == 404
 
 
-def test_private_downloads_owner_only(client, login_as, school, issued):
-    login_as(client, school.student)
+def test_private_downloads_owner_only(client, login, school, issued):
+    login(school.student)
     assert (
         extract_png(client.get(f"/credentials/{issued.id}/download/png").data) == issued.json_text
     )
-    login_as(client, school.other_student)
+    login(school.other_student)
     assert client.get(f"/credentials/{issued.id}/download/png").status_code == 404
     assert client.get(f"/credentials/{issued.id}/certificate.pdf").status_code == 404
 
 
-def test_certificate_bad_paper_400(client, login_as, school, issued):
-    login_as(client, school.student)
+def test_certificate_bad_paper_400(client, login, school, issued):
+    login(school.student)
     response = client.get(f"/credentials/{issued.id}/certificate.pdf?paper=a3")
     assert response.status_code == 400
     assert "paper=a4 or paper=letter" in response.get_data(as_text=True)
@@ -160,8 +158,8 @@ def test_linkedin_no_expiry_omits_expiration(app_ctx, make_credential):
     assert "expirationYear" not in query and "expirationMonth" not in query
 
 
-def test_share_page_lists_linkedin_copy_fields(client, login_as, school, issued):
-    login_as(client, school.student)
+def test_share_page_lists_linkedin_copy_fields(client, login, school, issued):
+    login(school.student)
     text = client.get(f"/credentials/{issued.id}/share").get_data(as_text=True)
     assert "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME" in text
     for label in (
@@ -176,8 +174,8 @@ def test_share_page_lists_linkedin_copy_fields(client, login_as, school, issued)
     assert 'data-copy-target="linkedin-5"' in text
 
 
-def test_revoked_shows_reason_on_every_page(client, login_as, school, issued, now):
-    share(client, login_as, school, issued)
+def test_revoked_shows_reason_on_every_page(client, login, school, issued, now):
+    share(client, login, school, issued)
     change_credential_status(
         issued,
         StatusChange.REVOKE,
@@ -198,8 +196,8 @@ def test_revoked_shows_reason_on_every_page(client, login_as, school, issued, no
     assert api["verdict"] == "revoked" and api["status_reason"] == "Plagiarised photos"
 
 
-def test_suspended_shows_reason_and_verdict(client, login_as, school, issued, now):
-    share(client, login_as, school, issued)
+def test_suspended_shows_reason_and_verdict(client, login, school, issued, now):
+    share(client, login, school, issued)
     change_credential_status(
         issued,
         StatusChange.SUSPEND,
@@ -242,23 +240,23 @@ def test_verify_page_unknown_credential_404(client, issued):
     assert client.get("/credentials/00000000-0000-4000-8000-000000000000/verify").status_code == 404
 
 
-def test_public_page_expired_still_genuine_record(client, login_as, school, make_credential):
+def test_public_page_expired_still_genuine_record(client, login, school, make_credential):
     from datetime import UTC
     from datetime import datetime
 
     old = make_credential(expiry_months=1, issued_at=datetime(2024, 1, 10, tzinfo=UTC))
-    share(client, login_as, school, old)
+    share(client, login, school, old)
     text = client.get(f"/s/{old.share_token}").get_data(as_text=True)
     assert "Expired on 10 February 2024, still a genuine record" in text
     assert json.loads(old.json_text)["validUntil"] == "2024-02-10T00:00:00Z"
 
 
-def test_baked_svg_after_pdf_render_is_plain_svg(client, login_as, school, issued):
+def test_baked_svg_after_pdf_render_is_plain_svg(client, login, school, issued):
     """Rendering a PDF imports WeasyPrint, which re-registers ElementTree's empty prefix:
     the baked SVG must still start with <svg, or verifiers take it for some other XML."""
     import weasyprint.pdf.metadata  # noqa: F401  (the import that changed the prefix map)
 
-    share(client, login_as, school, issued)
+    share(client, login, school, issued)
     client.get(f"/s/{issued.share_token}/download/pdf")
     svg = client.get(f"/s/{issued.share_token}/download/svg").get_data(as_text=True)
     assert svg.startswith("<svg ")
@@ -271,13 +269,13 @@ def test_baked_svg_after_pdf_render_is_plain_svg(client, login_as, school, issue
 
 
 def test_public_page_qr_decodes_to_verification_url_which_verifies(
-    client, login_as, school, issued, tmp_path
+    client, login, school, issued, tmp_path
 ):
     import base64
     import re
     import subprocess
 
-    share(client, login_as, school, issued)
+    share(client, login, school, issued)
     page = client.get(f"/s/{issued.share_token}").get_data(as_text=True)
     encoded = re.search(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="QR code', page)[1]
     (tmp_path / "qr.png").write_bytes(base64.b64decode(encoded))
@@ -289,11 +287,11 @@ def test_public_page_qr_decodes_to_verification_url_which_verifies(
     assert "Genuine" in verified.get_data(as_text=True)
 
 
-def test_reinstated_clears_suspension_everywhere(client, login_as, school, issued, now):
+def test_reinstated_clears_suspension_everywhere(client, login, school, issued, now):
     from app.issuing.status_changes import StatusChange
     from app.issuing.status_changes import change_credential_status
 
-    share(client, login_as, school, issued)
+    share(client, login, school, issued)
     change_credential_status(
         issued,
         StatusChange.SUSPEND,

@@ -193,13 +193,13 @@ def test_cli_sign_without_keys_refused(cli_runner, env, tmp_path):
     assert "laurel keys init" in result.stderr
 
 
-def test_cli_verify_subprocess_creates_no_database(env, tmp_path, without_status):
+def test_cli_verify_subprocess_creates_no_database(env, tmp_path, without_status, laurel):
     """Does the installed `laurel verify` run with no server and leave no database behind?"""
     path = _write(tmp_path, "credential.json", without_status.json_text)
     workdir = tmp_path / "work"
     workdir.mkdir()
     completed = subprocess.run(
-        [str(PROJECT / ".venv" / "bin" / "laurel"), "verify", path, "--offline"],
+        [laurel, "verify", path, "--offline"],
         cwd=workdir,
         env={**os.environ, **env},
         capture_output=True,

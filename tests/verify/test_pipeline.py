@@ -30,8 +30,8 @@ from app.verify.core.report import Outcome
 from app.verify.core.report import Verdict
 from app.verify.core.resolvers import FetchError
 from app.verify.core.resolvers import HttpFetcher
-from app.verify.core.resolvers import check_public_url
 from app.verify.core.resolvers import build_resolver
+from app.verify.core.resolvers import check_public_url
 from tests.credentials.samples import ISSUER_ID
 from tests.credentials.samples import NOW
 from tests.credentials.samples import sample_credential

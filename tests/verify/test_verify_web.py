@@ -31,8 +31,6 @@ from app.credentials.baking import bake_png
 from app.extensions import db
 from app.share.pdf import html_to_pdf
 from app.verify.core.resolvers import FetchError
-from tests.share.conftest import make_credential  # noqa: F401  (fixtures of the sharing tests)
-from tests.share.conftest import school  # noqa: F401
 from tests.verify.factory import PLAIN_SVG
 from tests.verify.factory import issue
 from tests.verify.factory import itxt_chunk
@@ -469,7 +467,6 @@ def test_verify_web_other_issuer_did_key_genuine_says_not_this_school(client):
     assert response.status_code == 200
     assert "Genuine — " in page and "Hillside Academy" in page
     assert "This credential was not issued by" in page
-
 
 
 @pytest.mark.parametrize("path", ["/credentials/{id}/verify", "/credentials/{id}", "/s/{token}"])
