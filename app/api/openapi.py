@@ -61,6 +61,11 @@ _REPORT = {
         "valid_until": {"type": ["string", "null"], "format": "date-time"},
         "evidence": {"type": "array", "items": {"type": "object"}},
         "status_reason": {"type": ["string", "null"]},
+        "status_changed_at": {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "description": "When this school recorded the revocation or suspension.",
+        },
         "credential": {"type": ["object", "null"]},
         "jwt": {"type": ["string", "null"]},
         "record": {

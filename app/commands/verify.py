@@ -30,12 +30,12 @@ from app.credentials.errors import CredentialError
 from app.credentials.errors import InputError
 from app.credentials.keys import KeyStore
 from app.credentials.signing import sign_credential
+from app.verify.core.fetching import HttpFetcher
 from app.verify.core.parse import MAX_INPUT_BYTES
 from app.verify.core.parse import load_json
 from app.verify.core.pipeline import verify as verify_credential
 from app.verify.core.report import Outcome
 from app.verify.core.report import Report
-from app.verify.core.resolvers import HttpFetcher
 from app.verify.core.resolvers import OwnKeyResolver
 from app.verify.core.resolvers import build_resolver
 

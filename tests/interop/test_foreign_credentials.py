@@ -23,11 +23,11 @@ from app.credentials.proofs.vc_jwt import verify_jwt
 from app.credentials.status import StatusList
 from app.credentials.status import build_status_list_credential
 from app.credentials.status import status_entry
+from app.verify.core.fetching import FetchError
 from app.verify.core.pipeline import verify
 from app.verify.core.report import Outcome
 from app.verify.core.report import Report
 from app.verify.core.report import Verdict
-from app.verify.core.resolvers import FetchError
 from app.verify.core.resolvers import build_resolver
 from tests.credentials.samples import NOW
 from tests.credentials.samples import sample_credential

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from app.cli import cli
 from app.share.certificate import render_certificate
-from app.share.documents import issuer_key_documents
+from app.verify.documents import issuer_key_documents
 
 A4_LANDSCAPE = (842, 595)
 LETTER_LANDSCAPE = (792, 612)

@@ -24,8 +24,8 @@ from app.credentials.signing import sign_credential
 from app.credentials.signing import sign_document
 from app.credentials.status import StatusList
 from app.credentials.status import build_status_list_credential
+from app.verify.core.fetching import FetchError
 from app.verify.core.resolvers import ChainResolver
-from app.verify.core.resolvers import FetchError
 from app.verify.core.resolvers import OwnKeyResolver
 from app.verify.core.resolvers import build_resolver
 from tests.credentials.samples import ISSUER_ID

@@ -25,12 +25,12 @@ from app.credentials.document import Issuer
 from app.credentials.errors import InputError
 from app.credentials.keys import multikey_from_public_key
 from app.credentials.proofs.eddsa_rdfc_2022 import add_proof
+from app.verify.core.fetching import FetchError
+from app.verify.core.fetching import HttpFetcher
+from app.verify.core.fetching import check_public_url
 from app.verify.core.pipeline import verify
 from app.verify.core.report import Outcome
 from app.verify.core.report import Verdict
-from app.verify.core.resolvers import FetchError
-from app.verify.core.resolvers import HttpFetcher
-from app.verify.core.resolvers import check_public_url
 from app.verify.core.resolvers import build_resolver
 from tests.credentials.samples import ISSUER_ID
 from tests.credentials.samples import NOW

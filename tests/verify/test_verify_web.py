@@ -30,7 +30,7 @@ from werkzeug.test import encode_multipart
 from app.credentials.baking import bake_png
 from app.extensions import db
 from app.share.pdf import html_to_pdf
-from app.verify.core.resolvers import FetchError
+from app.verify.core.fetching import FetchError
 from tests.share.conftest import make_credential  # noqa: F401  (fixtures of the sharing tests)
 from tests.share.conftest import school  # noqa: F401
 from tests.verify.factory import PLAIN_SVG

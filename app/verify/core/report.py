@@ -84,6 +84,7 @@ class Report:
     valid_until: datetime | None = None
     evidence: list[dict[str, str]] = field(default_factory=list)
     status_reason: str | None = None
+    status_changed_at: datetime | None = None
 
     @property
     def verified(self) -> bool:
@@ -146,6 +147,7 @@ class Report:
             "valid_until": _iso(self.valid_until),
             "evidence": self.evidence,
             "status_reason": self.status_reason,
+            "status_changed_at": _iso(self.status_changed_at),
             "credential": self.credential,
             "jwt": self.jwt,
         }
