@@ -11,14 +11,17 @@ goes into the pipeline as its `LocalStatus` input.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import current_app
 
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
+from app.credentials.errors import CredentialError
 from app.keyring import issuer_id
 from app.keyring import keystore
 from app.keyring import public_url
@@ -35,8 +38,12 @@ from app.verify.core.report import Report
 from app.verify.core.report import Verdict
 from app.verify.core.resolvers import OwnKeyResolver
 from app.verify.core.resolvers import build_resolver
+from app.verify.core.trust import TrustEntry
+from app.verify.core.trust import read_trust_list
 from app.verify.documents import credential_by_id
 from app.verify.documents import own_document
+
+logger = logging.getLogger(__name__)
 
 
 class SiteFetcher:
@@ -67,6 +74,17 @@ def site_fetcher() -> SiteFetcher:
         allow_loopback=bool(config.get("LAUREL_VERIFY_ALLOW_LOOPBACK", False)),
     )
     return SiteFetcher(public_url(), network)
+
+
+def trust_list(path: str | None) -> tuple[TrustEntry, ...]:
+    """The school's trust list from LAUREL_TRUST_LIST; unreadable, it trusts no one (and logs)."""
+    if not path:
+        return ()
+    try:
+        return read_trust_list(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, CredentialError) as error:
+        logger.error("LAUREL_TRUST_LIST %s is not usable, no issuer is trusted: %s", path, error)
+        return ()
 
 
 def own_record(report: Report) -> IssuedCredential | None:
@@ -116,7 +134,12 @@ class Verification:
         verdict = self.report.verdict
         if verdict is Verdict.VERIFIED:
             return "success"
-        if verdict in (Verdict.EXPIRED, Verdict.UNCHECKED, Verdict.SUSPENDED):
+        if verdict in (
+            Verdict.EXPIRED,
+            Verdict.UNCHECKED,
+            Verdict.SUSPENDED,
+            Verdict.UNKNOWN_ISSUER,
+        ):
             return "warning"
         return "error"
 
@@ -129,6 +152,7 @@ class Verification:
             Verdict.REVOKED: "Revoked",
             Verdict.SUSPENDED: "Suspended",
             Verdict.UNCHECKED: "Could not check",
+            Verdict.UNKNOWN_ISSUER: "Unknown issuer",
             Verdict.NOT_VERIFIED: "Not genuine",
         }[self.report.verdict]
 
@@ -138,9 +162,9 @@ class Verification:
         report = self.report
         if self.record is None:
             return report.headline
-        learner = self.record.recipient.name
+        learner = report.learner_name or self.record.recipient.name
         said = (
-            f"“{report.badge_name}”, issued by {report.issuer_name} to {learner} "
+            f"“{report.badge_name}”, issued by {report.issuer_phrase} to {learner} "
             f"on {format_date(self.record.issued_at)}"
         )
         reason = f" Reason: {report.status_reason}" if report.status_reason else ""
@@ -190,6 +214,7 @@ def run_verification(
         now=now,
         own_issuer_id=issuer_id(),
         local_status=StoredStatus(),
+        trusted=trust_list(current_app.config.get("LAUREL_TRUST_LIST")),
     )
     return Verification(report, own_record(report))
 

@@ -59,6 +59,8 @@ def build_report(run: Run, *, source_url: str | None) -> Report:
         evidence=_public_evidence(credential.get("evidence")),
         status_reason=run.status_reason,
         status_changed_at=run.status_changed_at,
+        issuer_identity=run.identity,
+        learner_name=_signed_name(as_list(subject.get("identifier"))),
     )
     report.headline = _headline(report, not_yet_valid=run.facts.not_yet_valid)
     return report
@@ -68,8 +70,10 @@ def _headline(report: Report, *, not_yet_valid: bool) -> str:
     """One sentence for a person: the verdict first, then what the credential says."""
     checks = report.checks
     badge = f"“{report.badge_name}”" if report.badge_name else "This credential"
-    issuer = report.issuer_name or report.issuer_id or "an unnamed issuer"
-    if report.subject_hashed_identifiers:
+    issuer = report.issuer_phrase
+    if report.learner_name:
+        recipient = report.learner_name
+    elif report.subject_hashed_identifiers:
         recipient = (
             "a hashed email address"
             if any(
@@ -86,6 +90,11 @@ def _headline(report: Report, *, not_yet_valid: bool) -> str:
     reason = f" Reason: {report.status_reason}" if report.status_reason else ""
     if verdict is Verdict.VERIFIED:
         return f"Genuine — {said}."
+    if verdict is Verdict.UNKNOWN_ISSUER:
+        return (
+            f"Unknown issuer — the signature is valid, but Laurel cannot tell who made it: "
+            f"{said}. A name written inside a credential proves nothing."
+        )
     if verdict is Verdict.EXPIRED:
         return f"Expired on {format_day(report.valid_until)}, still a genuine record — {said}."
     if verdict is Verdict.REVOKED:
@@ -102,6 +111,20 @@ def _headline(report: Report, *, not_yet_valid: bool) -> str:
     if not_yet_valid and len(failed) == 1:
         return f"Not yet valid — {said}; it takes effect on {format_day(report.valid_from)}."
     return f"Not verified — {failed[0].message}"
+
+
+def _signed_name(identifiers: list[Any]) -> str | None:
+    """The learner's name in an IdentityObject of identityType "name", not hashed (OB 3.0)."""
+    for item in identifiers:
+        if (
+            isinstance(item, dict)
+            and item.get("identityType") == "name"
+            and item.get("hashed") is False
+            and isinstance(item.get("identityHash"), str)
+            and item["identityHash"].strip()
+        ):
+            return str(item["identityHash"]).strip()
+    return None
 
 
 def _image_url(image: Any) -> str | None:

@@ -13,9 +13,39 @@ from urllib.parse import urlsplit
 from app.credentials.errors import KeyResolutionError
 
 from .fetching import FetchError
+from .fields import text
 from .report import Outcome
 from .resolvers import ResolvedKey
 from .run import Run
+from .trust import UNKNOWN_ISSUER
+from .trust import IssuerIdentity
+from .trust import IssuerKind
+from .trust import trusted_entry
+
+
+def establish_identity(run: Run) -> IssuerIdentity:
+    """Who the issuer is, from the key that speaks for it, never from the name it gives itself.
+
+    The key check has tied every key to `run.issuer_id`, so the issuer id is what a
+    valid signature establishes: this school's own DID, an entry of the trust list,
+    or the domain of a did:web / HTTPS issuer whose key was fetched from that domain.
+    A did:key (or any other) issuer off the trust list is unknown.
+    """
+    issuer = run.credential.get("issuer")
+    asserted = text(issuer.get("name")) if isinstance(issuer, dict) else None
+    issuer_id = run.issuer_id
+    if issuer_id is None:
+        return IssuerIdentity(IssuerKind.UNKNOWN, UNKNOWN_ISSUER, asserted)
+    if run.is_own:
+        return IssuerIdentity(IssuerKind.OWN, asserted or "this school", asserted)
+    is_domain = issuer_id.startswith(("did:web:", "https://"))
+    domain = domain_of(issuer_id) if is_domain else None
+    entry = trusted_entry(run.trusted, issuer_id, domain)
+    if entry is not None:
+        return IssuerIdentity(IssuerKind.TRUSTED, entry.name, asserted)
+    if domain is not None:
+        return IssuerIdentity(IssuerKind.DOMAIN, domain, asserted)
+    return IssuerIdentity(IssuerKind.UNKNOWN, UNKNOWN_ISSUER, asserted)
 
 
 def resolve_key(run: Run, method: str) -> ResolvedKey | None:

@@ -11,6 +11,7 @@ and the stages turn each `CredentialError` into a failed or "could not check" li
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -23,6 +24,7 @@ from .fetching import FetchError
 from .fetching import fetch_bytes
 from .fields import issuer_id_of
 from .headline import build_report
+from .issuer import establish_identity
 from .local_status import LocalStatus
 from .parse import Parsed
 from .parse import check_size
@@ -38,6 +40,7 @@ from .resolvers import KeyResolver
 from .run import Run
 from .schema import check_schema
 from .status import check_status
+from .trust import TrustEntry
 
 MAX_URL_LENGTH = 4096
 _URL = re.compile(r"^https?://\S+$")
@@ -60,6 +63,7 @@ def verify(
     now: datetime,
     own_issuer_id: str | None = None,
     local_status: LocalStatus | None = None,
+    trusted: Sequence[TrustEntry] = (),
 ) -> Report:
     """Verify a credential given as a file, pasted text or a URL.
 
@@ -68,6 +72,7 @@ def verify(
     :param now: the moment against which validity dates are judged.
     :param own_issuer_id: this school's DID, to mark its own credentials.
     :param local_status: the school's own records of its credentials (suspension, reasons).
+    :param trusted: the school's trust list: issuers it names when their key signed.
     :raises InputError: the input is unusable (empty, too large, unreadable, not a credential).
     """
     source_url = _input_url(data)
@@ -84,6 +89,7 @@ def verify(
         now=now,
         own_issuer_id=own_issuer_id,
         local_status=local_status,
+        trusted=trusted,
     )
     source = _SOURCE_NAMES.get(parsed.source_format, parsed.source_format)
     run.add("credential", Outcome.PASSED, f"Read a credential from {source}.")
@@ -96,6 +102,7 @@ def verify(
             )
     run.guarded("contexts", partial(check_contexts, run))
     check_proofs(run)
+    run.identity = establish_identity(run)
     run.guarded("dates", partial(check_dates, run))
     run.guarded("status", partial(check_status, run))
     run.guarded("schema", partial(check_schema, run))

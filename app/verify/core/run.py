@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
@@ -22,6 +23,8 @@ from .report import Outcome
 from .report import Verdict
 from .resolvers import AttachedDocumentsResolver
 from .resolvers import KeyResolver
+from .trust import IssuerIdentity
+from .trust import TrustEntry
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +52,8 @@ class Run:
     now: datetime
     own_issuer_id: str | None = None
     local_status: LocalStatus | None = None
+    trusted: Sequence[TrustEntry] = ()
+    identity: IssuerIdentity | None = None
     checks: list[Check] = field(default_factory=list)
     facts: Facts = field(default_factory=Facts)
     status_reason: str | None = None
@@ -104,4 +109,7 @@ class Run:
             return Verdict.UNCHECKED
         if facts.expired:
             return Verdict.EXPIRED
+        if self.identity is None or not self.identity.established:
+            # A valid signature by a key no one vouches for proves nothing about who made it.
+            return Verdict.UNKNOWN_ISSUER
         return Verdict.VERIFIED
