@@ -73,6 +73,9 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         # their X-Forwarded-For/-Proto are then trusted, so the login limit counts each
         # visitor, not the proxy. 0 trusts no forwarded header.
         "LAUREL_PROXY_HOPS": int(_env("LAUREL_PROXY_HOPS", "0") or 0),
+        # A JSON file of issuers the school vouches for ([{"id": DID or domain, "name": …}]):
+        # the verifier names them; a valid signature by any other did:key is "unknown issuer".
+        "LAUREL_TRUST_LIST": _env("LAUREL_TRUST_LIST"),
     }
     settings.update(overrides)
     if settings["LAUREL_ENV"] != "development" and not settings["LAUREL_KEY_PASSPHRASE"]:
@@ -84,7 +87,9 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     if not settings["LAUREL_KEY_PASSPHRASE"]:
         settings["LAUREL_KEY_PASSPHRASE"] = DEVELOPMENT_KEY_PASSPHRASE
     settings["SESSION_COOKIE_SECURE"] = settings["LAUREL_PUBLIC_URL"].startswith("https://")
-    settings.setdefault("MAX_CONTENT_LENGTH", settings["LAUREL_MAX_UPLOAD_MB"] * 1024 * 1024 + 65536)
+    settings.setdefault(
+        "MAX_CONTENT_LENGTH", settings["LAUREL_MAX_UPLOAD_MB"] * 1024 * 1024 + 65536
+    )
     if "SECRET_KEY" not in settings:
         settings["SECRET_KEY"] = _env("LAUREL_SECRET_KEY") or _secret_key(instance_path)
     return settings

@@ -101,7 +101,7 @@ def _issue_one() -> str:
 
 def bench_pdf(credential_id: str) -> None:
     from app.share.certificate import render_certificate
-    from app.share.documents import credential_by_id
+    from app.verify.documents import credential_by_id
 
     credential = credential_by_id(credential_id)
     started = time.perf_counter()

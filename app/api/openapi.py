@@ -40,8 +40,13 @@ _REPORT = {
                 "revoked",
                 "suspended",
                 "could not check",
+                "unknown issuer",
                 "not verified",
-            ]
+            ],
+            "description": (
+                "“unknown issuer”: the signature is valid but its key belongs to no issuer "
+                "Laurel knows (this school, a did:web domain, the school's trust list)."
+            ),
         },
         "headline": {"type": "string"},
         "summary": {
@@ -59,6 +64,19 @@ _REPORT = {
         "valid_until": {"type": ["string", "null"], "format": "date-time"},
         "evidence": {"type": "array", "items": {"type": "object"}},
         "status_reason": {"type": ["string", "null"]},
+        "status_changed_at": {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "description": "When this school recorded the revocation or suspension.",
+        },
+        "learner_name": {
+            "type": ["string", "null"],
+            "description": "The learner's name as the signed credential gives it (not hashed).",
+        },
+        "learner": {
+            "type": "string",
+            "description": "The learner's signed name in a sentence, or that there is none.",
+        },
         "credential": {"type": ["object", "null"]},
         "jwt": {"type": ["string", "null"]},
         "record": {

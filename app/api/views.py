@@ -21,9 +21,9 @@ from app.extensions import csrf
 from app.extensions import limiter
 from app.keyring import issuing_context
 from app.models_base import utcnow
-from app.share.documents import credential_by_id
-from app.share.verification import Verification
-from app.share.verification import run_verification
+from app.verify.documents import credential_by_id
+from app.verify.service import Verification
+from app.verify.service import run_verification
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)

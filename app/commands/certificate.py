@@ -12,8 +12,8 @@ from app.keyring import issuing_context
 from app.models_base import utcnow
 from app.share.certificate import PAPER_SIZES
 from app.share.certificate import render_certificate
-from app.share.documents import credential_by_id
 from app.share.services import download_name
+from app.verify.documents import credential_by_id
 
 USAGE_ERROR = 2
 

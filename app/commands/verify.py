@@ -30,18 +30,22 @@ from app.credentials.errors import CredentialError
 from app.credentials.errors import InputError
 from app.credentials.keys import KeyStore
 from app.credentials.signing import sign_credential
+from app.verify.core.fetching import HttpFetcher
 from app.verify.core.parse import MAX_INPUT_BYTES
 from app.verify.core.parse import load_json
 from app.verify.core.pipeline import verify as verify_credential
 from app.verify.core.report import Outcome
 from app.verify.core.report import Report
-from app.verify.core.resolvers import HttpFetcher
+from app.verify.core.report import Verdict
 from app.verify.core.resolvers import OwnKeyResolver
 from app.verify.core.resolvers import build_resolver
+from app.verify.core.trust import TrustEntry
+from app.verify.core.trust import read_trust_list
 
 VERIFIED = 0
 NOT_VERIFIED = 1
 UNUSABLE_INPUT = 2
+UNKNOWN_ISSUER = 3
 SIGN_FORMATS = {"di": ("di",), "jwt": ("jwt",), "both": ("di", "jwt")}
 # verify reads public keys only, so the passphrase does not matter to it.
 _PUBLIC_ONLY = {"SECRET_KEY": "unused-by-verify", "LAUREL_KEY_PASSPHRASE": "unused-by-verify"}
@@ -83,6 +87,17 @@ def _own_resolver(settings: dict[str, Any]) -> OwnKeyResolver | None:
         return None
 
 
+def _trust_list(path: Path | str | None) -> tuple[TrustEntry, ...]:
+    if not path:
+        return ()
+    try:
+        return read_trust_list(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        _fail(f"cannot read the trust list {path}: {error}.")
+    except InputError as error:
+        _fail(f"{path}: {error}")
+
+
 class _OneLineFormatter(logging.Formatter):
     """Log records as one line on the terminal: a person running a command gets no traceback."""
 
@@ -107,6 +122,7 @@ def _one_line_library_logs() -> Iterator[None]:
 
 def _print_report(report: Report) -> None:
     click.echo(report.headline)
+    click.echo(report.learner_statement)
     click.echo()
     width = max(len(_MARKS[check.outcome]) for check in report.checks)
     for check in report.checks:
@@ -119,16 +135,30 @@ def _print_report(report: Report) -> None:
 @click.option(
     "--offline", is_flag=True, help="Use no network: own keys, did:key and PDF attachments only."
 )
-def verify(target: str, as_json: bool, offline: bool) -> None:
+@click.option(
+    "--trust",
+    "trust_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help='Trust list JSON ([{"id": DID or domain, "name": ...}]); default: LAUREL_TRUST_LIST.',
+)
+def verify(target: str, as_json: bool, offline: bool, trust_file: Path | None) -> None:
     """Check a credential (JSON, JWT, PNG, SVG, PDF or URL).
 
-    Exit status: 0 verified, 1 not verified (or not fully checked), 2 unusable input.
+    \b
+    Exit status:
+      0  verified: genuine, from this school, a did:web domain or a trusted issuer
+      1  not verified, revoked, suspended, expired or not fully checked
+      2  unusable input
+      3  unknown issuer: the signature is valid, but its key belongs to no issuer
+         Laurel knows, so the name written inside proves nothing
     """
     try:
         settings = load_settings(_PUBLIC_ONLY)
     except ConfigurationError as error:
         _fail(str(error))
     data = _read_input(target)
+    trusted = _trust_list(trust_file or settings["LAUREL_TRUST_LIST"])
     fetcher = None if offline else HttpFetcher(own_origin=settings["LAUREL_PUBLIC_URL"])
     own = _own_resolver(settings)
     resolver = build_resolver(fetcher=fetcher, own=own)
@@ -141,6 +171,7 @@ def verify(target: str, as_json: bool, offline: bool) -> None:
                 fetcher=fetcher,
                 now=datetime.now(UTC),
                 own_issuer_id=own.issuer_id if own else None,
+                trusted=trusted,
             )
     except InputError as error:
         _fail(str(error))
@@ -148,6 +179,8 @@ def verify(target: str, as_json: bool, offline: bool) -> None:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
         _print_report(report)
+    if report.verdict is Verdict.UNKNOWN_ISSUER:
+        raise SystemExit(UNKNOWN_ISSUER)
     raise SystemExit(VERIFIED if report.verified else NOT_VERIFIED)
 
 

@@ -19,12 +19,12 @@ from app.errors import UserError
 from app.issuing.context import IssuingContext
 from app.issuing.profile import issuer_profile
 from app.issuing.urls import credential_url
-from app.share.documents import issuer_key_documents
 from app.share.images import badge_image_data_uri
 from app.share.pdf import PdfAttachment
 from app.share.pdf import html_to_pdf
 from app.share.qr import qr_data_uri
 from app.share.summary import summarize
+from app.verify.documents import issuer_key_documents
 
 # ?paper= value -> CSS page size. Landscape both: a certificate is framed wide.
 PAPER_SIZES = {"a4": "A4 landscape", "letter": "letter landscape"}

@@ -30,13 +30,13 @@ from app.issuing.context import IssuingContext
 from app.issuing.profile import issuer_data
 from app.issuing.profile import issuer_profile
 from app.share.certificate import verification_url
-from app.share.documents import issuer_key_documents
 from app.share.pdf import PdfAttachment
 from app.share.pdf import html_to_pdf
 from app.share.qr import qr_data_uri
 from app.share.summary import Alignment
 from app.share.summary import CredentialSummary
 from app.share.summary import summarize
+from app.verify.documents import issuer_key_documents
 
 NO_STANDARD = "Not aligned to a standard"
 

@@ -27,8 +27,6 @@ from app.keyring import issuing_context
 from app.main.filters import format_date
 from app.models_base import utcnow
 from app.share.certificate import verification_url
-from app.share.documents import credential_by_id
-from app.share.documents import shared_credential
 from app.share.forms import SharingForm
 from app.share.images import badge_png
 from app.share.learner_record import can_see_record
@@ -45,7 +43,9 @@ from app.share.services import linkedin_fields
 from app.share.services import set_sharing
 from app.share.services import share_url
 from app.share.summary import summarize
-from app.share.verification import verify_record
+from app.verify.documents import credential_by_id
+from app.verify.documents import shared_credential
+from app.verify.service import verify_record
 
 bp = Blueprint("share", __name__)
 

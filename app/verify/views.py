@@ -19,7 +19,7 @@ from wtforms.validators import Optional
 from app.credentials.errors import CredentialError
 from app.extensions import limiter
 from app.models_base import utcnow
-from app.share.verification import run_verification
+from app.verify.service import run_verification
 
 bp = Blueprint("verify", __name__)
 

@@ -23,12 +23,13 @@ from app.credentials.proofs.vc_jwt import verify_jwt
 from app.credentials.status import StatusList
 from app.credentials.status import build_status_list_credential
 from app.credentials.status import status_entry
+from app.verify.core.fetching import FetchError
 from app.verify.core.pipeline import verify
 from app.verify.core.report import Outcome
 from app.verify.core.report import Report
 from app.verify.core.report import Verdict
-from app.verify.core.resolvers import FetchError
 from app.verify.core.resolvers import build_resolver
+from app.verify.core.trust import TrustEntry
 from tests.credentials.samples import NOW
 from tests.credentials.samples import sample_credential
 from tests.fixtures.node import NodeScripts
@@ -48,11 +49,15 @@ def _issued_elsewhere(node_scripts: NodeScripts, unsigned: dict[str, Any]) -> di
 
 
 def _laurel_verifies(credential: dict[str, Any]) -> Report:
+    """Laurel's verdict, with the credential's did:key on the trust list (else: unknown issuer)."""
+    issuer = credential.get("issuer")
+    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
     return verify(
         json.dumps(credential).encode(),
         filename="credential.json",
         resolver=build_resolver(fetcher=None),
         now=NOW,
+        trusted=[TrustEntry(str(issuer_id), "Issuer signed with Digital Bazaar's vc-js")],
     )
 
 
@@ -230,6 +235,7 @@ def test_foreign_credential_with_foreign_status_list_pipeline_reads_status(
         resolver=build_resolver(fetcher=published),
         fetcher=published,
         now=NOW,
+        trusted=[TrustEntry(credential["issuer"]["id"], "Another school (on the trust list)")],
     )
 
     failed = [check for check in report.checks if check.outcome is not Outcome.PASSED]

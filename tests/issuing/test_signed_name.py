@@ -153,8 +153,8 @@ def test_correct_name_hostile_name_refused(people, name):
     assert people.student.name == "Jon Smiht"
 
 
-def test_name_page_correct_and_list_credentials_to_reissue(issued, people, client, login_as):
-    login_as(client, people.teacher)
+def test_name_page_correct_and_list_credentials_to_reissue(issued, people, client, login):
+    login(people.teacher)
     page = client.get(f"/learners/{people.student.id}/name")
     assert page.status_code == 200 and 'value="Jon Smiht"' in page.get_data(as_text=True)
     response = client.post(f"/learners/{people.student.id}/name", data={"name": "Jon Smith"})
@@ -170,8 +170,8 @@ def test_name_page_correct_and_list_credentials_to_reissue(issued, people, clien
     [("", 400), ("Jon\x00Smith", 400), ("Jon\u2028Smith", 400), ("x" * 201, 400)],
     ids=["empty", "nul-byte", "line-separator", "201-chars"],
 )
-def test_name_page_hostile_name_is_4xx_and_nothing_stored(people, client, login_as, name, status):
-    login_as(client, people.admin)
+def test_name_page_hostile_name_is_4xx_and_nothing_stored(people, client, login, name, status):
+    login(people.admin)
     response = client.post(f"/learners/{people.student.id}/name", data={"name": name})
     assert response.status_code == status
     db.session.expire_all()
@@ -179,8 +179,8 @@ def test_name_page_hostile_name_is_4xx_and_nothing_stored(people, client, login_
 
 
 @pytest.mark.parametrize("who", ["other_teacher", "student", "other_student"])
-def test_name_page_others_get_404(people, client, login_as, who):
-    login_as(client, getattr(people, who))
+def test_name_page_others_get_404(people, client, login, who):
+    login(getattr(people, who))
     assert client.get(f"/learners/{people.student.id}/name").status_code == 404
     response = client.post(f"/learners/{people.student.id}/name", data={"name": "Mallory"})
     assert response.status_code == 404
@@ -202,11 +202,11 @@ def revocation_bit(client, credential: IssuedCredential) -> bool:
     )
 
 
-def test_reissue_through_page_signs_new_name_and_revokes_old(issued, people, client, login_as, now):
+def test_reissue_through_page_signs_new_name_and_revokes_old(issued, people, client, login, now):
     old_id, submission_id = issued.id, issued.submission_id
     correct_name(people.student, "Jon Smith", actor=people.admin)
     db.session.commit()
-    login_as(client, people.teacher)
+    login(people.teacher)
     page = client.get(f"/credentials/{old_id}").get_data(as_text=True)
     assert "Re-issue with the corrected name" in page
     response = client.post(f"/credentials/{old_id}/reissue")
@@ -228,7 +228,7 @@ def test_reissue_through_page_signs_new_name_and_revokes_old(issued, people, cli
     assert (fresh.level_id, fresh.badge_id) == (old.level_id, old.badge_id)
     # The approved submission now leads to the new credential; the student sees it.
     assert (fresh.submission_id, old.submission_id) == (submission_id, None)
-    login_as(client, people.student)
+    login(people.student)
     badge_page = client.get(f"/badges/{fresh.badge.slug}").get_data(as_text=True)
     assert f"/credentials/{fresh.id}" in badge_page and "You earned this badge" in badge_page
 
@@ -259,19 +259,19 @@ def test_reissue_without_name_change_conflicts(issued, people, now):
     assert issued.state == CredentialState.ACTIVE
 
 
-def test_reissue_by_other_instructor_forbidden(issued, people, client, login_as):
+def test_reissue_by_other_instructor_forbidden(issued, people, client, login):
     correct_name(people.student, "Jon Smith", actor=people.admin)
     db.session.commit()
-    login_as(client, people.other_student)
+    login(people.other_student)
     assert client.post(f"/credentials/{issued.id}/reissue").status_code == 404
-    login_as(client, people.student)
+    login(people.student)
     assert client.post(f"/credentials/{issued.id}/reissue").status_code == 403
     db.session.expire_all()
     assert db.session.get(IssuedCredential, issued.id).state == CredentialState.ACTIVE
     assert db.session.scalar(select(db.func.count()).select_from(IssuedCredential)) == 1
 
 
-def test_reissue_of_suspended_credential_is_409(issued, people, client, login_as):
+def test_reissue_of_suspended_credential_is_409(issued, people, client, login):
     from app.issuing.status_changes import StatusChange
     from app.issuing.status_changes import change_credential_status
 
@@ -285,5 +285,5 @@ def test_reissue_of_suspended_credential_is_409(issued, people, client, login_as
     )
     correct_name(people.student, "Jon Smith", actor=people.admin)
     db.session.commit()
-    login_as(client, people.teacher)
+    login(people.teacher)
     assert client.post(f"/credentials/{issued.id}/reissue").status_code == 409

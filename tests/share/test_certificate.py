@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from app.cli import cli
 from app.keyring import issuing_context
 from app.share.certificate import render_certificate
-from app.share.documents import issuer_key_documents
+from app.verify.documents import issuer_key_documents
 
 A4_LANDSCAPE = (842, 595)
 LETTER_LANDSCAPE = (792, 612)

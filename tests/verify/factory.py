@@ -13,19 +13,22 @@ import zlib
 from datetime import datetime
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 from pypdf import PdfWriter
 
 from app.credentials.did import build_did_document
 from app.credentials.did import build_jwks
 from app.credentials.keys import KeyStore
+from app.credentials.keys import multikey_from_public_key
+from app.credentials.proofs.eddsa_rdfc_2022 import add_proof
 from app.credentials.signing import SignedCredential
 from app.credentials.signing import sign_credential
 from app.credentials.signing import sign_document
 from app.credentials.status import StatusList
 from app.credentials.status import build_status_list_credential
+from app.verify.core.fetching import FetchError
 from app.verify.core.resolvers import ChainResolver
-from app.verify.core.resolvers import FetchError
 from app.verify.core.resolvers import OwnKeyResolver
 from app.verify.core.resolvers import build_resolver
 from tests.credentials.samples import ISSUER_ID
@@ -154,3 +157,28 @@ def pdf_with(attachments: dict[str, bytes], *, compressed: set[str] = frozenset(
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def resign_as(
+    document: dict[str, Any], issuer_id: str, private_key: Any, verification_method: str
+) -> dict[str, Any]:
+    """A forger's copy: proof and status dropped, issuer.id replaced, signed with their key.
+
+    issuer.name is kept, so the copy still calls itself by the real school's name.
+    """
+    forged = {k: v for k, v in document.items() if k not in ("proof", "credentialStatus")}
+    forged["issuer"] = {**document["issuer"], "id": issuer_id}
+    return add_proof(
+        forged,
+        private_key=private_key,
+        verification_method=verification_method,
+        created="2026-11-23T10:00:00Z",
+    )
+
+
+def did_key_forgery(document: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """`document` re-signed by a fresh did:key of the forger's own: (forged copy, its DID)."""
+    private_key = Ed25519PrivateKey.generate()
+    multikey = multikey_from_public_key(private_key.public_key())
+    did = f"did:key:{multikey}"
+    return resign_as(document, did, private_key, f"{did}#{multikey}"), did

@@ -12,10 +12,10 @@ import pytest
 from app.credentials.baking import bake_png
 from app.credentials.baking import bake_svg
 from app.credentials.errors import InputError
+from app.verify.core.fetching import HttpFetcher
 from app.verify.core.parse import MAX_INPUT_BYTES
 from app.verify.core.parse import parse_input
 from app.verify.core.pipeline import verify
-from app.verify.core.resolvers import HttpFetcher
 from app.verify.core.resolvers import build_resolver
 from tests.credentials.samples import NOW
 from tests.verify.factory import PLAIN_SVG

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import subprocess
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 from app.cli import cli
 from tests.credentials.samples import ISSUER_ID
 from tests.credentials.samples import sample_credential
+from tests.verify.factory import did_key_forgery
 from tests.verify.factory import issue
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -227,3 +229,50 @@ def test_cli_verify_damaged_key_store_exit_1_no_traceback(
     assert result.exit_code == 1
     assert "key store could not be read" in result.stdout
     assert "Traceback" not in result.output
+
+
+def test_cli_verify_forged_school_name_did_key_exit_3(cli_runner, env, tmp_path, without_status):
+    """The school's name signed by a forger's did:key: exit 3 (unknown issuer), not 0."""
+    forged, _did = did_key_forgery(without_status.document)
+    path = _write(tmp_path, "forged.json", json.dumps(forged))
+    result = cli_runner.invoke(cli, ["verify", path, "--offline"], env=env)
+    assert result.exit_code == 3, result.output
+    assert result.stdout.startswith("Unknown issuer — ")
+    assert "issued by Riverside High School" not in result.stdout
+    assert "No signed learner name is present in this credential." in result.stdout
+    assert "3  unknown issuer" in cli_runner.invoke(cli, ["verify", "--help"], env=env).stdout
+
+
+def test_cli_verify_did_key_on_trust_list_exit_0(cli_runner, env, tmp_path, without_status):
+    forged, did = did_key_forgery(without_status.document)
+    path = _write(tmp_path, "forged.json", json.dumps(forged))
+    trust = _write(tmp_path, "trust.json", json.dumps([{"id": did, "name": "Hillside Academy"}]))
+    result = cli_runner.invoke(cli, ["verify", path, "--offline", "--trust", trust], env=env)
+    assert result.exit_code == 0, result.output
+    assert "issued by Hillside Academy to" in result.stdout
+
+
+def test_cli_verify_trust_list_malformed_exit_2(cli_runner, env, tmp_path, without_status):
+    path = _write(tmp_path, "credential.json", without_status.json_text)
+    trust = _write(tmp_path, "trust.json", '[{"id": "school.example"}]')
+    result = cli_runner.invoke(cli, ["verify", path, "--offline", "--trust", trust], env=env)
+    assert result.exit_code == 2
+    assert "has no name" in result.stderr
+
+
+def test_cli_verify_signed_learner_name_printed(cli_runner, env, tmp_path, without_status):
+    document = copy.deepcopy(without_status.document)
+    document["credentialSubject"]["identifier"].append(
+        {
+            "type": "IdentityObject",
+            "identityType": "name",
+            "hashed": False,
+            "identityHash": "Ada L.",
+        }
+    )
+    forged, did = did_key_forgery(document)
+    path = _write(tmp_path, "named.json", json.dumps(forged))
+    trust = _write(tmp_path, "trust.json", json.dumps([{"id": did, "name": "Hillside Academy"}]))
+    result = cli_runner.invoke(cli, ["verify", path, "--offline", "--trust", trust], env=env)
+    assert result.exit_code == 0, result.output
+    assert "Learner: Ada L. (the name is part of the signed credential)." in result.stdout

@@ -25,13 +25,13 @@ from app.credentials.document import Issuer
 from app.credentials.errors import InputError
 from app.credentials.keys import multikey_from_public_key
 from app.credentials.proofs.eddsa_rdfc_2022 import add_proof
+from app.verify.core.fetching import FetchError
+from app.verify.core.fetching import HttpFetcher
+from app.verify.core.fetching import check_public_url
 from app.verify.core.pipeline import verify
 from app.verify.core.report import Outcome
 from app.verify.core.report import Verdict
-from app.verify.core.resolvers import FetchError
-from app.verify.core.resolvers import HttpFetcher
 from app.verify.core.resolvers import build_resolver
-from app.verify.core.resolvers import check_public_url
 from tests.credentials.samples import ISSUER_ID
 from tests.credentials.samples import NOW
 from tests.credentials.samples import sample_credential
@@ -126,7 +126,17 @@ def test_verify_report_to_json_is_plain_json(signed, keys_dir, documents):
     assert data["verified"] is True and data["verdict"] == "verified"
     assert data["valid_until"] == "2031-11-23T10:00:00Z"
     assert {c["outcome"] for c in data["checks"]} == {"passed"}
-    assert data["issuer"] == {"id": ISSUER_ID, "name": "Riverside High School", "is_own": None}
+    assert data["issuer"] == {
+        "id": ISSUER_ID,
+        "name": "Riverside High School",
+        "is_own": None,
+        "established": {
+            "kind": "domain",
+            "name": "laurel.test",
+            "asserted_name": "Riverside High School",
+            "established": True,
+        },
+    }
 
 
 @pytest.mark.parametrize(
@@ -217,8 +227,8 @@ def test_verify_pdf_with_mismatched_copies_fails(signed, keys_dir, documents):
     assert "not the same credential" in _check(report, "credential", Outcome.FAILED).message
 
 
-def test_verify_did_key_issuer_verified():
-    """Is a credential from a did:key issuer verified with no network at all?"""
+def test_verify_did_key_issuer_signature_checked_but_unknown_issuer():
+    """A did:key credential's signature checks with no network, but nothing says who made it."""
     private_key = Ed25519PrivateKey.generate()
     multikey = multikey_from_public_key(private_key.public_key())
     did = f"did:key:{multikey}"
@@ -234,7 +244,8 @@ def test_verify_did_key_issuer_verified():
         created="2026-11-23T10:00:00Z",
     )
     report = verify(json.dumps(document), resolver=build_resolver(fetcher=None), now=NOW)
-    assert report.verdict is Verdict.VERIFIED, report.checks
+    assert report.verdict is Verdict.UNKNOWN_ISSUER, report.checks
+    assert _check(report, "proof", Outcome.PASSED) and _check(report, "key", Outcome.PASSED)
     assert "no status list" in _check(report, "status").message
 
 

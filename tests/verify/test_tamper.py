@@ -16,6 +16,8 @@ import pytest
 from app.credentials.errors import InputError
 from app.credentials.keys import KeyStore
 from app.credentials.signing import sign_document
+from app.verify.core.local_status import RecordedState
+from app.verify.core.local_status import RecordedStatus
 from app.verify.core.pipeline import verify
 from app.verify.core.report import Outcome
 from app.verify.core.report import Verdict
@@ -215,27 +217,99 @@ def test_tamper_valid_from_in_future_not_yet_valid(signed, keys_dir, fetcher):
     assert report.headline.startswith("Not yet valid")
 
 
+class RecordedStatuses:
+    """The school's records as the pipeline's LocalStatus input, with the ids it was asked."""
+
+    def __init__(self, **statuses: RecordedStatus) -> None:
+        self.statuses = statuses
+        self.asked: list[str] = []
+
+    def recorded_status(self, credential_id: str) -> RecordedStatus | None:
+        self.asked.append(credential_id)
+        return self.statuses.get(credential_id)
+
+
 def test_tamper_revoked_bit_revoked(signed, keys_dir):
     """Is a credential whose bit is set in the signed list reported revoked, with our reason?"""
     fetcher = MemoryFetcher(school_documents(keys_dir.store, revoked=(status_index(0),)))
-    reasons = []
-
-    def status_reasons(credential_id: str, purpose: str) -> str:
-        reasons.append((credential_id, purpose))
-        return "Awarded by mistake."
-
+    changed = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    records = RecordedStatuses(
+        **{
+            signed.document["id"]: RecordedStatus(
+                RecordedState.REVOKED, "Awarded by mistake.", changed
+            )
+        }
+    )
     report = verify(
         signed.json_text,
         resolver=own_resolver(keys_dir.store),
         fetcher=fetcher,
         now=NOW,
         own_issuer_id=ISSUER_ID,
-        status_reasons=status_reasons,
+        local_status=records,
     )
     assert report.verdict is Verdict.REVOKED
     assert report.status_reason == "Awarded by mistake."
-    assert reasons == [(signed.document["id"], "revocation")]
+    assert report.status_changed_at == changed
+    assert records.asked == [signed.document["id"]]
     assert report.headline.startswith("Revoked") and "Awarded by mistake." in report.headline
+    assert report.to_json()["status_changed_at"] == "2026-12-01T09:30:00Z"
+
+
+def test_tamper_suspended_on_record_suspended_by_status_stage(signed, keys_dir):
+    """A suspension only the school's records know is reported by the pipeline itself."""
+    records = RecordedStatuses(
+        **{signed.document["id"]: RecordedStatus(RecordedState.SUSPENDED, "Under review.")}
+    )
+    report = verify(
+        signed.json_text,
+        resolver=own_resolver(keys_dir.store),
+        fetcher=MemoryFetcher(school_documents(keys_dir.store)),
+        now=NOW,
+        own_issuer_id=ISSUER_ID,
+        local_status=records,
+    )
+    assert report.verdict is Verdict.SUSPENDED and report.genuine
+    assert report.status_reason == "Under review."
+    assert report.headline.startswith("Suspended") and "Under review." in report.headline
+    status_lines = [(c.outcome, c.message) for c in report.checks if c.name == "status"]
+    assert (Outcome.FAILED, "Suspended by the issuer. Reason: Under review.") in status_lines
+
+
+def test_tamper_suspended_record_of_other_issuer_ignored(signed, keys_dir):
+    """The school's records never speak for a credential that names another issuer."""
+    records = RecordedStatuses(
+        **{signed.document["id"]: RecordedStatus(RecordedState.SUSPENDED, "Under review.")}
+    )
+    report = verify(
+        signed.json_text,
+        resolver=own_resolver(keys_dir.store),
+        fetcher=MemoryFetcher(school_documents(keys_dir.store)),
+        now=NOW,
+        own_issuer_id="did:web:other-school.test",
+        local_status=records,
+    )
+    assert report.verdict is Verdict.VERIFIED
+    assert records.asked == []
+
+
+def test_tamper_forged_credential_suspended_on_record_stays_not_verified(signed, keys_dir):
+    """A record of a suspension does not lend a tampered copy the "suspended" (genuine) verdict."""
+    forged = copy.deepcopy(signed.document)
+    forged["credentialSubject"]["achievement"]["name"] = "Forged badge"
+    records = RecordedStatuses(
+        **{signed.document["id"]: RecordedStatus(RecordedState.SUSPENDED, "Under review.")}
+    )
+    report = verify(
+        json.dumps(forged),
+        resolver=own_resolver(keys_dir.store),
+        fetcher=MemoryFetcher(school_documents(keys_dir.store)),
+        now=NOW,
+        own_issuer_id=ISSUER_ID,
+        local_status=records,
+    )
+    assert report.verdict is Verdict.NOT_VERIFIED
+    assert not any(c.message.startswith("Suspended") for c in report.checks)
 
 
 def test_tamper_other_bit_revoked_stays_verified(signed, keys_dir):

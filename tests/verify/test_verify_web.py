@@ -30,8 +30,9 @@ from werkzeug.test import encode_multipart
 from app.credentials.baking import bake_png
 from app.extensions import db
 from app.share.pdf import html_to_pdf
-from app.verify.core.resolvers import FetchError
+from app.verify.core.fetching import FetchError
 from tests.verify.factory import PLAIN_SVG
+from tests.verify.factory import did_key_forgery
 from tests.verify.factory import issue
 from tests.verify.factory import itxt_chunk
 from tests.verify.factory import pdf_with
@@ -439,34 +440,68 @@ def test_verify_api_malformed_request_400_json(client, kwargs, expect):
     assert expect in body["message"]
 
 
-def test_verify_web_other_issuer_did_key_genuine_says_not_this_school(client):
-    """A did:key credential from another school verifies, and the page says whose it is."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+def _forged_school_credential(make) -> tuple[dict, str, str]:
+    """A real credential of this school re-signed by a forger's did:key, the school's name kept."""
+    issued = make()
+    genuine = json.loads(issued.json_text)
+    forged, did = did_key_forgery(genuine)
+    return forged, did, genuine["issuer"]["name"]
 
-    from app.credentials.document import Issuer
-    from app.credentials.keys import multikey_from_public_key
-    from app.credentials.proofs.eddsa_rdfc_2022 import add_proof
-    from tests.credentials.samples import sample_credential
 
-    private_key = Ed25519PrivateKey.generate()
-    multikey = multikey_from_public_key(private_key.public_key())
-    did = f"did:key:{multikey}"
-    unsigned = sample_credential(
-        3,
-        issuer=Issuer(id=did, name="Hillside Academy", url="https://hillside.example"),
-        status_entries=(),
-    )
-    document = add_proof(
-        unsigned,
-        private_key=private_key,
-        verification_method=f"{did}#{multikey}",
-        created="2026-11-23T10:00:00Z",
-    )
-    response = post_web(client, Case("text", json.dumps(document), ""))
+@pytest.mark.parametrize("path", ["web", "api"])
+def test_verify_forged_school_name_by_did_key_unknown_issuer_not_green(
+    client,
+    make_credential,
+    path,
+):
+    """The school's name signed by someone else's did:key is not "Genuine — … issued by" it."""
+    forged, _did, school_name = _forged_school_credential(make_credential)
+    case = Case("text", json.dumps(forged), "")
+    if path == "api":
+        response = post_api(client, case)
+        body = response.get_json()
+        assert response.status_code == 200
+        assert body["verdict"] == "unknown issuer" and body["verified"] is False
+        assert not body["summary"].startswith("Genuine")
+        assert f"issued by {school_name}" not in body["summary"]
+        assert body["issuer"]["established"]["kind"] == "unknown"
+        assert body["learner_name"] is None
+        assert body["learner"] == "No signed learner name is present in this credential."
+        return
+    response = post_web(client, case)
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 200
-    assert "Genuine — " in page and "Hillside Academy" in page
+    assert '<section class="verdict warning"' in page
+    assert '<section class="verdict success"' not in page
+    assert "<title>Unknown issuer" in page and "Genuine" not in page
+    assert f"issued by {school_name}" not in page
+    assert f"calling itself “{school_name}” (unverified)" in page
+    assert "No signed learner name is present in this credential." in page
+
+
+def test_verify_web_did_key_on_trust_list_genuine_names_entry(client, make_credential, tmp_path):
+    """A did:key on the school's trust list (LAUREL_TRUST_LIST) is verified under its name."""
+    forged, did, school_name = _forged_school_credential(make_credential)
+    trust_file = tmp_path / "trust.json"
+    trust_file.write_text(json.dumps([{"id": did, "name": "Hillside Academy"}]))
+    client.application.config["LAUREL_TRUST_LIST"] = str(trust_file)
+    response = post_web(client, Case("text", json.dumps(forged), ""))
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 200
+    assert '<section class="verdict success"' in page
+    assert "Genuine — " in page and "issued by Hillside Academy to" in page
     assert "This credential was not issued by" in page
+
+
+def test_verify_web_trust_list_unreadable_trusts_no_one(client, make_credential, tmp_path):
+    """A broken trust list file is logged and trusts no one: never a 500, never green."""
+    forged, _did, _name = _forged_school_credential(make_credential)
+    trust_file = tmp_path / "trust.json"
+    trust_file.write_text("{not json")
+    client.application.config["LAUREL_TRUST_LIST"] = str(trust_file)
+    response = post_api(client, Case("text", json.dumps(forged), ""))
+    assert response.status_code == 200
+    assert response.get_json()["verdict"] == "unknown issuer"
 
 
 @pytest.mark.parametrize("path", ["/credentials/{id}/verify", "/credentials/{id}", "/s/{token}"])

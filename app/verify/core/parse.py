@@ -33,6 +33,7 @@ from app.credentials.proofs.vc_jwt import read_jwt
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENT_BYTES = 1024 * 1024
 MAX_JSON_DEPTH = 64
+JWT_CLAIMS = ("iss", "jti", "nbf", "sub", "exp", "iat", "aud")
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PDF_SIGNATURE = b"%PDF-"
@@ -208,6 +209,17 @@ def check_jwt(token: str) -> str:
             "The JWT is not signed (its algorithm is 'none'), so nothing proves who issued it."
         )
     return token
+
+
+def credential_from_jwt(token: str) -> dict[str, Any]:
+    """The credential in a VC-JWT, unverified: the payload minus its claims, or `vc` (VC 1.1)."""
+    _header, payload = read_jwt(token)
+    if "vc" in payload:
+        credential = payload["vc"]
+        if not isinstance(credential, dict):
+            raise InputError("The JWT's vc claim is not a credential object.")
+        return credential
+    return {name: value for name, value in payload.items() if name not in JWT_CLAIMS}
 
 
 def _from_image(extract: Callable[[bytes], str], raw: bytes, kind: str) -> str:

@@ -15,6 +15,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from .trust import IssuerIdentity
+
 
 class Outcome(StrEnum):
     """The state of one check."""
@@ -32,6 +34,7 @@ class Verdict(StrEnum):
     SUSPENDED = "suspended"
     UNCHECKED = "could not check"
     EXPIRED = "expired"
+    UNKNOWN_ISSUER = "unknown issuer"
     VERIFIED = "verified"
 
 
@@ -84,11 +87,28 @@ class Report:
     valid_until: datetime | None = None
     evidence: list[dict[str, str]] = field(default_factory=list)
     status_reason: str | None = None
+    status_changed_at: datetime | None = None
+    issuer_identity: IssuerIdentity | None = None
+    learner_name: str | None = None
 
     @property
     def verified(self) -> bool:
         """True only when every check passed."""
         return self.verdict is Verdict.VERIFIED
+
+    @property
+    def learner_statement(self) -> str:
+        """The learner's name as the signed credential gives it, or that it gives none."""
+        if self.learner_name:
+            return f"Learner: {self.learner_name} (the name is part of the signed credential)."
+        return "No signed learner name is present in this credential."
+
+    @property
+    def issuer_phrase(self) -> str:
+        """Who issued it, as established: see `IssuerIdentity.phrase`."""
+        if self.issuer_identity is not None:
+            return self.issuer_identity.phrase
+        return self.issuer_name or self.issuer_id or "an unnamed issuer"
 
     @property
     def genuine(self) -> bool:
@@ -130,7 +150,12 @@ class Report:
                 "id": self.issuer_id,
                 "name": self.issuer_name,
                 "is_own": self.is_own_issuer,
+                "established": (
+                    self.issuer_identity.to_json() if self.issuer_identity is not None else None
+                ),
             },
+            "learner_name": self.learner_name,
+            "learner": self.learner_statement,
             "subject": {
                 "id": self.subject_id,
                 "hashed_identifiers": self.subject_hashed_identifiers,
@@ -146,6 +171,7 @@ class Report:
             "valid_until": _iso(self.valid_until),
             "evidence": self.evidence,
             "status_reason": self.status_reason,
+            "status_changed_at": _iso(self.status_changed_at),
             "credential": self.credential,
             "jwt": self.jwt,
         }

@@ -5,33 +5,43 @@ are read from the database rather than fetched over the network from itself;
 other addresses go through the guarded HTTPS fetcher, which refuses private,
 loopback and link-local hosts unless LAUREL_VERIFY_ALLOW_LOOPBACK is set (tests,
 a developer's machine). Tests may also inject LAUREL_VERIFY_HOST_RESOLVER.
+What only the database knows (a suspension, the reason and date of a change)
+goes into the pipeline as its `LocalStatus` input.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import current_app
 
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
+from app.credentials.errors import CredentialError
 from app.keyring import issuing_context
 from app.main.filters import format_date
-from app.share.documents import credential_by_id
-from app.share.documents import own_document
+from app.verify.core.fetching import Fetcher
+from app.verify.core.fetching import FetchError
+from app.verify.core.fetching import HttpFetcher
+from app.verify.core.fetching import system_host_addresses
+from app.verify.core.local_status import RecordedState
+from app.verify.core.local_status import RecordedStatus
 from app.verify.core.pipeline import verify
 from app.verify.core.report import Check
-from app.verify.core.report import Outcome
 from app.verify.core.report import Report
 from app.verify.core.report import Verdict
-from app.verify.core.resolvers import Fetcher
-from app.verify.core.resolvers import FetchError
-from app.verify.core.resolvers import HttpFetcher
 from app.verify.core.resolvers import OwnKeyResolver
 from app.verify.core.resolvers import build_resolver
-from app.verify.core.resolvers import system_host_addresses
+from app.verify.core.trust import TrustEntry
+from app.verify.core.trust import read_trust_list
+from app.verify.documents import credential_by_id
+from app.verify.documents import own_document
+
+logger = logging.getLogger(__name__)
 
 
 class SiteFetcher:
@@ -64,24 +74,49 @@ def site_fetcher() -> SiteFetcher:
     return SiteFetcher(issuing_context().public_url, network)
 
 
+def trust_list(path: str | None) -> tuple[TrustEntry, ...]:
+    """The school's trust list from LAUREL_TRUST_LIST; unreadable, it trusts no one (and logs)."""
+    if not path:
+        return ()
+    try:
+        return read_trust_list(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, CredentialError) as error:
+        logger.error("LAUREL_TRUST_LIST %s is not usable, no issuer is trusted: %s", path, error)
+        return ()
+
+
 def own_record(report: Report) -> IssuedCredential | None:
     """Laurel's row for the credential in `report`, if the report proves it ours and genuine."""
     document_id = (report.credential or {}).get("id")
-    prefix = f"{issuing_context().public_url}/credentials/"
     if not (report.genuine and report.is_own_issuer and isinstance(document_id, str)):
         return None
-    if not document_id.startswith(prefix):
-        return None
-    return credential_by_id(document_id[len(prefix) :])
+    return _own_credential(document_id)
 
 
-def _status_reason(credential_id: str, purpose: str) -> str | None:
+def _own_credential(credential_id: str) -> IssuedCredential | None:
+    """Laurel's row for a credential id of this school (its /credentials/<uuid> URL)."""
     prefix = f"{issuing_context().public_url}/credentials/"
     if not credential_id.startswith(prefix):
         return None
-    record = credential_by_id(credential_id[len(prefix) :])
-    wanted = CredentialState.REVOKED if purpose == "revocation" else CredentialState.SUSPENDED
-    return record.status_reason if record is not None and record.state == wanted else None
+    return credential_by_id(credential_id[len(prefix) :])
+
+
+_RECORDED_STATES = {
+    CredentialState.REVOKED: RecordedState.REVOKED,
+    CredentialState.SUSPENDED: RecordedState.SUSPENDED,
+}
+
+
+class StoredStatus:
+    """The pipeline's `LocalStatus`: revocations and suspensions as this school recorded them."""
+
+    def recorded_status(self, credential_id: str) -> RecordedStatus | None:
+        record = _own_credential(credential_id)
+        if record is None or record.state not in _RECORDED_STATES:
+            return None
+        return RecordedStatus(
+            _RECORDED_STATES[record.state], record.status_reason, record.status_changed_at
+        )
 
 
 @dataclass(frozen=True)
@@ -97,7 +132,12 @@ class Verification:
         verdict = self.report.verdict
         if verdict is Verdict.VERIFIED:
             return "success"
-        if verdict in (Verdict.EXPIRED, Verdict.UNCHECKED, Verdict.SUSPENDED):
+        if verdict in (
+            Verdict.EXPIRED,
+            Verdict.UNCHECKED,
+            Verdict.SUSPENDED,
+            Verdict.UNKNOWN_ISSUER,
+        ):
             return "warning"
         return "error"
 
@@ -110,6 +150,7 @@ class Verification:
             Verdict.REVOKED: "Revoked",
             Verdict.SUSPENDED: "Suspended",
             Verdict.UNCHECKED: "Could not check",
+            Verdict.UNKNOWN_ISSUER: "Unknown issuer",
             Verdict.NOT_VERIFIED: "Not genuine",
         }[self.report.verdict]
 
@@ -119,9 +160,9 @@ class Verification:
         report = self.report
         if self.record is None:
             return report.headline
-        learner = self.record.recipient.name
+        learner = report.learner_name or self.record.recipient.name
         said = (
-            f"“{report.badge_name}”, issued by {report.issuer_name} to {learner} "
+            f"“{report.badge_name}”, issued by {report.issuer_phrase} to {learner} "
             f"on {format_date(self.record.issued_at)}"
         )
         reason = f" Reason: {report.status_reason}" if report.status_reason else ""
@@ -150,24 +191,6 @@ class Verification:
         return 422 if self.report.verdict is Verdict.NOT_VERIFIED else 200
 
 
-def _with_suspension(report: Report, record: IssuedCredential | None) -> Report:
-    """Mark a suspension Laurel recorded (its credentials carry only the revocation entry)."""
-    if record is None or record.state != CredentialState.SUSPENDED:
-        return report
-    if report.verdict not in (Verdict.VERIFIED, Verdict.EXPIRED, Verdict.UNCHECKED):
-        return report
-    report.checks.append(
-        Check("status", Outcome.FAILED, f"Suspended by the issuer. Reason: {record.status_reason}")
-    )
-    report.verdict = Verdict.SUSPENDED
-    report.status_reason = record.status_reason
-    report.headline = (
-        f"Suspended — “{report.badge_name}” is on hold by the issuer. "
-        f"Reason: {record.status_reason}"
-    )
-    return report
-
-
 def run_verification(
     data: bytes | str,
     *,
@@ -189,10 +212,10 @@ def run_verification(
         fetcher=fetcher,
         now=now,
         own_issuer_id=ctx.issuer_id,
-        status_reasons=_status_reason,
+        local_status=StoredStatus(),
+        trusted=trust_list(current_app.config.get("LAUREL_TRUST_LIST")),
     )
-    record = own_record(report)
-    return Verification(_with_suspension(report, record), record)
+    return Verification(report, own_record(report))
 
 
 def verify_record(credential: IssuedCredential, *, now: datetime) -> Verification:

@@ -1,0 +1,243 @@
+"""The signatures: JSON-LD contexts, embedded Data Integrity proofs and VC-JWTs (VC 1.1 and 2.0).
+
+Pure module. Each proof is checked with the key `issuer.resolve_key` found and
+tied to the issuer; the JWT algorithm comes from that key, never from the
+token's header, so `alg: none`, HMAC with a public key as the secret and other
+algorithm confusions are refused.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import jwt as pyjwt
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from app.credentials.errors import CredentialError
+from app.credentials.errors import DroppedTermError
+from app.credentials.errors import ProofError
+from app.credentials.errors import UnknownContextError
+from app.credentials.keys import PublicKey
+from app.credentials.proofs.eddsa_rdfc_2022 import CRYPTOSUITE
+from app.credentials.proofs.eddsa_rdfc_2022 import PROOF_PURPOSE
+from app.credentials.proofs.eddsa_rdfc_2022 import PROOF_TYPE
+from app.credentials.proofs.eddsa_rdfc_2022 import proof_list
+from app.credentials.proofs.eddsa_rdfc_2022 import verify_proof
+from app.credentials.proofs.vc_jwt import ALGORITHMS
+from app.credentials.proofs.vc_jwt import read_jwt
+from app.credentials.proofs.vc_jwt import verify_jwt
+from app.credentials.rdfc import check_safe
+
+from .fields import first_dict
+from .fields import format_day
+from .fields import issuer_id_of
+from .fields import parse_date
+from .issuer import resolve_key
+from .report import Outcome
+from .run import Run
+
+
+def check_contexts(run: Run) -> None:
+    """Every term is defined by a bundled context, so the signature covers all of it."""
+    try:
+        check_safe({key: value for key, value in run.credential.items() if key != "proof"})
+    except UnknownContextError as error:
+        run.add(
+            "contexts",
+            Outcome.FAILED,
+            f"The credential uses the context {error.url}, which Laurel does not know; "
+            "it cannot be read safely.",
+            error.url,
+        )
+    except DroppedTermError as error:
+        run.add(
+            "contexts",
+            Outcome.FAILED,
+            "The credential has properties that no context defines, so they are not covered "
+            f"by a signature: {', '.join(error.terms)}.",
+            ", ".join(error.terms),
+        )
+    except CredentialError as error:
+        run.add("contexts", Outcome.FAILED, f"The credential is not valid JSON-LD: {error}")
+    else:
+        run.add("contexts", Outcome.PASSED, "Every property is defined by a known context.")
+
+
+def check_proofs(run: Run) -> None:
+    """Check every embedded proof and the JWT; a credential with neither is not verified."""
+    embedded = proof_list(run.credential)
+    token = run.parsed.jwt
+    if not embedded and token is None:
+        run.add(
+            "proof",
+            Outcome.FAILED,
+            "The credential carries no proof (signature), so nothing shows who issued it.",
+        )
+        return
+    for proof in embedded:
+        run.guarded("proof", partial(_check_embedded_proof, run, proof))
+    if token is not None:
+        run.guarded("proof", partial(_check_jwt, run, token))
+
+
+def _check_embedded_proof(run: Run, proof: Any) -> None:
+    if not isinstance(proof, dict):
+        run.add("proof", Outcome.FAILED, "The proof is not a JSON object.")
+        return
+    kind = proof.get("type")
+    suite = proof.get("cryptosuite")
+    if kind != PROOF_TYPE or suite != CRYPTOSUITE:
+        named = f"{kind} / {suite}" if suite else str(kind)
+        run.add(
+            "proof",
+            Outcome.FAILED,
+            f"The proof uses {named}, which Laurel does not accept; it checks "
+            f"{PROOF_TYPE} proofs with the {CRYPTOSUITE} cryptosuite.",
+        )
+        return
+    if proof.get("proofPurpose") != PROOF_PURPOSE:
+        run.add(
+            "proof",
+            Outcome.FAILED,
+            f"The proof is for {proof.get('proofPurpose')!r}, not for issuing a credential "
+            f"({PROOF_PURPOSE}).",
+        )
+        return
+    method = proof.get("verificationMethod")
+    if not isinstance(method, str) or not method:
+        run.add("proof", Outcome.FAILED, "The proof does not name the key that made it.")
+        return
+    key = resolve_key(run, method)
+    if key is None:
+        run.add(
+            "proof", Outcome.UNKNOWN, "The signature could not be checked without the issuer's key."
+        )
+        return
+    if not isinstance(key.public_key, Ed25519PublicKey):
+        run.add(
+            "proof",
+            Outcome.FAILED,
+            f"The key {method} is not an Ed25519 key, as {CRYPTOSUITE} requires.",
+        )
+        return
+    try:
+        verify_proof(run.credential, proof, public_key=key.public_key)
+    except UnknownContextError as error:
+        run.add(
+            "proof",
+            Outcome.FAILED,
+            f"The signature cannot be checked: Laurel does not know the context {error.url}.",
+            error.url,
+        )
+    except CredentialError as error:
+        run.add("proof", Outcome.FAILED, str(error))
+    else:
+        signed = format_day(parse_date(proof.get("created")))
+        when = f" on {signed}" if signed else ""
+        run.add(
+            "proof",
+            Outcome.PASSED,
+            f"The signature ({CRYPTOSUITE}) is valid: nothing changed since signing{when}.",
+        )
+
+
+def _check_jwt(run: Run, token: str) -> None:
+    header, payload = read_jwt(token)
+    algorithm = header.get("alg")
+    if algorithm not in ALGORITHMS:
+        run.add(
+            "proof",
+            Outcome.FAILED,
+            f"The JWT is signed with {algorithm!r}; Laurel accepts only "
+            f"{' and '.join(ALGORITHMS)} "
+            "(public-key signatures), so it cannot be trusted.",
+        )
+        return
+    kid = header.get("kid")
+    if not isinstance(kid, str) or not kid:
+        run.add(
+            "proof",
+            Outcome.FAILED,
+            "The JWT does not name its key (kid), so its key cannot be tied to the issuer.",
+        )
+        return
+    key = resolve_key(run, kid)
+    if key is None:
+        run.add(
+            "proof",
+            Outcome.UNKNOWN,
+            "The JWT signature could not be checked without the issuer's key.",
+        )
+        return
+    expected = _jwt_algorithm(key.public_key)
+    if expected is None:
+        run.add(
+            "proof",
+            Outcome.FAILED,
+            f"The key {kid} is not an RSA or P-256 key, so it cannot check a JWT.",
+        )
+        return
+    if algorithm != expected:
+        run.add(
+            "proof",
+            Outcome.FAILED,
+            f"The JWT claims the algorithm {algorithm}, but the issuer's key {kid} is for "
+            f"{expected}; a token that names another algorithm is refused.",
+        )
+        return
+    try:
+        if "vc" in payload:
+            _verify_v1_jwt(token, key.public_key, expected)
+        else:
+            verify_jwt(token, public_key=key.public_key, algorithm=expected)
+    except CredentialError as error:
+        run.add("proof", Outcome.FAILED, str(error))
+    else:
+        run.add("proof", Outcome.PASSED, f"The JWT signature ({expected}) is valid.")
+
+
+def _verify_v1_jwt(token: str, public_key: PublicKey, algorithm: str) -> None:
+    """A VC 1.1 JWT (`vc` claim): check the signature and that iss/jti/sub agree with it.
+
+    :raises ProofError: bad signature or disagreeing claims.
+    """
+    try:
+        payload = pyjwt.decode(
+            token,
+            public_key,
+            algorithms=[algorithm],
+            options={
+                "verify_exp": False,
+                "verify_nbf": False,
+                "verify_iat": False,
+                "verify_aud": False,
+            },
+        )
+    except pyjwt.InvalidSignatureError:
+        raise ProofError("The JWT signature does not verify with the issuer's key.") from None
+    except pyjwt.PyJWTError as error:
+        raise ProofError(f"The JWT cannot be verified: {error}.") from None
+    credential = payload["vc"]
+    subject = first_dict(credential.get("credentialSubject"))
+    expected = {
+        "iss": issuer_id_of(credential),
+        "jti": credential.get("id"),
+        "sub": subject.get("id"),
+    }
+    for claim, value in expected.items():
+        if claim in payload and value is not None and payload[claim] != value:
+            raise ProofError(f"The JWT claim {claim!r} does not match the credential.")
+    if payload.get("iss") is None and expected["iss"] is None:
+        raise ProofError("The JWT does not say who issued it.")
+
+
+def _jwt_algorithm(key: PublicKey) -> str | None:
+    """The one JWT algorithm a key may verify: it comes from our key, never from the token."""
+    if isinstance(key, rsa.RSAPublicKey):
+        return "RS256"
+    if isinstance(key, ec.EllipticCurvePublicKey) and isinstance(key.curve, ec.SECP256R1):
+        return "ES256"
+    return None

@@ -1,0 +1,244 @@
+"""The status: revocation and suspension, from signed status lists and the school's own records.
+
+Pure module. Three list formats are read: the W3C Bitstring Status List (the
+list is itself a credential, checked as strictly as one: same issuer, linked
+key, valid signature, not out of date), and the deprecated 1EdTech Revocation
+List. A list that could not be fetched and verified is "could not check",
+never "not revoked". For this school's own credentials the `LocalStatus` input
+adds what only its database knows: a suspension, and the reason and date.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from app.credentials.errors import CredentialError
+from app.credentials.errors import KeyResolutionError
+from app.credentials.errors import ProofError
+from app.credentials.proofs.eddsa_rdfc_2022 import proof_list
+from app.credentials.proofs.eddsa_rdfc_2022 import verify_proof
+from app.credentials.status import StatusList
+
+from .fetching import fetch_json
+from .fields import as_list
+from .fields import issuer_id_of
+from .fields import parse_date
+from .fields import text
+from .local_status import RecordedState
+from .local_status import RecordedStatus
+from .report import Outcome
+from .run import Run
+
+STATUS_LIST_ENTRY = "BitstringStatusListEntry"
+STATUS_LIST_CREDENTIAL = "BitstringStatusListCredential"
+REVOCATION_LIST_ENTRY = "1EdTechRevocationList"
+SUPPORTED_PURPOSES = ("revocation", "suspension")
+_PAST = {"revocation": "revoked", "suspension": "suspended"}
+
+
+def check_status(run: Run) -> None:
+    """Check every status entry, then the school's own record of a suspension."""
+    recorded = _recorded_status(run)
+    _check_entries(run, recorded)
+    if (
+        recorded is not None
+        and recorded.state is RecordedState.SUSPENDED
+        and not run.facts.suspended
+        and run.signature_checked
+    ):
+        # Laurel's credentials carry only their revocation entry: a suspension is on record.
+        _mark(run, RecordedState.SUSPENDED, recorded)
+
+
+def _recorded_status(run: Run) -> RecordedStatus | None:
+    credential_id = run.credential.get("id")
+    if run.local_status is None or not run.is_own or not isinstance(credential_id, str):
+        return None
+    return run.local_status.recorded_status(credential_id)
+
+
+def _check_entries(run: Run, recorded: RecordedStatus | None) -> None:
+    # Only revocation and suspension bear on validity; "refresh" and "message"
+    # entries (Bitstring Status List) are not Laurel's to judge and are left out.
+    entries = [
+        entry
+        for entry in as_list(run.credential.get("credentialStatus"))
+        if not (
+            isinstance(entry, dict)
+            and entry.get("type") == STATUS_LIST_ENTRY
+            and entry.get("statusPurpose") not in SUPPORTED_PURPOSES
+        )
+    ]
+    if not entries:
+        run.add(
+            "status",
+            Outcome.PASSED,
+            "The issuer gave this credential no status list, so it cannot be revoked.",
+        )
+        return
+    lists: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        kind = entry.get("type") if isinstance(entry, dict) else None
+        if kind == STATUS_LIST_ENTRY:
+            _check_status_entry(run, entry, lists, recorded)
+        elif kind == REVOCATION_LIST_ENTRY:
+            _check_revocation_list(run, entry, recorded)
+        else:
+            run.add(
+                "status", Outcome.UNKNOWN, f"Laurel cannot read a status entry of type {kind!r}."
+            )
+
+
+def _check_status_entry(
+    run: Run,
+    entry: dict[str, Any],
+    lists: dict[str, dict[str, Any]],
+    recorded: RecordedStatus | None,
+) -> None:
+    purpose = str(entry.get("statusPurpose"))
+    index = _status_index(entry.get("statusListIndex"))
+    url = entry.get("statusListCredential")
+    if index is None or not isinstance(url, str) or not url:
+        run.add(
+            "status",
+            Outcome.UNKNOWN,
+            f"The {purpose} entry is malformed, so it could not be checked.",
+        )
+        return
+    could_not = f"Could not check whether the credential was {_PAST[purpose]}"
+    if entry.get("statusSize", 1) not in (1, "1"):
+        run.add("status", Outcome.UNKNOWN, f"{could_not}: its entries are not single bits.")
+        return
+    if run.fetcher is None:
+        run.add("status", Outcome.UNKNOWN, f"{could_not}: Laurel is working offline.")
+        return
+    try:
+        status_list = lists.get(url) or _verified_status_list(run, url, purpose)
+        lists[url] = status_list
+        bits = StatusList.decode(status_list["credentialSubject"]["encodedList"])
+        is_set = bits.get(index)
+    except CredentialError as error:
+        run.add("status", Outcome.UNKNOWN, f"{could_not}: {error}")
+        return
+    if is_set:
+        _mark(run, RecordedState(purpose), recorded)
+        return
+    listed_as = status_list.get("id", url)
+    if listed_as != url:
+        # A list published under another name could be an old or a different list of the
+        # same issuer: it may show a credential revoked, but never vouch that it is not.
+        run.add(
+            "status", Outcome.UNKNOWN, f"{could_not}: the list at {url} says it is {listed_as}."
+        )
+        return
+    run.add(
+        "status", Outcome.PASSED, f"Not {_PAST[purpose]}: the issuer's {purpose} list was checked."
+    )
+
+
+def _check_revocation_list(
+    run: Run, entry: dict[str, Any], recorded: RecordedStatus | None
+) -> None:
+    """The deprecated 1EdTech Revocation List: unsigned JSON naming revoked credentials."""
+    could_not = "Could not check whether the credential was revoked"
+    url = entry.get("id")
+    if not isinstance(url, str) or not url:
+        run.add("status", Outcome.UNKNOWN, f"{could_not}: the entry names no list.")
+        return
+    if run.fetcher is None:
+        run.add("status", Outcome.UNKNOWN, f"{could_not}: Laurel is working offline.")
+        return
+    try:
+        items = fetch_json(run.fetcher, url).get("revokedCredential")
+    except CredentialError as error:
+        run.add("status", Outcome.UNKNOWN, f"{could_not}: {error}")
+        return
+    if not isinstance(items, list):
+        run.add("status", Outcome.UNKNOWN, f"{could_not}: {url} is not a revocation list.")
+        return
+    for item in items:
+        if (
+            isinstance(item, dict)
+            and item.get("id") == run.credential.get("id")
+            and item.get("revoked", True) is not False
+        ):
+            _mark(run, RecordedState.REVOKED, recorded, text(item.get("revocationReason")))
+            return
+    run.add("status", Outcome.PASSED, "Not revoked: the issuer's revocation list was checked.")
+
+
+def _mark(
+    run: Run,
+    state: RecordedState,
+    recorded: RecordedStatus | None,
+    listed_reason: str | None = None,
+) -> None:
+    """Record a revocation or suspension, with the school's or the list's reason."""
+    if state is RecordedState.REVOKED:
+        run.facts.revoked = True
+    else:
+        run.facts.suspended = True
+    on_record = recorded if recorded is not None and recorded.state is state else None
+    reason = (on_record.reason if on_record else None) or listed_reason
+    run.status_reason = run.status_reason or reason
+    if on_record is not None and run.status_changed_at is None:
+        run.status_changed_at = on_record.changed_at
+    said = f" Reason: {reason}" if reason else ""
+    run.note("status", f"{_PAST[state.value].capitalize()} by the issuer.{said}")
+
+
+def _verified_status_list(run: Run, url: str, purpose: str) -> dict[str, Any]:
+    """Fetch a BitstringStatusListCredential and check it as strictly as a credential.
+
+    :raises CredentialError: not retrievable, not a list of this issuer, or a bad signature.
+    """
+    assert run.fetcher is not None
+    document = fetch_json(run.fetcher, url)
+    if STATUS_LIST_CREDENTIAL not in as_list(document.get("type", [])):
+        raise ProofError(f"the document at {url} is not a status list credential.")
+    list_issuer = issuer_id_of(document)
+    if list_issuer != run.issuer_id:
+        raise ProofError(f"the status list was published by {list_issuer}, not by the issuer.")
+    subject = document.get("credentialSubject")
+    purposes = subject.get("statusPurpose") if isinstance(subject, dict) else None
+    if purpose not in as_list(purposes):
+        raise ProofError(f"the list at {url} is not a {purpose} list.")
+    valid_until = parse_date(document.get("validUntil"))
+    if valid_until is not None and valid_until <= run.now:
+        raise ProofError("the issuer's status list is out of date.")
+    _verify_list_proof(run, document, list_issuer)
+    return document
+
+
+def _verify_list_proof(run: Run, document: dict[str, Any], list_issuer: str | None) -> None:
+    proofs = proof_list(document)
+    if not proofs:
+        raise ProofError("the status list is not signed.")
+    for proof in proofs:
+        if not isinstance(proof, dict) or not isinstance(proof.get("verificationMethod"), str):
+            raise ProofError("the status list's proof is malformed.")
+        try:
+            key = run.resolver.resolve(proof["verificationMethod"])
+        except KeyResolutionError as error:
+            raise ProofError(f"the status list's key cannot be found: {error}") from None
+        if key is None or key.controller != list_issuer or not key.linked:
+            raise ProofError("the status list's key does not belong to the issuer.")
+        if not isinstance(key.public_key, Ed25519PublicKey):
+            raise ProofError("the status list's key is not an Ed25519 key.")
+        try:
+            verify_proof(document, proof, public_key=key.public_key)
+        except ProofError:
+            raise ProofError("the status list's signature does not verify.") from None
+
+
+def _status_index(value: Any) -> int | None:
+    """statusListIndex: a base-10 string (BSL) or, from older issuers, a JSON number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12:
+        return int(value)
+    return None
