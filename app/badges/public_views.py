@@ -239,8 +239,8 @@ def _image_response(data: bytes, mime: str) -> Response:
 def achievement_image(achievement_uuid: str):
     """The badge image (sanitized SVG or PNG), or the generated medallion."""
     badge = _published_badge(achievement_uuid)
-    if badge.image:
-        return _image_response(badge.image, badge.image_mime or "application/octet-stream")
+    if (shown := badge.shown_image) is not None:
+        return _image_response(*shown)
     return _image_response(default_svg(badge.name), "image/svg+xml")
 
 
@@ -255,8 +255,8 @@ def badge_image(slug: str):
     badge = db.session.scalar(select(Badge).where(Badge.slug == slug))
     if badge is None or (badge.state == BadgeState.DRAFT and not badge.is_visible_to(current_user)):
         raise NotFound("There is no such badge.")
-    if badge.image:
-        return _image_response(badge.image, badge.image_mime or "application/octet-stream")
+    if (shown := badge.shown_image) is not None:
+        return _image_response(*shown)
     return _image_response(default_svg(badge.name), "image/svg+xml")
 
 
