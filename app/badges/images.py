@@ -22,6 +22,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as parse_xml
@@ -288,7 +289,7 @@ def _check_embedded_pictures(root: ET.Element) -> None:
                 data = base64.b64decode("".join(encoded.split()), validate=True)
             except binascii.Error as error:
                 raise UserError("A picture inside that SVG is not valid base64.") from error
-            width, height = _decoded_size(data, DATA_IMAGE_FORMATS[match.group(1)], budget)
+            width, height = _badge_picture_size(data, DATA_IMAGE_FORMATS[match.group(1)], budget)
             budget -= width * height
 
 
@@ -316,39 +317,70 @@ def sanitize_svg(data: bytes) -> bytes:
     return svg_bytes(cleaned)
 
 
-def _decoded_size(data: bytes, image_format: str, budget: int) -> tuple[int, int]:
+def decode_fully(
+    source: bytes | BinaryIO,
+    image_format: str,
+    *,
+    name: str,
+    max_side: int,
+    max_pixels: int,
+    limit: str,
+) -> tuple[int, int]:
     """Fully decode a raster picture (verify, then load) and return its size.
 
     The size is read from the header and checked before any pixel is decoded, so a
-    30000×30000 picture of a few kilobytes is refused without allocating gigabytes.
+    30000×30000 picture of a few kilobytes is refused without allocating gigabytes;
+    a truncated file fails to load.
 
-    :raises UserError: not that format, damaged or truncated, or larger than
-        MAX_PNG_SIDE on a side or than `budget` pixels.
+    :param name: the picture in words ("PNG image", "photo"), for the messages.
+    :param limit: the limit in words, for the message when it is exceeded.
+    :raises UserError: not that format, damaged or truncated, or larger than the limits.
     """
-    name = "PNG image" if image_format == "PNG" else f"{image_format} picture"
-    too_large = (
-        f"the limit is {MAX_PNG_SIDE} pixels on each side "
-        "(and 16 megapixels for all the pictures of an image)."
-    )
+
+    def opened() -> Image.Image:
+        if isinstance(source, bytes):
+            return Image.open(io.BytesIO(source), formats=[image_format])
+        source.seek(0)
+        return Image.open(source, formats=[image_format])
+
     try:
-        with Image.open(io.BytesIO(data), formats=[image_format]) as image:
+        with opened() as image:
             width, height = image.size
-            if width > MAX_PNG_SIDE or height > MAX_PNG_SIDE or width * height > budget:
-                raise UserError(f"That {name} is {width}×{height} pixels; {too_large}")
+            if width > max_side or height > max_side or width * height > max_pixels:
+                raise UserError(f"That {name} is {width}×{height} pixels; {limit}")
             image.verify()
-        with Image.open(io.BytesIO(data), formats=[image_format]) as image:
+        with opened() as image:
+            # A JPEG is decoded at 1/8 scale: every byte is still read, in 1/64 of the memory.
+            image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
             image.load()
     except Image.DecompressionBombError as error:
         # Pillow refuses to open a picture this large at all, before reading its size.
-        raise UserError(f"That {name} is far too large; {too_large}") from error
+        raise UserError(f"That {name} is far too large; {limit}") from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
         raise UserError(f"That {name} is damaged or incomplete and cannot be read.") from error
+    finally:
+        if not isinstance(source, bytes):
+            source.seek(0)
     return width, height
+
+
+def _badge_picture_size(data: bytes, image_format: str, budget: int) -> tuple[int, int]:
+    return decode_fully(
+        data,
+        image_format,
+        name="PNG image" if image_format == "PNG" else f"{image_format} picture",
+        max_side=MAX_PNG_SIDE,
+        max_pixels=budget,
+        limit=(
+            f"the limit is {MAX_PNG_SIDE} pixels on each side "
+            "(and 16 megapixels for all the pictures of an image)."
+        ),
+    )
 
 
 def check_png(data: bytes) -> None:
     """Refuse a PNG that Pillow cannot fully decode or that is too large in pixels."""
-    _decoded_size(data, "PNG", MAX_DECODED_PIXELS)
+    _badge_picture_size(data, "PNG", MAX_DECODED_PIXELS)
 
 
 def render_svg_png(svg: bytes, side: int = PNG_SIDE) -> bytes:
