@@ -374,7 +374,7 @@ ROUTES += [
     # Revoking: the badge's reviewers; the admin comes after the instructor revoked it.
     Route("POST", "/credentials/{credential_id}/revoke",
           _only(student=DENIED, other_student=404, instructor_of_class=302, other_instructor=DENIED, admin=409),
-          data={"reason": "Issued by mistake."}),
+          data={"reason": "Issued by mistake.", "step": "confirm", "understood": "y"}),
     # Suspending: the admin comes after the instructor suspended it; reinstating an active one is 409.
     Route("POST", "/credentials/{credential_id}/suspend",
           _only(student=DENIED, other_student=404, instructor_of_class=302, other_instructor=DENIED, admin=409),

@@ -20,6 +20,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from app.badges.forms import ReasonForm
+from app.badges.forms import RevokeForm
 from app.badges.images import default_svg
 from app.badges.models import Badge
 from app.badges.models import BadgeState
@@ -186,10 +187,12 @@ def change_status(credential_id: str, action: str):
         if _can_see_page(issued):
             raise NotAllowed("Only the badge's reviewers can change this credential's status.")
         raise NotFound("There is no credential with that id.")
-    form = ReasonForm()
+    form = RevokeForm() if action == "revoke" else ReasonForm()
     if not form.validate_on_submit():
         flash("Give a reason: it is kept with the credential's history.", "error")
         return _credential_page(issued, form), 400
+    if isinstance(form, RevokeForm) and not (form.step.data == "confirm" and form.understood.data):
+        return _revoke_confirmation(issued, form)
     service, message = STATUS_ACTIONS[action]
     try:
         service(issued, actor=current_user, reason=form.reason.data or "", now=utcnow())
@@ -200,6 +203,17 @@ def change_status(credential_id: str, action: str):
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("badges.public.credential", credential_id=issued.id))
+
+
+def _revoke_confirmation(issued: IssuedCredential, form: RevokeForm) -> tuple[str, int]:
+    """The second step of revoking: nothing changes until the reviewer confirms here."""
+    status = 200
+    if form.step.data == "confirm":
+        form.understood.errors = ["Tick the box to confirm, or cancel."]
+        status = 400
+    form.step.data = "confirm"
+    page = render_template("badges/revoke_confirm.html", credential=issued, form=form)
+    return page, status
 
 
 def _published_badge(achievement_uuid: str) -> Badge:
