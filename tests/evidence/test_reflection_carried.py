@@ -153,3 +153,27 @@ def test_editor_warns_before_leaving_unsaved_reflection(live_server, browser_pag
     page.wait_for_timeout(500)
     assert dialogs == ["beforeunload"]
     assert page.input_value("#reflection") == "Half a thought"
+
+
+def test_editor_upload_with_csrf_on_carries_every_token(app, client, login_as, draft):  # noqa: F811
+    """With CSRF on, the add buttons send both the reflection's and the upload's tokens."""
+    import re
+
+    student, submission = draft
+    login_as(client, student)
+    app.config["WTF_CSRF_ENABLED"] = True
+    page = client.get(f"/submissions/{submission.id}/edit").get_data(as_text=True)
+    tokens = dict(re.findall(r'name="((?:file-)?csrf_token)"[^>]*value="([^"]+)"', page))
+    assert set(tokens) == {"csrf_token", "file-csrf_token"}
+    assert re.search(r'<input[^>]*form="reflection-form"[^>]*name="file-csrf_token"', page)
+    response = client.post(
+        f"/submissions/{submission.id}/files",
+        data={
+            **tokens,
+            "reflection": REFLECTION,
+            "file-file": (io.BytesIO(png_bytes()), "brakes.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    assert reloaded(submission).reflection == REFLECTION
