@@ -353,6 +353,12 @@ def decode_fully(
             # A JPEG is decoded at 1/8 scale: every byte is still read, in 1/64 of the memory.
             image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
             image.load()
+        if image_format == "JPEG":
+            if not isinstance(source, bytes):
+                source.seek(0)
+            whole = source if isinstance(source, bytes) else source.read()
+            if not _jpeg_complete(whole):
+                raise OSError("the JPEG ends before its end-of-image marker")
     except Image.DecompressionBombError as error:
         # Pillow refuses to open a picture this large at all, before reading its size.
         raise UserError(f"That {name} is far too large; {limit}") from error
@@ -362,6 +368,44 @@ def decode_fully(
         if not isinstance(source, bytes):
             source.seek(0)
     return width, height
+
+
+def _jpeg_complete(data: bytes) -> bool:
+    """True when the JPEG's segments and scans run to an end-of-image marker (ITU T.81 B.1).
+
+    Pillow cannot be trusted to say so: WeasyPrint sets the process-wide
+    `ImageFile.LOAD_TRUNCATED_IMAGES` when imported, after which a cut JPEG decodes with
+    grey padding. Whatever follows the marker (a phone's trailer, a motion photo) is fine.
+    """
+    if not data.startswith(b"\xff\xd8"):
+        return False
+    position = 2
+    while position + 2 <= len(data):
+        if data[position] != 0xFF:
+            return False
+        marker = data[position + 1]
+        if marker == 0xD9:
+            return True
+        if marker == 0xFF or 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            position += 1 if marker == 0xFF else 2
+            continue
+        if position + 4 > len(data):
+            return False
+        length = int.from_bytes(data[position + 2 : position + 4], "big")
+        position += 2 + length
+        if marker != 0xDA:
+            continue
+        # Entropy-coded data: the next marker is 0xFF not followed by 0x00 or a restart.
+        while True:
+            position = data.find(b"\xff", position)
+            if position == -1 or position + 1 >= len(data):
+                return False
+            following = data[position + 1]
+            if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
+                position += 1 if following == 0xFF else 2
+                continue
+            break
+    return False
 
 
 def _badge_picture_size(data: bytes, image_format: str, budget: int) -> tuple[int, int]:

@@ -218,3 +218,25 @@ def test_add_link_plain_address_added(client, login_as, draft):
     assert response.status_code == 302
     db.session.expire_all()
     assert [item.url for item in submission.items] == ["https://example.com/truck?photo=1&size=big"]
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        pytest.param(truck_photo()[:2000], "truck.jpg", id="jpeg-cut-short"),
+        pytest.param(truck_photo()[:-2], "truck.jpg", id="jpeg-without-end-marker"),
+        pytest.param(png_bytes()[:-20], "photo.png", id="png-cut-short"),
+    ],
+)
+def test_check_file_type_cut_photo_refused_after_weasyprint_import(data, name):
+    """WeasyPrint makes Pillow pad truncated images process-wide; they must still be refused."""
+    import weasyprint.images  # noqa: F401  (sets ImageFile.LOAD_TRUNCATED_IMAGES)
+    from PIL import ImageFile
+
+    from app.errors import UserError
+    from app.evidence.filetypes import check_file_type
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    with pytest.raises(UserError, match="damaged or incomplete"):
+        check_file_type(io.BytesIO(data), name)
+    check_file_type(io.BytesIO(truck_photo() + b"phone trailer"), "truck.jpg")
