@@ -625,7 +625,7 @@ ROUTES += [
             other_instructor=DENIED,
             admin=409,
         ),
-        data={"reason": "Issued by mistake."},
+        data={"reason": "Issued by mistake.", "step": "confirm", "understood": "y"},
     ),
     # Suspending: the admin comes after the instructor suspended it;
     # reinstating an active one is 409.

@@ -122,5 +122,16 @@ class ReasonForm(FlaskForm):
     )
 
 
+class RevokeForm(ReasonForm):
+    """Revoking, in two steps: the reason on the credential page, then a page that says
+    what cannot be undone, where the reviewer ticks the box and revokes for good."""
+
+    step = HiddenField()
+    understood = BooleanField(
+        "I understand that revoking is permanent: it cannot be undone, and everyone who "
+        "checks this credential will see it as revoked."
+    )
+
+
 class ConfirmForm(FlaskForm):
     """An empty form: a button with its CSRF token (publish, archive)."""

@@ -4,10 +4,17 @@ An uploaded SVG is parsed with defusedxml (no DTDs, no entities) and rebuilt fro
 whitelist of elements and attributes: scripts, event handlers, foreignObject,
 external references and anything unknown are dropped. What cannot be parsed is
 refused with a message for a person.
+
+An image is also drawn once, as a PNG, when it is uploaded: previews, baked
+downloads and certificates all use that PNG, so no later request renders the
+upload again. An SVG that is too deep, too large once its references are followed,
+embeds oversized pictures, or that the renderer cannot draw is refused at upload.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import colorsys
 import hashlib
 import io
@@ -15,6 +22,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as parse_xml
@@ -27,6 +35,17 @@ from app.errors import UserError
 
 MAX_IMAGE_BYTES = 1024 * 1024
 MAX_PNG_SIDE = 4096
+# Pixels of all the pictures an image holds, decoded (an uploaded PNG, or every
+# picture an SVG embeds): 16.7 Mpx is 64 MB of RGBA.
+MAX_DECODED_PIXELS = MAX_PNG_SIDE * MAX_PNG_SIDE
+# The renderer recurses once per nesting level (it fails near 900 levels); badges drawn
+# in Inkscape or Illustrator nest a dozen levels at most.
+MAX_SVG_DEPTH = 64
+# Elements drawn, counting each <use>, pattern, marker or filter reference as a copy of
+# what it refers to (so a few kilobytes of nested <use> cannot ask for billions).
+MAX_SVG_DRAWN = 20_000
+# The side of the PNG drawn from an SVG badge (baking, link previews, certificates).
+PNG_SIDE = 512
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SVG_MIME = "image/svg+xml"
 PNG_MIME = "image/png"
@@ -93,17 +112,50 @@ ALLOWED_ATTRIBUTES = frozenset(
 LINK_ATTRIBUTES = frozenset({"href", f"{{{XLINK_NS}}}href"})
 # Inline raster images only; an embedded SVG could carry its own references.
 DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]+$")
+DATA_IMAGE_FORMATS = {"png": "PNG", "jpeg": "JPEG", "gif": "GIF", "webp": "WEBP"}
 # url(...) may only point inside the document (gradients, clip paths, filters).
 EXTERNAL_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
 UNSAFE_CSS = re.compile(
-    r"@import|expression\s*\(|javascript:|behavior\s*:|-moz-binding", re.IGNORECASE
+    r"@import|expression\s*\(|javascript:|behavior\s*:|-moz-binding|image-set\s*\(",
+    re.IGNORECASE,
 )
+# CSS Syntax 3, 4.3.7: a backslash and 1-6 hex digits (plus one optional white space)
+# is that code point; a backslash before a newline is dropped; before anything else it
+# is that character. `\75 rl(` is `url(` to a browser.
+CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\n\f]?|\r\n|(.))", re.DOTALL)
+CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
+# References to another element: href="#id", url(#id) in a value or a style.
+LOCAL_URL = re.compile(r"url\(\s*['\"]?\s*#([^'\")\s]+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class CheckedImage:
+    """An upload that passed the checks: the bytes to keep and the PNG drawn from them."""
+
     data: bytes
     mime: str
+    png: bytes
+
+
+def _css_decoded(value: str) -> str:
+    """The CSS `value` as a browser reads it: comments removed, escapes decoded.
+
+    Comments go first, since an escaped `/*` does not open a comment.
+    """
+
+    def character(match: re.Match[str]) -> str:
+        if match.group(1):
+            code = int(match.group(1), 16)
+            valid = 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF
+            return chr(code) if valid else "\ufffd"
+        return match.group(2) or ""
+
+    return CSS_ESCAPE.sub(character, CSS_COMMENT.sub("", value))
+
+
+def _unsafe_css(value: str) -> bool:
+    decoded = _css_decoded(value)
+    return bool(EXTERNAL_URL.search(decoded) or UNSAFE_CSS.search(decoded))
 
 
 def _local_name(tag: str) -> tuple[str | None, str]:
@@ -131,9 +183,7 @@ def _safe_value(element_name: str, name: str, value: str) -> bool:
         if stripped.startswith("#"):
             return True
         return element_name == "image" and bool(DATA_IMAGE.match(stripped))
-    if EXTERNAL_URL.search(value) or UNSAFE_CSS.search(value):
-        return False
-    return "javascript:" not in value.lower()
+    return not _unsafe_css(value)
 
 
 def _clean(source: ET.Element) -> ET.Element | None:
@@ -148,7 +198,7 @@ def _clean(source: ET.Element) -> ET.Element | None:
     if name == "image" and not any(k in target.attrib for k in LINK_ATTRIBUTES):
         return None
     text = source.text
-    if name == "style" and text and (EXTERNAL_URL.search(text) or UNSAFE_CSS.search(text)):
+    if name == "style" and text and _unsafe_css(text):
         return None
     target.text = text
     for child in source:
@@ -161,10 +211,93 @@ def _clean(source: ET.Element) -> ET.Element | None:
     return target
 
 
-def sanitize_svg(data: bytes) -> bytes:
-    """Return the SVG rebuilt from whitelisted elements and attributes.
+def _check_nesting(root: ET.Element) -> None:
+    """Refuse a tree deeper than MAX_SVG_DEPTH (walked without recursion: it may be 50,000)."""
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > MAX_SVG_DEPTH:
+            raise UserError(
+                f"That SVG nests its shapes more than {MAX_SVG_DEPTH} levels deep, which "
+                "Laurel cannot draw. Flatten its groups (or export it again) and upload it again."
+            )
+        stack.extend((child, depth + 1) for child in element)
 
-    :raises UserError: the file is not well-formed XML, uses a DTD/entities, or is not an SVG.
+
+def _references(element: ET.Element) -> list[str]:
+    """The ids `element` draws a copy of: href="#id" and url(#id) in its attributes."""
+    found: list[str] = []
+    for key, value in element.attrib.items():
+        if key in LINK_ATTRIBUTES and value.strip().startswith("#"):
+            found.append(value.strip()[1:])
+        found.extend(LOCAL_URL.findall(_css_decoded(value)))
+    return found
+
+
+def _check_drawn_size(root: ET.Element) -> None:
+    """Refuse an SVG that draws more than MAX_SVG_DRAWN elements once references are followed.
+
+    Each element counts once plus what its children and the elements it references
+    draw; a reference cycle is refused. Walked with an explicit stack, since a chain of
+    references may be as long as the file.
+    """
+    by_id = {element.get("id"): element for element in root.iter() if element.get("id")}
+
+    def parts(element: ET.Element) -> list[ET.Element]:
+        return list(element) + [by_id[ref] for ref in _references(element) if ref in by_id]
+
+    drawn: dict[int, int] = {}
+    open_elements: set[int] = set()
+    stack: list[tuple[ET.Element, bool]] = [(root, False)]
+    while stack:
+        element, finished = stack.pop()
+        key = id(element)
+        if finished:
+            open_elements.discard(key)
+            total = 1 + sum(drawn[id(part)] for part in parts(element))
+            drawn[key] = min(total, MAX_SVG_DRAWN + 1)
+            continue
+        if key in drawn:
+            continue
+        open_elements.add(key)
+        stack.append((element, True))
+        for part in parts(element):
+            if id(part) in open_elements:
+                raise UserError(
+                    "That SVG has shapes that refer to themselves (a <use> or a pattern "
+                    "inside what it copies), so it cannot be drawn."
+                )
+            if id(part) not in drawn:
+                stack.append((part, False))
+    if drawn[id(root)] > MAX_SVG_DRAWN:
+        raise UserError(
+            f"That SVG draws more than {MAX_SVG_DRAWN:,} shapes once its copies (<use>, "
+            "patterns, markers) are counted. Simplify it and upload it again."
+        )
+
+
+def _check_embedded_pictures(root: ET.Element) -> None:
+    """Decode every picture the SVG embeds, within MAX_PNG_SIDE and MAX_DECODED_PIXELS."""
+    budget = MAX_DECODED_PIXELS
+    for element in root.iter(f"{{{SVG_NS}}}image"):
+        for key in LINK_ATTRIBUTES:
+            match = DATA_IMAGE.match((element.get(key) or "").strip())
+            if match is None:
+                continue
+            encoded = match.group(0).split(",", 1)[1]
+            try:
+                data = base64.b64decode("".join(encoded.split()), validate=True)
+            except binascii.Error as error:
+                raise UserError("A picture inside that SVG is not valid base64.") from error
+            width, height = _badge_picture_size(data, DATA_IMAGE_FORMATS[match.group(1)], budget)
+            budget -= width * height
+
+
+def sanitize_svg(data: bytes) -> bytes:
+    """Return the SVG rebuilt from whitelisted elements and attributes, within drawing limits.
+
+    :raises UserError: the file is not well-formed XML, uses a DTD/entities, is not an
+        SVG, nests too deep, draws too much, or embeds a damaged or oversized picture.
     """
     try:
         root = parse_xml(data, forbid_dtd=True)
@@ -176,23 +309,144 @@ def sanitize_svg(data: bytes) -> bytes:
     namespace, name = _local_name(root.tag)
     if name != "svg" or namespace not in (None, SVG_NS):
         raise UserError("That file is XML but not an SVG image.")
+    _check_nesting(root)
     cleaned = _clean(root)
     assert cleaned is not None
+    _check_drawn_size(cleaned)
+    _check_embedded_pictures(cleaned)
     return svg_bytes(cleaned)
 
 
-def check_png(data: bytes) -> None:
-    """Refuse a PNG that Pillow cannot decode or that is unreasonably large in pixels."""
+def decode_fully(
+    source: bytes | BinaryIO,
+    image_format: str,
+    *,
+    name: str,
+    max_side: int,
+    max_pixels: int,
+    limit: str,
+) -> tuple[int, int]:
+    """Fully decode a raster picture (verify, then load) and return its size.
+
+    The size is read from the header and checked before any pixel is decoded, so a
+    30000×30000 picture of a few kilobytes is refused without allocating gigabytes;
+    a truncated file fails to load.
+
+    :param name: the picture in words ("PNG image", "photo"), for the messages.
+    :param limit: the limit in words, for the message when it is exceeded.
+    :raises UserError: not that format, damaged or truncated, or larger than the limits.
+    """
+
+    def opened() -> Image.Image:
+        if isinstance(source, bytes):
+            return Image.open(io.BytesIO(source), formats=[image_format])
+        source.seek(0)
+        return Image.open(source, formats=[image_format])
+
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with opened() as image:
             width, height = image.size
+            if width > max_side or height > max_side or width * height > max_pixels:
+                raise UserError(f"That {name} is {width}×{height} pixels; {limit}")
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
-        raise UserError("That PNG image is damaged and cannot be read.") from error
-    if width > MAX_PNG_SIDE or height > MAX_PNG_SIDE:
+        with opened() as image:
+            # A JPEG is decoded at 1/8 scale: every byte is still read, in 1/64 of the memory.
+            image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
+            image.load()
+        if image_format == "JPEG":
+            if not isinstance(source, bytes):
+                source.seek(0)
+            whole = source if isinstance(source, bytes) else source.read()
+            if not _jpeg_complete(whole):
+                raise OSError("the JPEG ends before its end-of-image marker")
+    except Image.DecompressionBombError as error:
+        # Pillow refuses to open a picture this large at all, before reading its size.
+        raise UserError(f"That {name} is far too large; {limit}") from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
+        raise UserError(f"That {name} is damaged or incomplete and cannot be read.") from error
+    finally:
+        if not isinstance(source, bytes):
+            source.seek(0)
+    return width, height
+
+
+def _jpeg_complete(data: bytes) -> bool:
+    """True when the JPEG's segments and scans run to an end-of-image marker (ITU T.81 B.1).
+
+    Pillow cannot be trusted to say so: WeasyPrint sets the process-wide
+    `ImageFile.LOAD_TRUNCATED_IMAGES` when imported, after which a cut JPEG decodes with
+    grey padding. Whatever follows the marker (a phone's trailer, a motion photo) is fine.
+    """
+    if not data.startswith(b"\xff\xd8"):
+        return False
+    position = 2
+    while position + 2 <= len(data):
+        if data[position] != 0xFF:
+            return False
+        marker = data[position + 1]
+        if marker == 0xD9:
+            return True
+        if marker == 0xFF or 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            position += 1 if marker == 0xFF else 2
+            continue
+        if position + 4 > len(data):
+            return False
+        length = int.from_bytes(data[position + 2 : position + 4], "big")
+        position += 2 + length
+        if marker != 0xDA:
+            continue
+        # Entropy-coded data: the next marker is 0xFF not followed by 0x00 or a restart.
+        while True:
+            position = data.find(b"\xff", position)
+            if position == -1 or position + 1 >= len(data):
+                return False
+            following = data[position + 1]
+            if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
+                position += 1 if following == 0xFF else 2
+                continue
+            break
+    return False
+
+
+def _badge_picture_size(data: bytes, image_format: str, budget: int) -> tuple[int, int]:
+    return decode_fully(
+        data,
+        image_format,
+        name="PNG image" if image_format == "PNG" else f"{image_format} picture",
+        max_side=MAX_PNG_SIDE,
+        max_pixels=budget,
+        limit=(
+            f"the limit is {MAX_PNG_SIDE} pixels on each side "
+            "(and 16 megapixels for all the pictures of an image)."
+        ),
+    )
+
+
+def check_png(data: bytes) -> None:
+    """Refuse a PNG that Pillow cannot fully decode or that is too large in pixels."""
+    _badge_picture_size(data, "PNG", MAX_DECODED_PIXELS)
+
+
+def render_svg_png(svg: bytes, side: int = PNG_SIDE) -> bytes:
+    """Draw a sanitized SVG as a square PNG, once, when it is saved.
+
+    :raises UserError: the renderer fails on it (whatever the reason, the image cannot
+        be shown, so it is refused rather than stored).
+    """
+    import cairosvg  # imported here: it loads libcairo, which only this needs
+
+    try:
+        png = cairosvg.svg2png(bytestring=svg, output_width=side, output_height=side)
+    except (RecursionError, MemoryError) as error:
+        raise UserError("That SVG is too complex to draw. Simplify it and try again.") from error
+    except Exception as error:  # Whatever the renderer fails on cannot be shown either.
         raise UserError(
-            f"That image is {width}×{height} pixels; the limit is {MAX_PNG_SIDE} on each side."
-        )
+            "That SVG could not be drawn (the renderer failed on it). Export it again as "
+            "plain SVG, or upload a PNG."
+        ) from error
+    if not isinstance(png, bytes):
+        raise UserError("That SVG could not be drawn. Export it again, or upload a PNG.")
+    return png
 
 
 def _looks_like_svg(data: bytes) -> bool:
@@ -208,8 +462,11 @@ def _looks_like_svg(data: bytes) -> bool:
 def check_image_upload(data: bytes, filename: str | None) -> CheckedImage:
     """Check an uploaded badge image or logo by its content; SVGs come back sanitized.
 
-    :raises UserError: empty, too large, not PNG/SVG, or the name's extension contradicts
-        the content.
+    The result carries the PNG every later use draws from: the upload itself for a
+    PNG, the SVG drawn at PNG_SIDE for an SVG.
+
+    :raises UserError: empty, too large, not PNG/SVG, the name's extension contradicts
+        the content, or it cannot be decoded or drawn within the limits.
     """
     if not data:
         raise UserError("The image file is empty.")
@@ -226,14 +483,15 @@ def check_image_upload(data: bytes, filename: str | None) -> CheckedImage:
                 "Rename it or pick the right file."
             )
         check_png(data)
-        return CheckedImage(data, PNG_MIME)
+        return CheckedImage(data, PNG_MIME, data)
     if _looks_like_svg(data):
         if extension not in ("", ".svg"):
             raise UserError(
                 f"The file is named {extension} but it is an SVG image. "
                 "Rename it or pick the right file."
             )
-        return CheckedImage(sanitize_svg(data), SVG_MIME)
+        svg = sanitize_svg(data)
+        return CheckedImage(svg, SVG_MIME, render_svg_png(svg))
     raise UserError("Badge images must be PNG or SVG files; this file is neither.")
 
 

@@ -121,6 +121,10 @@ class Badge(db.Model):
     expiry_months: Mapped[int | None] = mapped_column()
     image: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     image_mime: Mapped[str | None] = mapped_column(sa.String(50))
+    # The image drawn once as PNG when it was saved (a PNG upload is its own PNG);
+    # previews, baked downloads and certificates use it and never render `image`
+    # again. None with an image means it could not be drawn: the medallion stands in.
+    image_png: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     class_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("school_class.id", ondelete="SET NULL")
     )
@@ -141,6 +145,13 @@ class Badge(db.Model):
 
     school_class: Mapped[SchoolClass | None] = relationship()
     created_by: Mapped[User | None] = relationship()
+
+    @property
+    def shown_image(self) -> tuple[bytes, str] | None:
+        """The uploaded image and its type, if it was drawn when saved; else None (medallion)."""
+        if self.image is None or self.image_png is None:
+            return None
+        return self.image, self.image_mime or "application/octet-stream"
 
     def _has_class_role(self, user: User, role: Role) -> bool:
         return self.class_id is not None and any(

@@ -23,6 +23,7 @@ from app.accounts.names import can_correct_name
 from app.badges.achievement import achievement_document
 from app.badges.forms import ConfirmForm
 from app.badges.forms import ReasonForm
+from app.badges.forms import RevokeForm
 from app.badges.images import default_svg
 from app.badges.models import Badge
 from app.badges.models import BadgeState
@@ -194,10 +195,12 @@ def change_status(credential_id: str, action: str):
         if _can_see_page(issued):
             raise NotAllowed("Only the badge's reviewers can change this credential's status.")
         raise NotFound("There is no credential with that id.")
-    form = ReasonForm()
+    form = RevokeForm() if action == "revoke" else ReasonForm()
     if not form.validate_on_submit():
         flash("Give a reason: it is kept with the credential's history.", "error")
         return _credential_page(issued, form), 400
+    if isinstance(form, RevokeForm) and not (form.step.data == "confirm" and form.understood.data):
+        return _revoke_confirmation(issued, form)
     change = StatusChange(action)
     try:
         change_credential_status(
@@ -243,6 +246,17 @@ def reissue(credential_id: str):
     return redirect(url_for("badges.public.credential", credential_id=fresh.id))
 
 
+def _revoke_confirmation(issued: IssuedCredential, form: RevokeForm) -> tuple[str, int]:
+    """The second step of revoking: nothing changes until the reviewer confirms here."""
+    status = 200
+    if form.step.data == "confirm":
+        form.understood.errors = ["Tick the box to confirm, or cancel."]
+        status = 400
+    form.step.data = "confirm"
+    page = render_template("badges/revoke_confirm.html", credential=issued, form=form)
+    return page, status
+
+
 def _published_badge(achievement_uuid: str) -> Badge:
     badge = db.session.scalar(select(Badge).where(Badge.achievement_uuid == achievement_uuid))
     if badge is None or badge.state == BadgeState.DRAFT:
@@ -281,8 +295,8 @@ def _image_response(data: bytes, mime: str) -> Response:
 def achievement_image(achievement_uuid: str):
     """The badge image (sanitized SVG or PNG), or the generated medallion."""
     badge = _published_badge(achievement_uuid)
-    if badge.image:
-        return _image_response(badge.image, badge.image_mime or "application/octet-stream")
+    if (shown := badge.shown_image) is not None:
+        return _image_response(*shown)
     return _image_response(default_svg(badge.name), "image/svg+xml")
 
 
@@ -297,8 +311,8 @@ def badge_image(slug: str):
     badge = db.session.scalar(select(Badge).where(Badge.slug == slug))
     if badge is None or (badge.state == BadgeState.DRAFT and not badge.is_visible_to(current_user)):
         raise NotFound("There is no such badge.")
-    if badge.image:
-        return _image_response(badge.image, badge.image_mime or "application/octet-stream")
+    if (shown := badge.shown_image) is not None:
+        return _image_response(*shown)
     return _image_response(default_svg(badge.name), "image/svg+xml")
 
 

@@ -201,9 +201,13 @@ def _validated(data: BadgeInput, actor: User, previous_levels: list[dict]) -> di
 
 def _image_values(data: BadgeInput) -> dict:
     if data.image is not None:
-        return {"image": data.image.data, "image_mime": data.image.mime}
+        return {
+            "image": data.image.data,
+            "image_mime": data.image.mime,
+            "image_png": data.image.png,
+        }
     if data.remove_image:
-        return {"image": None, "image_mime": None}
+        return {"image": None, "image_mime": None, "image_png": None}
     return {}
 
 

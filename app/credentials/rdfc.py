@@ -145,6 +145,11 @@ def _check_escapable(triple: dict[str, Any]) -> None:
             raise InputError(f"The identifier {value!r} contains characters not allowed in an IRI.")
 
 
+def iri_needs_escape(value: str) -> bool:
+    """True when `value` holds a character an N-Quads IRI must escape (which Laurel refuses)."""
+    return bool(_IRI_NEEDS_ESCAPE.search(value))
+
+
 def canonize_dataset(dataset: Dataset) -> str:
     """Canonical N-Quads (RDFC-1.0) of a dataset from `to_dataset` (which it consumes)."""
     result: str = URDNA2015().main(dataset, {"format": "application/n-quads"})

@@ -23,11 +23,12 @@ from app.badges.models import Badge
 from app.badges.models import BadgeState
 from app.badges.models import IssuedCredential
 from app.credentials.document import EvidenceData
+from app.credentials.rdfc import iri_needs_escape
 from app.errors import Conflict
 from app.errors import NotAllowed
 from app.errors import UserError
-from app.evidence.filetypes import base_name
 from app.evidence.filetypes import check_file_type
+from app.evidence.filetypes import display_name
 from app.evidence.models import EventKind
 from app.evidence.models import EvidenceItem
 from app.evidence.models import EvidenceKind
@@ -257,6 +258,12 @@ def add_link(
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc or len(url) > MAX_URL:
         raise UserError("A link must be a web address starting with https:// or http://.")
+    # The link becomes an IRI in the signed credential: refused now, not at approval.
+    if iri_needs_escape(url):
+        raise UserError(
+            "That link holds characters a web address cannot contain (spaces, quotes, "
+            "< > { } | ^ ` or backslashes). Copy it again from the browser's address bar."
+        )
     item = EvidenceItem(
         kind=EvidenceKind.LINK, title=_title(title, parsed.netloc), url=url, public=public
     )
@@ -305,7 +312,7 @@ def add_file(
     """
     _check_editable(submission, student)
     _check_room(submission)
-    name = base_name(filename or "")[:255]
+    name = display_name(filename or "")
     if not name:
         raise UserError("Choose a file to upload.")
     stored = storage.save(stream, max_bytes=max_bytes)

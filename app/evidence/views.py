@@ -178,6 +178,27 @@ def _reflections_from_form(submission: Submission) -> tuple[dict[str, str], dict
     return criteria, public
 
 
+def _save_draft(submission: Submission, form: ReflectionForm):
+    """Save the reflection form and commit; the editor with the error (the text kept) if refused."""
+    if not form.validate():
+        return _render_editor(submission, 400, form)
+    criteria, public = _reflections_from_form(submission)
+    try:
+        services.save_draft(
+            submission,
+            student=current_user,
+            reflection=form.reflection.data or "",
+            criteria_reflections=criteria,
+            public_items=public,
+            now=utcnow(),
+        )
+        db.session.commit()
+    except LaurelError as error:
+        status = _failed(error)
+        return _render_editor(get_submission_or_404(submission.id, need="edit"), status, form)
+    return None
+
+
 @bp.route("/submissions/<int:submission_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(submission_id: int):
@@ -188,24 +209,9 @@ def edit(submission_id: int):
     form = ReflectionForm()
     if request.method == "GET":
         return _render_editor(submission)
-    if not form.validate():
-        return _render_editor(submission, 400, form)
-    criteria, public = _reflections_from_form(submission)
+    if (refused := _save_draft(submission, form)) is not None:
+        return refused
     now = utcnow()
-    try:
-        services.save_draft(
-            submission,
-            student=current_user,
-            reflection=form.reflection.data or "",
-            criteria_reflections=criteria,
-            public_items=public,
-            now=now,
-        )
-        db.session.commit()
-    except LaurelError as error:
-        return _render_editor(
-            get_submission_or_404(submission_id, need="edit"), _failed(error), form
-        )
     if request.form.get("action") != "submit":
         flash("Draft saved.", "success")
         return redirect(url_for("evidence.edit", submission_id=submission.id))
@@ -225,16 +231,24 @@ def edit(submission_id: int):
 
 
 def _add_item(submission_id: int, add: Callable[[Submission], EvidenceItem], form: Any):
+    """Add a piece of evidence; the reflection the editor sent along is saved first.
+
+    The editor's add buttons submit the reflection form, so what the student typed is
+    saved (and shown again if the evidence is refused) rather than lost on reload.
+    """
     submission = get_submission_or_404(submission_id, need="edit")
+    reflection = ReflectionForm() if "reflection" in request.form else None
+    if reflection is not None and (refused := _save_draft(submission, reflection)) is not None:
+        return refused
     if not form.validate():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-        return _render_editor(submission, 400)
+        return _render_editor(submission, 400, reflection)
     try:
         item = add(submission)
         db.session.commit()
     except LaurelError as error:
         status = _failed(error)
-        return _render_editor(get_submission_or_404(submission_id, need="edit"), status)
+        return _render_editor(get_submission_or_404(submission_id, need="edit"), status, reflection)
     flash(f"Added “{item.title}”.", "success")
     return redirect(url_for("evidence.edit", submission_id=submission.id, _anchor="evidence"))
 

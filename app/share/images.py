@@ -1,8 +1,10 @@
 """A badge's image in both formats: PNG for baking and link previews, SVG for baking.
 
 Badges hold a PNG, a sanitized SVG, or nothing (the generated medallion). A PNG
-is needed for the baked PNG and the `og:image` (social sites do not take SVG),
-an SVG for the baked SVG; each is derived from what the badge holds.
+is needed for the baked PNG, the `og:image` (social sites do not take SVG) and the
+certificate; it was drawn once when the image was saved (`Badge.image_png`), so
+nothing here renders an upload. A badge whose image could not be drawn shows the
+medallion in every format.
 """
 
 from __future__ import annotations
@@ -15,29 +17,18 @@ import xml.etree.ElementTree as ET
 from PIL import Image
 
 from app.badges.images import PNG_MIME
+from app.badges.images import PNG_SIDE
 from app.badges.images import SVG_NS
 from app.badges.images import default_png
 from app.badges.images import default_svg
 from app.badges.images import svg_bytes
 from app.badges.models import Badge
 
-PNG_SIDE = 512
-
-
-@functools.lru_cache(maxsize=64)
-def _rasterize_svg(svg: bytes, side: int) -> bytes:
-    """Render a (sanitized) SVG to a square PNG; cached, since it costs ~0.1 s."""
-    import cairosvg  # imported here: it loads libcairo, which only this needs
-
-    return cairosvg.svg2png(bytestring=svg, output_width=side, output_height=side)
-
 
 def badge_png(badge: Badge) -> bytes:
-    """The badge image as PNG (uploaded PNG as is; SVG or medallion rendered)."""
-    if badge.image and badge.image_mime == PNG_MIME:
-        return badge.image
-    if badge.image:
-        return _rasterize_svg(badge.image, PNG_SIDE)
+    """The badge image as PNG: the one stored when it was saved, or the medallion."""
+    if badge.shown_image is not None and badge.image_png is not None:
+        return badge.image_png
     return _default_png(badge.name)
 
 
@@ -48,11 +39,11 @@ def _default_png(name: str) -> bytes:
 
 def badge_svg(badge: Badge) -> bytes:
     """The badge image as SVG (uploaded SVG as is; a PNG wrapped in an SVG <image>)."""
-    if badge.image and badge.image_mime == PNG_MIME:
-        return _svg_around_png(badge.image)
-    if badge.image:
-        return badge.image
-    return default_svg(badge.name)
+    shown = badge.shown_image
+    if shown is None:
+        return default_svg(badge.name)
+    data, mime = shown
+    return _svg_around_png(data) if mime == PNG_MIME else data
 
 
 def _svg_around_png(png: bytes) -> bytes:
@@ -75,7 +66,5 @@ def _svg_around_png(png: bytes) -> bytes:
 
 
 def badge_image_data_uri(badge: Badge) -> str:
-    """The badge image inlined for the PDF renderer, which fetches nothing."""
-    if badge.image and badge.image_mime == PNG_MIME:
-        return "data:image/png;base64," + base64.b64encode(badge.image).decode("ascii")
-    return "data:image/svg+xml;base64," + base64.b64encode(badge_svg(badge)).decode("ascii")
+    """The badge image inlined for the PDF renderer (which fetches nothing), as its PNG."""
+    return "data:image/png;base64," + base64.b64encode(badge_png(badge)).decode("ascii")

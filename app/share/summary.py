@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
+from html import unescape
 from typing import Any
 
 import nh3
@@ -94,7 +95,8 @@ class CredentialSummary:
     def criteria_summary(self) -> str:
         """The criteria as plain text, cut at a word near CRITERIA_SUMMARY_CHARS."""
         html = LIST_ITEM_END.sub("; ", str(render_markdown(self.criteria_narrative)))
-        text = " ".join(nh3.clean(html, tags=set()).split()).rstrip("; ")
+        # nh3 returns HTML (`&gt;` for ">"); the templates escape plain text themselves.
+        text = " ".join(unescape(nh3.clean(html, tags=set())).split()).rstrip("; ")
         if len(text) <= CRITERIA_SUMMARY_CHARS:
             return text
         cut = text[:CRITERIA_SUMMARY_CHARS].rsplit(" ", 1)[0]

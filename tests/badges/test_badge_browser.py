@@ -103,6 +103,8 @@ def test_badge_editor_in_browser_creates_publishes_and_revokes(
     shot("4-credential-page")
     page.fill("#reason", "The photo log belongs to another student.")
     page.get_by_role("button", name="Revoke this credential").click()
+    page.get_by_label("I understand that revoking is permanent").check()
+    page.get_by_role("button", name="Revoke permanently").click()
     assert "Revoked" in page.inner_text("main")
     shot("5-credential-revoked")
     db.session.expire_all()

@@ -323,9 +323,9 @@ def test_issuer_page_instructor_forbidden(school, login):
 
 
 def test_achievement_image_png_served_with_safe_headers(school, login, make_badge):
-    from app.badges.images import CheckedImage
+    from app.badges.images import check_image_upload
 
-    badge = make_badge(school.instructor, image=CheckedImage(png_bytes(), "image/png"))
+    badge = make_badge(school.instructor, image=check_image_upload(png_bytes(), "badge.png"))
     response = login(school.student).get(f"/achievements/{badge.achievement_uuid}/image")
     assert response.headers["Content-Type"] == "image/png"
     assert response.headers["X-Content-Type-Options"] == "nosniff"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 
 import pytest
@@ -60,10 +61,11 @@ def test_sanitize_svg_hostile_content_removed():
 
 
 def test_sanitize_svg_inline_raster_image_kept():
+    encoded = base64.b64encode(png_bytes()).decode()
     svg = (
-        b'<svg xmlns="http://www.w3.org/2000/svg"><image href="data:image/png;base64,iVBORw0KGgo=" '
-        b'width="1" height="1"/></svg>'
-    )
+        '<svg xmlns="http://www.w3.org/2000/svg">'
+        f'<image href="data:image/png;base64,{encoded}" width="1" height="1"/></svg>'
+    ).encode()
     assert b"data:image/png;base64" in sanitize_svg(svg)
 
 

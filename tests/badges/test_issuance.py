@@ -342,7 +342,8 @@ def test_credential_page_anonymous_redirected_to_sign_in(issued, client):
 def test_revoke_route_instructor_with_reason_revokes_and_republishes(issued, school, login, client):
     reviewer = login(school.instructor)
     response = reviewer.post(
-        f"/credentials/{issued.id}/revoke", data={"reason": "Evidence was copied."}
+        f"/credentials/{issued.id}/revoke",
+        data={"reason": "Evidence was copied.", "step": "confirm", "understood": "y"},
     )
     assert response.status_code == 302
     db.session.expire_all()

@@ -89,6 +89,8 @@ def test_sharing_share_download_verify_revoke_end_to_end(
     instructor.goto(f"{live_server}/credentials/{credential.id}")
     instructor.fill("#reason", REASON)
     instructor.get_by_role("button", name="Revoke this credential").click()
+    instructor.get_by_label("I understand that revoking is permanent").check()
+    instructor.get_by_role("button", name="Revoke permanently").click()
     instructor.wait_for_load_state()
     db.session.refresh(credential)
     assert credential.state == CredentialState.REVOKED

@@ -169,3 +169,19 @@ def test_certificate_command_several_ids_one_file_exit_2(runner, issued, tmp_pat
     )
     assert result.exit_code == 2
     assert "give a folder" in result.output
+
+
+def test_certificate_criteria_line_shows_characters_not_entities(app_ctx, make_credential, now):
+    """Did `>` print as `&gt;` in the criteria line?"""
+    issued = make_credential(
+        criteria_narrative='Torque > 40 Nm & clamps < 5 mm; quote "as is" ">< too.'
+    )
+    text = (
+        PdfReader(io.BytesIO(render_certificate(issued, paper="a4", now=now)))
+        .pages[0]
+        .extract_text()
+    )
+    assert "Torque > 40 Nm & clamps < 5 mm" in " ".join(text.split())
+    assert '"><' in text
+    for entity in ("&gt;", "&lt;", "&amp;", "&quot;", "&#"):
+        assert entity not in text, entity
