@@ -1,7 +1,7 @@
 """badge image drawn once as PNG
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-03 10:00:00.000000
 
 Adds `badge.image_png`, the PNG every preview, baked download and certificate uses,
@@ -24,7 +24,7 @@ from app.errors import UserError
 
 # revision identifiers, used by Alembic.
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
