@@ -16,6 +16,7 @@ are left to the verification report.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from typing import Any
@@ -56,7 +57,7 @@ def _refusal(where: str, character: str) -> UserError:
     )
 
 
-def _check_pairs(pairs: Iterator[tuple[str, str]], kind: str) -> None:
+def _check_pairs(pairs: Iterable[tuple[str, str]], kind: str) -> None:
     for name, value in pairs:
         for text in (name, value):
             found = REFUSED.search(text)
