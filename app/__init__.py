@@ -41,9 +41,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from .errors import register_error_handlers
     from .views import register_blueprints
+    from .web.guards import register_input_guard
+    from .web.headers import register_security_headers
 
     register_blueprints(app)
     register_error_handlers(app)
+    register_input_guard(app)
+    register_security_headers(app)
     hops = app.config["LAUREL_PROXY_HOPS"]
     if hops:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -137,9 +137,8 @@ def test_new_badge_svg_with_script_stored_sanitized(school, login):
 
     image = client.get(f"/badges/{badge.slug}/image")
     assert image.headers["Content-Type"] == "image/svg+xml"
-    assert (
-        image.headers["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'"
-    )
+    policy = image.headers["Content-Security-Policy"]
+    assert policy.startswith("default-src 'none'; style-src 'unsafe-inline'")
     assert image.headers["X-Content-Type-Options"] == "nosniff"
     assert image.data == badge.image
 
@@ -286,9 +285,8 @@ def test_issuer_page_admin_saves_profile_and_sanitized_logo(school, login, make_
     )
     logo = client.get("/issuer/logo")
     assert logo.data == profile.logo and b"script" not in logo.data
-    assert (
-        logo.headers["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'"
-    )
+    policy = logo.headers["Content-Security-Policy"]
+    assert policy.startswith("default-src 'none'; style-src 'unsafe-inline'")
 
     credential = issue_credential(
         issuing_context(),

@@ -160,7 +160,7 @@ def load_json(text: str) -> Any:
     """Parse JSON text after the depth check."""
     check_json_depth(text.encode("utf-8"))
     try:
-        return json.loads(text)
+        document = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(
             f"The text is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})."
@@ -168,6 +168,35 @@ def load_json(text: str) -> Any:
     except ValueError:
         # Python refuses integers of more than 4,300 digits (a denial-of-service guard).
         raise InputError("The JSON holds a number too long to be part of a credential.") from None
+    if _LONE_SURROGATE_ESCAPE.search(text) and _holds_lone_surrogate(document):
+        raise InputError(
+            "The JSON holds a broken character (an unpaired \\u surrogate escape), "
+            "which no credential can contain."
+        )
+    return document
+
+
+# A \uD800-\uDFFF escape: JSON allows it, but alone it is no character and cannot be
+# canonicalized or encoded as UTF-8 for a signature check.
+_LONE_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _holds_lone_surrogate(document: Any) -> bool:
+    """Whether any key or string of the parsed JSON `document` has an unpaired surrogate."""
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
 
 
 def read_credential_json(text: str) -> dict[str, Any]:

@@ -1,0 +1,113 @@
+"""One application and one populated school per security test module.
+
+The hostile requests of this suite must all be refused, so they can share a
+database: each case checks that the database and the evidence folder are exactly
+as before. The school is the authorization matrix's world (people, classes,
+badges, submissions, a shared credential), built once per module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from app.extensions import db
+from tests.fixtures.app import _config
+from tests.fixtures.app import empty_all_tables
+from tests.fixtures.app import postgres_url
+from tests.test_authz_matrix import ROLES
+from tests.test_authz_matrix import WORLD_BUILDERS
+
+WORLD_NOW = datetime(2026, 11, 23, 10, 0, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def shared_app(tmp_path_factory, migrated_database, keys_dir):
+    """An application on its own migrated database, shared by the tests of one module."""
+    import shutil
+
+    url, template = migrated_database
+    instance = tmp_path_factory.mktemp("security")
+    if postgres_url():
+        empty_all_tables(url)
+    else:
+        shutil.copy(template, instance / "laurel.db")
+        url = f"sqlite:///{instance / 'laurel.db'}"
+    application = create_app(_config(instance, url, keys_dir))
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def world(shared_app) -> dict:
+    """The authorization matrix's school: ids, slugs and tokens by name, and the people."""
+    built: dict = {}
+    with shared_app.app_context():
+        for build in WORLD_BUILDERS:
+            build(built, WORLD_NOW)
+            db.session.commit()
+        built["people"] = {role: built[role].id for role in ROLES if role != "anonymous"}
+    return built
+
+
+@pytest.fixture
+def client_as(shared_app, world):
+    """client_as(role) -> a test client signed in as that person of the world (or anonymous)."""
+
+    def make(role: str):
+        client = shared_app.test_client()
+        if role != "anonymous":
+            with client.session_transaction() as session:
+                session["_user_id"] = str(world["people"][role])
+                session["_fresh"] = True
+        return client
+
+    return make
+
+
+def fill(template: str, world: dict) -> str:
+    """`template` with {names} of the world filled in."""
+    return template.format(**{k: v for k, v in world.items() if isinstance(v, (int, str))})
+
+
+def snapshot(application) -> str:
+    """A digest of every row of every table and of every stored evidence file name."""
+    import app.models  # noqa: F401  (every table must be known)
+
+    digest = hashlib.sha256()
+    with application.app_context():
+        with db.engine.connect() as connection:
+            for table in db.metadata.sorted_tables:
+                rows = connection.execute(sa.select(table)).all()
+                digest.update(table.name.encode())
+                for row in sorted(repr(tuple(row)) for row in rows):
+                    digest.update(row.encode())
+    storage = Path(application.config["LAUREL_STORAGE_DIR"])
+    for path in sorted(storage.rglob("*")) if storage.exists() else ():
+        digest.update(str(path.relative_to(storage)).encode())
+    return digest.hexdigest()
+
+
+def send(client, method: str, path: str, **options) -> tuple[int, str]:
+    """Send one request; return its status and body text (the response is closed)."""
+    with client.open(path, method=method, **options) as response:
+        return response.status_code, response.get_data(as_text=True)
+
+
+def message_of(body: str) -> str:
+    """The message of a JSON error, or the text of an HTML page (entities decoded)."""
+    import html
+    import json
+
+    try:
+        return json.loads(body)["message"]
+    except (ValueError, KeyError, TypeError):
+        return html.unescape(body)

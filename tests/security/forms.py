@@ -1,0 +1,186 @@
+"""Every form Laurel accepts: where it posts, who may post it, and a valid filling.
+
+Paths and values are format strings filled from the world (tests/test_authz_matrix.py).
+`files` names the upload fields. A test checks that every POST rule of the URL map
+has an entry, so a new form cannot be left out of the security suite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field
+
+
+@dataclass(frozen=True)
+class Form:
+    path: str
+    role: str
+    data: dict[str, str]
+    files: tuple[str, ...] = ()
+    name: str = ""
+    # Fields whose values are choices or ids, not text a person types.
+    choices: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def id(self) -> str:
+        return self.name or self.path
+
+
+BADGE = {
+    "name": "Security Badge",
+    "description": "A badge.",
+    "criteria_narrative": "Show it.",
+    "criteria_items": "First step",
+    "evidence_prompt": "Show me.",
+    "accepted_kinds": "text",
+    "levels-0-name": "Proficient",
+    "levels-0-description": "Does it well.",
+    "required_row": "0",
+    "alignments-0-name": "Brakes",
+    "alignments-0-url": "https://standards.example/a5",
+    "alignments-0-framework": "ASE",
+    "alignments-0-code": "A5",
+    "tags": "automotive",
+    "achievement_type": "Badge",
+    "expiry_months": "",
+    "class_id": "0",
+    "revision": "1",
+}
+BADGE_CHOICES = frozenset(
+    {"accepted_kinds", "achievement_type", "class_id", "revision", "required_row", "expiry_months"}
+)
+PASSWORD = "a-long-new-passphrase-9"
+
+FORMS: list[Form] = [
+    Form("/login", "anonymous", {"email": "sam@school.test", "password": "wrong-password"}),
+    Form("/logout", "student", {}),
+    Form(
+        "/account/password",
+        "student",
+        {"current_password": "wrong", "new_password": PASSWORD, "confirm_password": PASSWORD},
+    ),
+    Form(
+        "/invite/{invite_token}",
+        "anonymous",
+        {"name": "Ivy Invited", "new_password": PASSWORD, "confirm_password": PASSWORD},
+    ),
+    Form(
+        "/admin/users",
+        "admin",
+        {"name": "Nina New", "email": "nina@school.test", "role": "student", "class_id": "0"},
+        choices=frozenset({"role", "class_id"}),
+    ),
+    Form(
+        "/admin/users/{student_id}/role",
+        "admin",
+        {"role": "instructor"},
+        choices=frozenset({"role"}),
+    ),
+    Form("/admin/users/{student_id}/deactivate", "admin", {}),
+    Form("/admin/users/{student_id}/reactivate", "admin", {}),
+    Form("/admin/users/{invited_id}/invite", "admin", {}),
+    Form("/admin/roster", "admin", {}, files=("roster",)),
+    Form("/admin/classes", "admin", {"name": "Physics 1"}),
+    Form(
+        "/admin/classes/{class_id}/members",
+        "admin",
+        {"user_id": "{other_student_id}", "role": "student"},
+        choices=frozenset({"user_id", "role"}),
+    ),
+    Form("/admin/classes/{class_id}/members/{student_id}/remove", "admin", {}),
+    Form(
+        "/admin/issuer",
+        "admin",
+        {
+            "name": "Security High",
+            "url": "https://school.example",
+            "email": "office@school.example",
+            "description": "A school.",
+        },
+        files=("logo",),
+    ),
+    Form("/badges/new", "instructor_of_class", BADGE, files=("image",), choices=BADGE_CHOICES),
+    Form(
+        "/badges/{draft_badge_slug}/edit",
+        "instructor_of_class",
+        {**BADGE, "class_id": "{class_id}"},
+        files=("image",),
+        choices=BADGE_CHOICES,
+    ),
+    Form("/badges/{draft_badge_slug}/publish", "instructor_of_class", {}),
+    Form("/badges/{badge_slug}/archive", "instructor_of_class", {}),
+    Form("/badges/{evidence_badge_slug}/pursue", "student", {}),
+    Form("/badges/{evidence_badge_slug}/unpursue", "student", {}),
+    Form("/badges/{evidence_badge_slug}/submission", "student", {}),
+    Form(
+        "/submissions/{draft_id}/edit",
+        "student",
+        {"reflection": "I did it.", "action": "save"},
+        choices=frozenset({"action"}),
+    ),
+    Form(
+        "/submissions/{draft_id}/links",
+        "student",
+        {"link-url": "https://video.example/truck", "link-title": "The video", "link-public": "y"},
+        choices=frozenset({"link-public"}),
+    ),
+    Form(
+        "/submissions/{draft_id}/texts",
+        "student",
+        {"text-text": "More notes.", "text-title": "Notes", "text-public": "y"},
+        choices=frozenset({"text-public"}),
+    ),
+    Form(
+        "/submissions/{draft_id}/files",
+        "student",
+        {"file-title": "Truck", "file-public": "y"},
+        files=("file-file",),
+        choices=frozenset({"file-public"}),
+    ),
+    Form("/submissions/{draft_id}/items/{draft_item_id}/remove", "student", {}),
+    Form("/submissions/{submitted_id}/withdraw", "student", {}),
+    Form("/submissions/{submitted_id}/comments", "student", {"comment-message": "A question."}),
+    Form(
+        "/review/{submitted_id}/approve",
+        "instructor_of_class",
+        {"approve-level": "{proficient_id}", "approve-feedback": "Well done."},
+        choices=frozenset({"approve-level"}),
+    ),
+    Form(
+        "/review/{submitted_id}/changes",
+        "instructor_of_class",
+        {"changes-feedback": "Add a photo."},
+    ),
+    Form(
+        "/review/{submitted_id}/reject", "instructor_of_class", {"reject-reason": "Not your work."}
+    ),
+    Form(
+        "/credentials/{credential_id}/revoke",
+        "instructor_of_class",
+        {"reason": "Issued by mistake."},
+    ),
+    Form(
+        "/credentials/{credential_id}/suspend", "instructor_of_class", {"reason": "Under review."}
+    ),
+    Form("/credentials/{credential_id}/reinstate", "instructor_of_class", {"reason": "Fine."}),
+    Form(
+        "/credentials/{credential_id}/share",
+        "student",
+        {"sharing": "off"},
+        choices=frozenset({"sharing"}),
+    ),
+    Form(
+        "/verify",
+        "anonymous",
+        {"url": "https://laurel.test/credentials/x"},
+        files=("file",),
+        name="/verify (address)",
+    ),
+    Form("/verify", "anonymous", {"text": "eyJhbGciOiJub25lIn0.e30."}, name="/verify (pasted)"),
+    Form("/api/v1/verify", "anonymous", {}, files=("file",)),
+]
+
+
+def text_fields() -> list[tuple[Form, str]]:
+    """(form, field) for every field a person types text into."""
+    return [(form, name) for form in FORMS for name in form.data if name not in form.choices]
