@@ -39,11 +39,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     init_extensions(app)
 
+    from .caching import register_cache_policy
     from .errors import register_error_handlers
     from .views import register_blueprints
 
     register_blueprints(app)
     register_error_handlers(app)
+    register_cache_policy(app)
     hops = app.config["LAUREL_PROXY_HOPS"]
     if hops:
         from werkzeug.middleware.proxy_fix import ProxyFix

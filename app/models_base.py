@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import UTC
 from datetime import datetime
@@ -16,6 +17,11 @@ def utcnow() -> datetime:
 
 def new_uuid() -> str:
     return str(uuid.uuid4())
+
+
+def new_token() -> str:
+    """A random URL-safe token (192 bits): the secret part of a link nobody can guess."""
+    return secrets.token_urlsafe(24)
 
 
 class UTCDateTime(TypeDecorator):

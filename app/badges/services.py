@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import calendar
 import re
-import secrets
 import unicodedata
 import uuid
 from collections.abc import Sequence
@@ -689,7 +688,6 @@ def issue_credential(
                 revocation_index=slots[StatusPurpose.REVOCATION].index,
                 suspension_index=slots[StatusPurpose.SUSPENSION].index,
                 state=CredentialState.ACTIVE,
-                share_token=secrets.token_urlsafe(24),
             )
             signed = _sign(_unsigned_credential(credential, badge, recipient, evidence, now), now)
             credential.json_text = signed.json_text

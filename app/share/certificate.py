@@ -18,6 +18,7 @@ from app.badges.models import IssuedCredential
 from app.badges.services import credential_url
 from app.badges.services import issuer_profile
 from app.errors import UserError
+from app.keyring import public_url
 from app.share.documents import issuer_key_documents
 from app.share.images import badge_image_data_uri
 from app.share.pdf import PdfAttachment
@@ -43,9 +44,20 @@ def paper_size(value: str | None) -> str:
     return PAPER_SIZES[key]
 
 
-def verification_url(credential: IssuedCredential) -> str:
-    """The URL the QR code carries: re-runs verification on every visit."""
-    return f"{credential_url(credential)}/verify"
+def verification_url(credential: IssuedCredential) -> str | None:
+    """The URL the QR code carries (re-runs verification on every visit); None when switched off.
+
+    It has its own token, so a printed certificate verifies whether or not the
+    credential is shared, and only while the learner keeps the link on.
+    """
+    if not credential.verify_enabled:
+        return None
+    return f"{public_url()}/v/{credential.verify_token}"
+
+
+def verify_page_url() -> str:
+    """The school's verify page, where a PDF or file is uploaded to be checked."""
+    return f"{public_url()}/verify"
 
 
 def credential_attachments(credential: IssuedCredential) -> list[PdfAttachment]:
@@ -98,8 +110,9 @@ def render_certificate_html(credential: IssuedCredential, *, paper: str, now: da
         columns_height=COLUMNS_HEIGHTS[page_size],
         badge_image=badge_image_data_uri(credential.badge),
         logo=_logo_data_uri(),
-        qr=qr_data_uri(url, box_size=8, border=2),
+        qr=qr_data_uri(url, box_size=8, border=2) if url else None,
         verification_url=url,
+        verify_page=verify_page_url(),
         credential_id=credential_url(credential),
         now=now,
     )

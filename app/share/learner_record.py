@@ -129,12 +129,10 @@ def render_transcript(learner: User, *, now: datetime) -> bytes:
     record = learner_record(learner)
     if not record.summaries:
         raise UserError("There is no credential in this learner record yet.")
-    qr_codes = {
-        summary.credential.id: qr_data_uri(
-            verification_url(summary.credential), box_size=4, border=1
-        )
-        for summary in record.summaries
+    urls = {
+        summary.credential.id: verification_url(summary.credential) for summary in record.summaries
     }
+    qr_codes = {key: qr_data_uri(url, box_size=4, border=1) for key, url in urls.items() if url}
     html = render_template(
         "certificates/transcript.html",
         record=record,
