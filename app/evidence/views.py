@@ -499,6 +499,10 @@ def queue():
 # --- Files ----------------------------------------------------------------------------------------
 
 
+# Larger ids cannot exist and would overflow the database's integer: the router says 404.
+MAX_ID = 2**31 - 1
+
+
 def _private_file(item_id: int) -> EvidenceItem | None:
     """The file, if the signed-in visitor sees its submission (the student, its reviewers)."""
     item = db.session.get(EvidenceItem, item_id)
@@ -548,7 +552,7 @@ def _file_response(item: EvidenceItem, *, private: bool) -> Response:
     return _safe_headers(response, private=private)
 
 
-@bp.get("/files/<int:item_id>")
+@bp.get(f"/files/<int(max={MAX_ID}):item_id>")
 def download(item_id: int):
     """An evidence file for the student and its reviewers.
 
@@ -564,7 +568,7 @@ def download(item_id: int):
     return _file_response(item, private=False)
 
 
-@bp.get("/files/<int:item_id>/thumbnail")
+@bp.get(f"/files/<int(max={MAX_ID}):item_id>/thumbnail")
 def thumbnail(item_id: int):
     """A small JPEG of a photo, for the evidence lists of the student and its reviewers."""
     item = _private_file(item_id)
