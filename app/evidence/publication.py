@@ -44,7 +44,7 @@ def published_file(public_token: str) -> EvidenceItem | None:
 
 def _evidence_ids(credential: IssuedCredential) -> set[str]:
     evidence = json.loads(credential.json_text).get("evidence") or []
-    return {entry.get("id") for entry in evidence if isinstance(entry, dict)}
+    return {entry["id"] for entry in evidence if isinstance(entry, dict) and "id" in entry}
 
 
 def legacy_published_file(item_id: int) -> EvidenceItem | None:

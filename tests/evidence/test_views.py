@@ -283,9 +283,15 @@ def test_public_photo_of_approved_submission_served_without_metadata(
     login(None)
     with client.get(f"/files/{item.id}") as before:
         assert before.status_code == 404
-    services.approve(submission, reviewer=school.instructor, level_id=None, feedback="", now=now)
+    credential = services.approve(
+        submission, reviewer=school.instructor, level_id=None, feedback="", now=now
+    )
     db.session.commit()
-    with client.get(f"/files/{item.id}") as public:
+    with client.get(f"/evidence/{item.public_token}") as unshared:
+        assert unshared.status_code == 404
+    credential.share_enabled = True
+    db.session.commit()
+    with client.get(f"/evidence/{item.public_token}") as public:
         data = public.get_data()
     assert public.status_code == 200 and public.mimetype == "image/jpeg"
     assert public.headers["X-Content-Type-Options"] == "nosniff"
