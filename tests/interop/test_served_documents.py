@@ -1,6 +1,6 @@
 """What the running Laurel serves verifies elsewhere, byte for byte as served.
 
-A credential issued through the badge service is fetched from its public URL, with
+A shared credential issued through the badge service is fetched from its public URL, with
 the DID document, the JWKS and the status list from theirs (test client, no
 network), and handed to vc-js and jose exactly as a verifier on the web gets them.
 """
@@ -47,6 +47,8 @@ def issued(school: Any, make_badge: Any, now: datetime) -> IssuedCredential:
             )
         ],
     )
+    # Shared by its learner: the credential's URL serves the document to anyone.
+    credential.share_enabled = True
     db.session.commit()
     return credential
 
