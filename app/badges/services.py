@@ -60,6 +60,7 @@ from app.extensions import db
 from app.keyring import issuer_id
 from app.keyring import keystore
 from app.keyring import public_url
+from app.models_base import is_uuid
 from app.models_base import new_uuid
 
 MAX_EXPIRY_MONTHS = 600
@@ -824,7 +825,7 @@ def reinstate_credential(
 
 
 def get_credential(credential_id: str) -> IssuedCredential:
-    credential = db.session.get(IssuedCredential, credential_id)
+    credential = db.session.get(IssuedCredential, credential_id) if is_uuid(credential_id) else None
     if credential is None:
         raise NotFound("There is no credential with that id.")
     return credential

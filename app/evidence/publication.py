@@ -20,6 +20,7 @@ from app.evidence.models import EvidenceItem
 from app.evidence.models import EvidenceKind
 from app.extensions import db
 from app.keyring import public_url
+from app.models_base import is_token
 
 
 def _published_in(item: EvidenceItem) -> IssuedCredential | None:
@@ -36,6 +37,8 @@ def _published_in(item: EvidenceItem) -> IssuedCredential | None:
 
 def published_file(public_token: str) -> EvidenceItem | None:
     """The file at /evidence/<public_token>, while the public may see it."""
+    if not is_token(public_token):
+        return None
     item = db.session.scalar(
         sa.select(EvidenceItem).where(EvidenceItem.public_token == public_token)
     )

@@ -20,6 +20,8 @@ from app.credentials.did import did_document_json
 from app.extensions import db
 from app.keyring import issuer_id
 from app.keyring import keystore
+from app.models_base import is_token
+from app.models_base import is_uuid
 
 _CREDENTIAL_PATH = re.compile(r"^/credentials/([0-9a-fA-F-]{36})(?:/verify)?/?$")
 _SHARE_PATH = re.compile(r"^/s/([A-Za-z0-9_-]{8,64})/?$")
@@ -40,11 +42,15 @@ def issuer_key_documents() -> tuple[bytes, bytes]:
 
 
 def credential_by_id(credential_id: str) -> IssuedCredential | None:
+    if not is_uuid(credential_id):
+        return None
     return db.session.get(IssuedCredential, credential_id)
 
 
 def shared_credential(share_token: str) -> IssuedCredential | None:
     """The credential behind a share link, only while its learner shares it."""
+    if not is_token(share_token):
+        return None
     credential = db.session.scalar(
         sa.select(IssuedCredential).where(IssuedCredential.share_token == share_token)
     )
@@ -53,6 +59,8 @@ def shared_credential(share_token: str) -> IssuedCredential | None:
 
 def checkable_credential(verify_token: str) -> IssuedCredential | None:
     """The credential behind a certificate's verification link, only while it is switched on."""
+    if not is_token(verify_token):
+        return None
     credential = db.session.scalar(
         sa.select(IssuedCredential).where(IssuedCredential.verify_token == verify_token)
     )
