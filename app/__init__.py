@@ -39,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     init_extensions(app)
 
+    from .caching import register_cache_policy
     from .errors import register_error_handlers
     from .views import register_blueprints
     from .web.guards import register_input_guard
@@ -48,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_input_guard(app)
     register_security_headers(app)
+    register_cache_policy(app)
     hops = app.config["LAUREL_PROXY_HOPS"]
     if hops:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 import uuid
 from datetime import UTC
 from datetime import datetime
@@ -16,6 +18,25 @@ def utcnow() -> datetime:
 
 def new_uuid() -> str:
     return str(uuid.uuid4())
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{8,64}")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def new_token() -> str:
+    """A random URL-safe token (192 bits): the secret part of a link nobody can guess."""
+    return secrets.token_urlsafe(24)
+
+
+def is_token(value: str) -> bool:
+    """Could `value` be a token? Checked before a lookup: PostgreSQL refuses NUL in text."""
+    return _TOKEN.fullmatch(value) is not None
+
+
+def is_uuid(value: str) -> bool:
+    """Could `value` be a uuid (a credential id)? Checked before a lookup, as tokens are."""
+    return _UUID.fullmatch(value) is not None
 
 
 class UTCDateTime(TypeDecorator):

@@ -4,8 +4,8 @@ Run from the repository root: `python bench/share.py` (or `make bench`).
 - PDF certificate (A4, credential and keys attached): the first render in a fresh
   process (cold: WeasyPrint import, fonts, templates) and the median of later ones (warm).
 - Throughput with `wrk` on loopback against gunicorn (2 sync workers, the same app):
-  GET /credentials/<id>/verify (full verification of a valid credential on every
-  request) next to GET /api/v1/health (a trivial route), and their ratio.
+  GET /v/<token>, the certificate's QR link (full verification of a valid credential
+  on every request) next to GET /api/v1/health (a trivial route), and their ratio.
 """
 
 from __future__ import annotations
@@ -67,8 +67,8 @@ def _settings(workdir: Path, port: int) -> dict[str, str]:
     }
 
 
-def _issue_one() -> str:
-    """A school with one badge and one credential; returns the credential id."""
+def _issue_one() -> tuple[str, str]:
+    """A school with one badge and one credential; its id and its QR link's path."""
     instructor = User(email="teacher@school.example", name="Teacher", role=Role.INSTRUCTOR)
     student = User(email="student@school.example", name="Maya Student", role=Role.STUDENT)
     db.session.add_all([instructor, student])
@@ -89,6 +89,7 @@ def _issue_one() -> str:
     publish_badge(badge, actor=instructor, now=NOW)
     credential = issue_credential(
         issuing_context(),
+        issuing_context(),
         badge=badge,
         recipient=student,
         level_id=None,
@@ -96,7 +97,7 @@ def _issue_one() -> str:
         now=NOW,
     )
     db.session.commit()
-    return credential.id
+    return credential.id, f"/v/{credential.verify_token}"
 
 
 def bench_pdf(credential_id: str) -> None:
@@ -146,7 +147,7 @@ def _wrk(url: str) -> float:
     return float(re.search(r"Requests/sec:\s+([0-9.]+)", result.stdout).group(1))
 
 
-def bench_throughput(environment: dict[str, str], port: int, credential_id: str) -> None:
+def bench_throughput(environment: dict[str, str], port: int, verify_path: str) -> None:
     if shutil.which("wrk") is None:
         print("  wrk is not installed (Debian package wrk): throughput skipped")
         return
@@ -167,9 +168,9 @@ def bench_throughput(environment: dict[str, str], port: int, credential_id: str)
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_for(f"{base}/api/v1/health")
-        _wait_for(f"{base}/credentials/{credential_id}/verify")
+        _wait_for(f"{base}{verify_path}")
         trivial = _wrk(f"{base}/api/v1/health")
-        verify = _wrk(f"{base}/credentials/{credential_id}/verify")
+        verify = _wrk(f"{base}{verify_path}")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -192,9 +193,9 @@ def main() -> None:
         app = create_app()
         with app.app_context():
             upgrade()
-            credential_id = _issue_one()
+            credential_id, verify_path = _issue_one()
             bench_pdf(credential_id)
-        bench_throughput(environment, port, credential_id)
+        bench_throughput(environment, port, verify_path)
 
 
 if __name__ == "__main__":

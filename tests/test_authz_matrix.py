@@ -227,6 +227,7 @@ def _evidence(world: dict, now) -> None:
         proficient_id=badges[1].required_level_id,
         waiting_public_file_id=waiting_item.id,
         approved_public_file_id=approved_item.id,
+        approved_public_token=approved_item.public_token,
         private_file_id=private_item.id,
     )
 
@@ -380,7 +381,8 @@ ROUTES += [
         ),
     ),
     # Files: private ones only for the student and the badge's reviewers; a public item of an
-    # approved submission is part of a credential and open to anyone.
+    # approved submission opens to anyone only while its credential is shared (below), at
+    # /evidence/<token>. Sam does not share this one.
     Route(
         "GET",
         "/files/{private_file_id}",
@@ -417,8 +419,31 @@ ROUTES += [
             admin=200,
         ),
     ),
-    Route("GET", "/files/{approved_public_file_id}", everyone(200)),
-    Route("GET", "/files/{approved_public_file_id}/thumbnail", everyone(200)),
+    Route(
+        "GET",
+        "/files/{approved_public_file_id}",
+        statuses(
+            anonymous=404,
+            student=200,
+            other_student=404,
+            instructor_of_class=200,
+            other_instructor=404,
+            admin=200,
+        ),
+    ),
+    Route(
+        "GET",
+        "/files/{approved_public_file_id}/thumbnail",
+        statuses(
+            anonymous=404,
+            student=200,
+            other_student=404,
+            instructor_of_class=200,
+            other_instructor=404,
+            admin=200,
+        ),
+    ),
+    Route("GET", "/evidence/{approved_public_token}", everyone(404)),
     Route("GET", "/files/999999", everyone(404)),
 ]
 
@@ -486,6 +511,7 @@ def _badges(world: dict, now) -> None:
     draft = make("Matrix Badge Draft")
     published = publish_badge(make("Matrix Badge Published"), actor=teacher, now=now)
     credential = issue_credential(
+        issuing_context(),
         issuing_context(),
         badge=published,
         recipient=world["student"],
@@ -720,4 +746,156 @@ ROUTES += [
     Route("GET", "/api/v1/credentials/{credential_id}", everyone(200)),
     Route("GET", "/api/v1/credentials/00000000-0000-0000-0000-000000000000", everyone(404)),
     Route("POST", "/api/v1/verify", everyone(400), data={"text": "not a credential"}),
+]
+
+
+# --- privacy: unshared documents, evidence tokens, the certificate's verification link ---------
+
+
+def _privacy(world: dict, now) -> None:
+    """Sam's unshared credential with its QR link switched off; his shared one with evidence."""
+    import io
+
+    from flask import current_app
+
+    from app.badges.models import IssuedCredential
+    from app.badges.services import BadgeInput
+    from app.badges.services import RubricLevelInput
+    from app.badges.services import create_badge
+    from app.badges.services import publish_badge
+    from app.demo_files import temperature_workbook
+    from app.demo_files import truck_photo
+    from app.evidence import services as evidence
+    from app.evidence.storage import configured_storage
+    from app.issuing.issuance import issue_credential
+
+    teacher, student = world["instructor_of_class"], world["student"]
+    badge = publish_badge(
+        create_badge(
+            BadgeInput(
+                name="Matrix Privacy",
+                description="A badge.",
+                criteria_narrative="Show it.",
+                accepted_kinds=("photo", "spreadsheet"),
+                rubric_levels=(RubricLevelInput("Proficient"),),
+                required_level="Proficient",
+                class_id=world["class_id"],
+            ),
+            actor=teacher,
+            now=now,
+        ),
+        actor=teacher,
+        now=now,
+    )
+    storage = configured_storage(current_app.config)
+    submission = evidence.start_submission(badge, student=student, now=now)
+    photo = evidence.add_file(
+        submission,
+        student=student,
+        stream=io.BytesIO(truck_photo()),
+        filename="truck.jpg",
+        storage=storage,
+        max_bytes=10**7,
+        public=True,
+        now=now,
+    )
+    workbook = evidence.add_file(
+        submission,
+        student=student,
+        stream=io.BytesIO(temperature_workbook()),
+        filename="data.xlsx",
+        storage=storage,
+        max_bytes=10**7,
+        now=now,
+    )
+    evidence.save_draft(
+        submission, student=student, reflection="I did it.", criteria_reflections={}, now=now
+    )
+    evidence.submit(submission, student=student, now=now)
+    shared = evidence.approve(submission, reviewer=teacher, level_id=None, feedback="", now=now)
+    shared.share_enabled = True
+    first = db.session.get(IssuedCredential, world["credential_id"])
+    unshared = issue_credential(
+        issuing_context(),
+        badge=first.badge,
+        recipient=student,
+        level_id=None,
+        issued_by=teacher,
+        now=now,
+    )
+    unshared.verify_enabled = False
+    db.session.flush()
+    world.update(
+        shared_public_token=photo.public_token,
+        shared_private_token=workbook.public_token,
+        unshared_credential_id=unshared.id,
+        verify_token=first.verify_token,
+        verify_token_off=unshared.verify_token,
+    )
+
+
+WORLD_BUILDERS.append(_privacy)
+
+ROUTES += [
+    # Unshared: the document, the verification page by id and the downloads answer the
+    # learner and the staff; anyone else gets 404 without the document.
+    Route(
+        "GET",
+        "/credentials/{unshared_credential_id}?format=json",
+        statuses(
+            anonymous=404,
+            student=200,
+            other_student=404,
+            instructor_of_class=200,
+            other_instructor=200,
+            admin=200,
+        ),
+    ),
+    Route(
+        "GET",
+        "/credentials/{unshared_credential_id}?format=jwt",
+        statuses(
+            anonymous=404,
+            student=200,
+            other_student=404,
+            instructor_of_class=200,
+            other_instructor=200,
+            admin=200,
+        ),
+    ),
+    Route(
+        "GET",
+        "/credentials/{unshared_credential_id}/verify",
+        statuses(
+            anonymous=404,
+            student=200,
+            other_student=404,
+            instructor_of_class=200,
+            other_instructor=200,
+            admin=200,
+        ),
+    ),
+    Route("GET", "/api/v1/credentials/{unshared_credential_id}", everyone(404)),
+    Route("GET", "/credentials/{unshared_credential_id}/download/json", LEARNER_AND_STAFF),
+    # The certificate's QR link: anyone while it is on, nobody once the learner switched it off.
+    Route("GET", "/v/{verify_token}", everyone(200)),
+    Route("GET", "/v/{verify_token_off}", everyone(404)),
+    Route("GET", "/v/not-a-verification-token", everyone(404)),
+    # Only the learner flips it; the staff see the page but may not switch it for them.
+    Route(
+        "POST",
+        "/credentials/{unshared_credential_id}/verification",
+        _only(
+            student=302,
+            other_student=404,
+            instructor_of_class=DENIED,
+            other_instructor=DENIED,
+            admin=DENIED,
+        ),
+        data={"verification": "on"},
+    ),
+    # Evidence of a shared credential: the public item by its token, never a private one.
+    Route("GET", "/evidence/{shared_public_token}", everyone(200)),
+    Route("GET", "/evidence/{shared_private_token}", everyone(404)),
+    Route("GET", "/evidence/not-an-evidence-token", everyone(404)),
 ]

@@ -205,6 +205,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                 "get": {
                     "operationId": "getCredential",
                     "summary": "A credential issued by this school, as stored at issuance",
+                    "description": "Served while its learner shares it; 404 otherwise.",
                     "parameters": [
                         {
                             "name": "id",
@@ -224,7 +225,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                                 "text/plain": {"schema": {"type": "string"}},
                             },
                         },
-                        "404": _error_response("No such credential."),
+                        "404": _error_response("No such credential, or it is not shared."),
                         "406": _error_response("None of the accepted media types can be served."),
                     },
                 }

@@ -118,7 +118,8 @@ def verify():
 def credential(credential_id: str):
     """The stored signed credential: JSON (default) or the VC-JWT, by Accept header."""
     issued = credential_by_id(credential_id)
-    if issued is None:
+    # The API reads public documents only: a credential while its learner shares it.
+    if issued is None or not issued.can_read_document(None):
         raise NotFound("There is no credential with that id.")
     # No Accept header means anything goes: the signed JSON.
     best = (
@@ -142,7 +143,8 @@ def credential(credential_id: str):
         response = Response(issued.json_text, mimetype=best)
     response.headers["Vary"] = "Accept"
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Cache-Control"] = "no-cache"
+    # Not stored anywhere: stopping sharing must take the document down at once.
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -16,6 +16,7 @@ from app.accounts.models import SchoolClass
 from app.accounts.models import User
 from app.extensions import db
 from app.models_base import UTCDateTime
+from app.models_base import new_token
 from app.models_base import new_uuid
 from app.models_base import utcnow
 
@@ -224,11 +225,25 @@ class IssuedCredential(db.Model):
     )
     # The student decides whether the public page exists; the token makes its URL unguessable.
     share_enabled: Mapped[bool] = mapped_column(default=False)
-    share_token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    share_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_token)
+    # The printed certificate's QR link (/v/<token>), independent of sharing: on by
+    # default so that paper certificates verify; the learner may switch it off.
+    verify_enabled: Mapped[bool] = mapped_column(default=True)
+    verify_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_token)
 
     badge: Mapped[Badge] = relationship()
     recipient: Mapped[User] = relationship(foreign_keys=[recipient_id])
     issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
+
+    def can_view(self, user: User | None) -> bool:
+        """The learner and the school's staff see the credential whether or not it is shared."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return False
+        return user.id == self.recipient_id or user.is_admin or user.is_instructor
+
+    def can_read_document(self, user: User | None) -> bool:
+        """The signed document: anyone while the learner shares it, else the learner and staff."""
+        return self.share_enabled or self.can_view(user)
 
 
 class StatusPurpose(enum.StrEnum):

@@ -123,38 +123,50 @@ def _requested_format() -> str:
     return "html"
 
 
-def _can_see_page(credential: IssuedCredential) -> bool:
-    user = current_user
-    return user.is_authenticated and (
-        user.id == credential.recipient_id or user.is_admin or user.is_instructor
-    )
-
-
 def _vary(response: Response) -> Response:
+    """Varies by Accept; Flask adds Cookie whenever the answer read the session."""
     response.headers["Vary"] = "Accept"
     return response
 
 
+def _signed_document(body: str, content_type: str) -> Response:
+    """The stored bytes; never cached, since stopping sharing must take it down at once.
+
+    Readable from any origin: a cross-origin request carries no cookie, so it gets
+    the document only while the credential is shared.
+    """
+    response = Response(body, content_type=content_type)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return _vary(response)
+
+
 @bp.get("/credentials/<credential_id>")
 def credential(credential_id: str):
-    """The credential: signed JSON or JWT for anyone (stored bytes), its page for people."""
+    """The credential: signed JSON or JWT (stored bytes), its page for the learner and staff.
+
+    The document is served to anyone only while the learner shares the credential;
+    otherwise to the learner and staff alone, and 404 to everyone else, with no
+    document in the answer (a file's verification never needs to fetch it).
+    """
     issued = get_credential(credential_id)
     wanted = _requested_format()
-    if wanted == "json":
-        response = _document(issued.json_text, VC_JSON)
-        response.headers["Cache-Control"] = "no-cache"
-        return _vary(response)
-    if wanted == "jwt":
+    if wanted in ("json", "jwt"):
+        if not issued.can_read_document(current_user):
+            raise NotFound("There is no credential with that id.")
+        if wanted == "json":
+            return _signed_document(issued.json_text, VC_JSON)
         if not issued.jwt_text:
             raise NotFound("This credential has no JWT form.")
-        response = _document(issued.jwt_text, "text/plain; charset=utf-8")
-        response.headers["Cache-Control"] = "no-cache"
-        return _vary(response)
+        return _signed_document(issued.jwt_text, "text/plain; charset=utf-8")
     if not current_user.is_authenticated:
         return _vary(login_manager.unauthorized())
-    if not _can_see_page(issued):
+    if not issued.can_view(current_user):
         raise NotFound("There is no credential with that id.")
-    return _vary(Response(_credential_page(issued, ReasonForm())))
+    response = Response(_credential_page(issued, ReasonForm()))
+    response.headers["Cache-Control"] = "private, no-store"
+    return _vary(response)
 
 
 def _credential_page(issued: IssuedCredential, form: ReasonForm) -> str:
@@ -192,7 +204,7 @@ def change_status(credential_id: str, action: str):
     """Revoke, suspend or reinstate with a reason; reviewers of the badge only."""
     issued = get_credential(credential_id)
     if not issued.badge.can_review(current_user):
-        if _can_see_page(issued):
+        if issued.can_view(current_user):
             raise NotAllowed("Only the badge's reviewers can change this credential's status.")
         raise NotFound("There is no credential with that id.")
     form = RevokeForm() if action == "revoke" else ReasonForm()

@@ -15,6 +15,7 @@ from app.accounts.models import User
 from app.badges.models import Badge
 from app.extensions import db
 from app.models_base import UTCDateTime
+from app.models_base import new_token
 from app.models_base import utcnow
 
 
@@ -127,15 +128,11 @@ class EvidenceItem(db.Model):
     size: Mapped[int | None] = mapped_column()
     # The student chooses whether the item may appear in the credential and public page.
     public: Mapped[bool] = mapped_column(default=False)
+    # The file's public address (/evidence/<token>) in a credential: unguessable, unlike the id.
+    public_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     submission: Mapped[Submission] = relationship(back_populates="items")
-
-    def can_download(self, user: User | None) -> bool:
-        """Who sees the submission; anyone once a public item is part of an issued credential."""
-        if self.public and self.submission.state == SubmissionState.APPROVED:
-            return True
-        return self.submission.can_view(user)
 
 
 class EventKind(enum.StrEnum):

@@ -519,7 +519,8 @@ def comment(submission: Submission, *, actor: User, message: str, now: datetime)
 def public_evidence(submission: Submission, public_url: str) -> tuple[EvidenceData, ...]:
     """The items the student made public, as credential evidence; private items never leave.
 
-    A public file is served to anyone at /files/<id> once the submission is approved.
+    A public file's URL carries its random token; it answers only while the credential
+    is shared and not revoked (`app.evidence.publication`).
     """
     base = public_url
     evidence = []
@@ -530,7 +531,7 @@ def public_evidence(submission: Submission, public_url: str) -> tuple[EvidenceDa
             family = (item.mime_type or "").split("/")[0]
             evidence.append(
                 EvidenceData(
-                    id=f"{base}/files/{item.id}",
+                    id=f"{base}/evidence/{item.public_token}",
                     name=item.title,
                     description=item.description or None,
                     genre={"image": "Photo", "video": "Video"}.get(family, "Document"),

@@ -50,6 +50,8 @@ from app.evidence.models import SubmissionState
 from app.evidence.previews import PUBLIC_PX
 from app.evidence.previews import THUMBNAIL_PX
 from app.evidence.previews import reencoded_jpeg
+from app.evidence.publication import legacy_published_file
+from app.evidence.publication import published_file
 from app.evidence.storage import EvidenceStorage
 from app.evidence.storage import configured_storage
 from app.evidence.storage import max_upload_bytes
@@ -495,18 +497,27 @@ def queue():
 # --- Files ----------------------------------------------------------------------------------------
 
 
-def _downloadable(item_id: int) -> EvidenceItem:
+# Larger ids cannot exist and would overflow the database's integer: the router says 404.
+MAX_ID = 2**31 - 1
+
+
+def _private_file(item_id: int) -> EvidenceItem | None:
+    """The file, if the signed-in visitor sees its submission (the student, its reviewers)."""
     item = db.session.get(EvidenceItem, item_id)
-    if item is None or item.storage_key is None or not item.can_download(current_user):
-        raise NotFound("There is no such file.")
+    if item is None or item.storage_key is None or not item.submission.can_view(current_user):
+        return None
     return item
 
 
 def _safe_headers(response: Response, *, private: bool) -> Response:
-    """Never sniffed, never run as a page, never cached by a shared cache when private."""
+    """Never sniffed, never run as a page, never kept by a cache.
+
+    Public evidence is not cached either: it must answer 404 as soon as the learner
+    stops sharing or the school revokes the credential.
+    """
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-store" if private else "public, max-age=3600"
+    response.headers["Cache-Control"] = "private, no-store"
     if private:
         response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
@@ -516,41 +527,63 @@ def _jpeg_response(item: EvidenceItem, *, max_px: int, private: bool) -> Respons
     with evidence_storage().open(item.storage_key or "") as handle:
         data = reencoded_jpeg(handle, max_px=max_px)
     response = Response(data, mimetype="image/jpeg")
-    stem = (item.original_name or f"evidence-{item.id}").rsplit(".", 1)[0]
+    stem = (item.original_name or "evidence").rsplit(".", 1)[0]
     response.headers["Content-Disposition"] = (
         f'inline; filename="{secure_filename(stem) or "photo"}.jpg"'
     )
     return _safe_headers(response, private=private)
 
 
-@bp.get("/files/<int:item_id>")
-def download(item_id: int):
-    """An evidence file, with headers that keep a browser from running or sniffing it.
-
-    The public (a credential's evidence link) gets photos re-encoded without metadata.
-    """
-    item = _downloadable(item_id)
+def _file_response(item: EvidenceItem, *, private: bool) -> Response:
+    """The file as stored for the student and reviewers; photos re-encoded without metadata
+    for the public."""
     inline = item.mime_type in INLINE_IMAGE_TYPES
-    private = item.submission.can_view(current_user)
     if inline and not private:
         return _jpeg_response(item, max_px=PUBLIC_PX, private=False)
     response = send_file(
         evidence_storage().open(item.storage_key or ""),
         mimetype=item.mime_type or "application/octet-stream",
         as_attachment=not inline,
-        download_name=item.original_name or f"evidence-{item.id}",
+        download_name=item.original_name or "evidence",
         max_age=0,
     )
     return _safe_headers(response, private=private)
 
 
-@bp.get("/files/<int:item_id>/thumbnail")
+@bp.get(f"/files/<int(max={MAX_ID}):item_id>")
+def download(item_id: int):
+    """An evidence file for the student and its reviewers.
+
+    Credentials issued before evidence URLs carried tokens name this address: for
+    them a public item also answers here, under the same rule as /evidence/<token>.
+    """
+    item = _private_file(item_id)
+    if item is not None:
+        return _file_response(item, private=True)
+    item = legacy_published_file(item_id, issuing_context().public_url)
+    if item is None:
+        raise NotFound("There is no such file.")
+    return _file_response(item, private=False)
+
+
+@bp.get(f"/files/<int(max={MAX_ID}):item_id>/thumbnail")
 def thumbnail(item_id: int):
-    """A small JPEG of a photo, for the evidence lists."""
-    item = _downloadable(item_id)
-    if item.mime_type not in INLINE_IMAGE_TYPES:
-        raise NotFound("Only photos have a preview.")
-    return _jpeg_response(item, max_px=THUMBNAIL_PX, private=item.submission.can_view(current_user))
+    """A small JPEG of a photo, for the evidence lists of the student and its reviewers."""
+    item = _private_file(item_id)
+    if item is None or item.mime_type not in INLINE_IMAGE_TYPES:
+        raise NotFound("There is no such photo.")
+    return _jpeg_response(item, max_px=THUMBNAIL_PX, private=True)
+
+
+@bp.get("/evidence/<public_token>")
+def public_file(public_token: str):
+    """A file the learner made public, at the address named in their shared credential."""
+    item = published_file(public_token)
+    if item is None:
+        raise NotFound(
+            "There is no public evidence at this address. The learner may have stopped sharing it."
+        )
+    return _file_response(item, private=False)
 
 
 # --- Dashboards -----------------------------------------------------------------------------------

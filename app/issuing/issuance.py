@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import calendar
 import json
-import re
-import secrets
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -46,9 +44,8 @@ from app.issuing.status_lists import status_list
 from app.issuing.status_lists import take_slot
 from app.issuing.urls import credential_url
 from app.issuing.urls import status_list_url
+from app.models_base import is_uuid
 from app.models_base import new_uuid
-
-_CREDENTIAL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def add_months(moment: datetime, months: int) -> datetime:
@@ -150,7 +147,6 @@ def issue_credential(
                 revocation_index=slots[StatusPurpose.REVOCATION].index,
                 suspension_index=slots[StatusPurpose.SUSPENSION].index,
                 state=CredentialState.ACTIVE,
-                share_token=secrets.token_urlsafe(24),
             )
             awarded = _awarded_at(reissue_of) if reissue_of is not None else now
             unsigned = _unsigned_credential(
@@ -242,7 +238,7 @@ def get_credential(credential_id: str) -> IssuedCredential:
     :raises NotFound: no such credential; anything but a uuid is not even looked up, so
         odd text (a NUL byte, which PostgreSQL refuses) answers the same as an unknown id.
     """
-    if not _CREDENTIAL_ID.fullmatch(credential_id):
+    if not is_uuid(credential_id):
         raise NotFound("There is no credential with that id.")
     credential = db.session.get(IssuedCredential, credential_id)
     if credential is None:

@@ -44,9 +44,20 @@ def paper_size(value: str | None) -> str:
     return PAPER_SIZES[key]
 
 
-def verification_url(credential: IssuedCredential, public_url: str) -> str:
-    """The URL the QR code carries: re-runs verification on every visit."""
-    return f"{credential_url(public_url, credential)}/verify"
+def verification_url(credential: IssuedCredential, public_url: str) -> str | None:
+    """The URL the QR code carries (re-runs verification on every visit); None when switched off.
+
+    It has its own token, so a printed certificate verifies whether or not the
+    credential is shared, and only while the learner keeps the link on.
+    """
+    if not credential.verify_enabled:
+        return None
+    return f"{public_url}/v/{credential.verify_token}"
+
+
+def verify_page_url(public_url: str) -> str:
+    """The school's verify page, where a PDF or file is uploaded to be checked."""
+    return f"{public_url}/verify"
 
 
 def credential_attachments(
@@ -103,8 +114,9 @@ def render_certificate_html(
         columns_height=COLUMNS_HEIGHTS[page_size],
         badge_image=badge_image_data_uri(credential.badge),
         logo=_logo_data_uri(ctx.public_url),
-        qr=qr_data_uri(url, box_size=8, border=2),
+        qr=qr_data_uri(url, box_size=8, border=2) if url else None,
         verification_url=url,
+        verify_page=verify_page_url(ctx.public_url),
         credential_id=credential_url(ctx.public_url, credential),
         now=now,
     )

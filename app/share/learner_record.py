@@ -135,12 +135,11 @@ def render_transcript(learner: User, *, ctx: IssuingContext, now: datetime) -> b
     record = learner_record(learner)
     if not record.summaries:
         raise UserError("There is no credential in this learner record yet.")
-    qr_codes = {
-        summary.credential.id: qr_data_uri(
-            verification_url(summary.credential, ctx.public_url), box_size=4, border=1
-        )
+    urls = {
+        summary.credential.id: verification_url(summary.credential, ctx.public_url)
         for summary in record.summaries
     }
+    qr_codes = {key: qr_data_uri(url, box_size=4, border=1) for key, url in urls.items() if url}
     html = render_template(
         "certificates/transcript.html",
         record=record,

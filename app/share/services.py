@@ -17,6 +17,7 @@ from app.errors import NotFound
 from app.extensions import db
 from app.issuing.context import IssuingContext
 from app.issuing.urls import credential_url
+from app.models_base import new_token
 from app.share.certificate import render_certificate
 from app.share.images import badge_png
 from app.share.images import badge_svg
@@ -28,22 +29,31 @@ def is_owner(credential: IssuedCredential, user: User | None) -> bool:
     return bool(user is not None and user.is_authenticated and user.id == credential.recipient_id)
 
 
-def can_see_private(credential: IssuedCredential, user: User | None) -> bool:
-    """The learner and the school's staff see a credential's sharing page and downloads.
-
-    The same people as the credential's own page (its signed JSON is public anyway);
-    only the learner may change whether it is shared.
-    """
-    if user is None or not user.is_authenticated:
-        return False
-    return is_owner(credential, user) or user.is_admin or user.is_instructor
-
-
 def set_sharing(credential: IssuedCredential, *, actor: User, enabled: bool) -> IssuedCredential:
-    """Turn the public page on or off: the learner's decision alone."""
+    """Turn the public page on or off: the learner's decision alone.
+
+    Sharing again after a stop makes a new link, so the old one stays dead.
+    """
     if not is_owner(credential, actor):
         raise NotAllowed("Only the learner who earned this credential can share it.")
+    if enabled and not credential.share_enabled:
+        credential.share_token = new_token()
     credential.share_enabled = enabled
+    db.session.flush()
+    return credential
+
+
+def set_verification_link(
+    credential: IssuedCredential, *, actor: User, enabled: bool
+) -> IssuedCredential:
+    """Turn the printed certificate's verification link on or off: the learner's decision alone.
+
+    The token stays the same, so certificates already printed verify again when it is
+    switched back on.
+    """
+    if not is_owner(credential, actor):
+        raise NotAllowed("Only the learner who earned this credential can change this.")
+    credential.verify_enabled = enabled
     db.session.flush()
     return credential
 

@@ -1,7 +1,10 @@
-"""The learner's sharing pages, the public badge page and the downloads.
+"""The learner's sharing pages, the public badge page, the verification link and the downloads.
 
-/s/<share_token> exists only while the learner shares the credential; the
-token is random, so the address cannot be guessed from the credential id.
+/s/<share_token> exists only while the learner shares the credential, and
+/v/<verify_token> (the printed certificate's QR code) while the learner keeps it
+on; both tokens are random, so neither address can be guessed from the
+credential id. Every answer here depends on the session or on a private token:
+none may be kept by a cache (NO_STORE).
 """
 
 from __future__ import annotations
@@ -27,7 +30,9 @@ from app.keyring import issuing_context
 from app.main.filters import format_date
 from app.models_base import utcnow
 from app.share.certificate import verification_url
+from app.share.certificate import verify_page_url
 from app.share.forms import SharingForm
+from app.share.forms import VerificationLinkForm
 from app.share.images import badge_png
 from app.share.learner_record import can_see_record
 from app.share.learner_record import clr_json
@@ -36,20 +41,21 @@ from app.share.learner_record import render_transcript
 from app.share.linkedin import add_to_profile_url
 from app.share.og_image import render_og_image
 from app.share.qr import qr_data_uri
-from app.share.services import can_see_private
 from app.share.services import download
 from app.share.services import is_owner
 from app.share.services import linkedin_fields
 from app.share.services import set_sharing
+from app.share.services import set_verification_link
 from app.share.services import share_url
 from app.share.summary import summarize
+from app.verify.documents import checkable_credential
 from app.verify.documents import credential_by_id
 from app.verify.documents import shared_credential
 from app.verify.service import verify_record
 
 bp = Blueprint("share", __name__)
 
-PUBLIC_CACHE = "public, max-age=300"
+NO_STORE = "private, no-store"
 # Rendering a PDF or a preview card costs ~0.1-0.2 s of CPU: anonymous visitors get a quota.
 PUBLIC_RENDER_LIMIT = "30 per minute"
 
@@ -66,7 +72,7 @@ def _shared_or_404(share_token: str) -> IssuedCredential:
 def _private_or_404(credential_id: str) -> IssuedCredential:
     """The credential, for its learner, administrators and its reviewers; 404 for anyone else."""
     credential = credential_by_id(credential_id)
-    if credential is None or not can_see_private(credential, current_user):
+    if credential is None or not credential.can_view(current_user):
         raise NotFound("There is no credential with that id.")
     return credential
 
@@ -82,7 +88,7 @@ def _file_response(credential: IssuedCredential, kind: str) -> Response:
     response = Response(item.data, mimetype=item.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{item.filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
+    response.headers["Cache-Control"] = NO_STORE
     return response
 
 
@@ -104,11 +110,11 @@ def public_page(share_token: str):
             og_image_url=f"{link}/og.png",
             image_url=url_for("share.public_image", share_token=share_token),
             verify_url=verify_url,
-            qr=qr_data_uri(verify_url, box_size=6, border=2),
+            qr=qr_data_uri(verify_url, box_size=6, border=2) if verify_url else None,
             now=now,
         )
     )
-    response.headers["Cache-Control"] = "no-store"
+    response.headers["Cache-Control"] = NO_STORE
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 
@@ -127,7 +133,7 @@ def og_image(share_token: str):
         issued_on=format_date(summary.issued_at),
     )
     response = Response(png, mimetype="image/png")
-    response.headers["Cache-Control"] = PUBLIC_CACHE
+    response.headers["Cache-Control"] = NO_STORE
     return response
 
 
@@ -136,7 +142,7 @@ def public_image(share_token: str):
     """The plain badge image (no credential inside) for the page itself."""
     credential = _shared_or_404(share_token)
     response = Response(badge_png(credential.badge), mimetype="image/png")
-    response.headers["Cache-Control"] = PUBLIC_CACHE
+    response.headers["Cache-Control"] = NO_STORE
     return response
 
 
@@ -161,78 +167,154 @@ def certificate(credential_id: str):
     return _file_response(_private_or_404(credential_id), "pdf")
 
 
+def _share_page(credential: IssuedCredential, status: int = 200, **forms):
+    public_url = issuing_context().public_url
+    fields = linkedin_fields(credential, public_url)
+    sharing = forms.get("form") or SharingForm()
+    sharing.sharing.data = "off" if credential.share_enabled else "on"
+    verification = forms.get("verification_form") or VerificationLinkForm()
+    verification.verification.data = "off" if credential.verify_enabled else "on"
+    response = Response(
+        render_template(
+            "share/settings.html",
+            credential=credential,
+            summary=summarize(credential),
+            form=sharing,
+            verification_form=verification,
+            is_owner=is_owner(credential, current_user),
+            share_url=share_url(credential, public_url),
+            credential_url=credential_url(public_url, credential),
+            verify_url=verification_url(credential, public_url),
+            verify_page=verify_page_url(public_url),
+            linkedin_url=add_to_profile_url(fields),
+            linkedin_fields=fields.labelled(),
+            now=utcnow(),
+        ),
+        status=status,
+    )
+    response.headers["Cache-Control"] = NO_STORE
+    return response
+
+
+def _switch(credential_id: str, form, change, form_name: str, messages: dict[bool, str]):
+    """Flip one of the learner's switches: validate, one service call, commit, redirect."""
+    credential = _private_or_404(credential_id)
+    if not form.validate_on_submit():
+        flash("Choose on or off.", "error")
+        return _share_page(credential, 400, **{form_name: form})
+    try:
+        enabled = change(credential)
+    except UserError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _share_page(credential, error.status_code, **{form_name: form})
+    db.session.commit()
+    flash(messages[enabled], "success")
+    return redirect(url_for("share.share_settings", credential_id=credential.id))
+
+
 @bp.get("/credentials/<credential_id>/share")
 @login_required
 def share_settings(credential_id: str):
-    """The learner's page to share a credential: public link, LinkedIn, downloads."""
-    credential = _private_or_404(credential_id)
-    return _share_page(credential, SharingForm())
-
-
-def _share_page(credential: IssuedCredential, form: SharingForm, status: int = 200):
-    public_url = issuing_context().public_url
-    fields = linkedin_fields(credential, public_url)
-    form.sharing.data = "off" if credential.share_enabled else "on"
-    return render_template(
-        "share/settings.html",
-        credential=credential,
-        summary=summarize(credential),
-        form=form,
-        is_owner=is_owner(credential, current_user),
-        share_url=share_url(credential, public_url),
-        credential_url=credential_url(public_url, credential),
-        verify_url=verification_url(credential, public_url),
-        linkedin_url=add_to_profile_url(fields),
-        linkedin_fields=fields.labelled(),
-        now=utcnow(),
-    ), status
+    """The learner's page to share a credential: public link, QR link, LinkedIn, downloads."""
+    return _share_page(_private_or_404(credential_id))
 
 
 @bp.post("/credentials/<credential_id>/share")
 @login_required
 def change_sharing(credential_id: str):
-    """Turn the public page on or off (the learner only)."""
-    credential = _private_or_404(credential_id)
+    """Turn the public page on or off (the learner only); sharing again makes a new link."""
     form = SharingForm()
-    if not form.validate_on_submit():
-        flash("Choose whether to share the badge publicly.", "error")
-        return _share_page(credential, form, 400)
-    try:
-        set_sharing(credential, actor=current_user, enabled=form.sharing.data == "on")
-    except UserError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return _share_page(credential, form, error.status_code)
-    db.session.commit()
-    if credential.share_enabled:
-        flash("Your badge page is public. Anyone with the link can see it.", "success")
-    else:
-        flash("Your badge page is no longer public: its link now answers “not found”.", "success")
-    return redirect(url_for("share.share_settings", credential_id=credential.id))
+
+    def change(credential: IssuedCredential) -> bool:
+        enabled = form.sharing.data == "on"
+        set_sharing(credential, actor=current_user, enabled=enabled)
+        return enabled
+
+    return _switch(
+        credential_id,
+        form,
+        change,
+        "form",
+        {
+            True: "Your badge page is public. Anyone with the link can see it.",
+            False: "Your badge page is no longer public: its link now answers “not found”.",
+        },
+    )
 
 
-@bp.get("/credentials/<credential_id>/verify")
-def verify_credential(credential_id: str):
-    """The QR code's target: full verification on every visit, never a cached answer."""
-    credential = credential_by_id(credential_id)
-    if credential is None:
-        raise NotFound("There is no credential with that id at this school.")
+@bp.post("/credentials/<credential_id>/verification")
+@login_required
+def change_verification(credential_id: str):
+    """Turn the printed certificate's verification link on or off (the learner only)."""
+    form = VerificationLinkForm()
+
+    def change(credential: IssuedCredential) -> bool:
+        enabled = form.verification.data == "on"
+        set_verification_link(credential, actor=current_user, enabled=enabled)
+        return enabled
+
+    return _switch(
+        credential_id,
+        form,
+        change,
+        "verification_form",
+        {
+            True: "The verification link is on: printed certificates verify online again.",
+            False: (
+                "The verification link is off: the QR code on printed certificates now answers "
+                "“not found”."
+            ),
+        },
+    )
+
+
+def _verification_page(credential: IssuedCredential) -> Response:
+    """Full verification on every visit, never a cached answer."""
     now = utcnow()
+    readable = credential.can_read_document(current_user)
     response = Response(
         render_template(
             "verify/result.html",
             verification=verify_record(credential, now=now),
             checked_at=now,
-            json_url=url_for(
-                "badges.public.credential", credential_id=credential.id, format="json"
-            ),
+            json_url=url_for("badges.public.credential", credential_id=credential.id, format="json")
+            if readable
+            else None,
             jwt_url=url_for("badges.public.credential", credential_id=credential.id, format="jwt")
-            if credential.jwt_text
+            if readable and credential.jwt_text
             else None,
         )
     )
-    response.headers["Cache-Control"] = "no-store"
+    response.headers["Cache-Control"] = NO_STORE
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@bp.get("/v/<verify_token>")
+def verification_link(verify_token: str):
+    """The printed certificate's QR code: answers while the learner keeps it on."""
+    credential = checkable_credential(verify_token)
+    if credential is None:
+        raise NotFound(
+            "This verification link is switched off or does not exist. The certificate's "
+            "PDF carries the signed credential: upload it on the verify page to check it."
+        )
+    return _verification_page(credential)
+
+
+@bp.get("/credentials/<credential_id>/verify")
+def verify_credential(credential_id: str):
+    """The verification page by credential id, which certificates printed before /v/ carried.
+
+    It shows what the credential document shows, so it answers to the same people:
+    anyone while the learner shares it, the learner and the staff always.
+    """
+    credential = credential_by_id(credential_id)
+    if credential is None or not credential.can_read_document(current_user):
+        raise NotFound("There is no credential with that id at this school.")
+    return _verification_page(credential)
 
 
 def _learner_or_404(user_id: int) -> User:

@@ -19,9 +19,12 @@ from app.credentials.did import build_jwks
 from app.credentials.did import did_document_json
 from app.extensions import db
 from app.issuing.context import IssuingContext
+from app.models_base import is_token
+from app.models_base import is_uuid
 
 _CREDENTIAL_PATH = re.compile(r"^/credentials/([0-9a-fA-F-]{36})(?:/verify)?/?$")
 _SHARE_PATH = re.compile(r"^/s/([A-Za-z0-9_-]{8,64})/?$")
+_VERIFY_PATH = re.compile(r"^/v/([A-Za-z0-9_-]{8,64})/?$")
 _STATUS_PATH = re.compile(r"^/status/([a-z]+)/([0-9]{1,9})$")
 
 
@@ -38,28 +41,52 @@ def issuer_key_documents(ctx: IssuingContext) -> tuple[bytes, bytes]:
 
 
 def credential_by_id(credential_id: str) -> IssuedCredential | None:
+    if not is_uuid(credential_id):
+        return None
     return db.session.get(IssuedCredential, credential_id)
 
 
 def shared_credential(share_token: str) -> IssuedCredential | None:
     """The credential behind a share link, only while its learner shares it."""
+    if not is_token(share_token):
+        return None
     credential = db.session.scalar(
         sa.select(IssuedCredential).where(IssuedCredential.share_token == share_token)
     )
     return credential if credential is not None and credential.share_enabled else None
 
 
+def checkable_credential(verify_token: str) -> IssuedCredential | None:
+    """The credential behind a certificate's verification link, only while it is switched on."""
+    if not is_token(verify_token):
+        return None
+    credential = db.session.scalar(
+        sa.select(IssuedCredential).where(IssuedCredential.verify_token == verify_token)
+    )
+    return credential if credential is not None and credential.verify_enabled else None
+
+
 def credential_for_path(path: str) -> IssuedCredential | None:
-    """The credential a path of this site stands for: /credentials/<id>[/verify] or /s/<token>."""
+    """The credential a path of this site shows to anyone, if it shows it now.
+
+    /credentials/<id>[/verify] and /s/<token> while the learner shares it,
+    /v/<token> while the verification link is on.
+    """
     if match := _CREDENTIAL_PATH.match(path):
-        return credential_by_id(match[1].lower())
+        credential = credential_by_id(match[1].lower())
+        return credential if credential is not None and credential.can_read_document(None) else None
     if match := _SHARE_PATH.match(path):
         return shared_credential(match[1])
+    if match := _VERIFY_PATH.match(path):
+        return checkable_credential(match[1])
     return None
 
 
 def own_document(path: str, ctx: IssuingContext) -> bytes | None:
-    """The public document at `path` of this site (credential JSON, status list, DID, JWKS)."""
+    """The public document at `path` of this site (credential JSON, status list, DID, JWKS).
+
+    What an anonymous visitor would get: an unshared credential is not a public document.
+    """
     if path == "/.well-known/did.json":
         return issuer_key_documents(ctx)[0]
     if path == "/.well-known/jwks.json":

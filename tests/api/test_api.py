@@ -43,8 +43,16 @@ def test_api_verify_vc_api_wrapper(client, issued):
     assert client.post("/api/v1/verify", json=body).get_json()["verdict"] == "verified"
 
 
-def test_api_verify_url_of_own_credential_no_network(client, issued):
-    body = {"url": f"https://laurel.test/credentials/{issued.id}"}
+@pytest.fixture
+def shared(issued):
+    """The credential, shared by its learner: its document is public."""
+    issued.share_enabled = True
+    db.session.commit()
+    return issued
+
+
+def test_api_verify_url_of_own_credential_no_network(client, shared):
+    body = {"url": f"https://laurel.test/credentials/{shared.id}"}
     result = client.post("/api/v1/verify", json=body).get_json()
     assert result["verdict"] == "verified"
     assert result["source_url"] == body["url"]
@@ -114,25 +122,31 @@ def test_api_verify_no_csrf_needed(app_config, issued):
         ("text/plain", "text/plain", "jwt"),
     ],
 )
-def test_api_credential_content_negotiation(client, issued, accept, mimetype, stored):
-    response = client.get(f"/api/v1/credentials/{issued.id}", headers={"Accept": accept})
+def test_api_credential_content_negotiation(client, shared, accept, mimetype, stored):
+    response = client.get(f"/api/v1/credentials/{shared.id}", headers={"Accept": accept})
     assert response.status_code == 200
     assert response.mimetype == mimetype
-    expected = issued.json_text if stored == "json" else issued.jwt_text
+    expected = shared.json_text if stored == "json" else shared.jwt_text
     assert response.get_data(as_text=True) == expected
     assert "Accept" in response.headers["Vary"]
 
 
-def test_api_credential_no_accept_header_json(client, issued):
-    response = client.get(f"/api/v1/credentials/{issued.id}")
+def test_api_credential_no_accept_header_json(client, shared):
+    response = client.get(f"/api/v1/credentials/{shared.id}")
     assert response.mimetype == "application/vc+ld+json"
-    assert response.get_data(as_text=True) == issued.json_text
+    assert response.get_data(as_text=True) == shared.json_text
 
 
-def test_api_credential_unacceptable_406_json(client, issued):
-    response = client.get(f"/api/v1/credentials/{issued.id}", headers={"Accept": "image/png"})
+def test_api_credential_unacceptable_406_json(client, shared):
+    response = client.get(f"/api/v1/credentials/{shared.id}", headers={"Accept": "image/png"})
     assert response.status_code == 406
     assert "application/vc+ld+json" in response.get_json()["message"]
+
+
+def test_api_credential_unshared_404_json_without_document(client, issued):
+    response = client.get(f"/api/v1/credentials/{issued.id}")
+    assert response.status_code == 404 and response.is_json
+    assert "proof" not in response.get_data(as_text=True)
 
 
 def test_api_credential_unknown_404_json(client, issued):

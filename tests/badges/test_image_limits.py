@@ -19,10 +19,11 @@ from app.badges.images import check_png
 from app.badges.images import sanitize_svg
 from app.badges.models import Badge
 from app.badges.services import create_badge
-from app.badges.services import issue_credential
 from app.badges.services import publish_badge
 from app.errors import UserError
 from app.extensions import db
+from app.issuing.issuance import issue_credential
+from app.keyring import issuing_context
 from tests.fixtures.badges import badge_input
 
 SVG_OPEN = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
@@ -214,18 +215,23 @@ def _credential(instructor, student, now, image):
     publish_badge(badge, actor=instructor, now=now)
     level_id = next(lv["id"] for lv in badge.rubric_levels if lv["name"] == "Proficient")
     credential = issue_credential(
-        badge=badge, recipient=student, level_id=level_id, issued_by=instructor, now=now
+        issuing_context(),
+        badge=badge,
+        recipient=student,
+        level_id=level_id,
+        issued_by=instructor,
+        now=now,
     )
     db.session.commit()
     return credential
 
 
-def test_badge_with_svg_image_every_render_uses_stored_png(client, login_as, staff, now):
+def test_badge_with_svg_image_every_render_uses_stored_png(client, login, staff, now):
     instructor, student = staff
     checked = check_image_upload(nested_groups(20), "badge.svg")
     credential = _credential(instructor, student, now, checked)
     assert credential.badge.image_png == checked.png
-    login_as(client, student)
+    login(student)
     base = f"/credentials/{credential.id}"
     png = client.get(f"{base}/download/png")
     assert png.status_code == 200
@@ -235,7 +241,7 @@ def test_badge_with_svg_image_every_render_uses_stored_png(client, login_as, sta
     assert client.get(f"{base}/certificate.pdf").data.startswith(b"%PDF-")
 
 
-def test_badge_whose_image_could_not_be_drawn_shows_medallion(client, login_as, staff, now):
+def test_badge_whose_image_could_not_be_drawn_shows_medallion(client, login, staff, now):
     """An image from an older Laurel that fails today's checks: medallion, never a 500."""
     instructor, student = staff
     credential = _credential(instructor, student, now, None)
@@ -245,7 +251,7 @@ def test_badge_whose_image_could_not_be_drawn_shows_medallion(client, login_as, 
         .values(image=nested_groups(900), image_mime="image/svg+xml", image_png=None)
     )
     db.session.commit()
-    login_as(client, student)
+    login(student)
     base = f"/credentials/{credential.id}"
     assert client.get(f"{base}/download/png").status_code == 200
     svg = client.get(f"{base}/download/svg")
@@ -268,11 +274,11 @@ def test_badge_whose_image_could_not_be_drawn_shows_medallion(client, login_as, 
         pytest.param(use_bomb(), "draws more than", id="use-bomb"),
     ],
 )
-def test_new_badge_form_hostile_svg_400_nothing_stored(client, login_as, staff, svg, message):
+def test_new_badge_form_hostile_svg_400_nothing_stored(client, login, staff, svg, message):
     from tests.badges.test_badge_pages import form_data
 
     instructor, _ = staff
-    login_as(client, instructor)
+    login(instructor)
     data = form_data(image=(io.BytesIO(svg), "badge.svg"))
     response = client.post("/badges/new", data=data, content_type="multipart/form-data")
     assert response.status_code == 400

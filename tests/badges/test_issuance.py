@@ -273,6 +273,14 @@ def test_update_badge_removed_level_keeps_issued_level_in_credential(issued, sch
     assert "Proficient" in issued.json_text
 
 
+@pytest.fixture
+def shared(issued):
+    """The credential, shared by its learner: its document is public."""
+    issued.share_enabled = True
+    db.session.commit()
+    return issued
+
+
 @pytest.mark.parametrize(
     ("accept", "content_type"),
     [
@@ -281,27 +289,27 @@ def test_update_badge_removed_level_keeps_issued_level_in_credential(issued, sch
         ("application/json", "application/vc+ld+json"),
     ],
 )
-def test_credential_route_json_accept_returns_stored_bytes(issued, client, accept, content_type):
-    response = client.get(f"/credentials/{issued.id}", headers={"Accept": accept})
+def test_credential_route_json_accept_returns_stored_bytes(shared, client, accept, content_type):
+    response = client.get(f"/credentials/{shared.id}", headers={"Accept": accept})
     assert response.status_code == 200
     assert response.headers["Content-Type"] == content_type
-    assert response.data == issued.json_text.encode("utf-8")
+    assert response.data == shared.json_text.encode("utf-8")
     assert "Accept" in response.headers["Vary"]
 
 
 @pytest.mark.parametrize(
     ("query", "accept"), [("", "text/plain"), ("", "application/jwt"), ("?format=jwt", "text/html")]
 )
-def test_credential_route_jwt_returns_stored_token(issued, client, query, accept):
-    response = client.get(f"/credentials/{issued.id}{query}", headers={"Accept": accept})
+def test_credential_route_jwt_returns_stored_token(shared, client, query, accept):
+    response = client.get(f"/credentials/{shared.id}{query}", headers={"Accept": accept})
     assert response.status_code == 200
     assert response.mimetype == "text/plain"
-    assert response.data == issued.jwt_text.encode("ascii")
+    assert response.data == shared.jwt_text.encode("ascii")
 
 
-def test_credential_route_format_json_overrides_accept(issued, client):
-    response = client.get(f"/credentials/{issued.id}?format=json", headers={"Accept": "text/html"})
-    assert response.data == issued.json_text.encode("utf-8")
+def test_credential_route_format_json_overrides_accept(shared, client):
+    response = client.get(f"/credentials/{shared.id}?format=json", headers={"Accept": "text/html"})
+    assert response.data == shared.json_text.encode("utf-8")
 
 
 def test_credential_route_unknown_format_is_400(issued, client):

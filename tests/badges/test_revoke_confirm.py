@@ -8,9 +8,10 @@ from app.accounts.models import Role
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
 from app.badges.services import create_badge
-from app.badges.services import issue_credential
 from app.badges.services import publish_badge
 from app.extensions import db
+from app.issuing.issuance import issue_credential
+from app.keyring import issuing_context
 from tests.fixtures.badges import badge_input
 from tests.fixtures.users import DEFAULT_PASSWORD
 
@@ -26,7 +27,12 @@ def credential(make_user, make_class, now):
     publish_badge(badge, actor=instructor, now=now)
     level_id = next(lv["id"] for lv in badge.rubric_levels if lv["name"] == "Proficient")
     issued = issue_credential(
-        badge=badge, recipient=student, level_id=level_id, issued_by=instructor, now=now
+        issuing_context(),
+        badge=badge,
+        recipient=student,
+        level_id=level_id,
+        issued_by=instructor,
+        now=now,
     )
     db.session.commit()
     return issued
@@ -37,8 +43,8 @@ def state_of(credential) -> CredentialState:
     return db.session.get(IssuedCredential, credential.id).state
 
 
-def test_revoke_first_click_asks_for_confirmation_and_changes_nothing(client, login_as, credential):
-    login_as(client, credential.issued_by)
+def test_revoke_first_click_asks_for_confirmation_and_changes_nothing(client, login, credential):
+    login(credential.issued_by)
     response = client.post(f"/credentials/{credential.id}/revoke", data={"reason": REASON})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -54,8 +60,8 @@ def test_revoke_first_click_asks_for_confirmation_and_changes_nothing(client, lo
         pytest.param({"understood": "y"}, id="ticked-without-confirm-step"),
     ],
 )
-def test_revoke_without_both_steps_not_revoked(client, login_as, credential, data):
-    login_as(client, credential.issued_by)
+def test_revoke_without_both_steps_not_revoked(client, login, credential, data):
+    login(credential.issued_by)
     response = client.post(f"/credentials/{credential.id}/revoke", data={"reason": REASON, **data})
     assert response.status_code in (200, 400)
     assert "Revoke permanently" in response.get_data(as_text=True)
@@ -65,8 +71,8 @@ def test_revoke_without_both_steps_not_revoked(client, login_as, credential, dat
     assert state_of(credential) == CredentialState.ACTIVE
 
 
-def test_revoke_confirmed_with_empty_reason_400(client, login_as, credential):
-    login_as(client, credential.issued_by)
+def test_revoke_confirmed_with_empty_reason_400(client, login, credential):
+    login(credential.issued_by)
     response = client.post(
         f"/credentials/{credential.id}/revoke",
         data={"reason": " ", "step": "confirm", "understood": "y"},
@@ -75,8 +81,8 @@ def test_revoke_confirmed_with_empty_reason_400(client, login_as, credential):
     assert state_of(credential) == CredentialState.ACTIVE
 
 
-def test_revoke_confirmed_revokes_with_reason(client, login_as, credential):
-    login_as(client, credential.issued_by)
+def test_revoke_confirmed_revokes_with_reason(client, login, credential):
+    login(credential.issued_by)
     response = client.post(
         f"/credentials/{credential.id}/revoke",
         data={"reason": REASON, "step": "confirm", "understood": "y"},
@@ -85,9 +91,9 @@ def test_revoke_confirmed_revokes_with_reason(client, login_as, credential):
     assert state_of(credential) == CredentialState.REVOKED
 
 
-def test_suspend_still_one_step(client, login_as, credential):
+def test_suspend_still_one_step(client, login, credential):
     """Suspending can be undone, so it needs no confirmation."""
-    login_as(client, credential.issued_by)
+    login(credential.issued_by)
     response = client.post(f"/credentials/{credential.id}/suspend", data={"reason": "On hold."})
     assert response.status_code == 302
     assert state_of(credential) == CredentialState.SUSPENDED

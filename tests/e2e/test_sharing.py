@@ -64,6 +64,7 @@ def test_sharing_share_download_verify_revoke_end_to_end(
     assert "Your badge page is public" in student.inner_text("main")
     student.screenshot(path=artifacts / "1-share-settings.png", full_page=True)
     public_url = student.input_value("#share-link")
+    db.session.refresh(credential)  # sharing drew a new token
     assert public_url == f"{live_server}/s/{credential.share_token}"
 
     student.goto(public_url)

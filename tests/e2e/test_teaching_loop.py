@@ -156,8 +156,12 @@ def test_teaching_loop_badge_to_verified_credential(
     learner.goto(credential_url)
     shot(learner)("11-student-credential")
 
-    response = requests.get(credential_url, headers={"Accept": "application/ld+json"}, timeout=30)
-    assert response.status_code == 200
+    # Not shared: a stranger gets 404; the learner's own session gets the signed document.
+    stranger = requests.get(credential_url, headers={"Accept": "application/ld+json"}, timeout=30)
+    assert stranger.status_code == 404 and BADGE_NAME not in stranger.text
+    response = learner.request.get(credential_url, headers={"Accept": "application/ld+json"})
+    assert response.status == 200
+    assert response.headers["cache-control"] == "private, no-store"
     credential = response.json()
     assert credential["credentialSubject"]["achievement"]["name"] == BADGE_NAME
     evidence = credential.get("evidence", [])
@@ -165,7 +169,7 @@ def test_teaching_loop_badge_to_verified_credential(
         "only the public photo is in the credential"
     )
     path = artifacts / "credential.json"
-    path.write_bytes(response.content)
+    path.write_bytes(response.body())
 
     result = laurel_verify(
         laurel,

@@ -22,9 +22,9 @@ def reloaded(submission) -> Submission:
     return db.session.get(Submission, submission.id)
 
 
-def test_add_file_carried_reflection_saved_with_the_file(client, login_as, draft):  # noqa: F811
+def test_add_file_carried_reflection_saved_with_the_file(client, login, draft):  # noqa: F811
     student, submission = draft
-    login_as(client, student)
+    login(student)
     response = client.post(
         f"/submissions/{submission.id}/files",
         data={
@@ -56,13 +56,13 @@ def test_add_file_carried_reflection_saved_with_the_file(client, login_as, draft
 )
 def test_add_refused_carried_reflection_still_saved_and_shown(
     client,
-    login_as,
+    login,
     draft,  # noqa: F811
     path,
     data,
 ):
     student, submission = draft
-    login_as(client, student)
+    login(student)
     response = client.post(
         f"/submissions/{submission.id}/{path}",
         data={"reflection": REFLECTION, "criterion-1": CRITERION, **data},
@@ -75,12 +75,12 @@ def test_add_refused_carried_reflection_still_saved_and_shown(
     assert saved.reflection == REFLECTION and saved.items == []
 
 
-def test_add_link_without_carried_reflection_keeps_saved_one(client, login_as, draft):  # noqa: F811
+def test_add_link_without_carried_reflection_keeps_saved_one(client, login, draft):  # noqa: F811
     """An older page (or another client) that sends no reflection does not erase it."""
     student, submission = draft
     submission.reflection = REFLECTION
     db.session.commit()
-    login_as(client, student)
+    login(student)
     response = client.post(
         f"/submissions/{submission.id}/links", data={"link-url": "https://example.com/log"}
     )
@@ -155,12 +155,12 @@ def test_editor_warns_before_leaving_unsaved_reflection(live_server, browser_pag
     assert page.input_value("#reflection") == "Half a thought"
 
 
-def test_editor_upload_with_csrf_on_carries_every_token(app, client, login_as, draft):  # noqa: F811
+def test_editor_upload_with_csrf_on_carries_every_token(app, client, login, draft):  # noqa: F811
     """With CSRF on, the add buttons send both the reflection's and the upload's tokens."""
     import re
 
     student, submission = draft
-    login_as(client, student)
+    login(student)
     app.config["WTF_CSRF_ENABLED"] = True
     page = client.get(f"/submissions/{submission.id}/edit").get_data(as_text=True)
     tokens = dict(re.findall(r'name="((?:file-)?csrf_token)"[^>]*value="([^"]+)"', page))

@@ -207,7 +207,7 @@ def test_full_lifecycle_keeps_history_and_issues_one_credential(submitted, schoo
     evidence = document["evidence"]
     # Only the photo was made public; the private workbook never leaves the service.
     assert [e["name"] for e in evidence] == ["truck.jpg"]
-    assert evidence[0]["id"].endswith(f"/files/{submitted.items[0].id}")
+    assert evidence[0]["id"].endswith(f"/evidence/{submitted.items[0].public_token}")
 
     with pytest.raises(Conflict, match="already been approved"):
         services.approve(

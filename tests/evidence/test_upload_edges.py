@@ -130,10 +130,10 @@ def upload(client, submission, data: bytes, name: str):
     ],
 )
 def test_add_file_hostile_upload_refused_nothing_stored(
-    app, client, login_as, draft, data, name, message
+    app, client, login, draft, data, name, message
 ):
     student, submission = draft
-    login_as(client, student)
+    login(student)
     response = upload(client, submission, data, name)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
@@ -142,9 +142,9 @@ def test_add_file_hostile_upload_refused_nothing_stored(
     assert stored_files(app) == []
 
 
-def test_add_file_real_workbook_and_photo_kept(app, client, login_as, draft):
+def test_add_file_real_workbook_and_photo_kept(app, client, login, draft):
     student, submission = draft
-    login_as(client, student)
+    login(student)
     workbook = build_xlsx([["part", "cost"], ["brakes", 120]])
     assert upload(client, submission, workbook, "budget.xlsx").status_code == 302
     assert upload(client, submission, truck_photo(), "truck.jpg").status_code == 302
@@ -157,11 +157,9 @@ def test_add_file_real_workbook_and_photo_kept(app, client, login_as, draft):
     ]
 
 
-def test_add_file_300_character_png_name_kept_shortened_with_extension(
-    app, client, login_as, draft
-):
+def test_add_file_300_character_png_name_kept_shortened_with_extension(app, client, login, draft):
     student, submission = draft
-    login_as(client, student)
+    login(student)
     name = "restoration-" + "x" * 284 + ".png"
     assert len(name) == 300
     response = upload(client, submission, png_bytes(), name)
@@ -196,9 +194,9 @@ def test_display_name_keeps_extension(name, expected):
         pytest.param("https://example.com/a\\b", id="backslash"),
     ],
 )
-def test_add_link_characters_not_allowed_in_iri_refused(client, login_as, draft, url):
+def test_add_link_characters_not_allowed_in_iri_refused(client, login, draft, url):
     student, submission = draft
-    login_as(client, student)
+    login(student)
     response = client.post(
         f"/submissions/{submission.id}/links", data={"link-url": url, "link-title": ""}
     )
@@ -208,9 +206,9 @@ def test_add_link_characters_not_allowed_in_iri_refused(client, login_as, draft,
     assert submission.items == []
 
 
-def test_add_link_plain_address_added(client, login_as, draft):
+def test_add_link_plain_address_added(client, login, draft):
     student, submission = draft
-    login_as(client, student)
+    login(student)
     response = client.post(
         f"/submissions/{submission.id}/links",
         data={"link-url": "https://example.com/truck?photo=1&size=big", "link-title": ""},

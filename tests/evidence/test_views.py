@@ -286,7 +286,7 @@ def test_public_photo_of_approved_submission_served_without_metadata(
     login(None)
     with client.get(f"/files/{item.id}") as before:
         assert before.status_code == 404
-    services.approve(
+    credential = services.approve(
         submission,
         ctx=issuing_context(),
         reviewer=school.instructor,
@@ -295,7 +295,11 @@ def test_public_photo_of_approved_submission_served_without_metadata(
         now=now,
     )
     db.session.commit()
-    with client.get(f"/files/{item.id}") as public:
+    with client.get(f"/evidence/{item.public_token}") as unshared:
+        assert unshared.status_code == 404
+    credential.share_enabled = True
+    db.session.commit()
+    with client.get(f"/evidence/{item.public_token}") as public:
         data = public.get_data()
     assert public.status_code == 200 and public.mimetype == "image/jpeg"
     assert public.headers["X-Content-Type-Options"] == "nosniff"

@@ -1,6 +1,6 @@
 """What the running Laurel serves verifies elsewhere, byte for byte as served.
 
-A credential issued through the badge service is fetched from its public URL, with
+A shared credential issued through the badge service is fetched from its public URL, with
 the DID document, the JWKS and the status list from theirs (test client, no
 network), and handed to vc-js and jose exactly as a verifier on the web gets them.
 """
@@ -25,6 +25,14 @@ from tests.fixtures.node import NodeScripts
 from .issuer import VERIFY_AT
 
 pytestmark = pytest.mark.node
+
+
+@pytest.fixture
+def issued(issued: IssuedCredential) -> IssuedCredential:
+    """The shared credential, shared by its learner: its URL serves the document to anyone."""
+    issued.share_enabled = True
+    db.session.commit()
+    return issued
 
 
 def _served_json(client: FlaskClient, path: str) -> dict[str, Any]:

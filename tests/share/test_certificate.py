@@ -62,7 +62,7 @@ def test_certificate_qr_decodes_to_verification_url_which_verifies(
     )
     assert len(pages) == 1
     url = decode_qr(pages[0])
-    assert url == f"https://laurel.test/credentials/{issued.id}/verify"
+    assert url == f"https://laurel.test/v/{issued.verify_token}"
     page = client.get(url.removeprefix("https://laurel.test"))
     assert page.status_code == 200 and "Genuine" in page.get_data(as_text=True)
 
@@ -71,7 +71,7 @@ def test_certificate_letter_qr_decodes(app_ctx, issued, now, tmp_path):
     pages = rasterize(
         render_certificate(issued, ctx=issuing_context(), paper="letter", now=now), tmp_path
     )
-    assert decode_qr(pages[0]).endswith(f"/credentials/{issued.id}/verify")
+    assert decode_qr(pages[0]).endswith(f"/v/{issued.verify_token}")
 
 
 def test_certificate_text_names_learner_badge_level_issuer_and_verify_line(app_ctx, issued, now):
@@ -89,7 +89,7 @@ def test_certificate_text_names_learner_badge_level_issuer_and_verify_line(app_c
         "School at laurel.test",
         "23 November 2026",
         issued.id,
-        "Verify at https://laurel.test/credentials/",
+        f"Verify at https://laurel.test/v/{issued.verify_token}",
     ):
         assert expected in text, expected
 
@@ -177,7 +177,9 @@ def test_certificate_criteria_line_shows_characters_not_entities(app_ctx, make_c
         criteria_narrative='Torque > 40 Nm & clamps < 5 mm; quote "as is" ">< too.'
     )
     text = (
-        PdfReader(io.BytesIO(render_certificate(issued, paper="a4", now=now)))
+        PdfReader(
+            io.BytesIO(render_certificate(issued, ctx=issuing_context(), paper="a4", now=now))
+        )
         .pages[0]
         .extract_text()
     )

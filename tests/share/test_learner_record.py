@@ -101,7 +101,7 @@ def test_transcript_lists_credentials_with_qr_and_clr_attached(
     decoded = subprocess.run(
         ["zbarimg", "--raw", "-q", str(tmp_path / "t-1.png")], capture_output=True, text=True
     )
-    assert decoded.stdout.strip() == f"https://laurel.test/credentials/{issued.id}/verify"
+    assert decoded.stdout.strip() == f"https://laurel.test/v/{issued.verify_token}"
 
 
 def test_transcript_all_revoked_still_prints_without_record(client, login, school, issued, now):

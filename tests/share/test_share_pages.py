@@ -55,7 +55,7 @@ def test_share_owner_turns_on_page_shows_badge_and_live_verification(client, log
         "summary_large_image",
     ):
         assert expected in text, expected
-    assert page.headers["Cache-Control"] == "no-store"
+    assert page.headers["Cache-Control"] == "private, no-store"
 
 
 def test_share_owner_turns_off_page_404_credential_still_verifies(client, login, school, issued):
@@ -217,8 +217,8 @@ def test_suspended_shows_reason_and_verdict(client, login, school, issued, now):
 
 
 def test_verify_page_for_credential_reruns_every_visit(client, issued, now):
-    first = client.get(f"/credentials/{issued.id}/verify")
-    assert first.status_code == 200 and first.headers["Cache-Control"] == "no-store"
+    first = client.get(f"/v/{issued.verify_token}")
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "private, no-store"
     assert "Genuine" in first.get_data(as_text=True) and "Sam Student" in first.get_data(
         as_text=True
     )
@@ -231,9 +231,10 @@ def test_verify_page_for_credential_reruns_every_visit(client, issued, now):
         now=now,
     )
     db.session.commit()
-    second = client.get(f"/credentials/{issued.id}/verify").get_data(as_text=True)
+    second = client.get(f"/v/{issued.verify_token}").get_data(as_text=True)
     assert "Revoked" in second and "Issued in error" in second
-    assert f"/credentials/{issued.id}?format=json" in second
+    # Not shared: the page verifies but does not hand out the signed document.
+    assert f"/credentials/{issued.id}?format=json" not in second
 
 
 def test_verify_page_unknown_credential_404(client, issued):
@@ -276,13 +277,14 @@ def test_public_page_qr_decodes_to_verification_url_which_verifies(
     import subprocess
 
     share(client, login, school, issued)
+    db.session.refresh(issued)
     page = client.get(f"/s/{issued.share_token}").get_data(as_text=True)
     encoded = re.search(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="QR code', page)[1]
     (tmp_path / "qr.png").write_bytes(base64.b64decode(encoded))
     decoded = subprocess.run(
         ["zbarimg", "--raw", "-q", str(tmp_path / "qr.png")], capture_output=True, text=True
     ).stdout.strip()
-    assert decoded == f"https://laurel.test/credentials/{issued.id}/verify"
+    assert decoded == f"https://laurel.test/v/{issued.verify_token}"
     verified = client.get(decoded.removeprefix("https://laurel.test"))
     assert "Genuine" in verified.get_data(as_text=True)
 

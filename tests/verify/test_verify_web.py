@@ -504,16 +504,38 @@ def test_verify_web_trust_list_unreadable_trusts_no_one(client, make_credential,
     assert response.get_json()["verdict"] == "unknown issuer"
 
 
-@pytest.mark.parametrize("path", ["/credentials/{id}/verify", "/credentials/{id}", "/s/{token}"])
+@pytest.mark.parametrize(
+    "path", ["/v/{verify}", "/credentials/{id}/verify", "/credentials/{id}", "/s/{token}"]
+)
 def test_verify_web_own_urls_read_from_database_genuine(client, make_credential, path):
     """The QR target, the credential's id and its share link verify with no connection at all."""
     issued = make_credential()
     issued.share_enabled = True
     db.session.commit()
-    url = "https://laurel.test" + path.format(id=issued.id, token=issued.share_token)
+    url = "https://laurel.test" + path.format(
+        id=issued.id, token=issued.share_token, verify=issued.verify_token
+    )
     response = post_web(client, Case("url", url, ""))
     assert response.status_code == 200
     assert "Genuine — " in html.unescape(response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("path", ["/credentials/{id}", "/credentials/{id}/verify"])
+def test_verify_web_id_url_not_shared_refused_no_name(client, make_credential, path):
+    """The verifier's URL box is no way around an unshared credential's 404."""
+    issued = make_credential()
+    response = post_web(client, Case("url", "https://laurel.test" + path.format(id=issued.id), ""))
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert "not a document this school publishes" in page and issued.recipient.name not in page
+
+
+def test_verify_web_qr_link_switched_off_refused(client, make_credential):
+    issued = make_credential()
+    issued.verify_enabled = False
+    db.session.commit()
+    url = f"https://laurel.test/v/{issued.verify_token}"
+    assert post_web(client, Case("url", url, "")).status_code == 400
 
 
 def test_verify_web_share_link_not_shared_refused(client, make_credential):
