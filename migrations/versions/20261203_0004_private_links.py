@@ -1,7 +1,7 @@
 """private links: certificate verification token, evidence tokens
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003
 Create Date: 2026-12-03 10:00:00
 
 Every existing credential gets its own verification token with the link on (its
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0004"
-down_revision = "0001"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
