@@ -512,7 +512,6 @@ def _badges(world: dict, now) -> None:
     published = publish_badge(make("Matrix Badge Published"), actor=teacher, now=now)
     credential = issue_credential(
         issuing_context(),
-        issuing_context(),
         badge=published,
         recipient=world["student"],
         level_id=None,
@@ -812,7 +811,9 @@ def _privacy(world: dict, now) -> None:
         submission, student=student, reflection="I did it.", criteria_reflections={}, now=now
     )
     evidence.submit(submission, student=student, now=now)
-    shared = evidence.approve(submission, reviewer=teacher, level_id=None, feedback="", now=now)
+    shared = evidence.approve(
+        submission, ctx=issuing_context(), reviewer=teacher, level_id=None, feedback="", now=now
+    )
     shared.share_enabled = True
     first = db.session.get(IssuedCredential, world["credential_id"])
     unshared = issue_credential(

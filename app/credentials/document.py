@@ -255,6 +255,8 @@ def build_identifier(subject: SubjectData) -> list[dict[str, Any]]:
 def signed_name(credential: dict[str, Any]) -> str | None:
     """The learner's name a credential (or CLR) carries in its subject's identifiers, if any."""
     subject = credential.get("credentialSubject")
+    if isinstance(subject, list):
+        subject = next((item for item in subject if isinstance(item, dict)), None)
     identifiers = subject.get("identifier") if isinstance(subject, dict) else None
     for item in identifiers if isinstance(identifiers, list) else []:
         if (
@@ -262,8 +264,9 @@ def signed_name(credential: dict[str, Any]) -> str | None:
             and item.get("identityType") == "name"
             and item.get("hashed") is False
             and isinstance(item.get("identityHash"), str)
+            and item["identityHash"].strip()
         ):
-            return str(item["identityHash"])
+            return str(item["identityHash"]).strip()
     return None
 
 

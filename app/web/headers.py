@@ -65,7 +65,8 @@ def add_security_headers(response: Response) -> Response:
         CAMERA_PERMISSIONS_POLICY if camera else PERMISSIONS_POLICY
     )
     for name, value in FIXED_HEADERS.items():
-        response.headers[name] = value
+        # A view may send a stricter value (the verification page: no referrer at all).
+        response.headers.setdefault(name, value)
     return response
 
 

@@ -54,7 +54,7 @@ def world(shared_app) -> dict:
         for build in WORLD_BUILDERS:
             build(built, WORLD_NOW)
             db.session.commit()
-        built["people"] = {role: built[role].id for role in ROLES if role != "anonymous"}
+        built["people"] = {role: built[role].get_id() for role in ROLES if role != "anonymous"}
     return built
 
 
@@ -66,7 +66,7 @@ def client_as(shared_app, world):
         client = shared_app.test_client()
         if role != "anonymous":
             with client.session_transaction() as session:
-                session["_user_id"] = str(world["people"][role])
+                session["_user_id"] = world["people"][role]
                 session["_fresh"] = True
         return client
 

@@ -163,6 +163,15 @@ FORMS: list[Form] = [
         "/credentials/{credential_id}/suspend", "instructor_of_class", {"reason": "Under review."}
     ),
     Form("/credentials/{credential_id}/reinstate", "instructor_of_class", {"reason": "Fine."}),
+    Form("/credentials/{credential_id}/reissue", "instructor_of_class", {}),
+    Form(
+        "/credentials/{credential_id}/verification",
+        "student",
+        {"verification": "on"},
+        choices=frozenset({"verification"}),
+    ),
+    Form("/learners/{student_id}/name", "admin", {"name": "Sam Student-Corrected"}),
+    Form("/admin/users/{student_id}/sign-out", "admin", {}),
     Form(
         "/credentials/{credential_id}/share",
         "student",

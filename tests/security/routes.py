@@ -14,6 +14,8 @@ ARGUMENT_VALUES = {
     "credential_id": "{credential_id}",
     "achievement_uuid": "{achievement_uuid}",
     "share_token": "{share_token}",
+    "verify_token": "{verify_token}",
+    "public_token": "{approved_public_token}",
     "token": "{invite_token}",
     "purpose": "revocation",
     "number": "1",

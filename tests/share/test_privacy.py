@@ -307,7 +307,12 @@ def approved(app_ctx, school, now):
     evidence.submit(submission, student=school.student, now=now)
     level = next(lv["id"] for lv in badge.rubric_levels if lv["name"] == "Proficient")
     credential = evidence.approve(
-        submission, reviewer=school.instructor, level_id=level, feedback="", now=now
+        submission,
+        ctx=issuing_context(),
+        reviewer=school.instructor,
+        level_id=level,
+        feedback="",
+        now=now,
     )
     db.session.commit()
     return credential, photo, workbook
@@ -425,7 +430,7 @@ def legacy(app_ctx, school, now):
         level_id=None,
         issued_by=school.instructor,
         now=now,
-        submission=submission,
+        submission_id=submission.id,
         evidence=(EvidenceData(id=f"{SITE}/files/{named.id}", name="Truck", genre="Photo"),),
     )
     db.session.commit()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.credentials.document import signed_name
+
 from .fields import as_list
 from .fields import first_dict
 from .fields import format_day
@@ -60,7 +62,7 @@ def build_report(run: Run, *, source_url: str | None) -> Report:
         status_reason=run.status_reason,
         status_changed_at=run.status_changed_at,
         issuer_identity=run.identity,
-        learner_name=_signed_name(as_list(subject.get("identifier"))),
+        learner_name=signed_name(credential),
     )
     report.headline = _headline(report, not_yet_valid=run.facts.not_yet_valid)
     return report
@@ -111,20 +113,6 @@ def _headline(report: Report, *, not_yet_valid: bool) -> str:
     if not_yet_valid and len(failed) == 1:
         return f"Not yet valid — {said}; it takes effect on {format_day(report.valid_from)}."
     return f"Not verified — {failed[0].message}"
-
-
-def _signed_name(identifiers: list[Any]) -> str | None:
-    """The learner's name in an IdentityObject of identityType "name", not hashed (OB 3.0)."""
-    for item in identifiers:
-        if (
-            isinstance(item, dict)
-            and item.get("identityType") == "name"
-            and item.get("hashed") is False
-            and isinstance(item.get("identityHash"), str)
-            and item["identityHash"].strip()
-        ):
-            return str(item["identityHash"]).strip()
-    return None
 
 
 def _image_url(image: Any) -> str | None:
