@@ -68,15 +68,15 @@ def counts(junit: Path) -> tuple[int, int, int]:
     return total - failed - skipped, failed, skipped
 
 
-def summary(test_pass: Pass, returncode: int) -> tuple[str, bool]:
-    """The pass's closing line and whether the pass succeeded."""
+def summary(name: str, junit: Path, returncode: int) -> tuple[str, bool]:
+    """A pass's closing line and whether the pass succeeded."""
     if returncode == NO_TESTS_COLLECTED:
-        return f"{test_pass.name}: ran no test (pytest exit code 5)", False
+        return f"{name}: ran no test (pytest exit code 5)", False
     try:
-        passed, failed, skipped = counts(test_pass.junit)
+        passed, failed, skipped = counts(junit)
     except (OSError, ET.ParseError):
-        return f"{test_pass.name}: did not finish (pytest exit code {returncode})", False
-    line = f"{test_pass.name}: {passed} passed, {failed} failed"
+        return f"{name}: did not finish (pytest exit code {returncode})", False
+    line = f"{name}: {passed} passed, {failed} failed"
     if skipped:
         line += f", {skipped} skipped"
     return line, returncode == 0 and failed == 0 and passed > 0
@@ -142,7 +142,7 @@ def main(argv: list[str]) -> int:
     codes = run(passes, parallel)
     minutes = (time.monotonic() - started) / 60
 
-    results = [summary(p, code) for p, code in zip(passes, codes, strict=True)]
+    results = [summary(p.name, p.junit, code) for p, code in zip(passes, codes, strict=True)]
     how = "in parallel" if parallel else "one after the other"
     print(f"\nTest passes ({how}, {minutes:.1f} min):")
     for line in [*notes, *(line for line, _ in results)]:
