@@ -276,9 +276,7 @@ def validate_credential(document: dict[str, Any]) -> None:
         direct, within = value_properties
         memo = (
             tuple(urls),
-            shape_key(
-                document, values_of=direct, values_within=within, classify=_format_verdicts
-            ),
+            shape_key(document, values_of=direct, values_within=within, classify=_format_verdicts),
         )
         with _passed_lock:
             if memo in _passed:
