@@ -198,15 +198,21 @@ STATUS_MESSAGES = {
 }
 
 
+def _reviewed_credential(credential_id: str, action: str) -> IssuedCredential:
+    """The credential, for its badge's reviewers: 403 to others who see it, 404 to the rest."""
+    issued = get_credential(credential_id)
+    if not issued.badge.can_review(current_user):
+        if issued.can_view(current_user):
+            raise NotAllowed(f"Only the badge's reviewers can {action}.")
+        raise NotFound("There is no credential with that id.")
+    return issued
+
+
 @bp.post("/credentials/<credential_id>/<any(revoke, suspend, reinstate):action>")
 @login_required
 def change_status(credential_id: str, action: str):
     """Revoke, suspend or reinstate with a reason; reviewers of the badge only."""
-    issued = get_credential(credential_id)
-    if not issued.badge.can_review(current_user):
-        if issued.can_view(current_user):
-            raise NotAllowed("Only the badge's reviewers can change this credential's status.")
-        raise NotFound("There is no credential with that id.")
+    issued = _reviewed_credential(credential_id, "change this credential's status")
     form = RevokeForm() if action == "revoke" else ReasonForm()
     if not form.validate_on_submit():
         flash("Give a reason: it is kept with the credential's history.", "error")
@@ -236,11 +242,7 @@ def change_status(credential_id: str, action: str):
 @login_required
 def reissue(credential_id: str):
     """Issue the credential afresh with the learner's corrected name; revoke this one."""
-    issued = get_credential(credential_id)
-    if not issued.badge.can_review(current_user):
-        if _can_see_page(issued):
-            raise NotAllowed("Only the badge's reviewers can re-issue this credential.")
-        raise NotFound("There is no credential with that id.")
+    issued = _reviewed_credential(credential_id, "re-issue this credential")
     if not ConfirmForm().validate_on_submit():
         raise UserError("The form expired; reload the page and try again.")
     try:
