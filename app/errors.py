@@ -61,7 +61,9 @@ def register_error_handlers(app: Flask) -> None:
     def render(status: int, title: str, message: str):
         if _wants_json():
             return jsonify({"error": title, "message": message, "status": status}), status
-        return render_template("errors/error.html", status=status, title=title, message=message), status
+        return render_template(
+            "errors/error.html", status=status, title=title, message=message
+        ), status
 
     @app.errorhandler(LaurelError)
     def handle_laurel_error(error: LaurelError):
@@ -72,7 +74,8 @@ def register_error_handlers(app: Flask) -> None:
         return render(
             400,
             "Form expired",
-            "The form was missing its security token or it expired. Go back, reload the page and try again.",
+            "The form was missing its security token or it expired. "
+            "Go back, reload the page and try again.",
         )
 
     @app.errorhandler(413)

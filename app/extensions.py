@@ -36,6 +36,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# The base of every model. Flask-SQLAlchemy builds db.Model at run time (adding table names
+# and the query property to Base), which a type checker cannot follow; it sees Base.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -7,6 +7,8 @@ import secrets
 import uuid
 from datetime import UTC
 from datetime import datetime
+from typing import Any
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
@@ -37,6 +39,11 @@ def is_token(value: str) -> bool:
 def is_uuid(value: str) -> bool:
     """Could `value` be a uuid (a credential id)? Checked before a lookup, as tokens are."""
     return _UUID.fullmatch(value) is not None
+
+
+def rows_changed(result: sa.Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE changed (its result is a cursor result)."""
+    return cast("sa.CursorResult[Any]", result).rowcount
 
 
 class UTCDateTime(TypeDecorator):

@@ -58,7 +58,6 @@ def _add_import(tree: Path, module: str, statement: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + f"\n{statement}\n", encoding="utf-8")
 
 
-
 def test_lint_imports_unchanged_tree_keeps_every_contract(tree: Path) -> None:
     result = _lint_imports(tree)
     assert result.returncode == 0, result.stdout + result.stderr

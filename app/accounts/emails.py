@@ -17,6 +17,8 @@ def normalize_email(email: str) -> str:
     :raises UserError: the address is not valid, with the reason.
     """
     try:
-        return validate_email(email.strip(), check_deliverability=False, test_environment=True).normalized.lower()
+        return validate_email(
+            email.strip(), check_deliverability=False, test_environment=True
+        ).normalized.lower()
     except EmailNotValidError as error:
         raise UserError(f"“{email.strip()}” is not a valid email address: {error}") from error

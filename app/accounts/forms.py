@@ -23,7 +23,9 @@ ROLE_CHOICES = [
     SelectChoice(Role.ADMIN.value, "Admin"),
 ]
 MEMBER_ROLE_CHOICES = ROLE_CHOICES[:2]
-NEW_PASSWORD_HELP = f"At least {MIN_PASSWORD_LENGTH} characters. A few unrelated words make a strong one."
+NEW_PASSWORD_HELP = (
+    f"At least {MIN_PASSWORD_LENGTH} characters. A few unrelated words make a strong one."
+)
 
 
 def _new_password_fields() -> tuple[PasswordField, PasswordField]:
@@ -35,7 +37,10 @@ def _new_password_fields() -> tuple[PasswordField, PasswordField]:
                 Length(
                     min=MIN_PASSWORD_LENGTH,
                     max=200,
-                    message=f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters (at most 200).",
+                    message=(
+                        f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters "
+                        "(at most 200)."
+                    ),
                 ),
             ],
             description=NEW_PASSWORD_HELP,
@@ -43,7 +48,10 @@ def _new_password_fields() -> tuple[PasswordField, PasswordField]:
         ),
         PasswordField(
             "Repeat the new password",
-            validators=[DataRequired(), EqualTo("new_password", message="The two passwords are not the same.")],
+            validators=[
+                DataRequired(),
+                EqualTo("new_password", message="The two passwords are not the same."),
+            ],
             render_kw={"autocomplete": "new-password"},
         ),
     )
@@ -51,12 +59,16 @@ def _new_password_fields() -> tuple[PasswordField, PasswordField]:
 
 class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired()], render_kw={"autocomplete": "username"})
-    password = PasswordField("Password", validators=[DataRequired()], render_kw={"autocomplete": "current-password"})
+    password = PasswordField(
+        "Password", validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+    )
 
 
 class PasswordChangeForm(FlaskForm):
     current_password = PasswordField(
-        "Current password", validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+        "Current password",
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "current-password"},
     )
     new_password, confirm_password = _new_password_fields()
 
@@ -94,7 +106,9 @@ class RosterForm(FlaskForm):
     roster = FileField(
         "Roster file (CSV)",
         validators=[FileRequired("Choose a CSV file to import.")],
-        description="UTF-8 CSV with the header name,email,role,class. Role is student or instructor.",
+        description=(
+            "UTF-8 CSV with the header name,email,role,class. Role is student or instructor."
+        ),
         render_kw={"accept": ".csv,text/csv"},
     )
 

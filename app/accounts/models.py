@@ -14,7 +14,7 @@ from sqlalchemy.orm import relationship
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
-from app.extensions import db
+from app.extensions import Model
 from app.models_base import UTCDateTime
 from app.models_base import new_uuid
 from app.models_base import utcnow
@@ -30,7 +30,7 @@ class Role(enum.StrEnum):
     STUDENT = "student"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,7 +43,9 @@ class User(UserMixin, db.Model):
     learner_uuid: Mapped[str] = mapped_column(sa.String(36), unique=True, default=new_uuid)
     learner_did: Mapped[str | None] = mapped_column(sa.String(500))
     # Salt for the hashed email in credentialSubject.identifier.
-    identity_salt: Mapped[str] = mapped_column(sa.String(64), default=lambda: new_uuid().replace("-", ""))
+    identity_salt: Mapped[str] = mapped_column(
+        sa.String(64), default=lambda: new_uuid().replace("-", "")
+    )
     is_active_account: Mapped[bool] = mapped_column(default=True)
     # Part of every session cookie of this user (see get_id); a new value ends them all.
     session_token: Mapped[str] = mapped_column(sa.String(32), default=new_session_token)
@@ -72,7 +74,9 @@ class User(UserMixin, db.Model):
         self.password_hash = generate_password_hash(password, method="scrypt")
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        if not self.password_hash:
+            return False
+        return check_password_hash(self.password_hash, password)
 
     @property
     def is_admin(self) -> bool:
@@ -87,7 +91,7 @@ class User(UserMixin, db.Model):
         return self.role == Role.STUDENT
 
 
-class SchoolClass(db.Model):
+class SchoolClass(Model):
     """A course section with its instructors and students."""
 
     __tablename__ = "school_class"
@@ -101,7 +105,7 @@ class SchoolClass(db.Model):
     )
 
 
-class ClassMembership(db.Model):
+class ClassMembership(Model):
     __tablename__ = "class_membership"
     __table_args__ = (sa.UniqueConstraint("class_id", "user_id"),)
 
@@ -115,7 +119,7 @@ class ClassMembership(db.Model):
     user: Mapped[User] = relationship(back_populates="memberships")
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """A link that lets a person set a password and join; only the token's hash is stored."""
 
     __tablename__ = "invitation"

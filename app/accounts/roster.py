@@ -49,7 +49,10 @@ def decode_roster(data: bytes) -> str:
     :raises UserError: empty, too large, or not UTF-8.
     """
     if len(data) > MAX_ROSTER_BYTES:
-        raise UserError(f"The roster file is larger than {MAX_ROSTER_BYTES // 1024} KB. Split it into several files.")
+        raise UserError(
+            f"The roster file is larger than {MAX_ROSTER_BYTES // 1024} KB. "
+            "Split it into several files."
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -58,7 +61,9 @@ def decode_roster(data: bytes) -> str:
             "In your spreadsheet, choose “Save as… CSV UTF-8” and upload it again."
         ) from error
     if not text.strip():
-        raise UserError("The roster file is empty. The first line must be the header: name,email,role,class.")
+        raise UserError(
+            "The roster file is empty. The first line must be the header: name,email,role,class."
+        )
     return text
 
 
@@ -75,7 +80,10 @@ def _header(cells: list[str]) -> dict[str, int]:
 
 
 def _row(line: int, cells: list[str], positions: dict[str, int], width: int) -> RosterRow:
-    values = {column: cells[index].strip() if index < len(cells) else "" for column, index in positions.items()}
+    values = {
+        column: cells[index].strip() if index < len(cells) else ""
+        for column, index in positions.items()
+    }
     role_text = values["role"].lower()
     row = RosterRow(
         line=line,
@@ -113,11 +121,15 @@ def parse_roster(text: str) -> list[RosterRow]:
         raise UserError(f"The roster file is not a readable CSV file: {error}.") from error
     lines = [(number, cells) for number, cells in lines if any(cell.strip() for cell in cells)]
     if not lines:
-        raise UserError("The roster file is empty. The first line must be the header: name,email,role,class.")
+        raise UserError(
+            "The roster file is empty. The first line must be the header: name,email,role,class."
+        )
     positions = _header(lines[0][1])
     width = max(positions.values()) + 1
     if len(lines) - 1 > MAX_ROSTER_ROWS:
-        raise UserError(f"The roster has more than {MAX_ROSTER_ROWS} rows. Split it into several files.")
+        raise UserError(
+            f"The roster has more than {MAX_ROSTER_ROWS} rows. Split it into several files."
+        )
     rows: list[RosterRow] = []
     first_line_of: dict[str, int] = {}
     for number, cells in lines[1:]:

@@ -33,6 +33,7 @@ from app.errors import NotAllowed
 from app.errors import NotFound
 from app.errors import UserError
 from app.extensions import db
+from app.models_base import rows_changed
 
 INVITATION_LIFETIME = timedelta(days=14)
 MIN_PASSWORD_LENGTH = 10
@@ -115,9 +116,14 @@ def change_password(user: User, *, current: str, new: str) -> None:
 
 
 def _admin_count() -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(User.id)).where(User.role == Role.ADMIN, User.is_active_account.is_(True))
-    ) or 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(User.id)).where(
+                User.role == Role.ADMIN, User.is_active_account.is_(True)
+            )
+        )
+        or 0
+    )
 
 
 def change_role(user: User, role: Role, *, actor: User) -> None:
@@ -226,13 +232,21 @@ def open_invitation(token: str, *, now: datetime) -> Invitation:
 
     :raises NotFound: no such invitation. :raises UserError: used or expired.
     """
-    invitation = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == _token_hash(token)))
+    invitation = db.session.scalar(
+        sa.select(Invitation).where(Invitation.token_hash == _token_hash(token))
+    )
     if invitation is None or not invitation.user.is_active:
-        raise NotFound("This invitation link is not valid. Ask your school's Laurel admin for a new one.")
+        raise NotFound(
+            "This invitation link is not valid. Ask your school's Laurel admin for a new one."
+        )
     if invitation.accepted_at is not None:
-        raise Conflict("This invitation link has already been used. Sign in with your email and password.")
+        raise Conflict(
+            "This invitation link has already been used. Sign in with your email and password."
+        )
     if invitation.expires_at <= now:
-        raise UserError("This invitation link has expired. Ask your school's Laurel admin for a new one.")
+        raise UserError(
+            "This invitation link has expired. Ask your school's Laurel admin for a new one."
+        )
     return invitation
 
 
@@ -249,8 +263,10 @@ def accept_invitation(token: str, *, name: str, password: str, now: datetime) ->
         .values(accepted_at=now)
         .execution_options(synchronize_session=False)
     )
-    if spent.rowcount != 1:
-        raise Conflict("This invitation link has already been used. Sign in with your email and password.")
+    if rows_changed(spent) != 1:
+        raise Conflict(
+            "This invitation link has already been used. Sign in with your email and password."
+        )
     user = invitation.user
     user.name = name
     user.set_password(password)
@@ -279,20 +295,21 @@ def import_roster(csv_text: str, *, created_by: User, now: datetime) -> RosterRe
     """
     report = RosterReport(rows=parse_roster(csv_text))
     for row in report.rows:
-        if row.outcome == RowOutcome.REJECTED:
-            continue
+        role = row.role
+        if row.outcome == RowOutcome.REJECTED or role is None:
+            continue  # a row without a known role is rejected by parse_roster
         user = find_user_by_email(row.email)
         if user is None:
-            user = create_user(email=row.email, name=row.name, role=row.role)
+            user = create_user(email=row.email, name=row.name, role=role)
             report.invitations[row.line] = invite_user(user, created_by=created_by, now=now)
             row.outcome = RowOutcome.CREATED
-        elif user.role != row.role and not (user.is_admin and row.role == Role.INSTRUCTOR):
-            row.reject(f"{row.email} already has an account as {user.role.value}, not {row.role.value}")
+        elif user.role != role and not (user.is_admin and role == Role.INSTRUCTOR):
+            row.reject(f"{row.email} already has an account as {user.role.value}, not {role.value}")
             continue
         else:
             row.outcome = RowOutcome.EXISTING
         if row.class_name:
-            add_to_class(user, get_or_create_class(row.class_name), row.role)
+            add_to_class(user, get_or_create_class(row.class_name), role)
     return report
 
 

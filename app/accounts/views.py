@@ -57,7 +57,12 @@ def load_user(session_id: str) -> User | None:
 
 def _safe_next(target: str | None) -> str:
     """Only a path on this site, never another host (open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("main.dashboard")
 
@@ -117,7 +122,9 @@ def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, current=form.current_password.data, new=form.new_password.data)
+            services.change_password(
+                current_user, current=form.current_password.data, new=form.new_password.data
+            )
         except UserError as error:
             form.current_password.errors = [str(error)]
         else:
@@ -199,7 +206,9 @@ def create_user():
         return _render_users(form, error.status_code)
     db.session.commit()
     flash(f"{user.name} is added as {role.value}. Send them the invitation link below.", "success")
-    return render_template("accounts/invitation_link.html", user=user, invite_url=_invite_url(token))
+    return render_template(
+        "accounts/invitation_link.html", user=user, invite_url=_invite_url(token)
+    )
 
 
 @bp.post("/admin/users/<int:user_id>/invite")
@@ -211,7 +220,9 @@ def reinvite(user_id: int):
     token = services.invite_user(user, created_by=current_user, now=utcnow())
     db.session.commit()
     flash(f"New invitation link for {user.name}. Earlier links no longer work.", "success")
-    return render_template("accounts/invitation_link.html", user=user, invite_url=_invite_url(token))
+    return render_template(
+        "accounts/invitation_link.html", user=user, invite_url=_invite_url(token)
+    )
 
 
 @bp.post("/admin/users/<int:user_id>/sign-out")
@@ -286,14 +297,19 @@ def roster():
     )
     invite_urls = {line: _invite_url(token) for line, token in report.invitations.items()}
     return render_template(
-        "accounts/roster.html", form=RosterForm(formdata=None), report=report, invite_urls=invite_urls
+        "accounts/roster.html",
+        form=RosterForm(formdata=None),
+        report=report,
+        invite_urls=invite_urls,
     )
 
 
 @bp.get("/admin/classes")
 @admin_only
 def classes():
-    return render_template("accounts/classes.html", classes=services.list_classes(), form=ClassForm())
+    return render_template(
+        "accounts/classes.html", classes=services.list_classes(), form=ClassForm()
+    )
 
 
 @bp.post("/admin/classes")
@@ -301,13 +317,17 @@ def classes():
 def create_class():
     form = ClassForm()
     if not form.validate_on_submit():
-        return render_template("accounts/classes.html", classes=services.list_classes(), form=form), 400
+        return render_template(
+            "accounts/classes.html", classes=services.list_classes(), form=form
+        ), 400
     try:
         school_class = services.create_class(form.name.data)
     except UserError as error:
         db.session.rollback()
         form.name.errors = [str(error)]
-        return render_template("accounts/classes.html", classes=services.list_classes(), form=form), error.status_code
+        return render_template(
+            "accounts/classes.html", classes=services.list_classes(), form=form
+        ), error.status_code
     db.session.commit()
     flash(f"Class “{school_class.name}” created. Now add its instructors and students.", "success")
     return redirect(url_for("accounts.class_detail", class_id=school_class.id))
@@ -325,7 +345,9 @@ def _member_form(school_class) -> MemberForm:
 
 
 def _render_class(school_class, form: MemberForm, status: int = 200):
-    members = sorted(school_class.memberships, key=lambda m: (m.role != Role.INSTRUCTOR, m.user.name))
+    members = sorted(
+        school_class.memberships, key=lambda m: (m.role != Role.INSTRUCTOR, m.user.name)
+    )
     return (
         render_template(
             "accounts/class_detail.html",

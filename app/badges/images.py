@@ -590,6 +590,7 @@ def default_png(name: str, *, size: int = 512) -> bytes:
     disc(222, fill=main)
     disc(196, outline=(255, 255, 255, 140), width=int(6 * unit))
     font_size = int((170 if len(letters) > 1 else 210) * unit)
+    font: ImageFont.FreeTypeFont | ImageFont.ImageFont
     try:
         font = ImageFont.truetype(str(FONT_PATH), font_size)
     except OSError:

@@ -14,14 +14,14 @@ from sqlalchemy.orm import relationship
 from app.accounts.models import Role
 from app.accounts.models import SchoolClass
 from app.accounts.models import User
-from app.extensions import db
+from app.extensions import Model
 from app.models_base import UTCDateTime
 from app.models_base import new_token
 from app.models_base import new_uuid
 from app.models_base import utcnow
 
 
-class IssuerProfile(db.Model):
+class IssuerProfile(Model):
     """The school as issuer of every credential (one row)."""
 
     __tablename__ = "issuer_profile"
@@ -90,7 +90,7 @@ class BadgeState(enum.StrEnum):
     ARCHIVED = "archived"
 
 
-class Badge(db.Model):
+class Badge(Model):
     """A badge definition: becomes the OB 3.0 Achievement embedded in each credential.
 
     `criteria_items`, `rubric_levels` and `alignments` are JSON lists:
@@ -191,7 +191,7 @@ class CredentialState(enum.StrEnum):
     REVOKED = "revoked"
 
 
-class IssuedCredential(db.Model):
+class IssuedCredential(Model):
     """A signed credential, stored byte for byte as issued (never re-serialized)."""
 
     __tablename__ = "issued_credential"
@@ -251,7 +251,7 @@ class StatusPurpose(enum.StrEnum):
     SUSPENSION = "suspension"
 
 
-class StatusList(db.Model):
+class StatusList(Model):
     """One Bitstring Status List per purpose and number; its signed credential as last published."""
 
     __tablename__ = "status_list"
@@ -268,7 +268,7 @@ class StatusList(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
-class StatusSlot(db.Model):
+class StatusSlot(Model):
     """An index taken in a status list: the unique constraint makes each index single-use."""
 
     __tablename__ = "status_slot"

@@ -28,6 +28,7 @@ from app.errors import NotAllowed
 from app.errors import NotFound
 from app.errors import UserError
 from app.extensions import db
+from app.models_base import rows_changed
 from app.web_address import check_web_url
 
 MAX_EXPIRY_MONTHS = 600
@@ -265,7 +266,7 @@ def update_badge(
         )
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rows_changed(result) != 1:
         raise Conflict(
             "This badge changed while you were saving (another edit or an approval). Reload the "
             "page and make your change again."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask.cli import with_appcontext
@@ -18,7 +19,7 @@ from app.verify.documents import credential_by_id
 USAGE_ERROR = 2
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"Error: {message}", err=True)
     raise SystemExit(USAGE_ERROR)
 

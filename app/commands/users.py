@@ -27,16 +27,24 @@ def _read_password(from_stdin: bool) -> str:
 @users_group.command("create")
 @click.option("--email", required=True, help="The address the person signs in with.")
 @click.option("--name", required=True, help="Full name, as it appears on badges.")
-@click.option("--admin", "make_admin", is_flag=True, help="Make the user an admin (same as --role admin).")
+@click.option(
+    "--admin", "make_admin", is_flag=True, help="Make the user an admin (same as --role admin)."
+)
 @click.option(
     "--role",
     type=click.Choice([role.value for role in Role]),
     default=None,
     help="admin, instructor or student (default: student).",
 )
-@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input.",
+)
 @with_appcontext
-def create_user(email: str, name: str, make_admin: bool, role: str | None, password_stdin: bool) -> None:
+def create_user(
+    email: str, name: str, make_admin: bool, role: str | None, password_stdin: bool
+) -> None:
     """Create an account that can sign in at once (prompts for its password)."""
     if make_admin and role not in (None, Role.ADMIN.value):
         raise click.UsageError("--admin and --role disagree; give one of them.")
@@ -56,7 +64,10 @@ def list_users() -> None:
     """Show every account: email, name, role and classes."""
     users = services.list_users()
     if not users:
-        click.echo("No users yet. Create the first admin with: laurel users create --admin --email … --name …")
+        click.echo(
+            "No users yet. Create the first admin with: "
+            "laurel users create --admin --email … --name …"
+        )
         return
     width = max(len(user.email) for user in users)
     click.echo(f"{'EMAIL'.ljust(width)}  {'ROLE':<10}  {'NAME':<24}  CLASSES")

@@ -13,13 +13,13 @@ from sqlalchemy.orm import relationship
 
 from app.accounts.models import User
 from app.badges.models import Badge
-from app.extensions import db
+from app.extensions import Model
 from app.models_base import UTCDateTime
 from app.models_base import new_token
 from app.models_base import utcnow
 
 
-class Goal(db.Model):
+class Goal(Model):
     """A student marked a badge as pursued."""
 
     __tablename__ = "goal"
@@ -43,7 +43,7 @@ class SubmissionState(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class Submission(db.Model):
+class Submission(Model):
     """A student's evidence for one badge, through drafts, review rounds and a decision."""
 
     __tablename__ = "submission"
@@ -108,7 +108,7 @@ class EvidenceKind(enum.StrEnum):
     TEXT = "text"
 
 
-class EvidenceItem(db.Model):
+class EvidenceItem(Model):
     """One piece of evidence: a stored file, a link or a text."""
 
     __tablename__ = "evidence_item"
@@ -144,7 +144,7 @@ class EventKind(enum.StrEnum):
     COMMENT = "comment"
 
 
-class SubmissionEvent(db.Model):
+class SubmissionEvent(Model):
     """The history both student and instructor see: each submit, decision and comment."""
 
     __tablename__ = "submission_event"

@@ -41,6 +41,7 @@ from app.extensions import db
 from app.issuing.context import IssuingContext
 from app.issuing.issuance import credential_for_submission
 from app.issuing.issuance import issue_credential
+from app.models_base import rows_changed
 
 MAX_ITEMS = 30
 MAX_TITLE = 200
@@ -456,7 +457,7 @@ def _transition(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rows_changed(result) != 1:
         db.session.refresh(submission)
         raise Conflict(_already_message(submission))
     db.session.refresh(submission)

@@ -46,6 +46,7 @@ from app.issuing.urls import credential_url
 from app.issuing.urls import status_list_url
 from app.models_base import is_uuid
 from app.models_base import new_uuid
+from app.models_base import rows_changed
 
 
 def add_months(moment: datetime, months: int) -> datetime:
@@ -84,13 +85,13 @@ def credential_for_submission(submission_id: int | None) -> IssuedCredential | N
 
 def _lock_badge(badge: Badge) -> None:
     """Mark the badge as issued under its version, unless it was edited since it was loaded."""
-    result: sa.CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
+    result = db.session.execute(
         sa.update(Badge)
         .where(Badge.id == badge.id, Badge.revision == badge.revision)
         .values(issued_version=Badge.version)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rows_changed(result) != 1:
         raise Conflict(
             "The badge was edited while this was being approved. Reload the page, check the "
             "badge's criteria again and approve once more."

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC
 from datetime import date
 from datetime import datetime
+from typing import Any
 
 import markdown as markdown_lib
 import nh3
@@ -13,9 +15,36 @@ from markupsafe import Markup
 # Markdown from users may carry raw HTML; nh3 keeps only the tags below (no scripts,
 # styles, iframes or event attributes) and adds rel="noopener noreferrer" to links.
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4",
-    "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "strong", "sub", "sup", "table",
-    "tbody", "td", "th", "thead", "tr", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "del",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
 
@@ -53,7 +82,7 @@ def format_date(value: date | datetime | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-FILTERS = {
+FILTERS: dict[str, Callable[..., Any]] = {
     "markdown": render_markdown,
     "datetime": format_datetime,
     "date": format_date,

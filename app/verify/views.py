@@ -54,7 +54,7 @@ def _submitted(form: VerifyForm) -> tuple[bytes | str, str | None, str | None]:
     """The one thing the person gave: (data, filename, content type)."""
     upload = form.file.data
     given = []
-    if upload is not None and getattr(upload, "filename", ""):
+    if upload is not None and getattr(upload, "filename", None):
         given.append((upload.read(), upload.filename, upload.mimetype))
     if (form.text.data or "").strip():
         given.append((form.text.data, None, None))
