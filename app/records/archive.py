@@ -31,7 +31,7 @@ from app.share.summary import summarize
 from app.verify.documents import issuer_key_documents
 
 CREDENTIAL_FORMATS = ("json", "jwt", "png", "pdf")
-# Zip entries need a date; the archive's own moment, not the time the bytes are packed.
+# Zip entries carry a date: the archive's `now` (the zip format starts in 1980).
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 

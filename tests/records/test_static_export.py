@@ -8,7 +8,9 @@ status lists from it.
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from datetime import datetime
 from datetime import timedelta
 from pathlib import Path
@@ -22,6 +24,7 @@ from app.extensions import db
 from app.issuing.status_changes import StatusChange
 from app.issuing.status_changes import change_credential_status
 from app.keyring import issuing_context
+from app.records.archive import build_learner_archive
 from app.verify.core.pipeline import verify
 from app.verify.core.report import Verdict
 from app.verify.core.resolvers import build_resolver
@@ -139,16 +142,29 @@ def test_static_host_verifies_with_laurels_pipeline_as_an_outside_tool(kit: Kit,
         assert _laurel_verdict(host, kit.documents[kit.unshared.id], now) is Verdict.VERIFIED
 
 
+def _from_archive(credential: IssuedCredential, now: datetime) -> dict:
+    """The credential's JSON file as its learner's archive holds it."""
+    data = build_learner_archive(credential.recipient, ctx=issuing_context(), now=now)
+    with zipfile.ZipFile(io.BytesIO(data)) as bundle:
+        name = next(n for n in bundle.namelist() if credential.id[:8] in n and n.endswith(".json"))
+        document: dict = json.loads(bundle.read(name))
+    return document
+
+
 @pytest.mark.node
 def test_static_host_verifies_with_digital_bazaar(node_scripts: NodeScripts, kit: Kit, now) -> None:
-    """vc-js fetches did:web:laurel.test and the status list from the static host alone."""
+    """vc-js fetches did:web:laurel.test and the status list from the static host alone.
+
+    The unshared credential comes from its learner's archive, as a holder would give it.
+    """
+    from_archive = _from_archive(kit.unshared, now)
     with static_host(kit.directory) as host:
         shared = json.loads(host.fetch(f"https://laurel.test/credentials/{kit.shared.id}"))
         revoked = json.loads(host.fetch(f"https://laurel.test/credentials/{kit.revoked.id}"))
         results = node_scripts.run(
             "verify-di",
             {
-                "credentials": [shared, revoked, kit.documents[kit.unshared.id]],
+                "credentials": [shared, revoked, from_archive],
                 "host": {"origin": host.origin, "server": host.server},
                 "now": format_datetime(now),
             },
