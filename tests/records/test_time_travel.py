@@ -73,9 +73,11 @@ def carry_records_over(config: dict[str, Any], home: Path) -> Flask:
 
 
 def switch_off(application: Flask) -> None:
-    """Stop the app: its sessions and connections end; nothing of Laurel answers any more."""
+    """Stop the app: its database connections close; nothing of Laurel answers any more.
+
+    The caller ends its own session first (db.session.remove() in its app context).
+    """
     with application.app_context():
-        db.session.remove()
         db.engine.dispose()
 
 
@@ -119,6 +121,7 @@ def test_credentials_verify_ten_years_after_the_school_switched_off(
     assert len(signing_keys) == ROTATIONS + 1
     # What the learners hold: their files, whatever the school publishes.
     held = {c.id: json.loads(c.json_text) for c in (expiring, revoked, *lasting.values())}
+    db.session.remove()
     switch_off(app)
 
     new_home = carry_records_over(app_config, tmp_path / "new-home")
