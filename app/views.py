@@ -15,6 +15,7 @@ BLUEPRINT_MODULES = (
     "app.badges.views",
     "app.evidence.views",
     "app.share.views",
+    "app.records.views",
     "app.verify.views",
     "app.api.views",
 )

@@ -740,6 +740,7 @@ ROUTES += [
     Route("GET", "/learners/{student_id}/record", LEARNER_AND_TEACHERS),
     Route("GET", "/learners/{student_id}/record.json", LEARNER_AND_TEACHERS),
     Route("GET", "/learners/{student_id}/transcript.pdf", LEARNER_AND_TEACHERS),
+    Route("GET", "/learners/{student_id}/archive.zip", LEARNER_AND_TEACHERS),
     Route("GET", "/api/v1/health", everyone(200)),
     Route("GET", "/api/v1/openapi.json", everyone(200)),
     Route("GET", "/api/v1/credentials/{credential_id}", everyone(200)),

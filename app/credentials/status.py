@@ -172,19 +172,32 @@ def build_status_list_credential(
     purpose: str,
     status_list: StatusList,
     valid_from: str,
+    valid_until: str | None = None,
+    ttl_ms: int | None = None,
 ) -> dict[str, Any]:
-    """The unsigned BitstringStatusListCredential published at `list_url`."""
+    """The unsigned BitstringStatusListCredential published at `list_url`.
+
+    :param valid_until: the list's `validUntil`; a verifier stops trusting the list after it.
+    :param ttl_ms: the list's `ttl` (BSL §2.2): how long, in milliseconds, a verifier may
+        keep it before fetching it again.
+    """
     _check_purpose(purpose)
-    return {
+    subject: dict[str, Any] = {
+        "id": f"{list_url}#list",
+        "type": "BitstringStatusList",
+        "statusPurpose": purpose,
+        "encodedList": status_list.encode(),
+    }
+    if ttl_ms is not None:
+        subject["ttl"] = ttl_ms
+    document: dict[str, Any] = {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "id": list_url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": issuer_id,
         "validFrom": valid_from,
-        "credentialSubject": {
-            "id": f"{list_url}#list",
-            "type": "BitstringStatusList",
-            "statusPurpose": purpose,
-            "encodedList": status_list.encode(),
-        },
+        "credentialSubject": subject,
     }
+    if valid_until is not None:
+        document["validUntil"] = valid_until
+    return document

@@ -61,6 +61,13 @@ def status_list(purpose: StatusPurpose, *, ctx: IssuingContext, now: datetime) -
     return created
 
 
+def all_status_lists() -> list[StatusList]:
+    """Every status list the school has published, by purpose and number."""
+    return list(
+        db.session.scalars(sa.select(StatusList).order_by(StatusList.purpose, StatusList.number))
+    )
+
+
 def take_slot(status_list: StatusList) -> StatusSlot:
     """Reserve a random free index; the UNIQUE(list, index) constraint settles races."""
     collided: set[int] = set()

@@ -85,6 +85,35 @@ export function offlineLoader(documents = [], contexts = {}) {
   };
 }
 
+// A loader that reads the issuer's documents over HTTP from `server`, a static host standing
+// in for `origin` (e.g. on loopback): did:web:<origin's host> is read from
+// <server>/.well-known/did.json, any URL under `origin` from the same path on `server`, and
+// everything else is left to offlineLoader (bundled contexts). Each URL fetched is pushed
+// onto `fetched`, so a caller can tell what came from the host.
+export function hostedLoader({origin, server}, fetched = [], contexts = {}) {
+  const did = `did:web:${new URL(origin).host.replace(':', '%3A')}`;
+  const offline = offlineLoader([], contexts);
+  return async function documentLoader(url) {
+    const [base] = url.split('#');
+    let target = null;
+    if(base === did) {
+      target = `${server}/.well-known/did.json`;
+    } else if(base.startsWith(`${origin}/`)) {
+      target = server + base.slice(origin.length);
+    }
+    if(target === null) {
+      return offline(url);
+    }
+    const response = await fetch(target);
+    if(!response.ok) {
+      throw new Error(`${target} answered HTTP ${response.status}.`);
+    }
+    const document = await response.json();
+    fetched.push(target);
+    return offlineLoader([document], contexts)(url);
+  };
+}
+
 // The script's input: the JSON file named as the first argument, or stdin.
 export function readInput() {
   const path = process.argv[2];

@@ -4,6 +4,9 @@
 // "documents": [DID documents and status list credentials, each served at its id] and
 // "now": "2026-11-23T10:00:00Z"? (the moment vc-js checks validity dates against) and
 // "contexts": {url: context}? (replacing a bundled context, as another verifier may have it).
+// With "host": {"origin": "https://laurel.test", "server": "http://127.0.0.1:8000"}, the
+// issuer's documents are fetched over HTTP from that static host instead of `documents`,
+// and each result also lists the URLs "fetched" from it.
 // Works for OpenBadgeCredentials, BitstringStatusListCredentials and ClrCredentials.
 // A credentialStatus is checked with @digitalbazaar/vc-bitstring-status-list, which
 // verifies the status list credential found among `documents` and reads the bit.
@@ -14,12 +17,16 @@ import * as vc from '@digitalbazaar/vc';
 import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
 import {cryptosuite} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
-import {describeError, offlineLoader, printJson, readInput} from './documents.mjs';
+import {
+  describeError, hostedLoader, offlineLoader, printJson, readInput
+} from './documents.mjs';
 
-const {credential, credentials, documents = [], contexts = {}, now} = readInput();
-const documentLoader = offlineLoader(documents, contexts);
+const {credential, credentials, documents = [], contexts = {}, now, host} = readInput();
 
 async function verify(candidate) {
+  const fetched = [];
+  const documentLoader = host ?
+    hostedLoader(host, fetched, contexts) : offlineLoader(documents, contexts);
   const result = await vc.verifyCredential({
     credential: candidate,
     suite: new DataIntegrityProof({cryptosuite}),
@@ -38,7 +45,8 @@ async function verify(candidate) {
   return {
     verified: result.verified === true,
     error: result.verified ? null : describeError(failure) ?? 'not verified',
-    statuses
+    statuses,
+    ...(host ? {fetched} : {})
   };
 }
 

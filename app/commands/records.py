@@ -1,0 +1,78 @@
+"""`laurel archive --email EMAIL --out FILE.zip` and `laurel export-static DIR`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NoReturn
+
+import click
+from flask.cli import with_appcontext
+
+from app.accounts.services import find_user_by_email
+from app.errors import LaurelError
+from app.extensions import db
+from app.keyring import issuing_context
+from app.models_base import utcnow
+from app.records.archive import build_learner_archive
+from app.records.static_export import LIST_VALID_YEARS
+from app.records.static_export import export_static
+
+USAGE_ERROR = 2
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"Error: {message}", err=True)
+    raise SystemExit(USAGE_ERROR)
+
+
+@click.command("archive")
+@click.option("--email", required=True, help="The learner's email address.")
+@click.option(
+    "--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="A .zip file."
+)
+@with_appcontext
+def archive(email: str, out: Path) -> None:
+    """Write a learner's archive (every credential, the keys, a README) for a leaver."""
+    learner = find_user_by_email(email)
+    if learner is None:
+        _fail(f"there is no account with the email “{email}”.")
+    if out.suffix.lower() != ".zip":
+        _fail("--out must name a .zip file.")
+    try:
+        data = build_learner_archive(learner, ctx=issuing_context(), now=utcnow())
+        # Signing the learner record may create the issuer profile row: keep it.
+        db.session.commit()
+        out.write_bytes(data)
+    except LaurelError as error:
+        _fail(str(error))
+    except OSError as error:
+        _fail(f"cannot write {out}: {error.strerror or error}.")
+    click.echo(f"{out}  ({learner.name})")
+
+
+@click.command("export-static")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--years",
+    type=click.IntRange(min=1, max=1000),
+    default=LIST_VALID_YEARS,
+    show_default=True,
+    help="How long the exported status lists stay valid.",
+)
+@with_appcontext
+def export_static_command(directory: Path, years: int) -> None:
+    """Write what verifiers fetch as plain files, for a static host once Laurel is switched off."""
+    try:
+        summary = export_static(directory, ctx=issuing_context(), now=utcnow(), years=years)
+        db.session.commit()
+    except LaurelError as error:
+        _fail(str(error))
+    except OSError as error:
+        _fail(f"cannot write into {directory}: {error.strerror or error}.")
+    click.echo(
+        f"{directory}: {len(summary.files)} files, {summary.credentials} shared credentials. "
+        f"See {directory / 'SERVING.txt'} for the web server."
+    )
+
+
+commands = [archive, export_static_command]
