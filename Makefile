@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 NODE_DIRS := tests/interop tests/e2e
 POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: help run test test-sqlite test-postgres bench install system-deps node-deps db-check clean
+.PHONY: help run test test-sqlite test-postgres bench install system-deps node-deps db-check migrations-lock clean
 
 help:
 	@echo "make run    - install, migrate, create keys, seed the demo school, serve on http://127.0.0.1:5000"
@@ -41,11 +41,17 @@ node-deps:
 	  fi; \
 	done
 
-# The models and the migrations must agree (no autogenerate drift).
+# The models and the migrations must agree (no autogenerate drift), and no released
+# revision may have changed since its checksum was locked.
 db-check: $(STAMP)
+	$(BIN)/python scripts/migrations_lock.py --check
 	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	export LAUREL_ENV=development LAUREL_INSTANCE_PATH="$$tmp" DATABASE_URL="sqlite:///$$tmp/check.db"; \
 	$(BIN)/laurel db upgrade >/dev/null && $(BIN)/laurel db check
+
+# After adding a revision: lock its checksum (appends; released lines are never rewritten).
+migrations-lock:
+	$(PYTHON) scripts/migrations_lock.py
 
 test: $(STAMP) system-deps node-deps db-check
 	$(MAKE) --no-print-directory test-sqlite
