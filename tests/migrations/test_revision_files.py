@@ -32,8 +32,12 @@ def _lock(versions: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def versions_copy(tmp_path) -> Path:
+    """A copy of the revisions, locked afresh (so these tests do not hang on the real lock)."""
     copy = tmp_path / "versions"
-    shutil.copytree(VERSIONS, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(VERSIONS, copy, ignore=shutil.ignore_patterns("__pycache__", "CHECKSUMS"))
+    locked = _lock(copy)
+    assert locked.returncode == 0, locked.stderr
+    assert locked.stdout.count("locked ") == len(list(copy.glob("*.py")))
     return copy
 
 

@@ -159,8 +159,8 @@ BACKFILLS = {
     ("user", "session_token"): lambda rows, _: _distinct_tokens(
         [r["session_token"] for r in rows.values()], 32
     ),
-    ("badge", "image_png"): lambda rows, school: (
-        [r["image_png"] for r in rows.values()] == [b["image"] for b in school.rows["badge"]]
+    ("badge", "image_png"): lambda rows, school: all(
+        rows[b["id"]]["image_png"] == b["image"] for b in school.rows["badge"]
     ),
     ("issued_credential", "verify_enabled"): lambda rows, _: all(
         r["verify_enabled"] for r in rows.values()
@@ -191,12 +191,25 @@ def _verdicts() -> dict[str, Verdict]:
     }
 
 
+@pytest.fixture
+def config(database_url, school_keys, tmp_path) -> dict[str, Any]:
+    return _config(tmp_path, database_url, school_keys)
+
+
+@pytest.fixture
+def application(config):
+    """The app on the database; its connections are closed even when the test fails."""
+    application = create_app(config)
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.mark.parametrize("revision", REVISIONS)
 def test_school_at_revision_upgrades_to_head_and_keeps_working(
-    revision, database_url, school_keys, tmp_path, laurel
+    revision, config, application, school_keys, tmp_path, laurel
 ):
-    config = _config(tmp_path, database_url, school_keys)
-    application = create_app(config)
     storage_dir = Path(config["LAUREL_STORAGE_DIR"])
     with application.app_context():
         upgrade(revision=revision)
@@ -264,5 +277,3 @@ def test_school_at_revision_upgrades_to_head_and_keeps_working(
                 SUSPENDED_ID: Verdict.SUSPENDED,
                 new_id: Verdict.VERIFIED,
             }
-        db.session.remove()
-        db.engine.dispose()
