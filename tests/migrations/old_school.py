@@ -471,8 +471,8 @@ def seed_school(
         written[name] = [{k: v for k, v in row.items() if k in table.columns} for row in rows]
         missing = _unfilled(table, written[name][0])
         assert not missing, (
-            f"{name}.{missing} is NOT NULL with no default: give the rows in "
-            f"tests/migrations/old_school.py a value for it"
+            f"{name}: {', '.join(missing)} NOT NULL with no default; give the rows in "
+            "tests/migrations/old_school.py a value (what that revision's users would have)"
         )
         connection.execute(table.insert(), written[name])
     if connection.dialect.name == "postgresql":

@@ -18,7 +18,7 @@ from alembic.script import ScriptDirectory
 ROOT = Path(__file__).resolve().parents[2]
 VERSIONS = ROOT / "migrations" / "versions"
 LOCK_SCRIPT = ROOT / "scripts" / "migrations_lock.py"
-FILE_NAME = re.compile(r"\d{8}_(?P<revision>[0-9a-z]+)_[0-9a-z_]+\.py")
+FILE_NAME = re.compile(r"\d{8}_(?P<revision>[0-9A-Za-z]+)_\w+\.py")
 
 
 def _lock(versions: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -175,6 +175,15 @@ BACKFILLS = {
 
 
 def _assert_backfilled(school: OldSchool) -> None:
+    """The columns added after the planted revision hold what BACKFILLS says."""
+    for table, planted in school.rows.items():
+        for column in sa.Table(table, sa.MetaData(), autoload_with=db.engine).columns:
+            if column.name in planted[0] or column.nullable:
+                continue
+            assert (table, column.name) in BACKFILLS, (
+                f"{table}.{column.name} is a NOT NULL column added by a later revision: say in "
+                "BACKFILLS (tests/migrations/test_stairway.py) what rows written before it hold"
+            )
     for (table, column), holds in BACKFILLS.items():
         if column in school.rows[table][0]:
             continue  # the column existed already: _assert_rows_kept checked the planted value
