@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import UTC
 from datetime import datetime
 from pathlib import Path
@@ -272,6 +273,12 @@ def test_school_at_revision_upgrades_to_head_and_keeps_working(
         assert signed_in.location == "/dashboard", signed_in.get_data(as_text=True)[:500]
         page = browser.get("/dashboard", follow_redirects=True)
         assert page.status_code == 200 and "Vehicle Restoration" in page.get_data(as_text=True)
+        for item, file in zip((1, 2), school.files, strict=True):
+            with closing(browser.get(f"/files/{item}")) as download:
+                assert download.data == file.content
+        share_token = school.row("issued_credential", id=ACTIVE_ID)["share_token"]
+        shared = application.test_client().get(f"/s/{share_token}")
+        assert shared.status_code == 200 and "Genuine" in shared.get_data(as_text=True)
         db.session.remove()
 
         if revision != HEAD:
