@@ -185,16 +185,16 @@ def _assert_backfilled(school: OldSchool) -> None:
                 f"{table}.{column.name} is a NOT NULL column added by a later revision: say in "
                 "BACKFILLS (tests/migrations/test_stairway.py) what rows written before it hold"
             )
-    for (table, column), holds in BACKFILLS.items():
-        if column in school.rows[table][0]:
+    for (table, added), holds in BACKFILLS.items():
+        if added in school.rows[table][0]:
             continue  # the column existed already: _assert_rows_kept checked the planted value
-        assert holds(_table_rows(table), school), f"{table}.{column} was not backfilled"
+        assert holds(_table_rows(table), school), f"{table}.{added} was not backfilled"
 
 
 def _verdicts() -> dict[str, Verdict]:
     with db.engine.connect() as connection:
         documents = connection.execute(sa.text("SELECT id, json_text FROM issued_credential"))
-        texts = dict(documents.all())
+        texts: dict[str, str] = {key: text for key, text in documents}
     return {
         key: run_verification(text, now=datetime.now(UTC)).report.verdict
         for key, text in texts.items()
