@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 # minutes for the whole suite). TEST_PARALLEL=--parallel runs them at once, logging to files.
 TEST_PARALLEL ?=
 
-.PHONY: help run test lint lock bench install system-deps node-deps db-check clean
+.PHONY: help run test lint lock bench install system-deps node-deps db-check migrations-lock clean
 
 help:
 	@echo "make run    - install, migrate, create keys, seed the demo school, serve on http://127.0.0.1:5000"
@@ -50,8 +50,10 @@ node-deps:
 	  fi; \
 	done
 
-# The models and the migrations must agree (no autogenerate drift).
+# The models and the migrations must agree (no autogenerate drift), and no released
+# revision may have changed since its checksum was locked.
 db-check: $(STAMP)
+	$(BIN)/python scripts/migrations_lock.py --check
 	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	export LAUREL_ENV=development LAUREL_INSTANCE_PATH="$$tmp" DATABASE_URL="sqlite:///$$tmp/check.db"; \
 	$(BIN)/laurel db upgrade >/dev/null && $(BIN)/laurel db check
@@ -64,6 +66,10 @@ lint: $(STAMP)
 	  echo "== $$check"; $(BIN)/$$check || status=1; \
 	done; \
 	exit $$status
+
+# After adding a revision: lock its checksum (appends; released lines are never rewritten).
+migrations-lock:
+	$(PYTHON) scripts/migrations_lock.py
 
 # Resolve the newest versions pyproject.toml allows into $(CONSTRAINTS), with pip-tools in a
 # throwaway virtual environment; then `make test`, and commit both files together.
