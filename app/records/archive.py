@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 from typing import Any
+from typing import BinaryIO
+from typing import cast
 
 from app.errors import UserError
 
@@ -124,9 +126,9 @@ class CheckedArchive:
         return [name for name in self.parts if name.startswith(prefix)]
 
     @contextmanager
-    def open(self, name: str) -> Iterator[IO[bytes]]:
+    def open(self, name: str) -> Iterator[BinaryIO]:
         """Read one part (named by the manifest, so it was checked)."""
-        stream = self._tar.extractfile(self._tar.getmember(name))
+        stream = cast(BinaryIO | None, self._tar.extractfile(self._tar.getmember(name)))
         if stream is None:  # pragma: no cover (only regular members passed the check)
             raise BackupError(f"The backup's part {name} cannot be read.")
         with stream:

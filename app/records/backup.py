@@ -169,12 +169,12 @@ def write_backup(
         partial = workdir / "archive.tar.gz"
         writer = ArchiveWriter(partial, manifest)
         try:
-            for part, path in parts:
-                if path is None:
+            for part, spooled in parts:
+                if spooled is None:
                     with storage.open(part.name.split("/", 1)[1]) as stream:
                         writer.add(part, stream)
                 else:
-                    with open(path, "rb") as stream:
+                    with open(spooled, "rb") as stream:
                         writer.add(part, stream)
         finally:
             writer.close()
