@@ -29,6 +29,7 @@ from app.records.archive import BackupError
 from app.records.archive import checked_archive
 from app.records.backup import write_backup
 from app.records.restore import check_empty
+from app.records.restore import check_passphrase
 from app.records.restore import check_revision
 from app.records.restore import insert_rows
 from app.records.restore import write_evidence
@@ -104,6 +105,7 @@ def restore(file: Path) -> None:
             revision = archive.manifest["schema_revision"]
             check_revision(scripts, revision)
             check_empty(db.engine, keys_dir, storage_dir)
+            check_passphrase(archive, config["LAUREL_KEY_PASSPHRASE"])
             click.echo(f"Backup checked: every part matches its checksum (schema {revision}).")
             _migrate_to(scripts, revision)
             try:

@@ -1,7 +1,8 @@
 """`restore_archive`: a checked backup into an empty installation.
 
 The archive was checked whole before this runs (`archive.checked_archive`). Then:
-the target must be empty (no rows, no keys, no evidence files); its schema is
+the target must be empty (no rows, no keys, no evidence files) and its passphrase
+must open the backed-up keys; its schema is
 brought to the backup's revision; key files (0600) and evidence files are
 written; every row is inserted in one transaction, parents first; PostgreSQL
 sequences are moved past the restored ids; last, the schema is upgraded to this
@@ -11,6 +12,7 @@ Laurel's head, so the migrations carry the restored data forward.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,9 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 
+from app.credentials.errors import CredentialError
+from app.credentials.keys import KINDS as KINDS_OF_KEYS
+from app.credentials.keys import KeyStore
 from app.evidence.storage import EvidenceStorage
 from app.records.archive import BackupError
 from app.records.archive import CheckedArchive
@@ -65,6 +70,25 @@ def check_empty(engine: sa.Engine, keys_dir: Path, storage_dir: Path | None) -> 
             f"This installation already stores evidence files in {storage_dir}. Restore into "
             "an installation with an empty evidence directory (LAUREL_STORAGE_DIR)."
         )
+
+
+def check_passphrase(archive: CheckedArchive, passphrase: str) -> None:
+    """Refuse keys this installation could not open: it would restore a school that cannot sign.
+
+    The key files are written to a private temporary folder and each current key is
+    decrypted with this installation's LAUREL_KEY_PASSPHRASE.
+    """
+    with tempfile.TemporaryDirectory(prefix=".laurel-restore-keys-") as scratch:
+        try:
+            write_keys(archive, Path(scratch) / "keys")
+            store = KeyStore(Path(scratch) / "keys", passphrase)
+            for kind in KINDS_OF_KEYS:
+                store.private_key(store.current(kind))
+        except CredentialError:
+            raise BackupError(
+                "The backup's signing keys cannot be opened with this installation's "
+                "LAUREL_KEY_PASSPHRASE: set the passphrase the backed-up school used."
+            ) from None
 
 
 def write_keys(archive: CheckedArchive, keys_dir: Path) -> list[Path]:

@@ -243,3 +243,23 @@ def test_restore_reports_counts_and_the_backup_lists_every_part(backup_file, tar
         if name.startswith("keys/")
     }
     assert all(p.stat().st_mode & 0o777 == 0o600 for p in place.keys_dir.iterdir())
+
+
+def test_restore_with_another_passphrase_is_refused(backup_file, app_config, tmp_path):
+    """The keys travel encrypted: a target whose passphrase cannot open them could not sign."""
+    place = Installation.empty(
+        tmp_path / "other", f"sqlite:///{tmp_path / 'other' / 'laurel.db'}", "not-the-passphrase"
+    )
+    application = create_app(
+        {**place.config(app_config), "LAUREL_KEY_PASSPHRASE": "not-the-passphrase"}
+    )
+    try:
+        with application.app_context():
+            result = application.test_cli_runner().invoke(cli, args=["restore", str(backup_file)])
+    finally:
+        with application.app_context():
+            db.engine.dispose()
+
+    assert result.exit_code == 2, result.output
+    assert "cannot be opened with this installation's LAUREL_KEY_PASSPHRASE" in result.output
+    assert place.is_untouched()
