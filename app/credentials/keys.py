@@ -282,6 +282,19 @@ class KeyStore:
             fcntl.flock(handle, fcntl.LOCK_EX)
             yield
 
+    def stored_files(self) -> dict[str, bytes]:
+        """Every key file as stored (private keys still encrypted), read under the store's lock.
+
+        For backups: holding the lock means no rotation is half written in what is read.
+        """
+        self.records()  # a missing store is reported before the lock would create its directory
+        with self._locked():
+            return {
+                path.name: path.read_bytes()
+                for path in sorted(self.directory.iterdir())
+                if path.is_file() and not path.name.startswith(".")
+            }
+
     def _require_passphrase(self) -> None:
         if not self._passphrase:
             raise KeyStoreError("No key passphrase is set; set LAUREL_KEY_PASSPHRASE.")

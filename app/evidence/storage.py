@@ -43,6 +43,13 @@ class EvidenceStorage(Protocol):
         """
         ...
 
+    def put(self, key: str, stream: BinaryIO, *, max_bytes: int) -> StoredFile:
+        """Store the stream's bytes under a key this storage gave earlier (a restore).
+
+        :raises UserError: the key is taken, the stream is empty or too large.
+        """
+        ...
+
     def open(self, key: str) -> BinaryIO:
         """A binary file object for reading. :raises NotFound: no such key."""
         ...
@@ -75,8 +82,12 @@ class LocalStorage:
         return self.root / key[:2] / key
 
     def save(self, stream: BinaryIO, *, max_bytes: int) -> StoredFile:
-        key = uuid.uuid4().hex
+        return self.put(uuid.uuid4().hex, stream, max_bytes=max_bytes)
+
+    def put(self, key: str, stream: BinaryIO, *, max_bytes: int) -> StoredFile:
         path = self._path(key)
+        if path.exists():
+            raise UserError("A file is already stored under that name.")
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".part")
         digest = hashlib.sha256()

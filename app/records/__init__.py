@@ -1,0 +1,1 @@
+"""Records that last: one backup archive of a whole installation, and its restore."""

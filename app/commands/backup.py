@@ -1,0 +1,133 @@
+"""`laurel backup FILE` and `laurel restore FILE`: the whole installation in one archive.
+
+The backup runs beside a serving, issuing server. The restore fills an empty
+installation (SQLite or PostgreSQL, whichever DATABASE_URL names), which is also
+how a school moves from SQLite to PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NoReturn
+
+import click
+import sqlalchemy as sa
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_migrate import downgrade
+from flask_migrate import upgrade
+
+from app.credentials.errors import CredentialError
+from app.evidence.storage import configured_storage
+from app.extensions import db
+from app.extensions import migrate
+from app.keyring import issuing_context
+from app.models_base import utcnow
+from app.records.backup import write_backup
+from app.records.backup_format import BackupError
+from app.records.backup_format import checked_archive
+from app.records.restore import check_empty
+from app.records.restore import check_passphrase
+from app.records.restore import check_revision
+from app.records.restore import insert_rows
+from app.records.restore import write_evidence
+from app.records.restore import write_keys
+
+REFUSED = 2
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"Error: {message}", err=True)
+    raise SystemExit(REFUSED)
+
+
+def _print_counts(counts: dict[str, int]) -> None:
+    for name, count in counts.items():
+        click.echo(f"  {name:<22} {count:>8}")
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(file: Path) -> None:
+    """Write the database, signing keys and evidence files to FILE, while the server runs."""
+    if file.exists():
+        _fail(f"{file} exists already; choose a new file name (a backup never overwrites).")
+    if not file.parent.is_dir():
+        _fail(f"the folder {file.parent} does not exist.")
+    config = current_app.config
+    try:
+        summary = write_backup(
+            file,
+            database_url=db.engine.url.render_as_string(hide_password=False),
+            keystore=issuing_context().keystore,
+            storage=configured_storage(config),
+            now=utcnow(),
+        )
+    except CredentialError as error:
+        _fail(str(error))
+    click.echo(f"Backup written to {file}:")
+    _print_counts(summary.counts)
+    for key in summary.missing_evidence:
+        click.echo(f"Warning: evidence file {key} is named by the database but missing.", err=True)
+
+
+def _migrate_to(scripts: ScriptDirectory, revision: str) -> None:
+    """Bring the (empty) target database to exactly the backup's schema revision."""
+    with db.engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current == revision:
+        return
+    if current is not None and revision in {
+        r.revision for r in scripts.iterate_revisions(current, "base")
+    }:
+        downgrade(revision=revision)
+    else:
+        upgrade(revision=revision)
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@with_appcontext
+def restore(file: Path) -> None:
+    """Restore a backup FILE into this empty installation (SQLite or PostgreSQL)."""
+    config = current_app.config
+    keys_dir = Path(config["LAUREL_KEYS_DIR"])
+    storage_dir = Path(config["LAUREL_STORAGE_DIR"])
+    scripts = ScriptDirectory.from_config(migrate.get_config())
+    written_keys: list[Path] = []
+    written_files: list[str] = []
+    storage = configured_storage(config)
+    try:
+        with checked_archive(file) as archive:
+            revision = archive.manifest["schema_revision"]
+            check_revision(scripts, revision)
+            check_empty(db.engine, keys_dir, storage_dir)
+            check_passphrase(archive, config["LAUREL_KEY_PASSPHRASE"])
+            click.echo(f"Backup checked: every part matches its checksum (schema {revision}).")
+            _migrate_to(scripts, revision)
+            try:
+                written_keys = write_keys(archive, keys_dir)
+                written_files = write_evidence(archive, storage)
+                with db.engine.begin() as connection:
+                    counts = insert_rows(archive, connection)
+            except BaseException:
+                for path in written_keys:
+                    path.unlink(missing_ok=True)
+                for key in written_files:
+                    storage.delete(key)
+                raise
+    except BackupError as error:
+        _fail(str(error))
+    except sa.exc.DBAPIError as error:
+        _fail(f"the database refused the backup's rows: {error.orig}")
+    upgrade()
+    counts["key_files"] = len(written_keys)
+    counts["evidence_files"] = len(written_files)
+    click.echo(f"Restored {file}:")
+    _print_counts(counts)
+
+
+commands = [backup, restore]
