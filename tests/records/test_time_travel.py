@@ -1,7 +1,8 @@
 """Ten years on: issue, rotate the keys three times, carry the records over, export, switch off.
 
 The school issues credentials under four successive keys, revokes one, moves its
-records to a new home (`carry_records_over`), writes the shutdown kit and stops.
+records to a new home (`carry_records_over`: a backup restored into a fresh database),
+writes the shutdown kit and stops.
 Ten years later, with only a static file server answering for the school, every
 credential still verifies: expired ones as expired and genuine, revoked as revoked.
 """
@@ -29,9 +30,10 @@ from app.verify.core.pipeline import verify
 from app.verify.core.report import Outcome
 from app.verify.core.report import Verdict
 from app.verify.core.resolvers import build_resolver
-from tests.fixtures.app import postgres_url
 from tests.fixtures.node import NodeScripts
 
+from .helpers import Installation
+from .helpers import fresh_postgres_database
 from .static_host import StaticHost
 from .static_host import static_host
 
@@ -48,28 +50,25 @@ def app_config(app_config: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
 
 
 def carry_records_over(config: dict[str, Any], home: Path) -> Flask:
-    """The school's records moved to a new home, as an app running there.
+    """The school's records moved to a new home by `laurel backup` and `laurel restore`.
 
-    Today the move is a copy of the key store and of the SQLite database (on
-    PostgreSQL the new home reads the same database); a backup and a restore
-    into PostgreSQL replace the copy here without changing the rest of the test.
+    The new home is a fresh PostgreSQL database on the PostgreSQL pass (the move a
+    growing school makes), a fresh SQLite file otherwise; keys and evidence are restored
+    from the archive into the new home's own folders.
     """
-    home.mkdir()
-    keys = home / "keys"
-    shutil.copytree(config["LAUREL_KEYS_DIR"], keys)
-    url = config["SQLALCHEMY_DATABASE_URI"]
-    if not postgres_url():
-        database = home / "laurel.db"
-        shutil.copy(url.removeprefix("sqlite:///"), database)
-        url = f"sqlite:///{database}"
-    return create_app(
-        {
-            **config,
-            "INSTANCE_PATH": str(home),
-            "SQLALCHEMY_DATABASE_URI": url,
-            "LAUREL_KEYS_DIR": str(keys),
-        }
-    )
+    backup = home.parent / "school.laurel"
+    source = create_app(config)
+    with source.app_context():
+        made = source.test_cli_runner().invoke(cli, args=["backup", str(backup)])
+        db.engine.dispose()
+    assert made.exit_code == 0, made.output
+    url = fresh_postgres_database("time_travel") or f"sqlite:///{home / 'laurel.db'}"
+    place = Installation.empty(home, url, config["LAUREL_KEY_PASSPHRASE"])
+    target = create_app(place.config(config))
+    with target.app_context():
+        restored = target.test_cli_runner().invoke(cli, args=["restore", str(backup)])
+    assert restored.exit_code == 0, restored.output
+    return target
 
 
 def switch_off(application: Flask) -> None:
