@@ -87,7 +87,7 @@ def test_cli_verify_tampered_exit_1(cli_runner, env, tmp_path, without_status):
     path = _write(tmp_path, "credential.json", json.dumps(document))
     result = cli_runner.invoke(cli, ["verify", path, "--offline"], env=env)
     assert result.exit_code == 1
-    assert result.stdout.startswith("Not verified")
+    assert result.stdout.startswith("Not genuine — ")
     assert "FAILED" in result.stdout
 
 
