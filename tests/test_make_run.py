@@ -145,3 +145,24 @@ def test_cli_development_settings_file_not_development_is_ignored(dev_env, laure
     result = subprocess.run([laurel, "users", "list"], env=dev_env, capture_output=True, text=True)
     assert result.returncode == 2
     assert "LAUREL_KEY_PASSPHRASE is not set" in result.stderr
+
+
+def test_prepare_on_new_port_warns_that_seeded_school_keeps_its_address(dev_env, laurel):
+    instance = Path(dev_env["LAUREL_INSTANCE_PATH"])
+    instance.mkdir()
+    (instance / "laurel.db").write_bytes(b"")
+    (instance / "development.env").write_text(
+        "LAUREL_ENV=development\nLAUREL_PUBLIC_URL=http://127.0.0.1:5000\n"
+    )
+    port = _free_port()
+    result = subprocess.run(
+        [laurel, "develop", "prepare", "--port", str(port)],
+        env=dev_env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "was set up at http://127.0.0.1:5000" in result.stderr
+    assert (
+        f"LAUREL_PUBLIC_URL=http://127.0.0.1:{port}" in (instance / "development.env").read_text()
+    )
