@@ -7,6 +7,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_DIRS := tests/interop tests/e2e
+# The port `make run` serves on, and with it the public URL (the issuer's did:web, share
+# links, QR codes): `make run PORT=5001`, or LAUREL_PORT=5001 in the environment.
+PORT ?= $(or $(LAUREL_PORT),5000)
 POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # The tested versions of every Python package: `make lock` refreshes it.
 CONSTRAINTS := constraints.txt
@@ -19,7 +22,8 @@ TEST_PARALLEL ?=
 .PHONY: help run test lint lock bench install system-deps node-deps db-check migrations-lock clean
 
 help:
-	@echo "make run    - install, migrate, create keys, seed the demo school, serve on http://127.0.0.1:5000"
+	@echo "make run    - install, migrate, create keys, seed the demo school, serve on http://127.0.0.1:$(PORT)"
+	@echo "             (another port: make run PORT=5001)"
 	@echo "make test   - install everything the tests need and run the whole suite"
 	@echo "make lint   - ruff, mypy (strict on the pure core) and the import layers"
 	@echo "make lock   - refresh $(CONSTRAINTS), the tested versions of every Python package"
@@ -35,10 +39,12 @@ install: $(STAMP)
 
 run: $(STAMP)
 	export LAUREL_ENV=$${LAUREL_ENV:-development}; \
+	export LAUREL_PUBLIC_URL=$${LAUREL_PUBLIC_URL:-http://127.0.0.1:$(PORT)}; \
+	$(BIN)/laurel develop prepare --host 127.0.0.1 --port $(PORT) && \
 	$(BIN)/laurel db upgrade && \
 	$(BIN)/laurel keys init && \
 	$(BIN)/laurel demo seed && \
-	exec $(BIN)/laurel run --host 127.0.0.1 --port 5000
+	exec $(BIN)/laurel run --host 127.0.0.1 --port $(PORT)
 
 system-deps:
 	bash scripts/install-system-deps.sh

@@ -8,9 +8,11 @@ without loading the app.
 
 from __future__ import annotations
 
+import os
 import pkgutil
 import sys
 from importlib import import_module
+from typing import Any
 
 import click
 from flask.cli import FlaskGroup
@@ -30,7 +32,30 @@ def _create_app():
         sys.exit(2)
 
 
-cli = FlaskGroup(
+class LaurelGroup(FlaskGroup):
+    """Flask's group, using the development settings `make run` wrote when nothing else is set.
+
+    They apply for the command's run only, so a process that invokes it (a test) keeps its
+    own environment.
+    """
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        from app.config import read_development_settings
+
+        added = {
+            name: value
+            for name, value in read_development_settings(os.environ).items()
+            if name not in os.environ
+        }
+        os.environ.update(added)
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            for name in added:
+                os.environ.pop(name, None)
+
+
+cli = LaurelGroup(
     create_app=_create_app,
     add_version_option=False,
     help="Laurel: badges and micro-credentials for schools.",

@@ -15,6 +15,9 @@ from typing import Any
 from . import PROJECT_ROOT
 
 DEVELOPMENT_KEY_PASSPHRASE = "laurel-development-only"
+# Written by `make run` into the instance folder; read by the `laurel` command only.
+DEVELOPMENT_SETTINGS_FILE = "development.env"
+_DEVELOPMENT_SETTINGS = ("LAUREL_ENV", "LAUREL_PUBLIC_URL")
 
 
 class ConfigurationError(RuntimeError):
@@ -29,6 +32,52 @@ def _env(name: str, default: str | None = None) -> str | None:
 def is_production(env: str) -> bool:
     """Anything but development and test is a real school's server."""
     return env not in ("development", "test")
+
+
+def default_instance_path() -> Path:
+    """The instance folder: LAUREL_INSTANCE_PATH, or instance/ in the project."""
+    return Path(_env("LAUREL_INSTANCE_PATH") or PROJECT_ROOT / "instance")
+
+
+def write_development_settings(instance_path: Path, public_url: str) -> Path:
+    """Record the development server's settings for the `laurel` command run beside it.
+
+    `make run` sets LAUREL_ENV=development and the public URL for its own processes only; a
+    second terminal's `laurel badges list` would otherwise start as production and stop for
+    want of a passphrase.
+    """
+    instance_path.mkdir(parents=True, exist_ok=True)
+    path = instance_path / DEVELOPMENT_SETTINGS_FILE
+    path.write_text(
+        "# Written by `make run`: the `laurel` command beside a development server reads it\n"
+        "# when LAUREL_ENV is not set. Delete it on a machine that serves a school.\n"
+        f"LAUREL_ENV=development\nLAUREL_PUBLIC_URL={public_url}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def read_development_settings(environ: Mapping[str, str]) -> dict[str, str]:
+    """The development settings `make run` left in the instance folder, for the CLI.
+
+    Nothing when LAUREL_ENV or LAUREL_KEY_PASSPHRASE is set: a server configured by its
+    environment (production above all) is never switched to development by a file.
+    """
+    if environ.get("LAUREL_ENV") or environ.get("LAUREL_KEY_PASSPHRASE"):
+        return {}
+    path = default_instance_path() / DEVELOPMENT_SETTINGS_FILE
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return {}
+    settings = {}
+    for line in lines:
+        name, _, value = line.partition("=")
+        if name.strip() in _DEVELOPMENT_SETTINGS and value.strip():
+            settings[name.strip()] = value.strip()
+    if settings.get("LAUREL_ENV") != "development":
+        return {}
+    return settings
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -47,9 +96,7 @@ def _secret_key(instance_path: Path) -> str:
 def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Return Laurel's settings: defaults, then LAUREL_* variables, then `overrides`."""
     overrides = dict(overrides or {})
-    instance_path = Path(
-        overrides.get("INSTANCE_PATH") or _env("LAUREL_INSTANCE_PATH") or PROJECT_ROOT / "instance"
-    )
+    instance_path = Path(overrides.get("INSTANCE_PATH") or default_instance_path())
     env = overrides.get("LAUREL_ENV") or _env("LAUREL_ENV", "production")
     settings: dict[str, Any] = {
         "INSTANCE_PATH": str(instance_path),

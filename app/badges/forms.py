@@ -31,10 +31,30 @@ from app.badges.models import EVIDENCE_KINDS
 SCHOOL_WIDE = 0
 
 
+# Prefixes written with a hyphen in English, though the standard's names run the words together.
+_HYPHENATED = {"Co": "Co-", "Micro": "Micro-"}
+
+
 def achievement_type_label(value: str) -> str:
-    """ "CertificateOfCompletion" -> "Certificate of completion" for the select's labels."""
+    """A type's label: "CertificateOfCompletion" -> "Certificate of completion".
+
+    "CoCurricular" -> "Co-curricular".
+    """
     words = re.findall(r"[A-Z][a-z]*|[a-z]+", value)
-    return " ".join([words[0], *(w.lower() for w in words[1:])]) if words else value
+    if not words:
+        return value
+    first = _HYPHENATED.get(words[0])
+    if first is not None and len(words) > 1:
+        return first + " ".join(w.lower() for w in words[1:])
+    return " ".join([words[0], *(w.lower() for w in words[1:])])
+
+
+def achievement_type_choices() -> list[SelectChoice]:
+    """Every achievement type, in the alphabetical order of its label."""
+    return sorted(
+        (SelectChoice(t, achievement_type_label(t)) for t in ACHIEVEMENT_TYPES),
+        key=lambda choice: choice.label.casefold(),
+    )
 
 
 class CheckboxListField(SelectMultipleField):
@@ -88,7 +108,7 @@ class BadgeForm(FlaskForm):
     )
     achievement_type = SelectField(
         "Achievement type",
-        choices=[SelectChoice(t, achievement_type_label(t)) for t in ACHIEVEMENT_TYPES],
+        choices=achievement_type_choices(),
         default="Badge",
     )
     expiry_months = IntegerField(

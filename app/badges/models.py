@@ -159,6 +159,10 @@ class Badge(Model):
             m.class_id == self.class_id and m.role == role for m in user.memberships
         )
 
+    def is_for_learner(self, user: User) -> bool:
+        """A school-wide badge is for every learner; a class badge for the students of its class."""
+        return self.class_id is None or self._has_class_role(user, Role.STUDENT)
+
     def can_review(self, user: User | None) -> bool:
         """Admins, the badge's creator and the instructors of its class review (and edit) it.
 

@@ -215,7 +215,9 @@ def change_status(credential_id: str, action: str):
     issued = _reviewed_credential(credential_id, "change this credential's status")
     form = RevokeForm() if action == "revoke" else ReasonForm()
     if not form.validate_on_submit():
-        flash("Give a reason: it is kept with the credential's history.", "error")
+        # A missing reason is said once, beside the field; anything else (an expired form) here.
+        if not form.reason.errors:
+            flash("The form could not be read (it may have expired): try again.", "error")
         return _credential_page(issued, form), 400
     if isinstance(form, RevokeForm) and not (form.step.data == "confirm" and form.understood.data):
         return _revoke_confirmation(issued, form)

@@ -23,6 +23,7 @@ from app.badges.models import ACHIEVEMENT_TYPES
 from app.badges.models import EVIDENCE_KINDS
 from app.badges.models import Badge
 from app.badges.models import BadgeState
+from app.badges.models import IssuedCredential
 from app.errors import Conflict
 from app.errors import NotAllowed
 from app.errors import NotFound
@@ -319,6 +320,17 @@ def get_badge_by_slug(slug: str) -> Badge:
     if badge is None:
         raise NotFound(f"There is no badge “{slug}”.")
     return badge
+
+
+def credentials_of_badge(badge: Badge) -> list[IssuedCredential]:
+    """Every credential issued for `badge` (all its versions), newest first: for its reviewers."""
+    return list(
+        db.session.scalars(
+            sa.select(IssuedCredential)
+            .where(IssuedCredential.badge_id == badge.id)
+            .order_by(IssuedCredential.issued_at.desc())
+        )
+    )
 
 
 def level_by_name(badge: Badge, name: str) -> dict:

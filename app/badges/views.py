@@ -30,12 +30,12 @@ from app.badges.models import DEFAULT_RUBRIC_LEVELS
 from app.badges.models import EVIDENCE_KINDS
 from app.badges.models import Badge
 from app.badges.models import BadgeState
-from app.badges.models import IssuedCredential
 from app.badges.services import AlignmentInput
 from app.badges.services import BadgeInput
 from app.badges.services import RubricLevelInput
 from app.badges.services import archive_badge
 from app.badges.services import create_badge
+from app.badges.services import credentials_of_badge
 from app.badges.services import publish_badge
 from app.badges.services import update_badge
 from app.errors import NotAllowed
@@ -225,15 +225,7 @@ def detail(slug: str):
     """The badge: criteria, levels, standards; actions for its reviewers."""
     badge = get_badge_or_404(slug)
     can_review = badge.can_review(current_user)
-    issued = (
-        db.session.scalar(
-            select(db.func.count())
-            .select_from(IssuedCredential)
-            .where(IssuedCredential.badge_id == badge.id)
-        )
-        if can_review
-        else None
-    )
+    issued = credentials_of_badge(badge) if can_review else None
     return render_template(
         "badges/detail.html",
         badge=badge,

@@ -77,8 +77,13 @@ def list_badges() -> None:
     default=None,
     help="Write the signed credential JSON to this file.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Issue a class badge to a learner outside its class (with a warning).",
+)
 @with_appcontext
-def issue(slug: str, email: str, level: str | None, out: Path | None) -> None:
+def issue(slug: str, email: str, level: str | None, out: Path | None, force: bool) -> None:
     """Issue a credential from the command line (for backfilling records)."""
     badge = db.session.scalar(select(Badge).where(Badge.slug == slug))
     if badge is None:
@@ -88,6 +93,14 @@ def issue(slug: str, email: str, level: str | None, out: Path | None) -> None:
     )
     if recipient is None:
         _fail(f"there is no user with the email “{email}”; `laurel users list` shows them.")
+    if not badge.is_for_learner(recipient):
+        class_name = badge.school_class.name if badge.school_class else "its class"
+        outside = (
+            f"“{badge.name}” is a badge of {class_name}, and {recipient.name} is not its student"
+        )
+        if not force:
+            _fail(f"{outside}. Add --force to issue it all the same.")
+        click.echo(f"Warning: {outside}; issuing it anyway (--force).", err=True)
     ctx = issuing_context()
     try:
         level_id = level_by_name(badge, level)["id"] if level else None

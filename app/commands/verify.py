@@ -52,9 +52,33 @@ _PUBLIC_ONLY = {"SECRET_KEY": "unused-by-verify", "LAUREL_KEY_PASSPHRASE": "unus
 _MARKS = {Outcome.PASSED: "passed", Outcome.FAILED: "FAILED", Outcome.UNKNOWN: "could not check"}
 
 
+class _Unusable(Exception):
+    """The input (or a file beside it) cannot be verified at all: exit 2, with the reason."""
+
+
 def _fail(message: str, status: int = UNUSABLE_INPUT) -> NoReturn:
     click.echo(f"Error: {message}", err=True)
     raise SystemExit(status)
+
+
+def _fail_verify(message: str, as_json: bool) -> NoReturn:
+    """End `verify` on unusable input; with --json that too is one JSON object on stdout."""
+    if not as_json:
+        _fail(message)
+    click.echo(
+        json.dumps(
+            {
+                "verified": False,
+                "verdict": "unusable input",
+                "headline": "Could not read a credential",
+                "error": message,
+                "checks": [],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
+    raise SystemExit(UNUSABLE_INPUT)
 
 
 def _is_url(target: str) -> bool:
@@ -68,12 +92,12 @@ def _read_input(target: str) -> bytes | str:
     path = Path(target)
     try:
         if path.stat().st_size > MAX_INPUT_BYTES:
-            _fail(
+            raise _Unusable(
                 f"{target} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB; no credential is."
             )
         return path.read_bytes()
     except OSError as error:
-        _fail(f"cannot read {target}: {error.strerror or error}.")
+        raise _Unusable(f"cannot read {target}: {error.strerror or error}.") from error
 
 
 def _own_resolver(settings: dict[str, Any]) -> OwnKeyResolver | None:
@@ -92,10 +116,12 @@ def _trust_list(path: Path | str | None) -> tuple[TrustEntry, ...]:
         return ()
     try:
         return read_trust_list(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        _fail(f"cannot read the trust list {path}: {error}.")
+    except OSError as error:
+        raise _Unusable(f"cannot read the trust list {path}: {error.strerror or error}.") from error
+    except UnicodeDecodeError as error:
+        raise _Unusable(f"cannot read the trust list {path}: {error}.") from error
     except InputError as error:
-        _fail(f"{path}: {error}")
+        raise _Unusable(f"{path}: {error}") from error
 
 
 class _OneLineFormatter(logging.Formatter):
@@ -138,12 +164,14 @@ def _print_report(report: Report) -> None:
 @click.option(
     "--trust",
     "trust_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help='Trust list JSON ([{"id": DID or domain, "name": ...}]); default: LAUREL_TRUST_LIST.',
 )
 def verify(target: str, as_json: bool, offline: bool, trust_file: Path | None) -> None:
     """Check a credential (JSON, JWT, PNG, SVG, PDF or URL).
+
+    With --json every outcome, unusable input included, is one JSON object on stdout.
 
     \b
     Exit status:
@@ -155,10 +183,10 @@ def verify(target: str, as_json: bool, offline: bool, trust_file: Path | None) -
     """
     try:
         settings = load_settings(_PUBLIC_ONLY)
-    except ConfigurationError as error:
-        _fail(str(error))
-    data = _read_input(target)
-    trusted = _trust_list(trust_file or settings["LAUREL_TRUST_LIST"])
+        data = _read_input(target)
+        trusted = _trust_list(trust_file or settings["LAUREL_TRUST_LIST"])
+    except (ConfigurationError, _Unusable) as error:
+        _fail_verify(str(error), as_json)
     fetcher = None if offline else HttpFetcher(own_origin=settings["LAUREL_PUBLIC_URL"])
     own = _own_resolver(settings)
     resolver = build_resolver(fetcher=fetcher, own=own)
@@ -174,7 +202,7 @@ def verify(target: str, as_json: bool, offline: bool, trust_file: Path | None) -
                 trusted=trusted,
             )
     except InputError as error:
-        _fail(str(error))
+        _fail_verify(str(error), as_json)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:

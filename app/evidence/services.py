@@ -128,6 +128,22 @@ def submission_credential(submission: Submission) -> IssuedCredential | None:
     return credential_for_submission(submission.id)
 
 
+def approval_note(credential: IssuedCredential) -> SubmissionEvent | None:
+    """The reviewer's note at approval of the submission that earned `credential`, if written."""
+    if credential.submission_id is None:
+        return None
+    return db.session.scalar(
+        sa.select(SubmissionEvent)
+        .where(
+            SubmissionEvent.submission_id == credential.submission_id,
+            SubmissionEvent.kind == EventKind.APPROVED,
+            SubmissionEvent.message != "",
+        )
+        .order_by(SubmissionEvent.created_at.desc())
+        .limit(1)
+    )
+
+
 def open_submission(badge: Badge, student: User) -> Submission | None:
     """The student's submission for `badge` that is not decided yet, if any."""
     return db.session.scalar(

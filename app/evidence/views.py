@@ -61,6 +61,9 @@ from app.keyring import issuing_context
 from app.models_base import utcnow
 
 bp = Blueprint("evidence", __name__)
+# The credential page belongs to badges, which sits below evidence and cannot ask it: the
+# reviewer's approval note reaches that page through this template global instead.
+bp.add_app_template_global(services.approval_note, "approval_note")
 
 
 def evidence_storage() -> EvidenceStorage:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint
+from flask import current_app
 from flask import redirect
 from flask import render_template
 from flask import url_for
@@ -34,6 +35,12 @@ def inject_layout() -> dict:
 def index():
     """What Laurel is, with the way in for staff and students and the way to verify."""
     return render_template("main/index.html")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The icon browsers ask for at the root of every site, whatever the page links."""
+    return current_app.send_static_file("favicon.ico")
 
 
 @bp.get("/dashboard")

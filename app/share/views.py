@@ -319,7 +319,7 @@ def verify_credential(credential_id: str):
 
 def _learner_or_404(user_id: int) -> User:
     learner = db.session.get(User, user_id)
-    if learner is None or not can_see_record(learner, current_user):
+    if learner is None or not learner.is_student or not can_see_record(learner, current_user):
         raise NotFound("There is no learner record here.")
     return learner
 
@@ -334,7 +334,10 @@ def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
 @bp.get("/record")
 @login_required
 def my_record():
-    """The signed-in learner's own record."""
+    """The signed-in learner's own record; staff hold none, so they go to their dashboard."""
+    if not current_user.is_student:
+        flash("Staff have no learner record of their own: here is your dashboard.", "info")
+        return redirect(url_for("main.dashboard"))
     return redirect(url_for("share.record", user_id=current_user.id))
 
 

@@ -47,7 +47,7 @@ class VerifyForm(FlaskForm):
 
 
 class NothingToCheck(Exception):
-    """The form was sent with nothing (or too much) in it."""
+    """The form was sent with nothing usable in it (or with several things)."""
 
 
 def _submitted(form: VerifyForm) -> tuple[bytes | str, str | None, str | None]:
@@ -58,8 +58,14 @@ def _submitted(form: VerifyForm) -> tuple[bytes | str, str | None, str | None]:
         given.append((upload.read(), upload.filename, upload.mimetype))
     if (form.text.data or "").strip():
         given.append((form.text.data, None, None))
-    if (form.url.data or "").strip():
-        given.append((form.url.data.strip(), None, None))
+    address = (form.url.data or "").strip()
+    if address:
+        if not address.startswith(("https://", "http://")) or any(c.isspace() for c in address):
+            raise NothingToCheck(
+                f"“{address[:80]}” is not a web address: an address starts with https://. "
+                "To check a signed JSON or a JWT, paste it in the text box instead."
+            )
+        given.append((address, None, None))
     if not given:
         raise NothingToCheck("Give a credential to check: an address, pasted text, or a file.")
     if len(given) > 1:

@@ -107,3 +107,46 @@ def test_revoke_command_unknown_id_exits_2(runner, app_ctx):
     result = runner.invoke(cli, args=["revoke", "not-a-credential", "--reason", "x"])
     assert result.exit_code == 2
     assert "no credential" in result.output
+
+
+def test_issue_command_class_badge_to_student_outside_class_refused(school, make_badge, runner):
+    """A class badge is not issued to a learner outside the class without --force."""
+    make_badge(school.instructor, class_id=school.auto_shop.id)
+    result = runner.invoke(
+        cli,
+        args=["issue", "--badge", "vehicle-restoration", "--email", school.other_student.email],
+    )
+    assert result.exit_code == 2
+    assert "Auto Shop 1" in result.output and "Otto Outside" in result.output
+    assert "--force" in result.output
+    assert db.session.scalar(select(db.func.count()).select_from(IssuedCredential)) == 0
+
+
+def test_issue_command_class_badge_outside_class_with_force_warns_and_issues(
+    school, make_badge, runner
+):
+    make_badge(school.instructor, class_id=school.auto_shop.id)
+    result = runner.invoke(
+        cli,
+        args=[
+            "issue",
+            "--badge",
+            "vehicle-restoration",
+            "--email",
+            school.other_student.email,
+            "--force",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("Warning: ") and "Auto Shop 1" in result.stderr
+    credential = db.session.scalars(select(IssuedCredential)).one()
+    assert result.stdout.strip().endswith(credential.id)
+
+
+def test_issue_command_class_badge_to_class_student_needs_no_force(school, make_badge, runner):
+    make_badge(school.instructor, class_id=school.auto_shop.id)
+    result = runner.invoke(
+        cli, args=["issue", "--badge", "vehicle-restoration", "--email", school.classmate.email]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Warning" not in result.output

@@ -187,3 +187,36 @@ def test_certificate_criteria_line_shows_characters_not_entities(app_ctx, make_c
     assert '"><' in text
     for entity in ("&gt;", "&lt;", "&amp;", "&quot;", "&#"):
         assert entity not in text, entity
+
+
+@pytest.fixture
+def public_url(app_config, request):
+    app_config["LAUREL_PUBLIC_URL"] = request.param
+    return request.param
+
+
+def _pdftotext_lines(pdf: bytes, tmp_path) -> list[str]:
+    source = tmp_path / "certificate.pdf"
+    source.write_bytes(pdf)
+    result = subprocess.run(
+        ["pdftotext", "-layout", str(source), "-"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize(
+    "public_url",
+    ["https://laurel.test", "http://127.0.0.1:5000", "https://badges.maplegrove-high.example"],
+    ids=["short-url", "development-url", "long-url"],
+    indirect=True,
+)
+def test_certificate_credential_id_uuid_never_broken_across_lines(
+    public_url, app_ctx, issued, now, tmp_path, paper
+):
+    """The credential id's UUID stays whole on one line, so a person can read it off the paper."""
+    assert issuing_context().public_url == public_url
+    pdf = render_certificate(issued, ctx=issuing_context(), paper=paper, now=now)
+    lines = _pdftotext_lines(pdf, tmp_path)
+    assert any(issued.id in line for line in lines), "\n".join(lines)

@@ -120,3 +120,51 @@ def test_transcript_all_revoked_still_prints_without_record(client, login, schoo
     reader = PdfReader(io.BytesIO(response.data))
     assert set(reader.attachments) == {"did.json", "jwks.json"}
     assert "Revoked: Issued in error" in reader.pages[0].extract_text()
+
+
+def _transcript_text(client, student, tmp_path) -> str:
+    (tmp_path / "t.pdf").write_bytes(client.get(f"/learners/{student.id}/transcript.pdf").data)
+    result = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "t.pdf"), "-"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_transcript_status_and_expiry_are_two_columns(
+    client, login, school, make_credential, tmp_path
+):
+    make_credential(expiry_months=12)
+    make_credential(name="Data Plotting in Excel", alignments=[])
+    login(school.student)
+    text = _transcript_text(client, school.student, tmp_path)
+    header = next(line for line in text.splitlines() if "Status" in line)
+    assert header.split() == ["Badge", "Level", "Issued", "Status", "Expires", "Verify"]
+    excel = next(line for line in text.splitlines() if "Data Plotting in Excel" in line)
+    assert "Active" in excel and "Does not expire" in excel
+    vehicle = next(line for line in text.splitlines() if "Vehicle Restoration" in line)
+    assert "Active" in vehicle and "Does not expire" not in vehicle
+
+
+def test_record_page_shows_status_and_expiry_columns(client, login, school, issued):
+    login(school.student)
+    text = client.get("/record", follow_redirects=True).get_data(as_text=True)
+    assert '<th scope="col">Status</th><th scope="col">Expires</th>' in text
+
+
+def test_record_for_staff_sends_them_to_their_dashboard(client, login, school):
+    for user in (school.instructor, school.admin):
+        login(user)
+        response = client.get("/record")
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith("/dashboard")
+        page = client.get("/record", follow_redirects=True).get_data(as_text=True)
+        assert "Staff have no learner record" in page
+        assert f"Learner record of {user.name}" not in page
+
+
+def test_learner_record_of_a_staff_member_answers_404(client, login, school):
+    login(school.admin)
+    assert client.get(f"/learners/{school.instructor.id}/record").status_code == 404
+    login(school.instructor)
+    assert client.get(f"/learners/{school.instructor.id}/record").status_code == 404

@@ -87,7 +87,7 @@ def test_cli_verify_tampered_exit_1(cli_runner, env, tmp_path, without_status):
     path = _write(tmp_path, "credential.json", json.dumps(document))
     result = cli_runner.invoke(cli, ["verify", path, "--offline"], env=env)
     assert result.exit_code == 1
-    assert result.stdout.startswith("Not verified")
+    assert result.stdout.startswith("Not genuine — ")
     assert "FAILED" in result.stdout
 
 
@@ -276,3 +276,46 @@ def test_cli_verify_signed_learner_name_printed(cli_runner, env, tmp_path, witho
     result = cli_runner.invoke(cli, ["verify", path, "--offline", "--trust", trust], env=env)
     assert result.exit_code == 0, result.output
     assert "Learner: Ada L. (the name is part of the signed credential)." in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("not-json.json", b"not a credential at all", "JSON"),
+        ("empty.json", b"", ""),
+        ("binary.png", b"\x89PNG\r\n\x1a\nbroken", ""),
+        ("missing.json", None, "cannot read"),
+    ],
+    ids=["plain-text", "empty-file", "truncated-png", "missing-file"],
+)
+def test_cli_verify_json_unusable_input_one_json_object_exit_2(
+    cli_runner, env, tmp_path, name, content, words
+):
+    """With --json, unusable input is still one JSON object on stdout, with exit status 2."""
+    path = str(tmp_path / name) if content is None else _write(tmp_path, name, content)
+    result = cli_runner.invoke(cli, ["verify", path, "--offline", "--json"], env=env)
+    assert result.exit_code == 2, result.output
+    data = json.loads(result.stdout)
+    assert data["verified"] is False and data["verdict"] == "unusable input"
+    assert words in data["error"] and not data["error"].startswith("Error")
+    assert "Error:" not in result.stdout
+
+
+def test_cli_verify_json_missing_trust_list_one_json_object_exit_2(
+    cli_runner, env, tmp_path, without_status
+):
+    path = _write(tmp_path, "credential.json", without_status.json_text)
+    missing = str(tmp_path / "no-such-trust.json")
+    result = cli_runner.invoke(
+        cli, ["verify", path, "--offline", "--json", "--trust", missing], env=env
+    )
+    assert result.exit_code == 2, result.output
+    data = json.loads(result.stdout)
+    assert data["verdict"] == "unusable input" and "trust list" in data["error"]
+
+
+def test_cli_verify_without_json_unusable_input_stays_plain_text(cli_runner, env, tmp_path):
+    path = _write(tmp_path, "not-json.json", b"not a credential at all")
+    result = cli_runner.invoke(cli, ["verify", path, "--offline"], env=env)
+    assert result.exit_code == 2
+    assert result.stdout == "" and result.stderr.startswith("Error: ")

@@ -237,7 +237,7 @@ def build_cases(signed, public_pem: bytes) -> dict[str, Case]:
         "json_undefined_term": Case("text", json.dumps(undefined_term), "favouriteColour", 422),
         "json_proof_removed": Case("text", json.dumps(without_proof), "signature", 422),
         "json_proof_value_garbage": Case("text", json.dumps(garbage_proof), "signature", 422),
-        "json_issuer_swapped": Case("text", json.dumps(issuer_swapped), "not verified", 422),
+        "json_issuer_swapped": Case("text", json.dumps(issuer_swapped), "not genuine", 422),
         "jwt_two_segments": Case("text", f"{header}.{payload}", "JWT"),
         "jwt_garbage": Case("text", f"{header}.bm90IGpzb24.c2ln", "JWT"),
         "jwt_alg_none": Case(

@@ -112,7 +112,7 @@ def _headline(report: Report, *, not_yet_valid: bool) -> str:
     failed = [check for check in checks if check.outcome is Outcome.FAILED]
     if not_yet_valid and len(failed) == 1:
         return f"Not yet valid — {said}; it takes effect on {format_day(report.valid_from)}."
-    return f"Not verified — {failed[0].message}"
+    return f"Not genuine — {failed[0].message}"
 
 
 def _image_url(image: Any) -> str | None:

@@ -69,25 +69,39 @@ class Parsed:
     attachments: Attachments = field(default_factory=Attachments)
 
 
+# How the messages name what was given: a file, pasted text, or what an address answered.
+_THIS = {"file": "this file", "text": "this text", "address": "what the address answered"}
+_EMPTY = {
+    "file": "The file is empty",
+    "text": "The text is empty",
+    "address": "The address answered with nothing",
+}
+
+
 def parse_input(
-    data: bytes | str, *, filename: str | None = None, content_type: str | None = None
+    data: bytes | str,
+    *,
+    filename: str | None = None,
+    content_type: str | None = None,
+    given_as: str = "file",
 ) -> Parsed:
     """Find the credential in an uploaded file or pasted text.
 
     The format is decided by content, never by `filename` or `content_type`,
     which only sharpen the error message.
 
+    :param given_as: "file", "text" (pasted) or "address" (downloaded): the wording of errors.
     :raises InputError: empty, too large, unreadable, or holding no credential.
     """
     raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     check_size(raw)
     if not raw.strip():
-        raise InputError("The file is empty: there is no credential to check.")
+        raise InputError(f"{_EMPTY[given_as]}: there is no credential to check.")
     if raw.startswith(PNG_SIGNATURE):
         return Parsed("png", *_read_text_credential(_from_image(extract_png, raw, "PNG")))
     if raw.startswith(PDF_SIGNATURE):
         return _read_pdf(raw)
-    text = decode_text(raw)
+    text = decode_text(raw, _THIS[given_as])
     stripped = text.strip()
     if stripped.startswith("<"):
         if "<svg" not in stripped.lower():
@@ -108,11 +122,16 @@ def parse_input(
             "This looks like a JWT, but it is incomplete: a signed JWT has three parts "
             "separated by dots. Copy the whole text again."
         )
+    if given_as == "text":
+        raise InputError(
+            "Laurel cannot read this text: it is neither a credential in JSON nor a JWT. "
+            "Paste the whole signed JSON (it starts with {) or the JWT (it starts with eyJ)."
+        )
     named = filename or content_type
     described = f" ({named})" if named else ""
     raise InputError(
-        f"Laurel cannot read this file{described}: it is not a credential in JSON, a JWT, "
-        "or a PNG, SVG or PDF badge."
+        f"Laurel cannot read {_THIS[given_as]}{described}: it is not a credential in JSON, "
+        "a JWT, or a PNG, SVG or PDF badge."
     )
 
 
@@ -125,13 +144,13 @@ def check_size(raw: bytes) -> None:
         )
 
 
-def decode_text(raw: bytes) -> str:
-    """UTF-8 text (a leading byte-order mark is allowed), or a clear refusal."""
+def decode_text(raw: bytes, what: str = "this file") -> str:
+    """UTF-8 text (a leading byte-order mark is allowed), or a clear refusal naming `what`."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(
-            "Laurel cannot read this file: it is neither UTF-8 text nor a PNG, SVG or PDF image, "
+            f"Laurel cannot read {what}: it is neither UTF-8 text nor a PNG, SVG or PDF image, "
             "so it cannot hold a credential."
         ) from None
 

@@ -51,6 +51,23 @@ _SOURCE_NAMES = {
     "svg": "an SVG badge image",
     "pdf": "a PDF certificate",
 }
+_PASTED_NAMES = {"json": "the pasted JSON", "jwt": "the pasted JWT"}
+_FORMAT_NAMES = {
+    "json": "JSON",
+    "jwt": "a JWT",
+    "png": "a PNG badge image",
+    "svg": "an SVG badge image",
+    "pdf": "a PDF certificate",
+}
+
+
+def _read_from(source_format: str, source_url: str | None, pasted: bool) -> str:
+    """Where the credential was read, as the person gave it: an address, pasted text, a file."""
+    if source_url is not None:
+        return f"{source_url} ({_FORMAT_NAMES.get(source_format, source_format)})"
+    if pasted:
+        return _PASTED_NAMES.get(source_format, "the pasted text")
+    return _SOURCE_NAMES.get(source_format, source_format)
 
 
 def verify(
@@ -76,9 +93,12 @@ def verify(
     :raises InputError: the input is unusable (empty, too large, unreadable, not a credential).
     """
     source_url = _input_url(data)
+    # Text is what a person pastes; a file or a download arrives as bytes.
+    pasted = isinstance(data, str) and source_url is None and filename is None
     if source_url is not None:
         data = _download(source_url, fetcher)
-    parsed = parse_input(data, filename=filename, content_type=content_type)
+    given_as = "address" if source_url else "text" if pasted else "file"
+    parsed = parse_input(data, filename=filename, content_type=content_type, given_as=given_as)
     credential = _find_credential(parsed)
     run = Run(
         parsed,
@@ -91,7 +111,7 @@ def verify(
         local_status=local_status,
         trusted=trusted,
     )
-    source = _SOURCE_NAMES.get(parsed.source_format, parsed.source_format)
+    source = _read_from(parsed.source_format, source_url, pasted)
     run.add("credential", Outcome.PASSED, f"Read a credential from {source}.")
     if parsed.credential is not None and parsed.jwt is not None:
         if credential_from_jwt(parsed.jwt) != parsed.credential:

@@ -1,0 +1,69 @@
+"""`laurel develop prepare`: what `make run` checks and records before it serves."""
+
+from __future__ import annotations
+
+import errno
+import socket
+from typing import NoReturn
+
+import click
+
+from app.config import default_instance_path
+from app.config import read_development_settings
+from app.config import write_development_settings
+
+PORT_BUSY = 2
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"Error: {message}", err=True)
+    raise SystemExit(PORT_BUSY)
+
+
+def port_is_free(host: str, port: int) -> bool:
+    """Whether a server could listen on host:port now (as Werkzeug does, reusing the address)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                return False
+            raise
+    return True
+
+
+@click.group("develop", help="The development server `make run` starts.")
+def develop() -> None:
+    pass
+
+
+@develop.command("prepare")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
+def prepare(host: str, port: int) -> None:
+    """Check that the port is free, then record the development settings for the CLI.
+
+    The public URL follows the port, so the issuer's did:web, share links and QR codes name
+    the address the server really answers on.
+    """
+    if not port_is_free(host, port):
+        _fail(
+            f"port {port} on {host} is in use (another Laurel or another server). Stop it, or "
+            f"pick another port: make run PORT={port + 1} (or LAUREL_PORT={port + 1} make run)."
+        )
+    instance_path = default_instance_path()
+    public_url = f"http://{host}:{port}"
+    before = read_development_settings({}).get("LAUREL_PUBLIC_URL")
+    if before and before != public_url and (instance_path / "laurel.db").exists():
+        click.echo(
+            f"Note: the demo school in {instance_path} was set up at {before}; credentials "
+            f"issued before keep that address. Delete {instance_path} to start afresh at "
+            f"{public_url}.",
+            err=True,
+        )
+    path = write_development_settings(instance_path, public_url)
+    click.echo(f"Development settings for the `laurel` command: {path}")
+
+
+commands = [develop]
