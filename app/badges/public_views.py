@@ -79,10 +79,9 @@ def _json(document: dict, content_type: str = "application/json") -> Response:
 
 @bp.get("/.well-known/did.json")
 def did_document():
-    """The issuer's DID document: every Ed25519 key ever used, so old credentials verify."""
+    """The issuer's DID document: every Ed25519 key ever used, and the recent RSA keys."""
     ctx = issuing_context()
-    records = [r for r in ctx.keystore.records() if r.kind == "ed25519"]
-    document = build_did_document(ctx.issuer_id, records)
+    document = build_did_document(ctx.issuer_id, ctx.keystore.records())
     return _document(did_document_json(document), "application/did+json")
 
 

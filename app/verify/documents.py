@@ -37,7 +37,7 @@ def _json_bytes(document: dict) -> bytes:
 def issuer_key_documents(ctx: IssuingContext) -> tuple[bytes, bytes]:
     """The DID document and the JWKS exactly as /.well-known serves them now."""
     records = ctx.keystore.records()
-    did_document = build_did_document(ctx.issuer_id, [r for r in records if r.kind == "ed25519"])
+    did_document = build_did_document(ctx.issuer_id, records)
     jwks = build_jwks(ctx.issuer_id, [r for r in records if r.kind == "rsa"])
     return did_document_json(did_document).encode("utf-8"), _json_bytes(jwks)
 
