@@ -90,7 +90,7 @@ def build_did_document(issuer_id: str, records: Iterable[KeyRecord]) -> dict[str
     added newest first while the served document stays within MAX_DID_DOCUMENT_BYTES.
     """
     records = list(records)
-    methods = [
+    methods: list[dict[str, Any]] = [
         {
             "id": f"{issuer_id}#{record.fragment}",
             "type": "Multikey",

@@ -108,6 +108,9 @@ def _headline(report: Report, *, not_yet_valid: bool, expired: bool, offline: bo
         return f"Revoked — {said}, has been withdrawn by the issuer.{reason}"
     if verdict is Verdict.SUSPENDED:
         return f"Suspended — {said}, is on hold by the issuer.{reason}"
+    if verdict is Verdict.PARTLY_WITHDRAWN:
+        contents = next(check for check in checks if check.name == "contents")
+        return f"Genuine record, not every credential in it stands — {said}. {contents.message}"
     if verdict is Verdict.UNCHECKED:
         unknown = next(check for check in checks if check.outcome is Outcome.UNKNOWN)
         if not any(c.name == "proof" and c.outcome is Outcome.PASSED for c in checks):
