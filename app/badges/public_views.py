@@ -245,7 +245,7 @@ def reissue(credential_id: str):
     """Issue the credential afresh with the learner's corrected name; revoke this one."""
     issued = get_credential(credential_id)
     if not issued.badge.can_review(current_user):
-        if _can_see_page(issued):
+        if issued.can_view(current_user):
             raise NotAllowed("Only the badge's reviewers can re-issue this credential.")
         raise NotFound("There is no credential with that id.")
     if not ConfirmForm().validate_on_submit():
