@@ -133,6 +133,7 @@ def test_cli_keys_did_document_prints_json_with_every_ed25519_key(initialised):
     assert document["assertionMethod"] == [
         "did:web:riverside.example#key-1",
         "did:web:riverside.example#key-2",
+        "did:web:riverside.example#rsa-1",
     ]
 
 

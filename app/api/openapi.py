@@ -39,13 +39,16 @@ _REPORT = {
                 "expired",
                 "revoked",
                 "suspended",
+                "partly withdrawn",
                 "could not check",
                 "unknown issuer",
                 "not verified",
             ],
             "description": (
                 "“unknown issuer”: the signature is valid but its key belongs to no issuer "
-                "Laurel knows (this school, a did:web domain, the school's trust list)."
+                "Laurel knows (this school, a did:web domain, the school's trust list). "
+                "“partly withdrawn”: a genuine learner record holding a credential revoked or "
+                "suspended since; `credentials` reports each one."
             ),
         },
         "headline": {"type": "string"},
@@ -79,6 +82,14 @@ _REPORT = {
         },
         "credential": {"type": ["object", "null"]},
         "jwt": {"type": ["string", "null"]},
+        "credentials": {
+            "type": "array",
+            "items": {"type": "object"},
+            "description": (
+                "For a learner record (CLR): each credential inside, with its own verdict, "
+                "headline and checks (a report without `credential` and `jwt`, plus its `id`)."
+            ),
+        },
         "record": {
             "type": "object",
             "description": "This school's record, when the credential is genuine and issued here.",

@@ -46,6 +46,7 @@ from app.issuing.reissue import needs_reissue
 from app.issuing.reissue import reissue_credential
 from app.issuing.status_changes import StatusChange
 from app.issuing.status_changes import change_credential_status
+from app.issuing.status_lists import published_status
 from app.issuing.urls import credential_url
 from app.keyring import issuing_context
 from app.models_base import utcnow
@@ -78,10 +79,9 @@ def _json(document: dict, content_type: str = "application/json") -> Response:
 
 @bp.get("/.well-known/did.json")
 def did_document():
-    """The issuer's DID document: every Ed25519 key ever used, so old credentials verify."""
+    """The issuer's DID document: every Ed25519 key ever used, and the recent RSA keys."""
     ctx = issuing_context()
-    records = [r for r in ctx.keystore.records() if r.kind == "ed25519"]
-    document = build_did_document(ctx.issuer_id, records)
+    document = build_did_document(ctx.issuer_id, ctx.keystore.records())
     return _document(did_document_json(document), "application/did+json")
 
 
@@ -106,6 +106,13 @@ def status_list(purpose: str, number: int):
     if row is None or row.signed_json is None:
         raise NotFound("There is no such status list.")
     return _document(row.signed_json, VC_JSON, max_age=STATUS_MAX_AGE)
+
+
+@bp.get("/credentials/<credential_id>/status")
+def credential_status(credential_id: str):
+    """The suspension entry the credential cannot carry: see `published_status`."""
+    issued = get_credential(credential_id)
+    return _json(published_status(issued, public_url=issuing_context().public_url))
 
 
 def _requested_format() -> str:

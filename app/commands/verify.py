@@ -153,6 +153,9 @@ def _print_report(report: Report) -> None:
     width = max(len(_MARKS[check.outcome]) for check in report.checks)
     for check in report.checks:
         click.echo(f"  {_MARKS[check.outcome]:<{width}}  {check.name:<10} {check.message}")
+    for number, part in enumerate(report.parts, start=1):
+        click.echo()
+        click.echo(f"Credential {number} of {len(report.parts)} in the record: {part.headline}")
 
 
 @click.command("verify")

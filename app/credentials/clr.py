@@ -38,10 +38,12 @@ def build_clr(
     valid_from: datetime,
     name: str,
     partial: bool = False,
+    description: str | None = None,
 ) -> dict[str, Any]:
     """An unsigned ClrCredential embedding `credentials` (signed OB credentials) unchanged.
 
     :param partial: True when the record leaves out credentials Laurel knows of.
+    :param description: a note for a person (which credentials were suspended, say).
     :raises InputError: no credentials, or a credential that is not a JSON object.
     """
     if not credentials:
@@ -53,14 +55,19 @@ def build_clr(
     if identifier:
         subject_node["identifier"] = identifier
     subject_node["verifiableCredential"] = [copy.deepcopy(credential) for credential in credentials]
-    return {
+    record: dict[str, Any] = {
         "@context": [VC_CONTEXT, CLR_CONTEXT, OB_CONTEXT, OB_EXTENSIONS_CONTEXT],
         "id": clr_id,
         "type": ["VerifiableCredential", "ClrCredential"],
         "issuer": build_profile(issuer),
         "validFrom": format_datetime(valid_from),
         "name": name,
+    }
+    if description:
+        record["description"] = description
+    record |= {
         "partial": partial,
         "credentialSubject": subject_node,
         "credentialSchema": [{"id": CLR_CREDENTIAL_SCHEMA, "type": SCHEMA_VALIDATOR_TYPE}],
     }
+    return record

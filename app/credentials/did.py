@@ -4,7 +4,11 @@ Pure module: imports neither flask nor sqlalchemy nor any other app package.
 The DID document lists every Ed25519 key ever used as a W3C Multikey under
 `assertionMethod` with absolute ids (did:web resolvers reject relative ones)
 and stays small (one resolver refuses documents over 8 KB). The JWKS lists
-every RSA key that signs VC-JWTs. Retired keys stay listed forever.
+every RSA key that signs VC-JWTs; retired keys stay listed forever. So that a
+VC-JWT's `kid` (did:web:…#rsa-N) resolves in the DID document alone, as a
+generic verifier resolves it, the RSA keys are listed there too as
+`JsonWebKey`s, newest first, as many as fit in the 8 KB: a recent JWT's key is
+always there, and an old one's stays in the JWKS, which Laurel also reads.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ from .keys import multikey_from_public_key
 from .keys import public_key_from_multikey
 
 DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
+JWK_CONTEXT = "https://w3id.org/security/jwk/v1"
+# Digital Bazaar's did:web resolver refuses a larger document.
+MAX_DID_DOCUMENT_BYTES = 8 * 1024
 # did:web method-specific id: a host name, an optional %3A-encoded port, then ':' path segments.
 _HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?:%3[Aa][0-9]{1,5})?$")
 _SEGMENT = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=@%-]+$")
@@ -76,20 +83,46 @@ def did_web_document_url(did: str, *, scheme: str = "https") -> str:
     return f"{scheme}://{unquote(host)}/{path}/did.json"
 
 
-def build_did_document(issuer_id: str, ed25519_records: Iterable[KeyRecord]) -> dict[str, Any]:
-    """The issuer's DID document: every Ed25519 key as a Multikey under assertionMethod."""
-    methods = [
+def build_did_document(issuer_id: str, records: Iterable[KeyRecord]) -> dict[str, Any]:
+    """The issuer's DID document: every Ed25519 key as a Multikey, then RSA keys as JsonWebKeys.
+
+    Every Ed25519 key is listed (Data Integrity proofs name them); RSA keys are
+    added newest first while the served document stays within MAX_DID_DOCUMENT_BYTES.
+    """
+    records = list(records)
+    methods: list[dict[str, Any]] = [
         {
             "id": f"{issuer_id}#{record.fragment}",
             "type": "Multikey",
             "controller": issuer_id,
             "publicKeyMultibase": multikey_from_public_key(record.public_key),
         }
-        for record in ed25519_records
+        for record in records
         if record.kind == "ed25519" and isinstance(record.public_key, Ed25519PublicKey)
     ]
+    document = _did_document(issuer_id, methods)
+    rsa_records = [record for record in records if record.kind == "rsa"]
+    for record in sorted(rsa_records, key=lambda r: r.number, reverse=True):
+        method_id = f"{issuer_id}#{record.fragment}"
+        jwk = jwk_from_public_key(record.public_key, kid=method_id)
+        method = {
+            "id": method_id,
+            "type": "JsonWebKey",
+            "controller": issuer_id,
+            "publicKeyJwk": jwk,
+        }
+        candidate = _did_document(issuer_id, [*methods, method])
+        if len(did_document_json(candidate).encode("utf-8")) > MAX_DID_DOCUMENT_BYTES:
+            break
+        methods.append(method)
+        document = candidate
+    return document
+
+
+def _did_document(issuer_id: str, methods: list[dict[str, Any]]) -> dict[str, Any]:
+    with_jwk = any(method["type"] == "JsonWebKey" for method in methods)
     return {
-        "@context": list(DID_CONTEXTS),
+        "@context": [*DID_CONTEXTS, JWK_CONTEXT] if with_jwk else list(DID_CONTEXTS),
         "id": issuer_id,
         "verificationMethod": methods,
         "assertionMethod": [method["id"] for method in methods],

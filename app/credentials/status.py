@@ -160,6 +160,24 @@ def status_entry(*, list_url: str, index: int, purpose: str) -> dict[str, str]:
     }
 
 
+def credential_status_url(credential_id: str) -> str:
+    """Where a Laurel issuer publishes the status entries a credential cannot carry.
+
+    The OB 3.0 schemas allow one `credentialStatus` object, so a credential carries its
+    revocation entry; its suspension entry is published at "<credential id>/status".
+    """
+    return f"{credential_id}/status"
+
+
+def build_credential_status(credential_id: str, entries: list[dict[str, str]]) -> dict[str, Any]:
+    """The document at `credential_status_url`: the credential's id and its further entries."""
+    return {
+        "id": credential_status_url(credential_id),
+        "credential": credential_id,
+        "credentialStatus": entries,
+    }
+
+
 def _check_purpose(purpose: str) -> None:
     if purpose not in PURPOSES:
         raise InputError(f"Unknown status purpose {purpose!r}; use one of {', '.join(PURPOSES)}.")

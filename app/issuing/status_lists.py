@@ -22,6 +22,7 @@ from app.credentials.signing import sign_document
 from app.errors import Conflict
 from app.extensions import db
 from app.issuing.context import IssuingContext
+from app.issuing.urls import credential_url
 from app.issuing.urls import status_list_url
 
 SLOT_ATTEMPTS = 20
@@ -119,3 +120,19 @@ def set_status_bit(
     bits.set(index, value)
     publish_status_list(row, bits, ctx=ctx, now=now)
     db.session.flush()
+
+
+def published_status(credential: IssuedCredential, *, public_url: str) -> dict:
+    """The suspension entry the credential cannot carry, as served at "<its id>/status".
+
+    Anyone may ask: the answer names only a slot in the public suspension list, the
+    same for every state, so it tells nothing the list does not, and nothing about
+    the learner or the badge. Asking needs the credential id, a random UUID known
+    to those who hold the credential.
+    """
+    entry = bitstring.status_entry(
+        list_url=status_list_url(public_url, StatusPurpose.SUSPENSION, 1),
+        index=credential.suspension_index,
+        purpose=StatusPurpose.SUSPENSION.value,
+    )
+    return bitstring.build_credential_status(credential_url(public_url, credential), [entry])

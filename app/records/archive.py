@@ -18,7 +18,6 @@ from datetime import datetime
 from flask import render_template
 
 from app.accounts.models import User
-from app.badges.models import CredentialState
 from app.errors import UserError
 from app.issuing.context import IssuingContext
 from app.issuing.profile import issuer_profile
@@ -85,9 +84,9 @@ def build_learner_archive(learner: User, *, ctx: IssuingContext, now: datetime) 
                 _add(bundle, f"credentials/{item.filename}", item.data, now)
                 files.append(item.filename)
             listed.append((summarize(credential), files))
-        has_record = any(c.state != CredentialState.REVOKED for c in credentials)
-        if has_record:
-            _add(bundle, "learner-record.json", clr_json(learner, ctx=ctx, now=now), now)
+        record = clr_json(learner, ctx=ctx, now=now)
+        if record is not None:
+            _add(bundle, "learner-record.json", record, now)
         documents = issuer_documents(ctx)
         for name, _url, data in documents:
             _add(bundle, name, data, now)
@@ -98,7 +97,7 @@ def build_learner_archive(learner: User, *, ctx: IssuingContext, now: datetime) 
             learner=learner,
             school=issuer_profile(ctx.public_url),
             listed=listed,
-            has_record=has_record,
+            has_record=record is not None,
             documents=documents,
             public_url=ctx.public_url,
             now=now,

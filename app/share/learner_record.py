@@ -24,7 +24,6 @@ from app.badges.models import IssuedCredential
 from app.credentials.clr import build_clr
 from app.credentials.document import SubjectData
 from app.credentials.signing import sign_document
-from app.errors import UserError
 from app.extensions import db
 from app.issuing.context import IssuingContext
 from app.issuing.profile import issuer_data
@@ -67,6 +66,11 @@ class LearnerRecord:
     summaries: list[CredentialSummary]
 
     @property
+    def has_signed_record(self) -> bool:
+        """True when a CLR can be signed: some credential is not revoked."""
+        return any(not summary.is_revoked for summary in self.summaries)
+
+    @property
     def by_year(self) -> list[tuple[int, list[CredentialSummary]]]:
         """Newest year first; within a year, oldest first."""
         years: dict[int, list[CredentialSummary]] = defaultdict(list)
@@ -98,16 +102,19 @@ def learner_record(learner: User) -> LearnerRecord:
     )
 
 
-def signed_clr(learner: User, *, ctx: IssuingContext, now: datetime) -> dict:
-    """The learner's credentials (revoked ones left out) in a signed ClrCredential.
+def signed_clr(learner: User, *, ctx: IssuingContext, now: datetime) -> dict | None:
+    """The learner's credentials in a signed ClrCredential; None when there is none to put in.
 
-    :raises UserError: the learner has no credential to put in a record.
+    Revoked credentials are left out (and the record says it is partial). A suspended
+    one stays in, since a suspension may be lifted, and the record's description
+    names it: verifiers check each credential's status as they check the record.
     """
     credentials = learner_credentials(learner)
     kept = [c for c in credentials if c.state != CredentialState.REVOKED]
     if not kept:
-        raise UserError("There is no credential in this learner record yet.")
+        return None
     profile = issuer_profile(ctx.public_url)
+    suspended = [c for c in kept if c.state == CredentialState.SUSPENDED]
     unsigned = build_clr(
         clr_id=f"urn:uuid:{uuid.uuid4()}",
         issuer=issuer_data(profile, ctx),
@@ -121,20 +128,27 @@ def signed_clr(learner: User, *, ctx: IssuingContext, now: datetime) -> dict:
         valid_from=now,
         name=f"Learner record from {profile.name}",
         partial=len(kept) < len(credentials),
+        description=_suspended_note(suspended) if suspended else None,
     )
     return sign_document(unsigned, keystore=ctx.keystore, now=now)
 
 
-def clr_json(learner: User, *, ctx: IssuingContext, now: datetime) -> bytes:
+def _suspended_note(suspended: list[IssuedCredential]) -> str:
+    names = ", ".join(f"“{credential.badge.name}”" for credential in suspended)
+    return f"Suspended by the school when this record was signed: {names}."
+
+
+def clr_json(learner: User, *, ctx: IssuingContext, now: datetime) -> bytes | None:
+    """The signed learner record as JSON bytes; None for an empty record."""
     signed = signed_clr(learner, ctx=ctx, now=now)
+    if signed is None:
+        return None
     return json.dumps(signed, ensure_ascii=False, indent=2).encode("utf-8")
 
 
 def render_transcript(learner: User, *, ctx: IssuingContext, now: datetime) -> bytes:
     """A printable transcript: each credential with a QR of its verification page; CLR attached."""
     record = learner_record(learner)
-    if not record.summaries:
-        raise UserError("There is no credential in this learner record yet.")
     urls = {
         summary.credential.id: verification_url(summary.credential, ctx.public_url)
         for summary in record.summaries
@@ -152,8 +166,8 @@ def render_transcript(learner: User, *, ctx: IssuingContext, now: datetime) -> b
         PdfAttachment("did.json", did_json, "The school's DID document when this PDF was made"),
         PdfAttachment("jwks.json", jwks_json, "The school's JWKS when this PDF was made"),
     ]
-    if not all(summary.is_revoked for summary in record.summaries):
-        record_json = clr_json(learner, ctx=ctx, now=now)
+    record_json = clr_json(learner, ctx=ctx, now=now)
+    if record_json is not None:
         description = "The signed Comprehensive Learner Record (CLR 2.0), every credential inside"
         attachments.insert(0, PdfAttachment("learner-record.json", record_json, description))
     return html_to_pdf(html, attachments)

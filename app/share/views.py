@@ -353,10 +353,14 @@ def record(user_id: int):
 @bp.get("/learners/<int:user_id>/record.json")
 @login_required
 def record_clr(user_id: int):
-    """The learner record as a signed CLR 2.0 ClrCredential."""
+    """The learner record as a signed CLR 2.0 ClrCredential; 204 when it holds none."""
     learner = _learner_or_404(user_id)
+    record_json = clr_json(learner, ctx=issuing_context(), now=utcnow())
+    if record_json is None:
+        # No credential to sign (none yet, or all revoked): an empty record, not an error.
+        return Response(status=204, headers={"Cache-Control": "no-store"})
     return _attachment(
-        clr_json(learner, ctx=issuing_context(), now=utcnow()),
+        record_json,
         "application/vc+ld+json",
         f"learner-record-{learner.learner_uuid[:8]}.json",
     )

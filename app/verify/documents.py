@@ -19,12 +19,14 @@ from app.credentials.did import build_jwks
 from app.credentials.did import did_document_json
 from app.extensions import db
 from app.issuing.context import IssuingContext
+from app.issuing.status_lists import published_status
 from app.models_base import is_token
 from app.models_base import is_uuid
 
 _CREDENTIAL_PATH = re.compile(r"^/credentials/([0-9a-fA-F-]{36})(?:/verify)?/?$")
 _SHARE_PATH = re.compile(r"^/s/([A-Za-z0-9_-]{8,64})/?$")
 _VERIFY_PATH = re.compile(r"^/v/([A-Za-z0-9_-]{8,64})/?$")
+_PUBLISHED_STATUS_PATH = re.compile(r"^/credentials/([0-9a-fA-F-]{36})/status$")
 _STATUS_PATH = re.compile(r"^/status/([a-z]+)/([0-9]{1,9})$")
 
 
@@ -35,7 +37,7 @@ def _json_bytes(document: dict) -> bytes:
 def issuer_key_documents(ctx: IssuingContext) -> tuple[bytes, bytes]:
     """The DID document and the JWKS exactly as /.well-known serves them now."""
     records = ctx.keystore.records()
-    did_document = build_did_document(ctx.issuer_id, [r for r in records if r.kind == "ed25519"])
+    did_document = build_did_document(ctx.issuer_id, records)
     jwks = build_jwks(ctx.issuer_id, [r for r in records if r.kind == "rsa"])
     return did_document_json(did_document).encode("utf-8"), _json_bytes(jwks)
 
@@ -83,7 +85,7 @@ def credential_for_path(path: str) -> IssuedCredential | None:
 
 
 def own_document(path: str, ctx: IssuingContext) -> bytes | None:
-    """The public document at `path` of this site (credential JSON, status list, DID, JWKS).
+    """The public document at `path` of this site (credential JSON, status lists, DID, JWKS).
 
     What an anonymous visitor would get: an unshared credential is not a public document.
     """
@@ -100,5 +102,10 @@ def own_document(path: str, ctx: IssuingContext) -> bytes | None:
             )
         )
         return row.signed_json.encode("utf-8") if row is not None and row.signed_json else None
+    if match := _PUBLISHED_STATUS_PATH.match(path):
+        found = credential_by_id(match[1].lower())
+        if found is None:
+            return None
+        return _json_bytes(published_status(found, public_url=ctx.public_url))
     credential = credential_for_path(path)
     return credential.json_text.encode("utf-8") if credential is not None else None

@@ -136,6 +136,7 @@ class Verification:
             Verdict.EXPIRED,
             Verdict.UNCHECKED,
             Verdict.SUSPENDED,
+            Verdict.PARTLY_WITHDRAWN,
             Verdict.UNKNOWN_ISSUER,
         ):
             return "warning"
@@ -149,6 +150,7 @@ class Verification:
             Verdict.EXPIRED: "Expired",
             Verdict.REVOKED: "Revoked",
             Verdict.SUSPENDED: "Suspended",
+            Verdict.PARTLY_WITHDRAWN: "Not every credential stands",
             Verdict.UNCHECKED: "Could not check",
             Verdict.UNKNOWN_ISSUER: "Unknown issuer",
             Verdict.NOT_VERIFIED: "Not genuine",

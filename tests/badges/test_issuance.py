@@ -435,10 +435,9 @@ def test_did_document_route_lists_every_ed25519_key(client, app_ctx):
     assert response.mimetype in ("application/did+json", "application/json")
     document = response.get_json()
     assert document["id"] == ISSUER
-    assert all(
-        m["controller"] == ISSUER and m["id"].startswith(f"{ISSUER}#key-")
-        for m in document["verificationMethod"]
-    )
+    assert all(m["controller"] == ISSUER for m in document["verificationMethod"])
+    kinds = {(m["type"], m["id"].split("#")[1]) for m in document["verificationMethod"]}
+    assert kinds == {("Multikey", "key-1"), ("JsonWebKey", "rsa-1")}
 
 
 @pytest.fixture
@@ -455,7 +454,7 @@ def rotated_keys(app_config, tmp_path, now):
 def test_did_document_route_after_rotation_keeps_old_key(rotated_keys, client):
     document = client.get("/.well-known/did.json").get_json()
     ids = [m["id"] for m in document["verificationMethod"]]
-    assert ids == [f"{ISSUER}#key-1", f"{ISSUER}#key-2"]
+    assert ids == [f"{ISSUER}#key-1", f"{ISSUER}#key-2", f"{ISSUER}#rsa-1"]
     assert document["assertionMethod"] == ids
 
 
@@ -477,7 +476,8 @@ def test_did_document_route_thirty_keys_long_did_under_8_kb(thirty_keys_long_did
     response = client.get("/.well-known/did.json")
     document = json.loads(response.data)
     assert len(document["id"]) == 35
-    assert len(document["verificationMethod"]) == 30
+    multikeys = [m for m in document["verificationMethod"] if m["type"] == "Multikey"]
+    assert len(multikeys) == 30
     assert len(response.data) < 8 * 1024, len(response.data)
 
 

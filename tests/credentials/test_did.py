@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from app.credentials.did import build_did_document
 from app.credentials.did import build_jwks
+from app.credentials.did import did_document_json
 from app.credentials.did import did_web_document_url
 from app.credentials.did import did_web_from_url
 from app.credentials.did import public_key_from_did_key
@@ -138,9 +140,69 @@ def test_build_did_document_every_key_as_absolute_multikey():
     assert all(m["publicKeyMultibase"].startswith("z6Mk") for m in document["verificationMethod"])
 
 
-def test_build_did_document_leaves_out_rsa_keys(keys_dir):
+def rsa_records(count: int) -> list[KeyRecord]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=3072).public_key()
+    return [
+        KeyRecord(
+            kind="rsa",
+            number=n,
+            created=f"{2025 + n}-08-01T00:00:00Z",
+            current=n == count,
+            public_key=key,
+        )
+        for n in range(1, count + 1)
+    ]
+
+
+def test_build_did_document_rsa_key_as_json_web_key(keys_dir):
+    """Does the VC-JWT's kid (did:web:…#rsa-1) name a method of the DID document itself?"""
     document = build_did_document(DID, keys_dir.store.records())
-    assert document["assertionMethod"] == [f"{DID}#key-1"]
+    assert document["@context"][-1] == "https://w3id.org/security/jwk/v1"
+    assert document["assertionMethod"] == [f"{DID}#key-1", f"{DID}#rsa-1"]
+    method = document["verificationMethod"][-1]
+    assert (method["id"], method["type"], method["controller"]) == (
+        f"{DID}#rsa-1",
+        "JsonWebKey",
+        DID,
+    )
+    assert "d" not in method["publicKeyJwk"] and method["publicKeyJwk"]["kid"] == f"{DID}#rsa-1"
+    assert public_key_from_jwk(method["publicKeyJwk"]).public_numbers() == (
+        keys_dir.store.current("rsa").public_key.public_numbers()
+    )
+
+
+@pytest.mark.parametrize(
+    ("years", "rsa_listed"),
+    [
+        (10, ["rsa-10", "rsa-9", "rsa-8", "rsa-7", "rsa-6", "rsa-5"]),
+        (28, ["rsa-28"]),
+        (30, []),
+    ],
+)
+def test_build_did_document_rsa_keys_newest_first_within_8_kb(years, rsa_listed):
+    """Every Ed25519 key stays; RSA keys are added newest first while the 8 KB allow.
+
+    With a 40-character DID and both keys rotated yearly, the newest RSA key is in
+    the document for 28 years; past that, its kid is found in the JWKS only.
+    """
+    issuer = did_web_from_url("https://badges.riverside-schools.example")
+    document = build_did_document(issuer, ed25519_records(years) + rsa_records(years))
+    assert len(did_document_json(document).encode("utf-8")) <= 8 * 1024
+    fragments = [m["id"].split("#")[1] for m in document["verificationMethod"]]
+    assert fragments == [f"key-{n}" for n in range(1, years + 1)] + rsa_listed
+    assert document["assertionMethod"] == [m["id"] for m in document["verificationMethod"]]
+
+
+def test_build_did_document_a_few_keys_list_every_rsa_key():
+    document = build_did_document(DID, ed25519_records(3) + rsa_records(3))
+    assert [m["id"].split("#")[1] for m in document["verificationMethod"]] == [
+        "key-1",
+        "key-2",
+        "key-3",
+        "rsa-3",
+        "rsa-2",
+        "rsa-1",
+    ]
 
 
 def test_build_did_document_thirty_keys_under_8_kb():

@@ -33,7 +33,7 @@ VERIFY_AT = format_datetime(NOW)
 
 def did_document(store: KeyStore) -> dict[str, Any]:
     """What https://laurel.test/.well-known/did.json serves."""
-    return build_did_document(ISSUER_ID, [r for r in store.records() if r.kind == "ed25519"])
+    return build_did_document(ISSUER_ID, store.records())
 
 
 def jwks(store: KeyStore) -> dict[str, Any]:

@@ -79,10 +79,108 @@ def test_clr_leaves_out_revoked_and_says_partial(client, login, school, make_cre
     ]
 
 
-def test_clr_without_credentials_400(client, login, school):
+def test_clr_without_credentials_is_empty_204(client, login, school):
+    """Is a learner with no credential yet an empty record, not an error?"""
     login(school.student)
     response = client.get(f"/learners/{school.student.id}/record.json")
-    assert response.status_code == 400
+    assert response.status_code == 204 and response.data == b""
+
+
+def test_clr_after_only_credential_revoked_is_empty_204_and_not_offered(
+    client, login, school, issued, now
+):
+    change_credential_status(
+        issued,
+        StatusChange.REVOKE,
+        ctx=issuing_context(),
+        actor=None,
+        reason="Issued in error",
+        now=now,
+    )
+    db.session.commit()
+    login(school.student)
+    assert client.get(f"/learners/{school.student.id}/record.json").status_code == 204
+    page = client.get(f"/learners/{school.student.id}/record").get_data(as_text=True)
+    assert "record.json" not in page and "every credential here was revoked" in page
+
+
+def test_clr_keeps_suspended_credential_and_names_it(client, login, school, make_credential, now):
+    """Is a credential suspended when the record is signed kept, named, and seen as suspended?"""
+    make_credential()
+    held = make_credential(name="Peer Tutor")
+    change_credential_status(
+        held,
+        StatusChange.SUSPEND,
+        ctx=issuing_context(),
+        actor=school.instructor,
+        reason="Under review",
+        now=now,
+    )
+    db.session.commit()
+    login(school.student)
+    clr = client.get(f"/learners/{school.student.id}/record.json").get_json()
+    validate_credential(clr)
+    assert clr["partial"] is False
+    assert (
+        clr["description"] == "Suspended by the school when this record was signed: “Peer Tutor”."
+    )
+    assert len(clr["credentialSubject"]["verifiableCredential"]) == 2
+
+    result = client.post("/api/v1/verify", json=clr).get_json()
+
+    assert result["verdict"] == "partly withdrawn", result["checks"]
+    assert result["verified"] is False
+    contents = next(c for c in result["checks"] if c["name"] == "contents")
+    assert (
+        contents["message"]
+        == "Of the credentials inside: 1 of 2 credentials was suspended: “Peer Tutor”."
+    )
+    verdicts = {part["badge"]["name"]: part["verdict"] for part in result["credentials"]}
+    assert verdicts == {"Vehicle Restoration": "verified", "Peer Tutor": "suspended"}
+
+
+def test_clr_signed_before_revocation_verifies_as_partly_withdrawn(
+    client, login, school, make_credential, now
+):
+    """Does a record signed earlier stop saying "Genuine" once a credential in it is revoked?"""
+    kept, revoked = make_credential(), make_credential(name="Peer Tutor")
+    login(school.student)
+    clr = client.get(f"/learners/{school.student.id}/record.json").get_json()
+    change_credential_status(
+        revoked,
+        StatusChange.REVOKE,
+        ctx=issuing_context(),
+        actor=None,
+        reason="Issued in error",
+        now=now,
+    )
+    db.session.commit()
+
+    response = client.post("/api/v1/verify", json=clr)
+
+    assert response.status_code == 200
+    result = response.get_json()
+    assert result["verdict"] == "partly withdrawn"
+    assert result["headline"].startswith("Genuine record, not every credential in it stands — ")
+    assert "1 of 2 credentials was revoked: “Peer Tutor”" in result["headline"]
+    by_id = {part["id"]: part["verdict"] for part in result["credentials"]}
+    assert by_id == {
+        json.loads(kept.json_text)["id"]: "verified",
+        json.loads(revoked.json_text)["id"]: "revoked",
+    }
+
+
+def test_verify_page_lists_each_credential_of_a_record(client, login, school, make_credential):
+    make_credential(), make_credential(name="Peer Tutor")
+    login(school.student)
+    clr = client.get(f"/learners/{school.student.id}/record.json").data
+    page = client.post(
+        "/verify",
+        data={"file": (io.BytesIO(clr), "record.json")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    assert "The credentials in this record" in page
+    assert page.count("Genuine — “") >= 2
 
 
 def test_transcript_lists_credentials_with_qr_and_clr_attached(

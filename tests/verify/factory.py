@@ -97,9 +97,7 @@ def school_documents(keystore: KeyStore, *, revoked: tuple[int, ...] = ()) -> di
     """What the school's site serves: DID document, JWKS and a revocation list."""
     records = keystore.records()
     return {
-        DID_DOCUMENT_URL: build_did_document(
-            ISSUER_ID, [r for r in records if r.kind == "ed25519"]
-        ),
+        DID_DOCUMENT_URL: build_did_document(ISSUER_ID, records),
         JWKS_URL: build_jwks(ISSUER_ID, [r for r in records if r.kind == "rsa"]),
         REVOCATION_URL: status_list(keystore, set_indexes=revoked),
     }

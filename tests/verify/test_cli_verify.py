@@ -319,3 +319,29 @@ def test_cli_verify_without_json_unusable_input_stays_plain_text(cli_runner, env
     result = cli_runner.invoke(cli, ["verify", path, "--offline"], env=env)
     assert result.exit_code == 2
     assert result.stdout == "" and result.stderr.startswith("Error: ")
+
+
+def test_cli_verify_learner_record_prints_each_credential(cli_runner, env, tmp_path, keys_dir):
+    """Does `laurel verify` on a CLR report the record, then each credential inside?"""
+    from app.credentials.clr import build_clr
+    from app.credentials.document import SubjectData
+    from app.credentials.signing import sign_document
+    from tests.credentials.samples import NOW
+    from tests.credentials.samples import SCHOOL
+
+    credentials = [issue(keys_dir.store, n, status_entries=()).document for n in (12, 13)]
+    record = build_clr(
+        clr_id="urn:uuid:aaaaaaaa-0000-4000-8000-000000000003",
+        issuer=SCHOOL,
+        subject=SubjectData(id="urn:uuid:1b7e0000-0000-4000-8000-000000000000"),
+        credentials=credentials,
+        valid_from=NOW,
+        name="Learner record",
+    )
+    signed = sign_document(record, keystore=keys_dir.store, now=NOW)
+    path = _write(tmp_path, "record.json", json.dumps(signed))
+    result = cli_runner.invoke(cli, ["verify", path, "--offline"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "All 2 credentials inside verify." in result.stdout
+    assert "Credential 1 of 2 in the record: Genuine — “Small-engine repair 12”" in result.stdout
+    assert "Credential 2 of 2 in the record: Genuine — “Small-engine repair 13”" in result.stdout

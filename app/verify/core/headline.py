@@ -64,11 +64,16 @@ def build_report(run: Run, *, source_url: str | None) -> Report:
         issuer_identity=run.identity,
         learner_name=signed_name(credential),
     )
-    report.headline = _headline(report, not_yet_valid=run.facts.not_yet_valid)
+    report.headline = _headline(
+        report,
+        not_yet_valid=run.facts.not_yet_valid,
+        expired=run.facts.expired,
+        offline=run.fetcher is None,
+    )
     return report
 
 
-def _headline(report: Report, *, not_yet_valid: bool) -> str:
+def _headline(report: Report, *, not_yet_valid: bool, expired: bool, offline: bool) -> str:
     """One sentence for a person: the verdict first, then what the credential says."""
     checks = report.checks
     badge = f"“{report.badge_name}”" if report.badge_name else "This credential"
@@ -103,11 +108,25 @@ def _headline(report: Report, *, not_yet_valid: bool) -> str:
         return f"Revoked — {said}, has been withdrawn by the issuer.{reason}"
     if verdict is Verdict.SUSPENDED:
         return f"Suspended — {said}, is on hold by the issuer.{reason}"
+    if verdict is Verdict.PARTLY_WITHDRAWN:
+        contents = next(check for check in checks if check.name == "contents")
+        return f"Genuine record, not every credential in it stands — {said}. {contents.message}"
     if verdict is Verdict.UNCHECKED:
         unknown = next(check for check in checks if check.outcome is Outcome.UNKNOWN)
         if not any(c.name == "proof" and c.outcome is Outcome.PASSED for c in checks):
             # Without a checked signature, what the document says is only a claim.
             return f"Could not check the signature — {unknown.message}"
+        if expired:
+            # What is known comes first: the expiry and the signature, then what was not checked.
+            missing = (
+                "status could not be checked offline"
+                if offline and unknown.name == "status"
+                else f"{unknown.message[:1].lower()}{unknown.message[1:].rstrip('.')}"
+            )
+            return (
+                f"Expired on {format_day(report.valid_until)}; signature genuine; {missing} — "
+                f"{said}."
+            )
         return f"Could not check everything — {said}. {unknown.message}"
     failed = [check for check in checks if check.outcome is Outcome.FAILED]
     if not_yet_valid and len(failed) == 1:

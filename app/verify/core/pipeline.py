@@ -6,18 +6,23 @@ know come in as arguments (a resolver, a fetcher, `now`, a `LocalStatus`), so
 the same code serves the web page, the JSON API and `laurel verify` on a file
 with no network. Each stage lives in the module named for it; primitives raise,
 and the stages turn each `CredentialError` into a failed or "could not check" line.
+A learner record's credentials each go through every stage too (`contents.py`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any
 
+from app.credentials.errors import CredentialError
 from app.credentials.errors import InputError
 
+from .contents import check_contents
+from .contents import embedded_credentials
 from .dates import check_dates
 from .fetching import Fetcher
 from .fetching import FetchError
@@ -50,6 +55,7 @@ _SOURCE_NAMES = {
     "png": "a PNG badge image",
     "svg": "an SVG badge image",
     "pdf": "a PDF certificate",
+    "embedded": "the learner record it is part of",
 }
 _PASTED_NAMES = {"json": "the pasted JSON", "jwt": "the pasted JWT"}
 _FORMAT_NAMES = {
@@ -100,18 +106,52 @@ def verify(
     given_as = "address" if source_url else "text" if pasted else "file"
     parsed = parse_input(data, filename=filename, content_type=content_type, given_as=given_as)
     credential = _find_credential(parsed)
+    inputs = _Inputs(resolver, fetcher, now, own_issuer_id, local_status, tuple(trusted))
+    run = _checked_run(
+        parsed, credential, inputs, _read_from(parsed.source_format, source_url, pasted)
+    )
+    embedded = embedded_credentials(credential)
+    parts: list[Report] = []
+    if embedded is not None:
+        unreadable = 0
+        for item in embedded:
+            part = _embedded_report(item, parsed, inputs)
+            if part is None:
+                unreadable += 1
+            else:
+                parts.append(part)
+        run.guarded("contents", partial(check_contents, run, parts, unreadable))
+    report = build_report(run, source_url=source_url)
+    report.parts = parts
+    return report
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """What every run of one verification shares: keys, network, clock, the school's records."""
+
+    resolver: KeyResolver
+    fetcher: Fetcher | None
+    now: datetime
+    own_issuer_id: str | None
+    local_status: LocalStatus | None
+    trusted: tuple[TrustEntry, ...]
+
+
+def _checked_run(parsed: Parsed, credential: dict[str, Any], inputs: _Inputs, source: str) -> Run:
+    """Every stage on one credential (read from `source`): contexts, proofs, issuer, dates,
+    status, schema."""
     run = Run(
         parsed,
         credential,
         issuer_id_of(credential),
-        resolver=resolver,
-        fetcher=fetcher,
-        now=now,
-        own_issuer_id=own_issuer_id,
-        local_status=local_status,
-        trusted=trusted,
+        resolver=inputs.resolver,
+        fetcher=inputs.fetcher,
+        now=inputs.now,
+        own_issuer_id=inputs.own_issuer_id,
+        local_status=inputs.local_status,
+        trusted=inputs.trusted,
     )
-    source = _read_from(parsed.source_format, source_url, pasted)
     run.add("credential", Outcome.PASSED, f"Read a credential from {source}.")
     if parsed.credential is not None and parsed.jwt is not None:
         if credential_from_jwt(parsed.jwt) != parsed.credential:
@@ -126,7 +166,26 @@ def verify(
     run.guarded("dates", partial(check_dates, run))
     run.guarded("status", partial(check_status, run))
     run.guarded("schema", partial(check_schema, run))
-    return build_report(run, source_url=source_url)
+    return run
+
+
+def _embedded_report(item: Any, record: Parsed, inputs: _Inputs) -> Report | None:
+    """The report of one credential inside a learner record; None when it is no credential.
+
+    It is checked with the documents the record came with (a PDF's DID document).
+    """
+    if isinstance(item, dict):
+        parsed = Parsed("embedded", credential=item, attachments=record.attachments)
+    elif isinstance(item, str):
+        parsed = Parsed("embedded", jwt=item, attachments=record.attachments)
+    else:
+        return None
+    try:
+        credential = _find_credential(parsed)
+    except CredentialError:
+        return None
+    source = _SOURCE_NAMES.get(parsed.source_format, parsed.source_format)
+    return build_report(_checked_run(parsed, credential, inputs, source), source_url=None)
 
 
 def _find_credential(parsed: Parsed) -> dict[str, Any]:

@@ -32,6 +32,8 @@ class Verdict(StrEnum):
     NOT_VERIFIED = "not verified"
     REVOKED = "revoked"
     SUSPENDED = "suspended"
+    # A genuine learner record holding a credential revoked or suspended since.
+    PARTLY_WITHDRAWN = "partly withdrawn"
     UNCHECKED = "could not check"
     EXPIRED = "expired"
     UNKNOWN_ISSUER = "unknown issuer"
@@ -90,6 +92,8 @@ class Report:
     status_changed_at: datetime | None = None
     issuer_identity: IssuerIdentity | None = None
     learner_name: str | None = None
+    # A learner record's credentials, each with its own report.
+    parts: list[Report] = field(default_factory=list)
 
     @property
     def verified(self) -> bool:
@@ -118,6 +122,7 @@ class Report:
             Verdict.EXPIRED,
             Verdict.REVOKED,
             Verdict.SUSPENDED,
+            Verdict.PARTLY_WITHDRAWN,
         )
 
     def matches_email(self, email: str) -> bool:
@@ -174,7 +179,16 @@ class Report:
             "status_changed_at": _iso(self.status_changed_at),
             "credential": self.credential,
             "jwt": self.jwt,
+            "credentials": [_part_json(part) for part in self.parts],
         }
+
+
+def _part_json(part: Report) -> dict[str, Any]:
+    """A credential inside a learner record: its report, without repeating the document."""
+    found = part.to_json()
+    del found["credential"], found["jwt"], found["credentials"]
+    found["id"] = (part.credential or {}).get("id")
+    return found
 
 
 def _identity_matches(expected: str, candidate: str, identifier: dict[str, Any]) -> bool:

@@ -38,6 +38,8 @@ class Facts:
     expired: bool = False
     revoked: bool = False
     suspended: bool = False
+    # A learner record some of whose credentials were revoked or suspended since.
+    contents_withdrawn: bool = False
 
 
 @dataclass
@@ -105,6 +107,8 @@ class Run:
             return Verdict.REVOKED
         if facts.suspended:
             return Verdict.SUSPENDED
+        if facts.contents_withdrawn:
+            return Verdict.PARTLY_WITHDRAWN
         if any(check.outcome is Outcome.UNKNOWN for check in self.checks):
             return Verdict.UNCHECKED
         if facts.expired:

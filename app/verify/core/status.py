@@ -5,7 +5,9 @@ list is itself a credential, checked as strictly as one: same issuer, linked
 key, valid signature, not out of date), and the deprecated 1EdTech Revocation
 List. A list that could not be fetched and verified is "could not check",
 never "not revoked". For this school's own credentials the `LocalStatus` input
-adds what only its database knows: a suspension, and the reason and date.
+adds what only its database knows: a suspension, and the reason and date. For
+any other Laurel credential the suspension entry its issuer publishes beside it
+is checked (`suspension.py`), or said to be unchecked.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from .local_status import RecordedState
 from .local_status import RecordedStatus
 from .report import Outcome
 from .run import Run
+from .suspension import laurel_site
+from .suspension import published_suspension_entry
 
 STATUS_LIST_ENTRY = "BitstringStatusListEntry"
 STATUS_LIST_CREDENTIAL = "BitstringStatusListCredential"
@@ -39,17 +43,21 @@ _PAST = {"revocation": "revoked", "suspension": "suspended"}
 
 
 def check_status(run: Run) -> None:
-    """Check every status entry, then the school's own record of a suspension."""
+    """Check every status entry, then the suspension: on record, or as its issuer publishes it."""
     recorded = _recorded_status(run)
     _check_entries(run, recorded)
-    if (
-        recorded is not None
-        and recorded.state is RecordedState.SUSPENDED
-        and not run.facts.suspended
-        and run.signature_checked
-    ):
-        # Laurel's credentials carry only their revocation entry: a suspension is on record.
-        _mark(run, RecordedState.SUSPENDED, recorded)
+    if run.facts.revoked or run.facts.suspended or not run.signature_checked:
+        return
+    if run.local_status is not None and run.is_own:
+        if recorded is not None and recorded.state is RecordedState.SUSPENDED:
+            # Laurel's credentials carry only their revocation entry: a suspension is on record.
+            _mark(run, RecordedState.SUSPENDED, recorded)
+        return
+    site = laurel_site(run.credential, run.issuer_id)
+    if site is not None:
+        entry = published_suspension_entry(run, site)
+        if entry is not None:
+            _check_status_entry(run, entry, {}, recorded)
 
 
 def _recorded_status(run: Run) -> RecordedStatus | None:
