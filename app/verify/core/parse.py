@@ -44,7 +44,7 @@ MAX_JSON_DEPTH = 64
 # long descriptions and many evidence items while keeping a hostile one under 100 MB.
 MAX_CREDENTIAL_BYTES = 512 * 1024
 MAX_JSON_CONTAINERS = 10_000
-MAX_SVG_ELEMENTS = 100_000
+MAX_SVG_ELEMENTS = 50_000
 MAX_PDF_OBJECTS = 20_000
 MAX_PDF_ATTACHMENTS = 100
 JWT_CLAIMS = ("iss", "jti", "nbf", "sub", "exp", "iat", "aud")
