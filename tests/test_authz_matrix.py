@@ -901,3 +901,30 @@ ROUTES += [
     Route("GET", "/evidence/{shared_private_token}", everyone(404)),
     Route("GET", "/evidence/not-an-evidence-token", everyone(404)),
 ]
+
+
+# --- trust list (admin) --------------------------------------------------------------------
+
+
+def _trust(world: dict, now) -> None:
+    """One issuer on the trust list, for its remove button."""
+    from app.verify.trust_list import add_trusted
+
+    entry = add_trusted("did:web:matrix.example", "Matrix District", actor="test", now=now)
+    world["trust_entry_id"] = entry.id
+
+
+WORLD_BUILDERS.append(_trust)
+
+ROUTES += [
+    Route("GET", "/admin/trust", admin_only(200)),
+    Route(
+        "POST",
+        "/admin/trust",
+        admin_only(302),
+        data={"identifier": "did:web:district.example", "name": "Lakeside District"},
+    ),
+    Route("POST", "/admin/trust/import", admin_only(400)),
+    Route("POST", "/admin/trust/{trust_entry_id}/remove", admin_only(302)),
+    Route("POST", "/admin/trust/999999/remove", admin_only(404)),
+]

@@ -33,6 +33,7 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("Roster", "accounts.roster", frozenset({Role.ADMIN})),
     ("Classes", "accounts.classes", frozenset({Role.ADMIN})),
     ("School profile", "badges.issuer", frozenset({Role.ADMIN})),
+    ("Trust list", "verify.trust.index", frozenset({Role.ADMIN})),
 )
 
 

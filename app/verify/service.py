@@ -5,23 +5,22 @@ are read from the database rather than fetched over the network from itself;
 other addresses go through the guarded HTTPS fetcher, which refuses private,
 loopback and link-local hosts unless LAUREL_VERIFY_ALLOW_LOOPBACK is set (tests,
 a developer's machine). Tests may also inject LAUREL_VERIFY_HOST_RESOLVER.
+The trusted issuers are the admin's list (the trust list page, `laurel trust`)
+plus the entries of the LAUREL_TRUST_LIST file when it is set.
 What only the database knows (a suspension, the reason and date of a change)
 goes into the pipeline as its `LocalStatus` input.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import current_app
 
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
-from app.credentials.errors import CredentialError
 from app.keyring import issuing_context
 from app.main.filters import format_date
 from app.verify.core.fetching import Fetcher
@@ -36,12 +35,9 @@ from app.verify.core.report import Report
 from app.verify.core.report import Verdict
 from app.verify.core.resolvers import OwnKeyResolver
 from app.verify.core.resolvers import build_resolver
-from app.verify.core.trust import TrustEntry
-from app.verify.core.trust import read_trust_list
 from app.verify.documents import credential_by_id
 from app.verify.documents import own_document
-
-logger = logging.getLogger(__name__)
+from app.verify.trust_list import trusted_entries
 
 
 class SiteFetcher:
@@ -72,17 +68,6 @@ def site_fetcher() -> SiteFetcher:
         allow_loopback=bool(config.get("LAUREL_VERIFY_ALLOW_LOOPBACK", False)),
     )
     return SiteFetcher(issuing_context().public_url, network)
-
-
-def trust_list(path: str | None) -> tuple[TrustEntry, ...]:
-    """The school's trust list from LAUREL_TRUST_LIST; unreadable, it trusts no one (and logs)."""
-    if not path:
-        return ()
-    try:
-        return read_trust_list(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, CredentialError) as error:
-        logger.error("LAUREL_TRUST_LIST %s is not usable, no issuer is trusted: %s", path, error)
-        return ()
 
 
 def own_record(report: Report) -> IssuedCredential | None:
@@ -215,7 +200,7 @@ def run_verification(
         now=now,
         own_issuer_id=ctx.issuer_id,
         local_status=StoredStatus(),
-        trusted=trust_list(current_app.config.get("LAUREL_TRUST_LIST")),
+        trusted=trusted_entries(current_app.config.get("LAUREL_TRUST_LIST")),
     )
     return Verification(report, own_record(report))
 

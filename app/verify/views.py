@@ -19,9 +19,11 @@ from wtforms.validators import Optional
 from app.credentials.errors import CredentialError
 from app.extensions import limiter
 from app.models_base import utcnow
+from app.verify import trust_views
 from app.verify.service import run_verification
 
 bp = Blueprint("verify", __name__)
+bp.register_blueprint(trust_views.bp)
 
 MAX_PASTED_CHARS = 2 * 1024 * 1024
 

@@ -187,6 +187,13 @@ FORMS: list[Form] = [
     ),
     Form("/verify", "anonymous", {"text": "eyJhbGciOiJub25lIn0.e30."}, name="/verify (pasted)"),
     Form("/api/v1/verify", "anonymous", {}, files=("file",)),
+    Form(
+        "/admin/trust",
+        "admin",
+        {"identifier": "did:web:district.example", "name": "Lakeside District", "note": "Registry"},
+    ),
+    Form("/admin/trust/import", "admin", {}, files=("trust_file",)),
+    Form("/admin/trust/{trust_entry_id}/remove", "admin", {}),
 ]
 
 

@@ -24,6 +24,7 @@ ARGUMENT_VALUES = {
     "user_id": "{student_id}",
     "submission_id": "{submitted_id}",
     "item_id": "{approved_public_file_id}",
+    "entry_id": "{trust_entry_id}",
     "action": "revoke",
     "filename": "css/laurel.css",
 }

@@ -13,6 +13,7 @@ from app.credentials.baking import bake_png
 from app.credentials.baking import bake_svg
 from app.credentials.errors import InputError
 from app.verify.core.fetching import HttpFetcher
+from app.verify.core.parse import MAX_CREDENTIAL_BYTES
 from app.verify.core.parse import MAX_INPUT_BYTES
 from app.verify.core.parse import parse_input
 from app.verify.core.pipeline import verify
@@ -177,9 +178,16 @@ def test_parse_over_size_limit_refused_before_parsing():
     assert time.perf_counter() - started < 0.5
 
 
-def test_parse_exactly_at_size_limit_is_parsed():
-    data = b"[" + b" " * (MAX_INPUT_BYTES - 3) + b"1]"
+def test_parse_json_exactly_at_credential_limit_is_parsed():
+    data = b"[" + b" " * (MAX_CREDENTIAL_BYTES - 3) + b"1]"
     with pytest.raises(InputError, match="credential is a JSON object"):
+        parse_input(data)
+
+
+def test_parse_json_over_credential_limit_refused_with_size():
+    """Is a JSON credential over 512 KB refused before it is parsed, saying the limit?"""
+    data = b"[" + b" " * (MAX_CREDENTIAL_BYTES - 2) + b"1]"
+    with pytest.raises(InputError, match="up to 512 KB"):
         parse_input(data)
 
 

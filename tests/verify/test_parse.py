@@ -9,7 +9,7 @@ import pytest
 from app.credentials.baking import bake_png
 from app.credentials.baking import bake_svg
 from app.credentials.errors import InputError
-from app.verify.core.parse import check_json_depth
+from app.verify.core.parse import check_json_shape
 from app.verify.core.parse import parse_input
 from tests.verify.factory import PLAIN_SVG
 from tests.verify.factory import issue
@@ -93,16 +93,16 @@ def test_parse_unknown_file_names_the_file():
 
 
 def test_json_depth_limit_allows_credential_depth(signed):
-    check_json_depth(signed.json_text.encode())
+    check_json_shape(signed.json_text.encode())
 
 
 def test_json_depth_brackets_inside_strings_ignored():
-    check_json_depth(b'{"a": "' + b"[" * 10_000 + b'"}', limit=2)
+    check_json_shape(b'{"a": "' + b"[" * 10_000 + b'"}', limit=2)
 
 
 def test_json_depth_just_over_limit_refused():
     with pytest.raises(InputError, match="nested more than 3"):
-        check_json_depth(b"[[[[1]]]]", limit=3)
+        check_json_shape(b"[[[[1]]]]", limit=3)
 
 
 def test_parse_weasyprint_certificate_attachments(signed):

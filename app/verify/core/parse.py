@@ -4,6 +4,13 @@ Pure module: imports neither flask nor sqlalchemy nor any app package other than
 `app.credentials`. Every limit is checked before the expensive step it guards
 (size before parsing, nesting depth before `json.loads`, attachment size before
 decompressing), and every refusal is an `InputError` whose text a person can act on.
+
+Memory is bounded by the shape of the input, not only its size: parsed into Python
+objects and expanded as JSON-LD, a credential costs about 120 times its text, so a
+credential's JSON (pasted, in a JWT, baked in an image or attached to a PDF) may be
+at most MAX_CREDENTIAL_BYTES with MAX_JSON_CONTAINERS objects and lists, an SVG at
+most MAX_SVG_ELEMENTS tags and a PDF MAX_PDF_OBJECTS objects. bench/verify_memory.py
+measures the worst shapes.
 """
 
 from __future__ import annotations
@@ -33,6 +40,13 @@ from app.credentials.proofs.vc_jwt import read_jwt
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENT_BYTES = 1024 * 1024
 MAX_JSON_DEPTH = 64
+# A real credential is a few KB with a few hundred objects; these leave room for
+# long descriptions and many evidence items while keeping a hostile one under 100 MB.
+MAX_CREDENTIAL_BYTES = 512 * 1024
+MAX_JSON_CONTAINERS = 10_000
+MAX_SVG_ELEMENTS = 50_000
+MAX_PDF_OBJECTS = 20_000
+MAX_PDF_ATTACHMENTS = 100
 JWT_CLAIMS = ("iss", "jti", "nbf", "sub", "exp", "iat", "aud")
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -49,6 +63,7 @@ _COMPACT_JWT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 _JWT_START = re.compile(r"^eyJ[A-Za-z0-9_.-]*$")
 _JSON_STRUCTURE = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 _XML_DECLARATIONS = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_PDF_OBJECT = re.compile(rb"\sobj\b")
 
 
 @dataclass(frozen=True)
@@ -155,29 +170,45 @@ def decode_text(raw: bytes, what: str = "this file") -> str:
         ) from None
 
 
-def check_json_depth(raw: bytes, limit: int = MAX_JSON_DEPTH) -> None:
-    """Refuse JSON nested deeper than `limit`, counting brackets outside strings.
+def check_json_shape(
+    raw: bytes, limit: int = MAX_JSON_DEPTH, containers: int = MAX_JSON_CONTAINERS
+) -> None:
+    """Refuse JSON larger than a credential, nested deeper than `limit`, or holding more
+    than `containers` objects and lists, counting brackets outside strings.
 
     `json.loads` recurses once per level and would hit the interpreter's recursion
-    limit on hostile input; this scan does not recurse.
+    limit on hostile input, and every object costs hundreds of bytes once parsed and
+    expanded; this scan does not recurse and builds nothing.
     """
+    if len(raw) > MAX_CREDENTIAL_BYTES:
+        raise InputError(
+            f"The credential is {len(raw) // 1024} KB; Laurel reads credentials of up to "
+            f"{MAX_CREDENTIAL_BYTES // 1024} KB (a genuine one is a few KB)."
+        )
     depth = 0
+    count = 0
     for match in _JSON_STRUCTURE.finditer(raw):
         token = match.group()
         if token in (b"[", b"{"):
             depth += 1
+            count += 1
             if depth > limit:
                 raise InputError(
                     f"The JSON is nested more than {limit} levels deep; no credential is, "
                     "so Laurel does not read it."
+                )
+            if count > containers:
+                raise InputError(
+                    f"The JSON holds more than {containers:,} objects and lists; a credential "
+                    "holds a few hundred, so Laurel does not read it."
                 )
         elif token in (b"]", b"}"):
             depth -= 1
 
 
 def load_json(text: str) -> Any:
-    """Parse JSON text after the depth check."""
-    check_json_depth(text.encode("utf-8"))
+    """Parse JSON text after the size and shape check."""
+    check_json_shape(text.encode("utf-8"))
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
@@ -244,12 +275,18 @@ def require_credential(document: dict[str, Any]) -> None:
 
 def check_jwt(token: str) -> str:
     """A compact JWT that is signed (not alg none) and readable; returns it unchanged."""
+    # Base64url takes 4 characters for 3 bytes; the header and signature add a little.
+    if len(token) > MAX_CREDENTIAL_BYTES * 4 // 3 + 4096:
+        raise InputError(
+            f"The JWT is {len(token) // 1024} KB; Laurel reads credentials of up to "
+            f"{MAX_CREDENTIAL_BYTES // 1024} KB (a genuine one is a few KB)."
+        )
     for segment in token.split(".")[:2]:
         try:
             decoded = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
         except (binascii.Error, ValueError):
             continue  # read_jwt names the broken segment
-        check_json_depth(decoded)
+        check_json_shape(decoded)
     header, _payload = read_jwt(token)
     algorithm = header.get("alg")
     if not isinstance(algorithm, str) or algorithm.lower() == "none":
@@ -271,6 +308,11 @@ def credential_from_jwt(token: str) -> dict[str, Any]:
 
 
 def _from_image(extract: Callable[[bytes], str], raw: bytes, kind: str) -> str:
+    if kind == "SVG" and raw.count(b"<") > MAX_SVG_ELEMENTS:
+        raise InputError(
+            f"The SVG has more than {MAX_SVG_ELEMENTS:,} elements; a badge image has far "
+            "fewer, so Laurel does not read it."
+        )
     if kind == "SVG" and _XML_DECLARATIONS.search(raw):
         raise InputError(
             "The SVG declares a DTD or entities; Laurel refuses those because they can read "
@@ -337,10 +379,20 @@ def _pdf_attachments(raw: bytes) -> dict[str, str]:
         DID_DOCUMENT_NAME,
         JWKS_NAME,
     }
+    if sum(1 for _ in _PDF_OBJECT.finditer(raw)) > MAX_PDF_OBJECTS:
+        raise InputError(
+            f"The PDF has more than {MAX_PDF_OBJECTS:,} objects; a certificate has a few "
+            "hundred, so Laurel does not read it."
+        )
     found: dict[str, str] = {}
     try:
         reader = PdfReader(io.BytesIO(raw), strict=False)
-        for attachment in reader.attachment_list:
+        for number, attachment in enumerate(reader.attachment_list, start=1):
+            if number > MAX_PDF_ATTACHMENTS:
+                raise InputError(
+                    f"The PDF has more than {MAX_PDF_ATTACHMENTS} attachments; a certificate "
+                    "has a few, so Laurel does not read it."
+                )
             if attachment.name not in wanted:
                 continue
             if attachment.name in found:

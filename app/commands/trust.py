@@ -1,0 +1,121 @@
+"""`laurel trust add|remove|list|import|export`: the school's trust list from the command line.
+
+The same services as the admin page. Bad input ends with a sentence and exit
+status 2; `export` writes the file `laurel verify --trust` reads without a database.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import NoReturn
+
+import click
+from flask.cli import with_appcontext
+
+from app.errors import LaurelError
+from app.extensions import db
+from app.models_base import utcnow
+from app.verify import trust_list
+
+ACTOR = "command line"
+BAD_INPUT = 2
+
+
+def _fail(error: Exception | str) -> NoReturn:
+    db.session.rollback()
+    click.echo(f"Error: {error}", err=True)
+    raise SystemExit(BAD_INPUT)
+
+
+@click.group("trust")
+def trust_group() -> None:
+    """Issuers outside this school whose credentials Laurel verifies under a name."""
+
+
+@trust_group.command("add")
+@click.argument("identifier", metavar="DID_OR_DOMAIN")
+@click.option("--name", required=True, help="The name Laurel shows for this issuer.")
+@click.option("--note", default="", help="Where the entry comes from (optional).")
+@with_appcontext
+def add(identifier: str, name: str, note: str) -> None:
+    """Trust a DID (did:web:…, did:key:…) or a domain."""
+    try:
+        row = trust_list.add_trusted(identifier, name, note, actor=ACTOR, now=utcnow())
+    except LaurelError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Added {row.identifier} ({row.name}) to the trust list.")
+
+
+@trust_group.command("remove")
+@click.argument("identifier", metavar="DID_OR_DOMAIN")
+@with_appcontext
+def remove(identifier: str) -> None:
+    """Stop trusting a DID or a domain."""
+    try:
+        row = trust_list.remove_trusted(identifier)
+    except LaurelError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Removed {row.identifier} ({row.name}) from the trust list.")
+
+
+@trust_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print every field as JSON.")
+@with_appcontext
+def list_entries(as_json: bool) -> None:
+    """Show the trust list."""
+    rows = trust_list.list_trusted()
+    if as_json:
+        fields = [
+            {
+                "id": row.identifier,
+                "name": row.name,
+                "note": row.note,
+                "added_at": row.added_at.isoformat(),
+                "added_by": row.added_by,
+            }
+            for row in rows
+        ]
+        click.echo(json.dumps(fields, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo(
+            "The trust list is empty. Add an issuer: laurel trust add DID_OR_DOMAIN --name …"
+        )
+        return
+    width = max(len(row.identifier) for row in rows)
+    for row in rows:
+        click.echo(f"{row.identifier.ljust(width)}  {row.name}")
+
+
+@trust_group.command("import")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def import_file(source: Path) -> None:
+    """Add or update the entries of a trust list JSON file (nothing is removed)."""
+    try:
+        text = trust_list.decode_trust_file(source.read_bytes())
+        report = trust_list.import_trust_list(text, actor=f"{ACTOR}: {source.name}", now=utcnow())
+    except OSError as error:
+        _fail(f"cannot read {source}: {error.strerror or error}.")
+    except LaurelError as error:
+        _fail(f"{source}: {error}")
+    db.session.commit()
+    click.echo(f"Imported {source}: {report.summary}")
+
+
+@trust_group.command("export")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def export_file(target: Path) -> None:
+    """Write the trust list for `laurel verify --trust FILE` or another Laurel."""
+    try:
+        target.write_text(trust_list.export_trust_list(), encoding="utf-8")
+    except OSError as error:
+        _fail(f"cannot write {target}: {error.strerror or error}.")
+    click.echo(f"Wrote {target}")
+
+
+commands = [trust_group]
