@@ -678,6 +678,46 @@ ROUTES += [
         ),
         data={"reason": "Fine."},
     ),
+    # Re-issuing with a corrected name: the badge's reviewers only; their answer is 409 here
+    # because the credential already carries the name on record.
+    Route(
+        "POST",
+        "/credentials/{credential_id}/reissue",
+        _only(
+            student=DENIED,
+            other_student=404,
+            instructor_of_class=409,
+            other_instructor=DENIED,
+            admin=409,
+        ),
+    ),
+    # The suspension entry the issuer publishes for any verifier: public, says nothing else.
+    Route("GET", "/credentials/{credential_id}/status", everyone(200)),
+    Route("GET", "/favicon.ico", everyone(200)),
+    # Correcting a student's recorded name: admins and the student's instructors.
+    Route(
+        "GET",
+        "/learners/{student_id}/name",
+        _only(
+            student=404,
+            other_student=404,
+            instructor_of_class=200,
+            other_instructor=404,
+            admin=200,
+        ),
+    ),
+    Route(
+        "POST",
+        "/learners/{student_id}/name",
+        _only(
+            student=404,
+            other_student=404,
+            instructor_of_class=302,
+            other_instructor=404,
+            admin=302,
+        ),
+        data={"name": "Sam Student-Corrected"},
+    ),
     Route("GET", "/achievements/{achievement_uuid}", everyone(200)),
     Route("GET", "/achievements/{achievement_uuid}/image", everyone(200)),
     Route("GET", "/achievements/{draft_achievement_uuid}", everyone(404)),
