@@ -39,7 +39,15 @@ def dev_env(tmp_path):
 
 def _make_run(env, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        ["make", "-s", "run", "STAMP=", f"BIN={Path(sys.executable).parent}", *args],
+        [
+            "make",
+            "-s",
+            "--no-print-directory",
+            "run",
+            "STAMP=",
+            f"BIN={Path(sys.executable).parent}",
+            *args,
+        ],
         cwd=PROJECT,
         env=env,
         stdout=subprocess.PIPE,
@@ -82,7 +90,7 @@ def _wait_for(url: str, seconds: float = 60) -> bytes:
 )
 def test_make_run_port_sets_server_and_public_url_together(dev_env, variables, args, port):
     recipe = subprocess.run(
-        ["make", "-n", "run", "STAMP=", *args],
+        ["make", "-n", "--no-print-directory", "run", "STAMP=", *args],
         cwd=PROJECT,
         env={**dev_env, **variables},
         capture_output=True,

@@ -22,6 +22,7 @@ from app.errors import UserError
 from app.issuing.context import IssuingContext
 from app.issuing.profile import issuer_profile
 from app.issuing.status_lists import all_status_lists
+from app.issuing.status_lists import published_status
 from app.issuing.urls import status_list_url
 from app.share.learner_record import clr_json
 from app.share.learner_record import learner_credentials
@@ -88,6 +89,15 @@ def build_learner_archive(learner: User, *, ctx: IssuingContext, now: datetime) 
         if record is not None:
             _add(bundle, "learner-record.json", record, now)
         documents = issuer_documents(ctx)
+        for credential in credentials:
+            status = published_status(credential, public_url=ctx.public_url)
+            documents.append(
+                (
+                    f"issuer/credential-status-{credential.id}.json",
+                    status["id"],
+                    json.dumps(status, indent=2).encode("utf-8"),
+                )
+            )
         for name, _url, data in documents:
             _add(bundle, name, data, now)
         index = {"documents": [{"file": name, "url": url} for name, url, _data in documents]}

@@ -22,6 +22,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import render_template
 
+from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
 from app.credentials import status as bitstring
 from app.credentials.document import format_datetime
@@ -115,6 +116,16 @@ def export_static(
         raise UserError("The status lists must stay valid for at least one year.")
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise UserError(f"{directory} is not an empty folder; choose a new one.")
+    suspended = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(IssuedCredential)
+        .where(IssuedCredential.state == CredentialState.SUSPENDED)
+    )
+    if suspended:
+        raise UserError(
+            f"{suspended} credential(s) are suspended. Static files cannot publish a "
+            "suspension: reinstate or revoke each one (laurel reinstate / laurel revoke) first."
+        )
     writer = _Writer(directory)
     did_json, jwks_json = issuer_key_documents(ctx)
     writer.write(".well-known/did.json", did_json)

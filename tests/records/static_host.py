@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.verify.core.fetching import DocumentNotFound
 from tests.fixtures.app import TEST_PUBLIC_URL
 
 START_SECONDS = 20
@@ -39,10 +40,19 @@ class StaticHost:
         return self.server + public_url.removeprefix(self.origin)
 
     def fetch(self, public_url: str) -> bytes:
-        """The pipeline's Fetcher: the school's URL, read from the static host."""
-        with urllib.request.urlopen(self.url_for(public_url), timeout=10) as response:
-            data: bytes = response.read()
-            return data
+        """The pipeline's Fetcher: the school's URL, read from the static host.
+
+        A 404 is "no such document", as Laurel's HTTPS fetcher reports it.
+        """
+        try:
+            with urllib.request.urlopen(self.url_for(public_url), timeout=10) as response:
+                data: bytes = response.read()
+                return data
+        except urllib.error.HTTPError as error:
+            if error.code in (404, 410):
+                message = f"{public_url} answered that there is no such document."
+                raise DocumentNotFound(message) from None
+            raise
 
     def status_of(self, path: str) -> int:
         try:

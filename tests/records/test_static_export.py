@@ -201,3 +201,22 @@ def test_export_onto_a_file_exit_2(runner, issued, tmp_path) -> None:
     target.write_text("a file")
     result = runner.invoke(cli, args=["export-static", str(target)])
     assert result.exit_code == 2
+
+
+def test_export_with_a_suspended_credential_exit_2_nothing_written(
+    runner, issued, now, tmp_path
+) -> None:
+    """Static files cannot publish a suspension: the school decides first."""
+    change_credential_status(
+        issued,
+        StatusChange.SUSPEND,
+        ctx=issuing_context(),
+        actor=None,
+        reason="Under review",
+        now=now,
+    )
+    db.session.commit()
+    result = runner.invoke(cli, args=["export-static", str(tmp_path / "site")])
+    assert result.exit_code == 2
+    assert "suspended" in result.output and "reinstate or revoke" in result.output
+    assert not (tmp_path / "site").exists()

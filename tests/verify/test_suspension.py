@@ -10,6 +10,7 @@ import pytest
 
 from app.credentials.status import build_credential_status
 from app.credentials.status import status_entry
+from app.verify.core.fetching import DocumentNotFound
 from app.verify.core.pipeline import verify
 from app.verify.core.report import Outcome
 from app.verify.core.report import Verdict
@@ -182,3 +183,22 @@ def test_expired_offline_headline_leads_with_expiry_and_signature(keys_dir):
         "“Small-engine repair 5”"
     ), report.headline
     assert json.dumps(report.to_json())
+
+
+def test_laurel_credential_status_endpoint_says_none_published_not_suspended(
+    laurel_credential, keys_dir
+):
+    """The issuer's site answers 404 for the entry (a shutdown kit): nothing is suspended."""
+    documents = _documents(keys_dir, suspended=False)
+    del documents[f"{CREDENTIAL_ID}/status"]
+
+    def fetch(url: str) -> bytes:
+        if url == f"{CREDENTIAL_ID}/status":
+            raise DocumentNotFound(f"{url} answered that there is no such document.")
+        return MemoryFetcher(documents)(url)
+
+    report = _verify(laurel_credential.json_text, fetch)
+    assert report.verdict is Verdict.VERIFIED, report.checks
+    assert (Outcome.PASSED, "The issuer publishes no suspension for this credential.") in (
+        _status_lines(report)
+    )

@@ -41,6 +41,10 @@ class FetchError(CredentialError):
     """A document could not be retrieved: refused address, network or HTTP error, too large."""
 
 
+class DocumentNotFound(FetchError):
+    """The server answered that it has no document at the URL (HTTP 404 or 410)."""
+
+
 class Fetcher(Protocol):
     """Retrieve the bytes at a URL, or raise `FetchError`."""
 
@@ -224,6 +228,8 @@ class HttpFetcher:
             ) as response:
                 if response.is_redirect and "location" in response.headers:
                     return b"", response.headers["location"]
+                if response.status_code in (404, 410):
+                    raise DocumentNotFound(f"{url} answered that there is no such document.")
                 if response.status_code != 200:
                     raise FetchError(f"{url} answered with HTTP status {response.status_code}.")
                 return self._read_bounded(response, url), None

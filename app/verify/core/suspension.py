@@ -19,6 +19,7 @@ from app.credentials.did import did_web_from_url
 from app.credentials.errors import CredentialError
 from app.credentials.status import credential_status_url
 
+from .fetching import DocumentNotFound
 from .fetching import fetch_json
 from .fields import as_list
 from .report import Outcome
@@ -65,6 +66,11 @@ def published_suspension_entry(run: Run, site: str) -> dict[str, Any] | None:
     url = credential_status_url(credential_id)
     try:
         document = fetch_json(run.fetcher, url)
+    except DocumentNotFound:
+        # The issuer's own site says it publishes no entry: a shutdown kit (static files)
+        # carries no suspension, and its export refuses while any credential is suspended.
+        run.add("status", Outcome.PASSED, "The issuer publishes no suspension for this credential.")
+        return None
     except CredentialError as error:
         run.add("status", Outcome.UNKNOWN, f"{COULD_NOT}: {error}")
         return None
