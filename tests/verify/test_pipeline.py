@@ -25,6 +25,7 @@ from app.credentials.document import Issuer
 from app.credentials.errors import InputError
 from app.credentials.keys import multikey_from_public_key
 from app.credentials.proofs.eddsa_rdfc_2022 import add_proof
+from app.verify.core.fetching import DocumentNotFound
 from app.verify.core.fetching import FetchError
 from app.verify.core.fetching import HttpFetcher
 from app.verify.core.fetching import check_public_url
@@ -574,7 +575,7 @@ def test_http_fetcher_body_over_cap_refused(loopback_server):
 
 
 def test_http_fetcher_http_error_reported(loopback_server):
-    with pytest.raises(FetchError, match="404"):
+    with pytest.raises(DocumentNotFound, match="404"):
         HttpFetcher(allow_loopback=True)(loopback_server + "/missing")
 
 

@@ -229,7 +229,9 @@ class HttpFetcher:
                 if response.is_redirect and "location" in response.headers:
                     return b"", response.headers["location"]
                 if response.status_code in (404, 410):
-                    raise DocumentNotFound(f"{url} answered that there is no such document.")
+                    raise DocumentNotFound(
+                        f"{url} answered with HTTP status {response.status_code}: no such document."
+                    )
                 if response.status_code != 200:
                     raise FetchError(f"{url} answered with HTTP status {response.status_code}.")
                 return self._read_bounded(response, url), None
