@@ -23,6 +23,7 @@ from app.credentials.errors import InputError
 
 from .contents import check_contents
 from .contents import embedded_credentials
+from .data_model import check_data_model
 from .dates import check_dates
 from .fetching import Fetcher
 from .fetching import FetchError
@@ -161,6 +162,7 @@ def _checked_run(parsed: Parsed, credential: dict[str, Any], inputs: _Inputs, so
                 "The JSON and JWT copies attached to the PDF are not the same credential.",
             )
     run.guarded("contexts", partial(check_contexts, run))
+    run.guarded("data model", partial(check_data_model, run))
     check_proofs(run)
     run.identity = establish_identity(run)
     run.guarded("dates", partial(check_dates, run))
