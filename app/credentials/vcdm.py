@@ -129,6 +129,9 @@ def _check_context(document: dict[str, Any]) -> Errors:
 
 def _check_type(wanted: str) -> Callable[[dict[str, Any]], Errors]:
     def check(document: dict[str, Any]) -> Errors:
+        if "type" not in document:
+            yield DataModelError("type-required", f"The document has no type (it needs {wanted}).")
+            return
         types = document.get("type")
         names = types if isinstance(types, list) else [types]
         if not all(isinstance(name, str) and name for name in names):

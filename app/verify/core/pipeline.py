@@ -57,6 +57,7 @@ _SOURCE_NAMES = {
     "svg": "an SVG badge image",
     "pdf": "a PDF certificate",
     "embedded": "the learner record it is part of",
+    "presentation": "the presentation it is part of",
 }
 _PASTED_NAMES = {"json": "the pasted JSON", "jwt": "the pasted JWT"}
 _FORMAT_NAMES = {
@@ -106,11 +107,42 @@ def verify(
         data = _download(source_url, fetcher)
     given_as = "address" if source_url else "text" if pasted else "file"
     parsed = parse_input(data, filename=filename, content_type=content_type, given_as=given_as)
-    credential = _find_credential(parsed)
     inputs = _Inputs(resolver, fetcher, now, own_issuer_id, local_status, tuple(trusted))
-    run = _checked_run(
-        parsed, credential, inputs, _read_from(parsed.source_format, source_url, pasted)
+    return _report(
+        parsed, inputs, _read_from(parsed.source_format, source_url, pasted), source_url
     )
+
+
+def verify_document(
+    credential: dict[str, Any],
+    *,
+    resolver: KeyResolver,
+    fetcher: Fetcher | None = None,
+    now: datetime,
+    own_issuer_id: str | None = None,
+    local_status: LocalStatus | None = None,
+    trusted: Sequence[TrustEntry] = (),
+    source_format: str = "json",
+) -> Report:
+    """Verify a credential already read as JSON (an API body, a presentation's member).
+
+    The parameters are `verify`'s; `source_format` names where it came from
+    ("json", or "presentation" for a credential inside a verifiable presentation).
+
+    :raises InputError: not a JSON object whose type includes VerifiableCredential.
+    """
+    if not isinstance(credential, dict):
+        raise InputError("A verifiable credential must be a JSON object.")
+    inputs = _Inputs(resolver, fetcher, now, own_issuer_id, local_status, tuple(trusted))
+    parsed = Parsed(source_format, credential=credential)
+    source = _SOURCE_NAMES.get(source_format, source_format)
+    return _report(parsed, inputs, source, None)
+
+
+def _report(parsed: Parsed, inputs: _Inputs, source: str, source_url: str | None) -> Report:
+    """Every stage on the credential `parsed` holds, and on a learner record's members."""
+    credential = _find_credential(parsed)
+    run = _checked_run(parsed, credential, inputs, source)
     embedded = embedded_credentials(credential)
     parts: list[Report] = []
     if embedded is not None:
