@@ -175,6 +175,6 @@ def did_key_from_public_key(public_key: Ed25519PublicKey) -> str:
 
 
 def did_key_verification_method(public_key: Ed25519PublicKey) -> str:
-    """The verification method id of a did:key: did:key:z6Mk…#z6Mk…, as did:key resolvers name it."""
+    """The verification method of a did:key (did:key:z6Mk…#z6Mk…), as its resolvers name it."""
     multikey = multikey_from_public_key(public_key)
     return f"did:key:{multikey}#{multikey}"

@@ -150,7 +150,9 @@ def _check_ids(document: dict[str, Any]) -> Errors:
         value = node.get("id")
         if "id" in node and not (isinstance(value, str) and _URL.match(value)):
             where = f"{path}.id" if path else "id"
-            yield DataModelError("id-url", f"The value of {where} must be a URL, not {value!r}.", where)
+            yield DataModelError(
+                "id-url", f"The value of {where} must be a URL, not {value!r}.", where
+            )
 
 
 def _check_issuer(document: dict[str, Any]) -> Errors:
@@ -162,15 +164,16 @@ def _check_issuer(document: dict[str, Any]) -> Errors:
     if not (isinstance(value, str) and _URL.match(value)):
         yield DataModelError(
             "issuer-url",
-            "The issuer must be a URL or an object whose id is a URL; "
-            f"it is {issuer!r}.",
+            f"The issuer must be a URL or an object whose id is a URL; it is {issuer!r}.",
             "issuer",
         )
 
 
 def _check_subject(document: dict[str, Any]) -> Errors:
     if "credentialSubject" not in document:
-        yield DataModelError("credential-subject-required", "The credential has no credentialSubject.")
+        yield DataModelError(
+            "credential-subject-required", "The credential has no credentialSubject."
+        )
         return
     subject = document["credentialSubject"]
     subjects = subject if isinstance(subject, list) else [subject]
@@ -202,7 +205,9 @@ def _check_typed(document: dict[str, Any]) -> Errors:
             where = f"{name}[{index}]"
             if not isinstance(value, dict):
                 yield DataModelError(
-                    _kebab(name) + "-object", f"Each {name} must be an object, not {value!r}.", where
+                    _kebab(name) + "-object",
+                    f"Each {name} must be an object, not {value!r}.",
+                    where,
                 )
             elif not value.get("type"):
                 yield DataModelError(
@@ -243,7 +248,9 @@ def _check_dates(document: dict[str, Any]) -> Errors:
 
 def _check_v1_dates(document: dict[str, Any]) -> Errors:
     if "issuanceDate" not in document:
-        yield DataModelError("issuance-date-required", "A VC 1.1 credential must have an issuanceDate.")
+        yield DataModelError(
+            "issuance-date-required", "A VC 1.1 credential must have an issuanceDate."
+        )
     for name in ("issuanceDate", "expirationDate"):
         value = document.get(name)
         if name in document and not (isinstance(value, str) and DATE_TIME.match(value)):
@@ -280,7 +287,8 @@ def _check_related_resources(document: dict[str, Any]) -> Errors:
         if not isinstance(resource, dict):
             yield DataModelError(
                 "related-resource-object",
-                f"Each relatedResource must be an object with an id and a digest, not {resource!r}.",
+                "Each relatedResource must be an object with an id and a digest, "
+                f"not {resource!r}.",
                 where,
             )
             continue

@@ -48,7 +48,9 @@ RESOURCE = {"id": "https://www.w3.org/ns/credentials/v2", "digestSRI": SRI_384}
 BROKEN: list[Any] = [
     pytest.param("context-required", _without("@context"), id="no-context"),
     pytest.param(
-        "context-first", plain_credential(ISSUER, **{"@context": [EXAMPLES]}), id="only-examples-context"
+        "context-first",
+        plain_credential(ISSUER, **{"@context": [EXAMPLES]}),
+        id="only-examples-context",
     ),
     pytest.param(
         "context-first",
@@ -59,7 +61,9 @@ BROKEN: list[Any] = [
         "context-ordered-set", plain_credential(ISSUER, **{"@context": V2}), id="context-a-string"
     ),
     pytest.param(
-        "context-items", plain_credential(ISSUER, **{"@context": [V2, 42]}), id="context-item-number"
+        "context-items",
+        plain_credential(ISSUER, **{"@context": [V2, 42]}),
+        id="context-item-number",
     ),
     pytest.param("type-required", _without("type"), id="no-type"),
     pytest.param(

@@ -209,7 +209,9 @@ def _with_proof_context(unsecured: dict[str, Any], context: Any) -> dict[str, An
     """eddsa-jcs-2022 verification: the document's @context starts with the proof's."""
     proof_context = context if isinstance(context, list) else [context]
     document_context = unsecured["@context"]
-    document_context = document_context if isinstance(document_context, list) else [document_context]
+    document_context = (
+        document_context if isinstance(document_context, list) else [document_context]
+    )
     if document_context[: len(proof_context)] != proof_context:
         raise ProofError("The document's @context does not start with the proof's @context.")
     return {**unsecured, "@context": context}

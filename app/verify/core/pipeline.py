@@ -108,9 +108,7 @@ def verify(
     given_as = "address" if source_url else "text" if pasted else "file"
     parsed = parse_input(data, filename=filename, content_type=content_type, given_as=given_as)
     inputs = _Inputs(resolver, fetcher, now, own_issuer_id, local_status, tuple(trusted))
-    return _report(
-        parsed, inputs, _read_from(parsed.source_format, source_url, pasted), source_url
-    )
+    return _report(parsed, inputs, _read_from(parsed.source_format, source_url, pasted), source_url)
 
 
 def verify_document(

@@ -90,7 +90,9 @@ def verify_presentation(
     holder = _holder_id(presentation)
     checks: list[Check] = []
     if not isinstance(presentation, dict):
-        checks.append(Check("presentation", Outcome.FAILED, "A presentation must be a JSON object."))
+        checks.append(
+            Check("presentation", Outcome.FAILED, "A presentation must be a JSON object.")
+        )
         return PresentationReport(checks, None)
     own = {key: value for key, value in presentation.items() if key != "proof"}
     errors = data_model_errors(
@@ -152,8 +154,7 @@ def _contexts_check(document: dict[str, Any]) -> Check:
         return Check(
             "contexts",
             Outcome.FAILED,
-            "The presentation has properties that no context defines: "
-            f"{', '.join(error.terms)}.",
+            f"The presentation has properties that no context defines: {', '.join(error.terms)}.",
         )
     except CredentialError as error:
         return Check("contexts", Outcome.FAILED, f"The presentation is not valid JSON-LD: {error}")
@@ -200,7 +201,9 @@ def _proof_check(
     except KeyResolutionError as error:
         return Check("proof", Outcome.FAILED, str(error))
     if key is None:
-        return Check("proof", Outcome.UNKNOWN, f"Laurel does not know how to look up the key {method}.")
+        return Check(
+            "proof", Outcome.UNKNOWN, f"Laurel does not know how to look up the key {method}."
+        )
     controller = controller_of(key, holder)
     if holder is not None and controller != holder:
         return Check(
@@ -234,8 +237,7 @@ def _options_problem(proof: Any, challenge: str | None, domain: str | None) -> s
         )
     if proof.get("proofPurpose") != AUTHENTICATION:
         return (
-            f"The presentation proof is for {proof.get('proofPurpose')!r}, not "
-            f"{AUTHENTICATION!r}."
+            f"The presentation proof is for {proof.get('proofPurpose')!r}, not {AUTHENTICATION!r}."
         )
     if not isinstance(proof.get("verificationMethod"), str) or not proof["verificationMethod"]:
         return "The proof does not name the key that made it."
