@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from app.credentials.errors import DroppedTermError
+from app.credentials.errors import InputError
 from app.credentials.loader import STANDARDS_DIR
 from app.credentials.vc import sign_presentation
 from app.credentials.vc import sign_vc
@@ -315,3 +317,35 @@ def test_presentation_rules_named() -> None:
                 now=NOW,
             )
         assert caught.value.rule == rule, presentation
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        {"VerifiableCredential": "https://example.com/vc"},
+        {"type": "https://example.com/type"},
+        {"id": "https://example.com/id"},
+    ],
+    ids=["redefine-verifiable-credential", "redefine-type", "redefine-id"],
+)
+def test_sign_refuses_protected_term_redefinition(context: dict[str, str]) -> None:
+    """VCDM 2.0 §5.2: the base context's terms are protected; redefining one is an error."""
+    with pytest.raises(InputError, match="redefine a protected term"):
+        sign_vc(
+            plain_credential(ISSUER, **{"@context": [V2, context]}),
+            private_key=SIGNER.private_key,
+            verification_method=SIGNER.verification_method,
+            now=NOW,
+        )
+
+
+def test_sign_refuses_undefined_term() -> None:
+    """A term no context defines would be dropped, so it would not be signed: refused."""
+    credential = plain_credential(ISSUER, **{"@context": [V2]})
+    with pytest.raises(DroppedTermError):
+        sign_vc(
+            credential,
+            private_key=SIGNER.private_key,
+            verification_method=SIGNER.verification_method,
+            now=NOW,
+        )

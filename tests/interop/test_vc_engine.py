@@ -38,7 +38,9 @@ def _sign(document: dict[str, Any], signer=ISSUER, **options: Any) -> dict[str, 
 
 
 def _db_verify(node_scripts: NodeScripts, credential: dict[str, Any]) -> dict[str, Any]:
-    result: dict[str, Any] = node_scripts.run("verify-di", {"credential": credential, "now": DB_NOW})
+    result: dict[str, Any] = node_scripts.run(
+        "verify-di", {"credential": credential, "now": DB_NOW}
+    )
     return result
 
 
