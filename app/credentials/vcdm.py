@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import re
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from typing import Any
 import base58
 
 from .errors import InputError
+from .loader import bundled_bytes
 
 V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
@@ -51,8 +53,15 @@ DATE_TIME = re.compile(_DATE_TIME + _ZONE + "?$")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 _SRI = re.compile(r"^(sha256|sha384|sha512)-([A-Za-z0-9+/]+={0,2})$")
 _SRI_LENGTHS = {"sha256": 32, "sha384": 48, "sha512": 64}
-# Multihash codes of the SHA-2 and SHA-3 digests, with their digest lengths.
-_MULTIHASH_LENGTHS = {0x12: 32, 0x13: 64, 0x20: 48, 0x16: 32, 0x15: 48, 0x14: 64}
+# Multihash codes of the SHA-2 and SHA-3 digests, with their hashlib names and lengths.
+_MULTIHASHES = {
+    0x12: ("sha256", 32),
+    0x20: ("sha384", 48),
+    0x13: ("sha512", 64),
+    0x16: ("sha3_256", 32),
+    0x15: ("sha3_384", 48),
+    0x14: ("sha3_512", 64),
+}
 
 
 class DataModelError(InputError):
@@ -318,11 +327,17 @@ def _check_related_resources(document: dict[str, Any]) -> Errors:
                 "(sha256-, sha384- or sha512- and the base64 digest of that length).",
                 where,
             )
-        if "digestMultibase" in resource and not _valid_multibase(resource["digestMultibase"]):
+        if "digestMultibase" in resource and _multihash(resource["digestMultibase"]) is None:
             yield DataModelError(
                 "related-resource-digest-multibase",
                 "The digestMultibase must be a multibase-encoded multihash of a SHA-2 or "
                 "SHA-3 digest.",
+                where,
+            )
+        if isinstance(resource_id, str) and not _digests_match(resource_id, resource):
+            yield DataModelError(
+                "related-resource-digest-match",
+                f"The digest of the relatedResource {resource_id} does not match the resource.",
                 where,
             )
 
@@ -405,32 +420,55 @@ def _is_language_value(value: Any) -> bool:
     )
 
 
-def _valid_sri(value: Any) -> bool:
+def _sri(value: Any) -> tuple[str, bytes] | None:
+    """The algorithm and digest of a Subresource Integrity value (None when malformed)."""
     if not isinstance(value, str):
-        return False
+        return None
     match = _SRI.match(value)
     if match is None:
-        return False
+        return None
     try:
         digest = base64.b64decode(match.group(2), validate=True)
     except binascii.Error:
-        return False
-    return len(digest) == _SRI_LENGTHS[match.group(1)]
+        return None
+    return (match.group(1), digest) if len(digest) == _SRI_LENGTHS[match.group(1)] else None
 
 
-def _valid_multibase(value: Any) -> bool:
+def _valid_sri(value: Any) -> bool:
+    return _sri(value) is not None
+
+
+def _multihash(value: Any) -> tuple[str, bytes] | None:
+    """The hashlib algorithm and digest of a multibase multihash (None when malformed)."""
     if not isinstance(value, str) or len(value) < 2:
-        return False
+        return None
     try:
         if value[0] == "z":
             raw = base58.b58decode(value[1:])
         elif value[0] == "u":
             raw = base64.urlsafe_b64decode(value[1:] + "=" * (-len(value[1:]) % 4))
         else:
-            return False
+            return None
     except (ValueError, binascii.Error):
-        return False
-    return len(raw) >= 2 and _MULTIHASH_LENGTHS.get(raw[0]) == raw[1] == len(raw) - 2
+        return None
+    if len(raw) < 2 or raw[0] not in _MULTIHASHES:
+        return None
+    algorithm, length = _MULTIHASHES[raw[0]]
+    return (algorithm, raw[2:]) if raw[1] == length == len(raw) - 2 else None
+
+
+def _digests_match(url: str, resource: dict[str, Any]) -> bool:
+    """Whether the digests given match the resource, when Laurel holds its bytes (a bundled
+    context or schema); a resource Laurel does not hold is not fetched, so not compared."""
+    content = bundled_bytes(url)
+    if content is None:
+        return True
+    given = [
+        parsed
+        for parsed in (_sri(resource.get("digestSRI")), _multihash(resource.get("digestMultibase")))
+        if parsed is not None
+    ]
+    return all(hashlib.new(algorithm, content).digest() == digest for algorithm, digest in given)
 
 
 def _moment(value: str) -> datetime | None:

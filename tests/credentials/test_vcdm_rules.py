@@ -44,7 +44,7 @@ def _related(*resources: Any) -> dict[str, Any]:
     return plain_credential(ISSUER, relatedResource=list(resources))
 
 
-RESOURCE = {"id": "https://www.w3.org/ns/credentials/v2", "digestSRI": SRI_384}
+RESOURCE = {"id": "https://example.com/syllabus.pdf", "digestSRI": SRI_384}
 
 # (rule the error must name, the credential that breaks it)
 BROKEN: list[Any] = [
@@ -195,6 +195,22 @@ BROKEN: list[Any] = [
         "related-resource-digest-sri",
         _related({"id": "https://www.w3.org/ns/credentials/v2", "digestSRI": "sha384-abc"}),
         id="related-resource-wrong-sri",
+    ),
+    pytest.param(
+        "related-resource-digest-match",
+        _related({"id": "https://www.w3.org/ns/credentials/v2", "digestSRI": SRI_384}),
+        id="related-resource-sri-not-matching",
+    ),
+    pytest.param(
+        "related-resource-digest-match",
+        _related(
+            {
+                "id": "https://www.w3.org/ns/credentials/v2",
+                "digestMultibase": "u"
+                + base64.urlsafe_b64encode(bytes([0x20, 48]) + bytes(48)).decode().rstrip("="),
+            }
+        ),
+        id="related-resource-multibase-not-matching",
     ),
     pytest.param(
         "related-resource-digest-multibase",
