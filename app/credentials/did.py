@@ -167,3 +167,14 @@ def public_key_from_did_key(did_url: str) -> Ed25519PublicKey:
             "Laurel verifies Ed25519 did:key signatures only."
         )
     return public_key_from_multikey(identifier)
+
+
+def did_key_from_public_key(public_key: Ed25519PublicKey) -> str:
+    """The did:key of an Ed25519 public key (did:key:z6Mk…)."""
+    return "did:key:" + multikey_from_public_key(public_key)
+
+
+def did_key_verification_method(public_key: Ed25519PublicKey) -> str:
+    """The verification method of a did:key (did:key:z6Mk…#z6Mk…), as its resolvers name it."""
+    multikey = multikey_from_public_key(public_key)
+    return f"did:key:{multikey}#{multikey}"

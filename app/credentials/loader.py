@@ -66,6 +66,19 @@ def bundled_document(url: str) -> Any:
     return copy.deepcopy(document)
 
 
+def bundled_bytes(url: str) -> bytes | None:
+    """The bytes of a bundled file as published at `url` (None when it is not bundled),
+    for checking a digest someone gives of that URL's resource."""
+    path = _paths().get(url)
+    return None if path is None else (STANDARDS_DIR / path).read_bytes()
+
+
+@cache
+def _paths() -> dict[str, str]:
+    index = json.loads((STANDARDS_DIR / "index.json").read_text(encoding="utf-8"))
+    return {entry["url"]: entry["path"] for entry in index["entries"]}
+
+
 def bundled_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
     """pyld document loader serving bundled files only.
 

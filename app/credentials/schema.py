@@ -42,6 +42,8 @@ ENDORSEMENT_SCHEMAS = (
 )
 CLR_SCHEMAS = (_SCHEMA_BASE + "clr/v2p0/schema/json/clr_v2p0_clrcredential_schema.json",)
 SCHEMA_VALIDATOR_TYPE = "1EdTechJsonSchemaValidator2019"
+# W3C VC JSON Schema: a credentialSchema of this type names a JSON Schema by URL.
+SCHEMA_TYPES = (SCHEMA_VALIDATOR_TYPE, "JsonSchema")
 _MAX_MESSAGE = 200
 
 # JSON Schema keywords of the bundled schemas that only look at structure, keys and JSON
@@ -234,7 +236,7 @@ def schemas_for(document: dict[str, Any]) -> list[str]:
     for entry in listed if isinstance(listed, list) else [listed]:
         if (
             isinstance(entry, dict)
-            and entry.get("type") == SCHEMA_VALIDATOR_TYPE
+            and entry.get("type") in SCHEMA_TYPES
             and isinstance(entry.get("id"), str)
             and is_bundled(entry["id"])
             and entry["id"] not in urls

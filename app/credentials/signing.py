@@ -26,6 +26,7 @@ from .rdfc import check_safe
 from .schema import validate_credential
 
 if TYPE_CHECKING:
+    from .keys import KeyRecord
     from .keys import KeyStore
 
 FORMATS = ("di", "jwt")
@@ -54,15 +55,29 @@ def serialize(document: dict[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
-def _add_di_proof(document: dict[str, Any], keystore: KeyStore, now: datetime) -> dict[str, Any]:
+def current_signing_key(keystore: KeyStore) -> tuple[KeyRecord, Ed25519PrivateKey]:
+    """The key store's current Ed25519 key: its record and private key.
+
+    :raises KeyStoreError: the current ed25519 record does not hold an Ed25519 key.
+    """
     record = keystore.current("ed25519")
     private_key = keystore.private_key(record)
     if not isinstance(private_key, Ed25519PrivateKey):
         raise KeyStoreError(f"The current ed25519 key {record.fragment} is not an Ed25519 key.")
+    return record, private_key
+
+
+def _add_di_proof(
+    document: dict[str, Any],
+    keystore: KeyStore,
+    now: datetime,
+    verification_method: str | None = None,
+) -> dict[str, Any]:
+    record, private_key = current_signing_key(keystore)
     return add_proof(
         document,
         private_key=private_key,
-        verification_method=f"{issuer_id(document)}#{record.fragment}",
+        verification_method=verification_method or f"{issuer_id(document)}#{record.fragment}",
         created=format_datetime(now),
     )
 
@@ -105,12 +120,21 @@ def sign_credential(
     return SignedCredential(document=document, json_text=json_text, jwt=token)
 
 
-def sign_document(unsigned: dict[str, Any], *, keystore: KeyStore, now: datetime) -> dict[str, Any]:
+def sign_document(
+    unsigned: dict[str, Any],
+    *,
+    keystore: KeyStore,
+    now: datetime,
+    verification_method: str | None = None,
+) -> dict[str, Any]:
     """Add a Data Integrity proof to any Laurel document (status list credential, CLR).
 
     The document is checked in JSON-LD safe mode first; schemas are the caller's concern.
 
+    :param verification_method: the id under which verifiers find the current Ed25519 key;
+        by default `<issuer>#key-N` (the school's did:web). A did:key issuer made from the
+        same key passes `did_key_verification_method(...)`.
     :raises DroppedTermError: a term is not defined by the document's contexts.
     """
     check_safe(unsigned)
-    return _add_di_proof(unsigned, keystore, now)
+    return _add_di_proof(unsigned, keystore, now, verification_method)

@@ -42,7 +42,8 @@ def test_is_bundled_index_entries_all_bundled() -> None:
     index = json.loads((STANDARDS_DIR / "index.json").read_text(encoding="utf-8"))
     assert index["entries"]
     assert all(is_bundled(entry["url"]) for entry in index["entries"])
-    assert not is_bundled("https://www.w3.org/ns/credentials/examples/v2")
+    assert is_bundled("https://www.w3.org/ns/credentials/examples/v2")
+    assert not is_bundled("https://www.w3.org/ns/credentials/undefined-terms/v2")
 
 
 def test_read_bundle_tampered_file_raises_credential_error(tmp_path: Path) -> None:

@@ -96,6 +96,7 @@ def test_verify_own_credential_report_fields(signed, keys_dir, documents):
     assert [c.name for c in report.checks] == [
         "credential",
         "contexts",
+        "data model",
         "key",
         "proof",
         "dates",

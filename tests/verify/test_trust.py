@@ -137,7 +137,11 @@ def test_trust_list_of_other_did_does_not_vouch(genuine):
 
 
 def test_trust_expired_unknown_issuer_keeps_expired_wording(genuine):
-    document = {**genuine.document, "validUntil": "2026-11-23T09:00:00Z"}
+    document = {
+        **genuine.document,
+        "validFrom": "2026-11-22T09:00:00Z",
+        "validUntil": "2026-11-23T09:00:00Z",
+    }
     forged, _did = did_key_forgery(document)
     report = _offline(json.dumps(forged))
     assert report.verdict is Verdict.EXPIRED

@@ -48,8 +48,13 @@ def establish_identity(run: Run) -> IssuerIdentity:
     return IssuerIdentity(IssuerKind.UNKNOWN, UNKNOWN_ISSUER, asserted)
 
 
-def resolve_key(run: Run, method: str) -> ResolvedKey | None:
-    """Find the key of `method` and record the "key" check, including the controller test."""
+def resolve_key(run: Run, method: str, *, others: bool = False) -> ResolvedKey | None:
+    """Find the key of `method` and record the "key" check, including the controller test.
+
+    :param others: the proof may be another party's (a proof set or chain beside the
+        issuer's own proof): a key that is not the issuer's is then accepted as its
+        controller's, and `check_proofs` requires one proof by the issuer.
+    """
     network_problem: str | None = None
     key: ResolvedKey | None = None
     try:
@@ -74,8 +79,23 @@ def resolve_key(run: Run, method: str) -> ResolvedKey | None:
             message = f"Laurel does not know how to look up the key {method}."
         run.add("key", Outcome.UNKNOWN, message)
         return None
+    if others and run.issuer_id is not None and controller_of(key, run.issuer_id) != run.issuer_id:
+        run.add(
+            "key",
+            Outcome.PASSED,
+            f"The key {method} belongs to {controller_of(key, run.issuer_id) or 'another party'}, "
+            "which added its own proof beside the issuer's.",
+        )
+        return key
     _check_controller(run, key, network_problem)
     return key
+
+
+def controller_of(key: ResolvedKey, issuer_id: str | None) -> str | None:
+    """Who controls a key: its publisher's word, or the issuer for a key on its HTTPS origin."""
+    if key.controller is None and _same_origin(key.verification_method, issuer_id):
+        return issuer_id
+    return key.controller
 
 
 def _check_controller(run: Run, key: ResolvedKey, network_problem: str | None) -> None:
@@ -87,9 +107,7 @@ def _check_controller(run: Run, key: ResolvedKey, network_problem: str | None) -
             "The credential does not name its issuer, so no key can speak for it.",
         )
         return
-    controller = key.controller
-    if controller is None and _same_origin(key.verification_method, issuer_id):
-        controller = issuer_id
+    controller = controller_of(key, issuer_id)
     if controller is None:
         run.add(
             "key",

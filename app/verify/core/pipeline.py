@@ -23,6 +23,7 @@ from app.credentials.errors import InputError
 
 from .contents import check_contents
 from .contents import embedded_credentials
+from .data_model import check_data_model
 from .dates import check_dates
 from .fetching import Fetcher
 from .fetching import FetchError
@@ -56,6 +57,7 @@ _SOURCE_NAMES = {
     "svg": "an SVG badge image",
     "pdf": "a PDF certificate",
     "embedded": "the learner record it is part of",
+    "presentation": "the presentation it is part of",
 }
 _PASTED_NAMES = {"json": "the pasted JSON", "jwt": "the pasted JWT"}
 _FORMAT_NAMES = {
@@ -105,11 +107,40 @@ def verify(
         data = _download(source_url, fetcher)
     given_as = "address" if source_url else "text" if pasted else "file"
     parsed = parse_input(data, filename=filename, content_type=content_type, given_as=given_as)
-    credential = _find_credential(parsed)
     inputs = _Inputs(resolver, fetcher, now, own_issuer_id, local_status, tuple(trusted))
-    run = _checked_run(
-        parsed, credential, inputs, _read_from(parsed.source_format, source_url, pasted)
-    )
+    return _report(parsed, inputs, _read_from(parsed.source_format, source_url, pasted), source_url)
+
+
+def verify_document(
+    credential: dict[str, Any],
+    *,
+    resolver: KeyResolver,
+    fetcher: Fetcher | None = None,
+    now: datetime,
+    own_issuer_id: str | None = None,
+    local_status: LocalStatus | None = None,
+    trusted: Sequence[TrustEntry] = (),
+    source_format: str = "json",
+) -> Report:
+    """Verify a credential already read as JSON (an API body, a presentation's member).
+
+    The parameters are `verify`'s; `source_format` names where it came from
+    ("json", or "presentation" for a credential inside a verifiable presentation).
+
+    :raises InputError: not a JSON object whose type includes VerifiableCredential.
+    """
+    if not isinstance(credential, dict):
+        raise InputError("A verifiable credential must be a JSON object.")
+    inputs = _Inputs(resolver, fetcher, now, own_issuer_id, local_status, tuple(trusted))
+    parsed = Parsed(source_format, credential=credential)
+    source = _SOURCE_NAMES.get(source_format, source_format)
+    return _report(parsed, inputs, source, None)
+
+
+def _report(parsed: Parsed, inputs: _Inputs, source: str, source_url: str | None) -> Report:
+    """Every stage on the credential `parsed` holds, and on a learner record's members."""
+    credential = _find_credential(parsed)
+    run = _checked_run(parsed, credential, inputs, source)
     embedded = embedded_credentials(credential)
     parts: list[Report] = []
     if embedded is not None:
@@ -161,6 +192,7 @@ def _checked_run(parsed: Parsed, credential: dict[str, Any], inputs: _Inputs, so
                 "The JSON and JWT copies attached to the PDF are not the same credential.",
             )
     run.guarded("contexts", partial(check_contexts, run))
+    run.guarded("data model", partial(check_data_model, run))
     check_proofs(run)
     run.identity = establish_identity(run)
     run.guarded("dates", partial(check_dates, run))

@@ -21,11 +21,12 @@ from app.credentials.errors import DroppedTermError
 from app.credentials.errors import ProofError
 from app.credentials.errors import UnknownContextError
 from app.credentials.keys import PublicKey
-from app.credentials.proofs.eddsa_rdfc_2022 import CRYPTOSUITE
-from app.credentials.proofs.eddsa_rdfc_2022 import PROOF_PURPOSE
-from app.credentials.proofs.eddsa_rdfc_2022 import PROOF_TYPE
-from app.credentials.proofs.eddsa_rdfc_2022 import proof_list
-from app.credentials.proofs.eddsa_rdfc_2022 import verify_proof
+from app.credentials.proofs.data_integrity import ASSERTION
+from app.credentials.proofs.data_integrity import CRYPTOSUITES
+from app.credentials.proofs.data_integrity import PROOF_TYPE
+from app.credentials.proofs.data_integrity import previous_ids
+from app.credentials.proofs.data_integrity import proof_list
+from app.credentials.proofs.data_integrity import verify_proof
 from app.credentials.proofs.vc_jwt import ALGORITHMS
 from app.credentials.proofs.vc_jwt import read_jwt
 from app.credentials.proofs.vc_jwt import verify_jwt
@@ -35,6 +36,7 @@ from .fields import first_dict
 from .fields import format_day
 from .fields import issuer_id_of
 from .fields import parse_date
+from .issuer import controller_of
 from .issuer import resolve_key
 from .report import Outcome
 from .run import Run
@@ -67,7 +69,11 @@ def check_contexts(run: Run) -> None:
 
 
 def check_proofs(run: Run) -> None:
-    """Check every embedded proof and the JWT; a credential with neither is not verified."""
+    """Check every embedded proof and the JWT; a credential with neither is not verified.
+
+    Every proof of a set or chain must verify. A proof beside others may be another
+    party's (an endorser's, a witness's), but one of them must be the issuer's.
+    """
     embedded = proof_list(run.credential)
     token = run.parsed.jwt
     if not embedded and token is None:
@@ -77,40 +83,52 @@ def check_proofs(run: Run) -> None:
             "The credential carries no proof (signature), so nothing shows who issued it.",
         )
         return
+    signers: list[str] = []
     for proof in embedded:
-        run.guarded("proof", partial(_check_embedded_proof, run, proof))
+        run.guarded(
+            "proof", partial(_check_embedded_proof, run, proof, signers, others=len(embedded) > 1)
+        )
+    if len(embedded) > 1 and signers and run.issuer_id not in signers:
+        run.add(
+            "key",
+            Outcome.FAILED,
+            f"No proof is the issuer's: the key belongs to {signers[0]}, not to the issuer "
+            f"{run.issuer_id}.",
+        )
     if token is not None:
         run.guarded("proof", partial(_check_jwt, run, token))
 
 
-def _check_embedded_proof(run: Run, proof: Any) -> None:
+def _check_embedded_proof(run: Run, proof: Any, signers: list[str], *, others: bool) -> None:
+    """Check one Data Integrity proof; the controller of a key whose proof verified
+    joins `signers`."""
     if not isinstance(proof, dict):
         run.add("proof", Outcome.FAILED, "The proof is not a JSON object.")
         return
     kind = proof.get("type")
     suite = proof.get("cryptosuite")
-    if kind != PROOF_TYPE or suite != CRYPTOSUITE:
+    if kind != PROOF_TYPE or suite not in CRYPTOSUITES:
         named = f"{kind} / {suite}" if suite else str(kind)
         run.add(
             "proof",
             Outcome.FAILED,
             f"The proof uses {named}, which Laurel does not accept; it checks "
-            f"{PROOF_TYPE} proofs with the {CRYPTOSUITE} cryptosuite.",
+            f"{PROOF_TYPE} proofs with the {' or '.join(CRYPTOSUITES)} cryptosuite.",
         )
         return
-    if proof.get("proofPurpose") != PROOF_PURPOSE:
+    if proof.get("proofPurpose") != ASSERTION:
         run.add(
             "proof",
             Outcome.FAILED,
             f"The proof is for {proof.get('proofPurpose')!r}, not for issuing a credential "
-            f"({PROOF_PURPOSE}).",
+            f"({ASSERTION}).",
         )
         return
     method = proof.get("verificationMethod")
     if not isinstance(method, str) or not method:
         run.add("proof", Outcome.FAILED, "The proof does not name the key that made it.")
         return
-    key = resolve_key(run, method)
+    key = resolve_key(run, method, others=others)
     if key is None:
         run.add(
             "proof", Outcome.UNKNOWN, "The signature could not be checked without the issuer's key."
@@ -120,7 +138,7 @@ def _check_embedded_proof(run: Run, proof: Any) -> None:
         run.add(
             "proof",
             Outcome.FAILED,
-            f"The key {method} is not an Ed25519 key, as {CRYPTOSUITE} requires.",
+            f"The key {method} is not an Ed25519 key, as {suite} requires.",
         )
         return
     try:
@@ -135,12 +153,14 @@ def _check_embedded_proof(run: Run, proof: Any) -> None:
     except CredentialError as error:
         run.add("proof", Outcome.FAILED, str(error))
     else:
+        signers.append(controller_of(key, run.issuer_id) or method)
         signed = format_day(parse_date(proof.get("created")))
         when = f" on {signed}" if signed else ""
+        chained = " (it follows an earlier proof)" if previous_ids(proof) else ""
         run.add(
             "proof",
             Outcome.PASSED,
-            f"The signature ({CRYPTOSUITE}) is valid: nothing changed since signing{when}.",
+            f"The signature ({suite}) is valid: nothing changed since signing{when}{chained}.",
         )
 
 

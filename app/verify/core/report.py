@@ -115,6 +115,12 @@ class Report:
         return self.issuer_name or self.issuer_id or "an unnamed issuer"
 
     @property
+    def valid(self) -> bool:
+        """True when every check passed, whoever the issuer is: what a W3C verifier calls
+        "verified" (Laurel's own word also needs an issuer someone vouches for)."""
+        return self.verdict in (Verdict.VERIFIED, Verdict.UNKNOWN_ISSUER)
+
+    @property
     def genuine(self) -> bool:
         """True when the document is authentic, even if expired, revoked or suspended."""
         return self.verdict in (

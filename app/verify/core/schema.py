@@ -1,6 +1,9 @@
 """The shape: the credential against the official Open Badges 3.0 (or CLR 2.0) JSON Schema.
 
 Pure module. A VC 1.1 credential is read in VC 2.0 terms for this check only.
+Only a credential whose type is an Open Badges or CLR one, or that names a
+bundled schema in `credentialSchema`, is checked: a plain W3C credential has no
+schema to match.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from typing import Any
 from app.credentials.errors import CredentialError
 from app.credentials.errors import SchemaError
 from app.credentials.proofs.eddsa_rdfc_2022 import proof_list
+from app.credentials.schema import schemas_for
 from app.credentials.schema import validate_credential
 
 from .fields import as_list
@@ -24,6 +28,8 @@ def check_schema(run: Run) -> None:
     """Validate against the schema of the standard the credential's type names."""
     credential = run.credential
     v1 = VC_V1_CONTEXT in as_list(credential.get("@context"))
+    if not schemas_for(_as_v2(credential) if v1 else credential):
+        return
     # A single proof object and a one-element list mean the same (VCDM "proof set");
     # the strict OB schema demands the list, which many issuers (1EdTech's own
     # examples included) do not write, so the schema sees the list form.
