@@ -17,7 +17,6 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
-from flask import send_file
 from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
@@ -32,6 +31,7 @@ from app.errors import NotFound
 from app.errors import UserError
 from app.evidence import dashboards
 from app.evidence import services
+from app.evidence.downloads import stored_file_response
 from app.evidence.filetypes import INLINE_IMAGE_TYPES
 from app.evidence.filetypes import accepted_extensions
 from app.evidence.filetypes import accepted_formats
@@ -235,6 +235,18 @@ def edit(submission_id: int):
     return redirect(url_for("evidence.detail", submission_id=submission.id))
 
 
+def _commit_or_forget(storage_key: str | None) -> None:
+    """Commit the new evidence row; if the database refuses, delete its stored file too,
+    so that no object is left that no row names."""
+    try:
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        if storage_key:
+            evidence_storage().delete(storage_key)
+        raise
+
+
 def _add_item(submission_id: int, add: Callable[[Submission], EvidenceItem], form: Any):
     """Add a piece of evidence; the reflection the editor sent along is saved first.
 
@@ -250,7 +262,7 @@ def _add_item(submission_id: int, add: Callable[[Submission], EvidenceItem], for
         return _render_editor(submission, 400, reflection)
     try:
         item = add(submission)
-        db.session.commit()
+        _commit_or_forget(item.storage_key)
     except LaurelError as error:
         status = _failed(error)
         return _render_editor(get_submission_or_404(submission_id, need="edit"), status, reflection)
@@ -543,12 +555,15 @@ def _file_response(item: EvidenceItem, *, private: bool) -> Response:
     inline = item.mime_type in INLINE_IMAGE_TYPES
     if inline and not private:
         return _jpeg_response(item, max_px=PUBLIC_PX, private=False)
-    response = send_file(
-        evidence_storage().open(item.storage_key or ""),
+    key = item.storage_key or ""
+    response = stored_file_response(
+        evidence_storage(),
+        key,
         mimetype=item.mime_type or "application/octet-stream",
         as_attachment=not inline,
         download_name=item.original_name or "evidence",
-        max_age=0,
+        # A key names one upload for good (a new file gets a new key): a strong validator.
+        etag=key,
     )
     return _safe_headers(response, private=private)
 
