@@ -32,7 +32,6 @@ from botocore.exceptions import BotoCoreError
 from botocore.exceptions import ClientError
 
 from app.config import parse_storage_url
-from app.config import shown_url
 from app.errors import NotFound
 from app.errors import Unavailable
 from app.errors import UserError
@@ -152,7 +151,11 @@ class S3Storage:
         try:
             head = self.client.head_object(Bucket=self.bucket, Key=self._name(key))
         except (BotoCoreError, ClientError) as error:
-            raise self._missing_or_unavailable(error) from None
+            problem = self._missing_or_unavailable(error)
+            if isinstance(problem, NotFound):
+                # A HEAD answer has no body: a missing bucket also says only "404".
+                self.check()
+            raise problem from None
         return int(head["ContentLength"])
 
     def chunks(self, key: str, *, start: int = 0) -> Iterator[bytes]:
@@ -216,4 +219,7 @@ def bucket_storage(url: str) -> S3Storage:
             s3={"addressing_style": "path" if settings["endpoint"] else "auto"},
         ),
     )
-    return S3Storage(client, settings["bucket"], settings["prefix"], shown_url(url))
+    shown = f"s3://{settings['bucket']}"
+    if settings["endpoint"]:
+        shown += f" (at {settings['endpoint']})"
+    return S3Storage(client, settings["bucket"], settings["prefix"], shown)
