@@ -154,7 +154,7 @@ class S3Storage:
             problem = self._missing_or_unavailable(error)
             if isinstance(problem, NotFound):
                 # A HEAD answer has no body: a missing bucket also says only "404".
-                self.check()
+                self._check_bucket()
             raise problem from None
         return int(head["ContentLength"])
 
@@ -186,7 +186,7 @@ class S3Storage:
             raise self._unavailable(error) from None
         return not listing.get("KeyCount")
 
-    def check(self) -> None:
+    def _check_bucket(self) -> None:
         try:
             self.client.head_bucket(Bucket=self.bucket)
         except ClientError as error:
@@ -195,6 +195,17 @@ class S3Storage:
                 error.response["Error"]["Code"] = "NoSuchBucket"
             raise self._unavailable(error) from None
         except BotoCoreError as error:
+            raise self._unavailable(error) from None
+
+    def check(self) -> None:
+        """The bucket exists, and a probe object (not a key: no row can name it) can be
+        written and deleted with Laurel's credentials."""
+        self._check_bucket()
+        probe = f"{self.prefix}.laurel-check"
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=probe, Body=b"")
+            self.client.delete_object(Bucket=self.bucket, Key=probe)
+        except (BotoCoreError, ClientError) as error:
             raise self._unavailable(error) from None
 
     def describe(self) -> str:

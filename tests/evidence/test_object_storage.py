@@ -352,3 +352,29 @@ def _restore_and_backup(config, backup, out) -> None:
     finally:
         with application.app_context():
             db.engine.dispose()
+
+
+def test_credentials_from_the_standard_environment_variables(
+    app_config, s3_endpoint, bucket, monkeypatch
+):
+    from tests.fixtures.object_storage import ACCESS_KEY
+    from tests.fixtures.object_storage import REGION
+    from tests.fixtures.object_storage import SECRET_KEY
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+    app_config["LAUREL_STORAGE_URL"] = (
+        f"s3://{bucket}/school-a?endpoint={s3_endpoint}&region={REGION}"
+    )
+    storage = configured_storage(app_config)
+    stored = storage.save(io.BytesIO(b"from the environment"), max_bytes=100)
+    assert b"".join(storage.chunks(stored.key)) == b"from the environment"
+    assert b"".join(storage.chunks(stored.key, start=5)) == b"the environment"
+    assert storage.describe() == f"the bucket s3://{bucket} (at {s3_endpoint})"
+    assert isinstance(storage, S3Storage) and storage.prefix == "school-a/"
+
+
+def test_storage_check_on_the_local_directory(runner, app_config):
+    checked = runner.invoke(cli, args=["storage", "check"])
+    assert checked.exit_code == 0, checked.output
+    assert f"the directory {app_config['LAUREL_STORAGE_DIR']}" in checked.output
