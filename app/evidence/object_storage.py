@@ -26,6 +26,7 @@ from typing import BinaryIO
 from typing import cast
 
 import boto3
+from boto3.exceptions import Boto3Error
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError
@@ -126,7 +127,7 @@ class S3Storage:
             self.client.upload_fileobj(counted, self.bucket, name, Config=self.transfer)
         except UserError:
             raise
-        except (BotoCoreError, ClientError) as error:
+        except (BotoCoreError, ClientError, Boto3Error) as error:
             # The transfer library may wrap what our reader raised; it aborted the upload.
             if counted.refused is not None:
                 raise counted.refused from None
