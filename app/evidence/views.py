@@ -28,6 +28,7 @@ from app.badges.access import get_badge_or_404
 from app.errors import LaurelError
 from app.errors import NotAllowed
 from app.errors import NotFound
+from app.errors import Unavailable
 from app.errors import UserError
 from app.evidence import dashboards
 from app.evidence import services
@@ -243,8 +244,16 @@ def _commit_or_forget(storage_key: str | None) -> None:
     except BaseException:
         db.session.rollback()
         if storage_key:
-            evidence_storage().delete(storage_key)
+            _forget_file(storage_key)
         raise
+
+
+def _forget_file(storage_key: str) -> None:
+    """Delete a file no row names any more; if the store is down, say which one was left."""
+    try:
+        evidence_storage().delete(storage_key)
+    except Unavailable as error:
+        current_app.logger.warning("evidence file %s was not deleted: %s", storage_key, error)
 
 
 def _add_item(submission_id: int, add: Callable[[Submission], EvidenceItem], form: Any):
@@ -340,7 +349,7 @@ def remove_item(submission_id: int, item_id: int):
     except LaurelError as error:
         return _render_editor(get_submission_or_404(submission_id, need="edit"), _failed(error))
     if key:
-        evidence_storage().delete(key)
+        _forget_file(key)
     flash("Removed.", "info")
     return redirect(url_for("evidence.edit", submission_id=submission.id, _anchor="evidence"))
 

@@ -378,3 +378,20 @@ def test_storage_check_on_the_local_directory(runner, app_config):
     checked = runner.invoke(cli, args=["storage", "check"])
     assert checked.exit_code == 0, checked.output
     assert f"the directory {app_config['LAUREL_STORAGE_DIR']}" in checked.output
+
+
+def test_removal_stands_when_the_store_is_down_and_names_the_file_left(
+    in_bucket, client, login, school, caplog
+):
+    login(school.student)
+    submission_id = _new_submission(client, school)
+    assert _upload(client, submission_id, truck_photo(), "truck.jpg").status_code == 302
+    item = db.session.scalars(sa.select(EvidenceItem)).one()
+    key = item.storage_key
+    client.application.config["LAUREL_STORAGE_URL"] = storage_url(
+        f"http://127.0.0.1:{closed_port()}", "laurel-elsewhere"
+    )
+    response = client.post(f"/submissions/{submission_id}/items/{item.id}/remove")
+    assert response.status_code == 302
+    assert _rows() == 0
+    assert f"evidence file {key} was not deleted" in caplog.text
