@@ -11,6 +11,9 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
+from urllib.parse import unquote
+from urllib.parse import urlsplit
 
 from . import PROJECT_ROOT
 
@@ -22,6 +25,49 @@ _DEVELOPMENT_SETTINGS = ("LAUREL_ENV", "LAUREL_PUBLIC_URL")
 
 class ConfigurationError(RuntimeError):
     """The settings do not allow Laurel to start safely."""
+
+
+# Objects in a bucket are named PREFIX + key; the prefix when LAUREL_STORAGE_URL names none.
+DEFAULT_STORAGE_PREFIX = "evidence/"
+
+
+def parse_storage_url(url: str) -> dict[str, Any]:
+    """The parts of LAUREL_STORAGE_URL: bucket, prefix, endpoint, region and any credentials.
+
+    :raises ConfigurationError: not an s3:// URL, no bucket, or an unknown option.
+    """
+    parts = urlsplit(url)
+    if parts.scheme != "s3" or not parts.hostname:
+        raise ConfigurationError(
+            f"LAUREL_STORAGE_URL {shown_url(url)!r} is not an s3://BUCKET URL. Write it as "
+            "s3://BUCKET[/PREFIX][?endpoint=URL&region=REGION], or leave it unset to keep "
+            "evidence in LAUREL_STORAGE_DIR."
+        )
+    options = {name: values[-1] for name, values in parse_qs(parts.query).items()}
+    unknown = set(options) - {"endpoint", "region"}
+    if unknown:
+        raise ConfigurationError(
+            f"LAUREL_STORAGE_URL has unknown options: {', '.join(sorted(unknown))} "
+            "(known: endpoint, region)."
+        )
+    prefix = parts.path.strip("/")
+    return {
+        # urlsplit lowercases the host; bucket names are lowercase anyway, keep what was written.
+        "bucket": parts.netloc.rpartition("@")[2].split(":")[0],
+        "prefix": f"{prefix}/" if prefix else DEFAULT_STORAGE_PREFIX,
+        "endpoint": options.get("endpoint"),
+        "region": options.get("region"),
+        "access_key": unquote(parts.username) if parts.username else None,
+        "secret_key": unquote(parts.password) if parts.password else None,
+    }
+
+
+def shown_url(url: str) -> str:
+    """The URL without its credentials, for messages and logs."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -105,6 +151,9 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "LAUREL_KEYS_DIR": _env("LAUREL_KEYS_DIR", str(PROJECT_ROOT / "keys")),
         "LAUREL_KEY_PASSPHRASE": _env("LAUREL_KEY_PASSPHRASE"),
         "LAUREL_STORAGE_DIR": _env("LAUREL_STORAGE_DIR", str(instance_path / "evidence")),
+        # s3://BUCKET[/PREFIX]?endpoint=…&region=…: evidence in object storage, shared by
+        # app servers on several machines (app.evidence.object_storage). Unset: the directory.
+        "LAUREL_STORAGE_URL": _env("LAUREL_STORAGE_URL"),
         "LAUREL_DEMO": _env("LAUREL_DEMO", "1") != "0",
         "LAUREL_MAX_UPLOAD_MB": int(_env("LAUREL_MAX_UPLOAD_MB", "25") or 25),
         "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL")
@@ -133,6 +182,8 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         )
     if not settings["LAUREL_KEY_PASSPHRASE"]:
         settings["LAUREL_KEY_PASSPHRASE"] = DEVELOPMENT_KEY_PASSPHRASE
+    if settings.get("LAUREL_STORAGE_URL"):
+        parse_storage_url(settings["LAUREL_STORAGE_URL"])
     settings["SESSION_COOKIE_SECURE"] = settings["LAUREL_PUBLIC_URL"].startswith("https://")
     settings.setdefault(
         "MAX_CONTENT_LENGTH", settings["LAUREL_MAX_UPLOAD_MB"] * 1024 * 1024 + 65536

@@ -42,6 +42,15 @@ class NotFound(LaurelError):
     status_code = 404
 
 
+class Unavailable(LaurelError):
+    """A service Laurel depends on (the file store) cannot be reached or is misconfigured.
+
+    Not the visitor's fault and not a bug: a 503 page that names what to fix.
+    """
+
+    status_code = 503
+
+
 def _wants_json() -> bool:
     from flask import request
 

@@ -20,6 +20,7 @@ from flask_migrate import downgrade
 from flask_migrate import upgrade
 
 from app.credentials.errors import CredentialError
+from app.errors import Unavailable
 from app.evidence.storage import configured_storage
 from app.extensions import db
 from app.extensions import migrate
@@ -66,7 +67,7 @@ def backup(file: Path) -> None:
             storage=configured_storage(config),
             now=utcnow(),
         )
-    except CredentialError as error:
+    except (CredentialError, Unavailable) as error:
         _fail(str(error))
     click.echo(f"Backup written to {file}:")
     _print_counts(summary.counts)
@@ -95,7 +96,6 @@ def restore(file: Path) -> None:
     """Restore a backup FILE into this empty installation (SQLite or PostgreSQL)."""
     config = current_app.config
     keys_dir = Path(config["LAUREL_KEYS_DIR"])
-    storage_dir = Path(config["LAUREL_STORAGE_DIR"])
     scripts = ScriptDirectory.from_config(migrate.get_config())
     written_keys: list[Path] = []
     written_files: list[str] = []
@@ -104,7 +104,7 @@ def restore(file: Path) -> None:
         with checked_archive(file) as archive:
             revision = archive.manifest["schema_revision"]
             check_revision(scripts, revision)
-            check_empty(db.engine, keys_dir, storage_dir)
+            check_empty(db.engine, keys_dir, storage)
             check_passphrase(archive, config["LAUREL_KEY_PASSPHRASE"])
             click.echo(f"Backup checked: every part matches its checksum (schema {revision}).")
             _migrate_to(scripts, revision)
@@ -119,7 +119,7 @@ def restore(file: Path) -> None:
                 for key in written_files:
                     storage.delete(key)
                 raise
-    except BackupError as error:
+    except (BackupError, Unavailable) as error:
         _fail(str(error))
     except sa.exc.DBAPIError as error:
         _fail(f"the database refused the backup's rows: {error.orig}")

@@ -8,6 +8,7 @@ see the whole history of versions and comments.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -334,7 +335,9 @@ def add_file(
         raise UserError("Choose a file to upload.")
     stored = storage.save(stream, max_bytes=max_bytes)
     try:
-        with storage.open(stored.key) as saved:
+        # The upload is read again for its type: from the request's own (spooled, seekable)
+        # stream when it can rewind, else from the store.
+        with _reread(stream) or storage.open(stored.key) as saved:
             detected = check_file_type(saved, name)
         _check_kind_accepted(submission, detected.family)
         item = EvidenceItem(
@@ -350,6 +353,14 @@ def add_file(
     except BaseException:
         storage.delete(stored.key)
         raise
+
+
+def _reread(stream: BinaryIO) -> contextlib.AbstractContextManager[BinaryIO] | None:
+    """The stream rewound to its start (left open: it belongs to the caller), if it can be."""
+    if not stream.seekable():
+        return None
+    stream.seek(0)
+    return contextlib.nullcontext(stream)
 
 
 def remove_item(

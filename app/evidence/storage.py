@@ -1,9 +1,12 @@
 """Where evidence files live: a small storage interface and its local-directory backend.
 
 Files are stored under generated names (uuid4 hex) and never under the name a
-student gave, so no upload can choose or escape its path. The directory is
-LAUREL_STORAGE_DIR, outside the web root; files leave it only through the
-authorized `/files/<id>` route.
+student gave, so no upload can choose or escape its path. The default store is
+the directory LAUREL_STORAGE_DIR, outside the web root; when LAUREL_STORAGE_URL
+names an S3 bucket (app.evidence.object_storage) the files live there instead, so
+that app servers on several machines share them. Either way files leave the store
+only through the authorized `/files/<id>` route, and every reader and writer
+(uploads, downloads, previews, backup, restore, the demo) goes through this interface.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import hashlib
 import os
 import re
 import uuid
+from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +24,7 @@ from typing import BinaryIO
 from typing import Protocol
 
 from app.errors import NotFound
+from app.errors import Unavailable
 from app.errors import UserError
 
 CHUNK_SIZE = 64 * 1024
@@ -51,12 +56,62 @@ class EvidenceStorage(Protocol):
         ...
 
     def open(self, key: str) -> BinaryIO:
-        """A binary file object for reading. :raises NotFound: no such key."""
+        """A seekable binary file object for reading (image checks and previews seek).
+
+        :raises NotFound: no such key.
+        """
+        ...
+
+    def size(self, key: str) -> int:
+        """The stored file's length in bytes. :raises NotFound: no such key."""
+        ...
+
+    def chunks(self, key: str, *, start: int = 0) -> Iterator[bytes]:
+        """The file's bytes from `start` on, a chunk at a time (downloads stream these).
+
+        Closing the iterator early releases the file or connection.
+        :raises NotFound: no such key (when the first chunk is asked for).
+        """
         ...
 
     def delete(self, key: str) -> None:
         """Forget the file; deleting a missing key is not an error."""
         ...
+
+    def is_empty(self) -> bool:
+        """Whether no file is stored at all (a restore needs an empty store)."""
+        ...
+
+    def check(self) -> None:
+        """:raises Unavailable: the store cannot be reached or written, saying what to fix."""
+        ...
+
+    def describe(self) -> str:
+        """Where the files are, for messages (a directory or a bucket URL without secrets)."""
+        ...
+
+
+def too_large(max_bytes: int) -> UserError:
+    return UserError(
+        f"That file is larger than the {size_in_words(max_bytes)} limit. "
+        "Make it smaller (for a video, share a link instead) and try again."
+    )
+
+
+def empty_file() -> UserError:
+    return UserError("That file is empty. Choose the file again.")
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
+def checked_key(key: str) -> str:
+    """Only keys a store generated can name a file: 32 hex digits, so a key cannot hold a
+    separator, a dot or anything else that would leave the store's root or prefix."""
+    if not KEY_PATTERN.fullmatch(key or ""):
+        raise NotFound("There is no such file.")
+    return key
 
 
 def size_in_words(size: int) -> str:
@@ -75,14 +130,11 @@ class LocalStorage:
         self.root = Path(root)
 
     def _path(self, key: str) -> Path:
-        # Only keys this class generated can name a file: a key is 32 hex digits, so it
-        # cannot hold a separator, a dot or anything else that would leave the root.
-        if not KEY_PATTERN.fullmatch(key or ""):
-            raise NotFound("There is no such file.")
+        key = checked_key(key)
         return self.root / key[:2] / key
 
     def save(self, stream: BinaryIO, *, max_bytes: int) -> StoredFile:
-        return self.put(uuid.uuid4().hex, stream, max_bytes=max_bytes)
+        return self.put(new_key(), stream, max_bytes=max_bytes)
 
     def put(self, key: str, stream: BinaryIO, *, max_bytes: int) -> StoredFile:
         path = self._path(key)
@@ -98,14 +150,11 @@ class LocalStorage:
                 while chunk := stream.read(CHUNK_SIZE):
                     size += len(chunk)
                     if size > max_bytes:
-                        raise UserError(
-                            f"That file is larger than the {size_in_words(max_bytes)} limit. "
-                            "Make it smaller (for a video, share a link instead) and try again."
-                        )
+                        raise too_large(max_bytes)
                     digest.update(chunk)
                     out.write(chunk)
             if size == 0:
-                raise UserError("That file is empty. Choose the file again.")
+                raise empty_file()
             os.replace(partial, path)
         finally:
             partial.unlink(missing_ok=True)
@@ -117,15 +166,53 @@ class LocalStorage:
         except FileNotFoundError:
             raise NotFound("That file is no longer stored.") from None
 
+    def size(self, key: str) -> int:
+        try:
+            return self._path(key).stat().st_size
+        except FileNotFoundError:
+            raise NotFound("That file is no longer stored.") from None
+
+    def chunks(self, key: str, *, start: int = 0) -> Iterator[bytes]:
+        with self.open(key) as handle:
+            handle.seek(start)
+            while chunk := handle.read(CHUNK_SIZE):
+                yield chunk
+
     def delete(self, key: str) -> None:
         try:
             self._path(key).unlink(missing_ok=True)
         except NotFound:
             return
 
+    def is_empty(self) -> bool:
+        return not (self.root.is_dir() and any(self.root.rglob("*")))
+
+    def check(self) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise Unavailable(
+                f"The evidence directory {self.root} cannot be created ({error.strerror}). "
+                "Set LAUREL_STORAGE_DIR to a folder Laurel may write."
+            ) from None
+        if not os.access(self.root, os.W_OK | os.X_OK):
+            raise Unavailable(
+                f"Laurel may not write to the evidence directory {self.root}. "
+                "Give it write access or set LAUREL_STORAGE_DIR to another folder."
+            )
+
+    def describe(self) -> str:
+        return f"the directory {self.root}"
+
 
 def configured_storage(config: Mapping[str, Any]) -> EvidenceStorage:
-    """The store named by the settings: a local directory (LAUREL_STORAGE_DIR) for now."""
+    """The store named by the settings: the bucket of LAUREL_STORAGE_URL when it is set,
+    else the local directory LAUREL_STORAGE_DIR."""
+    url = config.get("LAUREL_STORAGE_URL")
+    if url:
+        from app.evidence.object_storage import bucket_storage
+
+        return bucket_storage(url)
     return LocalStorage(config["LAUREL_STORAGE_DIR"])
 
 

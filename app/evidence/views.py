@@ -17,7 +17,6 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
-from flask import send_file
 from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
@@ -29,9 +28,11 @@ from app.badges.access import get_badge_or_404
 from app.errors import LaurelError
 from app.errors import NotAllowed
 from app.errors import NotFound
+from app.errors import Unavailable
 from app.errors import UserError
 from app.evidence import dashboards
 from app.evidence import services
+from app.evidence.downloads import stored_file_response
 from app.evidence.filetypes import INLINE_IMAGE_TYPES
 from app.evidence.filetypes import accepted_extensions
 from app.evidence.filetypes import accepted_formats
@@ -235,6 +236,26 @@ def edit(submission_id: int):
     return redirect(url_for("evidence.detail", submission_id=submission.id))
 
 
+def _commit_or_forget(storage_key: str | None) -> None:
+    """Commit the new evidence row; if the database refuses, delete its stored file too,
+    so that no object is left that no row names."""
+    try:
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        if storage_key:
+            _forget_file(storage_key)
+        raise
+
+
+def _forget_file(storage_key: str) -> None:
+    """Delete a file no row names any more; if the store is down, say which one was left."""
+    try:
+        evidence_storage().delete(storage_key)
+    except Unavailable as error:
+        current_app.logger.warning("evidence file %s was not deleted: %s", storage_key, error)
+
+
 def _add_item(submission_id: int, add: Callable[[Submission], EvidenceItem], form: Any):
     """Add a piece of evidence; the reflection the editor sent along is saved first.
 
@@ -250,7 +271,7 @@ def _add_item(submission_id: int, add: Callable[[Submission], EvidenceItem], for
         return _render_editor(submission, 400, reflection)
     try:
         item = add(submission)
-        db.session.commit()
+        _commit_or_forget(item.storage_key)
     except LaurelError as error:
         status = _failed(error)
         return _render_editor(get_submission_or_404(submission_id, need="edit"), status, reflection)
@@ -328,7 +349,7 @@ def remove_item(submission_id: int, item_id: int):
     except LaurelError as error:
         return _render_editor(get_submission_or_404(submission_id, need="edit"), _failed(error))
     if key:
-        evidence_storage().delete(key)
+        _forget_file(key)
     flash("Removed.", "info")
     return redirect(url_for("evidence.edit", submission_id=submission.id, _anchor="evidence"))
 
@@ -543,12 +564,15 @@ def _file_response(item: EvidenceItem, *, private: bool) -> Response:
     inline = item.mime_type in INLINE_IMAGE_TYPES
     if inline and not private:
         return _jpeg_response(item, max_px=PUBLIC_PX, private=False)
-    response = send_file(
-        evidence_storage().open(item.storage_key or ""),
+    key = item.storage_key or ""
+    response = stored_file_response(
+        evidence_storage(),
+        key,
         mimetype=item.mime_type or "application/octet-stream",
         as_attachment=not inline,
         download_name=item.original_name or "evidence",
-        max_age=0,
+        # A key names one upload for good (a new file gets a new key): a strong validator.
+        etag=key,
     )
     return _safe_headers(response, private=private)
 

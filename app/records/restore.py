@@ -51,7 +51,7 @@ def check_revision(scripts: ScriptDirectory, revision: str) -> None:
         )
 
 
-def check_empty(engine: sa.Engine, keys_dir: Path, storage_dir: Path | None) -> None:
+def check_empty(engine: sa.Engine, keys_dir: Path, storage: EvidenceStorage | None) -> None:
     """:raises TargetNotEmpty: any table has a row, a key file exists, or evidence is stored."""
     with engine.connect() as connection:
         for table in data_tables(reflect(connection)):
@@ -65,10 +65,11 @@ def check_empty(engine: sa.Engine, keys_dir: Path, storage_dir: Path | None) -> 
             f"This installation already has signing keys in {keys_dir}. Restore into an "
             "installation with an empty key directory (LAUREL_KEYS_DIR)."
         )
-    if storage_dir is not None and storage_dir.is_dir() and any(storage_dir.rglob("*")):
+    if storage is not None and not storage.is_empty():
         raise TargetNotEmpty(
-            f"This installation already stores evidence files in {storage_dir}. Restore into "
-            "an installation with an empty evidence directory (LAUREL_STORAGE_DIR)."
+            f"This installation already stores evidence files in {storage.describe()}. "
+            "Restore into an installation with an empty evidence store (LAUREL_STORAGE_DIR "
+            "or the bucket of LAUREL_STORAGE_URL)."
         )
 
 
