@@ -2,9 +2,9 @@
 
 Run from the repository root: `python bench/approvals.py` (`make bench` runs it with the
 rest through bench/run.py). In a fresh instance (bench/harness.py) with one badge and
-RUNS students who each submitted evidence: approve one submission and commit (the
-credential is signed with both proofs and gets its status entries), RUNS times; the
-median and p95 in ms.
+RUNS + 1 students who each submitted evidence: approve one submission and commit (the
+credential is signed with both proofs and gets its status entries), once untimed and
+then RUNS times; the median and p95 in ms.
 """
 
 from __future__ import annotations
@@ -58,10 +58,14 @@ def _approve(submission_id: int, reviewer_id: int, offset: int) -> float:
 
 def measure(instructor_id: int, badge_id: int, runs: int = RUNS) -> Latency:
     """Approve `runs` fresh submissions of the badge one by one, in the current instance."""
-    submissions = harness.seed_submissions(badge_id, harness.seed_students(runs, "approve"))
+    first, *submissions = harness.seed_submissions(
+        badge_id, harness.seed_students(runs + 1, "approve")
+    )
+    # Not timed: a process's first approval decrypts the keys and makes the status lists.
+    _approve(first, instructor_id, 0)
     latencies = [
         _approve(submission_id, instructor_id, offset)
-        for offset, submission_id in enumerate(submissions)
+        for offset, submission_id in enumerate(submissions, start=1)
     ]
     return Latency(
         median_ms=statistics.median(latencies) * 1000,

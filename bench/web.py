@@ -13,7 +13,6 @@ credentials, so a cache keyed by credential is not measured on one hot entry.
 from __future__ import annotations
 
 import html
-import json
 import re
 import statistics
 import sys
@@ -172,7 +171,9 @@ def main() -> None:
         with harness.instance(database_url) as made:
             shared = harness.seed_shared_credentials(*harness.seed_badge(), count=SHARED)
             results = measure(made, shared)
-        print(f"  {made.label}: {json.dumps(results, indent=2)}")
+        print(f"  {made.label}")
+        for key, value in results.items():
+            print(f"    {key:<32} {value:10.2f}")
 
 
 if __name__ == "__main__":
