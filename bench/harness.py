@@ -25,6 +25,7 @@ import signal
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -49,8 +50,8 @@ SERVER_WORKERS = 2
 WRK_SECONDS = 1 if QUICK else 3
 WRK_THREADS = 2
 WRK_CONNECTIONS = 8
-GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
-WRK = "/usr/bin/wrk"
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+WRK = "wrk"
 
 
 class BenchError(RuntimeError):
@@ -86,7 +87,7 @@ def check_services() -> None:
             "several workers. Start it, or set BENCH_REDIS_URL."
         ) from None
     if shutil.which(WRK) is None:
-        raise BenchError(f"{WRK} is missing: install the Debian package wrk.")
+        raise BenchError("wrk is missing: install the Debian package wrk.")
 
 
 def _free_port() -> int:
