@@ -27,7 +27,7 @@ help:
 	@echo "make test   - install everything the tests need and run the whole suite"
 	@echo "make lint   - ruff, mypy (strict on the pure core) and the import layers"
 	@echo "make lock   - refresh $(CONSTRAINTS), the tested versions of every Python package"
-	@echo "make bench  - print the benchmarks"
+	@echo "make bench  - measure every row of the performance table (SQLite and PostgreSQL), write bench/out/results.json"
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
@@ -91,7 +91,7 @@ test: lint system-deps node-deps db-check
 	$(BIN)/python scripts/test_passes.py '$(POSTGRES_URL)' $(TEST_PARALLEL) $(PYTEST_ARGS)
 
 bench: $(STAMP) system-deps node-deps
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) tests/interop/node_modules tests/e2e/node_modules test-artifacts

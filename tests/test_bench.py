@@ -1,0 +1,106 @@
+"""`make bench` in its quick mode runs end to end and writes every result as a number.
+
+No speed is asserted: the numbers are the bench's to report. The bench measures SQLite
+and PostgreSQL in one run, so this test runs in the PostgreSQL pass, on a database of
+its own beside the tests' (the bench drops and rebuilds the schema it is given).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from bench.run import RESULT_KEYS
+from tests.fixtures.app import postgres_url
+
+ROOT = Path(__file__).resolve().parents[1]
+# May be zero or below when the memory stays flat; every other result is a rate, a ratio
+# or a time.
+SIGNED_KEYS = {"pdf_rss_growth_mib_per_400"}
+
+
+def _bench_database(test_url: str) -> str:
+    """The tests' database name with _bench, on the same server; created when missing."""
+    import psycopg
+    from psycopg import sql
+
+    url = sa.engine.make_url(test_url)
+    name = f"{url.database}_bench"
+    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+        ).fetchone()
+        if not exists:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def bench_run(tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    test_url = postgres_url()
+    if test_url is None:
+        pytest.skip("the bench measures PostgreSQL too: it runs in the PostgreSQL pass")
+    env = {
+        **os.environ,
+        "BENCH_QUICK": "1",
+        "BENCH_OUT": str(tmp_path),
+        "BENCH_POSTGRES_URL": _bench_database(test_url),
+        "PYTHONPATH": str(ROOT),
+    }
+    return subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_quick_bench_writes_every_result(bench_run, tmp_path: Path) -> None:
+    assert bench_run.returncode == 0, bench_run.stdout + bench_run.stderr
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    for key in RESULT_KEYS:
+        value = results.get(key)
+        assert isinstance(value, int | float) and not isinstance(value, bool), (key, value)
+        assert math.isfinite(value), (key, value)
+        if key not in SIGNED_KEYS:
+            assert value > 0, (key, value)
+    assert all(isinstance(value, int | float) for value in results.values())
+    # The printed table names every row and both databases.
+    assert "| path | SQLite | PostgreSQL | target |" in bench_run.stdout
+    assert "verification page (QR link) / trivial" in bench_run.stdout
+
+
+def test_bench_stops_clearly_without_postgres(tmp_path: Path) -> None:
+    """PostgreSQL that does not answer: a message naming it, no results, before any work."""
+    env = {
+        **os.environ,
+        "BENCH_QUICK": "1",
+        "BENCH_OUT": str(tmp_path),
+        "BENCH_POSTGRES_URL": "postgresql+psycopg://postgres@127.0.0.1:1/nowhere",
+        "PYTHONPATH": str(ROOT),
+    }
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "PostgreSQL does not answer at postgresql+psycopg://postgres@127.0.0.1:1/nowhere" in (
+        result.stderr
+    )
+    assert not (tmp_path / "results.json").exists()
