@@ -126,6 +126,9 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         # The job queue (bulk issuance): unset = SQLite in the instance folder; in production
         # redis://HOST:6379/N, shared by the app servers and `laurel jobs worker`.
         "LAUREL_JOBS_URL": _env("LAUREL_JOBS_URL"),
+        # How long a worker's claim on a bulk job holds without news (renewed every chunk):
+        # a killed worker's job is taken over after at most this many seconds.
+        "LAUREL_JOBS_LEASE_SECONDS": int(_env("LAUREL_JOBS_LEASE_SECONDS", "60") or 60),
     }
     settings.update(overrides)
     if settings["LAUREL_ENV"] != "development" and not settings["LAUREL_KEY_PASSPHRASE"]:

@@ -22,7 +22,7 @@ from app.models_base import utcnow
 
 
 def lease_seconds() -> int:
-    return int(current_app.config.get("LAUREL_JOBS_LEASE_SECONDS", LEASE_SECONDS))
+    return int(current_app.config.get("LAUREL_JOBS_LEASE_SECONDS") or LEASE_SECONDS)
 
 
 @task(RUN_TASK)

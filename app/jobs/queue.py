@@ -109,7 +109,7 @@ class JobQueue:
             self.huey.periodic_task(crontab(minute=f"*/{job.minutes}"), name=name)(
                 self._in_context(job.function)
             )
-        self._threads_started = False
+        self._threads: Consumer | None = None
         self._lock = threading.Lock()
 
     def _in_context(self, function: Callable[..., None]) -> Callable[..., None]:
@@ -127,7 +127,7 @@ class JobQueue:
         self._wrappers[name](*args)
 
     def enqueue_in(self, seconds: float, name: str, *args: Any) -> None:
-        """Queue the task `name` to run in `seconds` (at once in immediate mode)."""
+        """Queue the task `name` to run in `seconds` (dropped in immediate mode: no worker)."""
         if self.huey.immediate:
             return
         self._wrappers[name].schedule(args=args, delay=seconds)
@@ -147,15 +147,19 @@ class JobQueue:
         over the process's signals, which belong to the web server.
         """
         with self._lock:
-            if self._threads_started or self.huey.immediate:
+            if self._threads is not None or self.huey.immediate:
                 return
-            self._threads_started = True
-        consumer = self.consumer(workers)
+            consumer = self._threads = self.consumer(workers)
         consumer.scheduler.start()
         for _, thread in consumer.worker_threads:
             thread.start()
         threading.Thread(target=self.run_start_hooks, name="jobs-resume", daemon=True).start()
         log.info("Job consumer running in this process (%d thread(s)).", workers)
+
+    def stop_threads(self) -> None:
+        """Stop the in-process consumer (it finishes the task it runs)."""
+        if self._threads is not None:
+            self._threads.stop(graceful=True)
 
 
 def job_queue(app: Flask | None = None) -> JobQueue:
