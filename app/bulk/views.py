@@ -19,6 +19,7 @@ from werkzeug.utils import secure_filename
 
 from app.accounts.models import Role
 from app.accounts.permissions import role_required
+from app.badges.models import Badge
 from app.bulk import tasks  # noqa: F401  (registers the job queue's tasks)
 from app.bulk.checks import MAX_BYTES
 from app.bulk.checks import CheckReport
@@ -110,10 +111,15 @@ def job(job_id: str):
         .order_by(BulkRow.position)
         .limit(PREVIEW_ROWS)
     ).all()
+    badges = db.session.scalars(
+        db.select(Badge).where(Badge.id.in_({row.badge_id for row in rows}))
+    ).all()
+    level_names = {level["id"]: level["name"] for b in badges for level in b.rubric_levels}
     return render_template(
         "bulk/job.html",
         job=found,
         rows=rows,
+        level_names=level_names,
         preview_limit=PREVIEW_ROWS,
         progress=progress(found, now=utcnow()),
         form=ButtonForm(),
