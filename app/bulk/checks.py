@@ -12,7 +12,6 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
-from typing import Any
 from urllib.parse import urlparse
 
 import sqlalchemy as sa
@@ -340,11 +339,3 @@ def check_submissions(submission_ids: Iterable[int], *, actor: User) -> CheckRep
             )
         )
     return report
-
-
-def error_summary(errors: list[RowError]) -> list[dict[str, Any]]:
-    """The errors as plain data (the CLI prints them, the page lists them)."""
-    return [
-        {"row": e.row or "file", "email": e.email, "badge": e.badge, "error": e.message}
-        for e in errors
-    ]

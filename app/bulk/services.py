@@ -22,6 +22,7 @@ from app.errors import NotFound
 from app.extensions import db
 from app.issuing.urls import credential_url
 from app.models_base import is_token
+from app.models_base import rows_changed
 
 RUN_TASK = "bulk.run"
 
@@ -78,7 +79,7 @@ def confirm(job: BulkJob, *, now: datetime) -> None:
         .values(state=JobState.QUEUED, confirmed_at=now)
         .execution_options(synchronize_session=False)
     )
-    if changed.rowcount != 1:  # type: ignore[attr-defined]
+    if rows_changed(changed) != 1:
         raise Conflict("This bulk issuance was already confirmed.")
     db.session.refresh(job)
 
@@ -155,19 +156,26 @@ def result_csv(job: BulkJob, public_url: str) -> str:
             detail = credential_url(public_url, credential)
         else:
             detail = row.error or ""
-        writer.writerow([row.position, row.email, row.badge_label, row.state.value, detail])
+        cells = [row.position, row.email, row.badge_label, row.state.value, detail]
+        writer.writerow([_inert(cell) for cell in cells])
     return out.getvalue()
 
 
-def unfinished_job_ids() -> list[str]:
-    """Jobs confirmed and not done: a worker that starts takes them up again."""
-    return list(
-        db.session.scalars(
-            sa.select(BulkJob.id)
-            .where(BulkJob.state.in_((JobState.QUEUED, JobState.RUNNING)))
-            .order_by(BulkJob.confirmed_at)
+def _inert(cell: object) -> object:
+    """A text cell a spreadsheet would run as a formula (=, +, -, @) is quoted to stay text."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + cell
+    return cell
+
+
+def unfinished_job_ids(*, unclaimed_at: datetime | None = None) -> list[str]:
+    """Jobs confirmed and not done; with `unclaimed_at`, only those no lease holds then."""
+    query = sa.select(BulkJob.id).where(BulkJob.state.in_((JobState.QUEUED, JobState.RUNNING)))
+    if unclaimed_at is not None:
+        query = query.where(
+            sa.or_(BulkJob.lease_until.is_(None), BulkJob.lease_until < unclaimed_at)
         )
-    )
+    return list(db.session.scalars(query.order_by(BulkJob.confirmed_at)))
 
 
 def recent_jobs(actor: User, limit: int = 10) -> list[BulkJob]:

@@ -35,8 +35,18 @@ def run(job_id: str) -> None:
 
 
 @on_worker_start
-@periodic("bulk.resume", minutes=1)
-def resume() -> None:
-    """Queue every confirmed job that is not done (its message may have died with a worker)."""
+def resume_all() -> None:
+    """At a worker's start: queue every confirmed job that is not done.
+
+    A job whose lease still holds (its worker may just have been killed) is looked at
+    again when the lease ends (see `run`).
+    """
     for job_id in unfinished_job_ids():
+        job_queue().enqueue(RUN_TASK, job_id)
+
+
+@periodic("bulk.resume", minutes=1)
+def resume_unclaimed() -> None:
+    """Every minute: queue the unfinished jobs no worker holds (their message was lost)."""
+    for job_id in unfinished_job_ids(unclaimed_at=utcnow()):
         job_queue().enqueue(RUN_TASK, job_id)

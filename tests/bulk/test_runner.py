@@ -157,3 +157,27 @@ def test_run_a_submission_decided_meanwhile_fails_its_row(school, make_submissio
     assert [row.state for row in rows] == [RowState.FAILED, RowState.ISSUED]
     assert "already been rejected" in rows[0].error
     assert _credentials() == 1
+
+
+def test_result_file_keeps_formula_like_text_inert(school, make_user, make_badge):
+    badge = make_badge(school.instructor, name="=SUM(1+1)", class_id=school.auto_shop.id)
+    students = make_students(make_user, 1, classes=[school.auto_shop])
+    job = confirmed_job(school.instructor, students, badge)
+    run_job(job.id, issuing_context())
+    line = result_csv(job, "https://laurel.test").splitlines()[1]
+    assert f"2,{students[0].email},'=SUM(1+1),issued," in line
+
+
+def test_unfinished_jobs_and_the_unclaimed_ones(school, make_user):
+    from app.bulk.services import unfinished_job_ids
+
+    students = make_students(make_user, 2, classes=[school.auto_shop])
+    queued = confirmed_job(school.instructor, students[:1], school.badge)
+    leased = confirmed_job(school.instructor, students[1:], school.badge)
+    claim(leased.id, "worker-a", lease_seconds=60)
+    assert set(unfinished_job_ids()) == {queued.id, leased.id}
+    assert unfinished_job_ids(unclaimed_at=utcnow()) == [queued.id]
+    later = utcnow() + timedelta(seconds=61)
+    assert set(unfinished_job_ids(unclaimed_at=later)) == {queued.id, leased.id}
+    run_job(queued.id, issuing_context())
+    assert unfinished_job_ids() == [leased.id]
