@@ -27,7 +27,7 @@ def jobs_group() -> None:
 )
 @with_appcontext
 def worker(workers: int | None) -> None:
-    """Run queued jobs until stopped (Ctrl-C or SIGINT finishes the running ones first).
+    """Run queued jobs until stopped (SIGINT, Ctrl-C: after the running chunk).
 
     The queue is LAUREL_JOBS_URL (redis://HOST:6379/N in production), or SQLite in the
     instance folder. Unfinished jobs are taken up again at start.
