@@ -86,3 +86,25 @@ def test_bulk_issuance_upload_fix_confirm_progress_result(
         assert csp_errors == []
     finally:
         job_queue(app).stop_threads()
+
+
+def test_bulk_approval_of_selected_submissions_from_the_review_queue(
+    live_server, app, school, make_submission, browser_page, artifacts
+):
+    page = browser_page
+    waiting = [make_submission(), make_submission(school.classmate)]
+    try:
+        sign_in(page, live_server, school.instructor.email)
+        page.goto(f"{live_server}/review")
+        for submission in waiting:
+            page.check(f"#select-{submission.id}")
+        page.screenshot(path=str(artifacts / "1-queue-selected.png"), full_page=True)
+        page.get_by_role("button", name="Approve and issue the selected").click()
+        assert "2 credentials ready to issue" in page.inner_text("main")
+        page.get_by_role("button", name="Issue 2 credentials").click()
+        page.wait_for_selector("#bulk-done:not([hidden])", timeout=120_000)
+        page.screenshot(path=str(artifacts / "2-done.png"), full_page=True)
+        page.goto(f"{live_server}/review")
+        assert "No submissions waiting" in page.inner_text("main")
+    finally:
+        job_queue(app).stop_threads()
