@@ -50,6 +50,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_input_guard(app)
     register_security_headers(app)
     register_cache_policy(app)
+    if app.config["LAUREL_JOBS_IN_PROCESS"]:
+        from .jobs.queue import start_with_first_request
+
+        start_with_first_request(app)
     hops = app.config["LAUREL_PROXY_HOPS"]
     if hops:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -172,6 +172,12 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         # A JSON file of issuers the school vouches for ([{"id": DID or domain, "name": …}]):
         # the verifier names them; a valid signature by any other did:key is "unknown issuer".
         "LAUREL_TRUST_LIST": _env("LAUREL_TRUST_LIST"),
+        # The job queue (bulk issuance): unset = SQLite in the instance folder; in production
+        # redis://HOST:6379/N, shared by the app servers and `laurel jobs worker`.
+        "LAUREL_JOBS_URL": _env("LAUREL_JOBS_URL"),
+        # How long a worker's claim on a bulk job holds without news (renewed every chunk):
+        # a killed worker's job is taken over after at most this many seconds.
+        "LAUREL_JOBS_LEASE_SECONDS": int(_env("LAUREL_JOBS_LEASE_SECONDS", "60") or 60),
     }
     settings.update(overrides)
     if settings["LAUREL_ENV"] != "development" and not settings["LAUREL_KEY_PASSPHRASE"]:
@@ -184,6 +190,11 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         settings["LAUREL_KEY_PASSPHRASE"] = DEVELOPMENT_KEY_PASSPHRASE
     if settings.get("LAUREL_STORAGE_URL"):
         parse_storage_url(settings["LAUREL_STORAGE_URL"])
+    # The development server runs the jobs itself unless a queue for workers is named.
+    settings.setdefault(
+        "LAUREL_JOBS_IN_PROCESS",
+        settings["LAUREL_ENV"] == "development" and not settings["LAUREL_JOBS_URL"],
+    )
     settings["SESSION_COOKIE_SECURE"] = settings["LAUREL_PUBLIC_URL"].startswith("https://")
     settings.setdefault(
         "MAX_CONTENT_LENGTH", settings["LAUREL_MAX_UPLOAD_MB"] * 1024 * 1024 + 65536

@@ -2,5 +2,6 @@
 
 from app.accounts import models as accounts_models  # noqa: F401
 from app.badges import models as badges_models  # noqa: F401
+from app.bulk import models as bulk_models  # noqa: F401
 from app.evidence import models as evidence_models  # noqa: F401
 from app.verify import models as verify_models  # noqa: F401

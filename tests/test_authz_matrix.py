@@ -968,3 +968,78 @@ ROUTES += [
     Route("POST", "/admin/trust/{trust_entry_id}/remove", admin_only(302)),
     Route("POST", "/admin/trust/999999/remove", admin_only(404)),
 ]
+
+
+# --- bulk issuance ---------------------------------------------------------------------------
+
+
+def _bulk(world: dict, now) -> None:
+    """A checked, unconfirmed bulk job of the class's instructor: Sam's waiting submission."""
+    from app.bulk.checks import check_submissions
+    from app.bulk.models import JobSource
+    from app.bulk.services import create_job
+
+    teacher = world["instructor_of_class"]
+    report = check_submissions([world["submitted_id"]], actor=teacher)
+    job = create_job(report.rows, source=JobSource.SUBMISSIONS, filename="", actor=teacher, now=now)
+    world["bulk_job_id"] = job.id
+
+
+WORLD_BUILDERS.append(_bulk)
+
+# Only who started the job (and an admin) may know it exists.
+JOB_OWNER = _only(
+    student=DENIED, other_student=DENIED, instructor_of_class=200, other_instructor=404, admin=200
+)
+
+ROUTES += [
+    Route("GET", "/bulk", STAFF_PAGE),
+    Route(
+        "POST",
+        "/bulk",
+        _only(
+            student=DENIED,
+            other_student=DENIED,
+            instructor_of_class=400,
+            other_instructor=400,
+            admin=400,
+        ),
+    ),
+    Route(
+        "POST",
+        "/review/bulk",
+        _only(
+            student=DENIED,
+            other_student=DENIED,
+            instructor_of_class=302,
+            other_instructor=400,
+            admin=302,
+        ),
+        data={"submission": "{submitted_id}"},
+    ),
+    Route("GET", "/bulk/{bulk_job_id}", JOB_OWNER),
+    Route("GET", "/bulk/{bulk_job_id}/progress.json", JOB_OWNER),
+    Route("GET", "/bulk/{bulk_job_id}/result.csv", JOB_OWNER),
+    Route(
+        "POST",
+        "/bulk/{bulk_job_id}/confirm",
+        _only(
+            student=DENIED,
+            other_student=DENIED,
+            instructor_of_class=302,
+            other_instructor=404,
+            admin=302,
+        ),
+    ),
+    Route(
+        "GET",
+        "/bulk/not-a-job-id-at-all",
+        _only(
+            student=DENIED,
+            other_student=DENIED,
+            instructor_of_class=404,
+            other_instructor=404,
+            admin=404,
+        ),
+    ),
+]

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.badges.models import Badge
 from app.badges.services import level_by_name
+from app.commands.bulk import issue_from_csv
 from app.errors import LaurelError
 from app.extensions import db
 from app.issuing.issuance import get_credential
@@ -64,10 +65,8 @@ def list_badges() -> None:
 
 
 @click.command("issue")
-@click.option(
-    "--badge", "slug", required=True, help="Slug of the badge (see `laurel badges list`)."
-)
-@click.option("--email", required=True, help="Email of the learner (see `laurel users list`).")
+@click.option("--badge", "slug", default=None, help="Slug of the badge (see `laurel badges list`).")
+@click.option("--email", default=None, help="Email of the learner (see `laurel users list`).")
 @click.option(
     "--level", default=None, help="Rubric level name; default: the level needed to earn the badge."
 )
@@ -75,16 +74,46 @@ def list_badges() -> None:
     "--out",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     default=None,
-    help="Write the signed credential JSON to this file.",
+    help="Write the signed credential JSON (with --csv: the result CSV) to this file.",
 )
 @click.option(
     "--force",
     is_flag=True,
     help="Issue a class badge to a learner outside its class (with a warning).",
 )
+@click.option(
+    "--csv",
+    "csv_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Issue every row of a CSV file (email, badge, level, evidence_url, note).",
+)
+@click.option("--by", default=None, help="With --csv: the instructor or admin issuing them.")
+@click.option("--yes", is_flag=True, help="With --csv: issue without asking once checked.")
 @with_appcontext
-def issue(slug: str, email: str, level: str | None, out: Path | None, force: bool) -> None:
-    """Issue a credential from the command line (for backfilling records)."""
+def issue(
+    slug: str | None,
+    email: str | None,
+    level: str | None,
+    out: Path | None,
+    force: bool,
+    csv_file: Path | None,
+    by: str | None,
+    yes: bool,
+) -> None:
+    """Issue a credential (--badge, --email), or one per row of a CSV file (--csv).
+
+    With --csv every row is checked first; any problem is printed and nothing is issued.
+    The result file (row, email, badge, status, credential URL or error) is written beside
+    the CSV file, or to --out.
+    """
+    if csv_file is not None:
+        if slug or email or level or force:
+            _fail("--csv takes its badges, emails and levels from the file.")
+        issue_from_csv(csv_file, by=by, yes=yes, out=out)
+        return
+    if not slug or not email:
+        _fail("give --badge and --email (or --csv FILE).")
     badge = db.session.scalar(select(Badge).where(Badge.slug == slug))
     if badge is None:
         _fail(f"there is no badge with the slug “{slug}”; `laurel badges list` shows them.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -39,6 +40,8 @@ from app.evidence.models import SubmissionEvent
 from app.evidence.models import SubmissionState
 from app.evidence.storage import EvidenceStorage
 from app.extensions import db
+from app.issuing.batch import IssueRequest
+from app.issuing.batch import issue_batch
 from app.issuing.context import IssuingContext
 from app.issuing.issuance import credential_for_submission
 from app.issuing.issuance import issue_credential
@@ -577,6 +580,34 @@ def public_evidence(submission: Submission, public_url: str) -> tuple[EvidenceDa
     return tuple(evidence)
 
 
+def _check_approvable(submission: Submission, reviewer: User, badge_revision: int | None) -> None:
+    _check_reviewer(submission, reviewer)
+    if badge_revision is not None and submission.badge.revision != badge_revision:
+        raise Conflict(
+            "The badge was edited after you opened this page. Reload it, check the criteria "
+            "again and approve once more."
+        )
+
+
+def _record_approval(
+    submission: Submission,
+    credential: IssuedCredential,
+    *,
+    reviewer: User,
+    feedback: str,
+    now: datetime,
+) -> None:
+    """The APPROVED event in the submission's history, naming the level and the credential."""
+    message = (feedback or "").strip()
+    event = _event(submission, EventKind.APPROVED, actor=reviewer, message=message, now=now)
+    event.snapshot = {
+        **(event.snapshot or {}),
+        "level": credential.level_name,
+        "credential_id": credential.id,
+    }
+    db.session.flush()
+
+
 def approve(
     submission: Submission,
     *,
@@ -593,17 +624,11 @@ def approve(
     credential; `badge_revision` is the badge revision the reviewer looked at, so an
     edit of the criteria made meanwhile is a Conflict rather than a silent change.
     """
-    _check_reviewer(submission, reviewer)
-    badge = submission.badge
-    if badge_revision is not None and badge.revision != badge_revision:
-        raise Conflict(
-            "The badge was edited after you opened this page. Reload it, check the criteria "
-            "again and approve once more."
-        )
+    _check_approvable(submission, reviewer, badge_revision)
     _transition(submission, to=SubmissionState.APPROVED, actor=reviewer, now=now)
     credential = issue_credential(
         ctx,
-        badge=badge,
+        badge=submission.badge,
         recipient=submission.student,
         level_id=level_id,
         issued_by=reviewer,
@@ -611,12 +636,48 @@ def approve(
         submission_id=submission.id,
         evidence=public_evidence(submission, ctx.public_url),
     )
-    message = (feedback or "").strip()
-    event = _event(submission, EventKind.APPROVED, actor=reviewer, message=message, now=now)
-    event.snapshot = {
-        **(event.snapshot or {}),
-        "level": credential.level_name,
-        "credential_id": credential.id,
-    }
-    db.session.flush()
+    _record_approval(submission, credential, reviewer=reviewer, feedback=feedback, now=now)
     return credential
+
+
+@dataclass(frozen=True)
+class Approval:
+    """One submission of a batch approval, at a level (None: the level the badge requires)."""
+
+    submission: Submission
+    level_id: str | None
+    feedback: str = ""
+
+
+def approve_batch(
+    approvals: Sequence[Approval], *, ctx: IssuingContext, reviewer: User, now: datetime
+) -> list[IssuedCredential]:
+    """Approve many submissions and issue their credentials together, in the caller's transaction.
+
+    Each passes the same checks and state change as `approve` and gets its own APPROVED
+    event; the credentials are issued as one batch. Any refusal raises and the caller rolls
+    the whole batch back.
+    """
+    for approval in approvals:
+        _check_approvable(approval.submission, reviewer, None)
+        _transition(approval.submission, to=SubmissionState.APPROVED, actor=reviewer, now=now)
+    credentials = issue_batch(
+        ctx,
+        [
+            IssueRequest(
+                badge=approval.submission.badge,
+                recipient=approval.submission.student,
+                level_id=approval.level_id,
+                evidence=public_evidence(approval.submission, ctx.public_url),
+                submission_id=approval.submission.id,
+            )
+            for approval in approvals
+        ],
+        issued_by=reviewer,
+        now=now,
+    )
+    for approval, credential in zip(approvals, credentials, strict=True):
+        _record_approval(
+            approval.submission, credential, reviewer=reviewer, feedback=approval.feedback, now=now
+        )
+    return credentials

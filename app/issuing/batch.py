@@ -1,6 +1,7 @@
-"""Issuing many credentials in one call: what a school's backfill of a year hands down.
+"""Issuing many credentials in one go, for bulk issuance and batch approvals.
 
-Each request is one learner's credential for one badge; the caller commits.
+`issue_batch` issues every request in the caller's transaction (flush only; the caller
+commits), so a chunk of rows and the record of what was issued commit together.
 """
 
 from __future__ import annotations
@@ -19,12 +20,16 @@ from app.issuing.issuance import issue_credential
 
 @dataclass(frozen=True)
 class IssueRequest:
-    """One credential to issue: the badge, its learner, the level and the public evidence."""
+    """One credential to issue: to whom, for which badge, at which level, with what evidence.
+
+    :param level_id: a rubric level of the badge; None means the level it requires.
+    :param submission_id: the approved submission it answers, if any (one credential each).
+    """
 
     badge: Badge
     recipient: User
     level_id: str | None
-    evidence: Sequence[EvidenceData] = ()
+    evidence: tuple[EvidenceData, ...] = ()
     submission_id: int | None = None
 
 
@@ -35,10 +40,11 @@ def issue_batch(
     issued_by: User | None,
     now: datetime,
 ) -> list[IssuedCredential]:
-    """Issue every request (flush only; the caller commits), in the order given.
+    """Issue one credential per request, in order, in the caller's transaction.
 
-    :raises UserError: a draft badge or a level below the one required.
-    :raises Conflict: a badge was edited meanwhile, or a concurrent approval won.
+    :raises UserError: a request cannot be issued (draft badge, level below the one required);
+        nothing of the batch is then kept once the caller rolls back.
+    :raises Conflict: a badge was edited meanwhile.
     """
     return [
         issue_credential(

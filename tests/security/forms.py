@@ -194,6 +194,14 @@ FORMS: list[Form] = [
     ),
     Form("/admin/trust/import", "admin", {}, files=("trust_file",)),
     Form("/admin/trust/{trust_entry_id}/remove", "admin", {}),
+    Form("/bulk", "instructor_of_class", {}, files=("csv_file",)),
+    Form(
+        "/review/bulk",
+        "instructor_of_class",
+        {"submission": "{submitted_id}"},
+        choices=frozenset({"submission"}),
+    ),
+    Form("/bulk/{bulk_job_id}/confirm", "instructor_of_class", {}),
 ]
 
 

@@ -1,0 +1,86 @@
+"""`laurel issue --csv FILE`: bulk issuance from the command line, as the web page does it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NoReturn
+
+import click
+import sqlalchemy as sa
+
+from app.accounts.models import Role
+from app.accounts.models import User
+from app.bulk.checks import check_csv
+from app.bulk.models import JobSource
+from app.bulk.runner import run_job
+from app.bulk.services import confirm
+from app.bulk.services import create_job
+from app.bulk.services import progress
+from app.bulk.services import result_csv
+from app.extensions import db
+from app.keyring import issuing_context
+from app.models_base import utcnow
+
+CHECK_FAILED = 1
+USAGE_ERROR = 2
+
+
+def _fail(message: str, status: int = USAGE_ERROR) -> NoReturn:
+    click.echo(f"Error: {message}", err=True)
+    raise SystemExit(status)
+
+
+def _actor(email: str | None) -> User:
+    """The staff member the credentials are issued by: --by, or the school's only admin."""
+    if email:
+        user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.lower()))
+        if user is None or not (user.is_admin or user.is_instructor):
+            _fail(f"--by {email}: there is no instructor or admin with that email.")
+        return user
+    admins = list(
+        db.session.scalars(
+            sa.select(User).where(User.role == Role.ADMIN, User.is_active_account.is_(True))
+        )
+    )
+    if len(admins) != 1:
+        _fail("name the instructor or admin who issues these credentials: --by EMAIL.")
+    return admins[0]
+
+
+def issue_from_csv(path: Path, *, by: str | None, yes: bool, out: Path | None) -> None:
+    """Check every row; print the errors and exit 1, or issue them all with a progress bar."""
+    actor = _actor(by)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        _fail(f"cannot read {path}: {error.strerror}.")
+    report = check_csv(data, actor=actor)
+    if report.errors:
+        for problem in report.errors:
+            where = f"row {problem.row}" if problem.row else path.name
+            click.echo(f"{where}: {problem.message}", err=True)
+        _fail(
+            f"{len(report.errors)} problem(s) in {path.name}; nothing was issued. Fix them "
+            "and run the command again.",
+            CHECK_FAILED,
+        )
+    click.echo(f"{len(report.rows)} credential(s) to issue from {path.name}, all rows checked.")
+    if not yes and not click.confirm("Issue them now?", default=False):
+        _fail("nothing was issued.", CHECK_FAILED)
+    now = utcnow()
+    job = create_job(report.rows, source=JobSource.CSV, filename=path.name, actor=actor, now=now)
+    confirm(job, now=now)
+    db.session.commit()
+    job_id, ctx = job.id, issuing_context()
+    with click.progressbar(length=len(report.rows), label="Issuing", show_pos=True) as bar:
+        run_job(job_id, ctx, on_chunk=bar.update)
+    job = db.session.get_one(type(job), job_id)
+    result = progress(job, now=utcnow())
+    target = out or path.with_name(f"{path.stem}-result.csv")
+    target.write_text(result_csv(job, ctx.public_url), encoding="utf-8")
+    click.echo(f"Issued {result.issued}, failed {result.failed}. Result: {target}")
+    if result.failed:
+        raise SystemExit(CHECK_FAILED)
+
+
+commands: list[click.Command] = []
