@@ -19,6 +19,8 @@ from flask import render_template
 from app.accounts.models import User
 from app.accounts.permissions import class_ids_enrolled
 from app.accounts.permissions import class_ids_taught
+from app.backpack.models import HeldCredential
+from app.backpack.store import held_credentials
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
 from app.credentials.clr import build_clr
@@ -64,6 +66,8 @@ def learner_credentials(learner: User) -> list[IssuedCredential]:
 class LearnerRecord:
     learner: User
     summaries: list[CredentialSummary]
+    # Credentials from other issuers the learner keeps here (the Open Badges API backpack).
+    held: list[HeldCredential]
 
     @property
     def has_signed_record(self) -> bool:
@@ -98,7 +102,9 @@ def _standard_label(alignment: Alignment) -> str:
 
 def learner_record(learner: User) -> LearnerRecord:
     return LearnerRecord(
-        learner=learner, summaries=[summarize(c) for c in learner_credentials(learner)]
+        learner=learner,
+        summaries=[summarize(c) for c in learner_credentials(learner)],
+        held=held_credentials(learner),
     )
 
 
