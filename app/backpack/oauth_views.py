@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from authlib.oauth2 import OAuth2Error
 from flask import Blueprint
+from flask import jsonify
 from flask import render_template
 from flask import request
 from flask_login import current_user
@@ -34,6 +35,11 @@ CLIENT_LIMIT = "60 per minute"
 @limiter.limit(CLIENT_LIMIT)
 def register():
     """RFC 7591 dynamic client registration: 201 with client_id and client_secret."""
+    if not request.is_json:
+        return jsonify(
+            error="invalid_client_metadata",
+            error_description="Send the client metadata as a JSON object (application/json).",
+        ), 400
     return authorization.create_endpoint_response("client_registration")
 
 
@@ -64,6 +70,9 @@ def authorize():
     try:
         grant = authorization.get_consent_grant(end_user=current_user)
     except OAuth2Error as error:
+        if getattr(error, "redirect_uri", None):
+            # The client and its redirect URI are known: the error goes back to it.
+            return authorization.handle_error_response(request, error)
         return render_template("backpack/consent_error.html", error=error), 400
     if request.method == "GET":
         scopes = grant.request.payload.scope.split() if grant.request.payload.scope else []

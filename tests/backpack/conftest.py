@@ -107,6 +107,31 @@ class Backpack:
         return oauth
 
 
+def authorization_request(backpack: Backpack, client: dict, **changes) -> str:
+    """An authorization URL written out by hand, so that a test can make it wrong."""
+    from urllib.parse import urlencode
+
+    query = {
+        "response_type": "code",
+        "client_id": client["client_id"],
+        "redirect_uri": REDIRECT_URI,
+        "scope": " ".join(ALL_SCOPES),
+        "state": "state-123",
+        **changes,
+    }
+    return (
+        f"{backpack.authorize_url}?{urlencode({k: v for k, v in query.items() if v is not None})}"
+    )
+
+
+def code_from(answer: requests.Response) -> str:
+    from urllib.parse import parse_qs
+    from urllib.parse import urlsplit
+
+    assert answer.status_code == 302, answer.text[:500]
+    return parse_qs(urlsplit(answer.headers["Location"]).query)["code"][0]
+
+
 def pkce_pair(method: str = "S256") -> tuple[str, str]:
     """(verifier, challenge) computed here, independently of both libraries."""
     verifier = secrets.token_urlsafe(48)
