@@ -25,6 +25,7 @@ ARGUMENT_VALUES = {
     "submission_id": "{submitted_id}",
     "item_id": "{approved_public_file_id}",
     "entry_id": "{trust_entry_id}",
+    "held_id": "{held_credential_id}",
     "action": "revoke",
     "filename": "css/laurel.css",
 }
