@@ -1049,6 +1049,18 @@ ROUTES += [
     ),
     Route(
         "POST",
+        "/backpack/{held_credential_id}/record",
+        _only(
+            student=302,
+            other_student=404,
+            instructor_of_class=DENIED,
+            other_instructor=DENIED,
+            admin=DENIED,
+        ),
+        data={"include": "off"},
+    ),
+    Route(
+        "POST",
         "/backpack/{held_credential_id}/remove",
         _only(
             student=302,

@@ -56,6 +56,8 @@ class HeldCredential(Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # Which registered application sent it (None once that application is deleted).
     client_id: Mapped[str | None] = mapped_column(sa.String(48))
+    # The learner chose to put it in the school's signed learner record (CLR), JSON only.
+    in_record: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     owner: Mapped[User] = relationship()
 

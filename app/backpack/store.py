@@ -139,8 +139,30 @@ def remove(owner: User, held_id: int) -> None:
 
     :raises NotFound: no such credential of theirs.
     """
+    db.session.delete(owned(owner, held_id))
+    db.session.commit()
+
+
+def owned(owner: User, held_id: int) -> HeldCredential:
+    """One of `owner`'s held credentials.
+
+    :raises NotFound: no such credential of theirs.
+    """
     held = db.session.get(HeldCredential, held_id)
     if held is None or held.owner_id != owner.id:
         raise NotFound("There is no such credential in your backpack.")
-    db.session.delete(held)
+    return held
+
+
+def set_in_record(held: HeldCredential, include: bool) -> None:
+    """Put a held credential in the learner's signed record, or take it out.
+
+    :raises UserError: a VC-JWT (the record embeds JSON credentials) or a refused one.
+    """
+    if include and held.format != "json":
+        raise UserError(
+            "A VC-JWT cannot go inside the signed learner record: only credentials kept as "
+            "JSON can."
+        )
+    held.in_record = include
     db.session.commit()

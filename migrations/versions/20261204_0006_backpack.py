@@ -47,6 +47,7 @@ def upgrade():
         sa.Column("verified_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("client_id", sa.String(length=48), nullable=True),
+        sa.Column("in_record", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.ForeignKeyConstraint(
             ["owner_id"],
             ["user.id"],

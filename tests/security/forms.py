@@ -216,6 +216,12 @@ FORMS: list[Form] = [
     Form("/oauth/authorize", "student", {"decision": "allow"}, choices=frozenset({"decision"})),
     Form("/ims/ob/v3p0/credentials", "anonymous", {}),
     Form("/backpack/{held_credential_id}/remove", "student", {}),
+    Form(
+        "/backpack/{held_credential_id}/record",
+        "student",
+        {"include": "off"},
+        choices=frozenset({"include"}),
+    ),
 ]
 
 
