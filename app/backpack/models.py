@@ -72,12 +72,17 @@ class OAuthClient(Model, OAuth2ClientMixin):
 
 
 class OAuthAuthorizationCode(Model, OAuth2AuthorizationCodeMixin):
-    """A one-time code a student's consent produced, bound to a PKCE challenge."""
+    """A one-time code a student's consent produced, bound to a PKCE challenge.
+
+    A used code is kept (with `used_at`) until it expires, so that a second use is
+    recognised as a replay and the tokens issued for it are revoked (RFC 6749 §4.1.2).
+    """
 
     __tablename__ = "oauth_authorization_code"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    used_at: Mapped[int | None] = mapped_column()
 
     user: Mapped[User] = relationship()
 

@@ -14,6 +14,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.integrations.flask_oauth2 import ResourceProtector
 from authlib.integrations.sqla_oauth2 import create_bearer_token_validator
@@ -90,16 +91,45 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
         item = db.session.scalar(
             db.select(OAuthAuthorizationCode).filter_by(code=code, client_id=client.client_id)
         )
-        if item is not None and item.auth_time + CODE_SECONDS > time.time():
-            return item
-        return None
+        if item is None or item.auth_time + CODE_SECONDS <= time.time():
+            return None
+        if item.used_at is not None:
+            _revoke_tokens_since(item)
+            return None
+        return item
 
     def delete_authorization_code(self, authorization_code: OAuthAuthorizationCode) -> None:
-        db.session.delete(authorization_code)
+        """Mark the code used (kept to recognise a replay); expired codes are deleted here."""
+        now = int(time.time())
+        authorization_code.used_at = now
+        db.session.execute(
+            sa.delete(OAuthAuthorizationCode).where(
+                OAuthAuthorizationCode.auth_time < now - CODE_SECONDS
+            )
+        )
         db.session.commit()
 
     def authenticate_user(self, authorization_code: OAuthAuthorizationCode) -> User | None:
         return db.session.get(User, authorization_code.user_id)
+
+
+def _revoke_tokens_since(code: OAuthAuthorizationCode) -> None:
+    """A replayed code: revoke what the client holds for that student since the code was made.
+
+    Tokens do not record the code they came from, so every token of that client for that
+    student issued since the code's consent goes: the safe side of RFC 6749 §4.1.2.
+    """
+    now = int(time.time())
+    db.session.execute(
+        sa.update(OAuthToken)
+        .where(
+            OAuthToken.client_id == code.client_id,
+            OAuthToken.user_id == code.user_id,
+            OAuthToken.issued_at >= code.auth_time,
+        )
+        .values(access_token_revoked_at=now, refresh_token_revoked_at=now)
+    )
+    db.session.commit()
 
 
 class RefreshTokenGrant(grants.RefreshTokenGrant):

@@ -90,6 +90,7 @@ def upgrade():
         sa.Column("amr", sa.Text(), nullable=True),
         sa.Column("code_challenge", sa.Text(), nullable=True),
         sa.Column("code_challenge_method", sa.String(length=48), nullable=True),
+        sa.Column("used_at", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["user.id"],

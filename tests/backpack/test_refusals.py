@@ -177,12 +177,15 @@ def test_token_missing_verifier_refused(backpack, code_and_verifier):
     assert answer.json()["error"] == "invalid_request"
 
 
-def test_token_reused_code_refused(backpack, code_and_verifier):
+def test_token_reused_code_refused_and_its_token_revoked(backpack, code_and_verifier):
     client, code, verifier = code_and_verifier
-    assert _exchange(backpack, client, code, verifier).status_code == 200
+    first = _exchange(backpack, client, code, verifier)
+    assert first.status_code == 200
     again = _exchange(backpack, client, code, verifier)
     assert again.status_code == 400
     assert again.json()["error"] == "invalid_grant"
+    bearer = {"Authorization": f"Bearer {first.json()['access_token']}"}
+    _assert_imsx(requests.get(backpack.credentials_url, headers=bearer, timeout=30), 401)
 
 
 def test_token_wrong_redirect_uri_refused(backpack, code_and_verifier):
