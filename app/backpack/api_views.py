@@ -92,7 +92,7 @@ def _with_token(scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]
 def discovery():
     """The Service Description Document (public: clients read it before registering)."""
     ctx = issuing_context()
-    document = service_description(ctx.public_url, current_issuer_name(ctx.public_url), None)
+    document = service_description(ctx.public_url, current_issuer_name(ctx.public_url))
     response = Response(json.dumps(document, ensure_ascii=False), mimetype="application/json")
     response.headers["Cache-Control"] = "public, max-age=3600"
     response.headers["Access-Control-Allow-Origin"] = "*"
@@ -130,6 +130,12 @@ def _entries(student: User) -> list[_Entry]:
     return entries
 
 
+class _BadQuery(LaurelError):
+    """A paging parameter Laurel cannot use: answered 400 with invalid_query_parameter."""
+
+    status_code = 400
+
+
 def _query_int(name: str, minimum: int) -> int | None:
     value = request.args.get(name)
     if value is None:
@@ -148,10 +154,6 @@ def _since() -> datetime | None:
     except ValueError:
         raise _BadQuery("“since” must be a date and time such as 2026-09-01T00:00:00Z.") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-class _BadQuery(LaurelError):
-    status_code = 400
 
 
 def _link(limit: int, offset: int, since: str | None, rel: str) -> str:

@@ -41,7 +41,7 @@ def _operation(operation_id: str, scope: str, responses: dict[str, Any], **more:
     }
 
 
-def service_description(public_url: str, school_name: str, image: str | None) -> dict[str, Any]:
+def service_description(public_url: str, school_name: str) -> dict[str, Any]:
     """The discovery document for the school at `public_url`."""
     credential_body = {
         "application/json": {"schema": {"type": "object"}},
@@ -54,8 +54,6 @@ def service_description(public_url: str, school_name: str, image: str | None) ->
         "termsOfService": f"{public_url}/",
         "x-imssf-privacyPolicyUrl": f"{public_url}/",
     }
-    if image:
-        info["x-imssf-image"] = image
     paging = [
         {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}},
         {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
