@@ -1,6 +1,7 @@
 """Imports every model module, so that metadata (Alembic, tests) sees all tables."""
 
 from app.accounts import models as accounts_models  # noqa: F401
+from app.backpack import models as backpack_models  # noqa: F401
 from app.badges import models as badges_models  # noqa: F401
 from app.bulk import models as bulk_models  # noqa: F401
 from app.evidence import models as evidence_models  # noqa: F401

@@ -19,6 +19,9 @@ BLUEPRINT_MODULES = (
     "app.records.views",
     "app.verify.views",
     "app.api.views",
+    "app.backpack.oauth_views",
+    "app.backpack.api_views",
+    "app.backpack.held_views",
 )
 
 

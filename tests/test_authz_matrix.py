@@ -1043,3 +1043,106 @@ ROUTES += [
         ),
     ),
 ]
+
+
+# --- the Open Badges API backpack --------------------------------------------------------------
+
+
+def _backpack(world: dict, now) -> None:
+    """A registered application, Sam's valid authorization request, and a credential he keeps."""
+    from urllib.parse import urlencode
+
+    from app.backpack.models import HeldCredential
+    from app.backpack.models import OAuthClient
+    from app.backpack.scopes import SCOPES
+
+    client = OAuthClient(client_id="matrix-client", client_secret="matrix-secret")
+    client.set_client_metadata(
+        {
+            "client_name": "Matrix Wallet",
+            "redirect_uris": ["https://wallet.example/cb"],
+            "scope": " ".join(SCOPES),
+            "grant_types": ["authorization_code", "refresh_token"],
+            "response_types": ["code"],
+            "token_endpoint_auth_method": "client_secret_basic",
+        }
+    )
+    held = HeldCredential(
+        owner_id=world["student_id"],
+        raw_text='{"id": "urn:uuid:1"}',
+        format="json",
+        verdict="unknown issuer",
+        verification_summary="Unknown issuer.",
+        verified_at=now,
+        received_at=now,
+    )
+    db.session.add_all([client, held])
+    db.session.flush()
+    world["held_credential_id"] = held.id
+    world["authorize_query"] = urlencode(
+        {
+            "response_type": "code",
+            "client_id": "matrix-client",
+            "redirect_uri": "https://wallet.example/cb",
+            "scope": " ".join(SCOPES),
+            "state": "s",
+            "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            "code_challenge_method": "S256",
+        }
+    )
+
+
+WORLD_BUILDERS.append(_backpack)
+
+STUDENTS_ONLY = statuses(
+    anonymous=LOGIN,
+    student=200,
+    other_student=200,
+    instructor_of_class=DENIED,
+    other_instructor=DENIED,
+    admin=DENIED,
+)
+
+ROUTES += [
+    # Discovery is public; every other API operation takes a bearer token, never the session.
+    Route("GET", "/ims/ob/v3p0/discovery", everyone(200)),
+    Route("GET", "/ims/ob/v3p0/credentials", everyone(401)),
+    Route("POST", "/ims/ob/v3p0/credentials", everyone(401)),
+    Route("GET", "/ims/ob/v3p0/profile", everyone(401)),
+    Route("PUT", "/ims/ob/v3p0/profile", everyone(401)),
+    # Applications' endpoints: no session plays a part.
+    Route("POST", "/oauth/register", everyone(400), data={"client_name": "Not JSON"}),
+    Route("POST", "/oauth/token", everyone(401), data={"grant_type": "authorization_code"}),
+    Route("POST", "/oauth/revoke", everyone(401), data={"token": "a-token"}),
+    # The consent page: students only (staff hold no backpack).
+    Route("GET", "/oauth/authorize?{authorize_query}", STUDENTS_ONLY),
+    Route(
+        "POST",
+        "/oauth/authorize?{authorize_query}",
+        {**STUDENTS_ONLY, "student": 302, "other_student": 302},
+        data={"decision": "deny"},
+    ),
+    Route(
+        "POST",
+        "/backpack/{held_credential_id}/record",
+        _only(
+            student=302,
+            other_student=404,
+            instructor_of_class=DENIED,
+            other_instructor=DENIED,
+            admin=DENIED,
+        ),
+        data={"include": "off"},
+    ),
+    Route(
+        "POST",
+        "/backpack/{held_credential_id}/remove",
+        _only(
+            student=302,
+            other_student=404,
+            instructor_of_class=DENIED,
+            other_instructor=DENIED,
+            admin=DENIED,
+        ),
+    ),
+]

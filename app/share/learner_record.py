@@ -19,6 +19,8 @@ from flask import render_template
 from app.accounts.models import User
 from app.accounts.permissions import class_ids_enrolled
 from app.accounts.permissions import class_ids_taught
+from app.backpack.models import HeldCredential
+from app.backpack.store import held_credentials
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
 from app.credentials.clr import build_clr
@@ -64,11 +66,15 @@ def learner_credentials(learner: User) -> list[IssuedCredential]:
 class LearnerRecord:
     learner: User
     summaries: list[CredentialSummary]
+    # Credentials from other issuers the learner keeps here (the Open Badges API backpack).
+    held: list[HeldCredential]
 
     @property
     def has_signed_record(self) -> bool:
-        """True when a CLR can be signed: some credential is not revoked."""
-        return any(not summary.is_revoked for summary in self.summaries)
+        """True when a CLR can be signed: some credential is not revoked, or one kept is put in."""
+        return any(not summary.is_revoked for summary in self.summaries) or any(
+            held.in_record for held in self.held
+        )
 
     @property
     def by_year(self) -> list[tuple[int, list[CredentialSummary]]]:
@@ -98,7 +104,9 @@ def _standard_label(alignment: Alignment) -> str:
 
 def learner_record(learner: User) -> LearnerRecord:
     return LearnerRecord(
-        learner=learner, summaries=[summarize(c) for c in learner_credentials(learner)]
+        learner=learner,
+        summaries=[summarize(c) for c in learner_credentials(learner)],
+        held=held_credentials(learner),
     )
 
 
@@ -111,7 +119,8 @@ def signed_clr(learner: User, *, ctx: IssuingContext, now: datetime) -> dict | N
     """
     credentials = learner_credentials(learner)
     kept = [c for c in credentials if c.state != CredentialState.REVOKED]
-    if not kept:
+    chosen = record_held_credentials(learner)
+    if not kept and not chosen:
         return None
     profile = issuer_profile(ctx.public_url)
     suspended = [c for c in kept if c.state == CredentialState.SUSPENDED]
@@ -124,13 +133,52 @@ def signed_clr(learner: User, *, ctx: IssuingContext, now: datetime) -> dict | N
             salt=learner.identity_salt,
             name=learner.name,
         ),
-        credentials=[json.loads(c.json_text) for c in kept],
+        credentials=[json.loads(c.json_text) for c in kept] + chosen,
         valid_from=now,
         name=f"Learner record from {profile.name}",
         partial=len(kept) < len(credentials),
         description=_suspended_note(suspended) if suspended else None,
     )
     return sign_document(unsigned, keystore=ctx.keystore, now=now)
+
+
+def record_held_credentials(learner: User) -> list[dict]:
+    """The credentials from other issuers the learner chose to put in the record (JSON ones).
+
+    Each keeps its own issuer's proof; the school's signature over the record says only
+    that the learner presented it, and verifiers check each credential on its own.
+    """
+    return [
+        json.loads(held.raw_text)
+        for held in held_credentials(learner)
+        if held.in_record and held.format == "json"
+    ]
+
+
+def check_embeddable(
+    learner: User, held: HeldCredential, *, ctx: IssuingContext, now: datetime
+) -> None:
+    """Sign a trial record holding `held` alone, so a credential that cannot be signed in a
+    record (a term no bundled context defines, say) is refused when chosen, not when the
+    learner next downloads the record.
+
+    :raises CredentialError: its message says why.
+    """
+    profile = issuer_profile(ctx.public_url)
+    trial = build_clr(
+        clr_id=f"urn:uuid:{uuid.uuid4()}",
+        issuer=issuer_data(profile, ctx),
+        subject=SubjectData(
+            id=learner.subject_id,
+            email=learner.email,
+            salt=learner.identity_salt,
+            name=learner.name,
+        ),
+        credentials=[json.loads(held.raw_text)],
+        valid_from=now,
+        name="Trial",
+    )
+    sign_document(trial, keystore=ctx.keystore, now=now)
 
 
 def _suspended_note(suspended: list[IssuedCredential]) -> str:

@@ -202,6 +202,34 @@ FORMS: list[Form] = [
         choices=frozenset({"submission"}),
     ),
     Form("/bulk/{bulk_job_id}/confirm", "instructor_of_class", {}),
+    # The Open Badges API backpack: applications' endpoints, the consent page, the learner's list.
+    Form("/oauth/register", "anonymous", {"client_name": "Portfolio Wallet"}),
+    Form(
+        "/oauth/token",
+        "anonymous",
+        {
+            "grant_type": "authorization_code",
+            "code": "a-code",
+            "redirect_uri": "https://wallet.example/cb",
+            "code_verifier": "a-verifier",
+        },
+        choices=frozenset({"grant_type"}),
+    ),
+    Form(
+        "/oauth/revoke",
+        "anonymous",
+        {"token": "a-token", "token_type_hint": "access_token"},
+        choices=frozenset({"token_type_hint"}),
+    ),
+    Form("/oauth/authorize", "student", {"decision": "allow"}, choices=frozenset({"decision"})),
+    Form("/ims/ob/v3p0/credentials", "anonymous", {}),
+    Form("/backpack/{held_credential_id}/remove", "student", {}),
+    Form(
+        "/backpack/{held_credential_id}/record",
+        "student",
+        {"include": "off"},
+        choices=frozenset({"include"}),
+    ),
 ]
 
 

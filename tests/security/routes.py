@@ -26,6 +26,7 @@ ARGUMENT_VALUES = {
     "item_id": "{approved_public_file_id}",
     "entry_id": "{trust_entry_id}",
     "job_id": "{bulk_job_id}",
+    "held_id": "{held_credential_id}",
     "action": "revoke",
     "filename": "css/laurel.css",
 }
