@@ -17,9 +17,9 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
-import socket
 import tempfile
 import time
 from datetime import UTC
@@ -88,7 +88,11 @@ def _issue_one():
     )
     publish_badge(badge, actor=instructor, now=NOW)
     credential = issue_credential(
-        issuing_context(), badge=badge, recipient=student, level_id=None, issued_by=instructor,
+        issuing_context(),
+        badge=badge,
+        recipient=student,
+        level_id=None,
+        issued_by=instructor,
         now=NOW,
     )
     credential.share_enabled = True
@@ -110,7 +114,9 @@ def _wait_for(url: str, timeout: float = 30) -> None:
     raise RuntimeError(f"gunicorn did not answer {url}")
 
 
-def _wrk(url: str, seconds: int, script: Path | None = None, headers: tuple[str, ...] = ()) -> float:
+def _wrk(
+    url: str, seconds: int, script: Path | None = None, headers: tuple[str, ...] = ()
+) -> float:
     command = ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{seconds}s"]
     for header in headers:
         command += ["-H", header]

@@ -18,11 +18,13 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app
+from markupsafe import Markup
 
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
 from app.keyring import issuing_context
 from app.main.filters import format_date
+from app.verify import verdicts
 from app.verify.core.fetching import Fetcher
 from app.verify.core.fetching import FetchError
 from app.verify.core.fetching import HttpFetcher
@@ -110,6 +112,13 @@ class Verification:
 
     report: Report
     record: IssuedCredential | None
+    # Kept with a kept report; made when first shown otherwise.
+    technical: Markup | None = None
+
+    @property
+    def technical_json(self) -> Markup:
+        """The report as the API gives it, as HTML-safe indented JSON."""
+        return self.technical or verdicts.technical_json(self.report)
 
     @property
     def tone(self) -> str:
@@ -188,7 +197,13 @@ def run_verification(
     """Verify what a person gave (file, pasted text or URL).
 
     :raises InputError: the input is unusable; its message is for the person.
+    A report on one of this school's credentials is kept per process and served again
+    while the credential's status, read afresh here, is unchanged (`app.verify.verdicts`).
     """
+    key = verdicts.input_key(data, filename, content_type)
+    kept = verdicts.reports.get(key, _record_and_version, now)
+    if kept is not None:
+        return Verification(*kept)
     ctx = issuing_context()
     fetcher = site_fetcher()
     report = verify(
@@ -202,9 +217,17 @@ def run_verification(
         local_status=StoredStatus(),
         trusted=trusted_entries(current_app.config.get("LAUREL_TRUST_LIST")),
     )
-    return Verification(report, own_record(report))
+    record = own_record(report)
+    if record is not None and verdicts.cacheable(report):
+        verdicts.reports.put(key, report, verdicts.status_version(record), now)
+    return Verification(report, record)
+
+
+def _record_and_version(report: Report) -> tuple[IssuedCredential, verdicts.Version] | None:
+    record = own_record(report)
+    return None if record is None else (record, verdicts.status_version(record))
 
 
 def verify_record(credential: IssuedCredential, *, now: datetime) -> Verification:
-    """Verify a stored credential from scratch (never a cached answer)."""
+    """Verify a stored credential (a kept report only while its status is unchanged)."""
     return run_verification(credential.json_text, now=now, filename="credential.json")
