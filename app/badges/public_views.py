@@ -158,13 +158,13 @@ def _signed_document(credential_id: str, wanted: str) -> Response:
     document = signed_document(access, wanted)
     if document is None:
         raise NotFound("This credential has no JWT form.")
-    if document.etag in request.if_none_match.as_set() or request.if_none_match.star_tag:
+    if request.if_none_match.contains_weak(document.tag):
         response = Response(status=304)
     else:
         content_type = VC_JSON if wanted == "json" else "text/plain; charset=utf-8"
         response = Response(document.body, content_type=content_type)
         response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["ETag"] = document.etag
+    response.set_etag(document.tag)
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = (
         SHARED_DOCUMENT_CACHE if access.share_enabled else UNSHARED_DOCUMENT_CACHE

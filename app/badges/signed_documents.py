@@ -43,10 +43,10 @@ class DocumentAccess:
 
 @dataclass(frozen=True)
 class SignedDocument:
-    """The exact bytes stored at signing time, and their strong ETag."""
+    """The exact bytes stored at signing time, and their strong entity tag (unquoted)."""
 
     body: str
-    etag: str
+    tag: str
 
 
 def document_access(credential_id: str) -> DocumentAccess | None:
@@ -93,7 +93,7 @@ class _Documents:
 
 
 def _etag(body: str) -> str:
-    return '"' + hashlib.sha256(body.encode("utf-8")).hexdigest()[:40] + '"'
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:40]
 
 
 documents = _Documents()
