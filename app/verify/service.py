@@ -19,11 +19,15 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from markupsafe import Markup
+from sqlalchemy.orm import defer
+from sqlalchemy.orm import joinedload
 
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
+from app.extensions import db
 from app.keyring import issuing_context
 from app.main.filters import format_date
+from app.models_base import is_uuid
 from app.verify import verdicts
 from app.verify.core.fetching import Fetcher
 from app.verify.core.fetching import FetchError
@@ -37,7 +41,6 @@ from app.verify.core.report import Report
 from app.verify.core.report import Verdict
 from app.verify.core.resolvers import OwnKeyResolver
 from app.verify.core.resolvers import build_resolver
-from app.verify.documents import credential_by_id
 from app.verify.documents import own_document
 from app.verify.trust_list import trusted_entries
 
@@ -83,9 +86,18 @@ def own_record(report: Report) -> IssuedCredential | None:
 def _own_credential(credential_id: str) -> IssuedCredential | None:
     """Laurel's row for a credential id of this school (its /credentials/<uuid> URL)."""
     prefix = f"{issuing_context().public_url}/credentials/"
-    if not credential_id.startswith(prefix):
+    if not credential_id.startswith(prefix) or not is_uuid(credential_id[len(prefix) :]):
         return None
-    return credential_by_id(credential_id[len(prefix) :])
+    # A report needs the row's state and the learner's name, not the signed bytes again.
+    return db.session.get(
+        IssuedCredential,
+        credential_id[len(prefix) :],
+        options=[
+            defer(IssuedCredential.json_text),
+            defer(IssuedCredential.jwt_text),
+            joinedload(IssuedCredential.recipient),
+        ],
+    )
 
 
 _RECORDED_STATES = {
