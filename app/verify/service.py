@@ -41,6 +41,7 @@ from app.verify.core.report import Report
 from app.verify.core.report import Verdict
 from app.verify.core.resolvers import OwnKeyResolver
 from app.verify.core.resolvers import build_resolver
+from app.verify.core.status_lists import VerifiedStatusLists
 from app.verify.documents import own_document
 from app.verify.trust_list import trusted_entries
 
@@ -64,6 +65,10 @@ class SiteFetcher:
         if document is None:
             raise FetchError(f"{url} is not a document this school publishes.")
         return document
+
+
+# The school's own status lists, each version verified once in this process.
+OWN_STATUS_LISTS = VerifiedStatusLists()
 
 
 def site_fetcher() -> SiteFetcher:
@@ -228,6 +233,7 @@ def run_verification(
         own_issuer_id=ctx.issuer_id,
         local_status=StoredStatus(),
         trusted=trusted_entries(current_app.config.get("LAUREL_TRUST_LIST")),
+        status_lists=OWN_STATUS_LISTS,
     )
     record = own_record(report)
     if record is not None and verdicts.cacheable(report):

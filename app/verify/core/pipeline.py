@@ -45,6 +45,7 @@ from .resolvers import KeyResolver
 from .run import Run
 from .schema import check_schema
 from .status import check_status
+from .status_lists import VerifiedStatusLists
 from .trust import TrustEntry
 
 MAX_URL_LENGTH = 4096
@@ -87,6 +88,7 @@ def verify(
     own_issuer_id: str | None = None,
     local_status: LocalStatus | None = None,
     trusted: Sequence[TrustEntry] = (),
+    status_lists: VerifiedStatusLists | None = None,
 ) -> Report:
     """Verify a credential given as a file, pasted text or a URL.
 
@@ -96,6 +98,7 @@ def verify(
     :param own_issuer_id: this school's DID, to mark its own credentials.
     :param local_status: the school's own records of its credentials (suspension, reasons).
     :param trusted: the school's trust list: issuers it names when their key signed.
+    :param status_lists: the own issuer's status lists already verified, kept by the caller.
     :raises InputError: the input is unusable (empty, too large, unreadable, not a credential).
     """
     source_url = _input_url(data)
@@ -106,7 +109,9 @@ def verify(
     given_as = "address" if source_url else "text" if pasted else "file"
     parsed = parse_input(data, filename=filename, content_type=content_type, given_as=given_as)
     credential = _find_credential(parsed)
-    inputs = _Inputs(resolver, fetcher, now, own_issuer_id, local_status, tuple(trusted))
+    inputs = _Inputs(
+        resolver, fetcher, now, own_issuer_id, local_status, tuple(trusted), status_lists
+    )
     run = _checked_run(
         parsed, credential, inputs, _read_from(parsed.source_format, source_url, pasted)
     )
@@ -136,6 +141,7 @@ class _Inputs:
     own_issuer_id: str | None
     local_status: LocalStatus | None
     trusted: tuple[TrustEntry, ...]
+    status_lists: VerifiedStatusLists | None
 
 
 def _checked_run(parsed: Parsed, credential: dict[str, Any], inputs: _Inputs, source: str) -> Run:
@@ -151,6 +157,7 @@ def _checked_run(parsed: Parsed, credential: dict[str, Any], inputs: _Inputs, so
         own_issuer_id=inputs.own_issuer_id,
         local_status=inputs.local_status,
         trusted=inputs.trusted,
+        status_lists=inputs.status_lists,
     )
     run.add("credential", Outcome.PASSED, f"Read a credential from {source}.")
     if parsed.credential is not None and parsed.jwt is not None:
