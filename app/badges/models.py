@@ -241,9 +241,14 @@ class IssuedCredential(Model):
 
     def can_view(self, user: User | None) -> bool:
         """The learner and the school's staff see the credential whether or not it is shared."""
+        return self.may_view(self.recipient_id, user)
+
+    @staticmethod
+    def may_view(recipient_id: int, user: User | None) -> bool:
+        """`can_view` for a credential known by its learner's id alone (no row loaded)."""
         if user is None or not user.is_authenticated or not user.is_active:
             return False
-        return user.id == self.recipient_id or user.is_admin or user.is_instructor
+        return user.id == recipient_id or user.is_admin or user.is_instructor
 
     def can_read_document(self, user: User | None) -> bool:
         """The signed document: anyone while the learner shares it, else the learner and staff."""

@@ -31,6 +31,8 @@ from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
 from app.badges.models import StatusList
 from app.badges.models import StatusPurpose
+from app.badges.signed_documents import document_access
+from app.badges.signed_documents import signed_document
 from app.credentials.did import build_did_document
 from app.credentials.did import build_jwks
 from app.credentials.did import did_document_json
@@ -136,16 +138,37 @@ def _vary(response: Response) -> Response:
     return response
 
 
-def _signed_document(body: str, content_type: str) -> Response:
-    """The stored bytes; never cached, since stopping sharing must take it down at once.
+# A shared document may be kept by any cache that asks again each time (If-None-Match), so
+# stopping sharing takes it down at once; an unshared one is the learner's and the staff's
+# alone and is never stored.
+SHARED_DOCUMENT_CACHE = "public, no-cache"
+UNSHARED_DOCUMENT_CACHE = "private, no-store"
+
+
+def _signed_document(credential_id: str, wanted: str) -> Response:
+    """The stored bytes with a strong ETag; 304 when the reader already holds them.
 
     Readable from any origin: a cross-origin request carries no cookie, so it gets
-    the document only while the credential is shared.
+    the document only while the credential is shared. Who may read is checked
+    before anything else, so a 304 tells a stranger no more than a 404.
     """
-    response = Response(body, content_type=content_type)
+    access = document_access(credential_id)
+    if access is None or not access.readable_by(current_user):
+        raise NotFound("There is no credential with that id.")
+    document = signed_document(access, wanted)
+    if document is None:
+        raise NotFound("This credential has no JWT form.")
+    if request.if_none_match.contains_weak(document.tag):
+        response = Response(status=304)
+    else:
+        content_type = VC_JSON if wanted == "json" else "text/plain; charset=utf-8"
+        response = Response(document.body, content_type=content_type)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+    response.set_etag(document.tag)
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = (
+        SHARED_DOCUMENT_CACHE if access.share_enabled else UNSHARED_DOCUMENT_CACHE
+    )
     return _vary(response)
 
 
@@ -157,16 +180,10 @@ def credential(credential_id: str):
     otherwise to the learner and staff alone, and 404 to everyone else, with no
     document in the answer (a file's verification never needs to fetch it).
     """
-    issued = get_credential(credential_id)
     wanted = _requested_format()
     if wanted in ("json", "jwt"):
-        if not issued.can_read_document(current_user):
-            raise NotFound("There is no credential with that id.")
-        if wanted == "json":
-            return _signed_document(issued.json_text, VC_JSON)
-        if not issued.jwt_text:
-            raise NotFound("This credential has no JWT form.")
-        return _signed_document(issued.jwt_text, "text/plain; charset=utf-8")
+        return _signed_document(credential_id, wanted)
+    issued = get_credential(credential_id)
     if not current_user.is_authenticated:
         return _vary(login_manager.unauthorized())
     if not issued.can_view(current_user):

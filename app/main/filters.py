@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC
 from datetime import date
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import markdown as markdown_lib
@@ -49,19 +50,34 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
 
 
+# Rendering is a pure function of the text: the sanitized HTML of the texts last shown
+# (badge criteria, mostly) is kept per process, so an edit shows at once (new text,
+# new key) and a page view costs a dictionary lookup instead of a Markdown parser.
+MARKDOWN_CACHE_SIZE = 1024
+# Longer texts (a long reflection) are rendered each time rather than kept.
+MARKDOWN_CACHE_MAX_CHARS = 20_000
+
+
 def render_markdown(text: str | None) -> Markup:
     """Render Markdown written by a user as sanitized HTML."""
     if not text:
         return Markup("")
+    if len(text) > MARKDOWN_CACHE_MAX_CHARS:
+        return Markup(_sanitized_html(text))
+    return Markup(_kept_html(text))
+
+
+def _sanitized_html(text: str) -> str:
     html = markdown_lib.markdown(text, extensions=["extra", "sane_lists"])
-    return Markup(
-        nh3.clean(
-            html,
-            tags=ALLOWED_TAGS,
-            attributes=ALLOWED_ATTRIBUTES,
-            url_schemes={"http", "https", "mailto"},
-        )
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
     )
+
+
+_kept_html = lru_cache(maxsize=MARKDOWN_CACHE_SIZE)(_sanitized_html)
 
 
 def format_datetime(value: datetime | None) -> str:

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import base64
 import io
+from functools import lru_cache
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 from qrcode.image.pil import PilImage
 
 FIXED_MASK_PATTERN = 2
+# A page shows the same few codes again and again (a share page's verification link):
+# the PNG, a pure function of its text and size, is kept per process.
+QR_CACHE_SIZE = 512
 
 
+@lru_cache(maxsize=QR_CACHE_SIZE)
 def qr_png(text: str, *, box_size: int = 10, border: int = 4) -> bytes:
     """`text` as a black-on-white QR code PNG (quiet zone of `border` modules)."""
     code = qrcode.QRCode(
@@ -33,6 +38,7 @@ def qr_png(text: str, *, box_size: int = 10, border: int = 4) -> bytes:
     return output.getvalue()
 
 
+@lru_cache(maxsize=QR_CACHE_SIZE)
 def qr_data_uri(text: str, *, box_size: int = 10, border: int = 4) -> str:
     """The QR PNG as a `data:` URI, to inline in HTML and in the PDF (no fetch needed)."""
     encoded = base64.b64encode(qr_png(text, box_size=box_size, border=border)).decode("ascii")

@@ -18,11 +18,17 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app
+from markupsafe import Markup
+from sqlalchemy.orm import defer
+from sqlalchemy.orm import joinedload
 
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
+from app.extensions import db
 from app.keyring import issuing_context
 from app.main.filters import format_date
+from app.models_base import is_uuid
+from app.verify import verdicts
 from app.verify.core.fetching import Fetcher
 from app.verify.core.fetching import FetchError
 from app.verify.core.fetching import HttpFetcher
@@ -35,7 +41,7 @@ from app.verify.core.report import Report
 from app.verify.core.report import Verdict
 from app.verify.core.resolvers import OwnKeyResolver
 from app.verify.core.resolvers import build_resolver
-from app.verify.documents import credential_by_id
+from app.verify.core.status_lists import VerifiedStatusLists
 from app.verify.documents import own_document
 from app.verify.trust_list import trusted_entries
 
@@ -61,6 +67,10 @@ class SiteFetcher:
         return document
 
 
+# The school's own status lists, each version verified once in this process.
+OWN_STATUS_LISTS = VerifiedStatusLists()
+
+
 def site_fetcher() -> SiteFetcher:
     config = current_app.config
     network = HttpFetcher(
@@ -81,9 +91,18 @@ def own_record(report: Report) -> IssuedCredential | None:
 def _own_credential(credential_id: str) -> IssuedCredential | None:
     """Laurel's row for a credential id of this school (its /credentials/<uuid> URL)."""
     prefix = f"{issuing_context().public_url}/credentials/"
-    if not credential_id.startswith(prefix):
+    if not credential_id.startswith(prefix) or not is_uuid(credential_id[len(prefix) :]):
         return None
-    return credential_by_id(credential_id[len(prefix) :])
+    # A report needs the row's state and the learner's name, not the signed bytes again.
+    return db.session.get(
+        IssuedCredential,
+        credential_id[len(prefix) :],
+        options=[
+            defer(IssuedCredential.json_text),
+            defer(IssuedCredential.jwt_text),
+            joinedload(IssuedCredential.recipient),
+        ],
+    )
 
 
 _RECORDED_STATES = {
@@ -110,6 +129,13 @@ class Verification:
 
     report: Report
     record: IssuedCredential | None
+    # Kept with a kept report; made when first shown otherwise.
+    technical: Markup | None = None
+
+    @property
+    def technical_json(self) -> Markup:
+        """The report as the API gives it, as HTML-safe indented JSON."""
+        return self.technical or verdicts.technical_json(self.report)
 
     @property
     def tone(self) -> str:
@@ -188,7 +214,13 @@ def run_verification(
     """Verify what a person gave (file, pasted text or URL).
 
     :raises InputError: the input is unusable; its message is for the person.
+    A report on one of this school's credentials is kept per process and served again
+    while the credential's status, read afresh here, is unchanged (`app.verify.verdicts`).
     """
+    key = verdicts.input_key(data, filename, content_type)
+    kept = verdicts.reports.get(key, _record_and_version, now)
+    if kept is not None:
+        return Verification(*kept)
     ctx = issuing_context()
     fetcher = site_fetcher()
     report = verify(
@@ -201,10 +233,19 @@ def run_verification(
         own_issuer_id=ctx.issuer_id,
         local_status=StoredStatus(),
         trusted=trusted_entries(current_app.config.get("LAUREL_TRUST_LIST")),
+        status_lists=OWN_STATUS_LISTS,
     )
-    return Verification(report, own_record(report))
+    record = own_record(report)
+    if record is not None and verdicts.cacheable(report):
+        verdicts.reports.put(key, report, verdicts.status_version(record), now)
+    return Verification(report, record)
+
+
+def _record_and_version(report: Report) -> tuple[IssuedCredential, verdicts.Version] | None:
+    record = own_record(report)
+    return None if record is None else (record, verdicts.status_version(record))
 
 
 def verify_record(credential: IssuedCredential, *, now: datetime) -> Verification:
-    """Verify a stored credential from scratch (never a cached answer)."""
+    """Verify a stored credential (a kept report only while its status is unchanged)."""
     return run_verification(credential.json_text, now=now, filename="credential.json")

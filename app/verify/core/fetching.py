@@ -264,7 +264,14 @@ def fetch_json(fetcher: Fetcher, url: str) -> dict[str, Any]:
 
     :raises FetchError: not retrievable, too large, or not a JSON object.
     """
-    raw = fetch_bytes(fetcher, url)
+    return json_document(url, fetch_bytes(fetcher, url))
+
+
+def json_document(url: str, raw: bytes) -> dict[str, Any]:
+    """The JSON object fetched from `url`, read with the document limits of the parser.
+
+    :raises FetchError: too large, or not a JSON object.
+    """
     if len(raw) > MAX_DOCUMENT_BYTES:
         raise FetchError(f"The document at {url} is larger than {MAX_DOCUMENT_BYTES // 1024} KB.")
     try:

@@ -46,6 +46,7 @@ from .resolvers import KeyResolver
 from .run import Run
 from .schema import check_schema
 from .status import check_status
+from .status_lists import VerifiedStatusLists
 from .trust import TrustEntry
 
 MAX_URL_LENGTH = 4096
@@ -89,6 +90,7 @@ def verify(
     own_issuer_id: str | None = None,
     local_status: LocalStatus | None = None,
     trusted: Sequence[TrustEntry] = (),
+    status_lists: VerifiedStatusLists | None = None,
 ) -> Report:
     """Verify a credential given as a file, pasted text or a URL.
 
@@ -98,6 +100,7 @@ def verify(
     :param own_issuer_id: this school's DID, to mark its own credentials.
     :param local_status: the school's own records of its credentials (suspension, reasons).
     :param trusted: the school's trust list: issuers it names when their key signed.
+    :param status_lists: the own issuer's status lists already verified, kept by the caller.
     :raises InputError: the input is unusable (empty, too large, unreadable, not a credential).
     """
     source_url = _input_url(data)
@@ -107,7 +110,9 @@ def verify(
         data = _download(source_url, fetcher)
     given_as = "address" if source_url else "text" if pasted else "file"
     parsed = parse_input(data, filename=filename, content_type=content_type, given_as=given_as)
-    inputs = _Inputs(resolver, fetcher, now, own_issuer_id, local_status, tuple(trusted))
+    inputs = _Inputs(
+        resolver, fetcher, now, own_issuer_id, local_status, tuple(trusted), status_lists
+    )
     return _report(parsed, inputs, _read_from(parsed.source_format, source_url, pasted), source_url)
 
 
@@ -121,6 +126,7 @@ def verify_document(
     local_status: LocalStatus | None = None,
     trusted: Sequence[TrustEntry] = (),
     source_format: str = "json",
+    status_lists: VerifiedStatusLists | None = None,
 ) -> Report:
     """Verify a credential already read as JSON (an API body, a presentation's member).
 
@@ -131,7 +137,9 @@ def verify_document(
     """
     if not isinstance(credential, dict):
         raise InputError("A verifiable credential must be a JSON object.")
-    inputs = _Inputs(resolver, fetcher, now, own_issuer_id, local_status, tuple(trusted))
+    inputs = _Inputs(
+        resolver, fetcher, now, own_issuer_id, local_status, tuple(trusted), status_lists
+    )
     parsed = Parsed(source_format, credential=credential)
     source = _SOURCE_NAMES.get(source_format, source_format)
     return _report(parsed, inputs, source, None)
@@ -167,6 +175,7 @@ class _Inputs:
     own_issuer_id: str | None
     local_status: LocalStatus | None
     trusted: tuple[TrustEntry, ...]
+    status_lists: VerifiedStatusLists | None
 
 
 def _checked_run(parsed: Parsed, credential: dict[str, Any], inputs: _Inputs, source: str) -> Run:
@@ -182,6 +191,7 @@ def _checked_run(parsed: Parsed, credential: dict[str, Any], inputs: _Inputs, so
         own_issuer_id=inputs.own_issuer_id,
         local_status=inputs.local_status,
         trusted=inputs.trusted,
+        status_lists=inputs.status_lists,
     )
     run.add("credential", Outcome.PASSED, f"Read a credential from {source}.")
     if parsed.credential is not None and parsed.jwt is not None:

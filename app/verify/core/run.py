@@ -23,6 +23,7 @@ from .report import Outcome
 from .report import Verdict
 from .resolvers import AttachedDocumentsResolver
 from .resolvers import KeyResolver
+from .status_lists import VerifiedStatusLists
 from .trust import IssuerIdentity
 from .trust import TrustEntry
 
@@ -55,6 +56,7 @@ class Run:
     own_issuer_id: str | None = None
     local_status: LocalStatus | None = None
     trusted: Sequence[TrustEntry] = ()
+    status_lists: VerifiedStatusLists | None = None
     identity: IssuerIdentity | None = None
     checks: list[Check] = field(default_factory=list)
     facts: Facts = field(default_factory=Facts)

@@ -23,7 +23,9 @@ from app.credentials.proofs.eddsa_rdfc_2022 import proof_list
 from app.credentials.proofs.eddsa_rdfc_2022 import verify_proof
 from app.credentials.status import StatusList
 
+from .fetching import fetch_bytes
 from .fetching import fetch_json
+from .fetching import json_document
 from .fields import as_list
 from .fields import issuer_id_of
 from .fields import parse_date
@@ -200,10 +202,29 @@ def _mark(
 def _verified_status_list(run: Run, url: str, purpose: str) -> dict[str, Any]:
     """Fetch a BitstringStatusListCredential and check it as strictly as a credential.
 
+    The school's own lists are checked once per version (`status_lists.py`); the date
+    is judged every time.
+
     :raises CredentialError: not retrievable, not a list of this issuer, or a bad signature.
     """
     assert run.fetcher is not None
-    document = fetch_json(run.fetcher, url)
+    raw = fetch_bytes(run.fetcher, url)
+    kept = run.status_lists if run.is_own else None
+    document = kept.get(url, purpose, raw) if kept is not None else None
+    if document is None:
+        document = _checked_status_list(run, url, purpose, json_document(url, raw))
+        if kept is not None:
+            kept.put(url, purpose, raw, document)
+    valid_until = parse_date(document.get("validUntil"))
+    if valid_until is not None and valid_until <= run.now:
+        raise ProofError("the issuer's status list is out of date.")
+    return document
+
+
+def _checked_status_list(
+    run: Run, url: str, purpose: str, document: dict[str, Any]
+) -> dict[str, Any]:
+    """The list's type, issuer, purpose and signature: what no clock changes."""
     if STATUS_LIST_CREDENTIAL not in as_list(document.get("type", [])):
         raise ProofError(f"the document at {url} is not a status list credential.")
     list_issuer = issuer_id_of(document)
@@ -213,9 +234,6 @@ def _verified_status_list(run: Run, url: str, purpose: str) -> dict[str, Any]:
     purposes = subject.get("statusPurpose") if isinstance(subject, dict) else None
     if purpose not in as_list(purposes):
         raise ProofError(f"the list at {url} is not a {purpose} list.")
-    valid_until = parse_date(document.get("validUntil"))
-    if valid_until is not None and valid_until <= run.now:
-        raise ProofError("the issuer's status list is out of date.")
     _verify_list_proof(run, document, list_issuer)
     return document
 
