@@ -14,4 +14,5 @@ pytest_plugins = [
     "tests.fixtures.school",
     "tests.fixtures.credentials",
     "tests.fixtures.evidence",
+    "tests.fixtures.statements",
 ]

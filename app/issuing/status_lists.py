@@ -24,6 +24,7 @@ from app.extensions import db
 from app.issuing.context import IssuingContext
 from app.issuing.urls import credential_url
 from app.issuing.urls import status_list_url
+from app.models_base import insert_or_skip
 
 SLOT_ATTEMPTS = 20
 
@@ -69,28 +70,47 @@ def all_status_lists() -> list[StatusList]:
     )
 
 
-def take_slot(status_list: StatusList) -> StatusSlot:
-    """Reserve a random free index; the UNIQUE(list, index) constraint settles races."""
-    collided: set[int] = set()
-    for _ in range(SLOT_ATTEMPTS):
-        index = bitstring.random_free_index(collided, size=status_list.size)
-        taken = db.session.scalar(
-            sa.select(StatusSlot.id).where(
-                StatusSlot.status_list_id == status_list.id, StatusSlot.index == index
-            )
-        )
-        if taken is not None:
-            collided.add(index)
-            continue
-        slot = StatusSlot(status_list_id=status_list.id, index=index)
-        try:
-            with db.session.begin_nested():
-                db.session.add(slot)
-        except IntegrityError:
-            collided.add(index)
-            continue
-        return slot
+def take_slots(
+    purpose: StatusPurpose, count: int, *, ctx: IssuingContext, now: datetime
+) -> list[tuple[int, int]]:
+    """Reserve `count` random free indexes in list 1 of `purpose`: (slot id, index) for each.
+
+    One INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING for all of them: the
+    list's id is found inside the statement (so no id is cached that could go stale),
+    and the UNIQUE(list, index) constraint skips an index someone took meanwhile,
+    which is then drawn again. The list is created (and published) on first use.
+    """
+    dialect = db.session.get_bind().dialect.name
+    taken: list[tuple[int, int]] = []
+    drawn: set[int] = set()
+    for attempt in range(SLOT_ATTEMPTS):
+        candidates = []
+        while len(candidates) < count - len(taken):
+            index = bitstring.random_free_index(drawn, size=bitstring.MIN_ENTRIES)
+            drawn.add(index)
+            candidates.append(index)
+        rows = db.session.execute(_insert_slots(dialect, purpose, candidates)).all()
+        taken.extend((row.id, row.index) for row in rows)
+        if len(taken) == count:
+            return taken
+        if not rows and attempt == 0:
+            status_list(purpose, ctx=ctx, now=now)
     raise Conflict("Could not reserve a status list entry; try again.")
+
+
+def _insert_slots(dialect: str, purpose: StatusPurpose, indexes: list[int]) -> sa.Executable:
+    picks = [sa.select(sa.cast(sa.literal(index), sa.Integer).label("idx")) for index in indexes]
+    candidate = (sa.union_all(*picks) if len(picks) > 1 else picks[0]).subquery("candidate")
+    chosen = sa.select(StatusList.id, candidate.c.idx).where(
+        StatusList.purpose == purpose,
+        StatusList.number == 1,
+        candidate.c.idx < StatusList.size,
+    )
+    return (
+        insert_or_skip(dialect, StatusSlot)
+        .from_select(["status_list_id", "index"], chosen)
+        .returning(StatusSlot.id, StatusSlot.index)
+    )
 
 
 def set_status_bit(
