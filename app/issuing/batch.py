@@ -104,16 +104,18 @@ def issue_requests(
         except UserError as error:
             if not name_requests:
                 raise
-            raise UserError(
-                f"Request {position + 1} ({request.recipient.email}, “{request.badge.name}”): "
-                f"{error}"
-            ) from None
-        planned.append(
-            _Planned(position, request, level, replaces[position] if replaces else None)
-        )
+            raise _named(error, position, request) from error
+        planned.append(_Planned(position, request, level, replaces[position] if replaces else None))
     if planned:
-        issued.update(_store(ctx, planned, issued_by=issued_by, now=now))
+        issued.update(_store(ctx, planned, issued_by=issued_by, now=now, name=name_requests))
     return [issued[_key(position, request)] for position, request in enumerate(requests)]
+
+
+def _named(error: UserError, position: int, request: IssueRequest) -> UserError:
+    """The error, saying which request of a batch it is about."""
+    return UserError(
+        f"Request {position + 1} ({request.recipient.email}, “{request.badge.name}”): {error}"
+    )
 
 
 def _key(position: int, request: IssueRequest) -> int | str:
@@ -133,13 +135,24 @@ def _already_issued(requests: Sequence[IssueRequest]) -> dict[int | str, IssuedC
 
 
 def _store(
-    ctx: IssuingContext, planned: list[_Planned], *, issued_by: User | None, now: datetime
+    ctx: IssuingContext,
+    planned: list[_Planned],
+    *,
+    issued_by: User | None,
+    now: datetime,
+    name: bool,
 ) -> dict[int | str, IssuedCredential]:
-    """Lock the badges, take the slots, sign, insert; the credentials by `issued_key`."""
+    """Lock the badges, take the slots, sign, insert; the credentials by `_key`.
+
+    Validation is done before: a UserError from here (content the engine refuses to
+    sign) leaves rows in the transaction, which the caller rolls back.
+    """
     badges = {p.request.badge.id: p.request.badge for p in planned}
     for badge_id in sorted(badges):  # one order for every writer, so batches cannot deadlock
         _lock_badge(badges[badge_id])
-    slots = {purpose: take_slots(purpose, len(planned), ctx=ctx, now=now) for purpose in StatusPurpose}
+    slots = {
+        purpose: take_slots(purpose, len(planned), ctx=ctx, now=now) for purpose in StatusPurpose
+    }
     issuer = current_issuer(ctx)
     achievements = {badge_id: achievement_data(b, ctx.public_url) for badge_id, b in badges.items()}
     rows: list[dict[str, Any]] = []
@@ -150,22 +163,24 @@ def _store(
         revocation_slot, revocation_index = slots[StatusPurpose.REVOCATION][number]
         suspension_slot, suspension_index = slots[StatusPurpose.SUSPENSION][number]
         expires = valid_until(request.badge, now, plan.replaces)
-        signed = sign_award(
-            ctx,
-            Award(
-                credential_url=credential_url_for_id(ctx.public_url, credential_id),
-                issuer=issuer,
-                achievement=achievements[request.badge.id],
-                badge=request.badge,
-                recipient=request.recipient,
-                level_id=plan.level["id"],
-                evidence=request.evidence,
-                revocation_index=revocation_index,
-                valid_until=expires,
-                awarded=awarded_at(plan.replaces, now),
-            ),
-            now=now,
+        award = Award(
+            credential_url=credential_url_for_id(ctx.public_url, credential_id),
+            issuer=issuer,
+            achievement=achievements[request.badge.id],
+            badge=request.badge,
+            recipient=request.recipient,
+            level_id=plan.level["id"],
+            evidence=request.evidence,
+            revocation_index=revocation_index,
+            valid_until=expires,
+            awarded=awarded_at(plan.replaces, now),
         )
+        try:
+            signed = sign_award(ctx, award, now=now)
+        except UserError as error:
+            if not name:
+                raise
+            raise _named(error, plan.position, request) from error
         rows.append(
             {
                 "id": credential_id,

@@ -68,7 +68,9 @@ def awarded_level(badge: Badge, level_id: str | None) -> dict[str, Any]:
     return levels[position]
 
 
-def valid_until(badge: Badge, now: datetime, reissue_of: IssuedCredential | None) -> datetime | None:
+def valid_until(
+    badge: Badge, now: datetime, reissue_of: IssuedCredential | None
+) -> datetime | None:
     """The expiry: a re-issue keeps the original's, a new award counts the badge's months."""
     if reissue_of is not None:
         return reissue_of.valid_until

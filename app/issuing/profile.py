@@ -114,9 +114,7 @@ def current_issuer(ctx: IssuingContext) -> Issuer:
     key = (str(db.session.get_bind().engine.url), ctx.public_url, row_id, updated_at)
     issuer = _issuers.get(key)
     if issuer is None:
-        profile = db.session.get(IssuerProfile, row_id)
-        assert profile is not None  # read in this transaction a moment ago
-        issuer = issuer_data(profile, ctx)
+        issuer = issuer_data(db.session.get_one(IssuerProfile, row_id), ctx)
         with _issuers_lock:
             if len(_issuers) >= _ISSUERS_KEPT:
                 _issuers.clear()

@@ -6,9 +6,11 @@ BitstringStatusListCredential and served exactly as last published.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 
 from app.badges.models import IssuedCredential
@@ -84,13 +86,13 @@ def take_slots(
     taken: list[tuple[int, int]] = []
     drawn: set[int] = set()
     for attempt in range(SLOT_ATTEMPTS):
-        candidates = []
+        candidates: list[int] = []
         while len(candidates) < count - len(taken):
             index = bitstring.random_free_index(drawn, size=bitstring.MIN_ENTRIES)
             drawn.add(index)
             candidates.append(index)
         rows = db.session.execute(_insert_slots(dialect, purpose, candidates)).all()
-        taken.extend((row.id, row.index) for row in rows)
+        taken.extend((slot_id, index) for slot_id, index in rows)
         if len(taken) == count:
             return taken
         if not rows and attempt == 0:
@@ -99,12 +101,17 @@ def take_slots(
 
 
 def _insert_slots(dialect: str, purpose: StatusPurpose, indexes: list[int]) -> sa.Executable:
-    picks = [sa.select(sa.cast(sa.literal(index), sa.Integer).label("idx")) for index in indexes]
-    candidate = (sa.union_all(*picks) if len(picks) > 1 else picks[0]).subquery("candidate")
-    chosen = sa.select(StatusList.id, candidate.c.idx).where(
-        StatusList.purpose == purpose,
-        StatusList.number == 1,
-        candidate.c.idx < StatusList.size,
+    """The candidate indexes travel as one JSON array, so the statement is the same text
+    for any count and is compiled once (json_each on SQLite, jsonb on PostgreSQL)."""
+    payload = sa.literal(json.dumps(indexes), sa.Text)
+    if dialect == "sqlite":
+        elements = sa.func.json_each(payload)
+    else:
+        elements = sa.func.jsonb_array_elements_text(sa.cast(payload, JSONB))
+    candidate = elements.table_valued("value").alias("candidate")
+    index = sa.cast(candidate.c.value, sa.Integer)
+    chosen = sa.select(StatusList.id, index).where(
+        StatusList.purpose == purpose, StatusList.number == 1, index < StatusList.size
     )
     return (
         insert_or_skip(dialect, StatusSlot)
