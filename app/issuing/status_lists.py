@@ -6,6 +6,7 @@ BitstringStatusListCredential and served exactly as last published.
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import datetime
 
@@ -91,7 +92,9 @@ def take_slots(
             index = bitstring.random_free_index(drawn, size=bitstring.MIN_ENTRIES)
             drawn.add(index)
             candidates.append(index)
-        rows = db.session.execute(_insert_slots(dialect, purpose, candidates)).all()
+        rows = db.session.execute(
+            _insert_slots(dialect, purpose), {"indexes": json.dumps(candidates)}
+        ).all()
         taken.extend((slot_id, index) for slot_id, index in rows)
         if len(taken) == count:
             return taken
@@ -100,10 +103,15 @@ def take_slots(
     raise Conflict("Could not reserve a status list entry; try again.")
 
 
-def _insert_slots(dialect: str, purpose: StatusPurpose, indexes: list[int]) -> sa.Executable:
-    """The candidate indexes travel as one JSON array, so the statement is the same text
-    for any count and is compiled once (json_each on SQLite, jsonb on PostgreSQL)."""
-    payload = sa.literal(json.dumps(indexes), sa.Text)
+@functools.cache
+def _insert_slots(dialect: str, purpose: StatusPurpose) -> sa.Executable:
+    """The slot INSERT, built once per database kind and purpose.
+
+    The candidate indexes travel as one JSON array (the `indexes` parameter), so the
+    statement is the same for any count and SQLAlchemy compiles it once (json_each on
+    SQLite, jsonb_array_elements_text on PostgreSQL).
+    """
+    payload = sa.bindparam("indexes", type_=sa.Text)
     if dialect == "sqlite":
         elements = sa.func.json_each(payload)
     else:
@@ -114,7 +122,9 @@ def _insert_slots(dialect: str, purpose: StatusPurpose, indexes: list[int]) -> s
         StatusList.purpose == purpose, StatusList.number == 1, index < StatusList.size
     )
     return (
-        insert_or_skip(dialect, StatusSlot)
+        # Into the table, not the entity: a Core INSERT takes its parameters as given
+        # (handed to the ORM with parameters, it would be an ORM bulk INSERT).
+        insert_or_skip(dialect, StatusSlot.__table__)
         .from_select(["status_list_id", "index"], chosen)
         .returning(StatusSlot.id, StatusSlot.index)
     )
