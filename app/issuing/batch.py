@@ -92,13 +92,13 @@ def issue_requests(
     """
     issued = _already_issued(requests)
     planned: list[_Planned] = []
-    first_of: dict[int, int] = {}
+    seen: set[int] = set()
     for position, request in enumerate(requests):
         sid = request.submission_id
-        if sid is not None and (sid in issued or sid in first_of):
+        if sid is not None and (sid in issued or sid in seen):
             continue
         if sid is not None:
-            first_of[sid] = position
+            seen.add(sid)
         try:
             level = awarded_level(request.badge, request.level_id)
         except UserError as error:
