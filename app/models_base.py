@@ -46,6 +46,20 @@ def rows_changed(result: sa.Result[Any]) -> int:
     return cast("sa.CursorResult[Any]", result).rowcount
 
 
+def insert_or_skip(dialect_name: str, entity: Any) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING for SQLite (3.35+) or PostgreSQL, the two databases run.
+
+    A row that would break a unique constraint is skipped instead of failing the
+    transaction (PostgreSQL aborts a transaction on any error), so a race is settled
+    without a savepoint; add `.returning(...)` to learn which rows went in.
+    """
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.dialects import sqlite
+
+    module = sqlite if dialect_name == "sqlite" else postgresql
+    return module.insert(entity).on_conflict_do_nothing()
+
+
 class UTCDateTime(TypeDecorator):
     """An aware UTC datetime on every backend (SQLite returns naive values otherwise)."""
 

@@ -15,4 +15,5 @@ pytest_plugins = [
     "tests.fixtures.credentials",
     "tests.fixtures.evidence",
     "tests.fixtures.object_storage",
+    "tests.fixtures.statements",
 ]

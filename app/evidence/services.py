@@ -19,6 +19,7 @@ from typing import BinaryIO
 from urllib.parse import urlparse
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
 from app.badges.models import Badge
@@ -411,17 +412,29 @@ def snapshot(submission: Submission) -> dict[str, Any]:
 
 
 def _event(
-    submission: Submission, kind: EventKind, *, actor: User, message: str, now: datetime
+    submission: Submission,
+    kind: EventKind,
+    *,
+    actor: User,
+    message: str,
+    now: datetime,
+    outcome: Mapping[str, Any] | None = None,
 ) -> SubmissionEvent:
+    """Record an event, written once with its snapshot (plus `outcome`, e.g. the credential).
+
+    Setting `event.submission` (once the event is in the session) queues it on
+    `submission.events` without loading the history the way `events.append` would.
+    """
     event = SubmissionEvent(
         kind=kind,
         actor_id=actor.id,
         round=submission.round,
         message=message,
-        snapshot=snapshot(submission),
+        snapshot={**snapshot(submission), **(outcome or {})},
         created_at=now,
     )
-    submission.events.append(event)
+    db.session.add(event)
+    event.submission = submission
     db.session.flush()
     return event
 
@@ -490,7 +503,10 @@ def _transition(
     if rows_changed(result) != 1:
         db.session.refresh(submission)
         raise Conflict(_already_message(submission))
-    db.session.refresh(submission)
+    # The row now holds exactly these values: record them instead of reloading the row.
+    for name, value in values.items():
+        set_committed_value(submission, name, value)
+    db.session.expire(submission, ["decided_by"])
 
 
 def _already_message(submission: Submission) -> str:
@@ -598,14 +614,14 @@ def _record_approval(
     now: datetime,
 ) -> None:
     """The APPROVED event in the submission's history, naming the level and the credential."""
-    message = (feedback or "").strip()
-    event = _event(submission, EventKind.APPROVED, actor=reviewer, message=message, now=now)
-    event.snapshot = {
-        **(event.snapshot or {}),
-        "level": credential.level_name,
-        "credential_id": credential.id,
-    }
-    db.session.flush()
+    _event(
+        submission,
+        EventKind.APPROVED,
+        actor=reviewer,
+        message=(feedback or "").strip(),
+        now=now,
+        outcome={"level": credential.level_name, "credential_id": credential.id},
+    )
 
 
 def approve(

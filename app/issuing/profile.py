@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlparse
 
 import sqlalchemy as sa
@@ -86,3 +88,35 @@ def issuer_data(profile: IssuerProfile, ctx: IssuingContext) -> Issuer:
         description=profile.description,
         image_url=issuer_logo_url(ctx.public_url) if profile.logo else None,
     )
+
+
+# The Issuer every credential embeds, per process. An entry is keyed by what the Issuer
+# is made of: the database, the public URL (the issuer's did:web and logo address), and
+# the profile row with its updated_at, which every edit moves. So one light SELECT of
+# (id, updated_at) per issuance tells whether an admin changed the profile in any
+# worker, and a new public URL misses the cache. Signing keys are not part of it: the
+# key store picks the current key itself, so a key rotation needs nothing here.
+_issuers: dict[tuple[str, str, int, datetime], Issuer] = {}
+_issuers_lock = threading.Lock()
+_ISSUERS_KEPT = 16
+
+
+def current_issuer(ctx: IssuingContext) -> Issuer:
+    """The Issuer to embed in a credential issued now (the profile is created on first use)."""
+    row = db.session.execute(
+        sa.select(IssuerProfile.id, IssuerProfile.updated_at).order_by(IssuerProfile.id).limit(1)
+    ).first()
+    if row is None:
+        profile = issuer_profile(ctx.public_url)
+        row_id, updated_at = profile.id, profile.updated_at
+    else:
+        row_id, updated_at = row.id, row.updated_at
+    key = (str(db.session.get_bind().engine.url), ctx.public_url, row_id, updated_at)
+    issuer = _issuers.get(key)
+    if issuer is None:
+        issuer = issuer_data(db.session.get_one(IssuerProfile, row_id), ctx)
+        with _issuers_lock:
+            if len(_issuers) >= _ISSUERS_KEPT:
+                _issuers.clear()
+            _issuers[key] = issuer
+    return issuer

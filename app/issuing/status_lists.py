@@ -6,9 +6,12 @@ BitstringStatusListCredential and served exactly as last published.
 
 from __future__ import annotations
 
+import functools
+import json
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 
 from app.badges.models import IssuedCredential
@@ -24,6 +27,7 @@ from app.extensions import db
 from app.issuing.context import IssuingContext
 from app.issuing.urls import credential_url
 from app.issuing.urls import status_list_url
+from app.models_base import insert_or_skip
 
 SLOT_ATTEMPTS = 20
 
@@ -69,28 +73,61 @@ def all_status_lists() -> list[StatusList]:
     )
 
 
-def take_slot(status_list: StatusList) -> StatusSlot:
-    """Reserve a random free index; the UNIQUE(list, index) constraint settles races."""
-    collided: set[int] = set()
-    for _ in range(SLOT_ATTEMPTS):
-        index = bitstring.random_free_index(collided, size=status_list.size)
-        taken = db.session.scalar(
-            sa.select(StatusSlot.id).where(
-                StatusSlot.status_list_id == status_list.id, StatusSlot.index == index
-            )
-        )
-        if taken is not None:
-            collided.add(index)
-            continue
-        slot = StatusSlot(status_list_id=status_list.id, index=index)
-        try:
-            with db.session.begin_nested():
-                db.session.add(slot)
-        except IntegrityError:
-            collided.add(index)
-            continue
-        return slot
+def take_slots(
+    purpose: StatusPurpose, count: int, *, ctx: IssuingContext, now: datetime
+) -> list[tuple[int, int]]:
+    """Reserve `count` random free indexes in list 1 of `purpose`: (slot id, index) for each.
+
+    One INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING for all of them: the
+    list's id is found inside the statement (so no id is cached that could go stale),
+    and the UNIQUE(list, index) constraint skips an index someone took meanwhile,
+    which is then drawn again. The list is created (and published) on first use.
+    """
+    dialect = db.session.get_bind().dialect.name
+    taken: list[tuple[int, int]] = []
+    drawn: set[int] = set()
+    for attempt in range(SLOT_ATTEMPTS):
+        candidates: list[int] = []
+        while len(candidates) < count - len(taken):
+            index = bitstring.random_free_index(drawn, size=bitstring.MIN_ENTRIES)
+            drawn.add(index)
+            candidates.append(index)
+        rows = db.session.execute(
+            _insert_slots(dialect, purpose), {"indexes": json.dumps(candidates)}
+        ).all()
+        taken.extend((slot_id, index) for slot_id, index in rows)
+        if len(taken) == count:
+            return taken
+        if not rows and attempt == 0:
+            status_list(purpose, ctx=ctx, now=now)
     raise Conflict("Could not reserve a status list entry; try again.")
+
+
+@functools.cache
+def _insert_slots(dialect: str, purpose: StatusPurpose) -> sa.Executable:
+    """The slot INSERT, built once per database kind and purpose.
+
+    The candidate indexes travel as one JSON array (the `indexes` parameter), so the
+    statement is the same for any count and SQLAlchemy compiles it once (json_each on
+    SQLite, jsonb_array_elements_text on PostgreSQL).
+    """
+    payload = sa.bindparam("indexes", type_=sa.Text)
+    if dialect == "sqlite":
+        elements = sa.func.json_each(payload)
+    else:
+        elements = sa.func.jsonb_array_elements_text(sa.cast(payload, JSONB))
+    candidate = elements.table_valued("value").alias("candidate")
+    index = sa.cast(candidate.c.value, sa.Integer)
+    chosen = sa.select(StatusList.id, index).where(
+        StatusList.purpose == purpose, StatusList.number == 1, index < StatusList.size
+    )
+    return (
+        # Into the table, not the entity: a Core INSERT takes its parameters as given
+        # (handed to the ORM with parameters, it would be an ORM bulk INSERT).
+        insert_or_skip(dialect, StatusSlot.__table__)
+        .from_select(["status_list_id", "index"], chosen)
+        .returning(StatusSlot.id, StatusSlot.index)
+    )
 
 
 def set_status_bit(

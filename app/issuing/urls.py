@@ -8,7 +8,12 @@ from app.badges.models import StatusPurpose
 
 def credential_url(public_url: str, credential: IssuedCredential) -> str:
     """The credential's id: where its signed document is served."""
-    return f"{public_url}/credentials/{credential.id}"
+    return credential_url_for_id(public_url, credential.id)
+
+
+def credential_url_for_id(public_url: str, credential_id: str) -> str:
+    """The same address, for a credential about to be stored."""
+    return f"{public_url}/credentials/{credential_id}"
 
 
 def status_list_url(public_url: str, purpose: StatusPurpose, number: int) -> str:

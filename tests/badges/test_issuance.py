@@ -33,7 +33,7 @@ from app.errors import UserError
 from app.evidence.models import Submission
 from app.evidence.models import SubmissionState
 from app.extensions import db
-from app.issuing.issuance import add_months
+from app.issuing.documents import add_months
 from app.issuing.issuance import issue_credential
 from app.issuing.status_changes import StatusChange
 from app.issuing.status_changes import change_credential_status

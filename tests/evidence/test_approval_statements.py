@@ -1,0 +1,44 @@
+"""One approval sends few SQL statements: the bound keeps the fast path from silently slowing.
+
+The first approval of a school creates its status lists and issuer profile; the
+bound is for every approval after it, counted from loading the submission to the commit.
+"""
+
+from __future__ import annotations
+
+from app.accounts.models import User
+from app.evidence import services
+from app.evidence.models import Submission
+from app.extensions import db
+from app.keyring import issuing_context
+
+# 28 before the approval path was tightened, 14 since (the list is printed on failure).
+MOST_STATEMENTS = 14
+
+
+def _approve(submission_id: int, reviewer_id: int, now) -> None:
+    submission = db.session.get(Submission, submission_id)
+    reviewer = db.session.get(User, reviewer_id)
+    services.approve(
+        submission,
+        ctx=issuing_context(),
+        reviewer=reviewer,
+        level_id=None,
+        feedback="Clean brake work.",
+        now=now,
+        badge_revision=submission.badge.revision,
+    )
+    db.session.commit()
+
+
+def test_one_approval_sends_few_statements(school, make_submission, sql_statements, now):
+    first = make_submission().id
+    second = make_submission(student=school.classmate).id
+    reviewer = school.instructor.id
+    _approve(first, reviewer, now)
+    db.session.expunge_all()
+
+    with sql_statements() as sent:
+        _approve(second, reviewer, now)
+
+    assert len(sent) <= MOST_STATEMENTS, "\n\n".join(sent)
