@@ -1,10 +1,13 @@
 """Benchmark: the PDF certificate, warm render time and the memory of a worker over 400 renders.
 
-Run from the repository root: `python bench/pdf.py` (or `make bench`).
+Run from the repository root: `python bench/pdf.py` (or `make bench`); `--renders N`
+measures N renders instead of 400 (the growth is still given per 400), `--json` prints
+the figures as one JSON object (tests/share/test_pdf_renderer.py reads the memory).
 The demo school is seeded in a temporary folder (SQLite) and Maya's credential is rendered
 as an A4 certificate, as GET /credentials/<id>/download/pdf renders it:
 - cold: the first render in this process (WeasyPrint import, fonts, stylesheet), then the
-  warm-up that a gunicorn worker runs at start (`warm_up_certificates`);
+  warm-up that a gunicorn worker runs at start (`warm_up_worker`, which also freezes
+  the objects alive);
 - warm: median and 95th percentile of the 400 renders that follow, and their median
   CPU time (steadier than the clock on a busy machine);
 - memory: the resident set size before and after those 400 renders.
@@ -13,6 +16,8 @@ Figures only: nothing here passes or fails on a time.
 
 from __future__ import annotations
 
+import argparse
+import json
 import statistics
 import sys
 import tempfile
@@ -82,7 +87,7 @@ def measure(renders: int = RENDERS) -> dict[str, float]:
     from app.extensions import db
     from app.keyring import issuing_context
     from app.share.certificate import render_certificate
-    from app.share.certificate import warm_up_certificates
+    from app.share.certificate import warm_up_worker
 
     with tempfile.TemporaryDirectory(prefix="laurel-bench-pdf-") as directory:
         app = _seed(Path(directory))
@@ -92,7 +97,7 @@ def measure(renders: int = RENDERS) -> dict[str, float]:
             started = time.perf_counter()
             render_certificate(credential, ctx=ctx, paper="a4", now=NOW)
             cold = time.perf_counter() - started
-            warm_up_certificates()
+            warm_up_worker()
             before = rss_mib()
             times, cpu_times = [], []
             for _ in range(renders):
@@ -111,13 +116,21 @@ def measure(renders: int = RENDERS) -> dict[str, float]:
         "pdf_warm_p95_ms": times[int(0.95 * (len(times) - 1))] * 1000,
         "pdf_rss_before_mib": before,
         "pdf_rss_after_mib": after,
+        "pdf_rss_growth_mib": after - before,
         "pdf_rss_growth_mib_per_400": (after - before) * 400 / renders,
     }
 
 
 def main() -> None:
-    figures = measure()
-    print(f"  PDF certificate (A4, 4 files attached), {RENDERS} renders in one process:")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--renders", type=int, default=RENDERS, help="renders measured")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    arguments = parser.parse_args()
+    figures = measure(arguments.renders)
+    if arguments.json:
+        print(json.dumps(figures))
+        return
+    print(f"  PDF certificate (A4, 4 files attached), {arguments.renders} renders in one process:")
     print(f"    cold (first render in the process): {figures['pdf_cold_ms']:7.0f} ms")
     print(
         f"    warm median / p95:                  {figures['pdf_warm_ms']:7.1f} ms / "

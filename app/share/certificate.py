@@ -10,6 +10,8 @@ school's domain and the revocation status could not be checked.
 from __future__ import annotations
 
 import base64
+import gc
+import time
 from datetime import datetime
 
 from flask import render_template
@@ -154,3 +156,17 @@ def warm_up_certificates() -> None:
     visitor asks for is then as fast as the next."""
     for page_size in PAPER_SIZES.values():
         warm_up([certificate_stylesheet(page_size)])
+
+
+def warm_up_worker() -> float:
+    """At the start of a server worker: warm the PDF renderer up, then freeze what is alive.
+
+    Frozen objects (the code, the app, WeasyPrint's tables) are skipped by the garbage
+    collector, so the collection that ends each PDF (app/share/pdf.py) stays cheap and a
+    worker's memory stays flat. Needs an application context. Returns the seconds taken.
+    """
+    started = time.perf_counter()
+    warm_up_certificates()
+    gc.collect()
+    gc.freeze()
+    return time.perf_counter() - started
