@@ -279,3 +279,30 @@ def test_gunicorn_four_workers_redis_login_limit_holds_across_workers(
     assert len(answered_by) == WRONG_LOGINS
     assert len({pid for pid, _ in answered_by}) >= 2, "all attempts went to one worker"
     assert redis_db5.keys("LIMITS:LIMITER/laurel/*/accounts.login/*"), "the count is in Redis"
+
+
+LIMITER_REDIS_URL = "redis://127.0.0.1:6379/9"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("setting", ["LAUREL_WORKERS", "WEB_CONCURRENCY"])
+def test_gunicorn_shipped_config_two_workers_serve_and_warm_up_pdfs(app_config, tmp_path, setting):
+    env = _production_env(
+        app_config, **{setting: "2"}, LAUREL_RATELIMIT_STORAGE_URI=LIMITER_REDIS_URL
+    )
+    server = Server(env, tmp_path)
+    try:
+        server.wait_ready(workers=2)
+        assert requests.get(server.url + "/verify", timeout=30).status_code == 200
+        deadline = time.monotonic() + 60
+        while server.stderr.read_text().count("Warmed up the PDF renderer") < 2:
+            assert time.monotonic() < deadline, server.stderr.read_text()
+            time.sleep(0.2)
+    finally:
+        server.stop()
+    log = server.stderr.read_text()
+    booted = re.findall(r"Booting worker with pid: (\d+)", log)
+    warmed = re.findall(r"Warmed up the PDF renderer in \d+ ms \(pid (\d+)\)", log)
+    assert len(booted) == 2, log
+    assert sorted(warmed) == sorted(booted)
+    assert "Traceback" not in log

@@ -10,6 +10,8 @@ school's domain and the revocation status could not be checked.
 from __future__ import annotations
 
 import base64
+import gc
+import time
 from datetime import datetime
 
 from flask import render_template
@@ -19,9 +21,10 @@ from app.errors import UserError
 from app.issuing.context import IssuingContext
 from app.issuing.profile import issuer_profile
 from app.issuing.urls import credential_url
-from app.share.images import badge_image_data_uri
+from app.share.images import badge_print_data_uri
 from app.share.pdf import PdfAttachment
 from app.share.pdf import html_to_pdf
+from app.share.pdf import warm_up
 from app.share.qr import qr_data_uri
 from app.share.summary import summarize
 from app.verify.documents import issuer_key_documents
@@ -31,6 +34,10 @@ PAPER_SIZES = {"a4": "A4 landscape", "letter": "letter landscape"}
 # Height of the badge/text band: the page less margins, frame, footer and verify line.
 COLUMNS_HEIGHTS = {"A4 landscape": "128mm", "letter landscape": "134mm"}
 DEFAULT_PAPER = "a4"
+# Pixels per QR module: the code prints 38 mm wide with `image-rendering: pixelated`, so
+# viewers scale it up sharp; 4 keeps the edges firm in one that smooths anyway. Every
+# pixel is compressed again on each render (8 took 3 ms more).
+QR_MODULE_PIXELS = 4
 
 
 def paper_size(value: str | None) -> str:
@@ -101,20 +108,26 @@ def _logo_data_uri(public_url: str) -> str | None:
     return f"data:{profile.logo_mime or 'image/png'};base64,{encoded}"
 
 
+def certificate_stylesheet(page_size: str) -> str:
+    """The certificate's print stylesheet for a CSS page size (a value of PAPER_SIZES)."""
+    return render_template(
+        "certificates/certificate.css",
+        page_size=page_size,
+        columns_height=COLUMNS_HEIGHTS[page_size],
+    )
+
+
 def render_certificate_html(
-    credential: IssuedCredential, *, ctx: IssuingContext, paper: str, now: datetime
+    credential: IssuedCredential, *, ctx: IssuingContext, now: datetime
 ) -> str:
-    """The certificate page as HTML (print stylesheet for `paper`)."""
+    """The certificate page as HTML, without its print stylesheet (`certificate_stylesheet`)."""
     url = verification_url(credential, ctx.public_url)
-    page_size = paper_size(paper)
     return render_template(
         "certificates/certificate.html",
         summary=summarize(credential),
-        page_size=page_size,
-        columns_height=COLUMNS_HEIGHTS[page_size],
-        badge_image=badge_image_data_uri(credential.badge),
+        badge_image=badge_print_data_uri(credential.badge),
         logo=_logo_data_uri(ctx.public_url),
-        qr=qr_data_uri(url, box_size=8, border=2) if url else None,
+        qr=qr_data_uri(url, box_size=QR_MODULE_PIXELS, border=2) if url else None,
         verification_url=url,
         verify_page=verify_page_url(ctx.public_url),
         credential_id=credential_url(ctx.public_url, credential),
@@ -125,8 +138,35 @@ def render_certificate_html(
 def render_certificate(
     credential: IssuedCredential, *, ctx: IssuingContext, paper: str, now: datetime
 ) -> bytes:
-    """The certificate PDF with the credential and the issuer's keys attached."""
+    """The certificate PDF with the credential and the issuer's keys attached.
+
+    :raises UserError: a `paper` other than a4 or letter.
+    """
+    stylesheet = certificate_stylesheet(paper_size(paper))
     return html_to_pdf(
-        render_certificate_html(credential, ctx=ctx, paper=paper, now=now),
+        render_certificate_html(credential, ctx=ctx, now=now),
         credential_attachments(credential, ctx),
+        stylesheets=[stylesheet],
     )
+
+
+def warm_up_certificates() -> None:
+    """Load WeasyPrint and the fonts, and parse the stylesheet of every paper size, in this
+    thread (needs an application context, not the database): the first certificate a
+    visitor asks for is then as fast as the next."""
+    for page_size in PAPER_SIZES.values():
+        warm_up([certificate_stylesheet(page_size)])
+
+
+def warm_up_worker() -> float:
+    """At the start of a server worker: warm the PDF renderer up, then freeze what is alive.
+
+    Frozen objects (the code, the app, WeasyPrint's tables) are skipped by the garbage
+    collector, so the collection that ends each PDF (app/share/pdf.py) stays cheap and a
+    worker's memory stays flat. Needs an application context. Returns the seconds taken.
+    """
+    started = time.perf_counter()
+    warm_up_certificates()
+    gc.collect()
+    gc.freeze()
+    return time.perf_counter() - started

@@ -218,4 +218,6 @@ def render_transcript(learner: User, *, ctx: IssuingContext, now: datetime) -> b
     if record_json is not None:
         description = "The signed Comprehensive Learner Record (CLR 2.0), every credential inside"
         attachments.insert(0, PdfAttachment("learner-record.json", record_json, description))
-    return html_to_pdf(html, attachments)
+    return html_to_pdf(
+        html, attachments, stylesheets=[render_template("certificates/transcript.css")]
+    )

@@ -117,7 +117,7 @@ def test_credential_signs_recorded_name_beside_email_hash(people, make_user, now
 def test_certificate_prints_the_signed_name_not_a_later_correction(issued, people, now):
     correct_name(people.student, "Jon Smith", actor=people.admin)
     db.session.commit()
-    html = render_certificate_html(issued, ctx=issuing_context(), paper="a4", now=now)
+    html = render_certificate_html(issued, ctx=issuing_context(), now=now)
     assert "Jon Smiht" in html and "Jon Smith" not in html
 
 
