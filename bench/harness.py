@@ -6,7 +6,6 @@
 - `seed_*`: a published badge, students, submitted evidence, shared credentials.
 - `server(instance)`: the app under gunicorn with the shipped gunicorn.conf.py, SERVER_WORKERS
   sync workers on a free loopback port; `wrk_rate` loads one of its paths.
-- `pdf_renders(credential_id, renders)`: warm render time and resident-memory growth.
 
 BENCH_QUICK=1 shrinks every count and duration (the test of the bench runs that way);
 BENCH_POSTGRES_URL names the PostgreSQL database the bench may wipe; BENCH_REDIS_URL the
@@ -16,14 +15,12 @@ Redis that gunicorn.conf.py requires for several workers (the limits are off in 
 from __future__ import annotations
 
 import contextlib
-import gc
 import io
 import os
 import re
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -436,59 +433,3 @@ def wrk_rate(base_url: str, requests: Sequence[Request], seconds: int = WRK_SECO
 
 
 # --- PDF certificates ---------------------------------------------------------------------
-
-
-def rss_mib() -> float:
-    """This process's resident memory now, in MiB (Linux)."""
-    status = Path("/proc/self/status").read_text()
-    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
-    if match is None:
-        raise BenchError("/proc/self/status has no VmRSS line")
-    return int(match.group(1)) / 1024
-
-
-@dataclass(frozen=True)
-class PdfRenders:
-    cold_ms: float
-    warm_ms: float
-    renders: int
-    rss_before_mib: float
-    rss_after_mib: float
-
-    @property
-    def rss_growth_mib_per_400(self) -> float:
-        return (self.rss_after_mib - self.rss_before_mib) * 400 / self.renders
-
-
-def pdf_renders(credential_id: str, renders: int) -> PdfRenders:
-    """Render one credential's A4 certificate once cold, then `renders` times in this process.
-
-    warm_ms is the median of the warm renders; the resident memory is read after the cold
-    render and after the last one (each after a garbage collection), as a worker's would be.
-    """
-    from app.keyring import issuing_context
-    from app.share.certificate import render_certificate
-    from app.verify.documents import credential_by_id
-
-    credential = credential_by_id(credential_id)
-    if credential is None:
-        raise BenchError(f"no credential {credential_id} to render")
-    ctx = issuing_context()
-    started = time.perf_counter()
-    render_certificate(credential, ctx=ctx, paper="a4", now=NOW)
-    cold = time.perf_counter() - started
-    gc.collect()
-    before = rss_mib()
-    times = []
-    for _ in range(renders):
-        started = time.perf_counter()
-        render_certificate(credential, ctx=ctx, paper="a4", now=NOW)
-        times.append(time.perf_counter() - started)
-    gc.collect()
-    return PdfRenders(
-        cold_ms=cold * 1000,
-        warm_ms=statistics.median(times) * 1000,
-        renders=renders,
-        rss_before_mib=before,
-        rss_after_mib=rss_mib(),
-    )

@@ -9,7 +9,7 @@ is missing. In turn:
    (bench/approvals.py), bulk issuance (bench/bulk.py), then the web paths under wrk
    against the trivial route of the same gunicorn (bench/web.py);
 3. on the SQLite instance, the PDF certificate: warm render time and the resident-memory
-   growth over PDF_RENDERS renders in one process (harness.pdf_renders).
+   growth over PDF_RENDERS renders in one process (bench/pdf.py).
 Prints the table and writes results.json (numbers only) to BENCH_OUT (default
 bench/out/). A web path's unsuffixed ratio is the lower of its two databases', so it
 meets its target only when both do. BENCH_QUICK=1 shrinks every count and duration.
@@ -33,6 +33,7 @@ from bench import approvals  # noqa: E402
 from bench import bulk  # noqa: E402
 from bench import credentials  # noqa: E402
 from bench import harness  # noqa: E402
+from bench import pdf  # noqa: E402
 from bench import web  # noqa: E402
 
 PDF_RENDERS = 10 if harness.QUICK else 400
@@ -77,14 +78,6 @@ def measure_database(name: str, results: dict[str, float]) -> None:
         _step(f"{made.label}: web paths under wrk, {harness.WRK_SECONDS} s each")
         for key, value in web.measure(made, shared).items():
             results[f"{key}_{name}"] = value
-        if name == "sqlite":
-            _step(f"{made.label}: PDF certificate, {PDF_RENDERS} renders in this process")
-            pdf = harness.pdf_renders(shared[0].id, PDF_RENDERS)
-            results["pdf_cold_ms"] = pdf.cold_ms
-            results["pdf_warm_ms"] = pdf.warm_ms
-            results["pdf_rss_before_mib"] = pdf.rss_before_mib
-            results["pdf_rss_after_mib"] = pdf.rss_after_mib
-            results["pdf_rss_growth_mib_per_400"] = pdf.rss_growth_mib_per_400
 
 
 def measure_all() -> dict[str, float]:
@@ -93,6 +86,8 @@ def measure_all() -> dict[str, float]:
     results = credentials.di_ratios()
     for name in DATABASES:
         measure_database(name, results)
+    _step(f"PDF certificate, {PDF_RENDERS} renders in one process after a worker's warm-up")
+    results.update(pdf.measure(PDF_RENDERS))
     for ratio in web.PATHS:
         keys = [f"{ratio}_{name}" for name in DATABASES]
         measured = [results[key] for key in keys if key in results]
