@@ -185,15 +185,16 @@ class Server:
                 stderr=err,
             )
 
-    def wait_ready(self, workers: int, timeout: float = 90) -> None:
+    def wait_ready(self, workers: int, timeout: float = 180) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.stderr.read_text()
-            booted = self.stderr.read_text().count("Booting worker")
+            # A worker serves once it has warmed up its PDF renderer (slow on a busy machine).
+            warmed = self.stderr.read_text().count("Warmed up the PDF renderer")
             try:
-                if booted >= workers and requests.get(self.url + "/login", timeout=5).ok:
+                if warmed >= workers and requests.get(self.url + "/login", timeout=10).ok:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:
                 pass
             time.sleep(0.2)
         pytest.fail(f"gunicorn did not start: {self.stderr.read_text()}")

@@ -60,8 +60,15 @@ def issue_batch(
     issued_by: User | None,
     now: datetime,
 ) -> list[IssuedCredential]:
-    """Issue every request in the caller's transaction (flush only; caller commits); one credential per request, in order. Per-submission idempotent like issue_credential."""  # noqa: E501
-    return issue_requests(ctx, requests, issued_by=issued_by, now=now, name_requests=True)
+    """Issue every request in the caller's transaction (flush only; the caller commits).
+
+    One credential per request, in order; idempotent per submission like issue_credential.
+    In a batch of several, a refusal names the request it is about ("Request 2 (email,
+    badge): ..."); a batch of one says only what is wrong, as issue_credential does.
+    """
+    return issue_requests(
+        ctx, requests, issued_by=issued_by, now=now, name_requests=len(requests) > 1
+    )
 
 
 @dataclass(frozen=True)
