@@ -44,6 +44,7 @@ from .fetching import Fetcher
 from .fetching import fetch_bytes
 from .fetching import fetch_json
 from .parse import MAX_INPUT_BYTES
+from .parse import MAX_SVG_ELEMENTS
 from .parse import PNG_SIGNATURE
 from .parse import decode_text
 from .parse import load_json
@@ -164,6 +165,11 @@ def assertion_text(raw: bytes, *, fetcher: Fetcher) -> str:
 
 
 def _baked(read: Any, raw: bytes, kind: str) -> str:
+    if kind == "SVG" and raw.count(b"<") > MAX_SVG_ELEMENTS:
+        raise Ob2Refused(
+            f"The SVG has more than {MAX_SVG_ELEMENTS:,} elements; a badge image has far fewer, "
+            "so Laurel does not read it."
+        )
     try:
         baked = read(raw)
     except BakingError as error:
