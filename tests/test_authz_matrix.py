@@ -1104,6 +1104,9 @@ STUDENTS_ONLY = statuses(
 )
 
 ROUTES += [
+    # Importing an Open Badges 2.0 badge: the learner alone (an empty form is a clear 400).
+    Route("GET", "/backpack/import", STUDENTS_ONLY),
+    Route("POST", "/backpack/import", {**STUDENTS_ONLY, "student": 400, "other_student": 400}),
     # Discovery is public; every other API operation takes a bearer token, never the session.
     Route("GET", "/ims/ob/v3p0/discovery", everyone(200)),
     Route("GET", "/ims/ob/v3p0/credentials", everyone(401)),

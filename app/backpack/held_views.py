@@ -5,11 +5,14 @@ from __future__ import annotations
 from flask import Blueprint
 from flask import flash
 from flask import redirect
+from flask import render_template
 from flask import request
 from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
 
+from app.backpack.ob2_import import import_ob2
+from app.backpack.store import RefusedCredential
 from app.backpack.store import owned
 from app.backpack.store import remove
 from app.backpack.store import set_in_record
@@ -20,6 +23,7 @@ from app.extensions import db
 from app.keyring import issuing_context
 from app.models_base import utcnow
 from app.share.learner_record import check_embeddable
+from app.verify.service import site_fetcher
 
 bp = Blueprint("held", __name__)
 MAX_ID = 2**31 - 1
@@ -67,6 +71,36 @@ def include_in_record(held_id: int):
         "The credential is now part of your signed learner record."
         if include
         else "The credential is no longer part of your signed learner record.",
+        "success",
+    )
+    return _back_to_record()
+
+
+@bp.get("/backpack/import")
+@login_required
+def import_form():
+    """The page where a learner imports an Open Badges 2.0 badge."""
+    _learner_only()
+    return render_template("backpack/import_ob2.html", error=None)
+
+
+@bp.post("/backpack/import")
+@login_required
+def import_badge():
+    """Import an Open Badges 2.0 badge: an uploaded file, pasted JSON or JWS, or a URL."""
+    _learner_only()
+    upload = request.files.get("badge_file")
+    if upload is not None and upload.filename:
+        raw = upload.read()
+    else:
+        raw = (request.form.get("badge_text") or "").encode("utf-8")
+    try:
+        kept = import_ob2(current_user, raw, fetcher=site_fetcher(), now=utcnow())
+    except RefusedCredential as problem:
+        return render_template("backpack/import_ob2.html", error=str(problem)), 400
+    flash(
+        f"“{kept.held.name or 'The badge'}” was checked and added to your learner record "
+        "as an Open Badges 2.0 badge.",
         "success",
     )
     return _back_to_record()

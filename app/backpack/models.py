@@ -40,7 +40,8 @@ class HeldCredential(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     raw_text: Mapped[str] = mapped_column(sa.Text)
-    # "json" (a credential with an embedded proof) or "jwt" (a compact JWS, VC-JWT).
+    # "json" (a credential with an embedded proof), "jwt" (a compact JWS, VC-JWT) or
+    # "ob2" (an Open Badges 2.0 assertion the learner imported: its JSON or signed JWS).
     format: Mapped[str] = mapped_column(sa.String(10))
     credential_id: Mapped[str | None] = mapped_column(sa.String(MAX_ID_CHARS))
     identity_key: Mapped[str | None] = mapped_column(sa.String(64))
@@ -54,6 +55,8 @@ class HeldCredential(Model):
     verification_summary: Mapped[str] = mapped_column(sa.Text)
     verified_at: Mapped[datetime] = mapped_column(UTCDateTime())
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # An imported Open Badges 2.0 badge's image, only when it came as a PNG or SVG data: URI.
+    image_data_uri: Mapped[str | None] = mapped_column(sa.Text)
     # Which registered application sent it (None once that application is deleted).
     client_id: Mapped[str | None] = mapped_column(sa.String(48))
     # The learner chose to put it in the school's signed learner record (CLR), JSON only.

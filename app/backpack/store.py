@@ -157,8 +157,14 @@ def owned(owner: User, held_id: int) -> HeldCredential:
 def set_in_record(held: HeldCredential, include: bool) -> None:
     """Put a held credential in the learner's signed record, or take it out.
 
-    :raises UserError: a VC-JWT (the record embeds JSON credentials) or a refused one.
+    :raises UserError: a VC-JWT or an Open Badges 2.0 badge (the record embeds JSON
+        verifiable credentials only).
     """
+    if include and held.format == "ob2":
+        raise UserError(
+            "An Open Badges 2.0 badge cannot go inside the signed learner record: it is not a "
+            "verifiable credential, and the record holds only those."
+        )
     if include and held.format != "json":
         raise UserError(
             "A VC-JWT cannot go inside the signed learner record: only credentials kept as "

@@ -4,7 +4,8 @@ Laurel's own documents (its credentials, status lists, DID document and JWKS)
 are read from the database rather than fetched over the network from itself;
 other addresses go through the guarded HTTPS fetcher, which refuses private,
 loopback and link-local hosts unless LAUREL_VERIFY_ALLOW_LOOPBACK is set (tests,
-a developer's machine). Tests may also inject LAUREL_VERIFY_HOST_RESOLVER.
+a developer's machine). Tests may also inject LAUREL_VERIFY_HOST_RESOLVER and
+LAUREL_VERIFY_TRANSPORT (the HTTPS request itself, after the guard: nothing on the wire).
 The trusted issuers are the admin's list (the trust list page, `laurel trust`)
 plus the entries of the LAUREL_TRUST_LIST file when it is set.
 What only the database knows (a suspension, the reason and date of a change)
@@ -76,6 +77,7 @@ def site_fetcher() -> SiteFetcher:
     network = HttpFetcher(
         resolve_host=config.get("LAUREL_VERIFY_HOST_RESOLVER") or system_host_addresses,
         allow_loopback=bool(config.get("LAUREL_VERIFY_ALLOW_LOOPBACK", False)),
+        transport=config.get("LAUREL_VERIFY_TRANSPORT"),
     )
     return SiteFetcher(issuing_context().public_url, network)
 

@@ -224,6 +224,7 @@ FORMS: list[Form] = [
     Form("/oauth/authorize", "student", {"decision": "allow"}, choices=frozenset({"decision"})),
     Form("/ims/ob/v3p0/credentials", "anonymous", {}),
     Form("/backpack/{held_credential_id}/remove", "student", {}),
+    Form("/backpack/import", "student", {"badge_text": "my old badge"}, files=("badge_file",)),
     Form(
         "/backpack/{held_credential_id}/record",
         "student",

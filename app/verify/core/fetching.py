@@ -160,11 +160,17 @@ def _host_header(url: str) -> str:
     return f"{host}:{parts.port}" if parts.port else host
 
 
+# One GET of a checked URL at its checked address: (body, redirect target or None).
+Transport = Callable[[str, str], tuple[bytes, str | None]]
+
+
 class HttpFetcher:
     """The network fetcher: guarded and pinned hosts, timeouts, a size cap, redirects re-checked.
 
     Proxy settings from the environment are ignored (a proxy would resolve the
     name itself, out of the guard's sight). `own_origin`: see `check_public_url`.
+    `transport` replaces the HTTPS request itself (tests serve documents with it,
+    nothing on the wire); every address still passes the guard first.
     """
 
     def __init__(
@@ -175,12 +181,14 @@ class HttpFetcher:
         own_origin: str | None = None,
         max_bytes: int = MAX_INPUT_BYTES,
         ca_bundle: str | None = None,
+        transport: Transport | None = None,
     ) -> None:
         self.resolve_host = resolve_host
         self.allow_loopback = allow_loopback
         self.own_origin = own_origin
         self.max_bytes = max_bytes
         self.ca_bundle = ca_bundle
+        self.transport = transport or self._fetch_once
 
     def __call__(self, url: str) -> bytes:
         """Fetch `url`, following at most MAX_REDIRECTS redirects, each to a checked address.
@@ -196,7 +204,7 @@ class HttpFetcher:
                 own_origin=self.own_origin,
             )
             try:
-                body, redirect = self._fetch_once(current, address)
+                body, redirect = self.transport(current, address)
             except requests.RequestException as error:
                 raise FetchError(
                     f"{current} could not be reached ({type(error).__name__})."
