@@ -1,6 +1,6 @@
 """ob2: the image of an imported Open Badges 2.0 badge (a data: URI) on held credentials
 
-Revision ID: 0008_ob2
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-04 01:20:00
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0008_ob2"
+revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None
