@@ -131,6 +131,8 @@ class Verification:
     record: IssuedCredential | None
     # Kept with a kept report; made when first shown otherwise.
     technical: Markup | None = None
+    # Where answers made from a kept report are kept with it (None: the report is not kept).
+    answers: verdicts.Answers | None = None
 
     @property
     def technical_json(self) -> Markup:
@@ -237,7 +239,8 @@ def run_verification(
     )
     record = own_record(report)
     if record is not None and verdicts.cacheable(report):
-        verdicts.reports.put(key, report, verdicts.status_version(record), now)
+        stored = verdicts.reports.put(key, report, verdicts.status_version(record), now)
+        return Verification(report, record, stored.technical, stored.answers)
     return Verification(report, record)
 
 

@@ -60,9 +60,23 @@ def _moment(credential: dict[str, Any], *names: str) -> datetime | None:
     return None
 
 
+def validity_instants(report: Report) -> tuple[datetime, ...]:
+    """The report's validity start and end, those it has: where its dates verdict turns."""
+    credential = report.credential or {}
+    found = (
+        _moment(credential, "validFrom", "issuanceDate"),
+        _moment(credential, "validUntil", "expirationDate"),
+    )
+    return tuple(moment for moment in found if moment is not None)
+
+
 def technical_json(report: Report) -> Markup:
     """The report as the API gives it, as HTML-safe indented JSON (the page's technical details)."""
     return htmlsafe_json_dumps(report.to_json(), dumps=current_app.json.dumps, indent=2)
+
+
+# Answers made from a kept report (the API's JSON bytes), by what else of the row they show.
+Answers = dict[Any, bytes]
 
 
 @dataclass(frozen=True)
@@ -72,6 +86,7 @@ class _Kept:
     version: Version
     not_yet_valid: bool
     expired: bool
+    answers: Answers
 
     def serves(self, version: Version, now: datetime) -> bool:
         return version == self.version and _window(self.report, now) == (
@@ -106,8 +121,10 @@ class ReportCache:
         self._kept: OrderedDict[str, _Kept] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str, version_of: Any, now: datetime) -> tuple[Report, Any, Markup] | None:
-        """The kept report, its record and technical JSON, when `version_of(report)` still matches.
+    def get(
+        self, key: str, version_of: Any, now: datetime
+    ) -> tuple[Report, Any, Markup, Answers] | None:
+        """The kept report, its record, technical JSON and answers while `version_of` matches.
 
         :param version_of: reads the record for a report afresh: (record, version) or None.
         """
@@ -123,16 +140,17 @@ class ReportCache:
         record, version = found
         if not kept.serves(version, now):
             return None
-        return kept.report, record, kept.technical
+        return kept.report, record, kept.technical, kept.answers
 
-    def put(self, key: str, report: Report, version: Version, now: datetime) -> None:
+    def put(self, key: str, report: Report, version: Version, now: datetime) -> _Kept:
         not_yet_valid, expired = _window(report, now)
-        kept = _Kept(report, technical_json(report), version, not_yet_valid, expired)
+        kept = _Kept(report, technical_json(report), version, not_yet_valid, expired, {})
         with self._lock:
             self._kept[key] = kept
             self._kept.move_to_end(key)
             while len(self._kept) > self._size:
                 self._kept.popitem(last=False)
+        return kept
 
     def clear(self) -> None:
         with self._lock:
