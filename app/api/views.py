@@ -90,7 +90,7 @@ def _report_json(verification: Verification) -> dict:
     result["summary"] = verification.sentence
     if record is not None:
         result["record"] = {
-            "learner_name": record.recipient.name,
+            "learner_name": record.learner_name,
             "level": record.level_name,
             "state": record.state.value,
             "status_reason": record.status_reason,
@@ -120,7 +120,7 @@ def _verify_answer(verification: Verification) -> Response:
     Beyond the status the kept report stands for, the answer shows the learner's name.
     """
     record = verification.record
-    shown = None if record is None else record.recipient.name
+    shown = None if record is None else record.learner_name
     kept = verification.answers
     body = None if kept is None else kept.get(("api", shown))
     if body is None:

@@ -49,18 +49,21 @@ class SignedDocument:
     tag: str
 
 
+# Built once: each request only binds the id (the statement's compiled form is cached too).
+_ACCESS = sa.select(
+    IssuedCredential.id,
+    IssuedCredential.recipient_id,
+    IssuedCredential.share_enabled,
+    IssuedCredential.issued_at,
+).where(IssuedCredential.id == sa.bindparam("id"))
+
+
 def document_access(credential_id: str) -> DocumentAccess | None:
     """Who may read the credential's document, read now; None when there is no such credential."""
     if not is_uuid(credential_id):
         return None
-    row = db.session.execute(
-        sa.select(
-            IssuedCredential.id,
-            IssuedCredential.recipient_id,
-            IssuedCredential.share_enabled,
-            IssuedCredential.issued_at,
-        ).where(IssuedCredential.id == credential_id)
-    ).one_or_none()
+    # A few columns, not entities: the session's connection runs it without the ORM's loading.
+    row = db.session.connection().execute(_ACCESS, {"id": credential_id}).one_or_none()
     return None if row is None else DocumentAccess(*row)
 
 

@@ -80,7 +80,7 @@ def page_version(kind: str, token: str) -> tuple[Any, ...] | None:
     environ under SCHOOL_NAME for the page header, so a page rendered in this request
     asks for it no second time.
     """
-    row = db.session.execute(_STATEMENTS[kind], {"token": token}).one_or_none()
+    row = db.session.connection().execute(_STATEMENTS[kind], {"token": token}).one_or_none()
     if row is None or not row[0]:
         return None
     request.environ[SCHOOL_NAME] = row[-1]

@@ -28,6 +28,8 @@ from flask import current_app
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
+from app.accounts.models import User
+from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
 from app.verify.core.fields import parse_date
 from app.verify.core.report import Report
@@ -38,7 +40,31 @@ MAX_REPORTS = 256
 Version = tuple[Any, ...]
 
 
-def status_version(record: IssuedCredential) -> Version:
+@dataclass(frozen=True)
+class OwnRecord:
+    """What a verification shows of this school's row for a credential (one narrow query)."""
+
+    id: str
+    state: CredentialState
+    status_reason: str | None
+    status_changed_at: datetime | None
+    issued_at: datetime
+    level_name: str | None
+    learner_name: str
+
+
+COLUMNS = (
+    IssuedCredential.id,
+    IssuedCredential.state,
+    IssuedCredential.status_reason,
+    IssuedCredential.status_changed_at,
+    IssuedCredential.issued_at,
+    IssuedCredential.level_name,
+    User.name,
+)
+
+
+def status_version(record: OwnRecord) -> Version:
     """What of a credential's row a report depends on: its state, reason and date of change."""
     return (record.state, record.status_reason, record.status_changed_at)
 
