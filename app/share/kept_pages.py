@@ -34,7 +34,7 @@ from app.accounts.models import User
 from app.badges.models import Badge
 from app.badges.models import IssuedCredential
 from app.badges.models import IssuerProfile
-from app.extensions import db
+from app.extensions import read_one
 from app.main.filters import format_datetime
 from app.main.navigation import SCHOOL_NAME
 from app.models_base import is_token
@@ -80,7 +80,7 @@ def page_version(kind: str, token: str) -> tuple[Any, ...] | None:
     environ under SCHOOL_NAME for the page header, so a page rendered in this request
     asks for it no second time.
     """
-    row = db.session.connection().execute(_STATEMENTS[kind], {"token": token}).one_or_none()
+    row = read_one(_STATEMENTS[kind], {"token": token})
     if row is None or not row[0]:
         return None
     request.environ[SCHOOL_NAME] = row[-1]

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from app.accounts.models import User
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
-from app.extensions import db
+from app.extensions import read_one
 from app.keyring import issuing_context
 from app.main.filters import format_date
 from app.models_base import is_uuid
@@ -101,12 +101,8 @@ def _own_credential(credential_id: str) -> verdicts.OwnRecord | None:
     if not credential_id.startswith(prefix) or not is_uuid(credential_id[len(prefix) :]):
         return None
     # A report needs the row's status and the learner's name, not the signed bytes again.
-    row = (
-        db.session.connection()
-        .execute(_OWN_RECORD, {"id": credential_id[len(prefix) :]})
-        .one_or_none()
-    )
-    return None if row is None else verdicts.OwnRecord(*row)
+    row = read_one(_OWN_RECORD, {"id": credential_id[len(prefix) :]})
+    return None if row is None else verdicts.OwnRecord(*tuple(row))
 
 
 _RECORDED_STATES = {
