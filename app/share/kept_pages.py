@@ -54,7 +54,11 @@ def _version_statement(kind: str) -> sa.Select[Any]:
     return (
         sa.select(
             SWITCHES[kind],
+            # Both switches: a share page shows the certificate's verification link and
+            # QR code while that is on, a verification page the document's links while
+            # the credential is shared.
             IssuedCredential.share_enabled,
+            IssuedCredential.verify_enabled,
             IssuedCredential.state,
             IssuedCredential.status_reason,
             IssuedCredential.status_changed_at,

@@ -154,6 +154,26 @@ def test_switching_off_answers_404_at_once(client, shared, school):
     assert client.get(verify_path).status_code == 404
 
 
+def test_each_switch_shows_on_the_other_page_at_once(client, shared, school):
+    """The share page shows the verification link's QR code; the verify page the documents."""
+    verify_path, share_path = _paths(shared)
+    for path in (verify_path, share_path):
+        client.get(path)
+    set_verification_link(shared, actor=school.student, enabled=False)
+    db.session.commit()
+    page = client.get(share_path)
+    _same(page, _fresh(client, share_path))
+    set_verification_link(shared, actor=school.student, enabled=True)
+    db.session.commit()
+    client.get(verify_path)
+    assert "Signed credential (JSON)" in client.get(verify_path).get_data(as_text=True)
+    set_sharing(shared, actor=school.student, enabled=False)
+    db.session.commit()
+    page = client.get(verify_path)
+    assert "Signed credential (JSON)" not in page.get_data(as_text=True)
+    _same(page, _fresh(client, verify_path))
+
+
 def test_the_clock_crossing_a_validity_date_renders_afresh(client, shared, fixed_clock):
     verify_path, share_path = _paths(shared)
     for path in (verify_path, share_path):
