@@ -131,11 +131,11 @@ def anonymous_visitor() -> bool:
 
 
 class KeptPages:
-    """A bounded, thread-safe LRU of public pages by (kind, token) (see the module docstring)."""
+    """A bounded, thread-safe LRU of public pages by kind, token and mount point."""
 
     def __init__(self, size: int = MAX_PAGES) -> None:
         self._size = size
-        self._kept: OrderedDict[tuple[str, str], _Kept] = OrderedDict()
+        self._kept: OrderedDict[tuple[str, str, str], _Kept] = OrderedDict()
         self._lock = threading.Lock()
 
     def serve(
@@ -157,7 +157,8 @@ class KeptPages:
         if version is None:
             return render(now).response
         minute = format_datetime(now) if shows_minute else None
-        key = (kind, token)
+        # The page's own links are relative to where the site is mounted (a proxy's prefix).
+        key = (kind, token, request.script_root)
         with self._lock:
             kept = self._kept.get(key)
             if kept is not None:
