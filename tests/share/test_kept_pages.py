@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from flask import template_rendered
 
 from app.badges.services import update_badge
 from app.extensions import db
@@ -63,12 +64,27 @@ def _same(kept, fresh) -> None:
     assert sorted(kept.headers.items()) == sorted(fresh.headers.items())
 
 
+@pytest.fixture
+def renders(app):
+    """The templates rendered since the test began (Flask's template_rendered signal)."""
+    rendered: list[str] = []
+
+    def record(_app, template, context, **extra):
+        rendered.append(template.name)
+
+    template_rendered.connect(record, app)
+    yield rendered
+    template_rendered.disconnect(record, app)
+
+
 @pytest.mark.parametrize("which", [0, 1], ids=["verify", "share"])
-def test_kept_page_is_byte_identical_to_a_fresh_render(client, shared, which):
+def test_kept_page_is_byte_identical_to_a_fresh_render(client, shared, which, renders):
     path = _paths(shared)[which]
     first = client.get(path)
     assert len(kept_pages.pages) == 1
+    rendered = len(renders)
     kept = client.get(path)
+    assert len(renders) == rendered, "the second visit is served from the kept page"
     _same(kept, first)
     _same(kept, _fresh(client, path))
     assert kept.headers["Cache-Control"] == "private, no-store"
