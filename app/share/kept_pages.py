@@ -50,7 +50,6 @@ _FIRST_PROFILE = sa.select(IssuerProfile).order_by(IssuerProfile.id).limit(1).su
 
 
 def _version_statement(kind: str) -> sa.Select[Any]:
-    profile = sa.select(_FIRST_PROFILE.c.updated_at, _FIRST_PROFILE.c.name)
     return (
         sa.select(
             SWITCHES[kind],
@@ -65,8 +64,8 @@ def _version_statement(kind: str) -> sa.Select[Any]:
             User.name,
             Badge.revision,
             Badge.updated_at,
-            profile.with_only_columns(_FIRST_PROFILE.c.updated_at).scalar_subquery(),
-            profile.with_only_columns(_FIRST_PROFILE.c.name).scalar_subquery(),
+            sa.select(_FIRST_PROFILE.c.updated_at).scalar_subquery(),
+            sa.select(_FIRST_PROFILE.c.name).scalar_subquery(),
         )
         .join(User, User.id == IssuedCredential.recipient_id)
         .join(Badge, Badge.id == IssuedCredential.badge_id)
