@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from typing import Any
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -12,8 +13,10 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from limits.errors import ConfigurationError as LimitsConfigurationError
 from sqlalchemy import MetaData
+from sqlalchemy import Row
 from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.expression import Executable
 
 from app.config import ConfigurationError
 from app.config import is_production
@@ -106,3 +109,19 @@ def _warn_unshared_limits(app: Flask) -> None:
             "login limit. Set it to a shared store such as redis://127.0.0.1:6379/0 "
             "(gunicorn.conf.py refuses to start several workers without one)."
         )
+
+
+def read_one(statement: Executable, params: dict[str, Any]) -> Row[Any] | None:
+    """One row of what is committed now, for the version reads of kept answers.
+
+    On PostgreSQL the request's session would wrap a lone SELECT in BEGIN and ROLLBACK,
+    three round trips; an autocommit connection from the same pool makes it one. A
+    version read must see what is committed at that moment anyway, and a page rendered
+    afterwards in the session can only be newer, never older, than the version read.
+    SQLite starts no transaction for a SELECT, so there the session's connection serves.
+    """
+    if db.engine.dialect.name != "postgresql":
+        return db.session.connection().execute(statement, params).one_or_none()
+    with db.engine.connect() as connection:
+        autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
+        return autocommit.execute(statement, params).one_or_none()

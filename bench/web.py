@@ -4,10 +4,11 @@ Run from the repository root: `python bench/web.py` (`make bench` runs it with t
 through bench/run.py). For SQLite and PostgreSQL: a fresh instance (bench/harness.py)
 with SHARED learners who share their credential, served by gunicorn with the shipped
 configuration; wrk loads the trivial route (harness.TRIVIAL_PATH) before and after
-each path, with the same threads, connections and duration. A path's ratio is its
-requests per second over the trivial route's just before and after it, so the machine's
-speed and its other load cancel out. Every path cycles through all SHARED
-credentials, so a cache keyed by credential is not measured on one hot entry.
+each path, with the same threads, connections and duration, over ROUNDS rounds. A path's ratio is
+the mean, over its runs, of its requests per second over the trivial route's just before
+and after that run, so the machine's speed and its other load cancel out. Every path
+cycles through all SHARED credentials, so a cache keyed by credential is not measured
+on one hot entry.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from bench.harness import Shared  # noqa: E402
 SHARED = 10 if harness.QUICK else 50
 JSON_LD = "application/vc+ld+json"
 WARM_UP_SECONDS = 1 if harness.QUICK else 2
+# Each path runs this many times, each run between two runs of the trivial route.
+ROUNDS = 1 if harness.QUICK else 2
 
 
 def _verification_links(shared: Sequence[Shared], base_url: str) -> list[Request]:
@@ -144,19 +147,24 @@ def measure(made: harness.Instance, shared: Sequence[Shared]) -> dict[str, float
         # Every worker's first answers on a path load code, templates and keys: not measured.
         warm_up = [request for requests in loads.values() for request in requests] + trivial
         harness.wrk_rate(base_url, warm_up, seconds=WARM_UP_SECONDS)
-        # The trivial route before and after every path: on a shared machine the load of
-        # other work changes within seconds, and each ratio sees only its neighbours.
+        # The trivial route before and after every path, over ROUNDS rounds: on a shared
+        # machine the load of other work changes within seconds, and each path's run is
+        # compared with its own neighbours only.
         trivial_rates = [harness.wrk_rate(base_url, trivial)]
-        rates = {}
-        for name, requests in loads.items():
-            rates[name] = harness.wrk_rate(base_url, requests)
-            trivial_rates.append(harness.wrk_rate(base_url, trivial))
+        ratios: dict[str, list[float]] = {name: [] for name in loads}
+        rates: dict[str, list[float]] = {name: [] for name in loads}
+        for _ in range(ROUNDS):
+            for name, requests in loads.items():
+                rate = harness.wrk_rate(base_url, requests)
+                trivial_rates.append(harness.wrk_rate(base_url, trivial))
+                rates[name].append(rate)
+                ratios[name].append(rate / statistics.mean(trivial_rates[-2:]))
     results["trivial_req_per_s"] = statistics.mean(trivial_rates)
     results["trivial_req_per_s_min"] = min(trivial_rates)
     results["trivial_req_per_s_max"] = max(trivial_rates)
-    for number, (name, rate) in enumerate(rates.items()):
-        results[name.removesuffix("_ratio") + "_req_per_s"] = rate
-        results[name] = rate / statistics.mean(trivial_rates[number : number + 2])
+    for name in loads:
+        results[name.removesuffix("_ratio") + "_req_per_s"] = statistics.mean(rates[name])
+        results[name] = statistics.mean(ratios[name])
     return results
 
 

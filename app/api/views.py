@@ -90,7 +90,7 @@ def _report_json(verification: Verification) -> dict:
     result["summary"] = verification.sentence
     if record is not None:
         result["record"] = {
-            "learner_name": record.recipient.name,
+            "learner_name": record.learner_name,
             "level": record.level_name,
             "state": record.state.value,
             "status_reason": record.status_reason,
@@ -111,7 +111,23 @@ def verify():
         return _error(400, "Bad request", str(problem))
     except CredentialError as problem:
         return _error(400, "Unusable input", str(problem))
-    return jsonify(_report_json(verification)), verification.http_status
+    return _verify_answer(verification)
+
+
+def _verify_answer(verification: Verification) -> Response:
+    """The report as JSON; its bytes kept with a kept report (`app.verify.verdicts`).
+
+    Beyond the status the kept report stands for, the answer shows the learner's name.
+    """
+    record = verification.record
+    shown = None if record is None else record.learner_name
+    kept = verification.answers
+    body = None if kept is None else kept.get(("api", shown))
+    if body is None:
+        body = jsonify(_report_json(verification)).get_data()
+        if kept is not None:
+            kept[("api", shown)] = body
+    return Response(body, status=verification.http_status, mimetype="application/json")
 
 
 @bp.get("/credentials/<credential_id>")

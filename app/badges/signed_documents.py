@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from app.accounts.models import User
 from app.badges.models import IssuedCredential
 from app.extensions import db
+from app.extensions import read_one
 from app.models_base import is_uuid
 
 # A signed credential is about 5 KB as JSON and as JWT.
@@ -49,19 +50,21 @@ class SignedDocument:
     tag: str
 
 
+# Built once: each request only binds the id (the statement's compiled form is cached too).
+_ACCESS = sa.select(
+    IssuedCredential.id,
+    IssuedCredential.recipient_id,
+    IssuedCredential.share_enabled,
+    IssuedCredential.issued_at,
+).where(IssuedCredential.id == sa.bindparam("id"))
+
+
 def document_access(credential_id: str) -> DocumentAccess | None:
     """Who may read the credential's document, read now; None when there is no such credential."""
     if not is_uuid(credential_id):
         return None
-    row = db.session.execute(
-        sa.select(
-            IssuedCredential.id,
-            IssuedCredential.recipient_id,
-            IssuedCredential.share_enabled,
-            IssuedCredential.issued_at,
-        ).where(IssuedCredential.id == credential_id)
-    ).one_or_none()
-    return None if row is None else DocumentAccess(*row)
+    row = read_one(_ACCESS, {"id": credential_id})
+    return None if row is None else DocumentAccess(*tuple(row))
 
 
 class _Documents:

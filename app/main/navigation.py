@@ -51,6 +51,11 @@ def main_navigation() -> list[NavItem]:
     return items
 
 
+# Where a request that has already read the school's name leaves it (request.environ), so
+# the header asks no second time (a kept public page's version query reads it).
+SCHOOL_NAME = "laurel.school_name"
+
+
 def school_name() -> str:
     """The issuer's name as credentials carry it, without creating the profile on a read.
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 from flask import current_app
+from flask import has_request_context
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
@@ -28,7 +30,12 @@ DASHBOARD_BY_ROLE = {
 
 @bp.app_context_processor
 def inject_layout() -> dict:
-    return {"main_navigation": navigation.main_navigation, "school_name": navigation.school_name()}
+    # A kept public page's version query already read the name (`app.share.kept_pages`).
+    name = request.environ.get(navigation.SCHOOL_NAME) if has_request_context() else None
+    return {
+        "main_navigation": navigation.main_navigation,
+        "school_name": navigation.school_name() if name is None else name,
+    }
 
 
 @bp.get("/")

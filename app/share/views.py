@@ -4,10 +4,13 @@
 /v/<verify_token> (the printed certificate's QR code) while the learner keeps it
 on; both tokens are random, so neither address can be guessed from the
 credential id. Every answer here depends on the session or on a private token:
-none may be kept by a cache (NO_STORE).
+none may be kept by a shared cache (NO_STORE); the public pages are kept whole
+inside each server process for anonymous visitors (`app.share.kept_pages`).
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from flask import Blueprint
 from flask import Response
@@ -29,6 +32,7 @@ from app.issuing.urls import credential_url
 from app.keyring import issuing_context
 from app.main.filters import format_date
 from app.models_base import utcnow
+from app.share import kept_pages
 from app.share.certificate import verification_url
 from app.share.certificate import verify_page_url
 from app.share.forms import SharingForm
@@ -51,7 +55,9 @@ from app.share.summary import summarize
 from app.verify.documents import checkable_credential
 from app.verify.documents import credential_by_id
 from app.verify.documents import shared_credential
+from app.verify.service import Verification
 from app.verify.service import verify_record
+from app.verify.verdicts import validity_instants
 
 bp = Blueprint("share", __name__)
 
@@ -94,17 +100,24 @@ def _file_response(credential: IssuedCredential, kind: str) -> Response:
 
 @bp.get("/s/<share_token>")
 def public_page(share_token: str):
-    """The public badge page, with a live verification summary (never cached)."""
+    """The public badge page, with a live verification summary (kept whole for anonymous visitors
+    while nothing it shows changes: `app.share.kept_pages`)."""
+    return kept_pages.pages.serve(
+        "share", share_token, lambda now: _public_page(share_token, now), shows_minute=False
+    )
+
+
+def _public_page(share_token: str, now: datetime) -> kept_pages.Rendered:
     credential = _shared_or_404(share_token)
-    now = utcnow()
     public_url = issuing_context().public_url
     link = share_url(credential, public_url)
     verify_url = verification_url(credential, public_url)
+    verification = verify_record(credential, now=now)
     response = Response(
         render_template(
             "share/public.html",
             summary=summarize(credential),
-            verification=verify_record(credential, now=now),
+            verification=verification,
             credential=credential,
             share_url=link,
             og_image_url=f"{link}/og.png",
@@ -116,7 +129,13 @@ def public_page(share_token: str):
     )
     response.headers["Cache-Control"] = NO_STORE
     response.headers["X-Robots-Tag"] = "noindex"
-    return response
+    return kept_pages.Rendered(response, _instants(credential, verification))
+
+
+def _instants(credential: IssuedCredential, verification: Verification) -> tuple[datetime, ...]:
+    """The dates on which a page about `credential` changes its wording."""
+    row = (credential.valid_until,) if credential.valid_until is not None else ()
+    return validity_instants(verification.report) + row
 
 
 @bp.get("/s/<share_token>/og.png")
@@ -269,14 +288,14 @@ def change_verification(credential_id: str):
     )
 
 
-def _verification_page(credential: IssuedCredential) -> Response:
-    """Full verification on every visit, never a cached answer."""
-    now = utcnow()
+def _verification_page(credential: IssuedCredential, now: datetime) -> kept_pages.Rendered:
+    """Verification with the row's status read now (a kept report only while it is unchanged)."""
     readable = credential.can_read_document(current_user)
+    verification = verify_record(credential, now=now)
     response = Response(
         render_template(
             "verify/result.html",
-            verification=verify_record(credential, now=now),
+            verification=verification,
             checked_at=now,
             json_url=url_for("badges.public.credential", credential_id=credential.id, format="json")
             if readable
@@ -289,19 +308,26 @@ def _verification_page(credential: IssuedCredential) -> Response:
     response.headers["Cache-Control"] = NO_STORE
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+    return kept_pages.Rendered(response, _instants(credential, verification))
 
 
 @bp.get("/v/<verify_token>")
 def verification_link(verify_token: str):
-    """The printed certificate's QR code: answers while the learner keeps it on."""
+    """The printed certificate's QR code: answers while the learner keeps it on (kept whole
+    for anonymous visitors while nothing it shows changes: `app.share.kept_pages`)."""
+    return kept_pages.pages.serve(
+        "verify", verify_token, lambda now: _verification_link(verify_token, now), shows_minute=True
+    )
+
+
+def _verification_link(verify_token: str, now: datetime) -> kept_pages.Rendered:
     credential = checkable_credential(verify_token)
     if credential is None:
         raise NotFound(
             "This verification link is switched off or does not exist. The certificate's "
             "PDF carries the signed credential: upload it on the verify page to check it."
         )
-    return _verification_page(credential)
+    return _verification_page(credential, now)
 
 
 @bp.get("/credentials/<credential_id>/verify")
@@ -314,7 +340,7 @@ def verify_credential(credential_id: str):
     credential = credential_by_id(credential_id)
     if credential is None or not credential.can_read_document(current_user):
         raise NotFound("There is no credential with that id at this school.")
-    return _verification_page(credential)
+    return _verification_page(credential, utcnow()).response
 
 
 def _learner_or_404(user_id: int) -> User:

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy.orm import defer
-from sqlalchemy.orm import joinedload
 
+from app.accounts.models import User
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
-from app.extensions import db
+from app.extensions import read_one
 from app.keyring import issuing_context
 from app.main.filters import format_date
 from app.models_base import is_uuid
@@ -82,7 +82,7 @@ def site_fetcher() -> SiteFetcher:
     return SiteFetcher(issuing_context().public_url, network)
 
 
-def own_record(report: Report) -> IssuedCredential | None:
+def own_record(report: Report) -> verdicts.OwnRecord | None:
     """Laurel's row for the credential in `report`, if the report proves it ours and genuine."""
     document_id = (report.credential or {}).get("id")
     if not (report.genuine and report.is_own_issuer and isinstance(document_id, str)):
@@ -90,21 +90,21 @@ def own_record(report: Report) -> IssuedCredential | None:
     return _own_credential(document_id)
 
 
-def _own_credential(credential_id: str) -> IssuedCredential | None:
+_OWN_RECORD = (
+    sa.select(*verdicts.COLUMNS)
+    .join(User, User.id == IssuedCredential.recipient_id)
+    .where(IssuedCredential.id == sa.bindparam("id"))
+)
+
+
+def _own_credential(credential_id: str) -> verdicts.OwnRecord | None:
     """Laurel's row for a credential id of this school (its /credentials/<uuid> URL)."""
     prefix = f"{issuing_context().public_url}/credentials/"
     if not credential_id.startswith(prefix) or not is_uuid(credential_id[len(prefix) :]):
         return None
-    # A report needs the row's state and the learner's name, not the signed bytes again.
-    return db.session.get(
-        IssuedCredential,
-        credential_id[len(prefix) :],
-        options=[
-            defer(IssuedCredential.json_text),
-            defer(IssuedCredential.jwt_text),
-            joinedload(IssuedCredential.recipient),
-        ],
-    )
+    # A report needs the row's status and the learner's name, not the signed bytes again.
+    row = read_one(_OWN_RECORD, {"id": credential_id[len(prefix) :]})
+    return None if row is None else verdicts.OwnRecord(*tuple(row))
 
 
 _RECORDED_STATES = {
@@ -130,9 +130,11 @@ class Verification:
     """A pipeline report, with Laurel's own record when the credential is this school's."""
 
     report: Report
-    record: IssuedCredential | None
+    record: verdicts.OwnRecord | None
     # Kept with a kept report; made when first shown otherwise.
     technical: Markup | None = None
+    # Where answers made from a kept report are kept with it (None: the report is not kept).
+    answers: verdicts.Answers | None = None
 
     @property
     def technical_json(self) -> Markup:
@@ -175,7 +177,7 @@ class Verification:
         report = self.report
         if self.record is None:
             return report.headline
-        learner = report.learner_name or self.record.recipient.name
+        learner = report.learner_name or self.record.learner_name
         said = (
             f"“{report.badge_name}”, issued by {report.issuer_phrase} to {learner} "
             f"on {format_date(self.record.issued_at)}"
@@ -239,11 +241,12 @@ def run_verification(
     )
     record = own_record(report)
     if record is not None and verdicts.cacheable(report):
-        verdicts.reports.put(key, report, verdicts.status_version(record), now)
+        stored = verdicts.reports.put(key, report, verdicts.status_version(record), now)
+        return Verification(report, record, stored.technical, stored.answers)
     return Verification(report, record)
 
 
-def _record_and_version(report: Report) -> tuple[IssuedCredential, verdicts.Version] | None:
+def _record_and_version(report: Report) -> tuple[verdicts.OwnRecord, verdicts.Version] | None:
     record = own_record(report)
     return None if record is None else (record, verdicts.status_version(record))
 

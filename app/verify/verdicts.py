@@ -28,6 +28,8 @@ from flask import current_app
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
+from app.accounts.models import User
+from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
 from app.verify.core.fields import parse_date
 from app.verify.core.report import Report
@@ -38,7 +40,31 @@ MAX_REPORTS = 256
 Version = tuple[Any, ...]
 
 
-def status_version(record: IssuedCredential) -> Version:
+@dataclass(frozen=True)
+class OwnRecord:
+    """What a verification shows of this school's row for a credential (one narrow query)."""
+
+    id: str
+    state: CredentialState
+    status_reason: str | None
+    status_changed_at: datetime | None
+    issued_at: datetime
+    level_name: str | None
+    learner_name: str
+
+
+COLUMNS = (
+    IssuedCredential.id,
+    IssuedCredential.state,
+    IssuedCredential.status_reason,
+    IssuedCredential.status_changed_at,
+    IssuedCredential.issued_at,
+    IssuedCredential.level_name,
+    User.name,
+)
+
+
+def status_version(record: OwnRecord) -> Version:
     """What of a credential's row a report depends on: its state, reason and date of change."""
     return (record.state, record.status_reason, record.status_changed_at)
 
@@ -60,9 +86,23 @@ def _moment(credential: dict[str, Any], *names: str) -> datetime | None:
     return None
 
 
+def validity_instants(report: Report) -> tuple[datetime, ...]:
+    """The report's validity start and end, those it has: where its dates verdict turns."""
+    credential = report.credential or {}
+    found = (
+        _moment(credential, "validFrom", "issuanceDate"),
+        _moment(credential, "validUntil", "expirationDate"),
+    )
+    return tuple(moment for moment in found if moment is not None)
+
+
 def technical_json(report: Report) -> Markup:
     """The report as the API gives it, as HTML-safe indented JSON (the page's technical details)."""
     return htmlsafe_json_dumps(report.to_json(), dumps=current_app.json.dumps, indent=2)
+
+
+# Answers made from a kept report (the API's JSON bytes), by what else of the row they show.
+Answers = dict[Any, bytes]
 
 
 @dataclass(frozen=True)
@@ -72,6 +112,7 @@ class _Kept:
     version: Version
     not_yet_valid: bool
     expired: bool
+    answers: Answers
 
     def serves(self, version: Version, now: datetime) -> bool:
         return version == self.version and _window(self.report, now) == (
@@ -106,8 +147,10 @@ class ReportCache:
         self._kept: OrderedDict[str, _Kept] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str, version_of: Any, now: datetime) -> tuple[Report, Any, Markup] | None:
-        """The kept report, its record and technical JSON, when `version_of(report)` still matches.
+    def get(
+        self, key: str, version_of: Any, now: datetime
+    ) -> tuple[Report, Any, Markup, Answers] | None:
+        """The kept report, its record, technical JSON and answers while `version_of` matches.
 
         :param version_of: reads the record for a report afresh: (record, version) or None.
         """
@@ -123,16 +166,17 @@ class ReportCache:
         record, version = found
         if not kept.serves(version, now):
             return None
-        return kept.report, record, kept.technical
+        return kept.report, record, kept.technical, kept.answers
 
-    def put(self, key: str, report: Report, version: Version, now: datetime) -> None:
+    def put(self, key: str, report: Report, version: Version, now: datetime) -> _Kept:
         not_yet_valid, expired = _window(report, now)
-        kept = _Kept(report, technical_json(report), version, not_yet_valid, expired)
+        kept = _Kept(report, technical_json(report), version, not_yet_valid, expired, {})
         with self._lock:
             self._kept[key] = kept
             self._kept.move_to_end(key)
             while len(self._kept) > self._size:
                 self._kept.popitem(last=False)
+        return kept
 
     def clear(self) -> None:
         with self._lock:

@@ -35,6 +35,19 @@ UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 # A JSON body nested deeper than this is not a credential; Python's decoder itself
 # gives up (RecursionError) a little under 1,000 levels.
 MAX_JSON_DEPTH = 64
+# The only ways a JSON body decodes to a NUL or a lone surrogate: a \u escape, a NUL
+# byte (also in every UTF-16 or UTF-32 body) or a UTF-8-encoded surrogate, which the
+# decoder lets through. A body with none of them, and with fewer brackets than the
+# depth limit, holds nothing to refuse, so it is not decoded and walked here.
+MAYBE_REFUSED_JSON = re.compile(rb"\\u|\x00|\xed[\xa0-\xbf]")
+
+
+def _json_needs_walk(data: bytes) -> bool:
+    """Whether decoding and walking a JSON body could refuse it (see MAYBE_REFUSED_JSON)."""
+    return (
+        MAYBE_REFUSED_JSON.search(data) is not None
+        or data.count(b"{") + data.count(b"[") > MAX_JSON_DEPTH
+    )
 
 
 def _describe(character: str) -> str:
@@ -99,7 +112,7 @@ def check_request() -> None:
         ((field, upload.filename or "") for field, upload in request.files.items(multi=True)),
         "name of the file in",
     )
-    if request.is_json:
+    if request.is_json and _json_needs_walk(request.get_data(cache=True)):
         try:
             document = request.get_json(silent=True)
         except RecursionError:

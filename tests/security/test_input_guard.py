@@ -218,3 +218,22 @@ def test_forms_table_covers_every_post_rule(world):
         and not any(re.fullmatch(re.sub(r"<[^>]+>", "[^/]+", rule.rule), path) for path in paths)
     ]
     assert not missing
+
+
+# --- JSON bodies: only bodies that cannot hold a refused character skip the walk -------------
+
+JSON_BODIES = {
+    "escaped NUL": b'{"url": "https://school.test/\\u0000"}',
+    "UTF-8 lone surrogate": '{"url": "\ud800"}'.encode("utf-8", "surrogatepass"),
+    "UTF-16 lone surrogate": '{"url": "\ud800"}'.encode("utf-16-le", "surrogatepass"),
+    "UTF-16 escaped NUL": '{"url": "\\u0000"}'.encode("utf-16-le"),
+}
+
+
+@pytest.mark.parametrize("body", JSON_BODIES.values(), ids=JSON_BODIES.keys())
+def test_guard_refuses_unstorable_json_in_any_encoding(client_as, body):
+    with client_as("anonymous").post(
+        "/api/v1/verify", data=body, content_type="application/json"
+    ) as response:
+        assert response.status_code == 400
+        assert "JSON value at “url” contains" in message_of(response.get_data(as_text=True))

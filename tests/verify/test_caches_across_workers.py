@@ -1,5 +1,6 @@
 """Every worker of a real gunicorn (the shipped gunicorn.conf.py) answers from the database's
-present state, although each keeps reports, QR codes and signed documents in memory.
+present state, although each keeps reports, whole public pages, QR codes and signed
+documents in memory.
 
 The status is changed by another process (the `laurel` command) or by a write from this
 one; the very next requests, spread over every worker, must all show the change.
@@ -16,6 +17,9 @@ import pytest
 import requests
 
 from app.extensions import db
+from app.issuing.profile import IssuerInput
+from app.issuing.profile import issuer_profile
+from app.issuing.profile import update_issuer_profile
 from app.share.services import set_sharing
 from tests.fixtures.app import TEST_PUBLIC_URL
 from tests.test_production import Server
@@ -175,3 +179,27 @@ def test_stopping_sharing_answers_404_at_once_in_every_worker(server, school, is
             range(HITS),
         )
         assert {response.status_code for response in revalidated} == {404}
+
+
+@pytest.mark.slow
+def test_school_and_learner_name_changes_show_on_the_next_page_in_every_worker(
+    server, school, issued
+):
+    """Kept pages and answers are served only while nothing they show has changed."""
+    issued.share_enabled = True
+    db.session.commit()
+    paths = Paths(server, issued)
+    assert all(_headings(page) == {"Genuine"} for page in paths.pages().values())
+    assert paths.verdicts() == {"verified"}
+    assert len(paths.workers_seen()) == WORKERS
+
+    profile = issuer_profile(TEST_PUBLIC_URL)
+    update_issuer_profile(
+        profile, IssuerInput(name="Riverside Technical High", url=profile.url), actor=school.admin
+    )
+    school.student.name = "Samantha Student"
+    db.session.commit()
+    for page in paths.pages().values():
+        assert all("Riverside Technical High" in response.text for response in page)
+    answers = paths.all_at_once("api")
+    assert {a.json()["record"]["learner_name"] for a in answers} == {"Samantha Student"}
