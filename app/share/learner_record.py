@@ -127,12 +127,7 @@ def signed_clr(learner: User, *, ctx: IssuingContext, now: datetime) -> dict | N
     unsigned = build_clr(
         clr_id=f"urn:uuid:{uuid.uuid4()}",
         issuer=issuer_data(profile, ctx),
-        subject=SubjectData(
-            id=learner.subject_id,
-            email=learner.email,
-            salt=learner.identity_salt,
-            name=learner.name,
-        ),
+        subject=_subject(learner),
         credentials=[json.loads(c.json_text) for c in kept] + chosen,
         valid_from=now,
         name=f"Learner record from {profile.name}",
@@ -140,6 +135,13 @@ def signed_clr(learner: User, *, ctx: IssuingContext, now: datetime) -> dict | N
         description=_suspended_note(suspended) if suspended else None,
     )
     return sign_document(unsigned, keystore=ctx.keystore, now=now)
+
+
+def _subject(learner: User) -> SubjectData:
+    """The learner as a record's subject: the school's current name and hashed email."""
+    return SubjectData(
+        id=learner.subject_id, email=learner.email, salt=learner.identity_salt, name=learner.name
+    )
 
 
 def record_held_credentials(learner: User) -> list[dict]:
@@ -168,12 +170,7 @@ def check_embeddable(
     trial = build_clr(
         clr_id=f"urn:uuid:{uuid.uuid4()}",
         issuer=issuer_data(profile, ctx),
-        subject=SubjectData(
-            id=learner.subject_id,
-            email=learner.email,
-            salt=learner.identity_salt,
-            name=learner.name,
-        ),
+        subject=_subject(learner),
         credentials=[json.loads(held.raw_text)],
         valid_from=now,
         name="Trial",
