@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import sqlalchemy as sa
-
 from app.accounts.models import User
-from app.backpack.models import HeldCredential
 from app.backpack.store import Kept
 from app.backpack.store import RefusedCredential
+from app.backpack.store import held_slot
 from app.backpack.store import identity_key
 from app.credentials.errors import CredentialError
 from app.extensions import db
@@ -45,13 +43,7 @@ def import_ob2(owner: User, raw: bytes, *, fetcher: Fetcher, now: datetime) -> K
     except CredentialError as problem:
         raise RefusedCredential(str(problem)) from None
     key = identity_key(badge.issuer_id, badge.assertion_id)
-    held = db.session.scalar(
-        sa.select(HeldCredential).filter_by(owner_id=owner.id, identity_key=key)
-    )
-    created = held is None
-    if held is None:
-        held = HeldCredential(owner=owner, identity_key=key)
-        db.session.add(held)
+    held, created = held_slot(owner, key)
     held.raw_text = badge.text
     held.format = OB2_FORMAT
     held.credential_id = (badge.assertion_id or "")[:2000] or None

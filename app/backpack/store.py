@@ -98,15 +98,7 @@ def keep(owner: User, body: bytes, *, client_id: str | None, now: datetime) -> K
         raise RefusedCredential(f"The credential was not accepted: {report.headline}")
     credential_id = report.credential.get("id")
     key = identity_key(report.issuer_id, credential_id)
-    held = None
-    if key is not None:
-        held = db.session.scalar(
-            sa.select(HeldCredential).filter_by(owner_id=owner.id, identity_key=key)
-        )
-    created = held is None
-    if held is None:
-        held = HeldCredential(owner=owner, identity_key=key)
-        db.session.add(held)
+    held, created = held_slot(owner, key)
     held.raw_text = text
     held.format = kind
     held.credential_id = credential_id[:2000] if isinstance(credential_id, str) else None
@@ -172,3 +164,19 @@ def set_in_record(held: HeldCredential, include: bool) -> None:
         )
     held.in_record = include
     db.session.commit()
+
+
+def held_slot(owner: User, key: str | None) -> tuple[HeldCredential, bool]:
+    """The owner's held credential under `key` (same issuer and id), or a new one in the
+    session; and whether it is new. A credential without an id (`key` None) is always new.
+    """
+    held = None
+    if key is not None:
+        held = db.session.scalar(
+            sa.select(HeldCredential).filter_by(owner_id=owner.id, identity_key=key)
+        )
+    if held is not None:
+        return held, False
+    held = HeldCredential(owner=owner, identity_key=key)
+    db.session.add(held)
+    return held, True
