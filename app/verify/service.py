@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -36,6 +37,9 @@ from app.verify.core.fetching import system_host_addresses
 from app.verify.core.local_status import RecordedState
 from app.verify.core.local_status import RecordedStatus
 from app.verify.core.pipeline import verify
+from app.verify.core.pipeline import verify_document
+from app.verify.core.presentation import PresentationReport
+from app.verify.core.presentation import verify_presentation
 from app.verify.core.report import Check
 from app.verify.core.report import Report
 from app.verify.core.report import Verdict
@@ -85,10 +89,10 @@ def own_record(report: Report) -> IssuedCredential | None:
     document_id = (report.credential or {}).get("id")
     if not (report.genuine and report.is_own_issuer and isinstance(document_id, str)):
         return None
-    return _own_credential(document_id)
+    return own_credential(document_id)
 
 
-def _own_credential(credential_id: str) -> IssuedCredential | None:
+def own_credential(credential_id: str) -> IssuedCredential | None:
     """Laurel's row for a credential id of this school (its /credentials/<uuid> URL)."""
     prefix = f"{issuing_context().public_url}/credentials/"
     if not credential_id.startswith(prefix) or not is_uuid(credential_id[len(prefix) :]):
@@ -115,7 +119,7 @@ class StoredStatus:
     """The pipeline's `LocalStatus`: revocations and suspensions as this school recorded them."""
 
     def recorded_status(self, credential_id: str) -> RecordedStatus | None:
-        record = _own_credential(credential_id)
+        record = own_credential(credential_id)
         if record is None or record.state not in _RECORDED_STATES:
             return None
         return RecordedStatus(
@@ -239,6 +243,38 @@ def run_verification(
     if record is not None and verdicts.cacheable(report):
         verdicts.reports.put(key, report, verdicts.status_version(record), now)
     return Verification(report, record)
+
+
+def _verifier_inputs() -> dict[str, Any]:
+    """What every verification here takes: resolver, fetcher, the school's own status."""
+    ctx = issuing_context()
+    fetcher = site_fetcher()
+    return {
+        "resolver": build_resolver(fetcher=fetcher, own=OwnKeyResolver(ctx.keystore, ctx.issuer_id)),
+        "fetcher": fetcher,
+        "own_issuer_id": ctx.issuer_id,
+        "local_status": StoredStatus(),
+        "trusted": trusted_entries(current_app.config.get("LAUREL_TRUST_LIST")),
+    }
+
+
+def verify_json_credential(credential: dict[str, Any], *, now: datetime) -> Report:
+    """Verify a credential given as a JSON object (the VC-API's body), uncached.
+
+    :raises InputError: not a verifiable credential object.
+    """
+    return verify_document(
+        credential, now=now, status_lists=OWN_STATUS_LISTS, **_verifier_inputs()
+    )
+
+
+def verify_json_presentation(
+    presentation: dict[str, Any], *, now: datetime, challenge: str | None, domain: str | None
+) -> PresentationReport:
+    """Verify a presentation (the holder's proof, `challenge`, `domain`) and its credentials."""
+    return verify_presentation(
+        presentation, now=now, challenge=challenge, domain=domain, **_verifier_inputs()
+    )
 
 
 def _record_and_version(report: Report) -> tuple[IssuedCredential, verdicts.Version] | None:
