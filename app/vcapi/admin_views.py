@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
 from wtforms import StringField
 from wtforms import widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from app.accounts.forms import ActionForm
@@ -19,10 +20,10 @@ from app.accounts.permissions import role_required
 from app.backpack.scopes import API_SCOPES
 from app.errors import UserError
 from app.extensions import db
+from app.models_base import utcnow
 from app.vcapi import clients
 from app.vcapi.issuers import did_key_store
 from app.vcapi.issuers import enable_did_key
-from app.models_base import utcnow
 
 bp = Blueprint("api_clients", __name__)
 admin_only = role_required(Role.ADMIN)
@@ -30,12 +31,13 @@ admin_only = role_required(Role.ADMIN)
 
 class ApiClientForm(FlaskForm):
     name = StringField(
-        "Name", validators=[DataRequired("Give the client a name.")],
+        "Name",
+        validators=[DataRequired("Give the client a name.")],
         description="Who uses it, e.g. “District records office”.",
     )
     scopes = SelectMultipleField(
         "Scopes",
-        choices=list(API_SCOPES.items()),
+        choices=[SelectChoice(scope, f"{scope}: {words}") for scope, words in API_SCOPES.items()],
         validators=[DataRequired("Choose at least one scope.")],
         option_widget=widgets.CheckboxInput(),
         widget=widgets.ListWidget(prefix_label=False),

@@ -2,7 +2,8 @@
 
 The did:web signs with the school's current Ed25519 key. The did:key issuer exists for
 conformance test suites, which resolve did:key offline: its key lives in its own key
-store, `did-key/` inside the school's key directory, created when an admin enables it.
+store (LAUREL_DID_KEY_DIR, by default `did-key/` in the school's key directory),
+created when an admin enables it.
 """
 
 from __future__ import annotations
@@ -40,9 +41,10 @@ class Issuer:
 def did_key_store() -> KeyStore:
     """The did:key issuer's key store (it may not exist: the issuer is then disabled)."""
     config = current_app.config
-    return KeyStore(
-        Path(config["LAUREL_KEYS_DIR"]) / DID_KEY_DIRECTORY, config["LAUREL_KEY_PASSPHRASE"]
+    directory = config.get("LAUREL_DID_KEY_DIR") or (
+        Path(config["LAUREL_KEYS_DIR"]) / DID_KEY_DIRECTORY
     )
+    return KeyStore(Path(directory), config["LAUREL_KEY_PASSPHRASE"])
 
 
 def enable_did_key(*, now: datetime) -> str:
@@ -99,7 +101,9 @@ def choose_issuer(ctx: IssuingContext, credential: dict[str, Any], wanted: Any) 
     return known[wanted]
 
 
-def issue(ctx: IssuingContext, credential: dict[str, Any], wanted: Any, now: datetime) -> SignedCredential:
+def issue(
+    ctx: IssuingContext, credential: dict[str, Any], wanted: Any, now: datetime
+) -> SignedCredential:
     """Sign `credential` as the chosen issuer, its `issuer` set to that issuer's id.
 
     :raises UserError: another issuer is named.

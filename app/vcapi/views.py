@@ -78,9 +78,7 @@ def _with_scope(scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]
                     if name.lower() == "www-authenticate":
                         response.headers[name] = value
                 return response
-            client = db.session.scalar(
-                db.select(OAuthClient).filter_by(client_id=token.client_id)
-            )
+            client = db.session.scalar(db.select(OAuthClient).filter_by(client_id=token.client_id))
             if client is None or not client.is_api_client:
                 return _error(403, "Only an API client's token opens the VC-API.")
             return view(client, *args, **kwargs)

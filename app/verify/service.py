@@ -250,7 +250,9 @@ def _verifier_inputs() -> dict[str, Any]:
     ctx = issuing_context()
     fetcher = site_fetcher()
     return {
-        "resolver": build_resolver(fetcher=fetcher, own=OwnKeyResolver(ctx.keystore, ctx.issuer_id)),
+        "resolver": build_resolver(
+            fetcher=fetcher, own=OwnKeyResolver(ctx.keystore, ctx.issuer_id)
+        ),
         "fetcher": fetcher,
         "own_issuer_id": ctx.issuer_id,
         "local_status": StoredStatus(),
@@ -263,9 +265,7 @@ def verify_json_credential(credential: dict[str, Any], *, now: datetime) -> Repo
 
     :raises InputError: not a verifiable credential object.
     """
-    return verify_document(
-        credential, now=now, status_lists=OWN_STATUS_LISTS, **_verifier_inputs()
-    )
+    return verify_document(credential, now=now, status_lists=OWN_STATUS_LISTS, **_verifier_inputs())
 
 
 def verify_json_presentation(

@@ -24,7 +24,9 @@ class VcApi:
     def token_url(self) -> str:
         return f"{self.base}/oauth/token"
 
-    def client(self, scopes: str = "vc:issue vc:status", name: str = "Records office") -> tuple[str, str]:
+    def client(
+        self, scopes: str = "vc:issue vc:status", name: str = "Records office"
+    ) -> tuple[str, str]:
         """A new API client: (client_id, client_secret)."""
         created = create_api_client(name, scopes)
         return created.client.client_id, created.client_secret
@@ -33,7 +35,11 @@ class VcApi:
         """An access token by the client credentials grant (credentials in the body)."""
         oauth = OAuth2Session(client=BackendApplicationClient(client_id=client_id, scope=scope))
         token = oauth.fetch_token(
-            self.token_url, client_id=client_id, client_secret=secret, include_client_id=True, timeout=30
+            self.token_url,
+            client_id=client_id,
+            client_secret=secret,
+            include_client_id=True,
+            timeout=30,
         )
         return str(token["access_token"])
 
@@ -43,7 +49,9 @@ class VcApi:
         session.headers["Authorization"] = f"Bearer {self.token(*self.client(scopes))}"
         return session
 
-    def post(self, path: str, body: object, session: requests.Session | None = None) -> requests.Response:
+    def post(
+        self, path: str, body: object, session: requests.Session | None = None
+    ) -> requests.Response:
         return (session or requests).post(f"{self.base}{path}", json=body, timeout=60)
 
 

@@ -29,13 +29,17 @@ def _unissued() -> dict:
 
 def _issue(vcapi, credential, options=None, session=None):
     session = session or vcapi.session("vc:issue")
-    return vcapi.post("/credentials/issue", {"credential": credential, "options": options or {}}, session)
+    return vcapi.post(
+        "/credentials/issue", {"credential": credential, "options": options or {}}, session
+    )
 
 
 def test_token_by_client_credentials_with_http_basic_too(vcapi):
     client_id, secret = vcapi.client("vc:issue")
     oauth = OAuth2Session(client=BackendApplicationClient(client_id=client_id))
-    token = oauth.fetch_token(vcapi.token_url, client_id=client_id, client_secret=secret, timeout=30)
+    token = oauth.fetch_token(
+        vcapi.token_url, client_id=client_id, client_secret=secret, timeout=30
+    )
     assert token["token_type"].lower() == "bearer"
     assert token["scope"] == ["vc:issue"] or token["scope"] == "vc:issue"
     assert "refresh_token" not in token
@@ -60,7 +64,9 @@ def test_issue_as_did_web_then_verified_here(vcapi):
     proofs = signed["proof"] if isinstance(signed["proof"], list) else [signed["proof"]]
     assert proofs[0]["verificationMethod"].startswith(signed["issuer"] + "#key-")
 
-    verified = vcapi.post("/credentials/verify", {"verifiableCredential": signed, "options": {"checks": ["proof"]}})
+    verified = vcapi.post(
+        "/credentials/verify", {"verifiableCredential": signed, "options": {"checks": ["proof"]}}
+    )
     assert verified.status_code == 200, verified.text
     body = verified.json()
     assert body["verified"] is True and body["errors"] == []
@@ -122,7 +128,10 @@ def test_no_token_is_401_and_wrong_scope_is_403(vcapi):
     assert status_only.status_code == 403
     issue_only = vcapi.post(
         "/credentials/status",
-        {"credentialId": "x", "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"}]},
+        {
+            "credentialId": "x",
+            "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"}],
+        },
         vcapi.session("vc:issue"),
     )
     assert issue_only.status_code == 403
@@ -146,11 +155,17 @@ def test_revoked_client_token_is_401(vcapi, runner):
     assert again.json()["error"] == "invalid_client"
 
 
-@pytest.mark.parametrize("path", ["/credentials/issue", "/credentials/verify", "/presentations/verify", "/credentials/status"])
+@pytest.mark.parametrize(
+    "path",
+    ["/credentials/issue", "/credentials/verify", "/presentations/verify", "/credentials/status"],
+)
 def test_malformed_json_is_400(vcapi, path):
     session = vcapi.session()
     answer = session.post(
-        f"{vcapi.base}{path}", data=b'{"credential": ', headers={"Content-Type": "application/json"}, timeout=30
+        f"{vcapi.base}{path}",
+        data=b'{"credential": ',
+        headers={"Content-Type": "application/json"},
+        timeout=30,
     )
     assert answer.status_code == 400
     assert "JSON object" in answer.json()["error"]
@@ -167,7 +182,12 @@ def test_tampered_credential_is_not_verified(vcapi):
 
 def _presentation(credential, challenge):
     return sign_presentation(
-        {"@context": [V2], "type": ["VerifiablePresentation"], "holder": HOLDER.did, "verifiableCredential": [credential]},
+        {
+            "@context": [V2],
+            "type": ["VerifiablePresentation"],
+            "holder": HOLDER.did,
+            "verifiableCredential": [credential],
+        },
         private_key=HOLDER.private_key,
         verification_method=HOLDER.verification_method,
         now=utcnow(),
@@ -181,13 +201,19 @@ def test_presentation_verified_and_wrong_challenge_is_not(vcapi):
     presentation = _presentation(signed, "c-1")
     good = vcapi.post(
         "/presentations/verify",
-        {"verifiablePresentation": presentation, "options": {"challenge": "c-1", "domain": "verifier.example"}},
+        {
+            "verifiablePresentation": presentation,
+            "options": {"challenge": "c-1", "domain": "verifier.example"},
+        },
     )
     assert good.status_code == 200, good.text
     assert good.json()["verified"] is True
     wrong = vcapi.post(
         "/presentations/verify",
-        {"verifiablePresentation": presentation, "options": {"challenge": "c-2", "domain": "verifier.example"}},
+        {
+            "verifiablePresentation": presentation,
+            "options": {"challenge": "c-2", "domain": "verifier.example"},
+        },
     )
     assert wrong.status_code == 422
     assert wrong.json()["verified"] is False and wrong.json()["errors"]
@@ -196,7 +222,10 @@ def test_presentation_verified_and_wrong_challenge_is_not(vcapi):
 def _status(vcapi, credential_id, status="revoked", session=None):
     return vcapi.post(
         "/credentials/status",
-        {"credentialId": credential_id, "credentialStatus": [{"type": "BitstringStatusListEntry", "status": status}]},
+        {
+            "credentialId": credential_id,
+            "credentialStatus": [{"type": "BitstringStatusListEntry", "status": status}],
+        },
         session or vcapi.session("vc:status"),
     )
 
@@ -232,13 +261,25 @@ def test_status_of_unknown_or_other_issuers_credential_is_404(vcapi, make_creden
 
 
 def test_cli_create_prints_secret_once_and_lists(runner, app_ctx):
-    created = runner.invoke(cli, args=["api-clients", "create", "--name", "Records office", "--scopes", "vc:issue vc:status"])
+    created = runner.invoke(
+        cli,
+        args=[
+            "api-clients",
+            "create",
+            "--name",
+            "Records office",
+            "--scopes",
+            "vc:issue vc:status",
+        ],
+    )
     assert created.exit_code == 0, created.output
     lines = dict(line.split(": ", 1) for line in created.output.splitlines() if ": " in line)
     listed = runner.invoke(cli, args=["api-clients", "list"])
     assert lines["client_id"] in listed.output
     assert lines["client_secret"] not in listed.output
-    bad = runner.invoke(cli, args=["api-clients", "create", "--name", "X", "--scopes", "vc:everything"])
+    bad = runner.invoke(
+        cli, args=["api-clients", "create", "--name", "X", "--scopes", "vc:everything"]
+    )
     assert bad.exit_code == 2
     assert "Unknown scope: vc:everything" in bad.output
 
@@ -251,3 +292,26 @@ def test_secret_is_stored_hashed(app_ctx, school):
     assert created.client.check_client_secret(created.client_secret)
     assert not created.client.check_client_secret("wrong")
     revoke_api_client(created.client.client_id)
+
+
+def test_admin_page_creates_shows_secret_once_and_revokes(client, login, school, app_ctx):
+    login(school.admin)
+    created = client.post(
+        "/admin/api-clients", data={"name": "Records office", "scopes": ["vc:issue", "vc:status"]}
+    )
+    assert created.status_code == 200
+    page = created.get_data(as_text=True)
+    assert "Copy the secret now" in page
+    from app.vcapi.clients import api_clients
+
+    (made,) = api_clients()
+    assert made.scope == "vc:issue vc:status"
+    listed = client.get("/admin/api-clients").get_data(as_text=True)
+    assert made.client_id in listed and "Copy the secret now" not in listed
+    assert "<script>" not in listed
+    revoked = client.post(f"/admin/api-clients/{made.client_id}/revoke")
+    assert revoked.status_code == 302
+    assert api_clients() == []
+    no_scope = client.post("/admin/api-clients", data={"name": "Office"})
+    assert no_scope.status_code == 400
+    assert "Choose at least one scope." in no_scope.get_data(as_text=True)
