@@ -315,3 +315,28 @@ def test_admin_page_creates_shows_secret_once_and_revokes(client, login, school,
     no_scope = client.post("/admin/api-clients", data={"name": "Office"})
     assert no_scope.status_code == 400
     assert "Choose at least one scope." in no_scope.get_data(as_text=True)
+
+
+def test_openapi_describes_the_vc_api(client, app_ctx):
+    document = client.get("/api/v1/openapi.json").get_json()
+    rules = {
+        rule.rule
+        for rule in client.application.url_map.iter_rules()
+        if rule.endpoint.startswith("vcapi.")
+    }
+    assert rules == {
+        "/credentials/issue",
+        "/credentials/verify",
+        "/presentations/verify",
+        "/credentials/status",
+    }
+    for path in rules:
+        item = document["paths"][path]
+        assert item["servers"] == [{"url": "https://laurel.test"}]
+        assert {"200", "400"} & set(item["post"]["responses"])
+    issue = document["paths"]["/credentials/issue"]["post"]
+    assert issue["security"] == [{"VcApiClientCredentials": ["vc:issue"]}]
+    assert {"201", "400", "401", "403"} <= set(issue["responses"])
+    scheme = document["components"]["securitySchemes"]["VcApiClientCredentials"]
+    assert scheme["flows"]["clientCredentials"]["tokenUrl"] == "https://laurel.test/oauth/token"
+    assert set(scheme["flows"]["clientCredentials"]["scopes"]) == {"vc:issue", "vc:status"}
