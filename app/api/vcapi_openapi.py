@@ -14,9 +14,10 @@ from app.backpack.scopes import VC_STATUS
 
 _VC_ERROR = {
     "type": "object",
-    "required": ["error", "status"],
+    "required": ["error", "message", "status"],
     "properties": {
-        "error": {"type": "string", "description": "What is wrong, in a sentence."},
+        "error": {"type": "string", "description": "A title: Bad request, Unauthorized…"},
+        "message": {"type": "string", "description": "What is wrong, in a sentence."},
         "status": {"type": "integer"},
         "rule": {
             "type": "string",

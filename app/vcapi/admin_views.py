@@ -81,12 +81,12 @@ def create():
     return _page(created=created)
 
 
-@bp.post("/admin/api-clients/<client_id>/revoke")
+@bp.post("/admin/api-clients/<api_client_id>/revoke")
 @admin_only
-def revoke(client_id: str):
+def revoke(api_client_id: str):
     if not ActionForm().validate_on_submit():
         raise UserError("The form was incomplete. Reload the page and try again.")
-    clients.revoke_api_client(client_id)
+    clients.revoke_api_client(api_client_id)
     flash("The API client is revoked: its tokens no longer work.", "success")
     return redirect(url_for("api_clients.index"))
 

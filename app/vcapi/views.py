@@ -52,8 +52,13 @@ STATUS_WORDS = {
 STATUS_ENTRY_TYPES = ("BitstringStatusListEntry", "BitstringStatusList")
 
 
+ERROR_TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found"}
+
+
 def _error(status: int, message: str, **extra: Any) -> Response:
-    response = jsonify({"error": message, "status": status, **extra})
+    """The error body of /api/v1: a title, a sentence for a person, the status."""
+    title = ERROR_TITLES.get(status, "Refused")
+    response = jsonify({"error": title, "message": message, "status": status, **extra})
     response.status_code = status
     return response
 

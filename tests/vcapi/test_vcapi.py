@@ -100,10 +100,10 @@ def test_did_key_issuer_when_enabled(vcapi, node_scripts, runner):
 def test_other_issuer_is_400(vcapi):
     answer = _issue(vcapi, _unissued(), {"issuer": "did:web:elsewhere.example"})
     assert answer.status_code == 400
-    assert "another issuer" in answer.json()["error"]
+    assert "another issuer" in answer.json()["message"]
     answer = _issue(vcapi, plain_credential("did:example:someone"))
     assert answer.status_code == 400
-    assert "another issuer" in answer.json()["error"]
+    assert "another issuer" in answer.json()["message"]
     # A did:key issuer while it is not enabled is another issuer too.
     answer = _issue(vcapi, plain_credential(did_key_signer(5).did))
     assert answer.status_code == 400
@@ -115,7 +115,7 @@ def test_credential_without_subject_is_400_naming_the_rule(vcapi):
     answer = _issue(vcapi, credential)
     assert answer.status_code == 400
     body = answer.json()
-    assert "credentialSubject" in body["error"]
+    assert "credentialSubject" in body["message"]
     assert body["rule"]
 
 
@@ -168,7 +168,7 @@ def test_malformed_json_is_400(vcapi, path):
         timeout=30,
     )
     assert answer.status_code == 400
-    assert "JSON object" in answer.json()["error"]
+    assert "JSON object" in answer.json()["message"]
 
 
 def test_tampered_credential_is_not_verified(vcapi):
