@@ -172,6 +172,9 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         # A JSON file of issuers the school vouches for ([{"id": DID or domain, "name": …}]):
         # the verifier names them; a valid signature by any other did:key is "unknown issuer".
         "LAUREL_TRUST_LIST": _env("LAUREL_TRUST_LIST"),
+        # The VC-API's did:key issuer keeps its key here once enabled (unset: did-key/ in
+        # the key directory); it exists for conformance test suites.
+        "LAUREL_DID_KEY_DIR": _env("LAUREL_DID_KEY_DIR"),
         # The job queue (bulk issuance): unset = SQLite in the instance folder; in production
         # redis://HOST:6379/N, shared by the app servers and `laurel jobs worker`.
         "LAUREL_JOBS_URL": _env("LAUREL_JOBS_URL"),

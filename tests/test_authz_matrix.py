@@ -1094,6 +1094,23 @@ def _backpack(world: dict, now) -> None:
 
 WORLD_BUILDERS.append(_backpack)
 
+
+def _api_clients(world: dict, now) -> None:
+    """A VC-API client an admin may revoke."""
+    from app.backpack.models import CLIENT_CREDENTIALS
+    from app.backpack.models import OAuthClient
+
+    client = OAuthClient(client_id="matrix-api-client", client_secret="sha256:0")
+    client.set_client_metadata(
+        {"client_name": "Matrix office", "grant_types": [CLIENT_CREDENTIALS], "scope": "vc:issue"}
+    )
+    db.session.add(client)
+    db.session.flush()
+    world["api_client_id"] = client.client_id
+
+
+WORLD_BUILDERS.append(_api_clients)
+
 STUDENTS_ONLY = statuses(
     anonymous=LOGIN,
     student=200,
@@ -1117,6 +1134,18 @@ ROUTES += [
     Route("POST", "/oauth/register", everyone(400), data={"client_name": "Not JSON"}),
     Route("POST", "/oauth/token", everyone(401), data={"grant_type": "authorization_code"}),
     Route("POST", "/oauth/revoke", everyone(401), data={"token": "a-token"}),
+    # The VC-API: tokens, never the session; verification is public (a form body is not JSON).
+    Route("POST", "/credentials/issue", everyone(401), data={"credential": "x"}),
+    Route("POST", "/credentials/status", everyone(401), data={"credentialId": "x"}),
+    Route("POST", "/credentials/verify", everyone(400), data={"verifiableCredential": "x"}),
+    Route("POST", "/presentations/verify", everyone(400), data={"verifiablePresentation": "x"}),
+    Route("GET", "/admin/api-clients", admin_only(200)),
+    Route(
+        "POST", "/admin/api-clients", admin_only(200), data={"name": "Office", "scopes": "vc:issue"}
+    ),
+    Route("POST", "/admin/api-clients/{api_client_id}/revoke", admin_only(302)),
+    Route("POST", "/admin/api-clients/unknown/revoke", admin_only(404)),
+    Route("POST", "/admin/api-clients/did-key", admin_only(302)),
     # The consent page: students only (staff hold no backpack).
     Route("GET", "/oauth/authorize?{authorize_query}", STUDENTS_ONLY),
     Route(

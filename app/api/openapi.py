@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.api.vcapi_openapi import vcapi_paths
+from app.api.vcapi_openapi import vcapi_schemas
+from app.api.vcapi_openapi import vcapi_security_schemes
+
 _ERROR = {
     "type": "object",
     "required": ["error", "message", "status"],
@@ -119,7 +123,8 @@ def openapi_document(public_url: str) -> dict[str, Any]:
             "title": "Laurel API",
             "version": "1.0.0",
             "description": (
-                "Verify Open Badges 3.0 credentials (any issuer); read this school's credentials."
+                "Verify Open Badges 3.0 credentials (any issuer); read this school's credentials; "
+                "the VC-API (issue, verify, presentations, status) at the site's root."
             ),
             "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
         },
@@ -241,6 +246,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                     },
                 }
             },
+            **vcapi_paths(public_url),
             "/health": {
                 "get": {
                     "operationId": "getHealth",
@@ -266,5 +272,8 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                 }
             },
         },
-        "components": {"schemas": {"Error": _ERROR, "Check": _CHECK, "Report": _REPORT}},
+        "components": {
+            "schemas": {"Error": _ERROR, "Check": _CHECK, "Report": _REPORT, **vcapi_schemas()},
+            "securitySchemes": vcapi_security_schemes(public_url),
+        },
     }

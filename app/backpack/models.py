@@ -7,6 +7,8 @@ Authlib's own code; only the owner links and the table names are Laurel's.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -65,13 +67,49 @@ class HeldCredential(Model):
     owner: Mapped[User] = relationship()
 
 
+# An API client's secret is stored as this prefix and the secret's sha256 (a random
+# 256-bit secret needs no slow hash); RFC 7591 backpack clients keep Authlib's plain column.
+HASHED_SECRET_PREFIX = "sha256:"
+CLIENT_CREDENTIALS = "client_credentials"
+
+
+def hash_client_secret(secret: str) -> str:
+    """The stored form of an API client's secret."""
+    return HASHED_SECRET_PREFIX + hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
 class OAuthClient(Model, OAuth2ClientMixin):
-    """An application registered by RFC 7591 dynamic client registration."""
+    """An application: registered by RFC 7591 (the backpack) or by an admin (an API client).
+
+    API clients use the client credentials grant (VC-API); they authenticate in the
+    token request's body or with HTTP Basic, and their secret is stored hashed.
+    """
 
     __tablename__ = "oauth_client"
     __table_args__ = (sa.UniqueConstraint("client_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+
+    @property
+    def is_api_client(self) -> bool:
+        return CLIENT_CREDENTIALS in self.grant_types
+
+    def check_client_secret(self, client_secret: str) -> bool:
+        stored = self.client_secret or ""
+        if stored.startswith(HASHED_SECRET_PREFIX):
+            return secrets.compare_digest(stored, hash_client_secret(client_secret))
+        return bool(super().check_client_secret(client_secret))
+
+    def get_allowed_scope(self, scope: str) -> str:
+        """An API client asking for no scope gets all of its own (RFC 6749 §3.3 default)."""
+        if not scope and self.is_api_client:
+            return str(self.scope)
+        return str(super().get_allowed_scope(scope))
+
+    def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
+        if self.is_api_client and endpoint == "token":
+            return method in ("client_secret_basic", "client_secret_post")
+        return bool(super().check_endpoint_auth_method(method, endpoint))
 
 
 class OAuthAuthorizationCode(Model, OAuth2AuthorizationCodeMixin):
@@ -91,14 +129,15 @@ class OAuthAuthorizationCode(Model, OAuth2AuthorizationCodeMixin):
 
 
 class OAuthToken(Model, OAuth2TokenMixin):
-    """An access token (with its refresh token) an application holds for one student."""
+    """An access token an application holds: for one student, or (API clients) for itself."""
 
     __tablename__ = "oauth_token"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    # None for a client credentials token: it acts for the client, not for a person.
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User | None] = relationship()
 
     def is_refresh_token_valid(self) -> bool:
         """A refresh token lasts as long as neither token was revoked (Authlib asks this)."""

@@ -31,6 +31,7 @@ from app.accounts.models import User
 from app.backpack.models import OAuthAuthorizationCode
 from app.backpack.models import OAuthClient
 from app.backpack.models import OAuthToken
+from app.backpack.scopes import API_SCOPES
 from app.backpack.scopes import SCOPES
 from app.extensions import db
 
@@ -213,8 +214,15 @@ class RegistrationEndpoint(ClientRegistrationEndpoint):
         return client
 
 
+class ClientCredentialsGrant(grants.ClientCredentialsGrant):
+    """An API client's own token (VC-API): body or Basic authentication, no refresh token."""
+
+    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+
+
 def _save_token(token: dict[str, Any], request: Any) -> None:
-    db.session.add(OAuthToken(client_id=request.client.client_id, user_id=request.user.id, **token))
+    user_id = request.user.id if request.user is not None else None
+    db.session.add(OAuthToken(client_id=request.client.client_id, user_id=user_id, **token))
     db.session.commit()
 
 
@@ -237,9 +245,10 @@ def init_oauth(app: Any) -> None:
     app.config.setdefault("OAUTH2_REFRESH_TOKEN_GENERATOR", True)
     app.config.setdefault("OAUTH2_TOKEN_EXPIRES_IN", {"authorization_code": ACCESS_TOKEN_SECONDS})
     authorization.init_app(app)
-    authorization.scopes_supported = list(SCOPES)
+    authorization.scopes_supported = [*SCOPES, *API_SCOPES]
     if not authorization._endpoints:
         authorization.register_grant(AuthorizationCodeGrant, [S256CodeChallenge(required=True)])
+        authorization.register_grant(ClientCredentialsGrant)
         authorization.register_grant(RefreshTokenGrant)
         authorization.register_endpoint(create_revocation_endpoint(_SESSION, OAuthToken))
         authorization.register_endpoint(

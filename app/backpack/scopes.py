@@ -26,3 +26,11 @@ PLAIN_WORDS = {
     PROFILE_READONLY: "read your profile: your name and your learner id",
     PROFILE_UPDATE: "change the name on your profile",
 }
+
+# The VC-API's scopes, granted to API clients (client credentials), never to backpack apps.
+VC_ISSUE = "vc:issue"
+VC_STATUS = "vc:status"
+API_SCOPES = {
+    VC_ISSUE: "Issue credentials with POST /credentials/issue.",
+    VC_STATUS: "Revoke or suspend the school's credentials with POST /credentials/status.",
+}

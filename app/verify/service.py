@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -25,6 +26,7 @@ from markupsafe import Markup
 from app.accounts.models import User
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
+from app.extensions import db
 from app.extensions import read_one
 from app.keyring import issuing_context
 from app.main.filters import format_date
@@ -37,6 +39,9 @@ from app.verify.core.fetching import system_host_addresses
 from app.verify.core.local_status import RecordedState
 from app.verify.core.local_status import RecordedStatus
 from app.verify.core.pipeline import verify
+from app.verify.core.pipeline import verify_document
+from app.verify.core.presentation import PresentationReport
+from app.verify.core.presentation import verify_presentation
 from app.verify.core.report import Check
 from app.verify.core.report import Report
 from app.verify.core.report import Verdict
@@ -97,13 +102,27 @@ _OWN_RECORD = (
 )
 
 
-def _own_credential(credential_id: str) -> verdicts.OwnRecord | None:
-    """Laurel's row for a credential id of this school (its /credentials/<uuid> URL)."""
+def _own_uuid(credential_id: str) -> str | None:
+    """The uuid in a credential id of this school (its /credentials/<uuid> URL), else None."""
     prefix = f"{issuing_context().public_url}/credentials/"
     if not credential_id.startswith(prefix) or not is_uuid(credential_id[len(prefix) :]):
         return None
+    return credential_id[len(prefix) :]
+
+
+def own_credential(credential_id: str) -> IssuedCredential | None:
+    """Laurel's whole row for a credential id of this school (to change its status)."""
+    uuid = _own_uuid(credential_id)
+    return None if uuid is None else db.session.get(IssuedCredential, uuid)
+
+
+def _own_credential(credential_id: str) -> verdicts.OwnRecord | None:
+    """Laurel's record of a credential id of this school: its status and the learner's name."""
+    uuid = _own_uuid(credential_id)
+    if uuid is None:
+        return None
     # A report needs the row's status and the learner's name, not the signed bytes again.
-    row = read_one(_OWN_RECORD, {"id": credential_id[len(prefix) :]})
+    row = read_one(_OWN_RECORD, {"id": uuid})
     return None if row is None else verdicts.OwnRecord(*tuple(row))
 
 
@@ -244,6 +263,38 @@ def run_verification(
         stored = verdicts.reports.put(key, report, verdicts.status_version(record), now)
         return Verification(report, record, stored.technical, stored.answers)
     return Verification(report, record)
+
+
+def _verifier_inputs() -> dict[str, Any]:
+    """What every verification here takes: resolver, fetcher, the school's own status."""
+    ctx = issuing_context()
+    fetcher = site_fetcher()
+    return {
+        "resolver": build_resolver(
+            fetcher=fetcher, own=OwnKeyResolver(ctx.keystore, ctx.issuer_id)
+        ),
+        "fetcher": fetcher,
+        "own_issuer_id": ctx.issuer_id,
+        "local_status": StoredStatus(),
+        "trusted": trusted_entries(current_app.config.get("LAUREL_TRUST_LIST")),
+    }
+
+
+def verify_json_credential(credential: dict[str, Any], *, now: datetime) -> Report:
+    """Verify a credential given as a JSON object (the VC-API's body), uncached.
+
+    :raises InputError: not a verifiable credential object.
+    """
+    return verify_document(credential, now=now, status_lists=OWN_STATUS_LISTS, **_verifier_inputs())
+
+
+def verify_json_presentation(
+    presentation: dict[str, Any], *, now: datetime, challenge: str | None, domain: str | None
+) -> PresentationReport:
+    """Verify a presentation (the holder's proof, `challenge`, `domain`) and its credentials."""
+    return verify_presentation(
+        presentation, now=now, challenge=challenge, domain=domain, **_verifier_inputs()
+    )
 
 
 def _record_and_version(report: Report) -> tuple[verdicts.OwnRecord, verdicts.Version] | None:

@@ -158,7 +158,16 @@ def test_api_credential_unknown_404_json(client, issued):
 def test_api_openapi_document_describes_endpoints(client, issued):
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"] == "3.1.0"
-    assert set(document["paths"]) == {"/verify", "/credentials/{id}", "/health", "/openapi.json"}
+    assert set(document["paths"]) == {
+        "/verify",
+        "/credentials/{id}",
+        "/health",
+        "/openapi.json",
+        "/credentials/issue",
+        "/credentials/verify",
+        "/presentations/verify",
+        "/credentials/status",
+    }
     verify = document["paths"]["/verify"]["post"]
     assert {"application/json", "multipart/form-data", "application/vc+jwt"} <= set(
         verify["requestBody"]["content"]

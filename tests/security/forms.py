@@ -225,6 +225,19 @@ FORMS: list[Form] = [
     Form("/ims/ob/v3p0/credentials", "anonymous", {}),
     Form("/backpack/{held_credential_id}/remove", "student", {}),
     Form("/backpack/import", "student", {"badge_text": "my old badge"}, files=("badge_file",)),
+    # The VC-API: JSON bodies and bearer tokens, no session; its clients' admin page.
+    Form("/credentials/issue", "anonymous", {}),
+    Form("/credentials/verify", "anonymous", {}),
+    Form("/presentations/verify", "anonymous", {}),
+    Form("/credentials/status", "anonymous", {}),
+    Form(
+        "/admin/api-clients",
+        "admin",
+        {"name": "Records office", "scopes": "vc:issue"},
+        choices=frozenset({"scopes"}),
+    ),
+    Form("/admin/api-clients/{api_client_id}/revoke", "admin", {}),
+    Form("/admin/api-clients/did-key", "admin", {}),
     Form(
         "/backpack/{held_credential_id}/record",
         "student",

@@ -27,6 +27,7 @@ ARGUMENT_VALUES = {
     "entry_id": "{trust_entry_id}",
     "job_id": "{bulk_job_id}",
     "held_id": "{held_credential_id}",
+    "api_client_id": "{api_client_id}",
     "action": "revoke",
     "filename": "css/laurel.css",
 }

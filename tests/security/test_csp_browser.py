@@ -52,6 +52,7 @@ VISITS = {
         "/admin/classes/{class_id}",
         "/admin/roster",
         "/admin/issuer",
+        "/admin/api-clients",
     ],
 }
 CAMERA_ALLOWED = """() => {

@@ -1,0 +1,72 @@
+"""`laurel api-clients create|list|revoke|did-key enable`: the VC-API's clients and issuers."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from app.errors import LaurelError
+from app.extensions import db
+from app.models_base import utcnow
+from app.vcapi import clients
+from app.vcapi.issuers import enable_did_key
+
+BAD_INPUT = 2
+
+
+@click.group("api-clients")
+def api_clients_group() -> None:
+    """Programs that use the VC-API with the client credentials grant."""
+
+
+@api_clients_group.command("create")
+@click.option("--name", required=True, help="Who uses the client.")
+@click.option("--scopes", required=True, help='Space-separated, e.g. "vc:issue vc:status".')
+@with_appcontext
+def create(name: str, scopes: str) -> None:
+    """Create a client; prints its id and secret (the secret only this once)."""
+    try:
+        created = clients.create_api_client(name, scopes)
+    except LaurelError as error:
+        db.session.rollback()
+        click.echo(f"Error: {error}", err=True)
+        raise SystemExit(BAD_INPUT) from None
+    click.echo(f"client_id: {created.client.client_id}")
+    click.echo(f"client_secret: {created.client_secret}")
+    click.echo("Keep the secret now: Laurel stores only its hash.")
+
+
+@api_clients_group.command("list")
+@with_appcontext
+def list_clients() -> None:
+    """Every API client: id, scopes, name."""
+    for client in clients.api_clients():
+        click.echo(f"{client.client_id}\t{client.scope}\t{client.client_name}")
+
+
+@api_clients_group.command("revoke")
+@click.argument("client_id")
+@with_appcontext
+def revoke(client_id: str) -> None:
+    """Delete a client and its tokens."""
+    try:
+        clients.revoke_api_client(client_id)
+    except LaurelError as error:
+        click.echo(f"Error: {error}", err=True)
+        raise SystemExit(BAD_INPUT) from None
+    click.echo(f"Revoked {client_id}.")
+
+
+@api_clients_group.group("did-key")
+def did_key_group() -> None:
+    """The did:key issuer instance, for conformance test suites."""
+
+
+@did_key_group.command("enable")
+@with_appcontext
+def enable() -> None:
+    """Create the did:key issuer's key (once); prints its DID."""
+    click.echo(enable_did_key(now=utcnow()))
+
+
+commands = [api_clients_group]
