@@ -4,6 +4,7 @@ across gunicorn workers (Redis), and clear refusals of settings that would break
 from __future__ import annotations
 
 import collections
+import logging
 import os
 import re
 import signal
@@ -99,7 +100,9 @@ def test_demo_seed_command_with_laurel_env_unset_exits_2_with_reason(app_config)
 
 
 def test_production_app_with_memory_limits_logs_a_warning(make_app, caplog):
-    make_app(LAUREL_ENV="production")
+    # The app's own logger at WARNING, whatever level earlier tests left on the loggers.
+    with caplog.at_level(logging.WARNING, logger="app"):
+        make_app(LAUREL_ENV="production")
     assert "LAUREL_RATELIMIT_STORAGE_URI is memory://" in caplog.text
 
 
