@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -29,6 +31,14 @@ class ConfigurationError(RuntimeError):
 
 # Objects in a bucket are named PREFIX + key; the prefix when LAUREL_STORAGE_URL names none.
 DEFAULT_STORAGE_PREFIX = "evidence/"
+
+
+def laurel_version() -> str:
+    """The installed Laurel's version (a backup records it; other services are told it)."""
+    try:
+        return version("laurel")
+    except PackageNotFoundError:  # pragma: no cover (a checkout that was never installed)
+        return "unknown"
 
 
 def parse_storage_url(url: str) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from app.accounts import models as accounts_models  # noqa: F401
 from app.backpack import models as backpack_models  # noqa: F401
+from app.backpack_send import models as backpack_send_models  # noqa: F401
 from app.badges import models as badges_models  # noqa: F401
 from app.bulk import models as bulk_models  # noqa: F401
 from app.evidence import models as evidence_models  # noqa: F401

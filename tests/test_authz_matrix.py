@@ -1178,3 +1178,72 @@ ROUTES += [
         ),
     ),
 ]
+
+
+# --- sending a credential to another backpack --------------------------------------------------
+
+
+def _backpack_send(world: dict, now) -> None:
+    """A backpack Sam connected (its token sealed as Laurel seals it)."""
+    from flask import current_app
+
+    from app.backpack_send.models import BackpackConnection
+    from app.backpack_send.models import RemoteBackpack
+    from app.backpack_send.sealing import Sealer
+
+    sealer = Sealer(current_app.config["SECRET_KEY"])
+    remote = RemoteBackpack(
+        discovery_url="https://backpack.example/ims/ob/v3p0/discovery",
+        name="Matrix Backpack",
+        api_base="https://backpack.example/ims/ob/v3p0",
+        authorization_url="https://backpack.example/auth",
+        token_url="https://backpack.example/token",
+        redirect_uri="https://laurel.test/backpack/send/callback",
+        client_id="laurel-at-matrix",
+        sealed_client_secret=sealer.seal("secret"),
+        registered_at=now,
+    )
+    db.session.add(remote)
+    db.session.flush()
+    connection = BackpackConnection(
+        owner_id=world["student_id"],
+        backpack_id=remote.id,
+        sealed_access_token=sealer.seal("token"),
+        scope="",
+        connected_at=now,
+    )
+    db.session.add(connection)
+    db.session.flush()
+    world["backpack_connection_id"] = connection.id
+
+
+WORLD_BUILDERS.append(_backpack_send)
+
+ROUTES += [
+    # Only the learner sends (an address Laurel refuses: a clear 400, nothing fetched).
+    Route(
+        "POST",
+        "/credentials/{credential_id}/send",
+        _only(
+            student=400,
+            other_student=404,
+            instructor_of_class=DENIED,
+            other_instructor=DENIED,
+            admin=DENIED,
+        ),
+        data={"address": "http://backpack.example"},
+    ),
+    # The backpack's answer: without a state of one's own it is refused.
+    Route("GET", "/backpack/send/callback?state=s&code=c", signed_in(400)),
+    Route(
+        "POST",
+        "/backpack/connections/{backpack_connection_id}/disconnect",
+        _only(
+            student=302,
+            other_student=404,
+            instructor_of_class=404,
+            other_instructor=404,
+            admin=404,
+        ),
+    ),
+]

@@ -18,14 +18,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
+from app.config import laurel_version
 from app.credentials.keys import KeyStore
 from app.errors import NotFound
 from app.evidence.storage import EvidenceStorage
@@ -47,13 +46,6 @@ EVIDENCE_TABLE = "evidence_item"
 class BackupSummary:
     counts: dict[str, int]
     missing_evidence: list[str] = field(default_factory=list)
-
-
-def laurel_version() -> str:
-    try:
-        return version("laurel")
-    except PackageNotFoundError:  # pragma: no cover (a checkout that was never installed)
-        return "unknown"
 
 
 @contextmanager

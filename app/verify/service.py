@@ -34,6 +34,7 @@ from app.models_base import is_uuid
 from app.verify import verdicts
 from app.verify.core.fetching import Fetcher
 from app.verify.core.fetching import FetchError
+from app.verify.core.fetching import GuardedAdapter
 from app.verify.core.fetching import HttpFetcher
 from app.verify.core.fetching import system_host_addresses
 from app.verify.core.local_status import RecordedState
@@ -77,14 +78,28 @@ class SiteFetcher:
 OWN_STATUS_LISTS = VerifiedStatusLists()
 
 
-def site_fetcher() -> SiteFetcher:
+def _guard_settings() -> dict[str, Any]:
     config = current_app.config
-    network = HttpFetcher(
-        resolve_host=config.get("LAUREL_VERIFY_HOST_RESOLVER") or system_host_addresses,
-        allow_loopback=bool(config.get("LAUREL_VERIFY_ALLOW_LOOPBACK", False)),
-        transport=config.get("LAUREL_VERIFY_TRANSPORT"),
+    return {
+        "resolve_host": config.get("LAUREL_VERIFY_HOST_RESOLVER") or system_host_addresses,
+        "allow_loopback": bool(config.get("LAUREL_VERIFY_ALLOW_LOOPBACK", False)),
+    }
+
+
+def network_fetcher() -> HttpFetcher:
+    """The guarded HTTPS fetcher, with this application's guard settings."""
+    return HttpFetcher(
+        **_guard_settings(), transport=current_app.config.get("LAUREL_VERIFY_TRANSPORT")
     )
-    return SiteFetcher(issuing_context().public_url, network)
+
+
+def guarded_adapter() -> GuardedAdapter:
+    """The same guard for requests other than GETs of documents (an OAuth client's POSTs)."""
+    return GuardedAdapter(**_guard_settings())
+
+
+def site_fetcher() -> SiteFetcher:
+    return SiteFetcher(issuing_context().public_url, network_fetcher())
 
 
 def own_record(report: Report) -> verdicts.OwnRecord | None:

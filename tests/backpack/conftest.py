@@ -16,6 +16,8 @@ import requests
 from requests_oauthlib import OAuth2Session
 
 from app.backpack.scopes import SCOPES
+from tests.backpack.other_backpack import other_backpack  # noqa: F401  (a fixture)
+from tests.backpack.other_backpack import other_backpack_origin  # noqa: F401  (a fixture)
 from tests.fixtures.users import DEFAULT_PASSWORD
 
 REDIRECT_URI = "http://127.0.0.1:9/callback"

@@ -224,6 +224,14 @@ FORMS: list[Form] = [
     Form("/oauth/authorize", "student", {"decision": "allow"}, choices=frozenset({"decision"})),
     Form("/ims/ob/v3p0/credentials", "anonymous", {}),
     Form("/backpack/{held_credential_id}/remove", "student", {}),
+    # Sending a credential to another backpack; forgetting a connected one.
+    Form("/credentials/{credential_id}/send", "student", {"address": "http://backpack.example"}),
+    Form(
+        "/backpack/connections/{backpack_connection_id}/disconnect",
+        "student",
+        {"credential_id": "{credential_id}"},
+        choices=frozenset({"credential_id"}),
+    ),
     Form("/backpack/import", "student", {"badge_text": "my old badge"}, files=("badge_file",)),
     # The VC-API: JSON bodies and bearer tokens, no session; its clients' admin page.
     Form("/credentials/issue", "anonymous", {}),

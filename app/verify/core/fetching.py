@@ -160,6 +160,47 @@ def _host_header(url: str) -> str:
     return f"{host}:{parts.port}" if parts.port else host
 
 
+class GuardedAdapter(HTTPAdapter):
+    """The fetcher's guard for other requests (an OAuth client's POSTs): checked, then pinned.
+
+    Mounted on a `requests.Session`, it passes every request's URL through
+    `check_public_url` and connects to the checked address, TLS still verifying the
+    host name. It never follows a redirect itself; callers pass allow_redirects=False.
+
+    :raises FetchError: from `send`, when the URL is refused.
+    """
+
+    def __init__(
+        self, *, resolve_host: HostResolver = system_host_addresses, allow_loopback: bool = False
+    ) -> None:
+        self.resolve_host = resolve_host
+        self.allow_loopback = allow_loopback
+        self._tls_hostname = ""
+        super().__init__(max_retries=0)
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
+        url = request.url or ""
+        address = check_public_url(
+            url, resolve_host=self.resolve_host, allow_loopback=self.allow_loopback
+        )
+        self._tls_hostname = urlsplit(url).hostname or ""
+        request.headers["Host"] = _host_header(url)
+        request.url = _pinned_url(url, address)
+        return super().send(request, *args, **kwargs)
+
+    def build_connection_pool_key_attributes(
+        self, request: requests.PreparedRequest, verify: Any, cert: Any = None
+    ) -> Any:
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(
+            request, verify, cert
+        )
+        pool: dict[str, Any] = dict(pool_kwargs)
+        if host_params.get("scheme") == "https":
+            pool["server_hostname"] = self._tls_hostname
+            pool["assert_hostname"] = self._tls_hostname
+        return host_params, pool
+
+
 # One GET of a checked URL at its checked address: (body, redirect target or None).
 Transport = Callable[[str, str], tuple[bytes, str | None]]
 
