@@ -16,6 +16,7 @@ from pathlib import Path
 
 import jwt as pyjwt
 import pytest
+import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -27,6 +28,7 @@ from app.credentials.keys import multikey_from_public_key
 from app.credentials.proofs.eddsa_rdfc_2022 import add_proof
 from app.verify.core.fetching import DocumentNotFound
 from app.verify.core.fetching import FetchError
+from app.verify.core.fetching import GuardedAdapter
 from app.verify.core.fetching import HttpFetcher
 from app.verify.core.fetching import check_public_url
 from app.verify.core.pipeline import verify
@@ -826,6 +828,35 @@ def test_http_fetcher_tls_name_mismatch_refused(tls_server):
     )
     with pytest.raises(FetchError, match="could not be reached"):
         fetcher(f"https://other.test:{port}/did.json")
+
+
+def _guarded_session(resolve_host) -> requests.Session:
+    session = requests.Session()
+    session.mount("https://", GuardedAdapter(resolve_host=resolve_host, allow_loopback=True))
+    return session
+
+
+def test_guarded_adapter_connects_to_checked_address_with_tls_name(tls_server):
+    """The OAuth client's adapter pins like the fetcher: the checked address, TLS by name."""
+    port, certificate = tls_server
+    with _guarded_session(lambda host: ["127.0.0.1"]) as session:
+        answer = session.get(
+            f"https://school.test:{port}/token", verify=str(certificate), timeout=10
+        )
+    assert answer.content == f"school.test:{port}".encode()
+
+
+def test_guarded_adapter_tls_name_mismatch_refused(tls_server):
+    port, certificate = tls_server
+    with _guarded_session(lambda host: ["127.0.0.1"]) as session:
+        with pytest.raises(requests.exceptions.SSLError):
+            session.get(f"https://other.test:{port}/token", verify=str(certificate), timeout=10)
+
+
+def test_guarded_adapter_refuses_a_private_address():
+    with _guarded_session(lambda host: ["10.0.0.5"]) as session:
+        with pytest.raises(FetchError, match="private network"):
+            session.post("https://backpack.test/reg", json={}, timeout=10)
 
 
 def test_verify_damaged_own_key_store_could_not_check(signed, keys_dir, tmp_path):
