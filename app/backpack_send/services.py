@@ -415,4 +415,6 @@ def finish(
     credential = db.session.get(IssuedCredential, pending.credential_id)
     if credential is None:
         raise NotFound("There is no credential with that id.")
+    if credential.state == CredentialState.REVOKED:
+        raise SendError("This credential was revoked meanwhile, so it was not sent.", 409)
     return _upsert(credential, backpack, token.access_token, sending)

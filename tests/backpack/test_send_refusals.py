@@ -5,7 +5,7 @@ public host, a private address, loopback without the test-only flag, no discover
 document, a discovery document that is not JSON or lacks its OAuth2ACG scheme or
 the upsert scope, a timeout, a refused registration, the learner saying no at the
 backpack, a missing, foreign or reused state, a bad code, an upsert answered 401
-and 503, someone else's credential, a form without its CSRF token.
+and 503, someone else's credential, a revoked credential, a form without its CSRF token.
 """
 
 from __future__ import annotations
@@ -239,3 +239,18 @@ def test_the_credential_page_offers_sending_to_its_learner_only(login, school, m
     assert "Send to another backpack" in own
     staff = _page(login(school.instructor).get(f"/credentials/{credential.id}"))
     assert "Send to another backpack" not in staff
+
+
+def test_a_revoked_credential_is_not_sent(login, school, make_credential, now):
+    from app.badges.models import CredentialState
+
+    credential = make_credential()
+    credential.state = CredentialState.REVOKED
+    credential.status_changed_at = now
+    credential.status_reason = "Issued by mistake."
+    db.session.commit()
+    client = login(school.student)
+    answer = start_send(client, credential.id, "https://x.example")
+    assert answer.status_code == 409
+    assert "revoked" in _page(answer)
+    assert "Send to another backpack" not in _page(client.get(f"/credentials/{credential.id}"))

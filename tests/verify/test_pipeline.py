@@ -830,9 +830,11 @@ def test_http_fetcher_tls_name_mismatch_refused(tls_server):
         fetcher(f"https://other.test:{port}/did.json")
 
 
-def _guarded_session(resolve_host) -> requests.Session:
+def _guarded_session(resolve_host, **limits) -> requests.Session:
     session = requests.Session()
-    session.mount("https://", GuardedAdapter(resolve_host=resolve_host, allow_loopback=True))
+    session.mount(
+        "https://", GuardedAdapter(resolve_host=resolve_host, allow_loopback=True, **limits)
+    )
     return session
 
 
@@ -851,6 +853,13 @@ def test_guarded_adapter_tls_name_mismatch_refused(tls_server):
     with _guarded_session(lambda host: ["127.0.0.1"]) as session:
         with pytest.raises(requests.exceptions.SSLError):
             session.get(f"https://other.test:{port}/token", verify=str(certificate), timeout=10)
+
+
+def test_guarded_adapter_stops_reading_past_its_limit(tls_server):
+    port, certificate = tls_server
+    with _guarded_session(lambda host: ["127.0.0.1"], max_bytes=4) as session:
+        with pytest.raises(FetchError, match="sent more than"):
+            session.get(f"https://school.test:{port}/token", verify=str(certificate), timeout=10)
 
 
 def test_guarded_adapter_refuses_a_private_address():

@@ -165,16 +165,22 @@ class GuardedAdapter(HTTPAdapter):
 
     Mounted on a `requests.Session`, it passes every request's URL through
     `check_public_url` and connects to the checked address, TLS still verifying the
-    host name. It never follows a redirect itself; callers pass allow_redirects=False.
+    host name, and reads at most `max_bytes` of an answer. It never follows a redirect
+    itself; callers pass allow_redirects=False.
 
-    :raises FetchError: from `send`, when the URL is refused.
+    :raises FetchError: from `send`, when the URL is refused or the answer is too large.
     """
 
     def __init__(
-        self, *, resolve_host: HostResolver = system_host_addresses, allow_loopback: bool = False
+        self,
+        *,
+        resolve_host: HostResolver = system_host_addresses,
+        allow_loopback: bool = False,
+        max_bytes: int = MAX_INPUT_BYTES,
     ) -> None:
         self.resolve_host = resolve_host
         self.allow_loopback = allow_loopback
+        self.max_bytes = max_bytes
         self._tls_hostname = ""
         super().__init__(max_retries=0)
 
@@ -186,7 +192,16 @@ class GuardedAdapter(HTTPAdapter):
         self._tls_hostname = urlsplit(url).hostname or ""
         request.headers["Host"] = _host_header(url)
         request.url = _pinned_url(url, address)
-        return super().send(request, *args, **kwargs)
+        response = super().send(request, *args, **{**kwargs, "stream": True})
+        body = bytearray()
+        for chunk in response.iter_content(chunk_size=65536):
+            body += chunk
+            if len(body) > self.max_bytes:
+                response.close()
+                raise FetchError(f"{url} sent more than {self.max_bytes // (1024 * 1024)} MB.")
+        # The body, read within the limit, is the response's content from here on.
+        response._content = bytes(body)
+        return response
 
     def build_connection_pool_key_attributes(
         self, request: requests.PreparedRequest, verify: Any, cert: Any = None
