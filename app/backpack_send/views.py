@@ -31,6 +31,7 @@ from app.backpack_send.services import Sending
 from app.backpack_send.services import Sent
 from app.config import laurel_version
 from app.extensions import db
+from app.extensions import limiter
 from app.issuing.profile import current_issuer_name
 from app.keyring import issuing_context
 from app.models_base import utcnow
@@ -42,6 +43,8 @@ bp = Blueprint("backpack_send", __name__)
 # The browser session remembers the state of the send it started (one at a time).
 SESSION_STATE = "backpack_send_state"
 MAX_ID = 2**31 - 1
+# Each send makes Laurel contact another server: a learner gets a generous quota, not a proxy.
+SEND_LIMIT = "20 per minute"
 
 
 @bp.app_context_processor
@@ -84,6 +87,7 @@ def _sent(result: Sent, credential_id: str):
 
 @bp.post("/credentials/<credential_id>/send")
 @login_required
+@limiter.limit(SEND_LIMIT)
 def send(credential_id: str):
     """Send the credential to the backpack at the address the learner entered."""
     credential = services.check_sender(credential_by_id(credential_id), current_user)

@@ -160,3 +160,21 @@ def test_an_authorization_request_without_pkce_is_refused_by_the_backpack(
     location = parse_qs(urlsplit(answer.headers["Location"]).query)
     assert location["error"] == ["invalid_request"]
     assert "requires PKCE" in location["error_description"][0]
+
+
+def test_one_registration_per_backpack_but_a_token_per_learner(
+    app, login, school, make_credential, other_backpack
+):
+    mine, theirs = make_credential(), make_credential(recipient=school.classmate)
+    assert _authorized_send(login(school.student), other_backpack, mine).status_code == 302
+    classmate = login(school.classmate)
+    started = start_send(classmate, theirs.id, other_backpack.origin)
+    # Sam's token is his: his classmate is asked at the backpack herself.
+    assert started.headers["Location"].startswith(f"{other_backpack.origin}/auth?")
+    assert (
+        classmate.get(laurel_path(other_backpack.answer(started.headers["Location"]))).status_code
+        == 302
+    )
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RemoteBackpack)) == 1
+    owners = db.session.scalars(sa.select(BackpackConnection.owner_id)).all()
+    assert sorted(owners) == sorted([school.student.id, school.classmate.id])
