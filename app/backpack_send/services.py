@@ -17,6 +17,7 @@ from datetime import datetime
 from datetime import timedelta
 
 import sqlalchemy as sa
+from authlib.integrations.requests_client import OAuth2Session
 
 from app.accounts.models import User
 from app.backpack.scopes import CREDENTIAL_UPSERT
@@ -188,7 +189,7 @@ def _take_endpoints(backpack: RemoteBackpack, description: ServiceDescription) -
     backpack.token_url = description.token_url
 
 
-def _session(backpack: RemoteBackpack, sending: Sending):
+def _session(backpack: RemoteBackpack, sending: Sending) -> OAuth2Session:
     return oauth_client.oauth_session(
         backpack.client_id,
         _client_secret(backpack, sending.sealer),
@@ -219,16 +220,23 @@ def disconnect(user: User, connection_id: int) -> str:
     return name
 
 
-def _keep_token(
-    user: User, backpack: RemoteBackpack, token: oauth_client.Token, sending: Sending, now: datetime
-) -> BackpackConnection:
-    connection = db.session.scalar(
+def _connection(owner_id: int, backpack_id: int) -> BackpackConnection | None:
+    return db.session.scalar(
         sa.select(BackpackConnection).where(
-            BackpackConnection.owner_id == user.id, BackpackConnection.backpack_id == backpack.id
+            BackpackConnection.owner_id == owner_id, BackpackConnection.backpack_id == backpack_id
         )
     )
+
+
+def _keep_token(
+    owner_id: int, backpack_id: int, token: oauth_client.Token, sending: Sending, now: datetime
+) -> BackpackConnection:
+    """Store the learner's token for the backpack, sealed (replacing the one kept before)."""
+    connection = _connection(owner_id, backpack_id)
     if connection is None:
-        connection = BackpackConnection(owner_id=user.id, backpack_id=backpack.id, connected_at=now)
+        connection = BackpackConnection(
+            owner_id=owner_id, backpack_id=backpack_id, connected_at=now
+        )
         db.session.add(connection)
     connection.sealed_access_token = sending.sealer.seal(token.access_token)
     connection.sealed_refresh_token = (
@@ -257,9 +265,7 @@ def _usable_token(connection: BackpackConnection, sending: Sending, now: datetim
         )
     except (Unreadable, SendError):
         return None
-    user = db.session.get(User, connection.owner_id)
-    assert user is not None
-    _keep_token(user, connection.backpack, token, sending, now)
+    _keep_token(connection.owner_id, connection.backpack_id, token, sending, now)
     return token.access_token
 
 
@@ -285,11 +291,7 @@ def begin(
     """
     description = describe(address, sending.fetcher)
     backpack = registered_backpack(description, sending, now=now)
-    connection = db.session.scalar(
-        sa.select(BackpackConnection).where(
-            BackpackConnection.owner_id == user.id, BackpackConnection.backpack_id == backpack.id
-        )
-    )
+    connection = _connection(user.id, backpack.id)
     if connection is not None:
         access_token = _usable_token(connection, sending, now)
         if access_token is not None:
@@ -411,7 +413,7 @@ def finish(
     token = oauth_client.exchange_code(
         session, backpack.token_url, code=answer.code, verifier=verifier, now=now
     )
-    _keep_token(user, backpack, token, sending, now)
+    _keep_token(user.id, backpack.id, token, sending, now)
     credential = db.session.get(IssuedCredential, pending.credential_id)
     if credential is None:
         raise NotFound("There is no credential with that id.")
