@@ -37,9 +37,7 @@ def make_proposal(school, now):
             proposal_input(**changes), student=school.student, class_id=school.auto_shop.id, now=now
         )
         if submitted:
-            services.submit_proposal(
-                proposal, student=school.student, expected_version=1, now=now
-            )
+            services.submit_proposal(proposal, student=school.student, expected_version=1, now=now)
         db.session.commit()
         return proposal
 

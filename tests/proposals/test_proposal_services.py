@@ -86,14 +86,20 @@ def test_proposal_stale_edit_is_conflict_and_keeps_versions(school, make_proposa
     """Is an edit made on version 1 after version 2 was saved refused, with nothing lost?"""
     proposal = make_proposal()
     services.edit_proposal(
-        proposal, proposal_input(title="Wheel Builder"), actor=school.instructor,
-        expected_version=1, now=now,
+        proposal,
+        proposal_input(title="Wheel Builder"),
+        actor=school.instructor,
+        expected_version=1,
+        now=now,
     )
     db.session.commit()
     with pytest.raises(Conflict):
         services.edit_proposal(
-            proposal, proposal_input(title="Wheelwright"), actor=school.student,
-            expected_version=1, now=now,
+            proposal,
+            proposal_input(title="Wheelwright"),
+            actor=school.student,
+            expected_version=1,
+            now=now,
         )
     db.session.rollback()
     assert [v.title for v in proposal.versions] == ["Bicycle Wheel Builder", "Wheel Builder"]
@@ -129,7 +135,9 @@ def test_proposal_bad_input_is_user_error(school, make_proposal, now, changes, m
     assert school.badge
     with pytest.raises(UserError, match=message):
         services.create_proposal(
-            proposal_input(**changes), student=school.student, class_id=school.auto_shop.id,
+            proposal_input(**changes),
+            student=school.student,
+            class_id=school.auto_shop.id,
             now=now,
         )
 
@@ -143,7 +151,9 @@ def test_proposal_incomplete_draft_saves_but_cannot_be_sent(school, make_proposa
 def test_proposal_for_a_class_not_enrolled_is_refused(school, now):
     with pytest.raises(UserError, match="Choose one of your classes"):
         services.create_proposal(
-            proposal_input(standards=[]), student=school.student, class_id=school.algebra.id,
+            proposal_input(standards=[]),
+            student=school.student,
+            class_id=school.algebra.id,
             now=now,
         )
     with pytest.raises(UserError, match="not enrolled"):
@@ -180,22 +190,26 @@ def test_proposal_student_cannot_decide_nor_others_edit(school, make_proposal, n
         _decide(proposal, school.student, Decision.APPROVE_PERSONAL, now)
     with pytest.raises(NotAllowed):
         services.edit_proposal(
-            proposal, proposal_input(title="Mine now"), actor=school.classmate,
-            expected_version=1, now=now,
+            proposal,
+            proposal_input(title="Mine now"),
+            actor=school.classmate,
+            expected_version=1,
+            now=now,
         )
     with pytest.raises(NotAllowed):
         services.submit_proposal(proposal, student=school.instructor, expected_version=1, now=now)
 
 
-def test_proposal_approved_cannot_be_edited_commented_or_decided_again(
-    school, make_proposal, now
-):
+def test_proposal_approved_cannot_be_edited_commented_or_decided_again(school, make_proposal, now):
     proposal = make_proposal()
     _decide(proposal, school.instructor, Decision.APPROVE_CLASS, now)
     with pytest.raises(UserError, match="can no longer be edited"):
         services.edit_proposal(
-            proposal, proposal_input(title="Later"), actor=school.student,
-            expected_version=proposal.version, now=now,
+            proposal,
+            proposal_input(title="Later"),
+            actor=school.student,
+            expected_version=proposal.version,
+            now=now,
         )
     with pytest.raises(UserError, match="discussion is closed"):
         services.comment_on_proposal(proposal, actor=school.student, message="Hi", now=now)
@@ -226,13 +240,20 @@ def test_proposal_decision_on_an_older_version_is_conflict(school, make_proposal
     """Is an approval of version 1 refused once the student saved version 2?"""
     proposal = make_proposal()
     services.edit_proposal(
-        proposal, proposal_input(title="Wheelwright"), actor=school.student,
-        expected_version=1, now=now,
+        proposal,
+        proposal_input(title="Wheelwright"),
+        actor=school.student,
+        expected_version=1,
+        now=now,
     )
     with pytest.raises(Conflict):
         services.decide_on_proposal(
-            proposal, reviewer=school.instructor, decision=Decision.APPROVE_CLASS, message="",
-            expected_version=1, now=now,
+            proposal,
+            reviewer=school.instructor,
+            decision=Decision.APPROVE_CLASS,
+            message="",
+            expected_version=1,
+            now=now,
         )
 
 
@@ -278,9 +299,7 @@ def test_proposal_approved_class_badge_is_open_to_the_class(school, make_proposa
     assert not badge.is_visible_to(school.other_student)
 
 
-def test_proposal_badge_credential_says_student_proposed_and_is_valid(
-    school, make_proposal, now
-):
+def test_proposal_badge_credential_says_student_proposed_and_is_valid(school, make_proposal, now):
     """Does the issued credential carry the tag and the line, and pass the official schemas?"""
     proposal = make_proposal()
     badge = _decide(proposal, school.instructor, Decision.APPROVE_PERSONAL, now)
@@ -290,13 +309,20 @@ def test_proposal_badge_credential_says_student_proposed_and_is_valid(
     submission = evidence.start_submission(badge, student=school.student, now=now)
     evidence.add_text(submission, student=school.student, text="Wheel log.", now=now)
     evidence.save_draft(
-        submission, student=school.student, reflection="It stayed true.",
-        criteria_reflections={}, now=now,
+        submission,
+        student=school.student,
+        reflection="It stayed true.",
+        criteria_reflections={},
+        now=now,
     )
     evidence.submit(submission, student=school.student, now=now)
     evidence.approve(
-        submission, ctx=issuing_context(), reviewer=school.instructor, level_id=None,
-        feedback="", now=now,
+        submission,
+        ctx=issuing_context(),
+        reviewer=school.instructor,
+        level_id=None,
+        feedback="",
+        now=now,
     )
     db.session.commit()
     credential = evidence.submission_credential(submission)
