@@ -127,7 +127,8 @@ def test_proposal_compare_shows_removed_and_added_words(school, make_proposal, l
     _edit(client, proposal, 1)
     _edit(client, proposal, 2, criteria="Build a round wheel.")
     body = client.get(f"/proposals/{proposal.id}/compare").get_data(as_text=True)
-    assert "<del>true </del>" in body and "<ins>round </ins>" in body
+    assert '<del><span class="visually-hidden">[removed: </span>true <span' in body
+    assert '<ins><span class="visually-hidden">[added: </span>round <span' in body
     assert client.get(f"/proposals/{proposal.id}/compare?from=1&to=9").status_code == 400
     assert client.get(f"/proposals/{proposal.id}/compare?from=x").status_code == 400
 
