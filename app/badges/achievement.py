@@ -30,7 +30,9 @@ def criteria_markdown(badge: Badge) -> str:
 
 # How a student-proposed badge says so in its achievement: a tag, and a line of its description.
 STUDENT_PROPOSED_TAG = "student-proposed"
-STUDENT_PROPOSED_LINE = "Student-proposed: a student proposed this badge and the school approved it."
+STUDENT_PROPOSED_LINE = (
+    "Student-proposed: a student proposed this badge and the school approved it."
+)
 
 
 def achievement_description(badge: Badge) -> str:

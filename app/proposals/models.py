@@ -120,9 +120,7 @@ class ProposalVersion(Model):
     __table_args__ = (sa.UniqueConstraint("proposal_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("badge_proposal.id", ondelete="CASCADE")
-    )
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("badge_proposal.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column()
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -154,9 +152,7 @@ class ProposalEvent(Model):
     __tablename__ = "badge_proposal_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("badge_proposal.id", ondelete="CASCADE")
-    )
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("badge_proposal.id", ondelete="CASCADE"))
     kind: Mapped[ProposalEventKind] = mapped_column(
         sa.Enum(ProposalEventKind, native_enum=False, length=30)
     )

@@ -6,12 +6,15 @@ names the version it was made on, and a stale one is a Conflict that loses nothi
 
 Who may do what, by state:
 
-| state              | student (its author)          | reviewer (class instructor, admin)  |
-| ------------------ | ----------------------------- | ----------------------------------- |
-| draft              | edit, comment, submit, withdraw | cannot see it                     |
-| submitted          | edit, comment, withdraw       | edit, comment, approve, ask for changes, decline |
-| changes requested  | edit, comment, submit, withdraw | edit, comment, decline            |
-| approved, declined, withdrawn | read               | read                                |
+- draft: its student edits, comments, sends or withdraws it; reviewers cannot see it.
+- submitted: its student edits, comments or withdraws it; a reviewer edits, comments,
+  approves (as a personal or a class badge), asks for changes or declines it.
+- changes requested: its student edits, comments, sends it again or withdraws it;
+  a reviewer edits, comments or declines it.
+- approved, declined, withdrawn: closed; both read it.
+
+Reviewers are the instructors of the proposal's class and administrators; a student
+never decides, and nobody else learns that the proposal exists.
 
 Services take the actor and the clock, raise LaurelErrors and only flush: the caller commits.
 """
@@ -105,7 +108,7 @@ def known_standards() -> dict[str, dict[str, Any]]:
 
 
 def standard_label(standard: dict[str, Any]) -> str:
-    """"ASE A5 — Brakes", or the name alone when there is no framework or code."""
+    """ "ASE A5 — Brakes", or the name alone when there is no framework or code."""
     prefix = " ".join(part for part in (standard.get("framework"), standard.get("code")) if part)
     return f"{prefix} — {standard['name']}" if prefix else standard["name"]
 
@@ -156,8 +159,7 @@ def _checked_text(value: str, label: str, limit: int, *, required: bool) -> str:
         raise UserError(f"The proposal needs {label}.")
     if len(value) > limit:
         raise UserError(
-            f"{label[0].upper()}{label[1:]} is too long ({len(value)} characters; "
-            f"{limit} at most)."
+            f"{label[0].upper()}{label[1:]} is too long ({len(value)} characters; {limit} at most)."
         )
     return value
 
@@ -226,7 +228,9 @@ def create_proposal(
         created_at=now,
         updated_at=now,
     )
-    proposal.versions.append(ProposalVersion(number=1, author_id=student.id, created_at=now, **values))
+    proposal.versions.append(
+        ProposalVersion(number=1, author_id=student.id, created_at=now, **values)
+    )
     db.session.add(proposal)
     db.session.flush()
     return proposal
@@ -385,9 +389,13 @@ def withdraw_proposal(
 def comment_on_proposal(proposal: Proposal, *, actor: User, message: str, now: datetime) -> None:
     """Add a comment to the discussion of an open proposal."""
     if not (proposal.is_owned_by(actor) or proposal.can_review(actor)):
-        raise NotAllowed("Only the student who wrote this proposal and its reviewers comment on it.")
+        raise NotAllowed(
+            "Only the student who wrote this proposal and its reviewers comment on it."
+        )
     if not proposal.is_open:
-        raise UserError(f"This proposal is {state_phrase(proposal.state)}: its discussion is closed.")
+        raise UserError(
+            f"This proposal is {state_phrase(proposal.state)}: its discussion is closed."
+        )
     if not message.strip():
         raise UserError("Write a comment before sending it.")
     _record(proposal, ProposalEventKind.COMMENT, actor, message, now)

@@ -240,8 +240,7 @@ def edit(proposal_id: int):
 def version_diff(before: ProposalVersion, after: ProposalVersion) -> list[FieldDiff]:
     """Each field of two versions, side by side, the standards as one line each."""
     fields = [
-        diff_text(label, getattr(before, name), getattr(after, name))
-        for name, label in TEXT_FIELDS
+        diff_text(label, getattr(before, name), getattr(after, name)) for name, label in TEXT_FIELDS
     ]
     fields.append(
         diff_text(
@@ -338,7 +337,9 @@ def add_comment(proposal_id: int):
 
 
 DECIDED = {
-    services.Decision.APPROVE_PERSONAL: "Approved: “{title}” is now a personal badge for {student}.",
+    services.Decision.APPROVE_PERSONAL: (
+        "Approved: “{title}” is now a personal badge for {student}."
+    ),
     services.Decision.APPROVE_CLASS: "Approved: “{title}” is now published for {class_name}.",
     services.Decision.CHANGES: "Sent back to {student} with your request for changes.",
     services.Decision.DECLINE: "The proposal is declined.",
