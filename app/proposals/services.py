@@ -164,9 +164,15 @@ def _checked_text(value: str, label: str, limit: int, *, required: bool) -> str:
     return value
 
 
-def _validated(data: ProposalInput, *, complete: bool) -> dict[str, Any]:
-    """The version's values; a proposal sent for review must say everything but its standards."""
-    known = known_standards()
+def _validated(
+    data: ProposalInput, *, complete: bool, kept: Sequence[dict[str, Any]] = ()
+) -> dict[str, Any]:
+    """The version's values; a proposal sent for review must say everything but its standards.
+
+    `kept` are the standards the proposal already names: still valid if no published badge
+    uses them any more.
+    """
+    known = {**{s["url"]: s for s in kept}, **known_standards()}
     keys = list(dict.fromkeys(key.strip() for key in data.standards if key.strip()))
     unknown = [key for key in keys if key not in known]
     if unknown:
@@ -266,7 +272,9 @@ def edit_proposal(
     _check_may_edit(proposal, actor)
     if expected_version != proposal.version:
         raise Conflict(STALE_EDIT)
-    values = _validated(data, complete=proposal.state != ProposalState.DRAFT)
+    values = _validated(
+        data, complete=proposal.state != ProposalState.DRAFT, kept=proposal.current.standards
+    )
     if _same(proposal.current, values):
         return None
     result = db.session.execute(
@@ -355,6 +363,7 @@ def submit_proposal(
             standards=[s["url"] for s in proposal.current.standards],
         ),
         complete=True,
+        kept=proposal.current.standards,
     )
     _move(
         proposal,

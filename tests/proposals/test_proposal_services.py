@@ -349,3 +349,20 @@ def test_proposal_lists_by_person(school, make_proposal, now):
     assert [p.id for p in services.proposals_for(school.instructor)] == [mine.id]
     assert services.proposals_for(school.other_instructor) == []
     assert [p.id for p in services.proposals_for(school.admin)] == [mine.id]
+
+
+def test_proposal_keeps_a_standard_no_published_badge_uses_any_more(school, make_proposal, now):
+    from app.badges.services import archive_badge
+
+    proposal = make_proposal(submitted=False)
+    archive_badge(school.badge, actor=school.instructor, now=now)
+    assert STANDARD_URL not in services.known_standards()
+    services.edit_proposal(
+        proposal,
+        proposal_input(title="Wheelwright"),
+        actor=school.student,
+        expected_version=1,
+        now=now,
+    )
+    services.submit_proposal(proposal, student=school.student, expected_version=2, now=now)
+    assert proposal.current.standards[0]["url"] == STANDARD_URL
