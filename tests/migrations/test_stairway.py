@@ -173,8 +173,8 @@ BACKFILLS = {
         [r["public_token"] for r in rows.values()], 32
     ),
     # Badges made before proposals existed were all made by staff.
-    ("badge", "student_proposed"): lambda rows, _: not any(
-        r["student_proposed"] for r in rows.values()
+    ("badge", "student_proposed"): lambda rows, _: (
+        not any(r["student_proposed"] for r in rows.values())
     ),
 }
 
