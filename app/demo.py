@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime
 from datetime import timedelta
 
@@ -30,6 +31,7 @@ from app.evidence.storage import EvidenceStorage
 from app.extensions import db
 from app.issuing.context import IssuingContext
 from app.issuing.profile import issuer_profile
+from app.proposals import services as proposals
 
 DEMO_PASSWORD = "maplegrove-demo"
 SCHOOL_NAME = "Maple Grove High School"
@@ -262,6 +264,7 @@ def seed_demo(
     )
     evidence.start_goal(badges["Peer Tutor"], student=people["ava"], now=now)
     evidence.start_goal(badges["Vehicle Restoration"], student=people["leo"], now=now)
+    _proposal_in_discussion(people["leo"], people["jlee"], auto_class, now)
     db.session.flush()
     logins = tuple(DemoLogin(p.role.value, p.name, p.email) for p in people.values())
     return DemoResult(created=True, logins=logins)
@@ -367,5 +370,75 @@ def _approved_submission(
         reviewer=reviewer,
         level_id=proficient,
         feedback="Clear table and a good interpretation.",
+        now=moment + timedelta(hours=5),
+    )
+
+
+def _proposal_in_discussion(
+    student: User, instructor: User, school_class: SchoolClass, now: datetime
+) -> None:
+    """Leo's proposed badge for his passion project, edited by both and still under discussion."""
+    text = proposals.ProposalInput(
+        title="Small Engine Rebuild",
+        learning=(
+            "How a four-stroke engine works, by rebuilding the lawn-mower engine from my "
+            "grandfather's garage: diagnosis, measurements, ordering parts, reassembly."
+        ),
+        criteria=(
+            "Take the engine apart, measure the worn parts against the service manual, "
+            "rebuild it and get it running."
+        ),
+        evidence_plan="A photo log of every stage and a video of the first start.",
+        standards=["https://www.nextgenscience.org/pe/hs-ets1-2-engineering-design"],
+    )
+    moment = now - timedelta(days=1)
+    proposal = proposals.create_proposal(
+        text, student=student, class_id=school_class.id, now=moment
+    )
+    proposals.submit_proposal(proposal, student=student, expected_version=1, now=moment)
+    proposals.comment_on_proposal(
+        proposal,
+        actor=instructor,
+        message=(
+            "A great project. I tightened the criteria with the measurements we use in the "
+            "shop: can you add a compression test before and after?"
+        ),
+        now=moment + timedelta(hours=2),
+    )
+    proposals.edit_proposal(
+        proposal,
+        replace(
+            text,
+            criteria=(
+                "Take the engine apart, measure cylinder bore, ring gap and valve clearance "
+                "against the service manual, rebuild it and get it running."
+            ),
+        ),
+        actor=instructor,
+        expected_version=1,
+        now=moment + timedelta(hours=2),
+    )
+    proposals.edit_proposal(
+        proposal,
+        replace(
+            text,
+            criteria=(
+                "Take the engine apart, measure cylinder bore, ring gap and valve clearance "
+                "against the service manual, rebuild it and get it running. Compression test "
+                "before and after the rebuild."
+            ),
+            evidence_plan=(
+                "A photo log of every stage, my measurement sheet, the two compression "
+                "readings and a video of the first start."
+            ),
+        ),
+        actor=student,
+        expected_version=2,
+        now=moment + timedelta(hours=5),
+    )
+    proposals.comment_on_proposal(
+        proposal,
+        actor=student,
+        message="Added the compression test and the measurement sheet (version 3).",
         now=moment + timedelta(hours=5),
     )

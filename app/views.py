@@ -14,6 +14,7 @@ BLUEPRINT_MODULES = (
     "app.accounts.views",
     "app.badges.views",
     "app.evidence.views",
+    "app.proposals.views",
     "app.bulk.views",
     "app.share.views",
     "app.records.views",

@@ -1247,3 +1247,102 @@ ROUTES += [
         ),
     ),
 ]
+
+
+def _proposals(world: dict, now) -> None:
+    """Sam's proposal, sent to the instructors of Auto Shop."""
+    from app.proposals import services as proposals
+
+    proposal = proposals.create_proposal(
+        proposals.ProposalInput(
+            title="Matrix Proposal",
+            learning="Wheels.",
+            criteria="Build one.",
+            evidence_plan="A video.",
+        ),
+        student=world["student"],
+        class_id=world["class_id"],
+        now=now,
+    )
+    proposals.submit_proposal(proposal, student=world["student"], expected_version=1, now=now)
+    world["proposal_id"] = proposal.id
+
+
+WORLD_BUILDERS.append(_proposals)
+
+# A proposal: its student and its reviewers (the class's instructors, admins); 404 for others.
+PROPOSAL_PAGE = _only(
+    student=200, other_student=404, instructor_of_class=200, other_instructor=404, admin=200
+)
+# Its student's steps: reviewers may read it but not act for the student.
+PROPOSAL_STEP = _only(
+    student=302, other_student=404, instructor_of_class=DENIED, other_instructor=404, admin=DENIED
+)
+PROPOSAL_TEXT = {
+    "title": "Matrix Proposal",
+    "learning": "Wheels.",
+    "criteria": "Build one.",
+    "evidence_plan": "A video.",
+}
+
+ROUTES += [
+    Route("GET", "/proposals", signed_in(200)),
+    Route("GET", "/proposals/new", STUDENTS_ONLY),
+    # The other student is not in the class named, so that is a 400.
+    Route(
+        "POST",
+        "/proposals/new",
+        {**STUDENTS_ONLY, "student": 302, "other_student": 400},
+        data={**PROPOSAL_TEXT, "class_id": "{class_id}", "action": "save"},
+    ),
+    Route("GET", "/proposals/{proposal_id}", PROPOSAL_PAGE),
+    Route("GET", "/proposals/{proposal_id}/edit", PROPOSAL_PAGE),
+    Route("GET", "/proposals/{proposal_id}/compare", PROPOSAL_PAGE),
+    Route("GET", "/proposals/999999", _only(**dict.fromkeys(SIGNED_IN, 404))),
+    # The unchanged text saves no version, so each allowed role gets the same answer.
+    Route(
+        "POST",
+        "/proposals/{proposal_id}/edit",
+        {**PROPOSAL_PAGE, "student": 302, "instructor_of_class": 302, "admin": 302},
+        data={**PROPOSAL_TEXT, "version": "1"},
+    ),
+    # It is already sent: its student gets a 400 that says so.
+    Route(
+        "POST",
+        "/proposals/{proposal_id}/submit",
+        {**PROPOSAL_STEP, "student": 400},
+        data={"version": "1"},
+    ),
+    Route("POST", "/proposals/{proposal_id}/withdraw", PROPOSAL_STEP, data={"version": "1"}),
+    Route(
+        "POST",
+        "/proposals/{proposal_id}/comments",
+        {**PROPOSAL_PAGE, "student": 302, "instructor_of_class": 302, "admin": 302},
+        data={"comment-message": "Which spokes?"},
+    ),
+    # Asking for changes without saying which is a 400 for reviewers; a student cannot decide.
+    Route(
+        "POST",
+        "/proposals/{proposal_id}/decide",
+        _only(
+            student=DENIED,
+            other_student=404,
+            instructor_of_class=400,
+            other_instructor=404,
+            admin=400,
+        ),
+        data={"decision": "changes", "version": "1"},
+    ),
+    Route(
+        "POST",
+        "/proposals/{proposal_id}/decide",
+        _only(
+            student=DENIED,
+            other_student=404,
+            instructor_of_class=302,
+            other_instructor=404,
+            admin=400,
+        ),
+        data={"decision": "decline", "version": "1"},
+    ),
+]

@@ -28,16 +28,37 @@ def criteria_markdown(badge: Badge) -> str:
     return f"{badge.criteria_narrative}\n\n{checklist}" if checklist else badge.criteria_narrative
 
 
+# How a student-proposed badge says so in its achievement: a tag, and a line of its description.
+STUDENT_PROPOSED_TAG = "student-proposed"
+STUDENT_PROPOSED_LINE = (
+    "Student-proposed: a student proposed this badge and the school approved it."
+)
+
+
+def achievement_description(badge: Badge) -> str:
+    """The badge's description, with the student-proposed line when it applies."""
+    if badge.student_proposed:
+        return f"{badge.description}\n\n{STUDENT_PROPOSED_LINE}"
+    return badge.description
+
+
+def achievement_tags(badge: Badge) -> tuple[str, ...]:
+    """The badge's tags, with the student-proposed tag when it applies."""
+    if badge.student_proposed and STUDENT_PROPOSED_TAG not in badge.tags:
+        return (*badge.tags, STUDENT_PROPOSED_TAG)
+    return tuple(badge.tags)
+
+
 def achievement_data(badge: Badge, public_url: str) -> AchievementData:
     """The badge as an OB 3.0 Achievement, as it stands now."""
     return AchievementData(
         id=achievement_url(badge, public_url),
         name=badge.name,
-        description=badge.description,
+        description=achievement_description(badge),
         criteria_narrative=criteria_markdown(badge),
         image_url=achievement_image_url(badge, public_url),
         achievement_type=badge.achievement_type,
-        tags=tuple(badge.tags),
+        tags=achievement_tags(badge),
         alignments=tuple(
             AlignmentData(
                 target_name=a["name"],

@@ -132,6 +132,12 @@ class Badge(Model):
     state: Mapped[BadgeState] = mapped_column(
         sa.Enum(BadgeState, native_enum=False, length=20), default=BadgeState.DRAFT
     )
+    # A badge a student proposed (app.proposals): its achievement says so.
+    student_proposed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # A personal badge: only this student sees it and may earn it.
+    personal_for_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="RESTRICT")
+    )
     version: Mapped[int] = mapped_column(default=1)
     # Optimistic lock: bumped by every edit, so a form saved over a newer edit (or an
     # edit racing an approval) is refused with 409 instead of half-overwriting it.
@@ -145,7 +151,8 @@ class Badge(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     school_class: Mapped[SchoolClass | None] = relationship()
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    personal_for: Mapped[User | None] = relationship(foreign_keys=[personal_for_id])
 
     @property
     def shown_image(self) -> tuple[bytes, str] | None:
@@ -160,7 +167,12 @@ class Badge(Model):
         )
 
     def is_for_learner(self, user: User) -> bool:
-        """A school-wide badge is for every learner; a class badge for the students of its class."""
+        """A school-wide badge is for every learner; a class badge for the students of its class.
+
+        A personal badge is for its one student alone.
+        """
+        if self.personal_for_id is not None:
+            return user.id == self.personal_for_id
         return self.class_id is None or self._has_class_role(user, Role.STUDENT)
 
     def can_review(self, user: User | None) -> bool:
@@ -179,14 +191,17 @@ class Badge(Model):
         return self._has_class_role(user, Role.INSTRUCTOR)
 
     def is_visible_to(self, user: User | None) -> bool:
-        """Staff see every badge; students see published badges of the school or of their class."""
+        """Staff see every badge; students see the published badges meant for them.
+
+        That is the school's, their class's, and their own personal badges.
+        """
         if user is None or not user.is_authenticated or not user.is_active:
             return False
         if user.is_admin or user.is_instructor:
             return True
         if self.state != BadgeState.PUBLISHED:
             return False
-        return self.class_id is None or self._has_class_role(user, Role.STUDENT)
+        return self.is_for_learner(user)
 
 
 class CredentialState(enum.StrEnum):

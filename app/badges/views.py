@@ -47,6 +47,7 @@ from app.issuing.profile import issuer_profile
 from app.issuing.profile import update_issuer_profile
 from app.keyring import issuing_context
 from app.models_base import utcnow
+from app.proposals.services import proposal_of_badge
 
 bp = Blueprint("badges", __name__)
 bp.register_blueprint(public_views.bp)
@@ -234,6 +235,7 @@ def detail(slug: str):
         can_review=can_review,
         progress=badge_progress(badge, current_user) if current_user.is_student else None,
         action_form=ConfirmForm(),
+        proposal=proposal_of_badge(badge) if badge.student_proposed else None,
     )
 
 

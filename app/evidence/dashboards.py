@@ -323,7 +323,11 @@ def instructor_overview(instructor: User) -> InstructorOverview:
         )
     )
     progress = [
-        _class_progress(c, [b for b in published if b.class_id in (None, c.id)]) for c in classes
+        _class_progress(
+            c,
+            [b for b in published if b.class_id in (None, c.id) and b.personal_for_id is None],
+        )
+        for c in classes
     ]
     return InstructorOverview(
         waiting=counts.get(SubmissionState.SUBMITTED, 0),

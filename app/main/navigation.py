@@ -27,6 +27,7 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("Badges", "badges.catalogue", frozenset(Role)),
     ("My dashboard", "evidence.student_dashboard", frozenset({Role.STUDENT})),
     ("My record", "share.my_record", frozenset({Role.STUDENT})),
+    ("Proposals", "proposals.index", frozenset(Role)),
     ("Review queue", "evidence.queue", frozenset({Role.INSTRUCTOR, Role.ADMIN})),
     ("Dashboard", "evidence.instructor_dashboard", frozenset({Role.INSTRUCTOR, Role.ADMIN})),
     ("Users", "accounts.users", frozenset({Role.ADMIN})),

@@ -172,6 +172,10 @@ BACKFILLS = {
     ("evidence_item", "public_token"): lambda rows, _: _distinct_tokens(
         [r["public_token"] for r in rows.values()], 32
     ),
+    # Badges made before proposals existed were all made by staff.
+    ("badge", "student_proposed"): lambda rows, _: (
+        not any(r["student_proposed"] for r in rows.values())
+    ),
 }
 
 

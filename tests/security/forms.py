@@ -50,6 +50,13 @@ BADGE_CHOICES = frozenset(
     {"accepted_kinds", "achievement_type", "class_id", "revision", "required_row", "expiry_months"}
 )
 PASSWORD = "a-long-new-passphrase-9"
+PROPOSAL = {
+    "title": "Wheel Builder",
+    "learning": "Lacing and truing.",
+    "criteria": "Build a true wheel.",
+    "evidence_plan": "A video.",
+}
+VERSION = frozenset({"version"})
 
 FORMS: list[Form] = [
     Form("/login", "anonymous", {"email": "sam@school.test", "password": "wrong-password"}),
@@ -251,6 +258,28 @@ FORMS: list[Form] = [
         "student",
         {"include": "off"},
         choices=frozenset({"include"}),
+    ),
+    # Student-proposed badges.
+    Form(
+        "/proposals/new",
+        "student",
+        {**PROPOSAL, "class_id": "{class_id}", "action": "save"},
+        choices=frozenset({"class_id", "action"}),
+    ),
+    Form(
+        "/proposals/{proposal_id}/edit",
+        "student",
+        {**PROPOSAL, "version": "1"},
+        choices=frozenset({"version"}),
+    ),
+    Form("/proposals/{proposal_id}/submit", "student", {"version": "1"}, choices=VERSION),
+    Form("/proposals/{proposal_id}/withdraw", "student", {"version": "1"}, choices=VERSION),
+    Form("/proposals/{proposal_id}/comments", "student", {"comment-message": "Which spokes?"}),
+    Form(
+        "/proposals/{proposal_id}/decide",
+        "instructor_of_class",
+        {"decision": "changes", "message": "Name the spokes.", "version": "1"},
+        choices=frozenset({"decision", "version"}),
     ),
 ]
 

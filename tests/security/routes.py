@@ -29,6 +29,7 @@ ARGUMENT_VALUES = {
     "held_id": "{held_credential_id}",
     "api_client_id": "{api_client_id}",
     "connection_id": "{backpack_connection_id}",
+    "proposal_id": "{proposal_id}",
     "action": "revoke",
     "filename": "css/laurel.css",
 }
