@@ -5,4 +5,5 @@ from app.backpack import models as backpack_models  # noqa: F401
 from app.badges import models as badges_models  # noqa: F401
 from app.bulk import models as bulk_models  # noqa: F401
 from app.evidence import models as evidence_models  # noqa: F401
+from app.vcapi import models as vcapi_models  # noqa: F401
 from app.verify import models as verify_models  # noqa: F401
