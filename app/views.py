@@ -22,6 +22,7 @@ BLUEPRINT_MODULES = (
     "app.backpack.oauth_views",
     "app.backpack.api_views",
     "app.backpack.held_views",
+    "app.backpack.apps_views",
     "app.vcapi.views",
     "app.vcapi.admin_views",
 )

@@ -1,9 +1,18 @@
-"""api_credentials: the VC-API keeps what it signs, with its status list slots
+"""api_credentials: the VC-API keeps what it signs; OAuth secrets and tokens hashed at rest
+
+The new table keeps the credentials POST /credentials/issue signs. Existing OAuth rows
+are converted, not invalidated: every client secret still in plain text (backpack
+applications registered by RFC 7591) becomes "sha256:" + its sha256, and every access
+and refresh token becomes its sha256, so the applications' secrets and tokens keep
+working. The downgrade cannot restore plain tokens: it deletes every token (the
+applications sign in again) and leaves secrets hashed, which the older code also reads.
 
 Revision ID: 0012
 Revises: 0009
 Create Date: 2026-12-04 05:00:00
 """
+
+import hashlib
 
 import sqlalchemy as sa
 from alembic import op
@@ -51,8 +60,50 @@ def upgrade():
             batch_op.f("ix_api_credential_client_id"), ["client_id"], unique=False
         )
 
+    _hash_oauth_secrets_and_tokens()
+
+
+_CLIENTS = sa.table(
+    "oauth_client", sa.column("id", sa.Integer), sa.column("client_secret", sa.String)
+)
+_TOKENS = sa.table(
+    "oauth_token",
+    sa.column("id", sa.Integer),
+    sa.column("access_token", sa.String),
+    sa.column("refresh_token", sa.String),
+)
+SECRET_PREFIX = "sha256:"
+
+
+def _sha256(text):
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _hash_oauth_secrets_and_tokens():
+    bind = op.get_bind()
+    clients = bind.execute(sa.select(_CLIENTS.c.id, _CLIENTS.c.client_secret)).all()
+    for client_id, secret in clients:
+        if secret and not secret.startswith(SECRET_PREFIX):
+            bind.execute(
+                _CLIENTS.update()
+                .where(_CLIENTS.c.id == client_id)
+                .values(client_secret=SECRET_PREFIX + _sha256(secret))
+            )
+    tokens = bind.execute(
+        sa.select(_TOKENS.c.id, _TOKENS.c.access_token, _TOKENS.c.refresh_token)
+    ).all()
+    for token_id, access, refresh in tokens:
+        bind.execute(
+            _TOKENS.update()
+            .where(_TOKENS.c.id == token_id)
+            .values(
+                access_token=_sha256(access), refresh_token=_sha256(refresh) if refresh else refresh
+            )
+        )
+
 
 def downgrade():
+    op.execute("DELETE FROM oauth_token")
     with op.batch_alter_table("api_credential", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_api_credential_client_id"))
     op.drop_table("api_credential")
