@@ -224,6 +224,7 @@ FORMS: list[Form] = [
     Form("/oauth/authorize", "student", {"decision": "allow"}, choices=frozenset({"decision"})),
     Form("/ims/ob/v3p0/credentials", "anonymous", {}),
     Form("/backpack/{held_credential_id}/remove", "student", {}),
+    Form("/backpack/apps/{connected_client_id}/revoke", "student", {}),
     Form("/backpack/import", "student", {"badge_text": "my old badge"}, files=("badge_file",)),
     # The VC-API: JSON bodies and bearer tokens, no session; its clients' admin page.
     Form("/credentials/issue", "anonymous", {}),

@@ -28,6 +28,7 @@ ARGUMENT_VALUES = {
     "job_id": "{bulk_job_id}",
     "held_id": "{held_credential_id}",
     "api_client_id": "{api_client_id}",
+    "client_id": "{connected_client_id}",
     "action": "revoke",
     "filename": "css/laurel.css",
 }

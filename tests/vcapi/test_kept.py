@@ -230,3 +230,16 @@ def test_status_asked_for_the_did_key_issuer_is_400(vcapi, runner):
 def test_a_badge_credential_is_still_changed_by_any_status_client(vcapi, make_credential):
     document = json.loads(make_credential().json_text)
     assert _status(vcapi, document["id"], "suspended").json()["state"] == "suspended"
+
+
+def test_openapi_describes_kept_credentials_and_who_changes_them(client, app_ctx):
+    document = client.get("/api/v1/openapi.json").get_json()
+    issue = document["paths"]["/credentials/issue"]["post"]
+    body = issue["requestBody"]["content"]["application/json"]["schema"]
+    status_option = body["properties"]["options"]["properties"]["credentialStatus"]
+    assert "BitstringStatusListEntry" in status_option["properties"]["type"]["enum"]
+    assert "https://laurel.test/api-credentials/<uuid>" in issue["description"]
+    status = document["paths"]["/credentials/status"]["post"]
+    assert "another client issued" in status["responses"]["404"]["description"]
+    assert "Laurel minted" in status["responses"]["400"]["description"]
+    assert "only the client that issued it" in status["description"]
