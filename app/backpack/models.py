@@ -80,7 +80,8 @@ def hash_client_secret(secret: str) -> str:
 
 
 def hash_token(token: str) -> str:
-    """The stored form of an access or refresh token (sha256, hex): tokens are looked up by it.
+    """The stored form of an access or refresh token or an authorization code (sha256, hex):
+    they are looked up by it.
 
     A database dump then holds no token that opens the API; tokens are random, so
     the same unsalted hash finds them again.
@@ -124,6 +125,8 @@ class OAuthClient(Model, OAuth2ClientMixin):
 
 class OAuthAuthorizationCode(Model, OAuth2AuthorizationCodeMixin):
     """A one-time code a student's consent produced, bound to a PKCE challenge.
+
+    `code` holds the code's sha256 (`hash_token`), as tokens do.
 
     A used code is kept (with `used_at`) until it expires, so that a second use is
     recognised as a replay and the tokens issued for it are revoked (RFC 6749 §4.1.2).

@@ -78,7 +78,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     def save_authorization_code(self, code: str, request: Any) -> OAuthAuthorizationCode:
         data = request.payload.data
         item = OAuthAuthorizationCode(
-            code=code,
+            code=hash_token(code),
             client_id=request.client.client_id,
             redirect_uri=request.payload.redirect_uri,
             scope=request.payload.scope,
@@ -92,7 +92,9 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
 
     def query_authorization_code(self, code: str, client: OAuthClient) -> Any:
         item = db.session.scalar(
-            db.select(OAuthAuthorizationCode).filter_by(code=code, client_id=client.client_id)
+            db.select(OAuthAuthorizationCode).filter_by(
+                code=hash_token(code), client_id=client.client_id
+            )
         )
         if item is None or item.auth_time + CODE_SECONDS <= time.time():
             return None

@@ -3,9 +3,10 @@
 The new table keeps the credentials POST /credentials/issue signs. Existing OAuth rows
 are converted, not invalidated: every client secret still in plain text (backpack
 applications registered by RFC 7591) becomes "sha256:" + its sha256, and every access
-and refresh token becomes its sha256, so the applications' secrets and tokens keep
-working. The downgrade cannot restore plain tokens: it deletes every token (the
-applications sign in again) and leaves secrets hashed, which the older code also reads.
+and refresh token and authorization code becomes its sha256, so the applications'
+secrets and tokens keep working. The downgrade cannot restore plain tokens: it deletes
+every token and code (the applications ask the learner again) and leaves secrets
+hashed, which the older code also reads.
 
 Revision ID: 0012
 Revises: 0009
@@ -79,8 +80,15 @@ def _sha256(text):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+_CODES = sa.table(
+    "oauth_authorization_code", sa.column("id", sa.Integer), sa.column("code", sa.String)
+)
+
+
 def _hash_oauth_secrets_and_tokens():
     bind = op.get_bind()
+    for code_id, code in bind.execute(sa.select(_CODES.c.id, _CODES.c.code)).all():
+        bind.execute(_CODES.update().where(_CODES.c.id == code_id).values(code=_sha256(code)))
     clients = bind.execute(sa.select(_CLIENTS.c.id, _CLIENTS.c.client_secret)).all()
     for client_id, secret in clients:
         if secret and not secret.startswith(SECRET_PREFIX):
@@ -104,6 +112,7 @@ def _hash_oauth_secrets_and_tokens():
 
 def downgrade():
     op.execute("DELETE FROM oauth_token")
+    op.execute("DELETE FROM oauth_authorization_code")
     with op.batch_alter_table("api_credential", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_api_credential_client_id"))
     op.drop_table("api_credential")

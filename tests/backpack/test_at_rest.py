@@ -1,5 +1,6 @@
-"""Client secrets and tokens are stored as hashes: a database dump opens nothing, and the
-protocol (token, refresh, bearer, revocation) still works with what the client holds.
+"""Client secrets, tokens and authorization codes are stored as hashes: a database dump
+opens nothing, and the protocol (code, token, refresh, bearer, revocation) still works
+with what the client holds.
 
 Bad inputs tried: a stored hash sent as a bearer token and as a refresh token.
 """
@@ -9,11 +10,13 @@ from __future__ import annotations
 import requests
 import sqlalchemy as sa
 
+from app.backpack.models import OAuthAuthorizationCode
 from app.backpack.models import OAuthClient
 from app.backpack.models import OAuthToken
 from app.backpack.models import hash_client_secret
 from app.backpack.models import hash_token
 from app.extensions import db
+from tests.backpack.conftest import code_from
 
 
 def test_secret_and_tokens_are_kept_hashed_and_the_protocol_still_works(backpack, school, app):
@@ -63,3 +66,23 @@ def test_secret_and_tokens_are_kept_hashed_and_the_protocol_still_works(backpack
     )
     assert revoked.status_code == 200
     assert oauth.get(backpack.credentials_url, timeout=30).status_code == 401
+
+
+def test_authorization_code_is_kept_hashed_and_still_exchanged(backpack, school, app):
+    client = backpack.register()
+    oauth = backpack.session(client)
+    url, _state = oauth.authorization_url(backpack.authorize_url)
+    answer = backpack.consent(school.student, url)
+    code = code_from(answer)
+    with app.app_context():
+        (stored,) = db.session.scalars(
+            sa.select(OAuthAuthorizationCode.code).filter_by(client_id=client["client_id"])
+        ).all()
+    assert stored == hash_token(code) != code
+    oauth.fetch_token(
+        backpack.token_url,
+        authorization_response=answer.headers["Location"],
+        client_secret=client["client_secret"],
+        timeout=30,
+    )
+    assert oauth.get(backpack.credentials_url, timeout=30).status_code == 200

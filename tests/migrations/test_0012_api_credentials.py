@@ -53,6 +53,13 @@ def database(tmp_path, keys_dir):
                     " 'plain-access', 'plain-refresh', '', 4102444800, 0, 0, 3600)"
                 )
             )
+            connection.execute(
+                sa.text(
+                    "INSERT INTO oauth_authorization_code (code, client_id, redirect_uri,"
+                    " response_type, scope, auth_time, user_id) VALUES ('plain-code',"
+                    " 'wallet', 'https://wallet.example/cb', 'code', '', 0, 1)"
+                )
+            )
         yield application
         db.engine.dispose()
 
@@ -71,6 +78,7 @@ def test_migration_0012_hashes_existing_secrets_and_tokens_which_keep_working(da
     assert _rows("SELECT access_token, refresh_token FROM oauth_token") == [
         (hash_token("plain-access"), hash_token("plain-refresh"))
     ]
+    assert _rows("SELECT code FROM oauth_authorization_code") == [(hash_token("plain-code"),)]
     wallet = db.session.scalar(sa.select(OAuthClient).filter_by(client_id="wallet"))
     assert wallet.check_client_secret("plain-secret")
     assert not wallet.check_client_secret(hash_client_secret("plain-secret"))
@@ -81,6 +89,7 @@ def test_migration_0012_hashes_existing_secrets_and_tokens_which_keep_working(da
     downgrade(revision="0009")
     assert "api_credential" not in sa.inspect(db.engine).get_table_names()
     assert _rows("SELECT COUNT(*) FROM oauth_token") == [(0,)]
+    assert _rows("SELECT COUNT(*) FROM oauth_authorization_code") == [(0,)]
     assert _rows("SELECT client_secret FROM oauth_client WHERE client_id = 'wallet'") == [
         (hash_client_secret("plain-secret"),)
     ]
