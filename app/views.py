@@ -24,6 +24,7 @@ BLUEPRINT_MODULES = (
     "app.backpack.api_views",
     "app.backpack.held_views",
     "app.backpack_send.views",
+    "app.backpack.apps_views",
     "app.vcapi.views",
     "app.vcapi.admin_views",
 )

@@ -1054,6 +1054,8 @@ def _backpack(world: dict, now) -> None:
 
     from app.backpack.models import HeldCredential
     from app.backpack.models import OAuthClient
+    from app.backpack.models import OAuthToken
+    from app.backpack.models import hash_token
     from app.backpack.scopes import SCOPES
 
     client = OAuthClient(client_id="matrix-client", client_secret="matrix-secret")
@@ -1076,9 +1078,20 @@ def _backpack(world: dict, now) -> None:
         verified_at=now,
         received_at=now,
     )
-    db.session.add_all([client, held])
+    # Sam connected the application: it holds a token for him (stored hashed).
+    token = OAuthToken(
+        client_id="matrix-client",
+        user_id=world["student_id"],
+        token_type="Bearer",
+        access_token=hash_token("matrix-access"),
+        refresh_token=hash_token("matrix-refresh"),
+        scope=" ".join(SCOPES),
+        expires_in=3600,
+    )
+    db.session.add_all([client, held, token])
     db.session.flush()
     world["held_credential_id"] = held.id
+    world["connected_client_id"] = "matrix-client"
     world["authorize_query"] = urlencode(
         {
             "response_type": "code",
@@ -1165,6 +1178,19 @@ ROUTES += [
             admin=DENIED,
         ),
         data={"include": "off"},
+    ),
+    # Connected apps: the learner's own; another student has no such app.
+    Route("GET", "/backpack/apps", STUDENTS_ONLY),
+    Route(
+        "POST",
+        "/backpack/apps/{connected_client_id}/revoke",
+        _only(
+            student=302,
+            other_student=404,
+            instructor_of_class=DENIED,
+            other_instructor=DENIED,
+            admin=DENIED,
+        ),
     ),
     Route(
         "POST",

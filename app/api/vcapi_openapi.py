@@ -98,7 +98,14 @@ def vcapi_paths(public_url: str) -> dict[str, Any]:
                 "Issue a credential (VC-API)",
                 "Checks the credential against every VC Data Model 2.0 rule and signs it "
                 "(eddsa-rdfc-2022) as the school's did:web, or as the did:key issuer when "
-                "`options.issuer` or the credential's issuer names it and an admin enabled it.",
+                "`options.issuer` or the credential's issuer names it and an admin enabled it. "
+                "Laurel keeps every credential it signs, with the client that asked. "
+                "With `options.credentialStatus` {type: BitstringStatusListEntry}, or by "
+                "default for a did:web VC 2.0 credential without `id` or `credentialStatus` "
+                "of its own, the credential gets the id "
+                f"{public_url}/api-credentials/<uuid> and two BitstringStatusListEntry "
+                "entries (revocation, suspension) in the school's status lists: the id to "
+                "send to POST /credentials/status.",
                 {
                     "type": "object",
                     "required": ["credential"],
@@ -106,13 +113,27 @@ def vcapi_paths(public_url: str) -> dict[str, Any]:
                         "credential": {"type": "object"},
                         "options": {
                             "type": "object",
-                            "properties": {"issuer": {"type": "string"}},
+                            "properties": {
+                                "issuer": {"type": "string"},
+                                "credentialStatus": {
+                                    "type": "object",
+                                    "required": ["type"],
+                                    "properties": {
+                                        "type": {
+                                            "enum": [
+                                                "BitstringStatusListEntry",
+                                                "BitstringStatusList",
+                                            ]
+                                        }
+                                    },
+                                },
+                            },
                         },
                     },
                 },
                 {
                     "201": {
-                        "description": "The signed credential.",
+                        "description": "The signed credential, byte for byte as kept.",
                         "content": _json(
                             {
                                 "type": "object",
@@ -123,7 +144,9 @@ def vcapi_paths(public_url: str) -> dict[str, Any]:
                     },
                     "400": _answer(
                         "A VC Data Model rule is broken (`rule` names it), another issuer is "
-                        "named, or the body is not usable.",
+                        "named, status entries are asked for a credential that cannot have "
+                        "them (the did:key issuer, an `id` or `credentialStatus` of its own, "
+                        "VC 1.1), or the body is not usable.",
                         "VcApiError",
                     ),
                 },
@@ -175,9 +198,14 @@ def vcapi_paths(public_url: str) -> dict[str, Any]:
             "servers": servers,
             "post": _operation(
                 "vcApiUpdateStatus",
-                "Revoke, suspend or reinstate one of the school's credentials (VC-API)",
-                "A revocation is final. VCALM's form ({credentialStatus: {type, "
-                "statusPurpose}, status: true|false}) is accepted too.",
+                "Revoke, suspend or reinstate a credential (VC-API)",
+                "For a badge credential of the school (<site>/credentials/<uuid>), any client "
+                "with the scope; for a credential issued through POST /credentials/issue "
+                "with status entries (<site>/api-credentials/<uuid>), only the client that "
+                "issued it (an admin uses `laurel revoke|suspend|reinstate`). The status "
+                "list is republished at once. A revocation is final. VCALM's form "
+                "({credentialStatus: {type, statusPurpose}, status: true|false}) is "
+                "accepted too.",
                 {
                     "type": "object",
                     "required": ["credentialId", "credentialStatus"],
@@ -211,9 +239,19 @@ def vcapi_paths(public_url: str) -> dict[str, Any]:
                             }
                         ),
                     },
-                    "400": bad,
-                    "404": _answer("This school issued no credential with that id.", "VcApiError"),
-                    "409": _answer("The state does not allow the change.", "VcApiError"),
+                    "400": _answer(
+                        "Not an id Laurel minted, an unknown status, or the body is not usable.",
+                        "VcApiError",
+                    ),
+                    "404": _answer(
+                        "No such credential, or one another client issued (answered alike).",
+                        "VcApiError",
+                    ),
+                    "409": _answer(
+                        "The state does not allow the change, or the credential carries no "
+                        "status entries.",
+                        "VcApiError",
+                    ),
                 },
                 VC_STATUS,
             ),

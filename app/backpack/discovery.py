@@ -87,6 +87,12 @@ def service_description(public_url: str, school_name: str) -> dict[str, Any]:
                         **_errors(304, 404),
                     },
                     requestBody={"required": True, "content": credential_body},
+                    description=(
+                        "Verifies and keeps a credential awarded to the token's learner: its "
+                        "credentialSubject.id is the learner's id (or mailto: their e-mail), "
+                        "or an emailAddress identifier is their e-mail. Any other recipient, "
+                        "or none, is answered 400 with an Imsx_StatusInfo saying so."
+                    ),
                 ),
             },
             "/profile": {

@@ -67,15 +67,26 @@ class HeldCredential(Model):
     owner: Mapped[User] = relationship()
 
 
-# An API client's secret is stored as this prefix and the secret's sha256 (a random
-# 256-bit secret needs no slow hash); RFC 7591 backpack clients keep Authlib's plain column.
+# A client's secret is stored as this prefix and the secret's sha256: API clients and
+# backpack applications (RFC 7591) alike. Secrets are random (256 bits for an API
+# client, 48 characters from Authlib), so a fast hash does not make them guessable.
 HASHED_SECRET_PREFIX = "sha256:"
 CLIENT_CREDENTIALS = "client_credentials"
 
 
 def hash_client_secret(secret: str) -> str:
-    """The stored form of an API client's secret."""
+    """The stored form of a client's secret."""
     return HASHED_SECRET_PREFIX + hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def hash_token(token: str) -> str:
+    """The stored form of an access or refresh token or an authorization code (sha256, hex):
+    they are looked up by it.
+
+    A database dump then holds no token that opens the API; tokens are random, so
+    the same unsalted hash finds them again.
+    """
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 class OAuthClient(Model, OAuth2ClientMixin):
@@ -96,9 +107,9 @@ class OAuthClient(Model, OAuth2ClientMixin):
 
     def check_client_secret(self, client_secret: str) -> bool:
         stored = self.client_secret or ""
-        if stored.startswith(HASHED_SECRET_PREFIX):
-            return secrets.compare_digest(stored, hash_client_secret(client_secret))
-        return bool(super().check_client_secret(client_secret))
+        return stored.startswith(HASHED_SECRET_PREFIX) and secrets.compare_digest(
+            stored, hash_client_secret(client_secret)
+        )
 
     def get_allowed_scope(self, scope: str) -> str:
         """An API client asking for no scope gets all of its own (RFC 6749 §3.3 default)."""
@@ -115,6 +126,8 @@ class OAuthClient(Model, OAuth2ClientMixin):
 class OAuthAuthorizationCode(Model, OAuth2AuthorizationCodeMixin):
     """A one-time code a student's consent produced, bound to a PKCE challenge.
 
+    `code` holds the code's sha256 (`hash_token`), as tokens do.
+
     A used code is kept (with `used_at`) until it expires, so that a second use is
     recognised as a replay and the tokens issued for it are revoked (RFC 6749 §4.1.2).
     """
@@ -129,7 +142,11 @@ class OAuthAuthorizationCode(Model, OAuth2AuthorizationCodeMixin):
 
 
 class OAuthToken(Model, OAuth2TokenMixin):
-    """An access token an application holds: for one student, or (API clients) for itself."""
+    """An access token an application holds: for one student, or (API clients) for itself.
+
+    `access_token` and `refresh_token` hold the tokens' sha256 (`hash_token`), never
+    the tokens: the authorization server hashes what a client sends to find the row.
+    """
 
     __tablename__ = "oauth_token"
 

@@ -31,6 +31,8 @@ from app.accounts.models import User
 from app.backpack.models import OAuthAuthorizationCode
 from app.backpack.models import OAuthClient
 from app.backpack.models import OAuthToken
+from app.backpack.models import hash_client_secret
+from app.backpack.models import hash_token
 from app.backpack.scopes import API_SCOPES
 from app.backpack.scopes import SCOPES
 from app.extensions import db
@@ -76,7 +78,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     def save_authorization_code(self, code: str, request: Any) -> OAuthAuthorizationCode:
         data = request.payload.data
         item = OAuthAuthorizationCode(
-            code=code,
+            code=hash_token(code),
             client_id=request.client.client_id,
             redirect_uri=request.payload.redirect_uri,
             scope=request.payload.scope,
@@ -90,7 +92,9 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
 
     def query_authorization_code(self, code: str, client: OAuthClient) -> Any:
         item = db.session.scalar(
-            db.select(OAuthAuthorizationCode).filter_by(code=code, client_id=client.client_id)
+            db.select(OAuthAuthorizationCode).filter_by(
+                code=hash_token(code), client_id=client.client_id
+            )
         )
         if item is None or item.auth_time + CODE_SECONDS <= time.time():
             return None
@@ -140,7 +144,9 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
     INCLUDE_NEW_REFRESH_TOKEN = True
 
     def authenticate_refresh_token(self, refresh_token: str) -> OAuthToken | None:
-        item = db.session.scalar(db.select(OAuthToken).filter_by(refresh_token=refresh_token))
+        item = db.session.scalar(
+            db.select(OAuthToken).filter_by(refresh_token=hash_token(refresh_token))
+        )
         if item is not None and item.is_refresh_token_valid():
             return item
         return None
@@ -200,7 +206,10 @@ class RegistrationEndpoint(ClientRegistrationEndpoint):
     def save_client(
         self, client_info: dict[str, Any], client_metadata: dict[str, Any], request: Any
     ) -> OAuthClient:
-        client = OAuthClient(**client_info)
+        # The registrant's answer is built from `client_info` before this: only the hash is kept.
+        client = OAuthClient(
+            **{**client_info, "client_secret": hash_client_secret(client_info["client_secret"])}
+        )
         client.set_client_metadata(
             {
                 "grant_types": ["authorization_code", "refresh_token"],
@@ -220,12 +229,6 @@ class ClientCredentialsGrant(grants.ClientCredentialsGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
 
 
-def _save_token(token: dict[str, Any], request: Any) -> None:
-    user_id = request.user.id if request.user is not None else None
-    db.session.add(OAuthToken(client_id=request.client.client_id, user_id=user_id, **token))
-    db.session.commit()
-
-
 class _SessionProxy:
     """Authlib's SQLAlchemy helpers keep the session they are given: hand them the current one."""
 
@@ -234,6 +237,34 @@ class _SessionProxy:
 
 
 _SESSION = _SessionProxy()
+
+
+def _save_token(token: dict[str, Any], request: Any) -> None:
+    """Store the tokens' hashes (Authlib answers the client with `token`, left untouched)."""
+    user_id = request.user.id if request.user is not None else None
+    stored = {**token, "access_token": hash_token(token["access_token"])}
+    if token.get("refresh_token"):
+        stored["refresh_token"] = hash_token(token["refresh_token"])
+    db.session.add(OAuthToken(client_id=request.client.client_id, user_id=user_id, **stored))
+    db.session.commit()
+
+
+class HashedTokenValidator(create_bearer_token_validator(_SESSION, OAuthToken)):  # type: ignore[misc]
+    """Authlib's bearer validator, finding the token by its hash."""
+
+    def authenticate_token(self, token_string: str) -> OAuthToken | None:
+        found: OAuthToken | None = super().authenticate_token(hash_token(token_string))
+        return found
+
+
+class HashedTokenRevocation(create_revocation_endpoint(_SESSION, OAuthToken)):  # type: ignore[misc]
+    """Authlib's RFC 7009 endpoint, finding the token by its hash."""
+
+    def query_token(self, token_string: str, token_type_hint: str | None) -> OAuthToken | None:
+        found: OAuthToken | None = super().query_token(hash_token(token_string), token_type_hint)
+        return found
+
+
 authorization = AuthorizationServer(
     query_client=create_query_client_func(_SESSION, OAuthClient), save_token=_save_token
 )
@@ -250,10 +281,8 @@ def init_oauth(app: Any) -> None:
         authorization.register_grant(AuthorizationCodeGrant, [S256CodeChallenge(required=True)])
         authorization.register_grant(ClientCredentialsGrant)
         authorization.register_grant(RefreshTokenGrant)
-        authorization.register_endpoint(create_revocation_endpoint(_SESSION, OAuthToken))
+        authorization.register_endpoint(HashedTokenRevocation)
         authorization.register_endpoint(
             RegistrationEndpoint(claims_classes=[OpenBadgesClientClaims])
         )
-        require_oauth.register_token_validator(
-            create_bearer_token_validator(_SESSION, OAuthToken)()
-        )
+        require_oauth.register_token_validator(HashedTokenValidator())

@@ -32,5 +32,8 @@ VC_ISSUE = "vc:issue"
 VC_STATUS = "vc:status"
 API_SCOPES = {
     VC_ISSUE: "Issue credentials with POST /credentials/issue.",
-    VC_STATUS: "Revoke or suspend the school's credentials with POST /credentials/status.",
+    VC_STATUS: (
+        "Revoke or suspend the school's badge credentials, and those this client issued, "
+        "with POST /credentials/status."
+    ),
 }

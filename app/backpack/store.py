@@ -21,10 +21,12 @@ import sqlalchemy as sa
 
 from app.accounts.models import User
 from app.backpack.models import HeldCredential
+from app.credentials.document import normalize_email
 from app.credentials.errors import CredentialError
 from app.errors import NotFound
 from app.errors import UserError
 from app.extensions import db
+from app.verify.core.report import Report
 from app.verify.core.report import Verdict
 from app.verify.service import run_verification
 
@@ -96,6 +98,12 @@ def keep(owner: User, body: bytes, *, client_id: str | None, now: datetime) -> K
     report = verification.report
     if report.verdict is Verdict.NOT_VERIFIED or report.credential is None:
         raise RefusedCredential(f"The credential was not accepted: {report.headline}")
+    if not names_owner(report, owner):
+        raise RefusedCredential(
+            "This credential was not awarded to this learner: its credentialSubject names "
+            f"neither their learner id ({owner.subject_id}) nor their e-mail address. "
+            "A backpack keeps only its owner's credentials."
+        )
     credential_id = report.credential.get("id")
     key = identity_key(report.issuer_id, credential_id)
     held, created = held_slot(owner, key)
@@ -113,6 +121,27 @@ def keep(owner: User, body: bytes, *, client_id: str | None, now: datetime) -> K
     held.client_id = client_id
     db.session.commit()
     return Kept(held, created)
+
+
+def names_owner(report: Report, owner: User) -> bool:
+    """Whether the credential's subject is `owner`, as Open Badges 3.0 identifies a recipient.
+
+    What counts: `credentialSubject.id` is the learner's id (the one Laurel's own
+    credentials carry: their DID if they gave one, else urn:uuid:<learner uuid>; or
+    mailto:<their e-mail>), or an `identifier` of identityType emailAddress is their
+    e-mail address, hashed with its salt or plain (OB 3.0 "Verify the Recipient Using
+    an Identifier", as the verifier checks it). A name alone does not count: names
+    are not unique. A credential naming no recipient at all is refused too.
+    """
+    ids = {f"urn:uuid:{owner.learner_uuid}", owner.subject_id}
+    if owner.learner_did:
+        ids.add(owner.learner_did)
+    subject_id = (report.subject_id or "").strip()
+    if subject_id in ids:
+        return True
+    if owner.email and subject_id.lower() == f"mailto:{normalize_email(owner.email)}":
+        return True
+    return bool(owner.email) and report.matches_email(owner.email)
 
 
 def held_credentials(owner: User) -> list[HeldCredential]:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.badges.models import Badge
+from app.badges.models import IssuedCredential
 from app.badges.services import level_by_name
 from app.commands.bulk import issue_from_csv
 from app.errors import LaurelError
@@ -24,9 +25,12 @@ from app.issuing.issuance import get_credential
 from app.issuing.issuance import issue_credential
 from app.issuing.status_changes import StatusChange
 from app.issuing.status_changes import change_credential_status
+from app.issuing.urls import API_CREDENTIALS_PATH
 from app.issuing.urls import credential_url
 from app.keyring import issuing_context
 from app.models_base import utcnow
+from app.vcapi.kept import kept_api_credential
+from app.vcapi.models import ApiCredential
 
 USAGE_ERROR = 2
 
@@ -146,9 +150,17 @@ def issue(
 
 
 def _change(credential_id: str, change: StatusChange, reason: str) -> None:
-    """Apply `change` as the web page does, with no actor (whoever holds the server)."""
+    """Apply `change` as the web page does, with no actor (whoever holds the server).
+
+    A VC-API credential (…/api-credentials/<uuid>) is changed here too: the server's
+    holder is the admin who may change any client's credential.
+    """
     try:
-        credential = get_credential(credential_id.rstrip("/").rsplit("/", 1)[-1])
+        credential: IssuedCredential | ApiCredential
+        if f"/{API_CREDENTIALS_PATH}/" in credential_id:
+            credential = kept_api_credential(credential_id)
+        else:
+            credential = get_credential(credential_id.rstrip("/").rsplit("/", 1)[-1])
         change_credential_status(
             credential, change, ctx=issuing_context(), actor=None, reason=reason, now=utcnow()
         )

@@ -1,7 +1,8 @@
 """Revoking, suspending and reinstating an issued credential: one rule table, one function.
 
 Each change flips one bit in one signed status list and records the new state
-with its reason, date and actor.
+with its reason, date and actor. The same rules hold for a badge credential and for
+a credential the VC-API signed with the school's status entries.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from app.errors import UserError
 from app.extensions import db
 from app.issuing.context import IssuingContext
 from app.issuing.status_lists import set_status_bit
+from app.vcapi.models import ApiCredential
 
 
 class StatusChange(enum.StrEnum):
@@ -65,25 +67,29 @@ RULES: dict[StatusChange, _Rule] = {
 
 
 def change_credential_status(
-    credential: IssuedCredential,
+    credential: IssuedCredential | ApiCredential,
     change: StatusChange,
     *,
     ctx: IssuingContext,
     actor: User | None,
     reason: str,
     now: datetime,
-) -> IssuedCredential:
+) -> IssuedCredential | ApiCredential:
     """Apply `change`: flip the bit, republish the signed list, record state and reason.
 
     A revocation is final; a suspension lasts until reinstated.
 
     :param actor: a reviewer of the badge, or None for the command line (run by
-        whoever holds the server).
-    :raises NotAllowed: the actor does not review the credential's badge.
+        whoever holds the server) and the VC-API (which checks its client itself).
+    :raises NotAllowed: the actor does not review the credential's badge (no person
+        reviews a VC-API credential).
     :raises UserError: no reason given.
-    :raises Conflict: the credential's state does not allow the change.
+    :raises Conflict: the credential's state does not allow the change, or it carries
+        no entry in the school's status lists.
     """
-    if actor is not None and not credential.badge.can_review(actor):
+    if actor is not None and not (
+        isinstance(credential, IssuedCredential) and credential.badge.can_review(actor)
+    ):
         raise NotAllowed("Only the badge's reviewers can change this credential's status.")
     reason = (reason or "").strip()
     if not reason:
@@ -91,7 +97,17 @@ def change_credential_status(
     rule = RULES[change]
     if credential.state not in rule.allowed_from:
         raise Conflict(rule.refused.format(state=credential.state.value))
-    set_status_bit(credential, rule.purpose, rule.bit, ctx=ctx, now=now)
+    index = (
+        credential.revocation_index
+        if rule.purpose == StatusPurpose.REVOCATION
+        else credential.suspension_index
+    )
+    if index is None:
+        raise Conflict(
+            "This credential was issued without the school's status entries: "
+            "its status cannot change."
+        )
+    set_status_bit(index, rule.purpose, rule.bit, ctx=ctx, now=now)
     credential.state = rule.to
     credential.status_reason = reason
     credential.status_changed_at = now

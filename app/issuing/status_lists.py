@@ -131,19 +131,14 @@ def _insert_slots(dialect: str, purpose: StatusPurpose) -> sa.Executable:
 
 
 def set_status_bit(
-    credential: IssuedCredential,
+    index: int,
     purpose: StatusPurpose,
     value: bool,
     *,
     ctx: IssuingContext,
     now: datetime,
 ) -> None:
-    """Flip the credential's bit in the `purpose` list and republish the signed list."""
-    index = (
-        credential.revocation_index
-        if purpose == StatusPurpose.REVOCATION
-        else credential.suspension_index
-    )
+    """Flip bit `index` of the `purpose` list and republish the signed list."""
     row = status_list(purpose, ctx=ctx, now=now)
     # Take the write lock before reading the bits, so two status changes cannot lose each other.
     db.session.execute(

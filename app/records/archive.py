@@ -2,10 +2,11 @@
 
 What a learner takes away when they leave (or the school closes): each credential
 as signed JSON, VC-JWT, baked PNG and PDF certificate, the signed learner record
-(CLR), the issuer's DID document and JWKS, the status lists as last signed, and a
-README in plain words. Everything needed to check the files is inside, so they
-verify without Laurel; `issuer/documents.json` says which URL each issuer file
-was served at, for tools that look documents up by URL.
+(CLR), the issuer's DID document and JWKS, the status lists as last signed, the
+credentials from other issuers kept in their backpack (byte for byte as they
+arrived, under kept/), and a README in plain words. Everything needed to check the
+school's files is inside, so they verify without Laurel; `issuer/documents.json`
+says which URL each issuer file was served at, for tools that look documents up by URL.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from datetime import datetime
 from flask import render_template
 
 from app.accounts.models import User
+from app.backpack.models import HeldCredential
+from app.backpack.store import held_credentials
 from app.errors import UserError
 from app.issuing.context import IssuingContext
 from app.issuing.profile import issuer_profile
@@ -65,13 +68,23 @@ def issuer_documents(ctx: IssuingContext) -> list[tuple[str, str, bytes]]:
     return documents
 
 
+def held_file_name(held: HeldCredential) -> str:
+    """The file a kept credential goes in: its row id and an extension for its form."""
+    if held.format == "ob2":
+        extension = "ob2.json" if held.raw_text.lstrip().startswith("{") else "ob2.jws"
+    else:
+        extension = held.format
+    return f"held-{held.id}.{extension}"
+
+
 def build_learner_archive(learner: User, *, ctx: IssuingContext, now: datetime) -> bytes:
     """The learner's archive as zip bytes.
 
     :raises UserError: the learner has no credential yet.
     """
     credentials = learner_credentials(learner)
-    if not credentials:
+    held = held_credentials(learner)
+    if not credentials and not held:
         raise UserError("There is no credential to put in an archive yet.")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as bundle:
@@ -85,6 +98,11 @@ def build_learner_archive(learner: User, *, ctx: IssuingContext, now: datetime) 
                 _add(bundle, f"credentials/{item.filename}", item.data, now)
                 files.append(item.filename)
             listed.append((summarize(credential), files))
+        kept = []
+        for other in held:
+            name = held_file_name(other)
+            _add(bundle, f"kept/{name}", other.raw_text.encode("utf-8"), now)
+            kept.append((other, name))
         record = clr_json(learner, ctx=ctx, now=now)
         if record is not None:
             _add(bundle, "learner-record.json", record, now)
@@ -107,6 +125,7 @@ def build_learner_archive(learner: User, *, ctx: IssuingContext, now: datetime) 
             learner=learner,
             school=issuer_profile(ctx.public_url),
             listed=listed,
+            kept=kept,
             has_record=record is not None,
             documents=documents,
             public_url=ctx.public_url,

@@ -101,15 +101,11 @@ def choose_issuer(ctx: IssuingContext, credential: dict[str, Any], wanted: Any) 
     return known[wanted]
 
 
-def issue(
-    ctx: IssuingContext, credential: dict[str, Any], wanted: Any, now: datetime
-) -> SignedCredential:
-    """Sign `credential` as the chosen issuer, its `issuer` set to that issuer's id.
+def sign_as(issuer: Issuer, credential: dict[str, Any], now: datetime) -> SignedCredential:
+    """Sign `credential` as `issuer`, its `issuer` set to that issuer's id.
 
-    :raises UserError: another issuer is named.
     :raises DataModelError, InputError: the credential breaks a VC data model rule.
     """
-    issuer = choose_issuer(ctx, credential, wanted)
     unsigned = copy.deepcopy(credential)
     named = unsigned.get("issuer")
     if isinstance(named, dict):

@@ -32,10 +32,11 @@ from app.issuing.status_changes import StatusChange
 from app.issuing.status_changes import change_credential_status
 from app.keyring import issuing_context
 from app.models_base import utcnow
-from app.vcapi.issuers import issue
+from app.vcapi.kept import STATUS_ENTRY_TYPES
+from app.vcapi.kept import credential_for_status
+from app.vcapi.kept import issue_and_keep
 from app.verify.core.report import Outcome
 from app.verify.core.report import Report
-from app.verify.service import own_credential
 from app.verify.service import verify_json_credential
 from app.verify.service import verify_json_presentation
 
@@ -49,7 +50,6 @@ STATUS_WORDS = {
     "active": StatusChange.REINSTATE,
     "reinstated": StatusChange.REINSTATE,
 }
-STATUS_ENTRY_TYPES = ("BitstringStatusListEntry", "BitstringStatusList")
 
 
 ERROR_TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found"}
@@ -123,17 +123,30 @@ def _object(body: dict[str, Any], name: str) -> dict[str, Any]:
 @bp.post("/credentials/issue")
 @_with_scope(VC_ISSUE)
 def issue_credential(client: OAuthClient):
-    """Sign the credential as the school (did:web) or its did:key issuer: 201."""
+    """Sign the credential as the school (did:web) or its did:key issuer and keep it: 201.
+
+    The answer carries the signed credential exactly as kept (the same bytes).
+    """
     body = _body("credential")
     credential = _object(body, "credential")
     options = body.get("options") or {}
     try:
-        signed = issue(issuing_context(), credential, options.get("issuer"), utcnow())
+        kept = issue_and_keep(
+            issuing_context(), credential, options, client_id=client.client_id, now=utcnow()
+        )
     except DataModelError as error:
+        db.session.rollback()
         return _error(400, str(error), rule=error.rule, path=error.path)
     except CredentialError as error:
+        db.session.rollback()
         return _error(400, str(error))
-    return jsonify({"verifiableCredential": signed.document}), 201
+    except LaurelError as error:
+        db.session.rollback()
+        return _error(error.status_code, str(error))
+    db.session.commit()
+    answer = Response(f'{{"verifiableCredential": {kept.json_text}}}', 201)
+    answer.mimetype = "application/json"
+    return answer
 
 
 def _outcomes(checks: list[Any]) -> dict[str, list[Any]]:
@@ -212,19 +225,22 @@ def _status_change(body: dict[str, Any]) -> StatusChange:
 @bp.post("/credentials/status")
 @_with_scope(VC_STATUS)
 def update_status(client: OAuthClient):
-    """Revoke, suspend or reinstate one of the school's credentials: 200, or 404 if unknown."""
+    """Revoke, suspend or reinstate a badge credential of the school or a credential this
+    client issued: 200; 400 for an id Laurel did not mint, 404 for an unknown id or
+    another client's credential."""
     body = _body("credentialId", "credentialStatus")
     credential_id = body["credentialId"]
     if not isinstance(credential_id, str):
         raise BadBody("“credentialId” must be the credential's id (a URL).")
     change = _status_change(body)
-    credential = own_credential(credential_id)
-    if credential is None:
-        return _error(404, "This school issued no credential with that id.")
+    ctx = issuing_context()
+    credential = credential_for_status(
+        credential_id, public_url=ctx.public_url, client_id=client.client_id
+    )
     change_credential_status(
         credential,
         change,
-        ctx=issuing_context(),
+        ctx=ctx,
         actor=None,
         reason=f"Changed through the VC-API by {client.client_name}.",
         now=utcnow(),

@@ -239,6 +239,7 @@ FORMS: list[Form] = [
         {"credential_id": "{credential_id}"},
         choices=frozenset({"credential_id"}),
     ),
+    Form("/backpack/apps/{connected_client_id}/revoke", "student", {}),
     Form("/backpack/import", "student", {"badge_text": "my old badge"}, files=("badge_file",)),
     # The VC-API: JSON bodies and bearer tokens, no session; its clients' admin page.
     Form("/credentials/issue", "anonymous", {}),

@@ -252,11 +252,13 @@ def test_suspend_then_reinstate(vcapi, make_credential):
     assert _status(vcapi, document["id"], "active").json()["state"] == "active"
 
 
-def test_status_of_unknown_or_other_issuers_credential_is_404(vcapi, make_credential):
+def test_status_of_unknown_credential_is_404_and_of_a_foreign_id_400(vcapi, make_credential):
     document = json.loads(make_credential().json_text)
     unknown = document["id"].rsplit("/", 1)[0] + "/00000000-0000-4000-8000-000000000000"
     assert _status(vcapi, unknown).status_code == 404
-    assert _status(vcapi, "https://elsewhere.example/credentials/1").status_code == 404
+    foreign = _status(vcapi, "https://elsewhere.example/credentials/1")
+    assert foreign.status_code == 400
+    assert "must be an id Laurel minted" in foreign.json()["message"]
     assert _status(vcapi, document["id"], "obliterated").status_code == 400
 
 
