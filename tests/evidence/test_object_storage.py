@@ -22,9 +22,9 @@ from app.demo_files import truck_photo
 from app.errors import NotFound
 from app.errors import UserError
 from app.evidence.models import EvidenceItem
-from app.evidence.object_storage import S3Storage
 from app.evidence.storage import configured_storage
 from app.extensions import db
+from app.storage.buckets import S3Storage
 from tests.fixtures.object_storage import closed_port
 from tests.fixtures.object_storage import objects_in
 from tests.fixtures.object_storage import storage_url
