@@ -13,10 +13,13 @@ import pytest
 import sqlalchemy as sa
 
 from app import create_app
+from app.badges.image_store import image_bucket
+from app.badges.image_store import put_object
 from app.badges.images import check_image_upload
 from app.badges.images import default_svg
 from app.badges.models import Badge
 from app.cli import cli
+from app.evidence.storage import configured_storage
 from app.extensions import db
 from app.share.images import badge_png
 from tests.badges.test_badge_pages import form_data
@@ -302,3 +305,15 @@ def test_backup_from_a_bucket_restores_onto_disk_and_back_into_a_bucket(
         FOLDER + _sha(image): image,
     }
     assert parts_by_name(tmp_path / "again.laurel")[f"badge-images/{_sha(drawn)}"] == drawn
+
+
+def test_badge_images_do_not_count_as_evidence_in_the_bucket(in_bucket, app_ctx, s3_client, bucket):
+    evidence = configured_storage(app_ctx.config)
+    images = image_bucket(app_ctx.config)
+    assert images is not None
+    assert put_object(images, b"an image") is True
+    assert put_object(images, b"an image") is False  # the same bytes: already there
+    assert evidence.is_empty() and not images.is_empty()
+    evidence.save(io.BytesIO(b"a file"), max_bytes=100)
+    assert not evidence.is_empty()
+    assert set(objects_in(s3_client, bucket)) >= {FOLDER + _sha(b"an image")}
