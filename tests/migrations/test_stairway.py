@@ -320,11 +320,13 @@ def test_school_at_revision_upgrades_to_head_and_keeps_working(
             }
 
 
+# Parametrized for the id alone: on PostgreSQL it names this test's database.
+@pytest.mark.parametrize("revision", [BEFORE_IMAGE_DIGESTS], ids=["images-into-bucket"])
 def test_images_planted_in_rows_move_into_a_bucket_after_the_upgrade(
-    config, application, school_keys, make_bucket, s3_client
+    revision, config, application, school_keys, make_bucket, s3_client
 ):
     with application.app_context():
-        upgrade(revision=BEFORE_IMAGE_DIGESTS)
+        upgrade(revision=revision)
         with db.engine.begin() as connection:
             school = seed_school(
                 connection,
