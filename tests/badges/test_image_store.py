@@ -1,6 +1,7 @@
 """Badge images in the badge row (the default) or in the bucket of LAUREL_STORAGE_URL, against
 a real S3-compatible server on loopback: where they land, how they are served, edits and the
-per-process cache, a missing bucket or object, moving old images, backup and restore."""
+per-process cache, a missing bucket or object, moving old images. Backup and restore across
+the two: tests/evidence/test_object_storage.py."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ import logging
 import pytest
 import sqlalchemy as sa
 
-from app import create_app
 from app.badges.image_store import image_bucket
 from app.badges.image_store import put_object
 from app.badges.images import check_image_upload
@@ -26,8 +26,6 @@ from tests.badges.test_badge_pages import form_data
 from tests.badges.test_image_limits import png_bytes
 from tests.fixtures.object_storage import objects_in
 from tests.fixtures.object_storage import storage_url
-from tests.records.helpers import Installation
-from tests.records.helpers import parts_by_name
 
 FOLDER = "evidence/badge-images/"
 SVG = (
@@ -226,85 +224,6 @@ def test_credential_issued_before_the_move_keeps_its_image_url(
     assert db.session.get(Badge, credential.badge_id).image is None
     shown = client.get("/" + image_url.split("://", 1)[1].split("/", 1)[1])
     assert shown.status_code == 200 and shown.data == image
-
-
-def _restored(config: dict, backup, out) -> dict:
-    """Restore `backup` into the installation of `config`, back it up to `out`; the images
-    its public URLs serve by achievement uuid, and its badge rows' bytes columns."""
-    application = create_app(config)
-    try:
-        with application.app_context():
-            runner = application.test_cli_runner()
-            restored = runner.invoke(cli, args=["restore", str(backup)])
-            assert restored.exit_code == 0, restored.output
-            again = runner.invoke(cli, args=["backup", str(out)])
-            assert again.exit_code == 0, again.output
-            client = application.test_client()
-            return {
-                badge.achievement_uuid: (
-                    client.get(f"/achievements/{badge.achievement_uuid}/image").data,
-                    badge.image,
-                )
-                for badge in db.session.scalars(sa.select(Badge))
-            }
-    finally:
-        with application.app_context():
-            db.session.remove()
-            db.engine.dispose()
-
-
-def test_backup_from_a_bucket_restores_onto_disk_and_back_into_a_bucket(
-    in_bucket, runner, school, make_badge, app_config, keys_dir, tmp_path, make_bucket, s3_client
-):
-    image, svg = png_bytes(40, 40), check_image_upload(SVG, "badge.svg")
-    badge = make_badge(school.instructor, image=svg)
-    other = make_badge(
-        school.instructor, name="Peer Tutor", image=check_image_upload(image, "t.png")
-    )
-    drawn = svg.png
-    assert drawn is not None
-    backup = tmp_path / "from-bucket.laurel"
-    made = runner.invoke(cli, args=["backup", str(backup)])
-    assert made.exit_code == 0, made.output
-    parts = parts_by_name(backup)
-    assert {name: data for name, data in parts.items() if name.startswith("badge-images/")} == {
-        f"badge-images/{_sha(svg.data)}": svg.data,
-        f"badge-images/{_sha(drawn)}": drawn,
-        f"badge-images/{_sha(image)}": image,
-    }
-
-    on_disk = Installation.empty(
-        tmp_path / "disk", f"sqlite:///{tmp_path / 'disk' / 'laurel.db'}", keys_dir.passphrase
-    )
-    second = tmp_path / "from-disk.laurel"
-    served = _restored({**on_disk.config(app_config), "LAUREL_STORAGE_URL": None}, backup, second)
-    assert served == {
-        badge.achievement_uuid: (svg.data, svg.data),
-        other.achievement_uuid: (image, image),
-    }
-    assert not any(name.startswith("badge-images/") for name in parts_by_name(second))
-
-    name, url = make_bucket()
-    into_bucket = Installation.empty(
-        tmp_path / "bucket", f"sqlite:///{tmp_path / 'bucket' / 'laurel.db'}", keys_dir.passphrase
-    )
-    served = _restored(
-        {**into_bucket.config(app_config), "LAUREL_STORAGE_URL": url},
-        second,
-        tmp_path / "again.laurel",
-    )
-    assert served == {
-        badge.achievement_uuid: (svg.data, None),
-        other.achievement_uuid: (image, None),
-    }
-    assert {
-        key: data for key, data in objects_in(s3_client, name).items() if key.startswith(FOLDER)
-    } == {
-        FOLDER + _sha(svg.data): svg.data,
-        FOLDER + _sha(drawn): drawn,
-        FOLDER + _sha(image): image,
-    }
-    assert parts_by_name(tmp_path / "again.laurel")[f"badge-images/{_sha(drawn)}"] == drawn
 
 
 def test_badge_images_do_not_count_as_evidence_in_the_bucket(in_bucket, app_ctx, s3_client, bucket):
