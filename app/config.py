@@ -162,7 +162,7 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "LAUREL_KEY_PASSPHRASE": _env("LAUREL_KEY_PASSPHRASE"),
         "LAUREL_STORAGE_DIR": _env("LAUREL_STORAGE_DIR", str(instance_path / "evidence")),
         # s3://BUCKET[/PREFIX]?endpoint=…&region=…: evidence in object storage, shared by
-        # app servers on several machines (app.evidence.object_storage). Unset: the directory.
+        # app servers on several machines (app.storage.buckets). Unset: the directory.
         "LAUREL_STORAGE_URL": _env("LAUREL_STORAGE_URL"),
         "LAUREL_DEMO": _env("LAUREL_DEMO", "1") != "0",
         "LAUREL_MAX_UPLOAD_MB": int(_env("LAUREL_MAX_UPLOAD_MB", "25") or 25),

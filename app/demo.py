@@ -27,11 +27,11 @@ from app.demo_files import parts_budget_workbook
 from app.demo_files import temperature_workbook
 from app.demo_files import truck_photo
 from app.evidence import services as evidence
-from app.evidence.storage import EvidenceStorage
 from app.extensions import db
 from app.issuing.context import IssuingContext
 from app.issuing.profile import issuer_profile
 from app.proposals import services as proposals
+from app.storage.files import FileStore
 
 DEMO_PASSWORD = "maplegrove-demo"
 SCHOOL_NAME = "Maple Grove High School"
@@ -208,7 +208,7 @@ def _user(role: Role, name: str, local: str) -> User:
 
 
 def seed_demo(
-    *, ctx: IssuingContext, storage: EvidenceStorage, max_bytes: int, now: datetime
+    *, ctx: IssuingContext, storage: FileStore, max_bytes: int, now: datetime
 ) -> DemoResult:
     """Create the demo school, unless the database already has users (then do nothing).
 
@@ -271,7 +271,7 @@ def seed_demo(
 
 
 def _waiting_submission(
-    badge: Badge, student: User, storage: EvidenceStorage, max_bytes: int, now: datetime
+    badge: Badge, student: User, storage: FileStore, max_bytes: int, now: datetime
 ) -> None:
     """Sam's truck restoration: a photo and a parts budget, waiting for Mr Lee."""
     moment = now - timedelta(hours=20)
@@ -323,7 +323,7 @@ def _approved_submission(
     badge: Badge,
     student: User,
     reviewer: User,
-    storage: EvidenceStorage,
+    storage: FileStore,
     max_bytes: int,
     now: datetime,
 ) -> None:

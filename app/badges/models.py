@@ -120,12 +120,17 @@ class Badge(Model):
     tags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     achievement_type: Mapped[str] = mapped_column(sa.String(60), default="Badge")
     expiry_months: Mapped[int | None] = mapped_column()
+    # The uploaded image, and the same drawn once as PNG when it was saved (a PNG upload
+    # is its own PNG): previews, baked downloads and certificates use the PNG and never
+    # render `image` again. No PNG with an image means it could not be drawn: the
+    # medallion stands in. Each is kept where app.badges.image_store says: its bytes in
+    # this row (the local default), or in the bucket under its sha256 with the bytes
+    # column NULL. The sha256 columns are set either way: ETag, cache key, object key.
     image: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     image_mime: Mapped[str | None] = mapped_column(sa.String(50))
-    # The image drawn once as PNG when it was saved (a PNG upload is its own PNG);
-    # previews, baked downloads and certificates use it and never render `image`
-    # again. None with an image means it could not be drawn: the medallion stands in.
+    image_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     image_png: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    image_png_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     class_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("school_class.id", ondelete="SET NULL")
     )
@@ -155,11 +160,9 @@ class Badge(Model):
     personal_for: Mapped[User | None] = relationship(foreign_keys=[personal_for_id])
 
     @property
-    def shown_image(self) -> tuple[bytes, str] | None:
-        """The uploaded image and its type, if it was drawn when saved; else None (medallion)."""
-        if self.image is None or self.image_png is None:
-            return None
-        return self.image, self.image_mime or "application/octet-stream"
+    def has_image(self) -> bool:
+        """An image was uploaded (wherever its bytes are kept)."""
+        return self.image_sha256 is not None
 
     def _has_class_role(self, user: User, role: Role) -> bool:
         return self.class_id is not None and any(

@@ -24,6 +24,8 @@ from app.badges.achievement import achievement_document
 from app.badges.forms import ConfirmForm
 from app.badges.forms import ReasonForm
 from app.badges.forms import RevokeForm
+from app.badges.image_store import sha256_hex
+from app.badges.image_store import shown_image
 from app.badges.images import default_svg
 from app.badges.models import Badge
 from app.badges.models import BadgeState
@@ -324,20 +326,36 @@ def achievement(achievement_uuid: str):
     return _vary(Response(render_template("badges/achievement.html", badge=badge, profile=profile)))
 
 
-def _image_response(data: bytes, mime: str) -> Response:
+def _image_response(data: bytes, mime: str, sha256: str) -> Response:
+    """The image with its digest as ETag: a reader that has it gets a 304."""
     response = Response(data, content_type=mime)
     response.headers.update(IMAGE_HEADERS)
     response.headers["Access-Control-Allow-Origin"] = "*"
+    response.set_etag(sha256)
+    response.make_conditional(request)
     return response
+
+
+def _badge_image_response(badge: Badge) -> Response:
+    """The badge image (sanitized SVG or PNG), or the generated medallion.
+
+    Laurel answers with the bytes even when they live in a bucket, rather than
+    redirecting to a presigned URL: the image URL in every credential stays the one
+    answer (verifiers and baking tools need not follow a redirect, the bucket may be
+    private, and no expiring URL ends up in a cache), and the bytes are small and kept
+    per process by digest (app.badges.image_store).
+    """
+    shown = shown_image(badge)
+    if shown is not None:
+        return _image_response(shown.data, shown.mime, shown.sha256)
+    medallion = default_svg(badge.name)
+    return _image_response(medallion, "image/svg+xml", sha256_hex(medallion))
 
 
 @bp.get("/achievements/<achievement_uuid>/image")
 def achievement_image(achievement_uuid: str):
     """The badge image (sanitized SVG or PNG), or the generated medallion."""
-    badge = _published_badge(achievement_uuid)
-    if (shown := badge.shown_image) is not None:
-        return _image_response(*shown)
-    return _image_response(default_svg(badge.name), "image/svg+xml")
+    return _badge_image_response(_published_badge(achievement_uuid))
 
 
 @bp.get("/badges/<slug>/image")
@@ -351,9 +369,7 @@ def badge_image(slug: str):
     badge = db.session.scalar(select(Badge).where(Badge.slug == slug))
     if badge is None or (badge.state == BadgeState.DRAFT and not badge.is_visible_to(current_user)):
         raise NotFound("There is no such badge.")
-    if (shown := badge.shown_image) is not None:
-        return _image_response(*shown)
-    return _image_response(default_svg(badge.name), "image/svg+xml")
+    return _badge_image_response(badge)
 
 
 @bp.get("/issuer/logo")
@@ -363,4 +379,6 @@ def issuer_logo():
     db.session.commit()
     if not profile.logo:
         raise NotFound("The school has no logo.")
-    return _image_response(profile.logo, profile.logo_mime or "application/octet-stream")
+    return _image_response(
+        profile.logo, profile.logo_mime or "application/octet-stream", sha256_hex(profile.logo)
+    )

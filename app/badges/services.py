@@ -18,6 +18,8 @@ import sqlalchemy as sa
 from app.accounts.models import Role
 from app.accounts.models import SchoolClass
 from app.accounts.models import User
+from app.badges.image_store import NO_IMAGE
+from app.badges.image_store import stored_image_values
 from app.badges.images import CheckedImage
 from app.badges.models import ACHIEVEMENT_TYPES
 from app.badges.models import EVIDENCE_KINDS
@@ -202,14 +204,14 @@ def _validated(data: BadgeInput, actor: User, previous_levels: list[dict]) -> di
 
 
 def _image_values(data: BadgeInput) -> dict:
+    """The image columns to write; a new image is stored first (app.badges.image_store).
+
+    :raises Unavailable: the bucket cannot take the image (the badge stays as it was).
+    """
     if data.image is not None:
-        return {
-            "image": data.image.data,
-            "image_mime": data.image.mime,
-            "image_png": data.image.png,
-        }
+        return stored_image_values(data.image)
     if data.remove_image:
-        return {"image": None, "image_mime": None, "image_png": None}
+        return dict(NO_IMAGE)
     return {}
 
 

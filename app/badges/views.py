@@ -39,6 +39,7 @@ from app.badges.services import credentials_of_badge
 from app.badges.services import publish_badge
 from app.badges.services import update_badge
 from app.errors import NotAllowed
+from app.errors import Unavailable
 from app.errors import UserError
 from app.evidence.services import badge_progress
 from app.extensions import db
@@ -210,10 +211,10 @@ def new():
     if form.validate_on_submit():
         try:
             badge = create_badge(_badge_input(form), actor=current_user, now=utcnow())
-        except UserError as error:
+        except (UserError, Unavailable) as error:
             db.session.rollback()
             flash(str(error), "error")
-            return _render_form(form, None, 400)
+            return _render_form(form, None, error.status_code)
         db.session.commit()
         flash(f"“{badge.name}” is saved as a draft. Publish it when it is ready.", "success")
         return redirect(url_for("badges.detail", slug=badge.slug))
@@ -260,7 +261,7 @@ def edit(slug: str):
                 expected_revision=expected,
                 now=utcnow(),
             )
-        except UserError as error:
+        except (UserError, Unavailable) as error:
             db.session.rollback()
             flash(str(error), "error")
             return _render_form(form, badge, error.status_code)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import NoReturn
+from typing import cast
 
 import click
 import sqlalchemy as sa
@@ -19,6 +20,8 @@ from flask.cli import with_appcontext
 from flask_migrate import downgrade
 from flask_migrate import upgrade
 
+from app.badges.image_store import image_bucket
+from app.badges.image_store import move_into_bucket
 from app.credentials.errors import CredentialError
 from app.errors import Unavailable
 from app.evidence.storage import configured_storage
@@ -32,9 +35,12 @@ from app.records.backup_format import checked_archive
 from app.records.restore import check_empty
 from app.records.restore import check_passphrase
 from app.records.restore import check_revision
+from app.records.restore import fill_badge_image_rows
 from app.records.restore import insert_rows
+from app.records.restore import write_badge_images
 from app.records.restore import write_evidence
 from app.records.restore import write_keys
+from app.storage.files import FileStore
 
 REFUSED = 2
 
@@ -65,6 +71,7 @@ def backup(file: Path) -> None:
             database_url=db.engine.url.render_as_string(hide_password=False),
             keystore=issuing_context().keystore,
             storage=configured_storage(config),
+            images=image_bucket(config),
             now=utcnow(),
         )
     except (CredentialError, Unavailable) as error:
@@ -73,6 +80,8 @@ def backup(file: Path) -> None:
     _print_counts(summary.counts)
     for key in summary.missing_evidence:
         click.echo(f"Warning: evidence file {key} is named by the database but missing.", err=True)
+    for key in summary.missing_badge_images:
+        click.echo(f"Warning: badge image {key} is named by the database but missing.", err=True)
 
 
 def _migrate_to(scripts: ScriptDirectory, revision: str) -> None:
@@ -99,7 +108,9 @@ def restore(file: Path) -> None:
     scripts = ScriptDirectory.from_config(migrate.get_config())
     written_keys: list[Path] = []
     written_files: list[str] = []
+    written_images: list[str] = []
     storage = configured_storage(config)
+    images = image_bucket(config)
     try:
         with checked_archive(file) as archive:
             revision = archive.manifest["schema_revision"]
@@ -111,19 +122,35 @@ def restore(file: Path) -> None:
             try:
                 written_keys = write_keys(archive, keys_dir)
                 written_files = write_evidence(archive, storage)
+                if images is not None:
+                    written_images = write_badge_images(archive, images)
                 with db.engine.begin() as connection:
                     counts = insert_rows(archive, connection)
+                    if images is None:
+                        fill_badge_image_rows(archive, connection)
+                counts["badge_image_objects"] = len(archive.names("badge-images/"))
             except BaseException:
                 for path in written_keys:
                     path.unlink(missing_ok=True)
                 for key in written_files:
                     storage.delete(key)
+                for key in written_images:
+                    cast(FileStore, images).delete(key)
                 raise
     except (BackupError, Unavailable) as error:
         _fail(str(error))
     except sa.exc.DBAPIError as error:
         _fail(f"the database refused the backup's rows: {error.orig}")
     upgrade()
+    if images is not None:
+        try:
+            counts["badge_images_moved"] = move_into_bucket(db.engine, images)
+        except Unavailable as error:
+            click.echo(
+                f"Warning: {error} Badge images stay in the database until "
+                "`laurel storage move-badge-images` moves them.",
+                err=True,
+            )
     counts["key_files"] = len(written_keys)
     counts["evidence_files"] = len(written_files)
     click.echo(f"Restored {file}:")

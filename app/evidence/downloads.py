@@ -16,14 +16,14 @@ from urllib.parse import quote
 from flask import Response
 from flask import request
 
-from app.evidence.storage import EvidenceStorage
+from app.storage.files import FileStore
 
 
 class StoredBody:
     """A lazy, seekable iterable of a stored file's chunks (what werkzeug's range support
     looks for: `seekable`, `seek`, `tell`). Nothing is fetched before the first chunk."""
 
-    def __init__(self, storage: EvidenceStorage, key: str) -> None:
+    def __init__(self, storage: FileStore, key: str) -> None:
         self.storage = storage
         self.key = key
         self.position = 0
@@ -56,7 +56,7 @@ class StoredBody:
 
 
 def stored_file_response(
-    storage: EvidenceStorage,
+    storage: FileStore,
     key: str,
     *,
     mimetype: str,

@@ -39,7 +39,6 @@ from app.evidence.models import Goal
 from app.evidence.models import Submission
 from app.evidence.models import SubmissionEvent
 from app.evidence.models import SubmissionState
-from app.evidence.storage import EvidenceStorage
 from app.extensions import db
 from app.issuing.batch import IssueRequest
 from app.issuing.batch import issue_batch
@@ -47,6 +46,7 @@ from app.issuing.context import IssuingContext
 from app.issuing.issuance import credential_for_submission
 from app.issuing.issuance import issue_credential
 from app.models_base import rows_changed
+from app.storage.files import FileStore
 
 MAX_ITEMS = 30
 MAX_TITLE = 200
@@ -322,7 +322,7 @@ def add_file(
     student: User,
     stream: BinaryIO,
     filename: str,
-    storage: EvidenceStorage,
+    storage: FileStore,
     max_bytes: int,
     title: str = "",
     public: bool = False,

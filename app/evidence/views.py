@@ -53,13 +53,13 @@ from app.evidence.previews import THUMBNAIL_PX
 from app.evidence.previews import reencoded_jpeg
 from app.evidence.publication import legacy_published_file
 from app.evidence.publication import published_file
-from app.evidence.storage import EvidenceStorage
 from app.evidence.storage import configured_storage
 from app.evidence.storage import max_upload_bytes
-from app.evidence.storage import size_in_words
 from app.extensions import db
 from app.keyring import issuing_context
 from app.models_base import utcnow
+from app.storage.files import FileStore
+from app.storage.files import size_in_words
 
 bp = Blueprint("evidence", __name__)
 # The credential page belongs to badges, which sits below evidence and cannot ask it: the
@@ -67,7 +67,7 @@ bp = Blueprint("evidence", __name__)
 bp.add_app_template_global(services.approval_note, "approval_note")
 
 
-def evidence_storage() -> EvidenceStorage:
+def evidence_storage() -> FileStore:
     return configured_storage(current_app.config)
 
 

@@ -10,6 +10,8 @@ Parts:
   database/<table>.jsonl   one JSON array per row, columns as listed in the manifest
   keys/<file>              the key store's files as stored (private keys encrypted)
   evidence/<key>           evidence files under their storage key (32 hex digits)
+  badge-images/<sha256>    badge images kept in the bucket (64 hex digits); images
+                           kept in the badge rows travel in database/badge.jsonl
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 CHUNK_SIZE = 1024 * 1024
 PART_NAME = re.compile(
     r"database/[a-z_][a-z0-9_]{0,62}\.jsonl|keys/[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}|evidence/[0-9a-f]{32}"
+    r"|badge-images/[0-9a-f]{64}"
 )
 
 

@@ -7,6 +7,11 @@ brought to the backup's revision; key files (0600) and evidence files are
 written; every row is inserted in one transaction, parents first; PostgreSQL
 sequences are moved past the restored ids; last, the schema is upgraded to this
 Laurel's head, so the migrations carry the restored data forward.
+
+Badge images follow this installation's store, whatever the backed-up one was:
+with a bucket, the backup's image objects go into it and images that came in badge
+rows are moved there after the upgrade (app.badges.image_store); without one, the
+backup's image objects are written into the badge rows that name them.
 """
 
 from __future__ import annotations
@@ -20,16 +25,20 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 
+from app.badges.image_store import put_object
+from app.badges.image_store import sha256_hex
 from app.credentials.errors import CredentialError
 from app.credentials.keys import KINDS as KINDS_OF_KEYS
 from app.credentials.keys import KeyStore
-from app.evidence.storage import EvidenceStorage
+from app.records.backup import BADGE_TABLE
+from app.records.backup import IMAGE_COLUMNS
 from app.records.backup_format import BackupError
 from app.records.backup_format import CheckedArchive
 from app.records.rows import KINDS
 from app.records.rows import data_tables
 from app.records.rows import decode_row
 from app.records.rows import reflect
+from app.storage.files import FileStore
 
 BATCH_ROWS = 500
 
@@ -51,7 +60,7 @@ def check_revision(scripts: ScriptDirectory, revision: str) -> None:
         )
 
 
-def check_empty(engine: sa.Engine, keys_dir: Path, storage: EvidenceStorage | None) -> None:
+def check_empty(engine: sa.Engine, keys_dir: Path, storage: FileStore | None) -> None:
     """:raises TargetNotEmpty: any table has a row, a key file exists, or evidence is stored."""
     with engine.connect() as connection:
         for table in data_tables(reflect(connection)):
@@ -106,7 +115,7 @@ def write_keys(archive: CheckedArchive, keys_dir: Path) -> list[Path]:
     return written
 
 
-def write_evidence(archive: CheckedArchive, storage: EvidenceStorage) -> list[str]:
+def write_evidence(archive: CheckedArchive, storage: FileStore) -> list[str]:
     """Each evidence file under its own storage key (the rows name it)."""
     written = []
     for name in archive.names("evidence/"):
@@ -115,6 +124,39 @@ def write_evidence(archive: CheckedArchive, storage: EvidenceStorage) -> list[st
             storage.put(key, stream, max_bytes=archive.parts[name].size or 1)
         written.append(key)
     return written
+
+
+def write_badge_images(archive: CheckedArchive, bucket: FileStore) -> list[str]:
+    """The backup's bucket-kept badge images into this bucket; the keys newly written."""
+    written = []
+    for name in archive.names("badge-images/"):
+        with archive.open(name) as stream:
+            data = stream.read()
+        if put_object(bucket, data):
+            written.append(sha256_hex(data))
+    return written
+
+
+def fill_badge_image_rows(archive: CheckedArchive, connection: sa.Connection) -> int:
+    """The backup's bucket-kept badge images into the badge rows naming them (no bucket here).
+
+    Runs on the restored rows at the backup's revision, which has the digest columns
+    if the backup holds any image object.
+    """
+    badge = sa.table(BADGE_TABLE, *(sa.column(name) for pair in IMAGE_COLUMNS for name in pair))
+    filled = 0
+    for name in archive.names("badge-images/"):
+        digest = name.split("/", 1)[1]
+        with archive.open(name) as stream:
+            data = stream.read()
+        for data_column, digest_column in IMAGE_COLUMNS:
+            result = connection.execute(
+                badge.update()
+                .where(badge.c[digest_column] == digest, badge.c[data_column].is_(None))
+                .values({data_column: data})
+            )
+            filled += result.rowcount
+    return filled
 
 
 def _table_entries(archive: CheckedArchive) -> dict[str, dict[str, Any]]:

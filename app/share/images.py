@@ -3,8 +3,9 @@
 Badges hold a PNG, a sanitized SVG, or nothing (the generated medallion). A PNG
 is needed for the baked PNG, the `og:image` (social sites do not take SVG) and the
 certificate; it was drawn once when the image was saved (`Badge.image_png`), so
-nothing here renders an upload. A badge whose image could not be drawn shows the
-medallion in every format.
+nothing here renders an upload. The bytes come from app.badges.image_store (the
+badge row or the bucket). A badge whose image could not be drawn, or cannot be read
+now, shows the medallion in every format.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import xml.etree.ElementTree as ET
 
 from PIL import Image
 
+from app.badges.image_store import shown_image
+from app.badges.image_store import shown_png
 from app.badges.images import PNG_MIME
 from app.badges.images import PNG_SIDE
 from app.badges.images import SVG_NS
@@ -30,9 +33,8 @@ PRINT_SIDE = 1024
 
 def badge_png(badge: Badge) -> bytes:
     """The badge image as PNG: the one stored when it was saved, or the medallion."""
-    if badge.shown_image is not None and badge.image_png is not None:
-        return badge.image_png
-    return _default_png(badge.name)
+    png = shown_png(badge)
+    return png if png is not None else _default_png(badge.name)
 
 
 @functools.lru_cache(maxsize=64)
@@ -42,11 +44,10 @@ def _default_png(name: str) -> bytes:
 
 def badge_svg(badge: Badge) -> bytes:
     """The badge image as SVG (uploaded SVG as is; a PNG wrapped in an SVG <image>)."""
-    shown = badge.shown_image
+    shown = shown_image(badge)
     if shown is None:
         return default_svg(badge.name)
-    data, mime = shown
-    return _svg_around_png(data) if mime == PNG_MIME else data
+    return _svg_around_png(shown.data) if shown.mime == PNG_MIME else shown.data
 
 
 def _svg_around_png(png: bytes) -> bytes:

@@ -1,5 +1,6 @@
 """Evidence files in an S3-compatible bucket (LAUREL_STORAGE_URL), against a real server on
-loopback: uploads and downloads through the pages, failures, streaming, backup and restore."""
+loopback: uploads and downloads through the pages, failures, streaming, backup and restore
+(with the badge images, which move between the bucket and the badge rows)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ import pytest
 import sqlalchemy as sa
 
 from app import create_app
+from app.badges.image_store import sha256_hex
+from app.badges.images import check_image_upload
+from app.badges.models import Badge
 from app.cli import cli
 from app.config import ConfigurationError
 from app.demo_files import temperature_workbook
@@ -22,9 +26,10 @@ from app.demo_files import truck_photo
 from app.errors import NotFound
 from app.errors import UserError
 from app.evidence.models import EvidenceItem
-from app.evidence.object_storage import S3Storage
 from app.evidence.storage import configured_storage
 from app.extensions import db
+from app.storage.buckets import S3Storage
+from tests.badges.test_image_store import SVG as BADGE_SVG
 from tests.fixtures.object_storage import closed_port
 from tests.fixtures.object_storage import objects_in
 from tests.fixtures.object_storage import storage_url
@@ -291,37 +296,68 @@ def test_large_file_downloads_streamed_in_bounded_memory(
 
 
 def test_backup_from_a_bucket_restores_onto_disk_and_back_into_a_bucket(
-    in_bucket, runner, school, submitted, app_config, keys_dir, tmp_path, make_bucket, s3_client
+    in_bucket,
+    runner,
+    school,
+    submitted,
+    make_badge,
+    app_config,
+    keys_dir,
+    tmp_path,
+    make_bucket,
+    s3_client,
 ):
     item = db.session.scalars(sa.select(EvidenceItem)).one()
+    svg = check_image_upload(BADGE_SVG, "badge.svg")
+    badge = make_badge(school.instructor, name="Peer Tutor", image=svg)
+    assert svg.png is not None
+    images = {svg.data: sha256_hex(svg.data), svg.png: sha256_hex(svg.png)}
     backup = tmp_path / "from-bucket.laurel"
     made = runner.invoke(cli, args=["backup", str(backup)])
     assert made.exit_code == 0, made.output
     parts = parts_by_name(backup)
     assert parts[f"evidence/{item.storage_key}"] == truck_photo()
+    assert {f"badge-images/{key}": data for data, key in images.items()} == {
+        name: data for name, data in parts.items() if name.startswith("badge-images/")
+    }
 
     on_disk = Installation.empty(
         tmp_path / "disk", f"sqlite:///{tmp_path / 'disk' / 'laurel.db'}", keys_dir.passphrase
     )
     local_config = {**on_disk.config(app_config), "LAUREL_STORAGE_URL": None}
     second = tmp_path / "from-disk.laurel"
-    _restore_and_backup(local_config, backup, second)
+    served = _restore_and_backup(local_config, backup, second)
     assert (on_disk.storage_dir / item.storage_key[:2] / item.storage_key).read_bytes() == (
         truck_photo()
     )
-    assert parts_by_name(second) == parts
+    # Back in the badge row, so the backup from the disk carries it in database/badge.jsonl.
+    assert served[badge.achievement_uuid] == (svg.data, svg.data)
+    kept = parts_by_name(second)
+    assert {n: d for n, d in kept.items() if not _badge_part(n)} == {
+        n: d for n, d in parts.items() if not _badge_part(n)
+    }
+    assert not any(name.startswith("badge-images/") for name in kept)
 
     name, url = make_bucket()
     into_bucket = Installation.empty(
         tmp_path / "bucket", f"sqlite:///{tmp_path / 'bucket' / 'laurel.db'}", keys_dir.passphrase
     )
-    _restore_and_backup(
+    served = _restore_and_backup(
         {**into_bucket.config(app_config), "LAUREL_STORAGE_URL": url},
         second,
         tmp_path / "again.laurel",
     )
-    assert objects_in(s3_client, name) == {f"evidence/{item.storage_key}": truck_photo()}
+    # Moved out of the badge row into the bucket at the end of the restore.
+    assert served[badge.achievement_uuid] == (svg.data, None)
+    assert objects_in(s3_client, name) == {
+        f"evidence/{item.storage_key}": truck_photo(),
+        **{f"evidence/badge-images/{key}": data for data, key in images.items()},
+    }
     assert not into_bucket.storage_dir.exists()
+
+
+def _badge_part(name: str) -> bool:
+    return name.startswith("badge-images/") or name == "database/badge.jsonl"
 
 
 def test_restore_refuses_a_bucket_that_holds_files(
@@ -340,7 +376,9 @@ def test_restore_refuses_a_bucket_that_holds_files(
     assert "already stores evidence files in the bucket" in refused.output
 
 
-def _restore_and_backup(config, backup, out) -> None:
+def _restore_and_backup(config, backup, out) -> dict[str, tuple[bytes, bytes | None]]:
+    """Restore `backup`, back up to `out`; by achievement uuid, the image its public URL
+    serves and the bytes its badge row holds."""
     application = create_app(config)
     try:
         with application.app_context():
@@ -349,8 +387,17 @@ def _restore_and_backup(config, backup, out) -> None:
             assert restored.exit_code == 0, restored.output
             again = runner.invoke(cli, args=["backup", str(out)])
             assert again.exit_code == 0, again.output
+            client = application.test_client()
+            return {
+                badge.achievement_uuid: (
+                    client.get(f"/achievements/{badge.achievement_uuid}/image").data,
+                    badge.image,
+                )
+                for badge in db.session.scalars(sa.select(Badge))
+            }
     finally:
         with application.app_context():
+            db.session.remove()
             db.engine.dispose()
 
 

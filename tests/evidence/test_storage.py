@@ -14,7 +14,7 @@ from app.errors import NotFound
 from app.errors import UserError
 from app.evidence.filetypes import XLSX_MIME
 from app.evidence.filetypes import check_file_type
-from app.evidence.storage import LocalStorage
+from app.storage.files import LocalStorage
 
 PNG_1PX = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"

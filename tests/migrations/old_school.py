@@ -10,6 +10,7 @@ column's name: give the rows a value for it (what that revision's users would ha
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
 from datetime import datetime
@@ -133,7 +134,9 @@ def _badges(now: datetime) -> list[dict[str, Any]]:
             "expiry_months": None,
             "image": truck,
             "image_mime": "image/png",
+            "image_sha256": hashlib.sha256(truck).hexdigest(),
             "image_png": truck,
+            "image_png_sha256": hashlib.sha256(truck).hexdigest(),
             "class_id": 1,
             "state": "PUBLISHED",
             "version": 2,
@@ -153,7 +156,9 @@ def _badges(now: datetime) -> list[dict[str, Any]]:
             "expiry_months": 24,
             "image": None,
             "image_mime": None,
+            "image_sha256": None,
             "image_png": None,
+            "image_png_sha256": None,
             "class_id": None,
             "state": "PUBLISHED",
             "version": 1,
@@ -173,7 +178,9 @@ def _badges(now: datetime) -> list[dict[str, Any]]:
             "expiry_months": None,
             "image": None,
             "image_mime": None,
+            "image_sha256": None,
             "image_png": None,
+            "image_png_sha256": None,
             "class_id": 1,
             "state": "DRAFT",
             "version": 1,

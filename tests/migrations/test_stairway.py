@@ -4,7 +4,8 @@ For every revision R in migrations/versions (a new one is covered as soon as its
 is there): migrate an empty database to R, plant a school with SQL valid at R
 (tests/migrations/old_school.py), upgrade to head, and check that every row and
 evidence file survived, that the columns added after R got their backfilled values,
-that `laurel db check` finds no drift, that `laurel badges list` and `laurel issue`
+that `laurel db check` finds no drift, that badge images are still served from their rows
+(and move into a bucket afterwards), that `laurel badges list` and `laurel issue`
 work on it, that the old credentials still verify (active, revoked, suspended), and
 that downgrading to R and upgrading again loses nothing. On PostgreSQL
 (LAUREL_TEST_POSTGRES) each revision gets a database of its own.
@@ -12,6 +13,7 @@ that downgrading to R and upgrading again loses nothing. On PostgreSQL
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -30,14 +32,16 @@ from flask_migrate import downgrade
 from flask_migrate import upgrade
 
 from app import create_app
+from app.cli import cli
 from app.credentials.keys import KeyStore
-from app.evidence.storage import LocalStorage
 from app.extensions import db
+from app.storage.files import LocalStorage
 from app.verify.core.report import Verdict
 from app.verify.service import run_verification
 from tests.fixtures.app import _config
 from tests.fixtures.app import postgres_url
 from tests.fixtures.keys import KeysDir
+from tests.fixtures.object_storage import objects_in
 from tests.migrations.old_school import ACTIVE_ID
 from tests.migrations.old_school import PASSWORD
 from tests.migrations.old_school import REVOKED_ID
@@ -51,6 +55,12 @@ REVISIONS = [
     for script in reversed(list(ScriptDirectory(str(ROOT / "migrations")).walk_revisions()))
 ]
 HEAD = REVISIONS[-1]
+# The last revision whose badge rows hold images without their digests.
+BEFORE_IMAGE_DIGESTS = next(
+    script.down_revision
+    for script in ScriptDirectory(str(ROOT / "migrations")).walk_revisions()
+    if script.path.endswith("_badge_image_objects.py")
+)
 
 
 def _plain(value: Any) -> Any:
@@ -155,6 +165,10 @@ def _distinct_tokens(values: list[Any], length: int) -> bool:
     return len(set(values)) == len(values) and all(len(v) >= length for v in values)
 
 
+def _sha256(data: bytes | None) -> str | None:
+    return None if data is None else hashlib.sha256(data).hexdigest()
+
+
 # What each column added by a revision must hold in rows written before it.
 BACKFILLS = {
     ("user", "session_token"): lambda rows, _: _distinct_tokens(
@@ -162,6 +176,12 @@ BACKFILLS = {
     ),
     ("badge", "image_png"): lambda rows, school: all(
         rows[b["id"]]["image_png"] == b["image"] for b in school.rows["badge"]
+    ),
+    ("badge", "image_sha256"): lambda rows, school: all(
+        rows[b["id"]]["image_sha256"] == _sha256(b["image"]) for b in school.rows["badge"]
+    ),
+    ("badge", "image_png_sha256"): lambda rows, _: all(
+        r["image_png_sha256"] == _sha256(r["image_png"]) for r in rows.values()
     ),
     ("issued_credential", "verify_enabled"): lambda rows, _: all(
         r["verify_enabled"] for r in rows.values()
@@ -280,6 +300,11 @@ def test_school_at_revision_upgrades_to_head_and_keeps_working(
         for item, file in zip((1, 2), school.files, strict=True):
             with closing(browser.get(f"/files/{item}")) as download:
                 assert download.data == file.content
+        # The image named in the credentials issued before, served from the badge row.
+        truck = school.row("badge", slug="vehicle-restoration")["image"]
+        image = browser.get("/achievements/a0000000-0000-4000-8000-000000000001/image")
+        assert image.status_code == 200 and image.data == truck
+        assert image.headers["ETag"] == f'"{_sha256(truck)}"'
         share_token = school.row("issued_credential", id=ACTIVE_ID)["share_token"]
         shared = application.test_client().get(f"/s/{share_token}")
         assert shared.status_code == 200 and "Genuine" in shared.get_data(as_text=True)
@@ -297,3 +322,35 @@ def test_school_at_revision_upgrades_to_head_and_keeps_working(
                 SUSPENDED_ID: Verdict.SUSPENDED,
                 new_id: Verdict.VERIFIED,
             }
+
+
+# Parametrized for the id alone: on PostgreSQL it names this test's database.
+@pytest.mark.parametrize("revision", [BEFORE_IMAGE_DIGESTS], ids=["images-into-bucket"])
+def test_images_planted_in_rows_move_into_a_bucket_after_the_upgrade(
+    revision, config, application, school_keys, make_bucket, s3_client
+):
+    with application.app_context():
+        upgrade(revision=revision)
+        with db.engine.begin() as connection:
+            school = seed_school(
+                connection,
+                keystore=school_keys.store,
+                storage_dir=Path(config["LAUREL_STORAGE_DIR"]),
+                now=datetime.now(UTC),
+            )
+        upgrade()
+        truck = school.row("badge", slug="vehicle-restoration")["image"]
+        name, url = make_bucket()
+        application.config["LAUREL_STORAGE_URL"] = url
+        runner = application.test_cli_runner()
+        for moved in (1, 0):
+            result = runner.invoke(cli, args=["storage", "move-badge-images"])
+            assert f"Moved the images of {moved} badge(s)" in result.output, result.output
+        assert objects_in(s3_client, name) == {f"evidence/badge-images/{_sha256(truck)}": truck}
+        row = _table_rows("badge")[1]
+        assert (row["image"], row["image_png"], row["image_sha256"]) == (None, None, _sha256(truck))
+        image = application.test_client().get(
+            "/achievements/a0000000-0000-4000-8000-000000000001/image"
+        )
+        assert image.status_code == 200 and image.data == truck
+        db.session.remove()

@@ -33,8 +33,8 @@ from app.badges.models import StatusSlot
 from app.credentials.document import format_datetime
 from app.credentials.status import StatusList
 from app.evidence.models import EvidenceItem
-from app.evidence.storage import LocalStorage
 from app.extensions import db
+from app.storage.files import LocalStorage
 from tests.fixtures.signin import sign_in
 
 from .helpers import Installation

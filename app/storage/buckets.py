@@ -1,4 +1,4 @@
-"""Evidence files in an S3-compatible bucket (AWS S3, MinIO, Ceph, Garage, …).
+"""Stored files in an S3-compatible bucket (AWS S3, MinIO, Ceph, Garage, …).
 
 LAUREL_STORAGE_URL names the bucket:
 
@@ -7,8 +7,9 @@ LAUREL_STORAGE_URL names the bucket:
 
 Without credentials in the URL boto3 finds them the standard way (AWS_ACCESS_KEY_ID and
 AWS_SECRET_ACCESS_KEY, AWS_PROFILE, an instance role). With an `endpoint` (MinIO and other
-servers of your own) buckets are addressed by path, as those servers expect. Objects are
-named PREFIX + key (PREFIX defaults to "evidence/"); the bucket itself must exist:
+servers of your own) buckets are addressed by path, as those servers expect. Evidence
+files are named PREFIX + key (PREFIX defaults to "evidence/"), badge images PREFIX +
+"badge-images/" + sha256 (app.badges.image_store); the bucket itself must exist:
 Laurel never creates it, so a typo cannot start an empty school.
 
 Every failure to reach the bucket is an `Unavailable` (a 503 page naming the bucket),
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import tempfile
 from collections.abc import Iterator
 from typing import Any
@@ -36,17 +38,21 @@ from app.config import parse_storage_url
 from app.errors import NotFound
 from app.errors import Unavailable
 from app.errors import UserError
-from app.evidence.storage import CHUNK_SIZE
-from app.evidence.storage import StoredFile
-from app.evidence.storage import checked_key
-from app.evidence.storage import empty_file
-from app.evidence.storage import new_key
-from app.evidence.storage import too_large
+from app.storage.files import CHUNK_SIZE
+from app.storage.files import KEY_PATTERN
+from app.storage.files import StoredFile
+from app.storage.files import checked_key
+from app.storage.files import empty_file
+from app.storage.files import new_key
+from app.storage.files import too_large
 
 # Files up to this size are read back into memory for a preview or a check; larger ones
 # spill to a temporary file, so a worker's memory stays bounded whatever was uploaded.
 SPOOL_BYTES = 1024 * 1024
 MISSING_OBJECT = {"404", "NoSuchKey", "NotFound"}
+# Folders under PREFIX that hold other stores' objects (badge-images/): a listing that
+# rolls them up still reaches an evidence file if there is one.
+LISTED_FOLDERS = 4
 
 
 class _Counted:
@@ -70,36 +76,45 @@ class _Counted:
 
 
 class S3Storage:
-    """Evidence files as objects PREFIX + key in one bucket."""
+    """Files as objects PREFIX + key in one bucket, each key matching `keys`."""
 
-    def __init__(self, client: Any, bucket: str, prefix: str, shown: str) -> None:
+    def __init__(
+        self,
+        client: Any,
+        bucket: str,
+        prefix: str,
+        shown: str,
+        *,
+        keys: re.Pattern[str] = KEY_PATTERN,
+    ) -> None:
         self.client = client
         self.bucket = bucket
         self.prefix = prefix
         self.shown = shown
+        self.keys = keys
         # One part at a time: an upload holds at most one part (8 MB) in memory.
         self.transfer = TransferConfig(use_threads=False)
 
     def _name(self, key: str) -> str:
-        return self.prefix + checked_key(key)
+        return self.prefix + checked_key(key, self.keys)
 
     def _unavailable(self, error: Exception) -> Unavailable:
         if isinstance(error, ClientError):
             code = str(error.response.get("Error", {}).get("Code", ""))
             if code == "NoSuchBucket":
                 return Unavailable(
-                    f"The evidence bucket {self.shown} does not exist. Create it, or correct "
+                    f"The bucket {self.shown} does not exist. Create it, or correct "
                     "LAUREL_STORAGE_URL."
                 )
             if code in {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "403"}:
                 return Unavailable(
-                    f"The evidence bucket {self.shown} refused Laurel's credentials ({code}). "
+                    f"The bucket {self.shown} refused Laurel's credentials ({code}). "
                     "Check the access key in LAUREL_STORAGE_URL or AWS_ACCESS_KEY_ID and the "
                     "bucket's policy."
                 )
-            return Unavailable(f"The evidence bucket {self.shown} answered with an error ({code}).")
+            return Unavailable(f"The bucket {self.shown} answered with an error ({code}).")
         return Unavailable(
-            f"The evidence store {self.shown} cannot be reached right now. Try again in a "
+            f"The storage server of {self.shown} cannot be reached right now. Try again in a "
             "moment; if it persists, check that the storage server is running."
         )
 
@@ -181,11 +196,14 @@ class S3Storage:
             raise self._unavailable(error) from None
 
     def is_empty(self) -> bool:
+        """No object right under PREFIX (the folders below it, badge-images/, are other stores)."""
         try:
-            listing = self.client.list_objects_v2(Bucket=self.bucket, Prefix=self.prefix, MaxKeys=1)
+            listing = self.client.list_objects_v2(
+                Bucket=self.bucket, Prefix=self.prefix, Delimiter="/", MaxKeys=LISTED_FOLDERS + 1
+            )
         except (BotoCoreError, ClientError) as error:
             raise self._unavailable(error) from None
-        return not listing.get("KeyCount")
+        return not listing.get("Contents")
 
     def _check_bucket(self) -> None:
         try:
@@ -213,12 +231,22 @@ class S3Storage:
         return f"the bucket {self.shown}"
 
 
-@functools.lru_cache(maxsize=8)
-def bucket_storage(url: str) -> S3Storage:
-    """The store for LAUREL_STORAGE_URL; one client per URL and process (clients are
-    thread-safe and slow to make)."""
+def bucket_storage(url: str, *, folder: str = "", keys: re.Pattern[str] = KEY_PATTERN) -> S3Storage:
+    """The store for LAUREL_STORAGE_URL: objects PREFIX + folder + key (keys matching `keys`)."""
     settings = parse_storage_url(url)
-    client = boto3.session.Session().client(
+    shown = f"s3://{settings['bucket']}"
+    if settings["endpoint"]:
+        shown += f" (at {settings['endpoint']})"
+    return S3Storage(
+        _client(url), settings["bucket"], settings["prefix"] + folder, shown, keys=keys
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _client(url: str) -> Any:
+    """One client per URL and process (clients are thread-safe and slow to make)."""
+    settings = parse_storage_url(url)
+    return boto3.session.Session().client(
         "s3",
         endpoint_url=settings["endpoint"],
         region_name=settings["region"],
@@ -231,7 +259,3 @@ def bucket_storage(url: str) -> S3Storage:
             s3={"addressing_style": "path" if settings["endpoint"] else "auto"},
         ),
     )
-    shown = f"s3://{settings['bucket']}"
-    if settings["endpoint"]:
-        shown += f" (at {settings['endpoint']})"
-    return S3Storage(client, settings["bucket"], settings["prefix"], shown)

@@ -1,0 +1,1 @@
+"""Stored files (evidence, badge images): a local directory or an S3-compatible bucket."""
