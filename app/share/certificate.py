@@ -10,7 +10,6 @@ school's domain and the revocation status could not be checked.
 from __future__ import annotations
 
 import base64
-import gc
 import time
 from datetime import datetime
 
@@ -23,6 +22,7 @@ from app.issuing.profile import issuer_profile
 from app.issuing.urls import credential_url
 from app.share.images import badge_print_data_uri
 from app.share.pdf import PdfAttachment
+from app.share.pdf import freeze_long_lived_objects
 from app.share.pdf import html_to_pdf
 from app.share.pdf import warm_up
 from app.share.qr import qr_data_uri
@@ -167,6 +167,5 @@ def warm_up_worker() -> float:
     """
     started = time.perf_counter()
     warm_up_certificates()
-    gc.collect()
-    gc.freeze()
+    freeze_long_lived_objects()
     return time.perf_counter() - started
