@@ -1,17 +1,19 @@
 """What the PDF renderer keeps between PDFs: decoded images named by their bytes, and finished
 certificates for repeat downloads. A badge edit or a revocation changes the next PDF; the
-renderer still fetches nothing but the page's own images."""
+renderer still fetches nothing but the page's own images (badge, QR code, school logo)."""
 
 from __future__ import annotations
 
 import io
 
+import pytest
 from PIL import Image
 from PIL import ImageDraw
 from pypdf import PdfReader
 
 from app.badges.images import check_image_upload
 from app.extensions import db
+from app.issuing.profile import issuer_profile
 from app.issuing.status_changes import StatusChange
 from app.issuing.status_changes import change_credential_status
 from app.keyring import issuing_context
@@ -23,6 +25,7 @@ from app.share.pdf import PdfImage
 from app.share.pdf import PdfSource
 from app.share.pdf import html_to_pdf
 from app.share.pdf import thread_renderer
+from tests.share.test_certificate import rasterize
 
 
 def _disc_png(colour: str, side: int = 64) -> bytes:
@@ -133,3 +136,27 @@ def test_source_digest_changes_with_every_part():
     assert PdfSource(html="<p>A</p>", stylesheets=("p {}",), images=(image,)).digest() == (
         base.digest()
     )
+
+
+GREEN_SQUARE_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40" viewBox="0 0 40 40">'
+    b'<rect width="40" height="40" fill="#00c000"/></svg>'
+)
+
+
+@pytest.mark.parametrize(
+    ("logo", "name"), [(GREEN_SQUARE_SVG, "logo.svg"), (None, "logo.png")], ids=["svg", "png"]
+)
+def test_school_logo_is_printed_from_memory(app_ctx, issued, now, tmp_path, logo, name):
+    checked = check_image_upload(logo or _disc_png("#00c000", 256), name)
+    ctx = issuing_context()
+    profile = issuer_profile(ctx.public_url)
+    profile.logo, profile.logo_mime = checked.data, checked.mime
+    db.session.commit()
+    (page,) = rasterize(render_certificate(issued, ctx=ctx, paper="a4", now=now), tmp_path)
+    with Image.open(page) as image:
+        width, height = image.size
+        footer_left = image.convert("RGB").crop((0, height * 2 // 3, width // 3, height)).tobytes()
+    pixels = zip(footer_left[0::3], footer_left[1::3], footer_left[2::3], strict=True)
+    greens = [pixel for pixel in pixels if pixel[1] >= 150 and pixel[0] <= 60 and pixel[2] <= 60]
+    assert len(greens) >= 100, "no logo printed beside the school's name"
