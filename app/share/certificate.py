@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from flask import render_template
+from flask import current_app
 
 from app.badges.models import IssuedCredential
 from app.errors import UserError
@@ -108,9 +108,15 @@ def _logo_image(public_url: str) -> PdfImage | None:
     return PdfImage(profile.logo, profile.logo_mime or "image/png")
 
 
+def _render_print_template(name: str, **context: object) -> str:
+    """`name` rendered with `context` alone: the context processors of web pages (the
+    navigation, the school's name, a query each time) would cost every PDF for nothing."""
+    return current_app.jinja_env.get_template(name).render(context)
+
+
 def certificate_stylesheet(page_size: str) -> str:
     """The certificate's print stylesheet for a CSS page size (a value of PAPER_SIZES)."""
-    return render_template(
+    return _render_print_template(
         "certificates/certificate.css",
         page_size=page_size,
         columns_height=COLUMNS_HEIGHTS[page_size],
@@ -143,7 +149,7 @@ def render_certificate_html(
     :param images: `certificate_images`, which the renderer is given with the page.
     """
     url = verification_url(credential, ctx.public_url)
-    return render_template(
+    return _render_print_template(
         "certificates/certificate.html",
         summary=summarize(credential),
         verification_url=url,
