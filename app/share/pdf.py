@@ -6,8 +6,8 @@ A page's images are given as bytes (`PdfImage`, whose `url` the template puts in
 never make the server open a file or a network address. A `PdfImage` is named by the
 digest of its bytes, so each thread keeps WeasyPrint's decoded images from one PDF to
 the next under that name (a changed badge image is a new name, never a stale entry),
-and the HTML stays small: an 80 kB badge inlined as base64 cost 5 ms of HTML parsing
-per certificate, and decoding it again as much.
+and the HTML stays small (the demo badge alone was 83 kB of base64 in it, parsed and
+decoded on every render).
 
 WeasyPrint builds a new Fontconfig/Pango font configuration for every document
 unless it is given one. That cost about a third of a warm render, and the
@@ -24,8 +24,8 @@ and more; so each PDF ends with a full collection, but only in a process that fr
 its long-lived objects (`freeze_long_lived_objects`, called by
 `app.share.certificate.warm_up_worker`), where that collection looks at little more
 than the document (about 1 ms instead of 50-130 ms). Whether the process froze is
-remembered here: `gc.get_freeze_count()` walks every frozen object (about 20 ms in a
-worker), which cost a fifth of each render while it was asked.
+remembered here: `gc.get_freeze_count()` walks every frozen object (some two million
+in a warmed worker), which cost a third of each render while it was asked.
 """
 
 from __future__ import annotations
