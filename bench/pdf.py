@@ -11,6 +11,9 @@ as an A4 certificate, as GET /credentials/<id>/download/pdf renders it:
 - warm: median and 95th percentile of the 400 renders that follow, and their median
   CPU time (steadier than the clock on a busy machine);
 - memory: the resident set size before and after those 400 renders.
+Every render is a real one: `render_certificate` always renders, whereas the download
+route (`certificate_pdf`) hands a repeat download the PDF kept from the same source; the
+decoded images and parsed stylesheets a worker keeps between PDFs are used, as in a worker.
 Figures only: nothing here passes or fails on a time.
 """
 

@@ -9,23 +9,24 @@ school's domain and the revocation status could not be checked.
 
 from __future__ import annotations
 
-import base64
-import gc
 import time
 from datetime import datetime
 
-from flask import render_template
+from flask import current_app
 
 from app.badges.models import IssuedCredential
 from app.errors import UserError
 from app.issuing.context import IssuingContext
 from app.issuing.profile import issuer_profile
 from app.issuing.urls import credential_url
-from app.share.images import badge_print_data_uri
+from app.share.images import badge_print_image
 from app.share.pdf import PdfAttachment
-from app.share.pdf import html_to_pdf
+from app.share.pdf import PdfImage
+from app.share.pdf import PdfSource
+from app.share.pdf import cached_pdf
+from app.share.pdf import freeze_long_lived_objects
 from app.share.pdf import warm_up
-from app.share.qr import qr_data_uri
+from app.share.qr import qr_print_png
 from app.share.summary import summarize
 from app.verify.documents import issuer_key_documents
 
@@ -36,7 +37,7 @@ COLUMNS_HEIGHTS = {"A4 landscape": "128mm", "letter landscape": "134mm"}
 DEFAULT_PAPER = "a4"
 # Pixels per QR module: the code prints 38 mm wide with `image-rendering: pixelated`, so
 # viewers scale it up sharp; 4 keeps the edges firm in one that smooths anyway. Every
-# pixel is compressed again on each render (8 took 3 ms more).
+# pixel is compressed again on each render (8 took 3 ms more), hence grey, not RGB.
 QR_MODULE_PIXELS = 4
 
 
@@ -100,54 +101,101 @@ def credential_attachments(
     return attachments
 
 
-def _logo_data_uri(public_url: str) -> str | None:
+def _logo_image(public_url: str) -> PdfImage | None:
     profile = issuer_profile(public_url)
     if not profile.logo:
         return None
-    encoded = base64.b64encode(profile.logo).decode("ascii")
-    return f"data:{profile.logo_mime or 'image/png'};base64,{encoded}"
+    return PdfImage(profile.logo, profile.logo_mime or "image/png")
+
+
+def _render_print_template(name: str, **context: object) -> str:
+    """`name` rendered with `context` alone: the context processors of web pages (the
+    navigation, the school's name, a query each time) would cost every PDF for nothing."""
+    return current_app.jinja_env.get_template(name).render(context)
 
 
 def certificate_stylesheet(page_size: str) -> str:
     """The certificate's print stylesheet for a CSS page size (a value of PAPER_SIZES)."""
-    return render_template(
+    return _render_print_template(
         "certificates/certificate.css",
         page_size=page_size,
         columns_height=COLUMNS_HEIGHTS[page_size],
     )
 
 
-def render_certificate_html(
-    credential: IssuedCredential, *, ctx: IssuingContext, now: datetime
-) -> str:
-    """The certificate page as HTML, without its print stylesheet (`certificate_stylesheet`)."""
+def certificate_images(
+    credential: IssuedCredential, *, ctx: IssuingContext
+) -> dict[str, PdfImage | None]:
+    """The certificate's images by their name in the template: badge, logo and qr."""
     url = verification_url(credential, ctx.public_url)
-    return render_template(
+    return {
+        "badge_image": badge_print_image(credential.badge),
+        "logo": _logo_image(ctx.public_url),
+        "qr": PdfImage(qr_print_png(url, box_size=QR_MODULE_PIXELS, border=2), "image/png")
+        if url
+        else None,
+    }
+
+
+def render_certificate_html(
+    credential: IssuedCredential,
+    *,
+    ctx: IssuingContext,
+    now: datetime,
+    images: dict[str, PdfImage | None],
+) -> str:
+    """The certificate page as HTML, without its print stylesheet (`certificate_stylesheet`).
+
+    :param images: `certificate_images`, which the renderer is given with the page.
+    """
+    url = verification_url(credential, ctx.public_url)
+    return _render_print_template(
         "certificates/certificate.html",
         summary=summarize(credential),
-        badge_image=badge_print_data_uri(credential.badge),
-        logo=_logo_data_uri(ctx.public_url),
-        qr=qr_data_uri(url, box_size=QR_MODULE_PIXELS, border=2) if url else None,
         verification_url=url,
         verify_page=verify_page_url(ctx.public_url),
         credential_id=credential_url(ctx.public_url, credential),
         now=now,
+        **images,
+    )
+
+
+def certificate_source(
+    credential: IssuedCredential, *, ctx: IssuingContext, paper: str, now: datetime
+) -> PdfSource:
+    """What the certificate PDF is made of: page, stylesheet, images and attached files.
+
+    :raises UserError: a `paper` other than a4 or letter.
+    """
+    stylesheet = certificate_stylesheet(paper_size(paper))
+    images = certificate_images(credential, ctx=ctx)
+    return PdfSource(
+        html=render_certificate_html(credential, ctx=ctx, now=now, images=images),
+        stylesheets=(stylesheet,),
+        attachments=tuple(credential_attachments(credential, ctx)),
+        images=tuple(image for image in images.values() if image is not None),
     )
 
 
 def render_certificate(
     credential: IssuedCredential, *, ctx: IssuingContext, paper: str, now: datetime
 ) -> bytes:
-    """The certificate PDF with the credential and the issuer's keys attached.
+    """The certificate PDF with the credential and the issuer's keys attached, rendered now.
 
     :raises UserError: a `paper` other than a4 or letter.
     """
-    stylesheet = certificate_stylesheet(paper_size(paper))
-    return html_to_pdf(
-        render_certificate_html(credential, ctx=ctx, now=now),
-        credential_attachments(credential, ctx),
-        stylesheets=[stylesheet],
-    )
+    return certificate_source(credential, ctx=ctx, paper=paper, now=now).render()
+
+
+def certificate_pdf(
+    credential: IssuedCredential, *, ctx: IssuingContext, paper: str, now: datetime
+) -> bytes:
+    """The certificate PDF for a download: the one rendered before from the same source, if
+    this process kept it (`app.share.pdf.cached_pdf`), else rendered now.
+
+    :raises UserError: a `paper` other than a4 or letter.
+    """
+    return cached_pdf(certificate_source(credential, ctx=ctx, paper=paper, now=now))
 
 
 def warm_up_certificates() -> None:
@@ -167,6 +215,5 @@ def warm_up_worker() -> float:
     """
     started = time.perf_counter()
     warm_up_certificates()
-    gc.collect()
-    gc.freeze()
+    freeze_long_lived_objects()
     return time.perf_counter() - started

@@ -26,6 +26,7 @@ from app.badges.images import default_png
 from app.badges.images import default_svg
 from app.badges.images import svg_bytes
 from app.badges.models import Badge
+from app.share.pdf import PdfImage
 
 # The largest side of the badge image in a PDF certificate (over 400 dpi at 58 mm).
 PRINT_SIDE = 1024
@@ -69,21 +70,22 @@ def _svg_around_png(png: bytes) -> bytes:
     return svg_bytes(root)
 
 
-def badge_print_data_uri(badge: Badge) -> str:
-    """The badge image for the PDF certificate, inlined (the renderer fetches nothing).
+def badge_print_image(badge: Badge) -> PdfImage:
+    """The badge image for the PDF certificate (served to the renderer from memory).
 
     A JPEG on white, at most PRINT_SIDE pixels a side: WeasyPrint re-compresses every
     PNG it embeds, on every render and twice for one with transparency (colour, then
     alpha): 14 ms of each certificate for a 512-pixel badge, seconds for a 4,096-pixel
     upload. A JPEG goes into the PDF as it is. The certificate's page is white, so the
     flattening shows nothing; quality 95 without chroma subsampling keeps edges clean,
-    and 1,024 pixels is over 400 dpi on the printed 58 mm.
+    and 1,024 pixels is over 400 dpi on the printed 58 mm. Kept per process by the
+    stored PNG, so an edited badge image is converted again.
     """
-    return _print_jpeg_data_uri(badge_png(badge))
+    return _print_jpeg(badge_png(badge))
 
 
 @functools.lru_cache(maxsize=32)
-def _print_jpeg_data_uri(png: bytes) -> str:
+def _print_jpeg(png: bytes) -> PdfImage:
     with Image.open(io.BytesIO(png)) as image:
         image.thumbnail((PRINT_SIDE, PRINT_SIDE))
         rgba = image.convert("RGBA")
@@ -91,4 +93,4 @@ def _print_jpeg_data_uri(png: bytes) -> str:
     flat.paste(rgba, mask=rgba.getchannel("A"))
     output = io.BytesIO()
     flat.save(output, format="JPEG", quality=95, subsampling=0)
-    return "data:image/jpeg;base64," + base64.b64encode(output.getvalue()).decode("ascii")
+    return PdfImage(output.getvalue(), "image/jpeg")

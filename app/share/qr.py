@@ -12,6 +12,7 @@ import io
 from functools import lru_cache
 
 import qrcode
+from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M
 from qrcode.image.pil import PilImage
 
@@ -35,6 +36,20 @@ def qr_png(text: str, *, box_size: int = 10, border: int = 4) -> bytes:
     code.make(fit=True)
     output = io.BytesIO()
     code.make_image().save(output)
+    return output.getvalue()
+
+
+@lru_cache(maxsize=QR_CACHE_SIZE)
+def qr_print_png(text: str, *, box_size: int, border: int) -> bytes:
+    """`qr_png` in 8-bit grey, for the PDF renderer.
+
+    WeasyPrint turns a 1-bit PNG into RGB and compresses its pixels again on every
+    render: grey is a third of those bytes, for the same black and white.
+    """
+    with Image.open(io.BytesIO(qr_png(text, box_size=box_size, border=border))) as image:
+        grey = image.convert("L")
+    output = io.BytesIO()
+    grey.save(output, format="PNG")
     return output.getvalue()
 
 

@@ -18,7 +18,7 @@ from app.extensions import db
 from app.issuing.context import IssuingContext
 from app.issuing.urls import credential_url
 from app.models_base import new_token
-from app.share.certificate import render_certificate
+from app.share.certificate import certificate_pdf
 from app.share.images import badge_png
 from app.share.images import badge_svg
 from app.share.linkedin import CertificationFields
@@ -114,7 +114,7 @@ def download(
         )
     if kind == "pdf":
         return Download(
-            render_certificate(credential, ctx=ctx, paper=paper or "a4", now=now),
+            certificate_pdf(credential, ctx=ctx, paper=paper or "a4", now=now),
             "application/pdf",
             download_name(credential, "pdf"),
         )

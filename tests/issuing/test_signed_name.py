@@ -28,6 +28,7 @@ from app.issuing.issuance import issue_credential
 from app.issuing.reissue import REISSUE_REASON
 from app.issuing.reissue import reissue_credential
 from app.keyring import issuing_context
+from app.share.certificate import certificate_images
 from app.share.certificate import render_certificate_html
 from tests.fixtures.badges import badge_input
 
@@ -117,7 +118,9 @@ def test_credential_signs_recorded_name_beside_email_hash(people, make_user, now
 def test_certificate_prints_the_signed_name_not_a_later_correction(issued, people, now):
     correct_name(people.student, "Jon Smith", actor=people.admin)
     db.session.commit()
-    html = render_certificate_html(issued, ctx=issuing_context(), now=now)
+    ctx = issuing_context()
+    images = certificate_images(issued, ctx=ctx)
+    html = render_certificate_html(issued, ctx=ctx, now=now, images=images)
     assert "Jon Smiht" in html and "Jon Smith" not in html
 
 

@@ -3,7 +3,6 @@ stylesheets parsed once, the badge printed as a JPEG, and a worker's memory flat
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 import subprocess
@@ -24,7 +23,7 @@ from app.share.certificate import certificate_stylesheet
 from app.share.certificate import render_certificate
 from app.share.certificate import warm_up_certificates
 from app.share.images import PRINT_SIDE
-from app.share.images import badge_print_data_uri
+from app.share.images import badge_print_image
 from app.share.pdf import thread_renderer
 from app.verify.documents import credential_by_id
 from tests.share.test_certificate import decode_qr
@@ -47,10 +46,10 @@ def _png(side: int, mode: str = "RGBA") -> bytes:
     return output.getvalue()
 
 
-def _data_uri_image(uri: str) -> Image.Image:
-    header, encoded = uri.split(",", 1)
-    assert header == "data:image/jpeg;base64"
-    return Image.open(io.BytesIO(base64.b64decode(encoded)))
+def _print_image(badge) -> Image.Image:
+    image = badge_print_image(badge)
+    assert image.mime == "image/jpeg"
+    return Image.open(io.BytesIO(image.data))
 
 
 def test_two_threads_rendering_at_once_both_get_a_correct_certificate(app, issued, now, tmp_path):
@@ -114,7 +113,7 @@ def test_badge_print_image_is_a_jpeg_on_white_at_most_print_side(make_credential
     credential = make_credential(
         name=f"Print {mode}", image=check_image_upload(_png(2 * PRINT_SIDE, mode), "badge.png")
     )
-    image = _data_uri_image(badge_print_data_uri(credential.badge))
+    image = _print_image(credential.badge)
     assert image.format == "JPEG" and image.mode == "RGB"
     assert image.size == (PRINT_SIDE, PRINT_SIDE)
     corner = image.getpixel((4, 4))
@@ -127,7 +126,7 @@ def test_badge_print_image_is_a_jpeg_on_white_at_most_print_side(make_credential
 
 def test_small_badge_print_image_keeps_its_size(make_credential):
     credential = make_credential(image=check_image_upload(_png(300), "badge.png"))
-    assert _data_uri_image(badge_print_data_uri(credential.badge)).size == (300, 300)
+    assert _print_image(credential.badge).size == (300, 300)
 
 
 def test_certificate_embeds_the_badge_as_jpeg_and_the_qr_unsmoothed(app_ctx, issued, now):
