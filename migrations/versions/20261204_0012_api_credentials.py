@@ -9,7 +9,7 @@ every token and code (the applications ask the learner again) and leaves secrets
 hashed, which the older code also reads.
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 Create Date: 2026-12-04 05:00:00
 """
 
@@ -22,7 +22,7 @@ import app.models_base
 
 # revision identifiers, used by Alembic.
 revision = "0012"
-down_revision = "0009"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

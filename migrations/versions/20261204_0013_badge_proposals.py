@@ -1,7 +1,7 @@
 """badge proposals: proposals, their versions and discussion; student-proposed and personal badges
 
-Revision ID: 0014
-Revises: 0009
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-04 04:13:03
 """
 
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0014"
-down_revision = "0009"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
