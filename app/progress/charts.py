@@ -39,8 +39,8 @@ class Size:
         return self.name == "narrow"
 
 
-WIDE = Size("wide", 9.0, 10.0)
-NARROW = Size("narrow", 4.2, 9.0)
+WIDE = Size("wide", 9.0, 11.0)
+NARROW = Size("narrow", 4.0, 11.0)
 SIZES = (WIDE, NARROW)
 
 

@@ -73,7 +73,7 @@ def _draw_mastery(scope: ClassScope, table: Table, size: charts.Size) -> str | N
             [f"{row[at['Badges earned']]}/{row[at['Badges aligned']]}" for row in chunk]
             for chunk in chunks
         ],
-        colour_label="Share of the standard's badges earned (%)",
+        colour_label="Share of its badges earned (%)",
         size=size,
     )
 
