@@ -65,10 +65,13 @@ def _style_axes(axes: Axes, size: Size) -> None:
 
 
 def _week_ticks(axes: Axes, weeks: Sequence[date], size: Size) -> None:
-    step = max(1, math.ceil(len(weeks) / (6 if size.narrow else 13)))
+    step = max(1, math.ceil(len(weeks) / (6 if size.narrow else 14)))
     positions = list(range(0, len(weeks), step))
     axes.set_xticks(positions, [_week_label(weeks[i]) for i in positions])
-    axes.tick_params(axis="x", labelrotation=45 if size.narrow else 0)
+    axes.tick_params(axis="x", labelrotation=45)
+    for label in axes.get_xticklabels():
+        label.set_horizontalalignment("right")
+        label.set_rotation_mode("anchor")
 
 
 def heat_map(
@@ -113,9 +116,10 @@ def heat_map(
     bar = figure.colorbar(
         image,
         ax=axes,
-        orientation="horizontal" if size.narrow else "vertical",
+        # On a phone the bar goes on top: below, the standards' turned labels would cross it.
+        location="top" if size.narrow else "right",
         fraction=0.05,
-        pad=0.25 if size.narrow else 0.02,
+        pad=0.04 if size.narrow else 0.02,
     )
     bar.set_label(colour_label, fontsize=size.font, color=INK)
     bar.ax.tick_params(labelsize=size.font - 1)
