@@ -46,7 +46,7 @@ SIZES = (WIDE, NARROW)
 
 def _svg(figure: Figure) -> str:
     out = io.StringIO()
-    figure.savefig(out, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    figure.savefig(out, format="svg", metadata={"Date": None})
     return out.getvalue()
 
 
@@ -85,7 +85,7 @@ def heat_map(
 ) -> str:
     """Rows x columns of shares from 0 to 100, each cell labelled with its own text."""
     height = 1.6 + 0.42 * len(rows) + (0.6 if size.narrow else 0)
-    figure = Figure(figsize=(size.width, height))
+    figure = Figure(figsize=(size.width, height), layout="constrained")
     axes = figure.subplots()
     # Vector cells (not a raster image): crisp at any width, and no image inside the SVG.
     image = axes.pcolormesh(
@@ -116,10 +116,11 @@ def heat_map(
     bar = figure.colorbar(
         image,
         ax=axes,
-        # On a phone the bar goes on top: below, the standards' turned labels would cross it.
-        location="top" if size.narrow else "right",
+        # On top: below, the standards' turned labels would cross it; beside, a class of
+        # two students is shorter than its label.
+        location="top",
         fraction=0.05,
-        pad=0.04 if size.narrow else 0.02,
+        pad=0.04,
     )
     bar.set_label(colour_label, fontsize=size.font, color=INK)
     bar.ax.tick_params(labelsize=size.font - 1)
@@ -128,7 +129,7 @@ def heat_map(
 
 def weekly_bars(weeks: Sequence[date], counts: Sequence[int], *, label: str, size: Size) -> str:
     """One bar a week, its count written above it."""
-    figure = Figure(figsize=(size.width, 3.6 if size.narrow else 3.4))
+    figure = Figure(figsize=(size.width, 3.6 if size.narrow else 3.4), layout="constrained")
     axes = figure.subplots()
     positions = range(len(weeks))
     bars = axes.bar(positions, counts, color=BRAND, width=0.7)
@@ -149,7 +150,7 @@ def review_turnaround(
     size: Size,
 ) -> str:
     """Two panels on one week axis: submissions waiting, and the average days to feedback."""
-    figure = Figure(figsize=(size.width, 5.4 if size.narrow else 4.8))
+    figure = Figure(figsize=(size.width, 5.4 if size.narrow else 4.8), layout="constrained")
     top, bottom = figure.subplots(2, 1, sharex=True)
     positions = list(range(len(weeks)))
     bars = top.bar(positions, waiting, color=ACCENT, width=0.7)
@@ -191,7 +192,7 @@ def running_totals(
     size: Size,
 ) -> str:
     """One stepped line per series (a colour and a marker each), the legend below."""
-    figure = Figure(figsize=(size.width, 4.2 if size.narrow else 3.8))
+    figure = Figure(figsize=(size.width, 4.2 if size.narrow else 3.8), layout="constrained")
     axes = figure.subplots()
     positions = list(range(len(weeks)))
     top = 1

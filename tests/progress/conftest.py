@@ -64,34 +64,34 @@ class Term:
 
 
 @pytest.fixture
-def term(school, make_badge, now) -> Term:
+def term_badges(school, make_badge) -> Term:
+    """The term's badges, before anyone sends anything."""
     teacher = school.instructor
     created = at("2026-09-01")
     kinds = ["text", "link"]
-    brakes = make_badge(
-        teacher,
-        now=created,
-        name="Brakes",
-        alignments=[A5, A6],
-        class_id=school.auto_shop.id,
-        accepted_kinds=kinds,
+
+    def make(owner: User, name: str, alignments, school_class) -> Badge:
+        return make_badge(
+            owner,
+            now=created,
+            name=name,
+            alignments=alignments,
+            class_id=school_class.id,
+            accepted_kinds=kinds,
+        )
+
+    return Term(
+        brakes=make(teacher, "Brakes", [A5, A6], school.auto_shop),
+        engines=make(teacher, "Engines", [A6], school.auto_shop),
+        algebra_badge=make(school.other_instructor, "Algebra Only", [M1], school.algebra),
     )
-    engines = make_badge(
-        teacher,
-        now=created,
-        name="Engines",
-        alignments=[A6],
-        class_id=school.auto_shop.id,
-        accepted_kinds=kinds,
-    )
-    algebra_badge = make_badge(
-        school.other_instructor,
-        now=created,
-        name="Algebra Only",
-        alignments=[M1],
-        class_id=school.algebra.id,
-        accepted_kinds=kinds,
-    )
+
+
+@pytest.fixture
+def term(school, term_badges) -> Term:
+    """The term's badges, and its submissions, feedback and credentials."""
+    teacher = school.instructor
+    brakes, engines = term_badges.brakes, term_badges.engines
     ctx = issuing_context()
     sam, olga = school.student, school.classmate
 
@@ -129,4 +129,4 @@ def term(school, make_badge, now) -> Term:
     )
     send(engines, sam, at("2026-11-18"))
     db.session.commit()
-    return Term(brakes, engines, algebra_badge)
+    return term_badges

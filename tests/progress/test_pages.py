@@ -183,15 +183,17 @@ BAD_FILTERS = [
 
 @pytest.mark.parametrize("path", [CLASS_PAGE, "/progress/class/mastery.csv"])
 @pytest.mark.parametrize(("filters", "message"), BAD_FILTERS)
-def test_bad_class_filters_answer_400_with_a_message(login, school, term, path, filters, message):
+def test_bad_class_filters_answer_400_with_a_message(
+    login, school, term_badges, path, filters, message
+):
     response = login(school.instructor).get(_url(path, **filters))
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
 
 
-def test_badge_and_standard_of_another_class_are_bad_filters(login, school, term):
+def test_badge_and_standard_of_another_class_are_bad_filters(login, school, term_badges):
     client = login(school.instructor)
-    other_badge = client.get(_url(CLASS_PAGE, badge=str(term.algebra_badge.id)))
+    other_badge = client.get(_url(CLASS_PAGE, badge=str(term_badges.algebra_badge.id)))
     assert other_badge.status_code == 400
     assert client.get(_url(CLASS_PAGE, standard="M1")).status_code == 400
 
@@ -204,7 +206,7 @@ def test_badge_and_standard_of_another_class_are_bad_filters(login, school, term
         ({"standard": "M1"}, "aligns to the standard “M1”"),
     ],
 )
-def test_bad_learner_filters_answer_400(login, school, term, filters, message):
+def test_bad_learner_filters_answer_400(login, school, term_badges, filters, message):
     response = login(school.student).get(_url(MINE, **filters))
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
