@@ -224,8 +224,16 @@ def test_filter_form_keeps_the_choices(login, school, term):
 
 
 def test_default_term_is_the_last_twelve_weeks(login, school, term):
+    from datetime import timedelta
+
+    from app.models_base import utcnow
+
     html = login(school.instructor).get(CLASS_PAGE).get_data(as_text=True)
-    assert html.count("<tr><td>20") >= 12
+    today = utcnow().date()
+    assert f'name="from" value="{(today - timedelta(days=83)).isoformat()}"' in html
+    assert f'name="to" value="{today.isoformat()}"' in html
+    earned = html[html.index('id="plot-earned"') :].split("</section>")[0]
+    assert earned.count("<tr><td>") == 12
 
 
 # --- Who sees what -----------------------------------------------------------------------------
