@@ -1372,3 +1372,20 @@ ROUTES += [
         data={"decision": "decline", "version": "1"},
     ),
 ]
+
+# Email notifications: each person chooses for themselves.
+ROUTES += [
+    Route("GET", "/account/notifications", signed_in(200)),
+    Route(
+        "POST",
+        "/account/notifications",
+        signed_in(302),
+        data={
+            "submission_received": "now",
+            "review": "digest",
+            "credential_issued": "now",
+            "endorsement_request": "never",
+        },
+    ),
+    Route("POST", "/account/notifications", signed_in(400), data={"review": "sometimes"}),
+]

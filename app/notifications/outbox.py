@@ -112,6 +112,8 @@ def reviewers_to_notify(badge: Badge) -> list[User]:
 
 def notify_submission_received(badge: Badge, submission_id: int, *, now: datetime) -> None:
     """Tell the reviewers of `badge` that a submission waits for them."""
+    if not email_enabled():
+        return
     for reviewer in reviewers_to_notify(badge):
         _add(
             NotificationKind.SUBMISSION_RECEIVED,
@@ -135,6 +137,8 @@ def notify_review(student: User, event_id: int, *, now: datetime) -> None:
 
 def notify_credential_issued(credential: IssuedCredential, *, now: datetime) -> None:
     """Tell the learner a credential was issued to them."""
+    if not email_enabled():
+        return
     recipient = db.session.get(User, credential.recipient_id)
     if recipient is None:
         return

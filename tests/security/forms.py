@@ -57,6 +57,7 @@ PROPOSAL = {
     "evidence_plan": "A video.",
 }
 VERSION = frozenset({"version"})
+NOTIFICATION_KINDS = ("submission_received", "review", "credential_issued", "endorsement_request")
 
 FORMS: list[Form] = [
     Form("/login", "anonymous", {"email": "sam@school.test", "password": "wrong-password"}),
@@ -281,6 +282,12 @@ FORMS: list[Form] = [
         "instructor_of_class",
         {"decision": "changes", "message": "Name the spokes.", "version": "1"},
         choices=frozenset({"decision", "version"}),
+    ),
+    Form(
+        "/account/notifications",
+        "student",
+        dict.fromkeys(NOTIFICATION_KINDS, "digest"),
+        choices=frozenset(NOTIFICATION_KINDS),
     ),
 ]
 
