@@ -134,8 +134,7 @@ def send_due(now: datetime) -> int:
     """
     url = current_app.config.get("LAUREL_SMTP_URL")
     if not url:
-        log.info("LAUREL_SMTP_URL is not set: Laurel sends no email.")
-        return 0
+        return 0  # said once, when the worker starts
     settings = parse_smtp_url(url)
     due = db.session.scalars(
         sa.select(OutboxEmail.id)

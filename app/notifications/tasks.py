@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import Session
 
+from app.config import shown_url
 from app.jobs.queue import enqueue
 from app.jobs.queue import job_queue
 from app.jobs.queue import on_worker_start
@@ -34,6 +36,16 @@ def send() -> None:
 
 
 @on_worker_start
+def announce_and_send() -> None:
+    """At a worker's start: say whether email is on, and send what waited for a worker."""
+    url = current_app.config.get("LAUREL_SMTP_URL")
+    if url:
+        log.info("Email notifications go through %s.", shown_url(url))
+    else:
+        log.warning("LAUREL_SMTP_URL is not set: Laurel sends no email notifications.")
+    send_due(utcnow())
+
+
 @periodic("email.sweep", minutes=1)
 def sweep() -> None:
     """Send what is due: retries, and what was queued while no worker ran."""

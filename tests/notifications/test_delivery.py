@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from app.badges.models import IssuedCredential
 from app.evidence.models import SubmissionState
 from app.extensions import db
+from app.jobs.queue import job_queue
 from app.models_base import utcnow
 from app.notifications.delivery import MAX_ATTEMPTS
 from app.notifications.delivery import make_digests
@@ -267,3 +268,16 @@ def test_endorsement_request_for_the_endorsements_feature(app, app_ctx, inbox, s
         "Ines Instructor asks you to endorse the badge “Vehicle Restoration”"
     )
     assert "https://laurel.test/endorse/abc" in _parts(message)[0]
+
+
+def test_email_queued_while_no_worker_ran_goes_out_when_one_starts(
+    app, client, login, school, inbox, submitted
+):
+    run_queued_jobs(app)
+    inbox.messages.clear()
+    assert _approve(client, login, school, submitted).status_code == 302
+    job_queue(app).huey.flush()  # the wake-up is lost, as with a worker killed by SIGKILL
+    assert run_queued_jobs(app) == 0
+    job_queue(app).run_start_hooks()
+    (message,) = inbox.messages
+    assert message["Subject"] == f"You earned “{school.badge.name}”"
