@@ -9,9 +9,11 @@ import pytest
 import sqlalchemy as sa
 
 from app.badges.models import IssuedCredential
+from app.bulk.runner import run_job
 from app.evidence.models import SubmissionState
 from app.extensions import db
 from app.jobs.queue import job_queue
+from app.keyring import issuing_context
 from app.models_base import utcnow
 from app.notifications.delivery import MAX_ATTEMPTS
 from app.notifications.delivery import make_digests
@@ -20,6 +22,8 @@ from app.notifications.models import NotificationKind
 from app.notifications.models import OutboxEmail
 from app.notifications.models import OutboxState
 from app.notifications.outbox import notify_endorsement_request
+from tests.bulk.helpers import confirmed_job
+from tests.bulk.helpers import make_students
 from tests.fixtures.app import TEST_PUBLIC_URL
 from tests.fixtures.mail import free_port
 from tests.fixtures.mail import run_queued_jobs
@@ -281,3 +285,12 @@ def test_email_queued_while_no_worker_ran_goes_out_when_one_starts(
     job_queue(app).run_start_hooks()
     (message,) = inbox.messages
     assert message["Subject"] == f"You earned “{school.badge.name}”"
+
+
+def test_bulk_issued_credentials_are_emailed_too(app, make_user, school, inbox):
+    students = make_students(make_user, 2, classes=[school.auto_shop])
+    job = confirmed_job(school.instructor, students, school.badge)
+    assert run_job(job.id, issuing_context()) is None
+    run_queued_jobs(app)
+    assert sorted(r[0] for r in inbox.recipients) == sorted(s.email for s in students)
+    assert {m["Subject"] for m in inbox.messages} == {f"You earned “{school.badge.name}”"}
