@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 from app.endorsements.models import Endorsement
 from app.extensions import db

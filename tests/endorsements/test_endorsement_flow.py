@@ -134,7 +134,9 @@ def test_a_forged_link_is_not_found(client, make_invite, token):
     assert client.post(f"/endorse/{token}", data=ENDORSER).status_code == 404
 
 
-def test_only_the_credential_the_link_names_can_be_endorsed(client, make_invite, issued, school, make_credential):
+def test_only_the_credential_the_link_names_can_be_endorsed(
+    client, make_invite, issued, school, make_credential
+):
     other = make_credential(recipient=school.classmate)
     token = make_invite(credential=issued)
 

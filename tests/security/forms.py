@@ -282,6 +282,27 @@ FORMS: list[Form] = [
         {"decision": "changes", "message": "Name the spokes.", "version": "1"},
         choices=frozenset({"decision", "version"}),
     ),
+    # Endorsements: the staff's invitation, the outside endorser's form, withdrawal.
+    Form(
+        "/endorsements",
+        "instructor_of_class",
+        {"badge_id": "{endorsement_badge_id}", "credential_id": "", "invitee": "Dana Ruiz"},
+        choices=frozenset({"badge_id", "credential_id"}),
+    ),
+    Form(
+        "/endorse/{endorse_token}",
+        "anonymous",
+        {
+            "name": "Dana Ruiz",
+            "organisation": "Riverside Garage",
+            "email": "dana@garage.example",
+            "url": "https://garage.example",
+            "comment": "Fine work.",
+            "subject": "badge",
+        },
+        choices=frozenset({"subject"}),
+    ),
+    Form("/endorsements/{badge_endorsement_id}/withdraw", "admin", {"reason": "Asked to."}),
 ]
 
 
