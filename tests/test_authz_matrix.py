@@ -1379,8 +1379,6 @@ ROUTES += [
 
 def _endorsements(world: dict, now) -> None:
     """An open link for the matrix badge; endorsements of it and of Sam's unshared credential."""
-    from flask import current_app
-
     from app.badges.models import Badge
     from app.badges.models import IssuedCredential
     from app.endorsements import services as endorsements
@@ -1405,10 +1403,7 @@ def _endorsements(world: dict, now) -> None:
             comment="Fine work.",
             subject=subject,
         )
-        passphrase = current_app.config["LAUREL_KEY_PASSPHRASE"]
-        return endorsements.endorse(
-            token, data, ctx=issuing_context(), passphrase=passphrase, now=utcnow()
-        ).id
+        return endorsements.endorse(token, data, ctx=issuing_context(), now=utcnow()).id
 
     badge_endorsement = db.session.get(
         Endorsement, endorse(world["credential_id"], endorsements.BADGE_SUBJECT)

@@ -4,7 +4,8 @@ Pure module: imports neither flask nor sqlalchemy nor any other app package.
 An endorser's identity is a did:web under the school's site
 (did:web:<host>:endorsers:<id>) with one Ed25519 key of its own; the school's
 key never signs an endorsement. The private key is kept as a PKCS#8 PEM
-encrypted with the key store's passphrase, as the school's keys are.
+encrypted with the key store's passphrase, as the school's keys are
+(`KeyStore.seal`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from .did import build_did_document
@@ -22,7 +22,6 @@ from .document import OB_EXTENSIONS_CONTEXT
 from .document import SCHEMA_VALIDATOR_TYPE
 from .document import VC_CONTEXT
 from .document import format_datetime
-from .errors import KeyStoreError
 from .keys import KeyRecord
 from .keys import public_key_from_multikey
 from .proofs.eddsa_rdfc_2022 import add_proof
@@ -47,39 +46,6 @@ class EndorserData:
 def endorser_did(issuer_did: str, endorser_id: str) -> str:
     """did:web:<school host>:endorsers:<id>: resolved at <site>/endorsers/<id>/did.json."""
     return f"{issuer_did}:endorsers:{endorser_id}"
-
-
-def new_endorser_key(passphrase: str) -> tuple[Ed25519PrivateKey, bytes]:
-    """A new Ed25519 key and its PKCS#8 PEM encrypted with `passphrase` (to store).
-
-    :raises KeyStoreError: no passphrase is set.
-    """
-    if not passphrase:
-        raise KeyStoreError("No key passphrase is set; set LAUREL_KEY_PASSPHRASE.")
-    private = Ed25519PrivateKey.generate()
-    sealed = private.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.BestAvailableEncryption(passphrase.encode("utf-8")),
-    )
-    return private, sealed
-
-
-def open_endorser_key(sealed: bytes, passphrase: str) -> Ed25519PrivateKey:
-    """The endorser's private key from its stored PEM.
-
-    :raises KeyStoreError: the passphrase is wrong or the stored key is damaged.
-    """
-    try:
-        key = serialization.load_pem_private_key(sealed, password=passphrase.encode("utf-8"))
-    except (ValueError, TypeError):
-        raise KeyStoreError(
-            "The endorser's key cannot be decrypted: the key passphrase is wrong or the key "
-            "is damaged. Check LAUREL_KEY_PASSPHRASE."
-        ) from None
-    if not isinstance(key, Ed25519PrivateKey):
-        raise KeyStoreError("The endorser's stored key is not an Ed25519 key.")
-    return key
 
 
 def endorser_did_document(did: str, public_key_multibase: str) -> dict[str, Any]:

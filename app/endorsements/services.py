@@ -19,6 +19,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from app.accounts.models import User
 from app.badges.achievement import achievement_url
@@ -29,7 +30,6 @@ from app.badges.models import IssuedCredential
 from app.credentials.endorsement import EndorserData
 from app.credentials.endorsement import build_endorsement
 from app.credentials.endorsement import endorser_did
-from app.credentials.endorsement import new_endorser_key
 from app.credentials.endorsement import sign_endorsement
 from app.credentials.errors import DroppedTermError
 from app.credentials.errors import InputError
@@ -225,7 +225,6 @@ def endorse(
     data: EndorserInput,
     *,
     ctx: IssuingContext,
-    passphrase: str,
     now: datetime,
 ) -> Endorsement:
     """Sign and store the endorsement the invitation asks for, spending the link (flush only).
@@ -249,7 +248,8 @@ def endorse(
     )
     if rows_changed(spent) != 1:
         raise Conflict("This endorsement link has already been used; each link endorses once.")
-    private_key, sealed = new_endorser_key(passphrase)
+    private_key = Ed25519PrivateKey.generate()
+    sealed = ctx.keystore.seal(private_key)
     endorser = Endorser(
         id=new_uuid(),
         name=name,

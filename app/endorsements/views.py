@@ -11,7 +11,6 @@ from typing import Any
 
 from flask import Blueprint
 from flask import Response
-from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -160,7 +159,6 @@ def endorse(token: str):
             token,
             data,
             ctx=issuing_context(),
-            passphrase=current_app.config["LAUREL_KEY_PASSPHRASE"],
             now=now,
         )
     except LaurelError as error:
