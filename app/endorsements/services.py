@@ -85,6 +85,17 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _badge_pages_changed(badge_id: int, now: datetime) -> None:
+    """Mark the badge's pages as changed: the public pages kept per process (share and
+    verification pages of its credentials) are rendered afresh when its updated_at moves."""
+    db.session.execute(
+        sa.update(Badge)
+        .where(Badge.id == badge_id)
+        .values(updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def endorsement_url(public_url: str, endorsement_id: str) -> str:
     """The endorsement credential's id, where its signed JSON is served."""
     return f"{public_url}/endorsements/{endorsement_id}"
@@ -290,6 +301,7 @@ def endorse(
     )
     db.session.add_all([endorser, endorsement])
     db.session.flush()
+    _badge_pages_changed(invite.badge_id, now)
     return endorsement
 
 
@@ -314,6 +326,7 @@ def withdraw(endorsement: Endorsement, *, actor: User, reason: str, now: datetim
     endorsement.withdrawn_at = now
     endorsement.withdrawn_by_id = actor.id
     db.session.flush()
+    _badge_pages_changed(endorsement.badge_id, now)
 
 
 def standing_endorsements(

@@ -130,3 +130,18 @@ def test_a_credentials_endorsement_is_private_while_the_credential_is(
 
     assert hidden.status_code == 404
     assert shown.status_code == 200 and shown.json["credentialSubject"]["id"].endswith(issued.id)
+
+
+def test_a_withdrawal_shows_at_once_on_a_kept_public_page(client, school, make_invite, issued):
+    token = make_invite(credential=issued)
+    client.post(f"/endorse/{token}", data={**ENDORSER, "subject": issued.id})
+    endorsement_id = db.session.query(Endorsement).one().id
+    issued.share_enabled = True
+    db.session.commit()
+    assert "endorses this credential" in client.get(f"/s/{issued.share_token}").text
+    admin = sign_in(client.application.test_client(), school.admin)
+
+    admin.post(f"/endorsements/{endorsement_id}/withdraw", data={"reason": ""})
+    sign_in(client, None)  # an anonymous visitor again (the test's context cached the admin)
+
+    assert "endorses this credential" not in client.get(f"/s/{issued.share_token}").text
