@@ -72,6 +72,8 @@ class CheckedEndorsement:
 
 @dataclass(frozen=True)
 class EndorsementChecks:
+    """The endorsements to show, and how many the school has withdrawn since (not shown)."""
+
     endorsements: list[CheckedEndorsement]
     withdrawn: int
 

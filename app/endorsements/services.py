@@ -11,7 +11,6 @@ EndorsementCredential; the school's keys never sign one.
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -357,7 +356,3 @@ def staff_overview(actor: User) -> tuple[list[EndorsementInvite], list[Endorseme
         .order_by(Endorsement.issued_at.desc())
     )
     return list(invites), list(endorsements)
-
-
-def endorsement_document(endorsement: Endorsement) -> dict:
-    return json.loads(endorsement.json_text)

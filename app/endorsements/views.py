@@ -115,7 +115,8 @@ def invite():
     db.session.commit()
     return _staff_page(
         InviteForm(formdata=None),
-        invite_url=url_for("endorsements.endorse", token=token, _external=True),
+        # On the school's public address, not the one the inviter typed.
+        invite_url=issuing_context().public_url + url_for("endorsements.endorse", token=token),
     )
 
 

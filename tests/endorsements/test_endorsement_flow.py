@@ -197,7 +197,7 @@ def test_staff_make_a_link_that_is_shown_once(client, school, app_ctx):
     )
 
     assert answer.status_code == 200
-    assert "http://localhost/endorse/" in answer.text
+    assert f"{TEST_PUBLIC_URL}/endorse/" in answer.text
     token = answer.text.split("/endorse/")[1].split('"')[0]
     assert client.get(f"/endorse/{token}").status_code == 200
 
