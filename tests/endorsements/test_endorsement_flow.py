@@ -9,6 +9,7 @@ import pytest
 
 from app.badges.achievement import achievement_url
 from app.credentials.endorsement import endorser_did
+from app.credentials.keys import multikey_from_public_key
 from app.credentials.schema import validate_credential
 from app.endorsements import services
 from app.endorsements.models import Endorsement
@@ -91,6 +92,8 @@ def test_did_document_lists_the_endorsers_one_key_for_assertions(client, make_in
     assert endorsement.endorser.public_key == method["publicKeyMultibase"]
     # The private key is stored encrypted (PKCS#8 with the key store's passphrase).
     assert endorsement.endorser.sealed_key.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    opened = issuing_context().keystore.open_sealed(endorsement.endorser.sealed_key)
+    assert multikey_from_public_key(opened.public_key()) == method["publicKeyMultibase"]
 
 
 @pytest.mark.parametrize("endorser_id", ["nobody", "00000000-0000-0000-0000-000000000000"])

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.node
 
 
 def _documents(client, endorsement: Endorsement) -> list[dict]:
-    """The endorser's and the school's DID documents as served, and the school's status list."""
+    """The endorser's and the school's DID documents, as served."""
     endorser = client.get(f"/endorsers/{endorsement.endorser_id}/did.json").json
     school = client.get("/.well-known/did.json").json
     return [endorser, school]
