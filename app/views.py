@@ -28,6 +28,7 @@ BLUEPRINT_MODULES = (
     "app.vcapi.views",
     "app.vcapi.admin_views",
     "app.notifications.views",
+    "app.endorsements.views",
 )
 
 

@@ -289,6 +289,27 @@ FORMS: list[Form] = [
         dict.fromkeys(NOTIFICATION_KINDS, "digest"),
         choices=frozenset(NOTIFICATION_KINDS),
     ),
+    # Endorsements: the staff's invitation, the outside endorser's form, withdrawal.
+    Form(
+        "/endorsements",
+        "instructor_of_class",
+        {"badge_id": "{endorsement_badge_id}", "credential_id": "", "invitee": "Dana Ruiz"},
+        choices=frozenset({"badge_id", "credential_id"}),
+    ),
+    Form(
+        "/endorse/{endorse_token}",
+        "anonymous",
+        {
+            "name": "Dana Ruiz",
+            "organisation": "Riverside Garage",
+            "email": "dana@garage.example",
+            "url": "https://garage.example",
+            "comment": "Fine work.",
+            "subject": "badge",
+        },
+        choices=frozenset({"subject"}),
+    ),
+    Form("/endorsements/{badge_endorsement_id}/withdraw", "admin", {"reason": "Asked to."}),
 ]
 
 
