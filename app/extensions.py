@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -12,9 +14,12 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from limits.errors import ConfigurationError as LimitsConfigurationError
+from sqlalchemy import Connection
+from sqlalchemy import Engine
 from sqlalchemy import MetaData
 from sqlalchemy import Row
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.sql.expression import Executable
 
@@ -115,13 +120,74 @@ def read_one(statement: Executable, params: dict[str, Any]) -> Row[Any] | None:
     """One row of what is committed now, for the version reads of kept answers.
 
     On PostgreSQL the request's session would wrap a lone SELECT in BEGIN and ROLLBACK,
-    three round trips; an autocommit connection from the same pool makes it one. A
-    version read must see what is committed at that moment anyway, and a page rendered
+    three round trips; a connection in autocommit makes it one (`_read_connections`).
+    A version read must see what is committed at that moment anyway, and a page rendered
     afterwards in the session can only be newer, never older, than the version read.
     SQLite starts no transaction for a SELECT, so there the session's connection serves.
     """
     if db.engine.dialect.name != "postgresql":
         return db.session.connection().execute(statement, params).one_or_none()
-    with db.engine.connect() as connection:
-        autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
-        return autocommit.execute(statement, params).one_or_none()
+    return _read_connections.read_one(db.engine, statement, params)
+
+
+class _ReadConnections:
+    """Per process, thread and engine, one autocommit connection kept open for `read_one`.
+
+    Borrowing a pooled connection for each version read, switching it to autocommit and
+    back and handing it back cost about as much of a worker's time as the read itself
+    (profiled on /v/<token> and /credentials/<id> against PostgreSQL); a connection kept
+    in autocommit needs none of that, and PostgreSQL keeps the reads' prepared plans on
+    it. Each statement is a transaction of its own, so every read sees what is committed
+    at that moment, as before. A connection the server dropped is replaced and the read
+    tried once more; the engine's `dispose` closes them all; a forked worker opens its own.
+    """
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._open: dict[int, list[Connection]] = {}
+
+    def read_one(
+        self, engine: Engine, statement: Executable, params: dict[str, Any]
+    ) -> Row[Any] | None:
+        for attempt in (1, 2):
+            connection = self._connection(engine)
+            try:
+                return connection.execute(statement, params).one_or_none()
+            except DBAPIError as error:
+                self._forget(engine, connection)
+                if attempt == 2 or not error.connection_invalidated:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _connection(self, engine: Engine) -> Connection:
+        key = (os.getpid(), id(engine))
+        held: dict[tuple[int, int], Connection] = self._local.__dict__.setdefault("held", {})
+        connection = held.get(key)
+        if connection is None or connection.closed or connection.invalidated:
+            connection = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            held[key] = connection
+            with self._lock:
+                if not event.contains(engine, "engine_disposed", self._close_all):
+                    event.listen(engine, "engine_disposed", self._close_all)
+                self._open.setdefault(id(engine), []).append(connection)
+        return connection
+
+    def _forget(self, engine: Engine, connection: Connection) -> None:
+        self._local.__dict__.get("held", {}).pop((os.getpid(), id(engine)), None)
+        with self._lock:
+            kept = self._open.get(id(engine), [])
+            if connection in kept:
+                kept.remove(connection)
+        connection.close()
+
+    def _close_all(self, engine: Engine) -> None:
+        with self._lock:
+            connections = self._open.pop(id(engine), [])
+        for connection in connections:
+            # Closed for good: handed back, it would go to the pool `dispose` just let go of.
+            connection.invalidate()
+            connection.close()
+
+
+_read_connections = _ReadConnections()

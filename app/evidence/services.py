@@ -19,6 +19,7 @@ from typing import BinaryIO
 from urllib.parse import urlparse
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
@@ -624,6 +625,23 @@ def _record_approval(
     )
 
 
+def load_submission(submission_id: int) -> Submission | None:
+    """The submission with its badge, student and evidence items in one SELECT.
+
+    Everything a review page or a decision reads (the access check reads the badge, an
+    approval the student and the public items), so none is loaded lazily after it.
+    """
+    return db.session.get(
+        Submission,
+        submission_id,
+        options=[
+            joinedload(Submission.badge),
+            joinedload(Submission.student),
+            joinedload(Submission.items),
+        ],
+    )
+
+
 def approve(
     submission: Submission,
     *,
@@ -651,6 +669,7 @@ def approve(
         now=now,
         submission_id=submission.id,
         evidence=public_evidence(submission, ctx.public_url),
+        just_approved=True,
     )
     _record_approval(submission, credential, reviewer=reviewer, feedback=feedback, now=now)
     return credential
@@ -691,6 +710,7 @@ def approve_batch(
         ],
         issued_by=reviewer,
         now=now,
+        just_approved=True,
     )
     for approval, credential in zip(approvals, credentials, strict=True):
         _record_approval(
