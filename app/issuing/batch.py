@@ -1,10 +1,11 @@
 """Issuing many credentials in the caller's transaction, with the database work done per chunk.
 
 A chunk costs a fixed handful of statements whatever its size: one SELECT for the
-credentials already issued to its submissions, one conditional UPDATE ... RETURNING
-per distinct badge, one INSERT ... RETURNING of status slots per purpose, one light
-SELECT of the issuer profile, one multi-row INSERT of the credentials and one
-executemany UPDATE tying the slots to them. Signing is the rest.
+credentials already issued to its submissions (none after an approval, whose own
+UPDATE settles that), one conditional UPDATE ... RETURNING per distinct badge (which
+also reads the issuer profile's stamp for the cached Issuer), one INSERT ...
+RETURNING of the status slots of both purposes, one multi-row INSERT of the
+credentials and one executemany UPDATE tying the slots to them. Signing is the rest.
 `issuance.issue_credential` (one approval) is a chunk of one.
 """
 
@@ -170,10 +171,10 @@ def _store(
     sign) leaves rows in the transaction, which the caller rolls back.
     """
     badges = {p.request.badge.id: p.request.badge for p in planned}
-    for badge_id in sorted(badges):  # one order for every writer, so batches cannot deadlock
-        stamp = _lock_badge(badges[badge_id])
+    # One order for every writer, so batches cannot deadlock.
+    stamps = [_lock_badge(badges[badge_id]) for badge_id in sorted(badges)]
     slots = take_slots({purpose: len(planned) for purpose in StatusPurpose}, ctx=ctx, now=now)
-    issuer = current_issuer(ctx, stamp=stamp)
+    issuer = current_issuer(ctx, stamp=stamps[-1])
     achievements = {badge_id: achievement_data(b, ctx.public_url) for badge_id, b in badges.items()}
     rows: list[dict[str, Any]] = []
     slot_of: dict[str, list[int]] = {}
