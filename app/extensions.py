@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import weakref
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -130,6 +131,19 @@ def read_one(statement: Executable, params: dict[str, Any]) -> Row[Any] | None:
     return _read_connections.read_one(db.engine, statement, params)
 
 
+class _Kept:
+    """One thread's kept connection; handed back to the pool when the thread ends.
+
+    Not at interpreter exit: a forked worker inherits its parent's holders, and closing
+    those would speak on the parent's sockets.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.pid = os.getpid()
+        weakref.finalize(self, connection.close).atexit = False
+
+
 class _ReadConnections:
     """Per process, thread and engine, one autocommit connection kept open for `read_one`.
 
@@ -139,13 +153,15 @@ class _ReadConnections:
     in autocommit needs none of that, and PostgreSQL keeps the reads' prepared plans on
     it. Each statement is a transaction of its own, so every read sees what is committed
     at that moment, as before. A connection the server dropped is replaced and the read
-    tried once more; the engine's `dispose` closes them all; a forked worker opens its own.
+    tried once more; a thread's connection goes back to the pool when the thread ends
+    (a threaded server's request threads hold none for long); the engine's `dispose`
+    closes them all; a forked worker opens its own.
     """
 
     def __init__(self) -> None:
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._open: dict[int, list[Connection]] = {}
+        self._open: dict[int, weakref.WeakSet[_Kept]] = {}
 
     def read_one(
         self, engine: Engine, statement: Executable, params: dict[str, Any]
@@ -155,39 +171,36 @@ class _ReadConnections:
             try:
                 return connection.execute(statement, params).one_or_none()
             except DBAPIError as error:
-                self._forget(engine, connection)
+                self._held().pop((os.getpid(), id(engine)), None)
+                connection.close()
                 if attempt == 2 or not error.connection_invalidated:
                     raise
         raise AssertionError("unreachable")
 
+    def _held(self) -> dict[tuple[int, int], _Kept]:
+        held: dict[tuple[int, int], _Kept] = self._local.__dict__.setdefault("held", {})
+        return held
+
     def _connection(self, engine: Engine) -> Connection:
         key = (os.getpid(), id(engine))
-        held: dict[tuple[int, int], Connection] = self._local.__dict__.setdefault("held", {})
-        connection = held.get(key)
-        if connection is None or connection.closed or connection.invalidated:
-            connection = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-            held[key] = connection
+        kept = self._held().get(key)
+        if kept is None or kept.connection.closed or kept.connection.invalidated:
+            kept = _Kept(engine.connect().execution_options(isolation_level="AUTOCOMMIT"))
+            self._held()[key] = kept
             with self._lock:
                 if not event.contains(engine, "engine_disposed", self._close_all):
                     event.listen(engine, "engine_disposed", self._close_all)
-                self._open.setdefault(id(engine), []).append(connection)
-        return connection
-
-    def _forget(self, engine: Engine, connection: Connection) -> None:
-        self._local.__dict__.get("held", {}).pop((os.getpid(), id(engine)), None)
-        with self._lock:
-            kept = self._open.get(id(engine), [])
-            if connection in kept:
-                kept.remove(connection)
-        connection.close()
+                self._open.setdefault(id(engine), weakref.WeakSet()).add(kept)
+        return kept.connection
 
     def _close_all(self, engine: Engine) -> None:
         with self._lock:
-            connections = self._open.pop(id(engine), [])
-        for connection in connections:
-            # Closed for good: handed back, it would go to the pool `dispose` just let go of.
-            connection.invalidate()
-            connection.close()
+            kept = list(self._open.pop(id(engine), ()))
+        for holder in kept:
+            if holder.pid == os.getpid() and not holder.connection.closed:
+                # Closed for good: handed back, it would go to the pool `dispose` just let go of.
+                holder.connection.invalidate()
+                holder.connection.close()
 
 
 _read_connections = _ReadConnections()

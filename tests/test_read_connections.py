@@ -7,6 +7,7 @@ connection it replaced guaranteed.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 
@@ -47,10 +48,16 @@ def test_read_one_keeps_one_connection_per_thread(app_ctx):
         with app_ctx.app_context():
             other.extend(read_one(BACKEND, {}))
 
+    checked_out = db.engine.pool.checkedout()
     thread = threading.Thread(target=read)
     thread.start()
     thread.join()
     assert other and other[0] != first
+    # The thread ended: its connection went back to the pool (a threaded server's
+    # request threads keep none).
+    del thread
+    gc.collect()
+    assert db.engine.pool.checkedout() == checked_out
 
 
 @postgres_only
