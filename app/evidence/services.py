@@ -48,6 +48,9 @@ from app.issuing.context import IssuingContext
 from app.issuing.issuance import credential_for_submission
 from app.issuing.issuance import issue_credential
 from app.models_base import rows_changed
+from app.notifications.outbox import notify_credential_issued
+from app.notifications.outbox import notify_review
+from app.notifications.outbox import notify_submission_received
 from app.storage.files import FileStore
 
 MAX_ITEMS = 30
@@ -421,16 +424,17 @@ def _event(
     message: str,
     now: datetime,
     outcome: Mapping[str, Any] | None = None,
-) -> None:
+) -> int:
     """Record an event, written once with its snapshot (plus `outcome`, e.g. the credential).
 
-    One plain INSERT after the session's own changes are flushed: the unit of work an
-    ORM add would run for it was a tenth of an approval. The history already loaded on
-    `submission.events`, if any, is expired, so the next read sees the event.
+    One plain INSERT ... RETURNING its id after the session's own changes are flushed:
+    the unit of work an ORM add would run for it was a tenth of an approval. The history
+    already loaded on `submission.events`, if any, is expired, so the next read sees it.
     """
     db.session.flush()
-    db.session.execute(
-        sa.insert(cast(sa.Table, SubmissionEvent.__table__)).values(
+    event_id: int = db.session.scalars(
+        sa.insert(cast(sa.Table, SubmissionEvent.__table__))
+        .values(
             submission_id=submission.id,
             kind=kind,
             actor_id=actor.id,
@@ -439,9 +443,11 @@ def _event(
             snapshot={**snapshot(submission), **(outcome or {})},
             created_at=now,
         )
-    )
+        .returning(SubmissionEvent.__table__.c.id)
+    ).one()
     if "events" in submission.__dict__:
         db.session.expire(submission, ["events"])
+    return event_id
 
 
 def submit(submission: Submission, *, student: User, now: datetime) -> Submission:
@@ -468,6 +474,7 @@ def submit(submission: Submission, *, student: User, now: datetime) -> Submissio
     submission.decided_at = None
     submission.decided_by_id = None
     _event(submission, EventKind.SUBMITTED, actor=student, message="", now=now)
+    notify_submission_received(badge, submission.id, now=now)
     return submission
 
 
@@ -547,7 +554,10 @@ def request_changes(
     _check_reviewer(submission, reviewer)
     feedback = _required_text(feedback, "Write feedback so the student knows what to change.")
     _transition(submission, to=SubmissionState.CHANGES_REQUESTED, actor=reviewer, now=now)
-    _event(submission, EventKind.CHANGES_REQUESTED, actor=reviewer, message=feedback, now=now)
+    event_id = _event(
+        submission, EventKind.CHANGES_REQUESTED, actor=reviewer, message=feedback, now=now
+    )
+    notify_review(submission.student, event_id, now=now)
     return submission
 
 
@@ -556,7 +566,8 @@ def reject(submission: Submission, *, reviewer: User, reason: str, now: datetime
     _check_reviewer(submission, reviewer)
     reason = _required_text(reason, "Give the student a reason for the rejection.")
     _transition(submission, to=SubmissionState.REJECTED, actor=reviewer, now=now)
-    _event(submission, EventKind.REJECTED, actor=reviewer, message=reason, now=now)
+    event_id = _event(submission, EventKind.REJECTED, actor=reviewer, message=reason, now=now)
+    notify_review(submission.student, event_id, now=now)
     return submission
 
 
@@ -565,7 +576,9 @@ def comment(submission: Submission, *, actor: User, message: str, now: datetime)
     if not submission.can_view(actor):
         raise NotAllowed("You cannot comment on this submission.")
     message = _required_text(message, "Write a comment first.")
-    _event(submission, EventKind.COMMENT, actor=actor, message=message, now=now)
+    event_id = _event(submission, EventKind.COMMENT, actor=actor, message=message, now=now)
+    if not submission.is_owned_by(actor):
+        notify_review(submission.student, event_id, now=now)
 
 
 def public_evidence(submission: Submission, public_url: str) -> tuple[EvidenceData, ...]:
@@ -627,6 +640,7 @@ def _record_approval(
         now=now,
         outcome={"level": credential.level_name, "credential_id": credential.id},
     )
+    notify_credential_issued(credential, now=now)
 
 
 def load_submission(submission_id: int) -> Submission | None:

@@ -4,8 +4,9 @@ A chunk costs a fixed handful of statements whatever its size: one SELECT for th
 credentials already issued to its submissions (none after an approval, whose own
 UPDATE settles that), one conditional UPDATE ... RETURNING per distinct badge (which
 also reads the issuer profile's stamp for the cached Issuer), one INSERT ...
-RETURNING of the status slots of both purposes, one multi-row INSERT of the
-credentials and one executemany UPDATE tying the slots to them. Signing is the rest.
+RETURNING of the status slots of both purposes, one SELECT of the badges'
+endorsements, one multi-row INSERT of the credentials and one executemany UPDATE
+tying the slots to them. Signing is the rest.
 `issuance.issue_credential` (one approval) is a chunk of one.
 """
 
@@ -27,6 +28,7 @@ from app.badges.models import IssuedCredential
 from app.badges.models import StatusPurpose
 from app.badges.models import StatusSlot
 from app.credentials.document import EvidenceData
+from app.endorsements.embedded import with_endorsements
 from app.errors import Conflict
 from app.errors import UserError
 from app.extensions import db
@@ -175,7 +177,9 @@ def _store(
     stamps = [_lock_badge(badges[badge_id]) for badge_id in sorted(badges)]
     slots = take_slots({purpose: len(planned) for purpose in StatusPurpose}, ctx=ctx, now=now)
     issuer = current_issuer(ctx, stamp=stamps[-1])
-    achievements = {badge_id: achievement_data(b, ctx.public_url) for badge_id, b in badges.items()}
+    achievements = with_endorsements(
+        {badge_id: achievement_data(b, ctx.public_url) for badge_id, b in badges.items()}
+    )
     rows: list[dict[str, Any]] = []
     slot_of: dict[str, list[int]] = {}
     for number, plan in enumerate(planned):
