@@ -39,6 +39,7 @@ from app.issuing.batch import issue_batch
 from app.issuing.context import IssuingContext
 from app.models_base import rows_changed
 from app.models_base import utcnow
+from app.pathways.completion import settle_completions
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +141,9 @@ def _issue(rows: list[BulkRow], ctx: IssuingContext, issuer: User) -> list[Issue
         )
         for row in rows
     ]
-    return issue_batch(ctx, requests, issued_by=issuer, now=now)
+    credentials = issue_batch(ctx, requests, issued_by=issuer, now=now)
+    settle_completions(ctx, credentials, actor=issuer, now=now)
+    return credentials
 
 
 def _pending(job_id: str, limit: int) -> list[BulkRow]:
