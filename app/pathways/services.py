@@ -98,11 +98,6 @@ def _checked_steps(data: PathwayInput, actor: User, pathway: Pathway | None) -> 
             )
         if badge.state == BadgeState.ARCHIVED or badge.personal_for_id is not None:
             raise UserError(f"“{badge.name}” is archived or personal and cannot be in a pathway.")
-        if badge.class_id is not None and badge.class_id != data.class_id:
-            raise UserError(
-                f"“{badge.name}” is for another class than the pathway’s, so its learners "
-                "could not earn it."
-            )
         badges[badge.id] = badge
     count = data.required_count
     if count is not None and not 1 <= count <= len(steps):
