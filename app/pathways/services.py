@@ -122,7 +122,21 @@ def _checked_steps(data: PathwayInput, actor: User, pathway: Pathway | None) -> 
         raise UserError(
             f"These prerequisites go round in a circle, so no one could start: {names}."
         )
-    return [StepInput(s.badge_id, tuple(dict.fromkeys(s.requires))) for s in steps]
+    return _prerequisites_first(
+        [StepInput(s.badge_id, tuple(dict.fromkeys(s.requires))) for s in steps]
+    )
+
+
+def _prerequisites_first(steps: list[StepInput]) -> list[StepInput]:
+    """The steps in the order given, except that a badge comes after those it requires."""
+    placed: list[StepInput] = []
+    waiting = list(steps)
+    while waiting:
+        done = {s.badge_id for s in placed}
+        ready = next(s for s in waiting if set(s.requires) <= done)
+        placed.append(ready)
+        waiting.remove(ready)
+    return placed
 
 
 def _badge_name(badge_id: int, known: dict[int, Badge]) -> str:

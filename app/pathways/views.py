@@ -78,10 +78,10 @@ def _render_form(form: PathwayForm, pathway: Pathway | None, status: int = 200):
         chosen = {step.badge_id: list(step.requires) for step in pathway.steps}
     else:
         chosen = {}
-    candidates = services.candidate_badges(current_user)
-    if pathway is not None:
-        known = {b.id for b in candidates}
-        candidates += [s.badge for s in pathway.steps if s.badge_id not in known]
+    # The pathway's badges first, in its order, then the others the user may add.
+    steps = [s.badge for s in pathway.steps] if pathway is not None else []
+    known = {b.id for b in steps}
+    candidates = steps + [b for b in services.candidate_badges(current_user) if b.id not in known]
     return render_template(
         "pathways/form.html", form=form, pathway=pathway, candidates=candidates, chosen=chosen
     ), status

@@ -65,7 +65,13 @@ def test_student_map_page_and_class_grid(client, login, school, shop_badges, mak
     rows = class_progress(pathway)
     assert [r.learner.name for r in rows] == ["Olga Other", "Sam Student"]
     assert _states(rows[1])[0] == StepState.EARNED
-    assert _states(rows[0]) == [StepState.OPEN, StepState.LOCKED, StepState.OPEN]
+    # Shop Safety moved before Engine Diagnostics, which requires it.
+    assert [s.badge.name for s in rows[0].steps] == [
+        "Vehicle Restoration",
+        "Shop Safety",
+        "Engine Diagnostics",
+    ]
+    assert _states(rows[0]) == [StepState.OPEN, StepState.OPEN, StepState.LOCKED]
     listing = client.get("/pathways").get_data(as_text=True)
     assert "Automotive Technician, Level 1" in listing
 
