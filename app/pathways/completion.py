@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.badges.models import IssuedCredential
@@ -111,8 +112,13 @@ def _settle(
         state=CompletionState.OFFERED,
         completed_at=now,
     )
-    db.session.add(completion)
-    db.session.flush()
+    try:
+        # A concurrent approval may complete the same pathway for the same learner: the
+        # unique constraint keeps one completion, and the other approval goes on without.
+        with db.session.begin_nested():
+            db.session.add(completion)
+    except IntegrityError:
+        return None
     if pathway.auto_issue:
         _issue(ctx, completion, actor=actor, now=now)
     return completion

@@ -185,7 +185,8 @@ def _render_class(pathway: Pathway, status: int = 200):
     return render_template(
         "pathways/class.html",
         pathway=pathway,
-        rows=class_progress(pathway),
+        # Learners' progress is for the instructors of their class (and admins) alone.
+        rows=class_progress(pathway) if pathway.can_edit(current_user) else None,
         can_edit=pathway.can_edit(current_user),
         confirm_form=ConfirmForm(),
         StepState=StepState,

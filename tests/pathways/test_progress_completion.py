@@ -108,7 +108,7 @@ def test_completion_offered_then_confirmed_by_instructor(
     assert "already holds" in response.get_data(as_text=True)
 
 
-def test_completion_issued_automatically(school, shop_badges, make_pathway, earn):
+def test_completion_issued_automatically(client, login, school, shop_badges, make_pathway, earn):
     pathway = make_pathway(required_count=2, auto_issue=True)
     earn(shop_badges[0])
     assert completion_of(pathway, school.student) is None
@@ -118,6 +118,10 @@ def test_completion_issued_automatically(school, shop_badges, make_pathway, earn
     credential = completion.credential
     assert credential.badge.achievement_type == "LearningProgram"
     assert '"achievementType": "LearningProgram"' in credential.json_text
+    login(school.student)
+    page = client.get(f"/pathways/{pathway.id}").get_data(as_text=True)
+    assert "You completed this pathway" in page
+    assert f"/credentials/{credential.id}" in page
     # A third badge after completion issues nothing more.
     earn(shop_badges[1])
     assert db.session.query(IssuedCredential).filter_by(badge_id=pathway.badge_id).count() == 1
@@ -160,3 +164,15 @@ def test_confirm_refused_when_a_badge_was_revoked_since(
     )
     with pytest.raises(UserError, match="no longer completes"):
         confirm_completion(completion, ctx=issuing_context(), actor=school.instructor, now=now)
+
+
+def test_other_instructor_sees_pathway_but_not_the_class(
+    client, login, school, shop_badges, make_pathway, earn
+):
+    pathway = make_pathway()
+    earn(shop_badges[0])
+    login(school.other_instructor)
+    page = client.get(f"/pathways/{pathway.id}").get_data(as_text=True)
+    assert "Engine Diagnostics" in page
+    assert "Sam Student" not in page
+    assert "Only the instructors of this pathway’s class" in page
