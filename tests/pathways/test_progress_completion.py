@@ -176,3 +176,16 @@ def test_other_instructor_sees_pathway_but_not_the_class(
     assert "Engine Diagnostics" in page
     assert "Sam Student" not in page
     assert "Only the instructors of this pathway’s class" in page
+
+
+def test_cli_issue_completes_an_automatic_pathway(school, shop_badges, make_pathway, runner):
+    from app.cli import cli
+
+    pathway = make_pathway(badges=shop_badges[:1], auto_issue=True)
+    result = runner.invoke(
+        cli, args=["issue", "--badge", shop_badges[0].slug, "--email", school.student.email]
+    )
+    assert result.exit_code == 0, result.output
+    completion = completion_of(pathway, school.student)
+    assert completion.state == CompletionState.ISSUED
+    assert completion.credential.issued_by_id is None
