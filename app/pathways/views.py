@@ -16,6 +16,7 @@ from app.accounts.models import Role
 from app.accounts.models import SchoolClass
 from app.accounts.permissions import class_ids_taught
 from app.accounts.permissions import role_required
+from app.badges.models import Badge
 from app.errors import LaurelError
 from app.errors import NotAllowed
 from app.errors import NotFound
@@ -31,6 +32,7 @@ from app.pathways.forms import steps_from
 from app.pathways.models import CompletionState
 from app.pathways.models import Pathway
 from app.pathways.models import PathwayCompletion
+from app.pathways.prerequisites import missing_before
 from app.pathways.progress import StepState
 from app.pathways.progress import class_progress
 from app.pathways.progress import learner_progress
@@ -39,6 +41,18 @@ bp = Blueprint("pathways", __name__)
 
 MAX_ID = 2**31 - 1
 PATHWAY = f"/pathways/<int(max={MAX_ID}):pathway_id>"
+
+
+@bp.app_template_global()
+def pathway_of(badge: Badge) -> Pathway | None:
+    """The pathway whose own badge `badge` is, for the badge page's actions."""
+    return db.session.scalar(sa.select(Pathway).where(Pathway.badge_id == badge.id))
+
+
+@bp.app_template_global()
+def prerequisites_missing(badge: Badge) -> list[Badge]:
+    """The badges the signed-in student must earn before `badge` (the badge page says so)."""
+    return missing_before(badge, current_user)
 
 
 def get_pathway_or_404(pathway_id: int, *, need: str = "view") -> Pathway:

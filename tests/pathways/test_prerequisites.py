@@ -90,3 +90,17 @@ def test_pathway_badge_itself_takes_no_evidence(client, login, school, make_path
     response = client.post(f"/badges/{pathway.badge.slug}/submission")
     assert response.status_code == 403
     assert "earned by completing its pathway" in response.get_data(as_text=True)
+
+
+def test_badge_page_says_what_to_earn_first_instead_of_start(
+    client, login, school, shop_badges, make_pathway
+):
+    restoration, diagnostics, safety = shop_badges
+    pathway = make_pathway(requires={1: [2]})
+    login(school.student)
+    page = client.get(f"/badges/{diagnostics.slug}").get_data(as_text=True)
+    assert "Earn “Shop Safety” before you submit evidence for this badge." in page
+    assert "Start a submission" not in page
+    assert "Start a submission" in client.get(f"/badges/{safety.slug}").get_data(as_text=True)
+    page = client.get(f"/badges/{pathway.badge.slug}").get_data(as_text=True)
+    assert "is earned by completing" in page and "Start a submission" not in page
