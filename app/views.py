@@ -28,6 +28,8 @@ BLUEPRINT_MODULES = (
     "app.backpack.apps_views",
     "app.vcapi.views",
     "app.vcapi.admin_views",
+    "app.notifications.views",
+    "app.endorsements.views",
 )
 
 

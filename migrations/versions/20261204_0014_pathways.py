@@ -1,7 +1,7 @@
 """pathways: badges composed into pathways, prerequisites between them, completions
 
 Revision ID: 0014
-Revises: 0013
+Revises: 0016
 Create Date: 2026-12-04 08:19:01
 """
 
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0014"
-down_revision = "0013"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

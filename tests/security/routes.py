@@ -35,6 +35,8 @@ ARGUMENT_VALUES = {
     "completion_id": "{pathway_completion_id}",
     "action": "revoke",
     "filename": "css/laurel.css",
+    "endorser_id": "{endorser_id}",
+    "endorsement_id": "{badge_endorsement_id}",
 }
 
 
