@@ -282,6 +282,23 @@ FORMS: list[Form] = [
         {"decision": "changes", "message": "Name the spokes.", "version": "1"},
         choices=frozenset({"decision", "version"}),
     ),
+    Form(
+        "/admin/sso/providers",
+        "admin",
+        {
+            "name": "School IdP",
+            "key": "school-idp",
+            "issuer": "https://idp.school.example",
+            "client_id": "laurel",
+            "client_secret": "a-client-secret",
+            "allowed_domains": "school.test",
+        },
+        choices=frozenset({"key", "issuer", "allowed_domains"}),
+    ),
+    Form("/admin/sso/providers/{sso_key}/remove", "admin", {}),
+    Form(
+        "/admin/sso/passwords", "admin", {"passwords": "admins"}, choices=frozenset({"passwords"})
+    ),
 ]
 
 
