@@ -33,6 +33,7 @@ ARGUMENT_VALUES = {
     "client_id": "{connected_client_id}",
     "action": "revoke",
     "filename": "css/laurel.css",
+    "key": "{sso_key}",
 }
 
 
