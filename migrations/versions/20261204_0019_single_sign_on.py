@@ -1,7 +1,7 @@
 """single sign-on: OpenID providers, linked identities, the password sign-in policy
 
 Revision ID: 0019
-Revises: 0013
+Revises: 0016
 Create Date: 2026-12-04 08:40:00
 """
 
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0019"
-down_revision = "0013"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

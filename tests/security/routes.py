@@ -34,6 +34,8 @@ ARGUMENT_VALUES = {
     "action": "revoke",
     "filename": "css/laurel.css",
     "key": "{sso_key}",
+    "endorser_id": "{endorser_id}",
+    "endorsement_id": "{badge_endorsement_id}",
 }
 
 
