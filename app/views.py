@@ -30,6 +30,7 @@ BLUEPRINT_MODULES = (
     "app.sso.views",
     "app.notifications.views",
     "app.endorsements.views",
+    "app.progress.views",
 )
 
 
