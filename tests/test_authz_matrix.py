@@ -1580,6 +1580,49 @@ ROUTES += [
 ]
 
 
+def _sso(world: dict, now) -> None:
+    """A stored sign-in provider an admin may remove."""
+    from app.sso import services as sso
+
+    provider = sso.add_provider(
+        key="matrix-idp",
+        name="Matrix IdP",
+        issuer="https://idp.matrix.example",
+        client_id="laurel",
+        client_secret="a-matrix-secret",
+        allowed_domains=["school.test"],
+        create_students=False,
+        now=now,
+    )
+    world["sso_key"] = provider.key
+
+
+WORLD_BUILDERS.append(_sso)
+
+SSO_PROVIDER = {
+    "name": "School IdP",
+    "key": "school-idp",
+    "issuer": "https://idp.school.example",
+    "client_id": "laurel",
+    "client_secret": "a-client-secret",
+    "allowed_domains": "school.test",
+}
+
+ROUTES += [
+    # Single sign-on: starting is for visitors (signed-in people go to their dashboard); an
+    # unknown provider is a 404 before any request leaves Laurel.
+    Route("GET", "/sso/nobody/start", {**everyone(302), "anonymous": 404}),
+    Route("GET", "/sso/nobody/callback?code=x&state=y", everyone(404)),
+    # A callback without the state this browser was given is refused, signed in or not.
+    Route("GET", "/sso/{sso_key}/callback?code=x&state=y", everyone(400)),
+    Route("GET", "/admin/sso", admin_only(200)),
+    Route("POST", "/admin/sso/providers", admin_only(302), data=SSO_PROVIDER),
+    Route("POST", "/admin/sso/providers/{sso_key}/remove", admin_only(302)),
+    Route("POST", "/admin/sso/providers/nobody/remove", admin_only(404)),
+    Route("POST", "/admin/sso/passwords", admin_only(302), data={"passwords": "admins"}),
+]
+
+
 # --- progress at a glance (wt-plots) -----------------------------------------------------------
 
 # The other instructor's own page shows Algebra 2; Auto Shop 1 is not theirs to pick.

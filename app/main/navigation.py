@@ -38,6 +38,7 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("Classes", "accounts.classes", frozenset({Role.ADMIN})),
     ("School profile", "badges.issuer", frozenset({Role.ADMIN})),
     ("Trust list", "verify.trust.index", frozenset({Role.ADMIN})),
+    ("Single sign-on", "sso.admin", frozenset({Role.ADMIN})),
 )
 
 

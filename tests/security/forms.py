@@ -310,6 +310,23 @@ FORMS: list[Form] = [
         choices=frozenset({"subject"}),
     ),
     Form("/endorsements/{badge_endorsement_id}/withdraw", "admin", {"reason": "Asked to."}),
+    Form(
+        "/admin/sso/providers",
+        "admin",
+        {
+            "name": "School IdP",
+            "key": "school-idp",
+            "issuer": "https://idp.school.example",
+            "client_id": "laurel",
+            "client_secret": "a-client-secret",
+            "allowed_domains": "school.test",
+        },
+        choices=frozenset({"key", "issuer", "allowed_domains"}),
+    ),
+    Form("/admin/sso/providers/{sso_key}/remove", "admin", {}),
+    Form(
+        "/admin/sso/passwords", "admin", {"passwords": "admins"}, choices=frozenset({"passwords"})
+    ),
 ]
 
 

@@ -35,6 +35,7 @@ ARGUMENT_VALUES = {
     "completion_id": "{pathway_completion_id}",
     "action": "revoke",
     "filename": "css/laurel.css",
+    "key": "{sso_key}",
     "endorser_id": "{endorser_id}",
     "endorsement_id": "{badge_endorsement_id}",
 }
