@@ -1,7 +1,7 @@
 """single sign-on: OpenID providers, linked identities, the password sign-in policy
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0014
 Create Date: 2026-12-04 08:40:00
 """
 
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0019"
-down_revision = "0016"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
