@@ -7,5 +7,6 @@ from app.badges import models as badges_models  # noqa: F401
 from app.bulk import models as bulk_models  # noqa: F401
 from app.evidence import models as evidence_models  # noqa: F401
 from app.proposals import models as proposals_models  # noqa: F401
+from app.roster import models as roster_models  # noqa: F401
 from app.vcapi import models as vcapi_models  # noqa: F401
 from app.verify import models as verify_models  # noqa: F401

@@ -27,6 +27,7 @@ BLUEPRINT_MODULES = (
     "app.backpack.apps_views",
     "app.vcapi.views",
     "app.vcapi.admin_views",
+    "app.roster.views",
 )
 
 
