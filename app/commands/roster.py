@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask import url_for
 from flask.cli import with_appcontext
 
@@ -81,10 +82,10 @@ def import_roster(path: Path, apply_it: bool) -> None:
         raise click.ClickException(str(error)) from error
     db.session.commit()
     base = issuing_context().public_url
-    for email, token in invitations.items():
-        click.echo(
-            f"invitation for {email}: {base}{url_for('accounts.accept_invitation', token=token)}"
-        )
+    with current_app.test_request_context():  # url_for needs a request outside the server
+        for email, token in invitations.items():
+            link = base + url_for("accounts.accept_invitation", token=token)
+            click.echo(f"invitation for {email}: {link}")
     click.echo("Applied.")
 
 

@@ -214,10 +214,12 @@ def _people(
     primary_roles: dict[str, str],
     enrolled_roles: dict[str, set[str]],
     problems: list[Problem],
+    rejected: set[str],
 ) -> list[Person]:
     people = []
     for line, values in _unique_ids(table, problems):
         sourced_id = values["sourcedId"]
+        rejected.add(sourced_id)  # until the row is found usable
         leaving = _status(table, line, values, problems)
         enabled = values["enabledUser"].lower()
         if enabled not in ("true", "false"):
@@ -265,13 +267,17 @@ def _people(
             except UserError as error:
                 problems.append(Problem(table.name, line, f"bad email {email}: {error}"))
                 continue
+        rejected.discard(sourced_id)
         people.append(person)
     return people
 
 
-def _classes(table: _Table, orgs: set[str] | None, problems: list[Problem]) -> list[Course]:
+def _classes(
+    table: _Table, orgs: set[str] | None, problems: list[Problem], rejected: set[str]
+) -> list[Course]:
     classes = []
     for line, values in _unique_ids(table, problems):
+        rejected.add(values["sourcedId"])  # until the row is found usable
         leaving = _status(table, line, values, problems)
         title = " ".join(values["title"].split())
         if not title:
@@ -286,6 +292,7 @@ def _classes(table: _Table, orgs: set[str] | None, problems: list[Problem]) -> l
                 )
             )
             continue
+        rejected.discard(values["sourcedId"])
         classes.append(
             Course(
                 file=table.name,
@@ -385,9 +392,13 @@ def read_bundle(files: dict[str, bytes]) -> Roster:
             )
     if (table := tables.get("users.csv")) is not None:
         roster.people = _people(
-            table, _primary_roles(tables.get("roles.csv"), problems), enrolled_roles, problems
+            table,
+            _primary_roles(tables.get("roles.csv"), problems),
+            enrolled_roles,
+            problems,
+            roster.rejected,
         )
     if (table := tables.get("classes.csv")) is not None:
-        roster.classes = _classes(table, orgs, problems)
+        roster.classes = _classes(table, orgs, problems, roster.rejected)
     roster.problems = sorted(problems, key=lambda problem: (problem.file, problem.line))
     return roster

@@ -113,18 +113,18 @@ class _School:
         self.users = {user.id: user for user in db.session.scalars(sa.select(User))}
         self.user_by_email = {user.email: user for user in self.users.values()}
         links = db.session.execute(sa.select(RosterUserLink.sourced_id, RosterUserLink.user_id))
-        self.user_of: dict[str, int] = dict(links.tuples())
+        self.user_of: dict[str, int] = {sid: uid for sid, uid in links}
         self.sourced_id_of_user = {uid: sid for sid, uid in self.user_of.items()}
         self.classes = {c.id: c for c in db.session.scalars(sa.select(SchoolClass))}
         self.class_by_name = {c.name: c for c in self.classes.values()}
         links = db.session.execute(sa.select(RosterClassLink.sourced_id, RosterClassLink.class_id))
-        self.class_of: dict[str, int] = dict(links.tuples())
+        self.class_of: dict[str, int] = {sid: cid for sid, cid in links}
         self.sourced_id_of_class = {cid: sid for sid, cid in self.class_of.items()}
         rows = db.session.execute(
             sa.select(ClassMembership.class_id, ClassMembership.user_id, ClassMembership.role)
         )
         self.memberships: dict[tuple[int, int], Role] = {
-            (class_id, user_id): role for class_id, user_id, role in rows.tuples()
+            (class_id, user_id): role for class_id, user_id, role in rows
         }
 
 
@@ -139,12 +139,15 @@ class _Planner:
         self.person_ref: dict[str, Ref] = {}
         self.entries: dict[Ref, Entry] = {}
         # People listed but not imported (skipped, leaving): their enrollments are ignored.
-        self.quiet: set[str] = set()
+        self.quiet: set[str] = set(roster.rejected)
         # id(entry) -> (joins a class, leaves one, another membership change)
         self.membership_changes: dict[int, tuple[bool, bool, bool]] = {}
 
-    def problem(self, file: str, line: int, message: str) -> None:
+    def problem(self, file: str, line: int, message: str, *, key: str = "") -> None:
+        """A reason not to apply; the person or class `key` names is then left out quietly."""
         self.plan.problems.append(Problem(file, line, message))
+        if key:
+            self.quiet.add(key)
 
     # --- classes ----------------------------------------------------------------------------
 
@@ -194,6 +197,7 @@ class _Planner:
                     course.line,
                     f"no free class name for “{course.title}”: "
                     "another class has it; rename that class first",
+                    key=course.key,
                 )
                 continue
             self.names_taken.add(name)
@@ -237,6 +241,7 @@ class _Planner:
                         person.line,
                         f"{person.email} belongs to the roster's "
                         f"user {other}, not {person.sourced_id}",
+                        key=person.key,
                     )
                     continue
             role = person.role.value if person.role else ""
@@ -261,6 +266,7 @@ class _Planner:
                     person.file,
                     person.line,
                     f"duplicate email {person.email} (also on line {first_line[person.email]})",
+                    key=person.key,
                 )
                 continue
             first_line[person.email] = person.line
@@ -297,12 +303,15 @@ class _Planner:
                 f"{existing.email} already has an account as "
                 f"{existing.role.value}, not {person.role.value}: change the role on the "
                 "Users page first",
+                key=person.key,
             )
             return False
         name = person.name if existing.name != person.name else None
         email = person.email if existing.email != person.email else None
         if email and email in self.school.user_by_email:
-            self.problem(person.file, person.line, f"{email} is the email of another account")
+            self.problem(
+                person.file, person.line, f"{email} is the email of another account", key=person.key
+            )
             return False
         link = person.sourced_id if existing.id not in self.school.sourced_id_of_user else None
         if name:
@@ -365,7 +374,11 @@ class _Planner:
         removals: set[tuple[int, int]] = set()
         first_seen: dict[Ref, tuple[str, int]] = {}
         for enrollment in self.roster.enrollments:
-            if enrollment.class_key in leaving_classes or enrollment.person_key in self.quiet:
+            if (
+                enrollment.class_key in leaving_classes
+                or enrollment.class_key in self.quiet
+                or enrollment.person_key in self.quiet
+            ):
                 continue
             class_ref = self._class_of(enrollment.class_key)
             person_ref = self._person_of(enrollment.person_key)

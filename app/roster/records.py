@@ -78,5 +78,7 @@ class Roster:
     classes: list[Course] = field(default_factory=list)
     enrollments: list[Enrollment] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Keys of people and classes whose own row has a problem: their enrollments say nothing more.
+    rejected: set[str] = field(default_factory=set)
     whole_users: bool = False
     whole_enrollments: bool = False
