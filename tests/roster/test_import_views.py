@@ -149,8 +149,8 @@ def test_delta_bundle_adds_and_removes_only_what_it_names(admin):
     )
     enrollments = (
         text_header("enrollments")
-        + "enr-020,active,2026-09-01T10:00:00Z,cls-auto1-p3,org-mghs,usr-s-zoe,student,false,,\n"
-        + "enr-006,tobedeleted,2026-09-01T10:00:00Z,cls-alg2-p2,org-mghs,usr-s-sam,student,false,,\n"
+        + "enr-020,active,2026-09-01T10:00:00Z,cls-auto1-p3,org-mghs,usr-s-zoe,student,,,\n"
+        + "enr-006,tobedeleted,2026-09-01T10:00:00Z,cls-alg2-p2,org-mghs,usr-s-sam,student,,,\n"
     )
     left_out = dict.fromkeys(("classes", "roles", "orgs", "courses", "academicSessions"))
     delta = bundle(manifest=manifest, users=users, enrollments=enrollments, **left_out)
