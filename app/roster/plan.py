@@ -187,9 +187,10 @@ class _Planner:
             if (
                 linked is None
                 and by_name is not None
-                and by_name.id not in self.school.sourced_id_of_class
+                and (course.sourced_id is None or by_name.id not in self.school.sourced_id_of_class)
             ):
-                linked = by_name.id  # a class made by hand or by a CSV roster: adopted
+                # A CSV roster names classes; a OneRoster class adopts one made by hand.
+                linked = by_name.id
             name = self._free_name(course, wanted, linked)
             if name is None or len(name) > MAX_NAME:
                 self.problem(

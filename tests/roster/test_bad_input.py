@@ -74,6 +74,12 @@ CASES = [
         id="one-bundle-file-alone",
     ),
     pytest.param(
+        ("roster.csv", b"name,email,role,class\n" + b"x" * (1024 * 1024)),
+        "The roster file is larger than 1024 KB",
+        id="laurel-csv-too-large",
+    ),
+    pytest.param(("roster.csv", b"\n \n"), "The roster file is empty", id="laurel-csv-empty"),
+    pytest.param(
         ("roster.csv", b"name,email,class\nAda,ada@school.test,Algebra 2\n"),
         "missing: role",
         id="laurel-csv-missing-column",

@@ -248,3 +248,12 @@ def test_apply_without_digest_400(admin):
 def test_unknown_import_404(admin):
     assert admin.client.get("/admin/roster/no-such-import-here").status_code == 404
     assert admin.client.get("/admin/roster/bad%00id").status_code in (400, 404)
+
+
+def test_laurel_csv_after_oneroster_adds_to_the_roster_class_by_name(admin):
+    admin.import_(("roster.zip", bundle()))
+    content = b"name,email,role,class\nNew Kid,kid@maplegrove.test,student,Auto Shop 1\n"
+    report = admin.import_(("roster.csv", content)).get_data(as_text=True)
+    assert "1 created" in report
+    assert classes_of("kid@maplegrove.test") == {"Auto Shop 1": "student"}
+    assert counts()["classes"] == 3
