@@ -28,6 +28,8 @@ BLUEPRINT_MODULES = (
     "app.vcapi.views",
     "app.vcapi.admin_views",
     "app.roster.views",
+    "app.notifications.views",
+    "app.endorsements.views",
 )
 
 

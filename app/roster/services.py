@@ -17,10 +17,12 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
+from app.accounts.services import find_user_by_email
 from app.errors import Conflict
 from app.errors import NotFound
 from app.extensions import db
 from app.models_base import is_token
+from app.notifications.outbox import notify_invitation
 from app.roster.models import RosterImport
 from app.roster.plan import Plan
 from app.roster.plan import apply_plan
@@ -107,10 +109,18 @@ def apply_import(
 
 
 def apply_and_check(plan: Plan, *, actor: User | None, now: datetime) -> dict[str, str]:
-    """Apply a plan; a write the database refuses (a race with another change) is a Conflict."""
+    """Apply a plan and email new accounts their invitation (when email is on).
+
+    A write the database refuses (a race with another change) is a Conflict.
+    """
     try:
         with db.session.begin_nested():
-            return apply_plan(plan, actor=actor, now=now)
+            invitations = apply_plan(plan, actor=actor, now=now)
+            for email, token in invitations.items():
+                invited = find_user_by_email(email)
+                if invited is not None:
+                    notify_invitation(invited, token, now=now)
+            return invitations
     except IntegrityError as error:
         raise Conflict(
             "Another change to accounts or classes got in the way; nothing was imported. "

@@ -16,6 +16,7 @@ from app.errors import UserError
 from app.extensions import db
 from app.keyring import issuing_context
 from app.models_base import utcnow
+from app.notifications.outbox import email_enabled
 from app.roster import services
 from app.roster.forms import ApplyForm
 from app.roster.forms import RosterUploadForm
@@ -151,4 +152,5 @@ def apply(import_id: str):
         applied=True,
         invite_urls=invite_urls,
         upload_form=RosterUploadForm(formdata=None),
+        email_enabled=email_enabled(),
     )

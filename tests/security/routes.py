@@ -34,6 +34,8 @@ ARGUMENT_VALUES = {
     "client_id": "{connected_client_id}",
     "action": "revoke",
     "filename": "css/laurel.css",
+    "endorser_id": "{endorser_id}",
+    "endorsement_id": "{badge_endorsement_id}",
 }
 
 
