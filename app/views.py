@@ -30,6 +30,7 @@ BLUEPRINT_MODULES = (
     "app.roster.views",
     "app.notifications.views",
     "app.endorsements.views",
+    "app.progress.views",
 )
 
 
