@@ -230,6 +230,9 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         # How long a worker's claim on a bulk job holds without news (renewed every chunk):
         # a killed worker's job is taken over after at most this many seconds.
         "LAUREL_JOBS_LEASE_SECONDS": int(_env("LAUREL_JOBS_LEASE_SECONDS", "60") or 60),
+        # Single sign-on providers as a JSON list (format: app/sso/providers.py, README);
+        # admins may add more on the Single sign-on page.
+        "LAUREL_OIDC_PROVIDERS": _env("LAUREL_OIDC_PROVIDERS"),
         # Email notifications go out through this SMTP server (app.notifications); unset, no
         # email is sent and nothing is queued for sending.
         "LAUREL_SMTP_URL": _env("LAUREL_SMTP_URL"),

@@ -36,6 +36,7 @@ from app.extensions import login_manager
 from app.keyring import issuing_context
 from app.models_base import utcnow
 from app.notifications.outbox import notify_invitation
+from app.sso.policy import password_refusal
 
 bp = Blueprint("accounts", __name__)
 bp.register_blueprint(name_views.bp)
@@ -92,6 +93,10 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
+        refusal = password_refusal(user) if user is not None else None
+        if refusal is not None:
+            flash(refusal, "error")
+            return render_template("accounts/login.html", form=form), 403
         if user is not None:
             login_user(user)
             flash(f"Welcome, {user.name}.", "success")

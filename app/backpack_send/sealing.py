@@ -22,11 +22,15 @@ class Unreadable(Exception):
 
 
 class Sealer:
-    """Seals and opens text with the key derived from `secret_key`."""
+    """Seals and opens text with the key derived from `secret_key` for `purpose`.
 
-    def __init__(self, secret_key: str | bytes) -> None:
+    Each feature derives its own key (its own `purpose`), so a value sealed for one cannot
+    be opened as another's.
+    """
+
+    def __init__(self, secret_key: str | bytes, *, purpose: bytes = _PURPOSE) -> None:
         material = secret_key.encode("utf-8") if isinstance(secret_key, str) else secret_key
-        key = HKDF(algorithm=SHA256(), length=32, salt=None, info=_PURPOSE).derive(material)
+        key = HKDF(algorithm=SHA256(), length=32, salt=None, info=purpose).derive(material)
         self._fernet = Fernet(base64.urlsafe_b64encode(key))
 
     def seal(self, text: str) -> str:

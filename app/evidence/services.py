@@ -51,6 +51,8 @@ from app.models_base import rows_changed
 from app.notifications.outbox import notify_credential_issued
 from app.notifications.outbox import notify_review
 from app.notifications.outbox import notify_submission_received
+from app.pathways.completion import settle_completions
+from app.pathways.prerequisites import check_may_submit
 from app.storage.files import FileStore
 
 MAX_ITEMS = 30
@@ -169,7 +171,11 @@ def open_submission(badge: Badge, student: User) -> Submission | None:
 
 
 def start_submission(badge: Badge, *, student: User, now: datetime) -> Submission:
-    """The student's open submission for `badge`, or a new draft (which also sets the goal)."""
+    """The student's open submission for `badge`, or a new draft (which also sets the goal).
+
+    :raises NotAllowed: a prerequisite of the badge is not earned yet.
+    """
+    check_may_submit(badge, student)
     start_goal(badge, student=student, now=now)
     submission = open_submission(badge, student)
     if submission is not None:
@@ -459,6 +465,7 @@ def submit(submission: Submission, *, student: User, now: datetime) -> Submissio
     badge = submission.badge
     if badge.state != BadgeState.PUBLISHED:
         raise UserError("This badge is no longer open for submissions.")
+    check_may_submit(badge, student)
     missing = []
     if not submission.items:
         missing.append("at least one piece of evidence (a file, a link or a text)")
@@ -690,6 +697,7 @@ def approve(
         just_approved=True,
     )
     _record_approval(submission, credential, reviewer=reviewer, feedback=feedback, now=now)
+    settle_completions(ctx, [credential], actor=reviewer, now=now)
     return credential
 
 
@@ -734,4 +742,5 @@ def approve_batch(
         _record_approval(
             approval.submission, credential, reviewer=reviewer, feedback=approval.feedback, now=now
         )
+    settle_completions(ctx, credentials, actor=reviewer, now=now)
     return credentials

@@ -25,6 +25,7 @@ class NavItem:
 # (label, endpoint, roles that see it). The order is the order in the header.
 NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("Badges", "badges.catalogue", frozenset(Role)),
+    ("Pathways", "pathways.index", frozenset(Role)),
     ("My dashboard", "evidence.student_dashboard", frozenset({Role.STUDENT})),
     ("My record", "share.my_record", frozenset({Role.STUDENT})),
     ("My progress", "progress.learner_page", frozenset({Role.STUDENT})),
@@ -37,6 +38,7 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("Classes", "accounts.classes", frozenset({Role.ADMIN})),
     ("School profile", "badges.issuer", frozenset({Role.ADMIN})),
     ("Trust list", "verify.trust.index", frozenset({Role.ADMIN})),
+    ("Single sign-on", "sso.admin", frozenset({Role.ADMIN})),
 )
 
 

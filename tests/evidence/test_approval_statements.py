@@ -15,8 +15,9 @@ from app.keyring import issuing_context
 # badge's endorsements, which the achievement embeds), 9 since: the submission loaded
 # with its badge, student and evidence; the issuer profile's stamp read with the badge
 # lock; both status slots in one INSERT; no credential lookup after the approval's own
-# UPDATE (the list is printed on failure).
-MOST_STATEMENTS = 9
+# UPDATE; 10 with the one asking which pathways hold the badge (app.pathways.completion).
+# The list is printed on failure.
+MOST_STATEMENTS = 10
 
 
 def _approve(submission_id: int, reviewer_id: int, now) -> None:

@@ -311,6 +311,44 @@ FORMS: list[Form] = [
         choices=frozenset({"subject"}),
     ),
     Form("/endorsements/{badge_endorsement_id}/withdraw", "admin", {"reason": "Asked to."}),
+    Form(
+        "/admin/sso/providers",
+        "admin",
+        {
+            "name": "School IdP",
+            "key": "school-idp",
+            "issuer": "https://idp.school.example",
+            "client_id": "laurel",
+            "client_secret": "a-client-secret",
+            "allowed_domains": "school.test",
+        },
+        choices=frozenset({"key", "issuer", "allowed_domains"}),
+    ),
+    Form("/admin/sso/providers/{sso_key}/remove", "admin", {}),
+    Form(
+        "/admin/sso/passwords", "admin", {"passwords": "admins"}, choices=frozenset({"passwords"})
+    ),
+]
+
+
+# Pathways (wt-path).
+PATHWAY = {
+    "name": "Security Pathway",
+    "description": "A route.",
+    "class_id": "{class_id}",
+    "rule": "any",
+    "any_count": "1",
+    "badges": "{pathway_step_id}",
+}
+PATHWAY_CHOICES = frozenset({"class_id", "rule", "badges"})
+FORMS += [
+    Form("/pathways/new", "instructor_of_class", PATHWAY, choices=PATHWAY_CHOICES),
+    Form("/pathways/{pathway_id}/edit", "instructor_of_class", PATHWAY, choices=PATHWAY_CHOICES),
+    Form(
+        "/pathways/{pathway_id}/completions/{pathway_completion_id}/confirm",
+        "instructor_of_class",
+        {},
+    ),
 ]
 
 

@@ -32,8 +32,11 @@ ARGUMENT_VALUES = {
     "proposal_id": "{proposal_id}",
     "import_id": "{roster_import_id}",
     "client_id": "{connected_client_id}",
+    "pathway_id": "{pathway_id}",
+    "completion_id": "{pathway_completion_id}",
     "action": "revoke",
     "filename": "css/laurel.css",
+    "key": "{sso_key}",
     "endorser_id": "{endorser_id}",
     "endorsement_id": "{badge_endorsement_id}",
 }

@@ -1,0 +1,171 @@
+"""Laurel as an OpenID Connect relying party, through Authlib's Flask client.
+
+Authlib makes the authorization request (code flow, PKCE S256, `state` and `nonce` kept in
+the session), exchanges the code and verifies the ID token (signature against the
+provider's JWKS, `iss`, `aud`, `azp`, `exp`, `nonce`, `at_hash`). Every request it sends
+(discovery, JWKS, token) goes through Laurel's guarded adapter: public addresses only,
+pinned, with timeouts. What goes wrong becomes an `SsoError` that says what happened.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from authlib.integrations.base_client import MismatchingStateError
+from authlib.integrations.base_client import OAuthError
+from authlib.integrations.flask_client import FlaskIntegration
+from authlib.integrations.flask_client import FlaskOAuth2App
+from authlib.integrations.requests_client import OAuth2Session
+from flask import request
+from flask import session
+from joserfc.errors import ClaimError
+from joserfc.errors import ExpiredTokenError
+from joserfc.errors import JoseError
+from werkzeug.wrappers import Response
+
+from app.sso.errors import SsoError
+from app.sso.providers import Provider
+from app.verify.core.fetching import CONNECT_TIMEOUT_SECONDS
+from app.verify.core.fetching import READ_TIMEOUT_SECONDS
+from app.verify.core.fetching import FetchError
+from app.verify.service import guarded_adapter
+
+# Only what Google lets under-18 accounts share with an app the school has not vetted.
+SCOPE = "openid email profile"
+DISCOVERY_PATH = "/.well-known/openid-configuration"
+MAX_ANSWER_CHARS = 300
+REPLAYED = (
+    "This sign-in answer was already used, has expired, or was started in another browser. "
+    "Start again from the sign-in page."
+)
+_CLAIM_PROBLEMS = {
+    "nonce": "it was not made for this sign-in (its nonce does not match)",
+    "aud": "it was made for another application (its audience is not Laurel's client id)",
+    "azp": "it was made for another application (its authorized party is not Laurel)",
+    "iss": "it comes from another issuer than the one configured",
+    "iat": "its issue time is not valid",
+    "at_hash": "it does not belong to the access token it came with",
+    "sub": "it names no account",
+}
+
+
+class _GuardedSession(OAuth2Session):
+    """Authlib's requests session with the guard mounted and the environment's proxies ignored."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("default_timeout", (CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECONDS))
+        super().__init__(*args, **kwargs)
+        self.trust_env = False
+        guard = guarded_adapter()
+        self.mount("https://", guard)
+        self.mount("http://", guard)
+
+
+class _RelyingParty(FlaskOAuth2App):
+    client_cls = _GuardedSession
+
+
+def _integration(provider: Provider) -> FlaskIntegration:
+    """Where Authlib keeps a sign-in's state, nonce and PKCE verifier: the session, by provider."""
+    return FlaskIntegration(f"sso-{provider.key}")
+
+
+def _relying_party(provider: Provider) -> Any:
+    """A client for one provider; its metadata is read on first use, checked against the issuer.
+
+    Made per request, so a provider the admin changes or removes takes effect at once.
+    """
+    integration = _integration(provider)
+    client = _RelyingParty(
+        integration,
+        name=integration.name,
+        client_id=provider.client_id,
+        client_secret=provider.client_secret(),
+        server_metadata_url=provider.issuer + DISCOVERY_PATH,
+        client_kwargs={
+            "scope": SCOPE,
+            "code_challenge_method": "S256",
+            "token_endpoint_auth_method": "client_secret_basic",
+        },
+    )
+    metadata = _call(provider, "read its OpenID configuration", client.load_server_metadata)
+    if str(metadata.get("issuer", "")).rstrip("/") != provider.issuer:
+        raise SsoError(
+            f"{provider.name}'s OpenID configuration names another issuer "
+            f"(“{str(metadata.get('issuer'))[:200]}”, not {provider.issuer}): ask the admin to "
+            "check the issuer URL.",
+            status_code=502,
+        )
+    return client
+
+
+def _call(provider: Provider, what: str, step: Any) -> Any:
+    """Run `step`, turning network and HTTP failures into an SsoError."""
+    try:
+        return step()
+    except FetchError as error:
+        raise SsoError(f"Laurel did not {what} at {provider.name}: {error}", 502) from None
+    except requests.Timeout:
+        raise SsoError(f"{provider.name} did not answer in time: try again.", 504) from None
+    except requests.HTTPError as error:
+        status = error.response.status_code if error.response is not None else "?"
+        raise SsoError(
+            f"Laurel could not {what} at {provider.name} (HTTP status {status}).", 502
+        ) from None
+    except (requests.RequestException, ValueError):
+        raise SsoError(f"Laurel could not {what} at {provider.name}.", 502) from None
+
+
+def start(provider: Provider, redirect_uri: str) -> Response:
+    """The redirect that sends the browser to the provider (state, nonce and PKCE in the session).
+
+    :raises SsoError: the provider's configuration cannot be read or names another issuer.
+    """
+    client = _relying_party(provider)
+    redirect: Response = _call(
+        provider, "start the sign-in", lambda: client.authorize_redirect(redirect_uri)
+    )
+    return redirect
+
+
+def finish(provider: Provider) -> dict[str, Any]:
+    """The verified ID token's claims, for the callback request the provider sent back.
+
+    :raises SsoError: a used or unknown state, the provider's refusal, an ID token that does
+        not verify, or a provider that cannot be reached.
+    """
+    # A used or unknown state is refused before any request leaves Laurel.
+    if _integration(provider).get_state_data(session, request.args.get("state")) is None:
+        raise SsoError(REPLAYED)
+    client = _relying_party(provider)
+    try:
+        token = _call(provider, "finish the sign-in", client.authorize_access_token)
+    except MismatchingStateError:
+        raise SsoError(REPLAYED) from None
+    except OAuthError as error:
+        if error.error == "access_denied":
+            raise SsoError(
+                f"{provider.name} did not let you sign in (access denied).", 403
+            ) from None
+        said = f" ({str(error.description)[:MAX_ANSWER_CHARS]})" if error.description else ""
+        raise SsoError(f"{provider.name} refused the sign-in: {error.error}{said}.") from None
+    except ExpiredTokenError:
+        raise SsoError(
+            f"The sign-in from {provider.name} has expired (its ID token is past its expiry "
+            "time). Try again; if it keeps happening, the server's clock may be wrong."
+        ) from None
+    except ClaimError as error:
+        problem = _CLAIM_PROBLEMS.get(error.claim, f"its “{error.claim}” claim is not valid")
+        raise SsoError(
+            f"Laurel refused the ID token from {provider.name}: {problem}. Start again from "
+            "the sign-in page."
+        ) from None
+    except JoseError as error:
+        raise SsoError(
+            f"Laurel could not verify the ID token from {provider.name} ({error.error})."
+        ) from None
+    claims = token.get("userinfo")
+    if not isinstance(claims, dict) or not isinstance(claims.get("sub"), str):
+        raise SsoError(f"{provider.name} sent no ID token, so Laurel cannot tell who you are.")
+    return dict(claims)
