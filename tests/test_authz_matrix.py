@@ -1606,6 +1606,7 @@ ROUTES += [
     ),
 ]
 
+
 def _sso(world: dict, now) -> None:
     """A stored sign-in provider an admin may remove."""
     from app.sso import services as sso
