@@ -28,6 +28,7 @@ BLUEPRINT_MODULES = (
     "app.backpack.apps_views",
     "app.vcapi.views",
     "app.vcapi.admin_views",
+    "app.roster.views",
     "app.sso.views",
     "app.notifications.views",
     "app.endorsements.views",

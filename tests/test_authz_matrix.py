@@ -1579,6 +1579,33 @@ ROUTES += [
     Route("POST", "/endorsements/{badge_endorsement_id}/withdraw", admin_only(302)),
 ]
 
+# --- roster import ----------------------------------------------------------------------------
+
+
+def _roster(world: dict, now) -> None:
+    """A roster upload previewed by the admin, not applied yet."""
+    from app.roster.services import start_import
+
+    csv = b"name,email,role,class\nRita Roster,rita@school.test,student,Auto Shop 1\n"
+    roster_import, plan = start_import([("roster.csv", csv)], actor=world["admin"], now=now)
+    assert roster_import is not None, plan.problems
+    world["roster_import_id"] = roster_import.id
+    world["roster_digest"] = plan.digest()
+
+
+WORLD_BUILDERS.append(_roster)
+
+ROUTES += [
+    Route("GET", "/admin/roster/{roster_import_id}", admin_only(200)),
+    Route("GET", "/admin/roster/not-an-import", admin_only(404)),
+    Route(
+        "POST",
+        "/admin/roster/{roster_import_id}/apply",
+        admin_only(200),
+        data={"digest": "{roster_digest}"},
+    ),
+]
+
 
 def _sso(world: dict, now) -> None:
     """A stored sign-in provider an admin may remove."""

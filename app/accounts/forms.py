@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
-from flask_wtf.file import FileRequired
 from wtforms import EmailField
 from wtforms import PasswordField
 from wtforms import SelectField
@@ -100,17 +98,6 @@ class RoleForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that posts: only the CSRF token."""
-
-
-class RosterForm(FlaskForm):
-    roster = FileField(
-        "Roster file (CSV)",
-        validators=[FileRequired("Choose a CSV file to import.")],
-        description=(
-            "UTF-8 CSV with the header name,email,role,class. Role is student or instructor."
-        ),
-        render_kw={"accept": ".csv,text/csv"},
-    )
 
 
 class ClassForm(FlaskForm):

@@ -1,7 +1,7 @@
 """Reading a roster CSV (name, email, role, class) into rows checked one by one.
 
 Nothing here touches the database: `parse_roster` decides which rows are unusable and
-why; `services.import_roster` writes the rest.
+why; `app.roster` previews and applies the rest.
 """
 
 from __future__ import annotations
@@ -48,22 +48,27 @@ def decode_roster(data: bytes) -> str:
 
     :raises UserError: empty, too large, or not UTF-8.
     """
-    if len(data) > MAX_ROSTER_BYTES:
+    return decode_csv(data, label="The roster file", max_bytes=MAX_ROSTER_BYTES, header=COLUMNS)
+
+
+def decode_csv(data: bytes, *, label: str, max_bytes: int, header: tuple[str, ...]) -> str:
+    """A CSV file as text (a UTF-8 byte order mark is dropped); `label` names it in messages.
+
+    :raises UserError: empty, larger than `max_bytes`, or not UTF-8.
+    """
+    if len(data) > max_bytes:
         raise UserError(
-            f"The roster file is larger than {MAX_ROSTER_BYTES // 1024} KB. "
-            "Split it into several files."
+            f"{label} is larger than {max_bytes // 1024} KB. Split it into several files."
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise UserError(
-            f"The roster file is not UTF-8 text (byte {error.start + 1} cannot be read). "
+            f"{label} is not UTF-8 text (byte {error.start + 1} cannot be read). "
             "In your spreadsheet, choose “Save as… CSV UTF-8” and upload it again."
         ) from error
     if not text.strip():
-        raise UserError(
-            "The roster file is empty. The first line must be the header: name,email,role,class."
-        )
+        raise UserError(f"{label} is empty. The first line must be the header: {','.join(header)}.")
     return text
 
 

@@ -1,4 +1,4 @@
-"""Account operations: users, classes, invitations, passwords, roster import.
+"""Account operations: users, classes, invitations, passwords.
 
 Services take the actor and the clock as arguments, raise LaurelErrors with a sentence
 for a person, and flush; the caller (view, CLI, test) commits once.
@@ -9,8 +9,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
-from dataclasses import field
 from datetime import datetime
 from datetime import timedelta
 
@@ -25,9 +23,6 @@ from app.accounts.models import Role
 from app.accounts.models import SchoolClass
 from app.accounts.models import User
 from app.accounts.models import new_session_token
-from app.accounts.roster import RosterRow
-from app.accounts.roster import RowOutcome
-from app.accounts.roster import parse_roster
 from app.errors import Conflict
 from app.errors import NotAllowed
 from app.errors import NotFound
@@ -272,45 +267,6 @@ def accept_invitation(token: str, *, name: str, password: str, now: datetime) ->
     user.set_password(password)
     db.session.flush()
     return user
-
-
-@dataclass
-class RosterReport:
-    """What an import did, row by row (rows keep the file's order)."""
-
-    rows: list[RosterRow] = field(default_factory=list)
-    invitations: dict[int, str] = field(default_factory=dict)  # line -> raw invitation token
-
-    def with_outcome(self, outcome: RowOutcome) -> list[RosterRow]:
-        return [row for row in self.rows if row.outcome == outcome]
-
-
-def import_roster(csv_text: str, *, created_by: User, now: datetime) -> RosterReport:
-    """Create the users and classes a roster lists; reject bad rows with a reason.
-
-    Rows are all checked before anything is written, and the caller commits once, so an
-    import is never half-written. New users get an invitation link.
-
-    :raises UserError: the file as a whole is unusable (empty, no header, missing columns).
-    """
-    report = RosterReport(rows=parse_roster(csv_text))
-    for row in report.rows:
-        role = row.role
-        if row.outcome == RowOutcome.REJECTED or role is None:
-            continue  # a row without a known role is rejected by parse_roster
-        user = find_user_by_email(row.email)
-        if user is None:
-            user = create_user(email=row.email, name=row.name, role=role)
-            report.invitations[row.line] = invite_user(user, created_by=created_by, now=now)
-            row.outcome = RowOutcome.CREATED
-        elif user.role != role and not (user.is_admin and role == Role.INSTRUCTOR):
-            row.reject(f"{row.email} already has an account as {user.role.value}, not {role.value}")
-            continue
-        else:
-            row.outcome = RowOutcome.EXISTING
-        if row.class_name:
-            add_to_class(user, get_or_create_class(row.class_name), role)
-    return report
 
 
 def list_users() -> list[User]:

@@ -26,21 +26,15 @@ from app.accounts.forms import MemberForm
 from app.accounts.forms import NewUserForm
 from app.accounts.forms import PasswordChangeForm
 from app.accounts.forms import RoleForm
-from app.accounts.forms import RosterForm
 from app.accounts.models import Role
 from app.accounts.models import User
 from app.accounts.permissions import role_required
-from app.accounts.roster import MAX_ROSTER_BYTES
-from app.accounts.roster import RowOutcome
-from app.accounts.roster import decode_roster
-from app.errors import LaurelError
 from app.errors import UserError
 from app.extensions import db
 from app.extensions import limiter
 from app.extensions import login_manager
 from app.keyring import issuing_context
 from app.models_base import utcnow
-from app.notifications.outbox import email_enabled
 from app.notifications.outbox import notify_invitation
 from app.sso.policy import password_refusal
 
@@ -283,45 +277,6 @@ def reactivate(user_id: int):
     db.session.commit()
     flash(f"{user.name} can sign in again.", "success")
     return redirect(url_for("accounts.users"))
-
-
-@bp.route("/admin/roster", methods=["GET", "POST"])
-@admin_only
-def roster():
-    """Import users and classes from a CSV file and report on every row."""
-    form = RosterForm()
-    if not form.validate_on_submit():
-        status = 400 if form.errors else 200
-        return render_template("accounts/roster.html", form=form, report=None), status
-    try:
-        with form.roster.data.stream as upload:
-            text = decode_roster(upload.read(MAX_ROSTER_BYTES + 1))
-        report = services.import_roster(text, created_by=current_user, now=utcnow())
-        for row in report.rows:
-            if row.line in report.invitations:
-                invited = services.find_user_by_email(row.email)
-                if invited is not None:
-                    _email_invitation(invited, report.invitations[row.line])
-    except LaurelError as error:
-        db.session.rollback()
-        form.roster.errors = [str(error)]
-        return render_template("accounts/roster.html", form=form, report=None), error.status_code
-    db.session.commit()
-    created = len(report.with_outcome(RowOutcome.CREATED))
-    existing = len(report.with_outcome(RowOutcome.EXISTING))
-    rejected = len(report.with_outcome(RowOutcome.REJECTED))
-    flash(
-        f"Roster imported: {created} created, {existing} already existed, {rejected} rejected.",
-        "warning" if rejected else "success",
-    )
-    invite_urls = {line: _invite_url(token) for line, token in report.invitations.items()}
-    return render_template(
-        "accounts/roster.html",
-        form=RosterForm(formdata=None),
-        report=report,
-        invite_urls=invite_urls,
-        email_enabled=email_enabled(),
-    )
 
 
 @bp.get("/admin/classes")

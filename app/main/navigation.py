@@ -34,7 +34,7 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("Dashboard", "evidence.instructor_dashboard", frozenset({Role.INSTRUCTOR, Role.ADMIN})),
     ("Progress", "progress.class_page", frozenset({Role.INSTRUCTOR, Role.ADMIN})),
     ("Users", "accounts.users", frozenset({Role.ADMIN})),
-    ("Roster", "accounts.roster", frozenset({Role.ADMIN})),
+    ("Roster", "roster.upload", frozenset({Role.ADMIN})),
     ("Classes", "accounts.classes", frozenset({Role.ADMIN})),
     ("School profile", "badges.issuer", frozenset({Role.ADMIN})),
     ("Trust list", "verify.trust.index", frozenset({Role.ADMIN})),

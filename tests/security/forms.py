@@ -88,6 +88,7 @@ FORMS: list[Form] = [
     Form("/admin/users/{student_id}/reactivate", "admin", {}),
     Form("/admin/users/{invited_id}/invite", "admin", {}),
     Form("/admin/roster", "admin", {}, files=("roster",)),
+    Form("/admin/roster/{roster_import_id}/apply", "admin", {"digest": "{roster_digest}"}),
     Form("/admin/classes", "admin", {"name": "Physics 1"}),
     Form(
         "/admin/classes/{class_id}/members",

@@ -30,6 +30,7 @@ ARGUMENT_VALUES = {
     "api_client_id": "{api_client_id}",
     "connection_id": "{backpack_connection_id}",
     "proposal_id": "{proposal_id}",
+    "import_id": "{roster_import_id}",
     "client_id": "{connected_client_id}",
     "pathway_id": "{pathway_id}",
     "completion_id": "{pathway_completion_id}",

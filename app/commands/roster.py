@@ -1,0 +1,92 @@
+"""`laurel roster import FILE [--apply]`: the web page's preview and import, on the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask import url_for
+from flask.cli import with_appcontext
+
+from app.errors import LaurelError
+from app.extensions import db
+from app.keyring import issuing_context
+from app.models_base import utcnow
+from app.roster.plan import Action
+from app.roster.plan import Plan
+from app.roster.services import apply_and_check
+from app.roster.services import preview_files
+
+
+@click.group("roster")
+def roster_group() -> None:
+    """Rosters from the student information system."""
+
+
+def _files(path: Path) -> list[tuple[str, bytes]]:
+    if path.is_dir():
+        return [(child.name, child.read_bytes()) for child in sorted(path.glob("*.csv"))]
+    return [(path.name, path.read_bytes())]
+
+
+def _show(plan: Plan) -> None:
+    for entry in plan.classes:
+        if entry.action != Action.UNCHANGED:
+            click.echo(f"class {entry.name}: {entry.action.value} {'; '.join(entry.details)}")
+    for entry in plan.people:
+        if entry.action != Action.UNCHANGED:
+            where = f"{entry.file or 'roster'}:{entry.line}" if entry.line else entry.file
+            click.echo(
+                f"{where}  {entry.action.value:<9}  {entry.name} <{entry.email}>  "
+                f"{'; '.join(entry.details)}"
+            )
+    counts = plan.counts()
+    click.echo(
+        f"{counts['create']} to create, {counts['update']} to update, {counts['move']} to move, "
+        f"{counts['unchanged']} unchanged, {counts['skip']} not imported, "
+        f"{counts['leaving']} no longer in the roster."
+    )
+
+
+@roster_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=True, path_type=Path))
+@click.option("--apply", "apply_it", is_flag=True, help="Apply the changes (without it: preview).")
+@with_appcontext
+def import_roster(path: Path, apply_it: bool) -> None:
+    """Preview (or with --apply, make) the changes a roster brings.
+
+    PATH is a OneRoster 1.2 zip bundle, a folder holding its CSV files, or a CSV file with
+    the header name,email,role,class. A roster with a problem changes nothing (exit 1).
+    """
+    try:
+        _kind, _content, _name, plan = preview_files(_files(path))
+    except LaurelError as error:
+        raise click.ClickException(str(error)) from error
+    for problem in plan.problems:
+        where = f"{problem.file or path.name}:{problem.line}" if problem.line else problem.file
+        click.echo(f"{where or path.name}: {problem.message}", err=True)
+    if plan.problems:
+        click.echo(
+            f"{len(plan.problems)} problem(s) in {path.name}; nothing was imported.", err=True
+        )
+        raise SystemExit(1)
+    _show(plan)
+    if not apply_it:
+        click.echo("Preview only: run again with --apply to make these changes.")
+        return
+    try:
+        invitations = apply_and_check(plan, actor=None, now=utcnow())
+    except LaurelError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    base = issuing_context().public_url
+    with current_app.test_request_context():  # url_for needs a request outside the server
+        for email, token in invitations.items():
+            link = base + url_for("accounts.accept_invitation", token=token)
+            click.echo(f"invitation for {email}: {link}")
+    click.echo("Applied.")
+
+
+commands = [roster_group]

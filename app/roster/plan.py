@@ -1,0 +1,523 @@
+"""What a roster would change in Laurel, worked out before anything is written.
+
+`plan_roster` compares a `Roster` with the accounts, classes and memberships there are
+and returns a `Plan`: one entry per person and per class (created, updated, moved,
+unchanged, skipped, leaving), the problems that stop it, and the writes that
+`apply_plan` makes, all in the caller's one transaction. Planning the same roster
+twice gives the same plan, and applying a roster twice changes nothing the second
+time: people and classes are matched on their OneRoster sourcedId first, then on
+email (people) or name (classes).
+
+Nothing is ever deleted: a person the roster no longer lists, or marks `tobedeleted`,
+is reported and keeps their account and credentials. Only a OneRoster bulk
+enrollments file moves people, and only within the classes the roster lists.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+from collections import Counter
+from dataclasses import asdict
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from app.accounts import services as accounts
+from app.accounts.models import ClassMembership
+from app.accounts.models import Role
+from app.accounts.models import SchoolClass
+from app.accounts.models import User
+from app.extensions import db
+from app.roster.models import RosterClassLink
+from app.roster.models import RosterUserLink
+from app.roster.oneroster import MAX_NAME
+from app.roster.records import Course
+from app.roster.records import Person
+from app.roster.records import Problem
+from app.roster.records import Roster
+
+# An existing row's id, or the key of a row the plan creates.
+Ref = int | str
+
+
+class Action(enum.StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    MOVE = "move"
+    UNCHANGED = "unchanged"
+    SKIP = "skip"
+    LEAVING = "leaving"
+
+
+@dataclass
+class Entry:
+    """One line of the preview and of the report."""
+
+    file: str
+    line: int
+    name: str
+    email: str
+    role: str
+    action: Action
+    details: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    kind: str
+    people: list[Entry] = field(default_factory=list)
+    classes: list[Entry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    new_classes: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    class_updates: list[tuple[int, str | None, str | None]] = field(default_factory=list)
+    new_users: dict[str, tuple[str, str, Role, str | None]] = field(default_factory=dict)
+    user_updates: list[tuple[int, str | None, str | None, str | None]] = field(default_factory=list)
+    joins: list[tuple[Ref, Ref, Role]] = field(default_factory=list)
+    leaves: list[tuple[int, int]] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        counted = Counter(entry.action.value for entry in self.people)
+        return {action.value: counted.get(action.value, 0) for action in Action}
+
+    def report(self) -> dict:
+        """The plan as plain data: what the preview shows and the report keeps."""
+        return {
+            "kind": self.kind,
+            "counts": self.counts(),
+            "people": [asdict(entry) for entry in self.people],
+            "classes": [asdict(entry) for entry in self.classes],
+            "problems": [asdict(problem) for problem in self.problems],
+        }
+
+    def digest(self) -> str:
+        """Names this exact plan: applying checks it is still the one previewed."""
+        text = json.dumps(self.report(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(
+            self.new_classes or self.class_updates or self.new_users or self.user_updates
+            or self.joins or self.leaves
+        )  # fmt: skip
+
+
+class _School:
+    """The accounts, classes, memberships and roster links there are, loaded once."""
+
+    def __init__(self) -> None:
+        self.users = {user.id: user for user in db.session.scalars(sa.select(User))}
+        self.user_by_email = {user.email: user for user in self.users.values()}
+        links = db.session.execute(sa.select(RosterUserLink.sourced_id, RosterUserLink.user_id))
+        self.user_of: dict[str, int] = {sid: uid for sid, uid in links}
+        self.sourced_id_of_user = {uid: sid for sid, uid in self.user_of.items()}
+        self.classes = {c.id: c for c in db.session.scalars(sa.select(SchoolClass))}
+        self.class_by_name = {c.name: c for c in self.classes.values()}
+        links = db.session.execute(sa.select(RosterClassLink.sourced_id, RosterClassLink.class_id))
+        self.class_of: dict[str, int] = {sid: cid for sid, cid in links}
+        self.sourced_id_of_class = {cid: sid for sid, cid in self.class_of.items()}
+        rows = db.session.execute(
+            sa.select(ClassMembership.class_id, ClassMembership.user_id, ClassMembership.role)
+        )
+        self.memberships: dict[tuple[int, int], Role] = {
+            (class_id, user_id): role for class_id, user_id, role in rows
+        }
+
+
+class _Planner:
+    def __init__(self, roster: Roster) -> None:
+        self.roster = roster
+        self.school = _School()
+        self.plan = Plan(kind=roster.kind, problems=list(roster.problems))
+        self.class_ref: dict[str, Ref] = {}
+        self.class_names: dict[Ref, str] = {}
+        self.names_taken = set(self.school.class_by_name)
+        self.person_ref: dict[str, Ref] = {}
+        self.entries: dict[Ref, Entry] = {}
+        # People listed but not imported (skipped, leaving): their enrollments are ignored.
+        self.quiet: set[str] = set(roster.rejected)
+        # id(entry) -> (joins a class, leaves one, another membership change)
+        self.membership_changes: dict[int, tuple[bool, bool, bool]] = {}
+
+    def problem(self, file: str, line: int, message: str, *, key: str = "") -> None:
+        """A reason not to apply; the person or class `key` names is then left out quietly."""
+        self.plan.problems.append(Problem(file, line, message))
+        if key:
+            self.quiet.add(key)
+
+    # --- classes ----------------------------------------------------------------------------
+
+    def _free_name(self, course: Course, name: str, own: int | None) -> str | None:
+        """`name`, or the title with its code when another class has the name; None if both are."""
+        for candidate in (name, f"{course.title} ({course.code or course.sourced_id})"):
+            holder = self.school.class_by_name.get(candidate)
+            if (holder is None or holder.id == own) and (
+                candidate not in self.names_taken or (holder is not None and holder.id == own)
+            ):
+                return candidate
+        return None
+
+    def classes(self) -> None:
+        active = [course for course in self.roster.classes if not course.leaving]
+        titles = Counter(course.title for course in active)
+        for course in self.roster.classes:
+            linked = self.school.class_of.get(course.sourced_id) if course.sourced_id else None
+            if course.leaving:
+                if linked is not None:
+                    self.plan.classes.append(
+                        Entry(
+                            course.file,
+                            course.line,
+                            self.school.classes[linked].name,
+                            "",
+                            "",
+                            Action.LEAVING,
+                            ["marked tobedeleted: kept with its members"],
+                        )
+                    )
+                continue
+            wanted = course.title
+            if titles[course.title] > 1:
+                wanted = f"{course.title} ({course.code or course.sourced_id})"
+            by_name = self.school.class_by_name.get(wanted)
+            if (
+                linked is None
+                and by_name is not None
+                and (course.sourced_id is None or by_name.id not in self.school.sourced_id_of_class)
+            ):
+                # A CSV roster names classes; a OneRoster class adopts one made by hand.
+                linked = by_name.id
+            name = self._free_name(course, wanted, linked)
+            if name is None or len(name) > MAX_NAME:
+                self.problem(
+                    course.file,
+                    course.line,
+                    f"no free class name for “{course.title}”: "
+                    "another class has it; rename that class first",
+                    key=course.key,
+                )
+                continue
+            self.names_taken.add(name)
+            details: list[str] = []
+            if linked is None:
+                new_key = f"class:{course.key}"
+                self.plan.new_classes[new_key] = (name, course.sourced_id)
+                ref: Ref = new_key
+                action = Action.CREATE
+            else:
+                ref = linked
+                current = self.school.classes[linked]
+                rename = name if current.name != name else None
+                link = course.sourced_id if linked not in self.school.sourced_id_of_class else None
+                if rename:
+                    details.append(f"renamed from “{current.name}”")
+                if link:
+                    details.append(f"linked to roster class {link}")
+                if rename or link:
+                    self.plan.class_updates.append((linked, rename, link))
+                action = Action.UPDATE if details else Action.UNCHANGED
+            self.class_ref[course.key] = ref
+            self.class_names[ref] = name
+            self.plan.classes.append(Entry(course.file, course.line, name, "", "", action, details))
+
+    # --- people -----------------------------------------------------------------------------
+
+    def people(self) -> None:
+        school = self.school
+        first_line: dict[str, int] = {}
+        for person in self.roster.people:
+            existing: User | None = None
+            if person.sourced_id and person.sourced_id in school.user_of:
+                existing = school.users[school.user_of[person.sourced_id]]
+            if existing is None and person.email:
+                existing = school.user_by_email.get(person.email)
+                other = school.sourced_id_of_user.get(existing.id) if existing else None
+                if other is not None and person.sourced_id and other != person.sourced_id:
+                    self.problem(
+                        person.file,
+                        person.line,
+                        f"{person.email} belongs to the roster's "
+                        f"user {other}, not {person.sourced_id}",
+                        key=person.key,
+                    )
+                    continue
+            role = person.role.value if person.role else ""
+            entry = Entry(person.file, person.line, person.name, person.email, role, Action.SKIP)
+            if person.leaving or person.skip_reason:
+                self.quiet.add(person.key)
+                if person.leaving and existing is not None:
+                    entry.action = Action.LEAVING
+                    entry.details.append(
+                        "marked tobedeleted or disabled: the account and its credentials are "
+                        "kept (deactivate it on the Users page if they left)"
+                    )
+                    self.entries[existing.id] = entry
+                elif person.leaving:
+                    entry.details.append("marked tobedeleted and has no account: nothing to do")
+                else:
+                    entry.details.append(f"not imported: {person.skip_reason}")
+                self.plan.people.append(entry)
+                continue
+            if person.email in first_line:
+                self.problem(
+                    person.file,
+                    person.line,
+                    f"duplicate email {person.email} (also on line {first_line[person.email]})",
+                    key=person.key,
+                )
+                continue
+            first_line[person.email] = person.line
+            assert person.role is not None  # a person without a role is skipped above
+            if existing is None:
+                new_key = f"user:{person.key}"
+                ref: Ref = new_key
+                self.plan.new_users[new_key] = (
+                    person.email,
+                    person.name,
+                    person.role,
+                    person.sourced_id,
+                )
+                entry.action = Action.CREATE
+            elif not self._update(person, existing, entry):
+                continue
+            else:
+                ref = existing.id
+            self.person_ref[person.key] = ref
+            self.entries[ref] = entry
+            self.plan.people.append(entry)
+        if self.roster.whole_users:
+            self._missing_people()
+
+    def _update(self, person: Person, existing: User, entry: Entry) -> bool:
+        """Record what changes for an account the roster matched; False on a problem."""
+        assert person.role is not None
+        if existing.role != person.role and not (
+            existing.is_admin and person.role == Role.INSTRUCTOR
+        ):
+            self.problem(
+                person.file,
+                person.line,
+                f"{existing.email} already has an account as "
+                f"{existing.role.value}, not {person.role.value}: change the role on the "
+                "Users page first",
+                key=person.key,
+            )
+            return False
+        name = person.name if existing.name != person.name else None
+        email = person.email if existing.email != person.email else None
+        if email and email in self.school.user_by_email:
+            self.problem(
+                person.file, person.line, f"{email} is the email of another account", key=person.key
+            )
+            return False
+        link = person.sourced_id if existing.id not in self.school.sourced_id_of_user else None
+        if name:
+            entry.details.append(f"name “{existing.name}” → “{name}”")
+        if email:
+            entry.details.append(f"email {existing.email} → {email}")
+        if link:
+            entry.details.append(f"linked to roster user {link}")
+        if not existing.is_active:
+            entry.details.append("deactivated in Laurel: stays so")
+        if name or email or link:
+            self.plan.user_updates.append((existing.id, name, email, link))
+            entry.action = Action.UPDATE
+        else:
+            entry.action = Action.UNCHANGED
+        return True
+
+    def _missing_people(self) -> None:
+        listed = {person.sourced_id for person in self.roster.people}
+        for sourced_id, user_id in sorted(self.school.user_of.items()):
+            if sourced_id in listed:
+                continue
+            user = self.school.users[user_id]
+            entry = Entry(
+                "users.csv",
+                0,
+                user.name,
+                user.email,
+                user.role.value,
+                Action.LEAVING,
+                [
+                    "not in this roster: the account and its credentials are kept "
+                    "(deactivate it on the Users page if they left)"
+                ],
+            )
+            self.entries[user_id] = entry
+            self.plan.people.append(entry)
+
+    # --- enrollments ------------------------------------------------------------------------
+
+    def _class_of(self, key: str) -> Ref | None:
+        if key in self.class_ref:
+            return self.class_ref[key]
+        if self.roster.kind == "oneroster" and key in self.school.class_of:
+            ref = self.school.class_of[key]
+            self.class_names[ref] = self.school.classes[ref].name
+            return ref
+        return None
+
+    def _person_of(self, key: str) -> Ref | None:
+        if key in self.person_ref:
+            return self.person_ref[key]
+        if self.roster.kind == "oneroster" and key in self.school.user_of:
+            return self.school.user_of[key]
+        return None
+
+    def enrollments(self) -> None:
+        leaving_classes = {course.key for course in self.roster.classes if course.leaving}
+        target: dict[Ref, dict[Ref, Role]] = {}
+        removals: set[tuple[int, int]] = set()
+        first_seen: dict[Ref, tuple[str, int]] = {}
+        for enrollment in self.roster.enrollments:
+            if (
+                enrollment.class_key in leaving_classes
+                or enrollment.class_key in self.quiet
+                or enrollment.person_key in self.quiet
+            ):
+                continue
+            class_ref = self._class_of(enrollment.class_key)
+            person_ref = self._person_of(enrollment.person_key)
+            if class_ref is None:
+                self.problem(
+                    enrollment.file,
+                    enrollment.line,
+                    f"unknown class "
+                    f"{enrollment.class_key} (not in classes.csv, nor imported before)",
+                )
+                continue
+            if person_ref is None:
+                self.problem(
+                    enrollment.file,
+                    enrollment.line,
+                    f"unknown user {enrollment.person_key} (not in users.csv, nor imported before)",
+                )
+                continue
+            if enrollment.role is None:
+                continue  # a role Laurel does not import (an administrator of the class)
+            first_seen.setdefault(person_ref, (enrollment.file, enrollment.line))
+            if enrollment.leaving:
+                if isinstance(person_ref, int) and isinstance(class_ref, int):
+                    removals.add((person_ref, class_ref))
+                continue
+            target.setdefault(person_ref, {})[class_ref] = enrollment.role
+        if self.roster.whole_enrollments:
+            synced = set(self.class_ref.values())
+            for (class_id, user_id), _role in self.school.memberships.items():
+                if class_id in synced and class_id not in target.get(user_id, {}):
+                    removals.add((user_id, class_id))
+                    first_seen.setdefault(user_id, ("enrollments.csv", 0))
+        for person_ref, classes in target.items():
+            for class_ref, role in classes.items():
+                current = (
+                    self.school.memberships.get((class_ref, person_ref))
+                    if isinstance(class_ref, int) and isinstance(person_ref, int)
+                    else None
+                )
+                if current == role:
+                    continue
+                self.plan.joins.append((person_ref, class_ref, role))
+                what = (
+                    f"{self.class_names[class_ref]}: {current.value} → {role.value}"
+                    if current
+                    else f"joins {self.class_names[class_ref]} as {role.value}"
+                )
+                entry = self._entry_for(person_ref, first_seen[person_ref])
+                self._note(entry, what, joins=current is None)
+        for user_id, class_id in sorted(removals):
+            if (class_id, user_id) not in self.school.memberships:
+                continue
+            self.plan.leaves.append((user_id, class_id))
+            entry = self._entry_for(user_id, first_seen[user_id])
+            self._note(entry, f"leaves {self.school.classes[class_id].name}", leaves=True)
+        for entry in self.plan.people:
+            joins, leaves, other = self.membership_changes.get(id(entry), (False, False, False))
+            if entry.action in (Action.UNCHANGED, Action.UPDATE) and joins and leaves:
+                entry.action = Action.MOVE
+            elif entry.action == Action.UNCHANGED and (joins or leaves or other):
+                entry.action = Action.UPDATE
+
+    def _note(self, entry: Entry, text: str, *, joins: bool = False, leaves: bool = False) -> None:
+        """A membership change of the person: a join, a leave, or a role in a class."""
+        entry.details.append(text)
+        was = self.membership_changes.get(id(entry), (False, False, False))
+        self.membership_changes[id(entry)] = (
+            was[0] or joins,
+            was[1] or leaves,
+            was[2] or not (joins or leaves),
+        )
+
+    def _entry_for(self, ref: Ref, where: tuple[str, int]) -> Entry:
+        """The person's entry; one is added for a member the roster's users did not list."""
+        if ref not in self.entries:
+            assert isinstance(ref, int)
+            user = self.school.users[ref]
+            entry = Entry(
+                where[0], where[1], user.name, user.email, user.role.value, Action.UNCHANGED
+            )
+            self.entries[ref] = entry
+            self.plan.people.append(entry)
+        return self.entries[ref]
+
+
+def plan_roster(roster: Roster) -> Plan:
+    """What applying `roster` would change now; its `problems` say why it cannot be applied."""
+    planner = _Planner(roster)
+    planner.classes()
+    planner.people()
+    planner.enrollments()
+    plan = planner.plan
+    plan.problems.sort(key=lambda problem: (problem.file, problem.line))
+    plan.people.sort(key=lambda entry: (entry.file, entry.line, entry.email))
+    return plan
+
+
+def apply_plan(plan: Plan, *, actor: User | None, now: datetime) -> dict[str, str]:
+    """Make the plan's writes (flush only; the caller commits once).
+
+    Returns the invitation token of each new account, by email.
+    """
+    assert not plan.problems, "a plan with problems is never applied"
+    class_ids: dict[Ref, int] = {}
+    for ref, (class_name, class_sourced_id) in plan.new_classes.items():
+        school_class = accounts.create_class(class_name)
+        class_ids[ref] = school_class.id
+        if class_sourced_id:
+            db.session.add(RosterClassLink(sourced_id=class_sourced_id, class_id=school_class.id))
+    for class_id, new_name, link in plan.class_updates:
+        if new_name:
+            db.session.get_one(SchoolClass, class_id).name = new_name
+        if link:
+            db.session.add(RosterClassLink(sourced_id=link, class_id=class_id))
+    users: dict[Ref, User] = {}
+    invitations: dict[str, str] = {}
+    for ref, (email, name, role, sourced_id) in plan.new_users.items():
+        user = accounts.create_user(email=email, name=name, role=role)
+        users[ref] = user
+        if sourced_id:
+            db.session.add(RosterUserLink(sourced_id=sourced_id, user_id=user.id))
+        invitations[user.email] = accounts.invite_user(user, created_by=actor, now=now)
+    for user_id, new_name, new_email, link in plan.user_updates:
+        user = db.session.get_one(User, user_id)
+        if new_name:
+            user.name = new_name
+        if new_email:
+            user.email = new_email
+        if link:
+            db.session.add(RosterUserLink(sourced_id=link, user_id=user_id))
+    db.session.flush()
+    for user_ref, class_ref, role in plan.joins:
+        user = users[user_ref] if isinstance(user_ref, str) else db.session.get_one(User, user_ref)
+        class_id = class_ids[class_ref] if isinstance(class_ref, str) else class_ref
+        accounts.add_to_class(user, db.session.get_one(SchoolClass, class_id), role)
+    for user_id, class_id in plan.leaves:
+        accounts.remove_from_class(
+            db.session.get_one(User, user_id), db.session.get_one(SchoolClass, class_id)
+        )
+    db.session.flush()
+    return invitations
