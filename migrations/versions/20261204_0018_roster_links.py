@@ -1,7 +1,7 @@
 """roster import: OneRoster sourcedIds of accounts and classes, and each import's preview and report
 
 Revision ID: 0018
-Revises: 0014, 0019
+Revises: 0019
 Create Date: 2026-12-04 08:30:00
 """
 
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0018"
-down_revision = ("0014", "0019")
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
