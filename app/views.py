@@ -27,6 +27,8 @@ BLUEPRINT_MODULES = (
     "app.backpack.apps_views",
     "app.vcapi.views",
     "app.vcapi.admin_views",
+    "app.goals.views",
+    "app.accounts.counselor_views",
 )
 
 
