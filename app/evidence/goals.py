@@ -107,8 +107,13 @@ def create_goal(data: GoalInput, *, student: User, now: datetime) -> Goal:
     _check_student(student)
     title = _clean_title(data.title)
     _check_target_date(data.target_date, now)
-    goal = Goal(student_id=student.id, kind=data.kind, title=title, target_date=data.target_date)
-    goal.created_at = now
+    goal = Goal(
+        student_id=student.id,
+        kind=data.kind,
+        title=title,
+        target_date=data.target_date,
+        created_at=now,
+    )
     if data.kind == GoalKind.BADGE:
         badge = _open_badge(student, data.badge_id)
         if db.session.scalar(

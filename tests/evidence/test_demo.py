@@ -42,7 +42,7 @@ def test_demo_seed_creates_school_then_is_idempotent(demo_app):
         "admin@maplegrove.example" in result.output and "Password: maplegrove-demo" in result.output
     )
     with demo_app.app_context():
-        assert _count(User) == 7
+        assert _count(User) == 8
         badges = db.session.scalars(sa.select(Badge)).all()
         assert {b.name for b in badges} == {
             "Vehicle Restoration",
@@ -71,7 +71,7 @@ def test_demo_seed_creates_school_then_is_idempotent(demo_app):
     assert again.exit_code == 0
     assert "already has users" in again.output
     with demo_app.app_context():
-        assert _count(User) == 7 and _count(IssuedCredential) == 1
+        assert _count(User) == 8 and _count(IssuedCredential) == 1
 
 
 def test_demo_seed_disabled_by_setting_does_nothing(runner, app):
