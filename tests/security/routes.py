@@ -33,6 +33,10 @@ ARGUMENT_VALUES = {
     "client_id": "{connected_client_id}",
     "action": "revoke",
     "filename": "css/laurel.css",
+    "goal_id": "{goal_id}",
+    "reflection_id": "{reflection_id}",
+    "counselor_id": "{counselor_id}",
+    "student_id": "{student_id}",
 }
 
 
