@@ -80,6 +80,45 @@ def shown_url(url: str) -> str:
     return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
 
 
+SMTP_SCHEMES = {"smtp": 587, "smtps": 465}
+
+
+def parse_smtp_url(url: str) -> dict[str, Any]:
+    """The parts of LAUREL_SMTP_URL: scheme, host, port, credentials and the sender.
+
+    smtp://[USER:PASSWORD@]HOST[:PORT] uses STARTTLS when the server offers it (port 587 by
+    default); smtps:// is TLS from the first byte (port 465). `?from=ADDRESS` names the
+    sender (default: no-reply at the public URL's host).
+
+    :raises ConfigurationError: another scheme, no host, a bad port or an unknown option.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in SMTP_SCHEMES or not parts.hostname:
+        raise ConfigurationError(
+            f"LAUREL_SMTP_URL {shown_url(url)!r} is not an smtp:// or smtps:// URL. Write it as "
+            "smtp://USER:PASSWORD@HOST:587 (STARTTLS), smtps://USER:PASSWORD@HOST:465, or leave "
+            "it unset to send no email."
+        )
+    try:
+        port = parts.port or SMTP_SCHEMES[parts.scheme]
+    except ValueError as error:
+        raise ConfigurationError(f"LAUREL_SMTP_URL has a bad port: {error}.") from None
+    options = {name: values[-1] for name, values in parse_qs(parts.query).items()}
+    unknown = set(options) - {"from"}
+    if unknown:
+        raise ConfigurationError(
+            f"LAUREL_SMTP_URL has unknown options: {', '.join(sorted(unknown))} (known: from)."
+        )
+    return {
+        "implicit_tls": parts.scheme == "smtps",
+        "host": parts.hostname,
+        "port": port,
+        "username": unquote(parts.username) if parts.username else None,
+        "password": unquote(parts.password) if parts.password else None,
+        "sender": options.get("from"),
+    }
+
+
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
@@ -191,6 +230,9 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         # How long a worker's claim on a bulk job holds without news (renewed every chunk):
         # a killed worker's job is taken over after at most this many seconds.
         "LAUREL_JOBS_LEASE_SECONDS": int(_env("LAUREL_JOBS_LEASE_SECONDS", "60") or 60),
+        # Email notifications go out through this SMTP server (app.notifications); unset, no
+        # email is sent and nothing is queued for sending.
+        "LAUREL_SMTP_URL": _env("LAUREL_SMTP_URL"),
     }
     settings.update(overrides)
     if settings["LAUREL_ENV"] != "development" and not settings["LAUREL_KEY_PASSPHRASE"]:
@@ -203,6 +245,8 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         settings["LAUREL_KEY_PASSPHRASE"] = DEVELOPMENT_KEY_PASSPHRASE
     if settings.get("LAUREL_STORAGE_URL"):
         parse_storage_url(settings["LAUREL_STORAGE_URL"])
+    if settings.get("LAUREL_SMTP_URL"):
+        parse_smtp_url(settings["LAUREL_SMTP_URL"])
     # The development server runs the jobs itself unless a queue for workers is named.
     settings.setdefault(
         "LAUREL_JOBS_IN_PROCESS",

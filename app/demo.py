@@ -27,6 +27,7 @@ from app.badges.services import publish_badge
 from app.demo_files import parts_budget_workbook
 from app.demo_files import temperature_workbook
 from app.demo_files import truck_photo
+from app.endorsements import services as endorsements
 from app.evidence import goals
 from app.evidence import services as evidence
 from app.evidence.goals import GoalInput
@@ -71,7 +72,7 @@ PEOPLE = (
     (Role.STUDENT, "Maya Chen", "maya"),
     (Role.STUDENT, "Leo Okafor", "leo"),
     (Role.STUDENT, "Ava Martin", "ava"),
-    (Role.COUNSELOR, "Dana Brooks", "counselor"),
+    (Role.COUNSELOR, "Morgan Brooks", "counselor"),
 )
 
 
@@ -273,9 +274,29 @@ def seed_demo(
     evidence.start_goal(badges["Vehicle Restoration"], student=people["leo"], now=now)
     _proposal_in_discussion(people["leo"], people["jlee"], auto_class, now)
     _sams_goals_and_counselor(people, badges, data_class, now)
+    _garage_endorsement(ctx, badges["Vehicle Restoration"], people["jlee"], now)
     db.session.flush()
     logins = tuple(DemoLogin(p.role.value, p.name, p.email) for p in people.values())
     return DemoResult(created=True, logins=logins)
+
+
+def _garage_endorsement(ctx: IssuingContext, badge: Badge, teacher: User, now: datetime) -> None:
+    """A local garage's owner endorses Vehicle Restoration, signed with a key of their own."""
+    token = endorsements.create_invite(
+        badge=badge, credential=None, invitee="Riverside Garage", actor=teacher, now=now
+    )
+    endorsement = endorsements.EndorserInput(
+        name="Dana Ruiz",
+        organisation="Owner, Riverside Garage",
+        email="dana@riverside-garage.example",
+        url="https://riverside-garage.example",
+        comment=(
+            "Maple Grove's restoration students have worked in our shop for three years. "
+            "A student who earns this badge can strip, document and rebuild a vehicle "
+            "safely, and keep a budget while doing it: we would hire them."
+        ),
+    )
+    endorsements.endorse(token, endorsement, ctx=ctx, now=now)
 
 
 def _waiting_submission(

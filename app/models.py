@@ -5,8 +5,10 @@ from app.backpack import models as backpack_models  # noqa: F401
 from app.backpack_send import models as backpack_send_models  # noqa: F401
 from app.badges import models as badges_models  # noqa: F401
 from app.bulk import models as bulk_models  # noqa: F401
+from app.endorsements import models as endorsements_models  # noqa: F401
 from app.evidence import models as evidence_models  # noqa: F401
 from app.goals import models as goals_models  # noqa: F401
+from app.notifications import models as notifications_models  # noqa: F401
 from app.proposals import models as proposals_models  # noqa: F401
 from app.vcapi import models as vcapi_models  # noqa: F401
 from app.verify import models as verify_models  # noqa: F401

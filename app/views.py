@@ -29,6 +29,8 @@ BLUEPRINT_MODULES = (
     "app.vcapi.admin_views",
     "app.goals.views",
     "app.accounts.counselor_views",
+    "app.notifications.views",
+    "app.endorsements.views",
 )
 
 

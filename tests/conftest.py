@@ -16,4 +16,5 @@ pytest_plugins = [
     "tests.fixtures.evidence",
     "tests.fixtures.object_storage",
     "tests.fixtures.statements",
+    "tests.fixtures.mail",
 ]

@@ -1617,3 +1617,111 @@ ROUTES += [
         admin_only(404),
     ),
 ]
+
+# Email notifications: each person chooses for themselves.
+ROUTES += [
+    Route("GET", "/account/notifications", signed_in(200)),
+    Route(
+        "POST",
+        "/account/notifications",
+        signed_in(302),
+        data={
+            "submission_received": "now",
+            "review": "digest",
+            "credential_issued": "now",
+            "endorsement_request": "never",
+        },
+    ),
+    Route("POST", "/account/notifications", signed_in(400), data={"review": "sometimes"}),
+]
+
+
+# --- endorsements ---------------------------------------------------------------------------
+
+
+def _endorsements(world: dict, now) -> None:
+    """An open link for the matrix badge; endorsements of it and of Sam's unshared credential."""
+    from app.badges.models import Badge
+    from app.badges.models import IssuedCredential
+    from app.endorsements import services as endorsements
+    from app.endorsements.models import Endorsement
+
+    teacher = world["instructor_of_class"]
+
+    def endorse(credential_id: str, subject: str) -> str:
+        credential = db.session.get(IssuedCredential, credential_id)
+        token = endorsements.create_invite(
+            badge=db.session.get(Badge, credential.badge_id),
+            credential=credential,
+            invitee="Dana",
+            actor=teacher,
+            now=utcnow(),
+        )
+        data = endorsements.EndorserInput(
+            name="Dana Ruiz",
+            organisation="Riverside Garage",
+            email="dana@garage.example",
+            url="",
+            comment="Fine work.",
+            subject=subject,
+        )
+        return endorsements.endorse(token, data, ctx=issuing_context(), now=utcnow()).id
+
+    badge_endorsement = db.session.get(
+        Endorsement, endorse(world["credential_id"], endorsements.BADGE_SUBJECT)
+    )
+    unshared = world["unshared_credential_id"]
+    world.update(
+        endorsement_badge_id=badge_endorsement.badge_id,
+        badge_endorsement_id=badge_endorsement.id,
+        credential_endorsement_id=endorse(unshared, unshared),
+        endorser_id=badge_endorsement.endorser_id,
+        endorse_token=endorsements.create_invite(
+            badge=badge_endorsement.badge,
+            credential=None,
+            invitee="Dana",
+            actor=teacher,
+            now=utcnow(),
+        ),
+    )
+
+
+WORLD_BUILDERS.append(_endorsements)
+
+# Staff invite endorsers for the badges they review; an instructor of another class does not.
+ENDORSEMENT_STAFF = _only(
+    student=DENIED,
+    other_student=DENIED,
+    instructor_of_class=200,
+    other_instructor=200,
+    counselor=DENIED,
+    admin=200,
+)
+
+ROUTES += [
+    Route("GET", "/endorsements", ENDORSEMENT_STAFF),
+    Route(
+        "POST",
+        "/endorsements",
+        {**ENDORSEMENT_STAFF, "other_instructor": DENIED},
+        data={"badge_id": "{endorsement_badge_id}", "credential_id": "", "invitee": "Dana"},
+    ),
+    # The endorser's page needs no account; an empty comment is refused and spends nothing.
+    Route("GET", "/endorse/{endorse_token}", everyone(200)),
+    Route("GET", "/endorse/not-a-link-anybody-was-ever-given", everyone(404)),
+    Route(
+        "POST",
+        "/endorse/{endorse_token}",
+        everyone(400),
+        data={"name": "Dana", "email": "dana@garage.example", "comment": "", "subject": "badge"},
+    ),
+    Route("GET", "/endorsements/{badge_endorsement_id}", everyone(200)),
+    # An endorsement of one credential is as private as the credential.
+    Route(
+        "GET", "/endorsements/{credential_endorsement_id}", {**LEARNER_AND_STAFF, "anonymous": 404}
+    ),
+    Route("GET", "/endorsements/00000000-0000-0000-0000-000000000000", everyone(404)),
+    Route("GET", "/endorsers/{endorser_id}/did.json", everyone(200)),
+    Route("GET", "/endorsers/00000000-0000-0000-0000-000000000000/did.json", everyone(404)),
+    Route("POST", "/endorsements/{badge_endorsement_id}/withdraw", admin_only(302)),
+]

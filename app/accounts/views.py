@@ -40,6 +40,8 @@ from app.extensions import limiter
 from app.extensions import login_manager
 from app.keyring import issuing_context
 from app.models_base import utcnow
+from app.notifications.outbox import email_enabled
+from app.notifications.outbox import notify_invitation
 
 bp = Blueprint("accounts", __name__)
 bp.register_blueprint(name_views.bp)
@@ -76,6 +78,11 @@ def _check_posted(form) -> None:
 def _invite_url(token: str) -> str:
     """The link to send, on the school's public address (not the one the admin typed)."""
     return issuing_context().public_url + url_for("accounts.accept_invitation", token=token)
+
+
+def _email_invitation(user: User, token: str) -> bool:
+    """Queue the invitation email (when email is on); the page shows the link either way."""
+    return notify_invitation(user, token, now=utcnow())
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -200,6 +207,7 @@ def create_user():
         if form.class_id.data and role != Role.ADMIN:
             services.add_to_class(user, services.get_class(form.class_id.data), role)
         token = services.invite_user(user, created_by=current_user, now=utcnow())
+        emailed = _email_invitation(user, token)
     except UserError as error:
         db.session.rollback()
         form.email.errors = [str(error)]
@@ -207,7 +215,7 @@ def create_user():
     db.session.commit()
     flash(f"{user.name} is added as {role.value}. Send them the invitation link below.", "success")
     return render_template(
-        "accounts/invitation_link.html", user=user, invite_url=_invite_url(token)
+        "accounts/invitation_link.html", user=user, invite_url=_invite_url(token), emailed=emailed
     )
 
 
@@ -218,10 +226,11 @@ def reinvite(user_id: int):
     user = services.get_user(user_id)
     _check_posted(ActionForm())
     token = services.invite_user(user, created_by=current_user, now=utcnow())
+    emailed = _email_invitation(user, token)
     db.session.commit()
     flash(f"New invitation link for {user.name}. Earlier links no longer work.", "success")
     return render_template(
-        "accounts/invitation_link.html", user=user, invite_url=_invite_url(token)
+        "accounts/invitation_link.html", user=user, invite_url=_invite_url(token), emailed=emailed
     )
 
 
@@ -283,6 +292,11 @@ def roster():
         with form.roster.data.stream as upload:
             text = decode_roster(upload.read(MAX_ROSTER_BYTES + 1))
         report = services.import_roster(text, created_by=current_user, now=utcnow())
+        for row in report.rows:
+            if row.line in report.invitations:
+                invited = services.find_user_by_email(row.email)
+                if invited is not None:
+                    _email_invitation(invited, report.invitations[row.line])
     except LaurelError as error:
         db.session.rollback()
         form.roster.errors = [str(error)]
@@ -301,6 +315,7 @@ def roster():
         form=RosterForm(formdata=None),
         report=report,
         invite_urls=invite_urls,
+        email_enabled=email_enabled(),
     )
 
 

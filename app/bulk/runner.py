@@ -39,6 +39,7 @@ from app.issuing.batch import issue_batch
 from app.issuing.context import IssuingContext
 from app.models_base import rows_changed
 from app.models_base import utcnow
+from app.notifications.outbox import notify_credential_issued
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +141,10 @@ def _issue(rows: list[BulkRow], ctx: IssuingContext, issuer: User) -> list[Issue
         )
         for row in rows
     ]
-    return issue_batch(ctx, requests, issued_by=issuer, now=now)
+    credentials = issue_batch(ctx, requests, issued_by=issuer, now=now)
+    for credential in credentials:
+        notify_credential_issued(credential, now=now)
+    return credentials
 
 
 def _pending(job_id: str, limit: int) -> list[BulkRow]:

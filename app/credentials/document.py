@@ -78,6 +78,8 @@ class AchievementData:
     result_description_id: str | None = None
     version: str | None = None
     creator: Issuer | None = None
+    # Signed EndorsementCredentials of the achievement, embedded as they were signed.
+    endorsements: Sequence[dict[str, Any]] = ()
 
 
 @dataclass(frozen=True)
@@ -216,6 +218,7 @@ def build_achievement(achievement: AchievementData) -> dict[str, Any]:
             ),
             "version": achievement.version,
             "creator": build_profile(achievement.creator) if achievement.creator else None,
+            "endorsement": [dict(endorsement) for endorsement in achievement.endorsements],
         }
     )
 

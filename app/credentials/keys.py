@@ -282,6 +282,35 @@ class KeyStore:
             fcntl.flock(handle, fcntl.LOCK_EX)
             yield
 
+    def seal(self, private_key: Ed25519PrivateKey) -> bytes:
+        """A key kept outside the store (an endorser's) as PKCS#8 PEM under the store's passphrase.
+
+        :raises KeyStoreError: no passphrase is set.
+        """
+        self._require_passphrase()
+        return private_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(self._passphrase),
+        )
+
+    def open_sealed(self, sealed: bytes) -> Ed25519PrivateKey:
+        """The Ed25519 key `seal` made.
+
+        :raises KeyStoreError: the passphrase is wrong, or the PEM is damaged or not Ed25519.
+        """
+        self._require_passphrase()
+        try:
+            key = serialization.load_pem_private_key(sealed, password=self._passphrase)
+        except (ValueError, TypeError):
+            raise KeyStoreError(
+                "A sealed key cannot be decrypted: the key passphrase is wrong or the key is "
+                "damaged. Check LAUREL_KEY_PASSPHRASE."
+            ) from None
+        if not isinstance(key, Ed25519PrivateKey):
+            raise KeyStoreError("The sealed key is not an Ed25519 key.")
+        return key
+
     def stored_files(self) -> dict[str, bytes]:
         """Every key file as stored (private keys still encrypted), read under the store's lock.
 

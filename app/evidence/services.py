@@ -46,6 +46,9 @@ from app.issuing.context import IssuingContext
 from app.issuing.issuance import credential_for_submission
 from app.issuing.issuance import issue_credential
 from app.models_base import rows_changed
+from app.notifications.outbox import notify_credential_issued
+from app.notifications.outbox import notify_review
+from app.notifications.outbox import notify_submission_received
 from app.storage.files import FileStore
 
 MAX_ITEMS = 30
@@ -463,6 +466,7 @@ def submit(submission: Submission, *, student: User, now: datetime) -> Submissio
     submission.decided_at = None
     submission.decided_by_id = None
     _event(submission, EventKind.SUBMITTED, actor=student, message="", now=now)
+    notify_submission_received(badge, submission.id, now=now)
     return submission
 
 
@@ -542,7 +546,10 @@ def request_changes(
     _check_reviewer(submission, reviewer)
     feedback = _required_text(feedback, "Write feedback so the student knows what to change.")
     _transition(submission, to=SubmissionState.CHANGES_REQUESTED, actor=reviewer, now=now)
-    _event(submission, EventKind.CHANGES_REQUESTED, actor=reviewer, message=feedback, now=now)
+    event = _event(
+        submission, EventKind.CHANGES_REQUESTED, actor=reviewer, message=feedback, now=now
+    )
+    notify_review(submission.student, event.id, now=now)
     return submission
 
 
@@ -551,7 +558,8 @@ def reject(submission: Submission, *, reviewer: User, reason: str, now: datetime
     _check_reviewer(submission, reviewer)
     reason = _required_text(reason, "Give the student a reason for the rejection.")
     _transition(submission, to=SubmissionState.REJECTED, actor=reviewer, now=now)
-    _event(submission, EventKind.REJECTED, actor=reviewer, message=reason, now=now)
+    event = _event(submission, EventKind.REJECTED, actor=reviewer, message=reason, now=now)
+    notify_review(submission.student, event.id, now=now)
     return submission
 
 
@@ -560,7 +568,10 @@ def comment(submission: Submission, *, actor: User, message: str, now: datetime)
     if not submission.can_view(actor):
         raise NotAllowed("You cannot comment on this submission.")
     message = _required_text(message, "Write a comment first.")
-    return _event(submission, EventKind.COMMENT, actor=actor, message=message, now=now)
+    event = _event(submission, EventKind.COMMENT, actor=actor, message=message, now=now)
+    if not submission.is_owned_by(actor):
+        notify_review(submission.student, event.id, now=now)
+    return event
 
 
 def public_evidence(submission: Submission, public_url: str) -> tuple[EvidenceData, ...]:
@@ -622,6 +633,7 @@ def _record_approval(
         now=now,
         outcome={"level": credential.level_name, "credential_id": credential.id},
     )
+    notify_credential_issued(credential, now=now)
 
 
 def approve(

@@ -26,6 +26,7 @@ from app.badges.models import IssuedCredential
 from app.badges.models import StatusPurpose
 from app.badges.models import StatusSlot
 from app.credentials.document import EvidenceData
+from app.endorsements.embedded import with_endorsements
 from app.errors import Conflict
 from app.errors import UserError
 from app.extensions import db
@@ -161,7 +162,9 @@ def _store(
         purpose: take_slots(purpose, len(planned), ctx=ctx, now=now) for purpose in StatusPurpose
     }
     issuer = current_issuer(ctx)
-    achievements = {badge_id: achievement_data(b, ctx.public_url) for badge_id, b in badges.items()}
+    achievements = with_endorsements(
+        {badge_id: achievement_data(b, ctx.public_url) for badge_id, b in badges.items()}
+    )
     rows: list[dict[str, Any]] = []
     slot_of: dict[str, list[int]] = {}
     for number, plan in enumerate(planned):

@@ -17,6 +17,9 @@ from app.badges.models import StatusPurpose
 from app.credentials.did import build_did_document
 from app.credentials.did import build_jwks
 from app.credentials.did import did_document_json
+from app.credentials.endorsement import endorser_did
+from app.credentials.endorsement import endorser_did_document
+from app.endorsements.models import Endorser
 from app.extensions import db
 from app.issuing.context import IssuingContext
 from app.issuing.status_lists import published_status
@@ -28,6 +31,7 @@ _SHARE_PATH = re.compile(r"^/s/([A-Za-z0-9_-]{8,64})/?$")
 _VERIFY_PATH = re.compile(r"^/v/([A-Za-z0-9_-]{8,64})/?$")
 _PUBLISHED_STATUS_PATH = re.compile(r"^/credentials/([0-9a-fA-F-]{36})/status$")
 _STATUS_PATH = re.compile(r"^/status/([a-z]+)/([0-9]{1,9})$")
+_ENDORSER_PATH = re.compile(r"^/endorsers/([0-9a-fA-F-]{36})/did\.json$")
 
 
 def _json_bytes(document: dict) -> bytes:
@@ -40,6 +44,15 @@ def issuer_key_documents(ctx: IssuingContext) -> tuple[bytes, bytes]:
     did_document = build_did_document(ctx.issuer_id, records)
     jwks = build_jwks(ctx.issuer_id, [r for r in records if r.kind == "rsa"])
     return did_document_json(did_document).encode("utf-8"), _json_bytes(jwks)
+
+
+def endorser_did_json(endorser_id: str, ctx: IssuingContext) -> bytes | None:
+    """An endorser's DID document (did:web:<host>:endorsers:<id>) as it is served, if any."""
+    endorser = db.session.get(Endorser, endorser_id) if is_uuid(endorser_id) else None
+    if endorser is None:
+        return None
+    did = endorser_did(ctx.issuer_id, endorser.id)
+    return did_document_json(endorser_did_document(did, endorser.public_key)).encode("utf-8")
 
 
 def credential_by_id(credential_id: str) -> IssuedCredential | None:
@@ -93,6 +106,8 @@ def own_document(path: str, ctx: IssuingContext) -> bytes | None:
         return issuer_key_documents(ctx)[0]
     if path == "/.well-known/jwks.json":
         return issuer_key_documents(ctx)[1]
+    if match := _ENDORSER_PATH.match(path):
+        return endorser_did_json(match[1].lower(), ctx)
     if match := _STATUS_PATH.match(path):
         if match[1] not in {p.value for p in StatusPurpose}:
             return None

@@ -345,3 +345,18 @@ def test_public_key_from_jwk_short_rsa_refused():
 def test_public_key_from_jwk_unusable_raises_keyresolutionerror(jwk):
     with pytest.raises(KeyResolutionError):
         public_key_from_jwk(jwk)
+
+
+def test_a_sealed_key_opens_only_with_the_stores_passphrase(tmp_path):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from app.credentials.errors import KeyStoreError
+
+    key = Ed25519PrivateKey.generate()
+    sealed = KeyStore(tmp_path, "right passphrase").seal(key)
+
+    opened = KeyStore(tmp_path, "right passphrase").open_sealed(sealed)
+
+    assert opened.public_key() == key.public_key()
+    with pytest.raises(KeyStoreError, match="passphrase is wrong"):
+        KeyStore(tmp_path, "wrong passphrase").open_sealed(sealed)

@@ -12,8 +12,9 @@ from app.evidence.models import Submission
 from app.extensions import db
 from app.keyring import issuing_context
 
-# 28 before the approval path was tightened, 14 since (the list is printed on failure).
-MOST_STATEMENTS = 14
+# 28 before the approval path was tightened, 14 since (the list is printed on failure);
+# 15 with the one SELECT of the badge's endorsements, which the achievement embeds.
+MOST_STATEMENTS = 15
 
 
 def _approve(submission_id: int, reviewer_id: int, now) -> None:

@@ -30,7 +30,7 @@ def test_demo_seed_has_sams_goals_and_a_counselor(demo_app):  # noqa: F811
         ]
         reflection = db.session.scalars(sa.select(Reflection)).one()
         assert reflection.student_id == sam.id and reflection.submission_id is not None
-        dana = db.session.scalar(sa.select(User).where(User.name == "Dana Brooks"))
+        dana = db.session.scalar(sa.select(User).where(User.name == "Morgan Brooks"))
         assert sam in assigned_students(dana) and len(assigned_students(dana)) == 4
 
         client = sign_in(demo_app.test_client(), sam)

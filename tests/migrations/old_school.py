@@ -439,7 +439,7 @@ def school_rows(keystore: KeyStore, now: datetime) -> tuple[dict[str, list[dict]
                 "student_id": 3,
                 "badge_id": 2,
                 "created_at": now - timedelta(days=9),
-                # Since 0015: what the goal aims at, in the student's words.
+                # Since 0018: what the goal aims at, in the student's words.
                 "kind": "BADGE",
                 "title": "Data Plotting in Excel",
             }

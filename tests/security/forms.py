@@ -57,6 +57,7 @@ PROPOSAL = {
     "evidence_plan": "A video.",
 }
 VERSION = frozenset({"version"})
+NOTIFICATION_KINDS = ("submission_received", "review", "credential_issued", "endorsement_request")
 
 FORMS: list[Form] = [
     Form("/login", "anonymous", {"email": "sam@school.test", "password": "wrong-password"}),
@@ -306,6 +307,33 @@ FORMS: list[Form] = [
         choices=frozenset({"counselor_id", "student_id"}),
     ),
     Form("/admin/counselors/{counselor_id}/students/{student_id}/remove", "admin", {}),
+    Form(
+        "/account/notifications",
+        "student",
+        dict.fromkeys(NOTIFICATION_KINDS, "digest"),
+        choices=frozenset(NOTIFICATION_KINDS),
+    ),
+    # Endorsements: the staff's invitation, the outside endorser's form, withdrawal.
+    Form(
+        "/endorsements",
+        "instructor_of_class",
+        {"badge_id": "{endorsement_badge_id}", "credential_id": "", "invitee": "Dana Ruiz"},
+        choices=frozenset({"badge_id", "credential_id"}),
+    ),
+    Form(
+        "/endorse/{endorse_token}",
+        "anonymous",
+        {
+            "name": "Dana Ruiz",
+            "organisation": "Riverside Garage",
+            "email": "dana@garage.example",
+            "url": "https://garage.example",
+            "comment": "Fine work.",
+            "subject": "badge",
+        },
+        choices=frozenset({"subject"}),
+    ),
+    Form("/endorsements/{badge_endorsement_id}/withdraw", "admin", {"reason": "Asked to."}),
 ]
 
 

@@ -37,6 +37,8 @@ ARGUMENT_VALUES = {
     "reflection_id": "{reflection_id}",
     "counselor_id": "{counselor_id}",
     "student_id": "{student_id}",
+    "endorser_id": "{endorser_id}",
+    "endorsement_id": "{badge_endorsement_id}",
 }
 
 

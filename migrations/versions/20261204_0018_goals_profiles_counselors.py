@@ -1,8 +1,8 @@
 """goals, learner profiles and counselors: dated goals on badges or standards, reflections,
 interests and strengths, and the counselor role with its assigned students
 
-Revision ID: 0015
-Revises: 0013
+Revision ID: 0018
+Revises: 0016
 Create Date: 2026-12-04 08:18:46
 """
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0015"
-down_revision = "0013"
+revision = "0018"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
