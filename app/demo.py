@@ -27,6 +27,7 @@ from app.badges.services import publish_badge
 from app.demo_files import parts_budget_workbook
 from app.demo_files import temperature_workbook
 from app.demo_files import truck_photo
+from app.demo_term import seed_term
 from app.endorsements import services as endorsements
 from app.evidence import goals
 from app.evidence import services as evidence
@@ -273,6 +274,13 @@ def seed_demo(
     evidence.start_goal(badges["Peer Tutor"], student=people["ava"], now=now)
     evidence.start_goal(badges["Vehicle Restoration"], student=people["leo"], now=now)
     _proposal_in_discussion(people["leo"], people["jlee"], auto_class, now)
+    seed_term(
+        ctx=ctx,
+        people=people,
+        classes={"auto": auto_class, "data": data_class},
+        first_badges=badges.values(),
+        now=now,
+    )
     _sams_goals_and_counselor(people, badges, data_class, now)
     _garage_endorsement(ctx, badges["Vehicle Restoration"], people["jlee"], now)
     db.session.flush()

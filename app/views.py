@@ -31,6 +31,7 @@ BLUEPRINT_MODULES = (
     "app.accounts.counselor_views",
     "app.notifications.views",
     "app.endorsements.views",
+    "app.progress.views",
 )
 
 

@@ -1725,3 +1725,48 @@ ROUTES += [
     Route("GET", "/endorsers/00000000-0000-0000-0000-000000000000/did.json", everyone(404)),
     Route("POST", "/endorsements/{badge_endorsement_id}/withdraw", admin_only(302)),
 ]
+
+
+# --- progress at a glance (wt-plots) -----------------------------------------------------------
+
+# The other instructor's own page shows Algebra 2; Auto Shop 1 is not theirs to pick.
+PROGRESS_STAFF = _only(
+    student=DENIED,
+    other_student=DENIED,
+    instructor_of_class=200,
+    other_instructor=200,
+    counselor=DENIED,
+    admin=200,
+)
+PROGRESS_OF_CLASS = {**PROGRESS_STAFF, "other_instructor": DENIED}
+PROGRESS_LEARNER = _only(
+    student=200,
+    other_student=200,
+    instructor_of_class=DENIED,
+    other_instructor=DENIED,
+    counselor=DENIED,
+    admin=DENIED,
+)
+
+ROUTES += [
+    Route("GET", "/progress/class", PROGRESS_STAFF),
+    Route("GET", "/progress/class?class={class_id}", PROGRESS_OF_CLASS),
+    Route("GET", "/progress/class/mastery.csv?class={class_id}", PROGRESS_OF_CLASS),
+    Route("GET", "/progress/class/earned.csv", PROGRESS_STAFF),
+    Route("GET", "/progress/class/reviews.csv", PROGRESS_STAFF),
+    Route(
+        "GET",
+        "/progress/class?class=abc",
+        _only(
+            **dict.fromkeys(("student", "other_student"), DENIED),
+            instructor_of_class=400,
+            other_instructor=400,
+            counselor=DENIED,
+            admin=400,
+        ),
+    ),
+    Route("GET", "/progress/mine", PROGRESS_LEARNER),
+    Route("GET", "/progress/mine/standards.csv", PROGRESS_LEARNER),
+    # Sam is not in Algebra 2; the other student is.
+    Route("GET", "/progress/mine?class={other_class_id}", {**PROGRESS_LEARNER, "student": DENIED}),
+]

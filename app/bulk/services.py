@@ -17,6 +17,7 @@ from app.bulk.models import BulkRow
 from app.bulk.models import JobSource
 from app.bulk.models import JobState
 from app.bulk.models import RowState
+from app.csv_cells import inert_cell
 from app.errors import Conflict
 from app.errors import NotFound
 from app.extensions import db
@@ -157,15 +158,8 @@ def result_csv(job: BulkJob, public_url: str) -> str:
         else:
             detail = row.error or ""
         cells = [row.position, row.email, row.badge_label, row.state.value, detail]
-        writer.writerow([_inert(cell) for cell in cells])
+        writer.writerow([inert_cell(cell) for cell in cells])
     return out.getvalue()
-
-
-def _inert(cell: object) -> object:
-    """A text cell a spreadsheet would run as a formula (=, +, -, @) is quoted to stay text."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + cell
-    return cell
 
 
 def unfinished_job_ids(*, unclaimed_at: datetime | None = None) -> list[str]:

@@ -1,0 +1,168 @@
+"""The plots of the progress pages: each one a title, its data as a table, and its drawings.
+
+Extension point: a feature adds a plot to a page by adding a PlotKind to CLASS_PLOTS (the
+instructor's page) or LEARNER_PLOTS (the student's own). Its `table` reads the data for
+the page's scope (the filters already checked), its `draw` turns that table into a
+chart (`charts.py`) or returns None when there is nothing to draw. The page shows it in
+order, with its table and a CSV link at /progress/class/<slug>.csv; nothing else needs
+changing. Pathway progress is meant to come in this way, once pathways exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Generic
+from typing import TypeVar
+
+from markupsafe import Markup
+
+from app.progress import charts
+from app.progress.accessible_svg import accessible_svg
+from app.progress.class_tables import earned_table
+from app.progress.class_tables import mastery_table
+from app.progress.class_tables import review_table
+from app.progress.learner_tables import standards_over_time_table
+from app.progress.scopes import ClassScope
+from app.progress.scopes import LearnerScope
+from app.progress.tables import Table
+
+Scope = TypeVar("Scope", ClassScope, LearnerScope)
+
+
+@dataclass(frozen=True)
+class PlotKind(Generic[Scope]):
+    slug: str
+    title: str
+    # What the plot shows, in a sentence: its <desc>, and the line under its heading.
+    description: str
+    table: Callable[[Scope], Table]
+    draw: Callable[[Scope, Table, charts.Size], str | None]
+
+
+@dataclass(frozen=True)
+class Plot:
+    slug: str
+    title: str
+    description: str
+    table: Table
+    # The accessible SVG for each size (charts.SIZES); empty when there is nothing to draw.
+    drawings: dict[str, Markup]
+
+
+def _weeks(table: Table) -> list[date]:
+    return [date.fromisoformat(str(day)) for day in table.column("Week starting")]
+
+
+def _ints(table: Table, column: str) -> list[int]:
+    return [int(value or 0) for value in table.column(column)]
+
+
+def _draw_mastery(scope: ClassScope, table: Table, size: charts.Size) -> str | None:
+    if not scope.students or not scope.standards:
+        return None
+    width = len(scope.standards)
+    chunks = [table.rows[i : i + width] for i in range(0, len(table.rows), width)]
+    at = {name: table.columns.index(name) for name in table.columns}
+    return charts.heat_map(
+        [s.name for s in scope.students],
+        [s.short_label for s in scope.standards],
+        [[float(row[at["Share earned (%)"]] or 0) for row in chunk] for chunk in chunks],
+        [
+            [f"{row[at['Badges earned']]}/{row[at['Badges aligned']]}" for row in chunk]
+            for chunk in chunks
+        ],
+        colour_label="Share of its badges earned (%)",
+        size=size,
+    )
+
+
+def _draw_earned(scope: ClassScope, table: Table, size: charts.Size) -> str | None:
+    return charts.weekly_bars(
+        _weeks(table), _ints(table, "Badges earned"), label="Badges earned", size=size
+    )
+
+
+def _draw_reviews(scope: ClassScope, table: Table, size: charts.Size) -> str | None:
+    averages = table.column("Average days to feedback")
+    return charts.review_turnaround(
+        _weeks(table),
+        _ints(table, "Waiting at the week's end"),
+        [None if a is None else float(a) for a in averages],
+        size=size,
+    )
+
+
+def _draw_over_time(scope: LearnerScope, table: Table, size: charts.Size) -> str | None:
+    if not scope.standards:
+        return None
+    width = len(scope.standards)
+    so_far = _ints(table, "Badges earned so far")
+    series = [(s.short_label, so_far[i::width]) for i, s in enumerate(scope.standards)]
+    return charts.running_totals(
+        _weeks(table)[::width], series, label="Badges earned so far", size=size
+    )
+
+
+CLASS_PLOTS: dict[str, PlotKind[ClassScope]] = {
+    kind.slug: kind
+    for kind in (
+        PlotKind(
+            "mastery",
+            "Mastery by standard",
+            "A heat map of students by standards: each cell gives how many of the standard's "
+            "badges the student held at the end of the term, out of those aligned to it.",
+            mastery_table,
+            _draw_mastery,
+        ),
+        PlotKind(
+            "earned",
+            "Badges earned over the term",
+            "A bar chart of the badges the class's students earned each week of the term.",
+            earned_table,
+            _draw_earned,
+        ),
+        PlotKind(
+            "reviews",
+            "Submissions waiting and time to feedback",
+            "Two charts by week: the submissions waiting for review at the end of the week, "
+            "and the average days between a submission and the feedback on it.",
+            review_table,
+            _draw_reviews,
+        ),
+    )
+}
+
+LEARNER_PLOTS: dict[str, PlotKind[LearnerScope]] = {
+    kind.slug: kind
+    for kind in (
+        PlotKind(
+            "standards",
+            "Your progress by standard",
+            "A line chart with one line per standard: how many of its badges you held at "
+            "the end of each week of the term.",
+            standards_over_time_table,
+            _draw_over_time,
+        ),
+    )
+}
+
+
+def build_plot(kind: PlotKind[Scope], scope: Scope) -> Plot:
+    """The plot of `kind` for `scope`: its table and, when there is data, its drawings."""
+    table = kind.table(scope)
+    description = f"{kind.description} {scope.summary}."
+    drawings = {}
+    for size in charts.SIZES:
+        raw = kind.draw(scope, table, size)
+        if raw is not None:
+            drawings[size.name] = Markup(
+                accessible_svg(
+                    raw,
+                    title=kind.title,
+                    description=description,
+                    id_prefix=f"{kind.slug}-{size.name}-",
+                )
+            )
+    return Plot(kind.slug, kind.title, description, table, drawings)
