@@ -23,11 +23,12 @@ def test_demo_seed_has_sams_goals_and_a_counselor(demo_app):  # noqa: F811
         titles = db.session.scalars(
             sa.select(Goal.title).where(Goal.student_id == sam.id).order_by(Goal.id)
         ).all()
-        assert titles == [
+        # The demo term (app/demo_term.py) gives Sam badge goals of its own besides these.
+        assert {
             "Finish the truck and show the whole restoration",
             "Chart the engine temperature data",
             "Get good at breaking big jobs down",
-        ]
+        } <= set(titles)
         reflection = db.session.scalars(sa.select(Reflection)).one()
         assert reflection.student_id == sam.id and reflection.submission_id is not None
         dana = db.session.scalar(sa.select(User).where(User.name == "Morgan Brooks"))
