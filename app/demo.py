@@ -38,6 +38,7 @@ from app.extensions import db
 from app.goals import services as learner
 from app.issuing.context import IssuingContext
 from app.issuing.profile import issuer_profile
+from app.pathways import services as pathways
 from app.proposals import services as proposals
 from app.storage.files import FileStore
 
@@ -281,11 +282,35 @@ def seed_demo(
         first_badges=badges.values(),
         now=now,
     )
+    _pathway_part_way(badges, people, auto_class, now)
     _sams_goals_and_counselor(people, badges, data_class, now)
     _garage_endorsement(ctx, badges["Vehicle Restoration"], people["jlee"], now)
     db.session.flush()
     logins = tuple(DemoLogin(p.role.value, p.name, p.email) for p in people.values())
     return DemoResult(created=True, logins=logins)
+
+
+def _pathway_part_way(
+    badges: dict[str, Badge], people: dict[str, User], auto_class: SchoolClass, now: datetime
+) -> None:
+    """A pathway of two badges for the auto class: Maya holds one and pursues the other."""
+    pathways.create_pathway(
+        pathways.PathwayInput(
+            name="Automotive Technician, Level 1",
+            description=(
+                "Restore a vehicle and keep its numbers: a technician who can rebuild a truck "
+                "and chart its parts budget."
+            ),
+            class_id=auto_class.id,
+            steps=[
+                pathways.StepInput(badges["Data Plotting in Excel"].id),
+                pathways.StepInput(badges["Vehicle Restoration"].id),
+            ],
+        ),
+        actor=people["admin"],
+        now=now,
+    )
+    evidence.start_goal(badges["Vehicle Restoration"], student=people["maya"], now=now)
 
 
 def _garage_endorsement(ctx: IssuingContext, badge: Badge, teacher: User, now: datetime) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import threading
+import weakref
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -12,9 +15,12 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from limits.errors import ConfigurationError as LimitsConfigurationError
+from sqlalchemy import Connection
+from sqlalchemy import Engine
 from sqlalchemy import MetaData
 from sqlalchemy import Row
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.sql.expression import Executable
 
@@ -115,13 +121,86 @@ def read_one(statement: Executable, params: dict[str, Any]) -> Row[Any] | None:
     """One row of what is committed now, for the version reads of kept answers.
 
     On PostgreSQL the request's session would wrap a lone SELECT in BEGIN and ROLLBACK,
-    three round trips; an autocommit connection from the same pool makes it one. A
-    version read must see what is committed at that moment anyway, and a page rendered
+    three round trips; a connection in autocommit makes it one (`_read_connections`).
+    A version read must see what is committed at that moment anyway, and a page rendered
     afterwards in the session can only be newer, never older, than the version read.
     SQLite starts no transaction for a SELECT, so there the session's connection serves.
     """
     if db.engine.dialect.name != "postgresql":
         return db.session.connection().execute(statement, params).one_or_none()
-    with db.engine.connect() as connection:
-        autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
-        return autocommit.execute(statement, params).one_or_none()
+    return _read_connections.read_one(db.engine, statement, params)
+
+
+class _Kept:
+    """One thread's kept connection; handed back to the pool when the thread ends.
+
+    Not at interpreter exit: a forked worker inherits its parent's holders, and closing
+    those would speak on the parent's sockets.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.pid = os.getpid()
+        weakref.finalize(self, connection.close).atexit = False
+
+
+class _ReadConnections:
+    """Per process, thread and engine, one autocommit connection kept open for `read_one`.
+
+    Borrowing a pooled connection for each version read, switching it to autocommit and
+    back and handing it back cost about as much of a worker's time as the read itself
+    (profiled on /v/<token> and /credentials/<id> against PostgreSQL); a connection kept
+    in autocommit needs none of that, and PostgreSQL keeps the reads' prepared plans on
+    it. Each statement is a transaction of its own, so every read sees what is committed
+    at that moment, as before. A connection the server dropped is replaced and the read
+    tried once more; a thread's connection goes back to the pool when the thread ends
+    (a threaded server's request threads hold none for long); the engine's `dispose`
+    closes them all; a forked worker opens its own.
+    """
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._open: dict[int, weakref.WeakSet[_Kept]] = {}
+
+    def read_one(
+        self, engine: Engine, statement: Executable, params: dict[str, Any]
+    ) -> Row[Any] | None:
+        for attempt in (1, 2):
+            connection = self._connection(engine)
+            try:
+                return connection.execute(statement, params).one_or_none()
+            except DBAPIError as error:
+                self._held().pop((os.getpid(), id(engine)), None)
+                connection.close()
+                if attempt == 2 or not error.connection_invalidated:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _held(self) -> dict[tuple[int, int], _Kept]:
+        held: dict[tuple[int, int], _Kept] = self._local.__dict__.setdefault("held", {})
+        return held
+
+    def _connection(self, engine: Engine) -> Connection:
+        key = (os.getpid(), id(engine))
+        kept = self._held().get(key)
+        if kept is None or kept.connection.closed or kept.connection.invalidated:
+            kept = _Kept(engine.connect().execution_options(isolation_level="AUTOCOMMIT"))
+            self._held()[key] = kept
+            with self._lock:
+                if not event.contains(engine, "engine_disposed", self._close_all):
+                    event.listen(engine, "engine_disposed", self._close_all)
+                self._open.setdefault(id(engine), weakref.WeakSet()).add(kept)
+        return kept.connection
+
+    def _close_all(self, engine: Engine) -> None:
+        with self._lock:
+            kept = list(self._open.pop(id(engine), ()))
+        for holder in kept:
+            if holder.pid == os.getpid() and not holder.connection.closed:
+                # Closed for good: handed back, it would go to the pool `dispose` just let go of.
+                holder.connection.invalidate()
+                holder.connection.close()
+
+
+_read_connections = _ReadConnections()

@@ -9,6 +9,7 @@ from app.endorsements import models as endorsements_models  # noqa: F401
 from app.evidence import models as evidence_models  # noqa: F401
 from app.goals import models as goals_models  # noqa: F401
 from app.notifications import models as notifications_models  # noqa: F401
+from app.pathways import models as pathways_models  # noqa: F401
 from app.proposals import models as proposals_models  # noqa: F401
 from app.vcapi import models as vcapi_models  # noqa: F401
 from app.verify import models as verify_models  # noqa: F401

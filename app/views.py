@@ -15,6 +15,7 @@ BLUEPRINT_MODULES = (
     "app.badges.views",
     "app.evidence.views",
     "app.proposals.views",
+    "app.pathways.views",
     "app.bulk.views",
     "app.share.views",
     "app.records.views",

@@ -35,12 +35,11 @@ def _approve(submission_id: int, reviewer_id: int, offset: int) -> float:
     """Approve and commit one submission; the seconds it took."""
     from app.accounts.models import User
     from app.evidence import services
-    from app.evidence.models import Submission
     from app.extensions import db
     from app.keyring import issuing_context
 
     started = time.perf_counter()
-    submission = db.session.get(Submission, submission_id)
+    submission = services.load_submission(submission_id)
     reviewer = db.session.get(User, reviewer_id)
     services.approve(
         submission,

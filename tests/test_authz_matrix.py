@@ -1618,6 +1618,119 @@ ROUTES += [
     ),
 ]
 
+
+# --- pathways (wt-path) ----------------------------------------------------------------------
+
+
+def _pathways(world: dict, now) -> None:
+    """An Auto Shop pathway of one badge that Sam holds: his completion waits to be confirmed."""
+    from app.badges.services import BadgeInput
+    from app.badges.services import RubricLevelInput
+    from app.badges.services import create_badge
+    from app.badges.services import publish_badge
+    from app.issuing.issuance import issue_credential
+    from app.pathways.completion import settle_completions
+    from app.pathways.services import PathwayInput
+    from app.pathways.services import StepInput
+    from app.pathways.services import create_pathway
+
+    teacher, ctx = world["instructor_of_class"], issuing_context()
+    badge = create_badge(
+        BadgeInput(
+            name="Matrix Step",
+            description="A badge.",
+            criteria_narrative="Show it.",
+            accepted_kinds=("text",),
+            rubric_levels=(RubricLevelInput("Proficient"),),
+            required_level="Proficient",
+            class_id=world["class_id"],
+        ),
+        actor=teacher,
+        now=now,
+    )
+    publish_badge(badge, actor=teacher, now=now)
+    pathway = create_pathway(
+        PathwayInput(
+            name="Matrix Pathway",
+            description="A route.",
+            class_id=world["class_id"],
+            steps=[StepInput(badge.id)],
+        ),
+        actor=teacher,
+        now=now,
+    )
+    credential = issue_credential(
+        ctx, badge=badge, recipient=world["student"], level_id=None, issued_by=teacher, now=now
+    )
+    [completion] = settle_completions(ctx, [credential], actor=teacher, now=now)
+    world.update(
+        pathway_id=pathway.id, pathway_step_id=str(badge.id), pathway_completion_id=completion.id
+    )
+
+
+WORLD_BUILDERS.append(_pathways)
+
+PATHWAY_FORM = {
+    "name": "Matrix Pathway",
+    "description": "A route.",
+    "class_id": "{class_id}",
+    "rule": "all",
+    "badges": "{pathway_step_id}",
+}
+# Staff who review the pathway's class (and admins) change it; its student may read it only.
+PATHWAY_EDITORS = _only(
+    student=DENIED,
+    other_student=404,
+    instructor_of_class=200,
+    other_instructor=DENIED,
+    counselor=404,
+    admin=200,
+)
+
+ROUTES += [
+    Route("GET", "/pathways", signed_in(200)),
+    Route("GET", "/pathways/new", STAFF_ONLY),
+    # The other instructor does not teach Auto Shop, whose badge the form names.
+    Route(
+        "POST",
+        "/pathways/new",
+        {**STAFF_ONLY, "instructor_of_class": 302, "other_instructor": DENIED, "admin": 302},
+        data=PATHWAY_FORM,
+    ),
+    Route(
+        "GET",
+        "/pathways/{pathway_id}",
+        _only(
+            student=200,
+            other_student=404,
+            instructor_of_class=200,
+            other_instructor=200,
+            counselor=404,
+            admin=200,
+        ),
+    ),
+    Route("GET", "/pathways/999999", _only(**dict.fromkeys(SIGNED_IN, 404))),
+    Route("GET", "/pathways/{pathway_id}/edit", PATHWAY_EDITORS),
+    Route(
+        "POST",
+        "/pathways/{pathway_id}/edit",
+        {**PATHWAY_EDITORS, "instructor_of_class": 302, "admin": 302},
+        data=PATHWAY_FORM,
+    ),
+    # The first confirmation issues the credential; a second one says it is already issued.
+    Route(
+        "POST",
+        "/pathways/{pathway_id}/completions/{pathway_completion_id}/confirm",
+        {**PATHWAY_EDITORS, "instructor_of_class": 302, "admin": 400},
+    ),
+    Route(
+        "POST",
+        "/pathways/{pathway_id}/completions/999999/confirm",
+        {**PATHWAY_EDITORS, "instructor_of_class": 404, "admin": 404},
+    ),
+]
+
+
 # Email notifications: each person chooses for themselves.
 ROUTES += [
     Route("GET", "/account/notifications", signed_in(200)),

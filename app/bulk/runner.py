@@ -40,6 +40,7 @@ from app.issuing.context import IssuingContext
 from app.models_base import rows_changed
 from app.models_base import utcnow
 from app.notifications.outbox import notify_credential_issued
+from app.pathways.completion import settle_completions
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +143,7 @@ def _issue(rows: list[BulkRow], ctx: IssuingContext, issuer: User) -> list[Issue
         for row in rows
     ]
     credentials = issue_batch(ctx, requests, issued_by=issuer, now=now)
+    settle_completions(ctx, credentials, actor=issuer, now=now)
     for credential in credentials:
         notify_credential_issued(credential, now=now)
     return credentials

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from typing import BinaryIO
+from typing import cast
 from urllib.parse import urlparse
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
@@ -49,6 +51,8 @@ from app.models_base import rows_changed
 from app.notifications.outbox import notify_credential_issued
 from app.notifications.outbox import notify_review
 from app.notifications.outbox import notify_submission_received
+from app.pathways.completion import settle_completions
+from app.pathways.prerequisites import check_may_submit
 from app.storage.files import FileStore
 
 MAX_ITEMS = 30
@@ -167,7 +171,11 @@ def open_submission(badge: Badge, student: User) -> Submission | None:
 
 
 def start_submission(badge: Badge, *, student: User, now: datetime) -> Submission:
-    """The student's open submission for `badge`, or a new draft (which also sets the goal)."""
+    """The student's open submission for `badge`, or a new draft (which also sets the goal).
+
+    :raises NotAllowed: a prerequisite of the badge is not earned yet.
+    """
+    check_may_submit(badge, student)
     start_goal(badge, student=student, now=now)
     submission = open_submission(badge, student)
     if submission is not None:
@@ -422,24 +430,30 @@ def _event(
     message: str,
     now: datetime,
     outcome: Mapping[str, Any] | None = None,
-) -> SubmissionEvent:
+) -> int:
     """Record an event, written once with its snapshot (plus `outcome`, e.g. the credential).
 
-    Setting `event.submission` (once the event is in the session) queues it on
-    `submission.events` without loading the history the way `events.append` would.
+    One plain INSERT ... RETURNING its id after the session's own changes are flushed:
+    the unit of work an ORM add would run for it was a tenth of an approval. The history
+    already loaded on `submission.events`, if any, is expired, so the next read sees it.
     """
-    event = SubmissionEvent(
-        kind=kind,
-        actor_id=actor.id,
-        round=submission.round,
-        message=message,
-        snapshot={**snapshot(submission), **(outcome or {})},
-        created_at=now,
-    )
-    db.session.add(event)
-    event.submission = submission
     db.session.flush()
-    return event
+    event_id: int = db.session.scalars(
+        sa.insert(cast(sa.Table, SubmissionEvent.__table__))
+        .values(
+            submission_id=submission.id,
+            kind=kind,
+            actor_id=actor.id,
+            round=submission.round,
+            message=message,
+            snapshot={**snapshot(submission), **(outcome or {})},
+            created_at=now,
+        )
+        .returning(SubmissionEvent.__table__.c.id)
+    ).one()
+    if "events" in submission.__dict__:
+        db.session.expire(submission, ["events"])
+    return event_id
 
 
 def submit(submission: Submission, *, student: User, now: datetime) -> Submission:
@@ -451,6 +465,7 @@ def submit(submission: Submission, *, student: User, now: datetime) -> Submissio
     badge = submission.badge
     if badge.state != BadgeState.PUBLISHED:
         raise UserError("This badge is no longer open for submissions.")
+    check_may_submit(badge, student)
     missing = []
     if not submission.items:
         missing.append("at least one piece of evidence (a file, a link or a text)")
@@ -546,10 +561,10 @@ def request_changes(
     _check_reviewer(submission, reviewer)
     feedback = _required_text(feedback, "Write feedback so the student knows what to change.")
     _transition(submission, to=SubmissionState.CHANGES_REQUESTED, actor=reviewer, now=now)
-    event = _event(
+    event_id = _event(
         submission, EventKind.CHANGES_REQUESTED, actor=reviewer, message=feedback, now=now
     )
-    notify_review(submission.student, event.id, now=now)
+    notify_review(submission.student, event_id, now=now)
     return submission
 
 
@@ -558,20 +573,19 @@ def reject(submission: Submission, *, reviewer: User, reason: str, now: datetime
     _check_reviewer(submission, reviewer)
     reason = _required_text(reason, "Give the student a reason for the rejection.")
     _transition(submission, to=SubmissionState.REJECTED, actor=reviewer, now=now)
-    event = _event(submission, EventKind.REJECTED, actor=reviewer, message=reason, now=now)
-    notify_review(submission.student, event.id, now=now)
+    event_id = _event(submission, EventKind.REJECTED, actor=reviewer, message=reason, now=now)
+    notify_review(submission.student, event_id, now=now)
     return submission
 
 
-def comment(submission: Submission, *, actor: User, message: str, now: datetime) -> SubmissionEvent:
+def comment(submission: Submission, *, actor: User, message: str, now: datetime) -> None:
     """A note in the history, from the student or a reviewer."""
     if not submission.can_view(actor):
         raise NotAllowed("You cannot comment on this submission.")
     message = _required_text(message, "Write a comment first.")
-    event = _event(submission, EventKind.COMMENT, actor=actor, message=message, now=now)
+    event_id = _event(submission, EventKind.COMMENT, actor=actor, message=message, now=now)
     if not submission.is_owned_by(actor):
-        notify_review(submission.student, event.id, now=now)
-    return event
+        notify_review(submission.student, event_id, now=now)
 
 
 def public_evidence(submission: Submission, public_url: str) -> tuple[EvidenceData, ...]:
@@ -636,6 +650,23 @@ def _record_approval(
     notify_credential_issued(credential, now=now)
 
 
+def load_submission(submission_id: int) -> Submission | None:
+    """The submission with its badge, student and evidence items in one SELECT.
+
+    Everything a review page or a decision reads (the access check reads the badge, an
+    approval the student and the public items), so none is loaded lazily after it.
+    """
+    return db.session.get(
+        Submission,
+        submission_id,
+        options=[
+            joinedload(Submission.badge),
+            joinedload(Submission.student),
+            joinedload(Submission.items),
+        ],
+    )
+
+
 def approve(
     submission: Submission,
     *,
@@ -663,8 +694,10 @@ def approve(
         now=now,
         submission_id=submission.id,
         evidence=public_evidence(submission, ctx.public_url),
+        just_approved=True,
     )
     _record_approval(submission, credential, reviewer=reviewer, feedback=feedback, now=now)
+    settle_completions(ctx, [credential], actor=reviewer, now=now)
     return credential
 
 
@@ -703,9 +736,11 @@ def approve_batch(
         ],
         issued_by=reviewer,
         now=now,
+        just_approved=True,
     )
     for approval, credential in zip(approvals, credentials, strict=True):
         _record_approval(
             approval.submission, credential, reviewer=reviewer, feedback=approval.feedback, now=now
         )
+    settle_completions(ctx, credentials, actor=reviewer, now=now)
     return credentials

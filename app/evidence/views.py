@@ -80,7 +80,7 @@ def get_submission_or_404(submission_id: int, *, need: str = "view") -> Submissi
 
     Someone who may not see it at all gets 404, so ids do not reveal what exists.
     """
-    submission = db.session.get(Submission, submission_id)
+    submission = services.load_submission(submission_id)
     if submission is None or not submission.can_view(current_user):
         raise NotFound("There is no such submission.")
     if need == "edit" and not submission.is_owned_by(current_user):

@@ -1,10 +1,12 @@
 """Issuing many credentials in the caller's transaction, with the database work done per chunk.
 
 A chunk costs a fixed handful of statements whatever its size: one SELECT for the
-credentials already issued to its submissions, one conditional UPDATE ... RETURNING
-per distinct badge, one INSERT ... RETURNING of status slots per purpose, one light
-SELECT of the issuer profile, one multi-row INSERT of the credentials and one
-executemany UPDATE tying the slots to them. Signing is the rest.
+credentials already issued to its submissions (none after an approval, whose own
+UPDATE settles that), one conditional UPDATE ... RETURNING per distinct badge (which
+also reads the issuer profile's stamp for the cached Issuer), one INSERT ...
+RETURNING of the status slots of both purposes, one SELECT of the badges'
+endorsements, one multi-row INSERT of the credentials and one executemany UPDATE
+tying the slots to them. Signing is the rest.
 `issuance.issue_credential` (one approval) is a chunk of one.
 """
 
@@ -36,7 +38,9 @@ from app.issuing.documents import awarded_at
 from app.issuing.documents import awarded_level
 from app.issuing.documents import sign_award
 from app.issuing.documents import valid_until
+from app.issuing.profile import IssuerStamp
 from app.issuing.profile import current_issuer
+from app.issuing.profile import issuer_stamp_columns
 from app.issuing.status_lists import take_slots
 from app.issuing.urls import credential_url_for_id
 from app.models_base import insert_or_skip
@@ -60,15 +64,22 @@ def issue_batch(
     *,
     issued_by: User | None,
     now: datetime,
+    just_approved: bool = False,
 ) -> list[IssuedCredential]:
     """Issue every request in the caller's transaction (flush only; the caller commits).
 
     One credential per request, in order; idempotent per submission like issue_credential.
     In a batch of several, a refusal names the request it is about ("Request 2 (email,
     badge): ..."); a batch of one says only what is wrong, as issue_credential does.
+    :param just_approved: see `issue_requests`.
     """
     return issue_requests(
-        ctx, requests, issued_by=issued_by, now=now, name_requests=len(requests) > 1
+        ctx,
+        requests,
+        issued_by=issued_by,
+        now=now,
+        name_requests=len(requests) > 1,
+        just_approved=just_approved,
     )
 
 
@@ -88,17 +99,23 @@ def issue_requests(
     now: datetime,
     name_requests: bool,
     replaces: Sequence[IssuedCredential | None] = (),
+    just_approved: bool = False,
 ) -> list[IssuedCredential]:
     """The work behind issue_batch and issue_credential (see the module's docstring).
 
     :param name_requests: start a validation error with the request's number and learner.
     :param replaces: per request, the credential it re-issues (its award date and
         expiry are kept), or None; empty for none at all.
+    :param just_approved: the caller moved every request's submission to APPROVED in
+        this transaction (a conditional UPDATE from SUBMITTED, a state no submission
+        with a credential returns to), so none has a credential yet and the lookup is
+        skipped. A credential stored meanwhile all the same is still caught by the
+        INSERT ... ON CONFLICT, as for any race.
     :raises UserError: a request cannot be issued (nothing is written then).
     :raises Conflict: a badge was edited meanwhile, or a concurrent issuance of the
         same submission failed in a way that left no credential.
     """
-    issued = _already_issued(requests)
+    issued = {} if just_approved else _already_issued(requests)
     planned: list[_Planned] = []
     seen: set[int] = set()
     for position, request in enumerate(requests):
@@ -156,12 +173,10 @@ def _store(
     sign) leaves rows in the transaction, which the caller rolls back.
     """
     badges = {p.request.badge.id: p.request.badge for p in planned}
-    for badge_id in sorted(badges):  # one order for every writer, so batches cannot deadlock
-        _lock_badge(badges[badge_id])
-    slots = {
-        purpose: take_slots(purpose, len(planned), ctx=ctx, now=now) for purpose in StatusPurpose
-    }
-    issuer = current_issuer(ctx)
+    # One order for every writer, so batches cannot deadlock.
+    stamps = [_lock_badge(badges[badge_id]) for badge_id in sorted(badges)]
+    slots = take_slots({purpose: len(planned) for purpose in StatusPurpose}, ctx=ctx, now=now)
+    issuer = current_issuer(ctx, stamp=stamps[-1])
     achievements = with_endorsements(
         {badge_id: achievement_data(b, ctx.public_url) for badge_id, b in badges.items()}
     )
@@ -229,16 +244,18 @@ def _store(
     return result
 
 
-def _lock_badge(badge: Badge) -> None:
+def _lock_badge(badge: Badge) -> IssuerStamp:
     """Mark the badge as issued under its version, unless it was edited since it was loaded.
 
-    The new values come back with the UPDATE (RETURNING), so the badge is not reloaded.
+    The new values come back with the UPDATE (RETURNING), so the badge is not reloaded;
+    so does the issuer profile's stamp, which tells `current_issuer` whether its
+    cached Issuer still holds without a statement of its own.
     """
     row = db.session.execute(
         sa.update(Badge)
         .where(Badge.id == badge.id, Badge.revision == badge.revision)
         .values(issued_version=Badge.version)
-        .returning(Badge.issued_version, Badge.updated_at)
+        .returning(Badge.issued_version, Badge.updated_at, *issuer_stamp_columns())
         .execution_options(synchronize_session=False)
     ).first()
     if row is None:
@@ -248,6 +265,7 @@ def _lock_badge(badge: Badge) -> None:
         )
     set_committed_value(badge, "issued_version", row.issued_version)
     set_committed_value(badge, "updated_at", row.updated_at)
+    return IssuerStamp(row.issuer_id, row.issuer_updated_at)
 
 
 def _insert(rows: list[dict[str, Any]]) -> dict[str, IssuedCredential]:

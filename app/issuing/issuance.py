@@ -44,12 +44,15 @@ def issue_credential(
     submission_id: int | None = None,
     evidence: Sequence[EvidenceData] = (),
     reissue_of: IssuedCredential | None = None,
+    just_approved: bool = False,
 ) -> IssuedCredential:
     """Build, sign and store the credential for `recipient` (flush only; the caller commits).
 
     Idempotent per submission: a second call returns the credential already issued.
     The learner's name is the one the school records now.
     :param reissue_of: the credential this one replaces: its award date and expiry are kept.
+    :param just_approved: the caller has just approved the submission (see
+        `app.issuing.batch.issue_requests`): its credential lookup is skipped.
     :raises UserError: draft badge or a level below the one required.
     :raises Conflict: the badge was edited meanwhile, or a concurrent approval won.
     """
@@ -61,7 +64,13 @@ def issue_credential(
         submission_id=submission_id,
     )
     [credential] = issue_requests(
-        ctx, [request], issued_by=issued_by, now=now, name_requests=False, replaces=[reissue_of]
+        ctx,
+        [request],
+        issued_by=issued_by,
+        now=now,
+        name_requests=False,
+        replaces=[reissue_of],
+        just_approved=just_approved,
     )
     return credential
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+from typing import NamedTuple
 from urllib.parse import urlparse
 
 import sqlalchemy as sa
@@ -92,25 +94,56 @@ def issuer_data(profile: IssuerProfile, ctx: IssuingContext) -> Issuer:
 
 # The Issuer every credential embeds, per process. An entry is keyed by what the Issuer
 # is made of: the database, the public URL (the issuer's did:web and logo address), and
-# the profile row with its updated_at, which every edit moves. So one light SELECT of
-# (id, updated_at) per issuance tells whether an admin changed the profile in any
-# worker, and a new public URL misses the cache. Signing keys are not part of it: the
-# key store picks the current key itself, so a key rotation needs nothing here.
+# the profile row with its updated_at, which every edit moves. So the profile's stamp
+# (id, updated_at), read in the issuing transaction, tells whether an admin changed the
+# profile in any worker, and a new public URL misses the cache. Issuance reads the stamp
+# along with the badge lock (`issuer_stamp_columns`), so a hit costs no statement at all.
+# Signing keys are not part of it: the key store picks the current key itself, so a key
+# rotation needs nothing here.
 _issuers: dict[tuple[str, str, int, datetime], Issuer] = {}
 _issuers_lock = threading.Lock()
 _ISSUERS_KEPT = 16
 
 
-def current_issuer(ctx: IssuingContext) -> Issuer:
-    """The Issuer to embed in a credential issued now (the profile is created on first use)."""
-    row = db.session.execute(
-        sa.select(IssuerProfile.id, IssuerProfile.updated_at).order_by(IssuerProfile.id).limit(1)
-    ).first()
-    if row is None:
+class IssuerStamp(NamedTuple):
+    """What tells one state of the issuer profile from another; None when there is no profile."""
+
+    id: int | None
+    updated_at: datetime | None
+
+
+def issuer_stamp_columns() -> tuple[sa.Label[Any], sa.Label[Any]]:
+    """The profile's stamp as two scalar subqueries, to read along with another statement.
+
+    Labelled `issuer_id` and `issuer_updated_at`; both are NULL while no profile exists.
+    """
+    first = sa.select(IssuerProfile).order_by(IssuerProfile.id).limit(1)
+    return (
+        first.with_only_columns(IssuerProfile.id).scalar_subquery().label("issuer_id"),
+        first.with_only_columns(IssuerProfile.updated_at)
+        .scalar_subquery()
+        .label("issuer_updated_at"),
+    )
+
+
+def current_issuer(ctx: IssuingContext, *, stamp: IssuerStamp | None = None) -> Issuer:
+    """The Issuer to embed in a credential issued now (the profile is created on first use).
+
+    :param stamp: the profile's stamp, when the caller read it in this transaction
+        (`issuer_stamp_columns`); else one light SELECT reads it.
+    """
+    if stamp is None:
+        row = db.session.execute(
+            sa.select(IssuerProfile.id, IssuerProfile.updated_at)
+            .order_by(IssuerProfile.id)
+            .limit(1)
+        ).first()
+        stamp = IssuerStamp(None, None) if row is None else IssuerStamp(row.id, row.updated_at)
+    if stamp.id is None or stamp.updated_at is None:
         profile = issuer_profile(ctx.public_url)
         row_id, updated_at = profile.id, profile.updated_at
     else:
-        row_id, updated_at = row.id, row.updated_at
+        row_id, updated_at = stamp.id, stamp.updated_at
     key = (str(db.session.get_bind().engine.url), ctx.public_url, row_id, updated_at)
     issuer = _issuers.get(key)
     if issuer is None:

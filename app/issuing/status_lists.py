@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Mapping
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -74,59 +75,77 @@ def all_status_lists() -> list[StatusList]:
 
 
 def take_slots(
-    purpose: StatusPurpose, count: int, *, ctx: IssuingContext, now: datetime
-) -> list[tuple[int, int]]:
-    """Reserve `count` random free indexes in list 1 of `purpose`: (slot id, index) for each.
+    counts: Mapping[StatusPurpose, int], *, ctx: IssuingContext, now: datetime
+) -> dict[StatusPurpose, list[tuple[int, int]]]:
+    """Reserve random free indexes in list 1 of each purpose: (slot id, index) for each.
 
-    One INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING for all of them: the
-    list's id is found inside the statement (so no id is cached that could go stale),
-    and the UNIQUE(list, index) constraint skips an index someone took meanwhile,
-    which is then drawn again. The list is created (and published) on first use.
+    One INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING for every purpose at
+    once: the lists' ids are found inside the statement (so no id is cached that could
+    go stale), and the UNIQUE(list, index) constraint skips an index someone took
+    meanwhile, which is then drawn again. A list is created (and published) on first use.
     """
     dialect = db.session.get_bind().dialect.name
-    taken: list[tuple[int, int]] = []
-    drawn: set[int] = set()
+    taken: dict[StatusPurpose, list[tuple[int, int]]] = {purpose: [] for purpose in counts}
+    drawn: dict[StatusPurpose, set[int]] = {purpose: set() for purpose in counts}
     for attempt in range(SLOT_ATTEMPTS):
-        candidates: list[int] = []
-        while len(candidates) < count - len(taken):
-            index = bitstring.random_free_index(drawn, size=bitstring.MIN_ENTRIES)
-            drawn.add(index)
-            candidates.append(index)
+        candidates: dict[str, list[int]] = {purpose.value: [] for purpose in StatusPurpose}
+        for purpose, count in counts.items():
+            while len(candidates[purpose.value]) < count - len(taken[purpose]):
+                index = bitstring.random_free_index(drawn[purpose], size=bitstring.MIN_ENTRIES)
+                drawn[purpose].add(index)
+                candidates[purpose.value].append(index)
         rows = db.session.execute(
-            _insert_slots(dialect, purpose), {"indexes": json.dumps(candidates)}
+            _insert_slots(dialect),
+            {purpose: json.dumps(indexes) for purpose, indexes in candidates.items()},
         ).all()
-        taken.extend((slot_id, index) for slot_id, index in rows)
-        if len(taken) == count:
+        for slot_id, index, purpose in rows:
+            taken[purpose].append((slot_id, index))
+        if all(len(taken[purpose]) == count for purpose, count in counts.items()):
             return taken
-        if not rows and attempt == 0:
-            status_list(purpose, ctx=ctx, now=now)
+        if attempt == 0:
+            for purpose, count in counts.items():
+                if count and not taken[purpose]:
+                    status_list(purpose, ctx=ctx, now=now)
     raise Conflict("Could not reserve a status list entry; try again.")
 
 
 @functools.cache
-def _insert_slots(dialect: str, purpose: StatusPurpose) -> sa.Executable:
-    """The slot INSERT, built once per database kind and purpose.
+def _insert_slots(dialect: str) -> sa.Executable:
+    """The slot INSERT for every purpose, built once per database kind.
 
-    The candidate indexes travel as one JSON array (the `indexes` parameter), so the
-    statement is the same for any count and SQLAlchemy compiles it once (json_each on
-    SQLite, jsonb_array_elements_text on PostgreSQL).
+    Each purpose's candidate indexes travel as one JSON array (a parameter named for
+    the purpose), so the statement is the same for any count and SQLAlchemy compiles it
+    once (json_each on SQLite, jsonb_array_elements_text on PostgreSQL). Each row
+    returns with its list's purpose, read from the list row itself.
     """
-    payload = sa.bindparam("indexes", type_=sa.Text)
-    if dialect == "sqlite":
-        elements = sa.func.json_each(payload)
-    else:
-        elements = sa.func.jsonb_array_elements_text(sa.cast(payload, JSONB))
-    candidate = elements.table_valued("value").alias("candidate")
-    index = sa.cast(candidate.c.value, sa.Integer)
-    chosen = sa.select(StatusList.id, index).where(
-        StatusList.purpose == purpose, StatusList.number == 1, index < StatusList.size
+    chosen = []
+    for purpose in StatusPurpose:
+        payload = sa.bindparam(purpose.value, type_=sa.Text)
+        if dialect == "sqlite":
+            elements = sa.func.json_each(payload)
+        else:
+            elements = sa.func.jsonb_array_elements_text(sa.cast(payload, JSONB))
+        candidate = elements.table_valued("value").alias(f"{purpose.value}_candidate")
+        index = sa.cast(candidate.c.value, sa.Integer)
+        chosen.append(
+            sa.select(StatusList.id, index).where(
+                StatusList.purpose == purpose, StatusList.number == 1, index < StatusList.size
+            )
+        )
+    slot = StatusSlot.__table__
+    # Written out: SQLAlchemy renders RETURNING columns unqualified, which would leave
+    # the subquery's `id` ambiguous.
+    purpose_of_list = sa.literal_column(
+        "(SELECT status_list.purpose FROM status_list"
+        " WHERE status_list.id = status_slot.status_list_id)",
+        type_=StatusList.__table__.c.purpose.type,
     )
     return (
         # Into the table, not the entity: a Core INSERT takes its parameters as given
         # (handed to the ORM with parameters, it would be an ORM bulk INSERT).
-        insert_or_skip(dialect, StatusSlot.__table__)
-        .from_select(["status_list_id", "index"], chosen)
-        .returning(StatusSlot.id, StatusSlot.index)
+        insert_or_skip(dialect, slot)
+        .from_select(["status_list_id", "index"], sa.union_all(*chosen))
+        .returning(slot.c.id, slot.c.index, purpose_of_list)
     )
 
 

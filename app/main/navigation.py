@@ -25,6 +25,7 @@ class NavItem:
 # (label, endpoint, roles that see it). The order is the order in the header.
 NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("Badges", "badges.catalogue", frozenset(Role)),
+    ("Pathways", "pathways.index", frozenset(Role)),
     ("My dashboard", "evidence.student_dashboard", frozenset({Role.STUDENT})),
     ("My record", "share.my_record", frozenset({Role.STUDENT})),
     ("Goals", "goals.index", frozenset({Role.STUDENT})),

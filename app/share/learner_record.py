@@ -29,6 +29,9 @@ from app.extensions import db
 from app.issuing.context import IssuingContext
 from app.issuing.profile import issuer_data
 from app.issuing.profile import issuer_profile
+from app.pathways.record import RecordPathway
+from app.pathways.record import clr_structure
+from app.pathways.record import record_pathways
 from app.share.certificate import verification_url
 from app.share.pdf import PdfAttachment
 from app.share.pdf import html_to_pdf
@@ -63,6 +66,8 @@ class LearnerRecord:
     summaries: list[CredentialSummary]
     # Credentials from other issuers the learner keeps here (the Open Badges API backpack).
     held: list[HeldCredential]
+    # The pathways the learner's badges belong to, each badge marked earned or not.
+    pathways: list[RecordPathway]
 
     @property
     def has_signed_record(self) -> bool:
@@ -98,11 +103,17 @@ def _standard_label(alignment: Alignment) -> str:
 
 
 def learner_record(learner: User) -> LearnerRecord:
+    credentials = learner_credentials(learner)
     return LearnerRecord(
         learner=learner,
-        summaries=[summarize(c) for c in learner_credentials(learner)],
+        summaries=[summarize(c) for c in credentials],
         held=held_credentials(learner),
+        pathways=record_pathways(_held_badge_ids(credentials)),
     )
+
+
+def _held_badge_ids(credentials: list[IssuedCredential]) -> set[int]:
+    return {c.badge_id for c in credentials if c.state != CredentialState.REVOKED}
 
 
 def signed_clr(learner: User, *, ctx: IssuingContext, now: datetime) -> dict | None:
@@ -119,6 +130,7 @@ def signed_clr(learner: User, *, ctx: IssuingContext, now: datetime) -> dict | N
         return None
     profile = issuer_profile(ctx.public_url)
     suspended = [c for c in kept if c.state == CredentialState.SUSPENDED]
+    achievements, associations = clr_structure(_held_badge_ids(kept), ctx.public_url)
     unsigned = build_clr(
         clr_id=f"urn:uuid:{uuid.uuid4()}",
         issuer=issuer_data(profile, ctx),
@@ -128,6 +140,8 @@ def signed_clr(learner: User, *, ctx: IssuingContext, now: datetime) -> dict | N
         name=f"Learner record from {profile.name}",
         partial=len(kept) < len(credentials),
         description=_suspended_note(suspended) if suspended else None,
+        achievements=achievements,
+        associations=associations,
     )
     return sign_document(unsigned, keystore=ctx.keystore, now=now)
 

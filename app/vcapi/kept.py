@@ -61,8 +61,9 @@ def issue_and_keep(
     if _status_wanted(ctx, issuer, credential, options.get("credentialStatus")):
         unsigned = copy.deepcopy(credential)
         unsigned["id"] = api_credential_url(ctx.public_url, kept.id)
-        (_, kept.revocation_index), *_ = take_slots(StatusPurpose.REVOCATION, 1, ctx=ctx, now=now)
-        (_, kept.suspension_index), *_ = take_slots(StatusPurpose.SUSPENSION, 1, ctx=ctx, now=now)
+        slots = take_slots({purpose: 1 for purpose in StatusPurpose}, ctx=ctx, now=now)
+        [(_, kept.revocation_index)] = slots[StatusPurpose.REVOCATION]
+        [(_, kept.suspension_index)] = slots[StatusPurpose.SUSPENSION]
         unsigned["credentialStatus"] = [
             status_entry(
                 list_url=status_list_url(ctx.public_url, purpose, 1),

@@ -2,7 +2,7 @@
 interests and strengths, and the counselor role with its assigned students
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0014
 Create Date: 2026-12-04 08:18:46
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0018"
-down_revision = "0016"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -113,3 +113,46 @@ def test_build_clr_fast_canonicalization_equals_full(keys_dir: Any) -> None:
     for count in (1, 2, 2):
         signed = sign_document(_learner_record(keys_dir, count), keystore=keys_dir.store, now=NOW)
         assert canonize(signed) == canonize(signed, fast=False)
+
+
+def _record_with(associations: list[Any]) -> dict[str, Any]:
+    from app.credentials.document import SubjectData
+
+    from .samples import sample_achievement
+
+    credential = sample_credential(0)
+    return build_clr(
+        clr_id="urn:uuid:c1a0c1a0-0000-4000-8000-000000000002",
+        issuer=SCHOOL,
+        subject=SubjectData(id=credential["credentialSubject"]["id"]),
+        credentials=[credential],
+        valid_from=NOW,
+        name="Learner record",
+        achievements=[sample_achievement()],
+        associations=associations,
+    )
+
+
+def test_build_clr_with_pathway_achievement_and_associations() -> None:
+    from app.credentials.clr import AssociationData
+
+    badge = sample_credential(0)["credentialSubject"]["achievement"]["id"]
+    record = _record_with([AssociationData("isPartOf", badge, "https://school.example/p")])
+    subject = record["credentialSubject"]
+    assert subject["association"] == [
+        {
+            "type": "Association",
+            "associationType": "isPartOf",
+            "sourceId": badge,
+            "targetId": "https://school.example/p",
+        }
+    ]
+    assert subject["achievement"][0]["type"] == ["Achievement"]
+    validate_credential(record)
+
+
+def test_build_clr_unknown_association_type_refused() -> None:
+    from app.credentials.clr import AssociationData
+
+    with pytest.raises(InputError, match="Unknown association type: follows"):
+        _record_with([AssociationData("follows", "urn:a", "urn:b")])

@@ -151,6 +151,26 @@ def test_review_by_instructor_of_other_class_not_allowed(submitted, school, now)
         )
 
 
+def test_approval_shows_in_a_history_loaded_before_it(submitted, school, now):
+    """The event is a plain INSERT: does a history read earlier in the transaction see it?"""
+    assert [e.kind for e in submitted.events] == [EventKind.SUBMITTED]
+
+    services.approve(
+        submitted,
+        ctx=issuing_context(),
+        reviewer=school.instructor,
+        level_id=None,
+        feedback="Clean brake work.",
+        now=now,
+    )
+
+    assert [e.kind for e in submitted.events] == [EventKind.SUBMITTED, EventKind.APPROVED]
+    approval = submitted.events[-1]
+    assert approval.message == "Clean brake work."
+    assert approval.actor_id == school.instructor.id
+    assert approval.snapshot["credential_id"] == services.submission_credential(submitted).id
+
+
 def test_full_lifecycle_keeps_history_and_issues_one_credential(submitted, school, storage, now):
     services.request_changes(
         submitted, reviewer=school.instructor, feedback="Add the parts budget.", now=now

@@ -337,6 +337,27 @@ FORMS: list[Form] = [
 ]
 
 
+# Pathways (wt-path).
+PATHWAY = {
+    "name": "Security Pathway",
+    "description": "A route.",
+    "class_id": "{class_id}",
+    "rule": "any",
+    "any_count": "1",
+    "badges": "{pathway_step_id}",
+}
+PATHWAY_CHOICES = frozenset({"class_id", "rule", "badges"})
+FORMS += [
+    Form("/pathways/new", "instructor_of_class", PATHWAY, choices=PATHWAY_CHOICES),
+    Form("/pathways/{pathway_id}/edit", "instructor_of_class", PATHWAY, choices=PATHWAY_CHOICES),
+    Form(
+        "/pathways/{pathway_id}/completions/{pathway_completion_id}/confirm",
+        "instructor_of_class",
+        {},
+    ),
+]
+
+
 def text_fields() -> list[tuple[Form, str]]:
     """(form, field) for every field a person types text into."""
     return [(form, name) for form in FORMS for name in form.data if name not in form.choices]

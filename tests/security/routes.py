@@ -31,6 +31,8 @@ ARGUMENT_VALUES = {
     "connection_id": "{backpack_connection_id}",
     "proposal_id": "{proposal_id}",
     "client_id": "{connected_client_id}",
+    "pathway_id": "{pathway_id}",
+    "completion_id": "{pathway_completion_id}",
     "action": "revoke",
     "filename": "css/laurel.css",
     "goal_id": "{goal_id}",
