@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.accounts.counselors import assign_counselor
 from app.accounts.models import ClassMembership
 from app.accounts.models import Role
 from app.accounts.models import SchoolClass
@@ -28,8 +29,13 @@ from app.demo_files import temperature_workbook
 from app.demo_files import truck_photo
 from app.demo_term import seed_term
 from app.endorsements import services as endorsements
+from app.evidence import goals
 from app.evidence import services as evidence
+from app.evidence.goals import GoalInput
+from app.evidence.models import Goal
+from app.evidence.models import GoalKind
 from app.extensions import db
+from app.goals import services as learner
 from app.issuing.context import IssuingContext
 from app.issuing.profile import issuer_profile
 from app.pathways import services as pathways
@@ -68,6 +74,7 @@ PEOPLE = (
     (Role.STUDENT, "Maya Chen", "maya"),
     (Role.STUDENT, "Leo Okafor", "leo"),
     (Role.STUDENT, "Ava Martin", "ava"),
+    (Role.COUNSELOR, "Morgan Brooks", "counselor"),
 )
 
 
@@ -276,6 +283,7 @@ def seed_demo(
         now=now,
     )
     _pathway_part_way(badges, people, auto_class, now)
+    _sams_goals_and_counselor(people, badges, data_class, now)
     _garage_endorsement(ctx, badges["Vehicle Restoration"], people["jlee"], now)
     db.session.flush()
     logins = tuple(DemoLogin(p.role.value, p.name, p.email) for p in people.values())
@@ -496,3 +504,65 @@ def _proposal_in_discussion(
         message="Added the compression test and the measurement sheet (version 3).",
         now=moment + timedelta(hours=5),
     )
+
+
+def _sams_goals_and_counselor(
+    people: dict[str, User], badges: dict[str, Badge], data_class: SchoolClass, now: datetime
+) -> None:
+    """Sam's goals, a reflection and his profile; Dana counsels every student.
+
+    Sam joins the data class (unless he is in it already) so that he has goals in two.
+    """
+    sam = people["sam"]
+    if data_class.id not in {m.class_id for m in sam.memberships}:
+        db.session.add(ClassMembership(class_id=data_class.id, user_id=sam.id, role=Role.STUDENT))
+        db.session.flush()
+        db.session.refresh(sam)
+    truck = db.session.scalars(
+        sa.select(Goal).where(
+            Goal.student_id == sam.id, Goal.badge_id == badges["Vehicle Restoration"].id
+        )
+    ).one()
+    goals.update_goal(
+        truck,
+        student=sam,
+        title="Finish the truck and show the whole restoration",
+        target_date=(now + timedelta(days=10)).date(),
+        now=now,
+    )
+    plotting = badges["Data Plotting in Excel"]
+    goals.create_goal(
+        GoalInput(
+            GoalKind.BADGE,
+            "Chart the engine temperature data",
+            (now + timedelta(days=45)).date(),
+            badge_id=plotting.id,
+        ),
+        student=sam,
+        now=now,
+    )
+    design = next(label for label in goals.standards_open_to(sam) if "HS-ETS1-2" in label)
+    goals.create_goal(
+        GoalInput(GoalKind.STANDARD, "Get good at breaking big jobs down", None, standard=design),
+        student=sam,
+        now=now,
+    )
+    submission = evidence.open_submission(badges["Vehicle Restoration"], sam)
+    learner.write_reflection(
+        student=sam,
+        text=(
+            "Pricing the parts took longer than the bodywork. Next time I will list every part "
+            "before I start, and check two suppliers."
+        ),
+        submission_id=submission.id if submission else None,
+        goal_id=truck.id,
+        now=now,
+    )
+    learner.save_profile(
+        student=sam,
+        interests="Old trucks, welding, and drawing cars.",
+        strengths="Patient with fiddly work; explains things to classmates.",
+        now=now,
+    )
+    for local in ("sam", "maya", "leo", "ava"):
+        assign_counselor(people["counselor"], people[local], now=now)

@@ -30,6 +30,8 @@ BLUEPRINT_MODULES = (
     "app.vcapi.admin_views",
     "app.roster.views",
     "app.sso.views",
+    "app.goals.views",
+    "app.accounts.counselor_views",
     "app.notifications.views",
     "app.endorsements.views",
     "app.progress.views",

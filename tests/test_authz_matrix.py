@@ -34,6 +34,7 @@ ROLES = (
     "other_student",
     "instructor_of_class",
     "other_instructor",
+    "counselor",
     "admin",
 )
 SIGNED_IN = ROLES[1:]
@@ -146,6 +147,19 @@ def _people(world: dict, now) -> None:
 WORLD_BUILDERS: list[Callable[[dict, object], None]] = [_people]
 
 
+def _counselor(world: dict, now) -> None:
+    """A counselor assigned to Sam (the `student`), in no class; reads, never reviews."""
+    from app.accounts.counselors import assign_counselor
+
+    world["counselor"] = services.create_user(
+        email="cora@school.test", name="Cora Counselor", role=Role.COUNSELOR
+    )
+    assign_counselor(world["counselor"], world["student"], now=now)
+
+
+WORLD_BUILDERS.append(_counselor)
+
+
 # --- evidence (web-evidence) ---------------------------------------------------------------
 
 
@@ -245,18 +259,34 @@ STUDENT_PAGE = _only(
     other_student=200,
     instructor_of_class=DENIED,
     other_instructor=DENIED,
+    counselor=DENIED,
     admin=DENIED,
 )
 STAFF_PAGE = _only(
-    student=DENIED, other_student=DENIED, instructor_of_class=200, other_instructor=200, admin=200
+    student=DENIED,
+    other_student=DENIED,
+    instructor_of_class=200,
+    other_instructor=200,
+    counselor=DENIED,
+    admin=200,
 )
 # Sam's own draft: the other student and the other class's instructor may not know it exists.
 OWNER_ACTION = _only(
-    student=302, other_student=404, instructor_of_class=DENIED, other_instructor=404, admin=DENIED
+    student=302,
+    other_student=404,
+    instructor_of_class=DENIED,
+    other_instructor=404,
+    counselor=404,
+    admin=DENIED,
 )
 # A decision on Sam's waiting submission: the first reviewer decides, the admin comes too late.
 DECISION = _only(
-    student=DENIED, other_student=DENIED, instructor_of_class=302, other_instructor=404, admin=409
+    student=DENIED,
+    other_student=DENIED,
+    instructor_of_class=302,
+    other_instructor=404,
+    counselor=DENIED,
+    admin=409,
 )
 
 ROUTES += [
@@ -271,6 +301,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=DENIED,
             other_instructor=DENIED,
+            counselor=DENIED,
             admin=DENIED,
         ),
     ),
@@ -282,6 +313,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=DENIED,
             other_instructor=DENIED,
+            counselor=DENIED,
             admin=DENIED,
         ),
     ),
@@ -293,6 +325,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=DENIED,
             other_instructor=DENIED,
+            counselor=DENIED,
             admin=DENIED,
         ),
     ),
@@ -300,7 +333,12 @@ ROUTES += [
         "GET",
         "/submissions/{draft_id}",
         _only(
-            student=200, other_student=404, instructor_of_class=302, other_instructor=404, admin=302
+            student=200,
+            other_student=404,
+            instructor_of_class=302,
+            other_instructor=404,
+            counselor=404,
+            admin=302,
         ),
     ),
     Route(
@@ -311,6 +349,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=DENIED,
             other_instructor=404,
+            counselor=404,
             admin=DENIED,
         ),
     ),
@@ -330,6 +369,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=DENIED,
             other_instructor=404,
+            counselor=404,
             admin=DENIED,
         ),
     ),
@@ -339,7 +379,12 @@ ROUTES += [
         "POST",
         "/submissions/{submitted_id}/comments",
         _only(
-            student=302, other_student=404, instructor_of_class=302, other_instructor=404, admin=302
+            student=302,
+            other_student=404,
+            instructor_of_class=302,
+            other_instructor=404,
+            counselor=404,
+            admin=302,
         ),
         data={"comment-message": "A question."},
     ),
@@ -351,6 +396,7 @@ ROUTES += [
             other_student=DENIED,
             instructor_of_class=200,
             other_instructor=404,
+            counselor=DENIED,
             admin=200,
         ),
     ),
@@ -377,6 +423,7 @@ ROUTES += [
             other_student=DENIED,
             instructor_of_class=404,
             other_instructor=404,
+            counselor=DENIED,
             admin=404,
         ),
     ),
@@ -392,6 +439,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=200,
             other_instructor=404,
+            counselor=404,
             admin=200,
         ),
     ),
@@ -404,6 +452,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=200,
             other_instructor=404,
+            counselor=404,
             admin=200,
         ),
     ),
@@ -416,6 +465,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=200,
             other_instructor=404,
+            counselor=404,
             admin=200,
         ),
     ),
@@ -428,6 +478,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=200,
             other_instructor=404,
+            counselor=404,
             admin=200,
         ),
     ),
@@ -440,6 +491,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=200,
             other_instructor=404,
+            counselor=404,
             admin=200,
         ),
     ),
@@ -541,19 +593,39 @@ BADGE_FORM = {
     "revision": "1",
 }
 STAFF_ONLY = _only(
-    student=DENIED, other_student=DENIED, instructor_of_class=200, other_instructor=200, admin=200
+    student=DENIED,
+    other_student=DENIED,
+    instructor_of_class=200,
+    other_instructor=200,
+    counselor=DENIED,
+    admin=200,
 )
 # Seen by Sam's class and all staff; the other student may not know the badge exists.
 CLASS_BADGE = _only(
-    student=200, other_student=404, instructor_of_class=200, other_instructor=200, admin=200
+    student=200,
+    other_student=404,
+    instructor_of_class=200,
+    other_instructor=200,
+    counselor=404,
+    admin=200,
 )
 # Changing a class badge: its instructor and the admin; the student sees it but may not change it.
 CLASS_BADGE_CHANGE = _only(
-    student=DENIED, other_student=404, instructor_of_class=302, other_instructor=DENIED, admin=302
+    student=DENIED,
+    other_student=404,
+    instructor_of_class=302,
+    other_instructor=DENIED,
+    counselor=404,
+    admin=302,
 )
 # Changing a draft: students may not know it exists.
 DRAFT_CHANGE = _only(
-    student=404, other_student=404, instructor_of_class=302, other_instructor=DENIED, admin=302
+    student=404,
+    other_student=404,
+    instructor_of_class=302,
+    other_instructor=DENIED,
+    counselor=404,
+    admin=302,
 )
 
 ROUTES += [
@@ -568,6 +640,7 @@ ROUTES += [
             other_student=DENIED,
             instructor_of_class=302,
             other_instructor=302,
+            counselor=DENIED,
             admin=302,
         ),
         data=BADGE_FORM,
@@ -576,7 +649,12 @@ ROUTES += [
         "GET",
         "/badges/{draft_badge_slug}",
         _only(
-            student=404, other_student=404, instructor_of_class=200, other_instructor=200, admin=200
+            student=404,
+            other_student=404,
+            instructor_of_class=200,
+            other_instructor=200,
+            counselor=404,
+            admin=200,
         ),
     ),
     Route("GET", "/badges/{badge_slug}", CLASS_BADGE),
@@ -587,7 +665,12 @@ ROUTES += [
         "GET",
         "/badges/{draft_badge_slug}/image",
         _only(
-            student=404, other_student=404, instructor_of_class=200, other_instructor=200, admin=200
+            student=404,
+            other_student=404,
+            instructor_of_class=200,
+            other_instructor=200,
+            counselor=404,
+            admin=200,
         ),
     ),
     Route(
@@ -598,6 +681,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=200,
             other_instructor=DENIED,
+            counselor=404,
             admin=200,
         ),
     ),
@@ -610,6 +694,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=302,
             other_instructor=DENIED,
+            counselor=404,
             admin=409,
         ),
         data={**BADGE_FORM, "class_id": "{class_id}"},
@@ -633,7 +718,12 @@ ROUTES += [
         "GET",
         "/credentials/{credential_id}",
         _only(
-            student=200, other_student=404, instructor_of_class=200, other_instructor=200, admin=200
+            student=200,
+            other_student=404,
+            instructor_of_class=200,
+            other_instructor=200,
+            counselor=404,
+            admin=200,
         ),
     ),
     Route("GET", "/credentials/{credential_id}?format=json", everyone(200)),
@@ -648,6 +738,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=302,
             other_instructor=DENIED,
+            counselor=404,
             admin=409,
         ),
         data={"reason": "Issued by mistake.", "step": "confirm", "understood": "y"},
@@ -662,6 +753,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=302,
             other_instructor=DENIED,
+            counselor=404,
             admin=409,
         ),
         data={"reason": "Under review."},
@@ -674,6 +766,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=409,
             other_instructor=DENIED,
+            counselor=404,
             admin=409,
         ),
         data={"reason": "Fine."},
@@ -688,6 +781,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=409,
             other_instructor=DENIED,
+            counselor=404,
             admin=409,
         ),
     ),
@@ -703,6 +797,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=200,
             other_instructor=404,
+            counselor=404,
             admin=200,
         ),
     ),
@@ -714,6 +809,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=302,
             other_instructor=404,
+            counselor=404,
             admin=302,
         ),
         data={"name": "Sam Student-Corrected"},
@@ -740,11 +836,21 @@ WORLD_BUILDERS.append(_sharing)
 
 # A credential's sharing page and downloads: the learner and the staff, as its own page.
 LEARNER_AND_STAFF = _only(
-    student=200, other_student=404, instructor_of_class=200, other_instructor=200, admin=200
+    student=200,
+    other_student=404,
+    instructor_of_class=200,
+    other_instructor=200,
+    counselor=404,
+    admin=200,
 )
-# A learner record: the learner, the instructors of their classes and the admin.
+# A learner record: the learner, the instructors of their classes, their counselor, the admin.
 LEARNER_AND_TEACHERS = _only(
-    student=200, other_student=404, instructor_of_class=200, other_instructor=404, admin=200
+    student=200,
+    other_student=404,
+    instructor_of_class=200,
+    other_instructor=404,
+    counselor=200,
+    admin=200,
 )
 
 ROUTES += [
@@ -767,6 +873,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=DENIED,
             other_instructor=DENIED,
+            counselor=404,
             admin=DENIED,
         ),
         data={"sharing": "off"},
@@ -890,6 +997,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=200,
             other_instructor=200,
+            counselor=404,
             admin=200,
         ),
     ),
@@ -902,6 +1010,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=200,
             other_instructor=200,
+            counselor=404,
             admin=200,
         ),
     ),
@@ -914,6 +1023,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=200,
             other_instructor=200,
+            counselor=404,
             admin=200,
         ),
     ),
@@ -932,6 +1042,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=DENIED,
             other_instructor=DENIED,
+            counselor=404,
             admin=DENIED,
         ),
         data={"verification": "on"},
@@ -989,7 +1100,12 @@ WORLD_BUILDERS.append(_bulk)
 
 # Only who started the job (and an admin) may know it exists.
 JOB_OWNER = _only(
-    student=DENIED, other_student=DENIED, instructor_of_class=200, other_instructor=404, admin=200
+    student=DENIED,
+    other_student=DENIED,
+    instructor_of_class=200,
+    other_instructor=404,
+    counselor=DENIED,
+    admin=200,
 )
 
 ROUTES += [
@@ -1002,6 +1118,7 @@ ROUTES += [
             other_student=DENIED,
             instructor_of_class=400,
             other_instructor=400,
+            counselor=DENIED,
             admin=400,
         ),
     ),
@@ -1013,6 +1130,7 @@ ROUTES += [
             other_student=DENIED,
             instructor_of_class=302,
             other_instructor=400,
+            counselor=DENIED,
             admin=302,
         ),
         data={"submission": "{submitted_id}"},
@@ -1028,6 +1146,7 @@ ROUTES += [
             other_student=DENIED,
             instructor_of_class=302,
             other_instructor=404,
+            counselor=DENIED,
             admin=302,
         ),
     ),
@@ -1039,6 +1158,7 @@ ROUTES += [
             other_student=DENIED,
             instructor_of_class=404,
             other_instructor=404,
+            counselor=DENIED,
             admin=404,
         ),
     ),
@@ -1130,6 +1250,7 @@ STUDENTS_ONLY = statuses(
     other_student=200,
     instructor_of_class=DENIED,
     other_instructor=DENIED,
+    counselor=DENIED,
     admin=DENIED,
 )
 
@@ -1175,6 +1296,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=DENIED,
             other_instructor=DENIED,
+            counselor=DENIED,
             admin=DENIED,
         ),
         data={"include": "off"},
@@ -1189,6 +1311,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=DENIED,
             other_instructor=DENIED,
+            counselor=DENIED,
             admin=DENIED,
         ),
     ),
@@ -1200,6 +1323,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=DENIED,
             other_instructor=DENIED,
+            counselor=DENIED,
             admin=DENIED,
         ),
     ),
@@ -1255,6 +1379,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=DENIED,
             other_instructor=DENIED,
+            counselor=404,
             admin=DENIED,
         ),
         data={"address": "http://backpack.example"},
@@ -1269,6 +1394,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=404,
             other_instructor=404,
+            counselor=404,
             admin=404,
         ),
     ),
@@ -1298,11 +1424,21 @@ WORLD_BUILDERS.append(_proposals)
 
 # A proposal: its student and its reviewers (the class's instructors, admins); 404 for others.
 PROPOSAL_PAGE = _only(
-    student=200, other_student=404, instructor_of_class=200, other_instructor=404, admin=200
+    student=200,
+    other_student=404,
+    instructor_of_class=200,
+    other_instructor=404,
+    counselor=404,
+    admin=200,
 )
 # Its student's steps: reviewers may read it but not act for the student.
 PROPOSAL_STEP = _only(
-    student=302, other_student=404, instructor_of_class=DENIED, other_instructor=404, admin=DENIED
+    student=302,
+    other_student=404,
+    instructor_of_class=DENIED,
+    other_instructor=404,
+    counselor=404,
+    admin=DENIED,
 )
 PROPOSAL_TEXT = {
     "title": "Matrix Proposal",
@@ -1355,6 +1491,7 @@ ROUTES += [
             other_student=404,
             instructor_of_class=400,
             other_instructor=404,
+            counselor=404,
             admin=400,
         ),
         data={"decision": "changes", "version": "1"},
@@ -1367,9 +1504,117 @@ ROUTES += [
             other_student=404,
             instructor_of_class=302,
             other_instructor=404,
+            counselor=404,
             admin=400,
         ),
         data={"decision": "decline", "version": "1"},
+    ),
+]
+
+
+# --- goals, reflections, learner profiles, counselors (wt-goals) -------------------------------
+
+
+def _goals(world: dict, now) -> None:
+    """Sam's goal (set by his draft) with a reflection on it; Sam's and Olive's profiles."""
+    import sqlalchemy as sa
+
+    from app.badges.models import Badge
+    from app.evidence.models import Goal
+    from app.goals import services as goals
+
+    goal = db.session.scalar(sa.select(Goal).where(Goal.student_id == world["student_id"]))
+    reflection = goals.write_reflection(
+        student=world["student"],
+        text="I learned to bleed brakes.",
+        submission_id=world["draft_id"],
+        goal_id=goal.id,
+        now=now,
+    )
+    for who in ("student", "other_student"):
+        goals.save_profile(student=world[who], interests="Engines", strengths="Patience", now=now)
+    world.update(
+        goal_id=goal.id,
+        reflection_id=reflection.id,
+        counselor_id=world["counselor"].id,
+        published_badge_id=db.session.scalar(
+            sa.select(Badge.id).where(Badge.slug == world["badge_slug"])
+        ),
+    )
+
+
+WORLD_BUILDERS.append(_goals)
+
+# The student's own goal pages: the other student has theirs, staff have none.
+OWN_GOAL_PAGE = _only(
+    student=200,
+    other_student=404,
+    instructor_of_class=DENIED,
+    other_instructor=DENIED,
+    counselor=DENIED,
+    admin=DENIED,
+)
+OWN_GOAL_ACTION = {**OWN_GOAL_PAGE, "student": 302}
+# Profiles: the learner, their instructors, their counselor and the admin; never other students.
+SAM_PROFILE = {**LEARNER_AND_TEACHERS}
+OLIVE_PROFILE = _only(
+    student=404,
+    other_student=200,
+    instructor_of_class=404,
+    other_instructor=200,
+    counselor=404,
+    admin=200,
+)
+
+ROUTES += [
+    Route("GET", "/goals", STUDENT_PAGE),
+    # The published badge belongs to Sam's class: Olive may not aim at it (400).
+    Route(
+        "POST",
+        "/goals",
+        {**STUDENT_PAGE, "student": 302, "other_student": 400},
+        data={"title": "Earn it", "kind": "badge", "badge_id": "{published_badge_id}"},
+    ),
+    Route("GET", "/goals/{goal_id}/edit", OWN_GOAL_PAGE),
+    Route("POST", "/goals/{goal_id}/edit", OWN_GOAL_ACTION, data={"title": "Brakes first"}),
+    Route("GET", "/goals/999999/edit", {**OWN_GOAL_PAGE, "student": 404}),
+    Route("POST", "/goals/{goal_id}/delete", OWN_GOAL_ACTION),
+    Route("GET", "/reflections", STUDENT_PAGE),
+    # Olive may not link a reflection to Sam's draft: not one of her choices (400).
+    Route(
+        "POST",
+        "/reflections",
+        {**STUDENT_PAGE, "student": 302, "other_student": 400},
+        data={"text": "It went well.", "submission_id": "{draft_id}"},
+    ),
+    Route("POST", "/reflections/{reflection_id}/delete", OWN_GOAL_ACTION),
+    Route("GET", "/profile", STUDENT_PAGE),
+    Route(
+        "POST",
+        "/profile",
+        {**STUDENT_PAGE, "student": 302, "other_student": 302},
+        data={"interests": "Welding", "strengths": "Care"},
+    ),
+    Route("GET", "/learners/{student_id}/profile", SAM_PROFILE),
+    Route("GET", "/learners/{other_student_id}/profile", OLIVE_PROFILE),
+    Route("GET", "/learners/999999/profile", _only(**dict.fromkeys(SIGNED_IN, 404))),
+    Route(
+        "GET",
+        "/dashboard/counselor",
+        _only(**{**dict.fromkeys(SIGNED_IN, DENIED), "counselor": 200}),
+    ),
+    Route("GET", "/admin/counselors", admin_only(200)),
+    Route(
+        "POST",
+        "/admin/counselors",
+        admin_only(302),
+        data={"counselor_id": "{counselor_id}", "student_id": "{other_student_id}"},
+    ),
+    Route("POST", "/admin/counselors/{counselor_id}/students/{student_id}/remove", admin_only(302)),
+    Route(
+        "POST",
+        "/admin/counselors/{counselor_id}/students/{other_student_id}/remove",
+        admin_only(404),
     ),
 ]
 
@@ -1434,7 +1679,12 @@ PATHWAY_FORM = {
 }
 # Staff who review the pathway's class (and admins) change it; its student may read it only.
 PATHWAY_EDITORS = _only(
-    student=DENIED, other_student=404, instructor_of_class=200, other_instructor=DENIED, admin=200
+    student=DENIED,
+    other_student=404,
+    instructor_of_class=200,
+    other_instructor=DENIED,
+    counselor=404,
+    admin=200,
 )
 
 ROUTES += [
@@ -1451,7 +1701,12 @@ ROUTES += [
         "GET",
         "/pathways/{pathway_id}",
         _only(
-            student=200, other_student=404, instructor_of_class=200, other_instructor=200, admin=200
+            student=200,
+            other_student=404,
+            instructor_of_class=200,
+            other_instructor=200,
+            counselor=404,
+            admin=200,
         ),
     ),
     Route("GET", "/pathways/999999", _only(**dict.fromkeys(SIGNED_IN, 404))),
@@ -1548,7 +1803,12 @@ WORLD_BUILDERS.append(_endorsements)
 
 # Staff invite endorsers for the badges they review; an instructor of another class does not.
 ENDORSEMENT_STAFF = _only(
-    student=DENIED, other_student=DENIED, instructor_of_class=200, other_instructor=200, admin=200
+    student=DENIED,
+    other_student=DENIED,
+    instructor_of_class=200,
+    other_instructor=200,
+    counselor=DENIED,
+    admin=200,
 )
 
 ROUTES += [
@@ -1654,7 +1914,12 @@ ROUTES += [
 
 # The other instructor's own page shows Algebra 2; Auto Shop 1 is not theirs to pick.
 PROGRESS_STAFF = _only(
-    student=DENIED, other_student=DENIED, instructor_of_class=200, other_instructor=200, admin=200
+    student=DENIED,
+    other_student=DENIED,
+    instructor_of_class=200,
+    other_instructor=200,
+    counselor=DENIED,
+    admin=200,
 )
 PROGRESS_OF_CLASS = {**PROGRESS_STAFF, "other_instructor": DENIED}
 PROGRESS_LEARNER = _only(
@@ -1662,6 +1927,7 @@ PROGRESS_LEARNER = _only(
     other_student=200,
     instructor_of_class=DENIED,
     other_instructor=DENIED,
+    counselor=DENIED,
     admin=DENIED,
 )
 
@@ -1678,6 +1944,7 @@ ROUTES += [
             **dict.fromkeys(("student", "other_student"), DENIED),
             instructor_of_class=400,
             other_instructor=400,
+            counselor=DENIED,
             admin=400,
         ),
     ),

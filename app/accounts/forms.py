@@ -19,6 +19,7 @@ ROLE_CHOICES = [
     SelectChoice(Role.STUDENT.value, "Student"),
     SelectChoice(Role.INSTRUCTOR.value, "Instructor"),
     SelectChoice(Role.ADMIN.value, "Admin"),
+    SelectChoice(Role.COUNSELOR.value, "Counselor"),
 ]
 MEMBER_ROLE_CHOICES = ROLE_CHOICES[:2]
 NEW_PASSWORD_HELP = (
@@ -120,3 +121,8 @@ class NameForm(FlaskForm):
         description="New credentials carry this name; earlier ones can be re-issued with it.",
         render_kw={"autocomplete": "off"},
     )
+
+
+class CounselorAssignmentForm(FlaskForm):
+    counselor_id = SelectField("Counselor", coerce=int)
+    student_id = SelectField("Student", coerce=int)

@@ -28,6 +28,8 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
     INSTRUCTOR = "instructor"
     STUDENT = "student"
+    # Reads the profiles and records of the students assigned to them; reviews and issues nothing.
+    COUNSELOR = "counselor"
 
 
 class User(UserMixin, Model):
@@ -90,6 +92,10 @@ class User(UserMixin, Model):
     def is_student(self) -> bool:
         return self.role == Role.STUDENT
 
+    @property
+    def is_counselor(self) -> bool:
+        return self.role == Role.COUNSELOR
+
 
 class SchoolClass(Model):
     """A course section with its instructors and students."""
@@ -133,3 +139,18 @@ class Invitation(Model):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class CounselorAssignment(Model):
+    """A counselor follows a student, whatever classes the student is in."""
+
+    __tablename__ = "counselor_assignment"
+    __table_args__ = (sa.UniqueConstraint("counselor_id", "student_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counselor_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    counselor: Mapped[User] = relationship(foreign_keys=[counselor_id])
+    student: Mapped[User] = relationship(foreign_keys=[student_id])

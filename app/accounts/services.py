@@ -270,8 +270,10 @@ def accept_invitation(token: str, *, name: str, password: str, now: datetime) ->
 
 
 def list_users() -> list[User]:
-    """Every account, admins first, then instructors, then students, by name."""
-    order = sa.case({Role.ADMIN: 0, Role.INSTRUCTOR: 1, Role.STUDENT: 2}, value=User.role)
+    """Every account, admins first, then instructors, students and counselors, by name."""
+    order = sa.case(
+        {Role.ADMIN: 0, Role.INSTRUCTOR: 1, Role.STUDENT: 2, Role.COUNSELOR: 3}, value=User.role
+    )
     return list(db.session.scalars(sa.select(User).order_by(order, User.name)))
 
 

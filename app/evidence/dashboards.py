@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -22,6 +23,10 @@ from app.accounts.permissions import class_ids_taught
 from app.badges.models import Badge
 from app.badges.models import BadgeState
 from app.badges.models import IssuedCredential
+from app.evidence.goals import GoalStatus
+from app.evidence.goals import StandardProgress
+from app.evidence.goals import goal_statuses
+from app.evidence.goals import progress_by_standard
 from app.evidence.models import Goal
 from app.evidence.models import Submission
 from app.evidence.models import SubmissionState
@@ -132,23 +137,23 @@ def review_queue(
 
 
 @dataclass
-class GoalRow:
-    badge: Badge
-    submission: Submission | None
-
-
-@dataclass
 class StudentOverview:
-    goals: list[GoalRow]
+    goals: list[GoalStatus]
     drafts: list[Submission]
     submitted: list[Submission]
     feedback: list[Submission]
     rejected: list[Submission]
     earned: list[IssuedCredential]
+    standards: list[StandardProgress] = field(default_factory=list)
+
+    @property
+    def due(self) -> list[GoalStatus]:
+        """Goals whose target date has passed or comes soon, and are not reached yet."""
+        return [g for g in self.goals if g.overdue or g.due_soon]
 
 
-def student_overview(student: User) -> StudentOverview:
-    """Everything a student is working on, waiting for, and has earned."""
+def student_overview(student: User, *, today: date) -> StudentOverview:
+    """Everything a student is working on, waiting for, has earned, and aims at."""
     submissions = list(
         db.session.scalars(
             sa.select(Submission)
@@ -165,20 +170,7 @@ def student_overview(student: User) -> StudentOverview:
             .order_by(IssuedCredential.issued_at.desc())
         )
     )
-    earned_badges = {c.badge_id for c in earned}
-    latest: dict[int, Submission] = {}
-    for submission in submissions:
-        latest.setdefault(submission.badge_id, submission)
-    goals = [
-        GoalRow(goal.badge, latest.get(goal.badge_id))
-        for goal in db.session.scalars(
-            sa.select(Goal)
-            .where(Goal.student_id == student.id)
-            .options(selectinload(Goal.badge))
-            .order_by(Goal.created_at)
-        )
-        if goal.badge_id not in earned_badges
-    ]
+    goals = [g for g in goal_statuses(student, today=today) if not g.reached]
 
     def in_state(*states: SubmissionState) -> list[Submission]:
         return [s for s in submissions if s.state in states]
@@ -190,6 +182,7 @@ def student_overview(student: User) -> StudentOverview:
         feedback=in_state(SubmissionState.CHANGES_REQUESTED),
         rejected=in_state(SubmissionState.REJECTED),
         earned=earned,
+        standards=progress_by_standard(student),
     )
 
 
@@ -251,7 +244,8 @@ def _class_progress(school_class: SchoolClass, badges: Sequence[Badge]) -> Class
     for goal in db.session.scalars(
         sa.select(Goal).where(Goal.student_id.in_(student_ids), Goal.badge_id.in_(badge_ids))
     ):
-        cells[(goal.student_id, goal.badge_id)] = ProgressCell("pursuing", "Pursuing")
+        if goal.badge_id is not None:  # the query asks for badge goals; this tells mypy
+            cells[(goal.student_id, goal.badge_id)] = ProgressCell("pursuing", "Pursuing")
     for submission in db.session.scalars(
         sa.select(Submission)
         .where(Submission.student_id.in_(student_ids), Submission.badge_id.in_(badge_ids))

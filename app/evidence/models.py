@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import date
 from datetime import datetime
 from typing import Any
 
@@ -19,18 +20,36 @@ from app.models_base import new_token
 from app.models_base import utcnow
 
 
+class GoalKind(enum.StrEnum):
+    """What a goal aims at. A new kind (a pathway) adds a value, its target column and a
+    branch in app.evidence.goals.goal_target."""
+
+    BADGE = "badge"
+    STANDARD = "standard"
+
+
 class Goal(Model):
-    """A student marked a badge as pursued."""
+    """Something a student aims for: a badge ("pursuing") or a standard to master.
+
+    A badge goal names the badge; a standard goal names the standard's label as
+    badges show it (framework and code, then name). The title is the student's own words.
+    """
 
     __tablename__ = "goal"
     __table_args__ = (sa.UniqueConstraint("student_id", "badge_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
-    badge_id: Mapped[int] = mapped_column(sa.ForeignKey("badge.id", ondelete="CASCADE"))
+    badge_id: Mapped[int | None] = mapped_column(sa.ForeignKey("badge.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    kind: Mapped[GoalKind] = mapped_column(
+        sa.Enum(GoalKind, native_enum=False, length=20), default=GoalKind.BADGE
+    )
+    title: Mapped[str] = mapped_column(sa.String(200), default="")
+    standard: Mapped[str | None] = mapped_column(sa.String(300))
+    target_date: Mapped[date | None] = mapped_column(sa.Date)
 
-    badge: Mapped[Badge] = relationship()
+    badge: Mapped[Badge | None] = relationship()
     student: Mapped[User] = relationship()
 
 

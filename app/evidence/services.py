@@ -86,7 +86,7 @@ def start_goal(badge: Badge, *, student: User, now: datetime) -> Goal:
         sa.select(Goal).where(Goal.student_id == student.id, Goal.badge_id == badge.id)
     )
     if goal is None:
-        goal = Goal(student_id=student.id, badge_id=badge.id, created_at=now)
+        goal = Goal(student_id=student.id, badge_id=badge.id, title=badge.name, created_at=now)
         db.session.add(goal)
         db.session.flush()
     return goal

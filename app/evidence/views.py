@@ -619,7 +619,7 @@ def public_file(public_token: str):
 @bp.get("/dashboard/student")
 @student_only
 def student_dashboard():
-    overview = dashboards.student_overview(current_user)
+    overview = dashboards.student_overview(current_user, today=utcnow().date())
     return render_template(
         "dashboards/student.html", overview=overview, SubmissionState=SubmissionState
     )

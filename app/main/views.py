@@ -25,6 +25,7 @@ DASHBOARD_BY_ROLE = {
     Role.STUDENT: "evidence.student_dashboard",
     Role.INSTRUCTOR: "evidence.instructor_dashboard",
     Role.ADMIN: "accounts.users",
+    Role.COUNSELOR: "goals.counselor_dashboard",
 }
 
 

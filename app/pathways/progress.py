@@ -112,7 +112,7 @@ def _facts(learner_ids: list[int], badge_ids: list[int]) -> _Facts:
     return _Facts(
         earned={(s, b) for s, b in earned},
         in_review={(s, b) for s, b, state in submitted if state == SubmissionState.SUBMITTED},
-        pursuing={(s, b) for s, b, _ in submitted} | {(s, b) for s, b in goals},
+        pursuing={(s, b) for s, b, _ in submitted} | {(s, b) for s, b in goals if b is not None},
     )
 
 

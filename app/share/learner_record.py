@@ -16,9 +16,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import render_template
 
+from app.accounts.counselors import can_read_learner
 from app.accounts.models import User
-from app.accounts.permissions import class_ids_enrolled
-from app.accounts.permissions import class_ids_taught
 from app.backpack.models import HeldCredential
 from app.backpack.store import held_credentials
 from app.badges.models import CredentialState
@@ -46,12 +45,8 @@ NO_STANDARD = "Not aligned to a standard"
 
 
 def can_see_record(learner: User, viewer: User | None) -> bool:
-    """The learner, administrators, and instructors of one of the learner's classes."""
-    if viewer is None or not viewer.is_authenticated:
-        return False
-    if viewer.id == learner.id or viewer.is_admin:
-        return True
-    return bool(class_ids_taught(viewer) & class_ids_enrolled(learner))
+    """The learner, administrators, instructors of one of their classes, their counselors."""
+    return can_read_learner(learner, viewer)
 
 
 def learner_credentials(learner: User) -> list[IssuedCredential]:

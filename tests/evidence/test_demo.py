@@ -46,7 +46,7 @@ def test_demo_seed_creates_school_then_is_idempotent(demo_app):
         "admin@maplegrove.example" in result.output and "Password: maplegrove-demo" in result.output
     )
     with demo_app.app_context():
-        assert _count(User) == 7
+        assert _count(User) == 8
         # The pathway's own badge is checked in tests/pathways/test_demo_pathway.py.
         pathway_badges = sa.select(Pathway.badge_id)
         badges = db.session.scalars(sa.select(Badge).where(Badge.id.not_in(pathway_badges))).all()
@@ -85,7 +85,7 @@ def test_demo_seed_creates_school_then_is_idempotent(demo_app):
     assert again.exit_code == 0
     assert "already has users" in again.output
     with demo_app.app_context():
-        assert _count(User) == 7 and _count(IssuedCredential) == DEMO_CREDENTIALS
+        assert _count(User) == 8 and _count(IssuedCredential) == DEMO_CREDENTIALS
 
 
 def test_demo_seed_disabled_by_setting_does_nothing(runner, app):

@@ -433,7 +433,17 @@ def school_rows(keystore: KeyStore, now: datetime) -> tuple[dict[str, list[dict]
             }
         ],
         "badge": badges,
-        "goal": [{"id": 1, "student_id": 3, "badge_id": 2, "created_at": now - timedelta(days=9)}],
+        "goal": [
+            {
+                "id": 1,
+                "student_id": 3,
+                "badge_id": 2,
+                "created_at": now - timedelta(days=9),
+                # Since 0020: what the goal aims at, in the student's words.
+                "kind": "BADGE",
+                "title": "Data Plotting in Excel",
+            }
+        ],
         "submission": _submissions(now),
         "submission_event": _events(now),
         "evidence_item": evidence,

@@ -196,6 +196,13 @@ BACKFILLS = {
     ("badge", "student_proposed"): lambda rows, _: (
         not any(r["student_proposed"] for r in rows.values())
     ),
+    # Goals set before standards could be aimed at were badges, named as their badge.
+    ("goal", "kind"): lambda rows, _: all(r["kind"] == "BADGE" for r in rows.values()),
+    ("goal", "title"): lambda rows, school: all(
+        rows[g["id"]]["title"]
+        == next(b["name"] for b in school.rows["badge"] if b["id"] == g["badge_id"])
+        for g in school.rows["goal"]
+    ),
 }
 
 

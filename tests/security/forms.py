@@ -284,6 +284,30 @@ FORMS: list[Form] = [
         {"decision": "changes", "message": "Name the spokes.", "version": "1"},
         choices=frozenset({"decision", "version"}),
     ),
+    # Goals, reflections, the learner profile, counselors.
+    Form(
+        "/goals",
+        "student",
+        {"title": "Restore the brakes", "kind": "badge", "badge_id": "{published_badge_id}"},
+        choices=frozenset({"kind", "badge_id"}),
+    ),
+    Form("/goals/{goal_id}/edit", "student", {"title": "Brakes first"}),
+    Form("/goals/{goal_id}/delete", "student", {}),
+    Form(
+        "/reflections",
+        "student",
+        {"text": "It went well.", "submission_id": "{draft_id}"},
+        choices=frozenset({"submission_id"}),
+    ),
+    Form("/reflections/{reflection_id}/delete", "student", {}),
+    Form("/profile", "student", {"interests": "Engines", "strengths": "Patience"}),
+    Form(
+        "/admin/counselors",
+        "admin",
+        {"counselor_id": "{counselor_id}", "student_id": "{other_student_id}"},
+        choices=frozenset({"counselor_id", "student_id"}),
+    ),
+    Form("/admin/counselors/{counselor_id}/students/{student_id}/remove", "admin", {}),
     Form(
         "/account/notifications",
         "student",

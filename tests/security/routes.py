@@ -37,6 +37,10 @@ ARGUMENT_VALUES = {
     "action": "revoke",
     "filename": "css/laurel.css",
     "key": "{sso_key}",
+    "goal_id": "{goal_id}",
+    "reflection_id": "{reflection_id}",
+    "counselor_id": "{counselor_id}",
+    "student_id": "{student_id}",
     "endorser_id": "{endorser_id}",
     "endorsement_id": "{badge_endorsement_id}",
 }

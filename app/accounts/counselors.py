@@ -1,0 +1,88 @@
+"""Counselors and the students assigned to them, and who may read a learner's record.
+
+`assign_counselor` is what an admin's page and a roster import call.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from app.accounts.models import CounselorAssignment
+from app.accounts.models import User
+from app.accounts.permissions import class_ids_enrolled
+from app.accounts.permissions import class_ids_taught
+from app.errors import UserError
+from app.extensions import db
+
+
+def assign_counselor(counselor: User, student: User, *, now: datetime) -> CounselorAssignment:
+    """Let `counselor` follow `student` (a second call returns the same assignment).
+
+    :raises UserError: when `counselor` is not a counselor or `student` not a student.
+    """
+    if not counselor.is_counselor:
+        raise UserError(f"{counselor.name} is not a counselor.")
+    if not student.is_student:
+        raise UserError(f"{student.name} is not a student.")
+    assignment = db.session.scalar(
+        sa.select(CounselorAssignment).where(
+            CounselorAssignment.counselor_id == counselor.id,
+            CounselorAssignment.student_id == student.id,
+        )
+    )
+    if assignment is None:
+        assignment = CounselorAssignment(
+            counselor_id=counselor.id, student_id=student.id, created_at=now
+        )
+        db.session.add(assignment)
+        db.session.flush()
+    return assignment
+
+
+def unassign_counselor(counselor: User, student: User) -> None:
+    db.session.execute(
+        sa.delete(CounselorAssignment).where(
+            CounselorAssignment.counselor_id == counselor.id,
+            CounselorAssignment.student_id == student.id,
+        )
+    )
+    db.session.flush()
+
+
+def assigned_students(counselor: User) -> list[User]:
+    """The students `counselor` follows, by name."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(CounselorAssignment, CounselorAssignment.student_id == User.id)
+            .where(CounselorAssignment.counselor_id == counselor.id)
+            .order_by(User.name, User.id)
+        )
+    )
+
+
+def is_counselor_of(viewer: User, student: User) -> bool:
+    if not viewer.is_counselor or not viewer.is_active:
+        return False
+    return (
+        db.session.scalar(
+            sa.select(CounselorAssignment.id).where(
+                CounselorAssignment.counselor_id == viewer.id,
+                CounselorAssignment.student_id == student.id,
+            )
+        )
+        is not None
+    )
+
+
+def can_read_learner(learner: User, viewer: User | None) -> bool:
+    """The learner, administrators, instructors of one of their classes, their counselors."""
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    if viewer.id == learner.id or viewer.is_admin:
+        return True
+    if class_ids_taught(viewer) & class_ids_enrolled(learner):
+        return True
+    return is_counselor_of(viewer, learner)
