@@ -1339,9 +1339,10 @@ def _backpack_send(world: dict, now) -> None:
 
     from app.backpack_send.models import BackpackConnection
     from app.backpack_send.models import RemoteBackpack
-    from app.backpack_send.sealing import Sealer
+    from app.backpack_send.services import SEALING_PURPOSE
+    from app.sealing import Sealer
 
-    sealer = Sealer(current_app.config["SECRET_KEY"])
+    sealer = Sealer(current_app.config["SECRET_KEY"], purpose=SEALING_PURPOSE)
     remote = RemoteBackpack(
         discovery_url="https://backpack.example/ims/ob/v3p0/discovery",
         name="Matrix Backpack",

@@ -29,13 +29,13 @@ from app.backpack_send.errors import SendError
 from app.backpack_send.models import BackpackConnection
 from app.backpack_send.models import PendingSend
 from app.backpack_send.models import RemoteBackpack
-from app.backpack_send.sealing import Sealer
-from app.backpack_send.sealing import Unreadable
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
 from app.errors import NotAllowed
 from app.errors import NotFound
 from app.extensions import db
+from app.sealing import Sealer
+from app.sealing import Unreadable
 from app.verify.core.fetching import DocumentNotFound
 from app.verify.core.fetching import Fetcher
 from app.verify.core.fetching import FetchError
@@ -46,6 +46,8 @@ CALLBACK_PATH = "/backpack/send/callback"
 PENDING_LIFETIME = timedelta(minutes=10)
 # A token this close to its end is renewed before use.
 EXPIRY_MARGIN = timedelta(seconds=30)
+# The key sealing the backpacks' client secrets, tokens and PKCE verifiers (app.sealing).
+SEALING_PURPOSE = b"laurel backpack-send secrets v1"
 
 
 @dataclass(frozen=True)

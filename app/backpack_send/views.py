@@ -25,7 +25,6 @@ from app.backpack_send.errors import SendError
 from app.backpack_send.forms import DisconnectForm
 from app.backpack_send.forms import SendForm
 from app.backpack_send.panel import send_panel
-from app.backpack_send.sealing import Sealer
 from app.backpack_send.services import CALLBACK_PATH
 from app.backpack_send.services import Sending
 from app.backpack_send.services import Sent
@@ -35,6 +34,7 @@ from app.extensions import limiter
 from app.issuing.profile import current_issuer_name
 from app.keyring import issuing_context
 from app.models_base import utcnow
+from app.sealing import Sealer
 from app.verify.documents import credential_by_id
 from app.verify.service import guarded_adapter
 from app.verify.service import network_fetcher
@@ -58,7 +58,7 @@ def _sending() -> Sending:
     return Sending(
         fetcher=network_fetcher(),
         adapter=guarded_adapter,
-        sealer=Sealer(current_app.config["SECRET_KEY"]),
+        sealer=Sealer(current_app.config["SECRET_KEY"], purpose=services.SEALING_PURPOSE),
         public_url=public_url,
         school_name=current_issuer_name(public_url),
         software_version=laurel_version(),

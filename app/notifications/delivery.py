@@ -24,10 +24,10 @@ from app.notifications.models import Delivery
 from app.notifications.models import NotificationKind
 from app.notifications.models import OutboxEmail
 from app.notifications.models import OutboxState
-from app.notifications.outbox import Unreadable
 from app.notifications.preferences import delivery_for
 from app.notifications.smtp import SendError
 from app.notifications.smtp import send
+from app.sealing import Unreadable
 
 log = logging.getLogger(__name__)
 

@@ -8,16 +8,11 @@ With LAUREL_SMTP_URL unset nothing is written: no email is sent, none piles up.
 
 from __future__ import annotations
 
-import base64
 import logging
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from cryptography.fernet import Fernet
-from cryptography.fernet import InvalidToken
-from cryptography.hazmat.primitives.hashes import SHA256
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
 from app.accounts.models import Role
@@ -28,6 +23,7 @@ from app.extensions import db
 from app.notifications.models import NotificationKind
 from app.notifications.models import OutboxEmail
 from app.notifications.models import OutboxState
+from app.sealing import Sealer
 
 log = logging.getLogger(__name__)
 
@@ -36,28 +32,19 @@ WAKE_FLAG = "laurel_outbox_wake"
 _SEAL_PURPOSE = b"laurel outbox secrets v1"
 
 
-class Unreadable(Exception):
-    """A sealed secret this SECRET_KEY cannot open (the key changed, or it was altered)."""
-
-
 def email_enabled() -> bool:
     """Is an SMTP server configured (LAUREL_SMTP_URL)?"""
     return bool(current_app.config.get("LAUREL_SMTP_URL"))
 
 
-def _fernet() -> Fernet:
-    """Fernet under a key derived from SECRET_KEY: a copy of the database alone reveals nothing."""
-    material = str(current_app.config["SECRET_KEY"]).encode("utf-8")
-    key = HKDF(algorithm=SHA256(), length=32, salt=None, info=_SEAL_PURPOSE).derive(material)
-    return Fernet(base64.urlsafe_b64encode(key))
+def _sealer() -> Sealer:
+    """The invitation links' key, from SECRET_KEY: a copy of the database alone reveals nothing."""
+    return Sealer(current_app.config["SECRET_KEY"], purpose=_SEAL_PURPOSE)
 
 
 def open_secret(sealed: str) -> str:
     """:raises Unreadable: not sealed under this SECRET_KEY."""
-    try:
-        return _fernet().decrypt(sealed.encode("ascii")).decode("utf-8")
-    except (InvalidToken, UnicodeError):
-        raise Unreadable("The invitation link was sealed under another SECRET_KEY.") from None
+    return _sealer().open(sealed)
 
 
 def _add(
@@ -77,7 +64,7 @@ def _add(
         user_id=user.id if user else None,
         to_address=address,
         params=params,
-        sealed_secret=_fernet().encrypt(secret.encode("utf-8")).decode("ascii") if secret else None,
+        sealed_secret=_sealer().seal(secret) if secret else None,
         state=OutboxState.PENDING,
         attempts=0,
         next_attempt_at=now,

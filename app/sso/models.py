@@ -1,7 +1,7 @@
 """Sign-in providers the admin added, the provider accounts linked to Laurel accounts, and
 whether local passwords still work for everyone.
 
-A provider's client secret is stored sealed (app/backpack_send/sealing.py). Providers named in
+A provider's client secret is stored sealed (app/sealing.py). Providers named in
 LAUREL_OIDC_PROVIDERS live in the environment only; an identity names its provider by key, so
 it works for both.
 """

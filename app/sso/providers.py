@@ -24,11 +24,11 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import current_app
 
-from app.backpack_send.sealing import Sealer
-from app.backpack_send.sealing import Unreadable
 from app.errors import NotFound
 from app.errors import Unavailable
 from app.extensions import db
+from app.sealing import Sealer
+from app.sealing import Unreadable
 from app.sso.errors import SsoError
 from app.sso.models import MAX_KEY_CHARS
 from app.sso.models import SsoProvider

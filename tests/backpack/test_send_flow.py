@@ -18,8 +18,9 @@ from app.backpack.scopes import CREDENTIAL_UPSERT
 from app.backpack_send.models import BackpackConnection
 from app.backpack_send.models import PendingSend
 from app.backpack_send.models import RemoteBackpack
-from app.backpack_send.sealing import Sealer
+from app.backpack_send.services import SEALING_PURPOSE
 from app.extensions import db
+from app.sealing import Sealer
 from tests.backpack.other_backpack import laurel_path
 from tests.backpack.other_backpack import start_send
 
@@ -67,7 +68,7 @@ def test_secrets_are_kept_sealed(app, login, school, make_credential, other_back
     assert _authorized_send(client, other_backpack, credential).status_code == 302
     backpack = db.session.scalar(sa.select(RemoteBackpack))
     connection = db.session.scalar(sa.select(BackpackConnection))
-    sealer = Sealer(app.config["SECRET_KEY"])
+    sealer = Sealer(app.config["SECRET_KEY"], purpose=SEALING_PURPOSE)
     secret = sealer.open(backpack.sealed_client_secret)
     access = sealer.open(connection.sealed_access_token)
     assert secret and secret not in backpack.sealed_client_secret
@@ -130,7 +131,9 @@ def test_the_backpack_refuses_a_token_request_without_the_pkce_verifier(
     started = start_send(client, credential.id, other_backpack.origin)
     code = parse_qs(urlsplit(other_backpack.answer(started.headers["Location"])).query)["code"][0]
     backpack = db.session.scalar(sa.select(RemoteBackpack))
-    secret = Sealer(app.config["SECRET_KEY"]).open(backpack.sealed_client_secret)
+    secret = Sealer(app.config["SECRET_KEY"], purpose=SEALING_PURPOSE).open(
+        backpack.sealed_client_secret
+    )
     refused = requests.post(
         backpack.token_url,
         data={

@@ -7,8 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.accounts.models import Role
-from app.backpack_send.sealing import Sealer
 from app.extensions import db
+from app.sealing import Sealer
 from app.sso.models import SsoProvider
 from app.sso.providers import SEALING_PURPOSE
 from app.sso.providers import all_providers

@@ -1,8 +1,10 @@
-"""Sealing the secrets Laurel keeps for other backpacks (client secret, tokens, PKCE verifiers).
+"""Sealing the secrets Laurel keeps in its database and must read back.
 
+The backpacks' client secrets and tokens (app.backpack_send), single sign-on client
+secrets (app.sso), invitation links waiting in the email outbox (app.notifications).
 Fernet (AES-128-CBC with HMAC-SHA256) under a key derived from the application's
-SECRET_KEY with HKDF, so a copy of the database alone does not give them away. A new
-SECRET_KEY makes them unreadable: Laurel then registers and asks the learner again.
+SECRET_KEY with HKDF, one key per purpose, so a copy of the database alone does not give
+them away. A new SECRET_KEY makes them unreadable: each feature says what happens then.
 """
 
 from __future__ import annotations
@@ -13,8 +15,6 @@ from cryptography.fernet import Fernet
 from cryptography.fernet import InvalidToken
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
-_PURPOSE = b"laurel backpack-send secrets v1"
 
 
 class Unreadable(Exception):
@@ -28,7 +28,7 @@ class Sealer:
     be opened as another's.
     """
 
-    def __init__(self, secret_key: str | bytes, *, purpose: bytes = _PURPOSE) -> None:
+    def __init__(self, secret_key: str | bytes, *, purpose: bytes) -> None:
         material = secret_key.encode("utf-8") if isinstance(secret_key, str) else secret_key
         key = HKDF(algorithm=SHA256(), length=32, salt=None, info=purpose).derive(material)
         self._fernet = Fernet(base64.urlsafe_b64encode(key))
