@@ -10,7 +10,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -19,6 +18,7 @@ from app.badges.models import Badge
 from app.badges.models import BadgeState
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
+from app.badges.standards import alignment_label
 from app.errors import Conflict
 from app.errors import NotAllowed
 from app.errors import NotFound
@@ -33,15 +33,6 @@ TITLE_MAX = 200
 LATEST_TARGET_YEARS = 10
 
 
-def standard_label(alignment: dict[str, Any]) -> str:
-    """A badge alignment as the learner record names it: framework and code, then the name."""
-    prefix = " ".join(
-        str(part) for part in (alignment.get("framework"), alignment.get("code")) if part
-    )
-    name = str(alignment.get("name") or "")
-    return f"{prefix} — {name}" if prefix and name else prefix or name
-
-
 def badges_open_to(student: User) -> list[Badge]:
     """The published badges `student` may pursue, by name."""
     published = db.session.scalars(
@@ -54,7 +45,7 @@ def standards_open_to(student: User) -> dict[str, list[Badge]]:
     """Each standard the badges open to `student` align to, with those badges."""
     standards: dict[str, list[Badge]] = defaultdict(list)
     for badge in badges_open_to(student):
-        for label in {standard_label(a) for a in badge.alignments or ()} - {""}:
+        for label in {alignment_label(a) for a in badge.alignments or ()} - {""}:
             standards[label].append(badge)
     return dict(sorted(standards.items(), key=lambda item: item[0].casefold()))
 

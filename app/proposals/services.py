@@ -42,6 +42,7 @@ from app.badges.services import BadgeInput
 from app.badges.services import RubricLevelInput
 from app.badges.services import create_badge
 from app.badges.services import publish_badge
+from app.badges.standards import alignment_label
 from app.errors import Conflict
 from app.errors import NotAllowed
 from app.errors import UserError
@@ -103,14 +104,8 @@ def known_standards() -> dict[str, dict[str, Any]]:
                 },
             )
     return dict(
-        sorted(found.items(), key=lambda item: (standard_label(item[1]).casefold(), item[0]))
+        sorted(found.items(), key=lambda item: (alignment_label(item[1]).casefold(), item[0]))
     )
-
-
-def standard_label(standard: dict[str, Any]) -> str:
-    """ "ASE A5 — Brakes", or the name alone when there is no framework or code."""
-    prefix = " ".join(part for part in (standard.get("framework"), standard.get("code")) if part)
-    return f"{prefix} — {standard['name']}" if prefix else standard["name"]
 
 
 def classes_of_student(student: User) -> list[SchoolClass]:

@@ -15,6 +15,7 @@ from flask_login import login_required
 
 from app.accounts.models import Role
 from app.accounts.permissions import role_required
+from app.badges.standards import alignment_label
 from app.errors import LaurelError
 from app.errors import NotAllowed
 from app.errors import NotFound
@@ -72,7 +73,7 @@ def _standard_choices(form: ProposalForm, chosen: list[dict[str, Any]]) -> None:
     known = services.known_standards()
     for standard in chosen:
         known.setdefault(standard["url"], standard)
-    form.standards.choices = [(url, services.standard_label(s)) for url, s in known.items()]
+    form.standards.choices = [(url, alignment_label(s)) for url, s in known.items()]
 
 
 def _input(form: ProposalForm) -> services.ProposalInput:
@@ -194,7 +195,7 @@ def _render_edit(proposal: Proposal, form: ProposalForm, status: int = 200, stal
         current=proposal.current,
         form=form,
         stale=stale,
-        standard_label=services.standard_label,
+        standard_label=alignment_label,
     ), status
 
 
@@ -245,8 +246,8 @@ def version_diff(before: ProposalVersion, after: ProposalVersion) -> list[FieldD
     fields.append(
         diff_text(
             "Standards it meets",
-            "\n".join(services.standard_label(s) for s in before.standards),
-            "\n".join(services.standard_label(s) for s in after.standards),
+            "\n".join(alignment_label(s) for s in before.standards),
+            "\n".join(alignment_label(s) for s in after.standards),
         )
     )
     return fields

@@ -22,6 +22,7 @@ from app.backpack.models import HeldCredential
 from app.backpack.store import held_credentials
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
+from app.badges.standards import standard_label
 from app.credentials.clr import build_clr
 from app.credentials.document import SubjectData
 from app.credentials.signing import sign_document
@@ -36,7 +37,6 @@ from app.share.certificate import verification_url
 from app.share.pdf import PdfAttachment
 from app.share.pdf import html_to_pdf
 from app.share.qr import qr_data_uri
-from app.share.summary import Alignment
 from app.share.summary import CredentialSummary
 from app.share.summary import summarize
 from app.verify.documents import issuer_key_documents
@@ -89,17 +89,14 @@ class LearnerRecord:
         """Each standard (framework and code, or name) with the credentials aligned to it."""
         standards: dict[str, list[CredentialSummary]] = defaultdict(list)
         for summary in self.summaries:
-            labels = {_standard_label(a) for a in summary.alignments} or {NO_STANDARD}
+            labels = {standard_label(a.framework, a.code, a.name) for a in summary.alignments} or {
+                NO_STANDARD
+            }
             for label in labels:
                 standards[label].append(summary)
         return sorted(
             standards.items(), key=lambda item: (item[0] == NO_STANDARD, item[0].casefold())
         )
-
-
-def _standard_label(alignment: Alignment) -> str:
-    prefix = " ".join(part for part in (alignment.framework, alignment.code) if part)
-    return f"{prefix} — {alignment.name}" if prefix else alignment.name
 
 
 def learner_record(learner: User) -> LearnerRecord:
