@@ -11,10 +11,12 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
+from app.accounts.models import CounselorAssignment
 from app.accounts.models import Role
 from app.accounts.models import SchoolClass
 from app.accounts.models import User
 from app.extensions import Model
+from app.extensions import db
 from app.models_base import UTCDateTime
 from app.models_base import new_token
 from app.models_base import new_uuid
@@ -266,11 +268,24 @@ class IssuedCredential(Model):
         """`can_view` for a credential known by its learner's id alone (no row loaded)."""
         if user is None or not user.is_authenticated or not user.is_active:
             return False
-        return user.id == recipient_id or user.is_admin or user.is_instructor
+        if user.id == recipient_id or user.is_admin or user.is_instructor:
+            return True
+        return user.is_counselor and _counsels(user.id, recipient_id)
 
     def can_read_document(self, user: User | None) -> bool:
         """The signed document: anyone while the learner shares it, else the learner and staff."""
         return self.share_enabled or self.can_view(user)
+
+
+def _counsels(counselor_id: int, student_id: int) -> bool:
+    """Is the student assigned to the counselor (who then reads their credentials, as staff do)?"""
+    found = db.session.scalar(
+        sa.select(CounselorAssignment.id).where(
+            CounselorAssignment.counselor_id == counselor_id,
+            CounselorAssignment.student_id == student_id,
+        )
+    )
+    return found is not None
 
 
 class StatusPurpose(enum.StrEnum):

@@ -66,6 +66,24 @@ def test_counselor_reads_record_and_profile_of_assigned_student_only(
         assert client.get(f"/learners/{school.classmate.id}/{path}").status_code == 404
 
 
+def test_counselor_opens_the_credentials_on_an_assigned_students_record(
+    client, login, school, counselor, make_credential
+):
+    """The record's links lead somewhere: the counselor reads each credential as staff do,
+    and changes none of it (revoking and sharing stay with reviewers and the learner)."""
+    sams = make_credential()
+    olgas = make_credential(recipient=school.other_student)
+    login(counselor)
+    record = client.get(f"/learners/{school.student.id}/record").get_data(as_text=True)
+    assert f"/credentials/{sams.id}" in record
+    assert client.get(f"/credentials/{sams.id}").status_code == 200
+    assert client.get(f"/credentials/{olgas.id}").status_code == 404
+    reason = {"reason": "Counselors decide nothing."}
+    assert client.post(f"/credentials/{sams.id}/revoke", data=reason).status_code == 403
+    db.session.refresh(sams)
+    assert sams.state.value == "active"
+
+
 def test_counselor_cannot_approve_change_or_reject(client, login, school, counselor, submitted):
     level_id = school.badge.required_level_id
     login(counselor)
