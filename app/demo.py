@@ -19,6 +19,7 @@ from app.accounts.models import Role
 from app.accounts.models import SchoolClass
 from app.accounts.models import User
 from app.badges.models import Badge
+from app.badges.models import IssuedCredential
 from app.badges.services import AlignmentInput
 from app.badges.services import BadgeInput
 from app.badges.services import RubricLevelInput
@@ -208,6 +209,13 @@ def _badges(auto_class: SchoolClass, data_class: SchoolClass) -> list[tuple[str,
         achievement_type="CommunityService",
     )
     return [("jlee", restoration), ("pnatarajan", plotting), ("pnatarajan", tutor)]
+
+
+def showcase_credential() -> IssuedCredential:
+    """Maya's "Data Plotting in Excel": the credential the tour and the benchmarks open."""
+    return db.session.scalars(
+        sa.select(IssuedCredential).join(Badge).where(Badge.name == "Data Plotting in Excel")
+    ).one()
 
 
 def _user(role: Role, name: str, local: str) -> User:

@@ -77,9 +77,9 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 from app import create_app
 from app.accounts.models import ClassMembership, Role, SchoolClass, User
-from app.badges.models import Badge, IssuedCredential
+from app.badges.models import Badge
 from app.credentials.keys import KeyStore
-from app.demo import DEMO_PASSWORD, seed_demo
+from app.demo import DEMO_PASSWORD, seed_demo, showcase_credential
 from app.evidence import services as evidence
 from app.evidence.storage import configured_storage, max_upload_bytes
 from app.extensions import db
@@ -119,7 +119,7 @@ with app.app_context():
                             criteria_reflections={}, now=now)
         evidence.submit(submission, student=student, now=now)
     db.session.commit()
-    credential = db.session.scalars(sa.select(IssuedCredential)).one()
+    credential = showcase_credential()
     print(json.dumps({"credential_id": credential.id, "verify_token": credential.verify_token,
                       "json": credential.json_text, "password": DEMO_PASSWORD}))
 """

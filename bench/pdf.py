@@ -84,9 +84,8 @@ def _seed(workdir: Path):
 
 def measure(renders: int = RENDERS) -> dict[str, float]:
     """Cold, warm (median, p95) in ms and RSS growth in MiB over `renders` certificates."""
-    import sqlalchemy as sa
 
-    from app.badges.models import IssuedCredential
+    from app.demo import showcase_credential
     from app.extensions import db
     from app.keyring import issuing_context
     from app.share.certificate import render_certificate
@@ -95,7 +94,7 @@ def measure(renders: int = RENDERS) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="laurel-bench-pdf-") as directory:
         app = _seed(Path(directory))
         with app.app_context():
-            credential = db.session.scalars(sa.select(IssuedCredential)).one()
+            credential = showcase_credential()
             ctx = issuing_context()
             started = time.perf_counter()
             render_certificate(credential, ctx=ctx, paper="a4", now=NOW)
