@@ -95,7 +95,7 @@ def _relying_party(provider: Provider) -> Any:
             f"{provider.name}'s OpenID configuration names another issuer "
             f"(“{str(metadata.get('issuer'))[:200]}”, not {provider.issuer}): ask the admin to "
             "check the issuer URL.",
-            status_code=502,
+            status_code=400,
         )
     return client
 
@@ -105,16 +105,16 @@ def _call(provider: Provider, what: str, step: Any) -> Any:
     try:
         return step()
     except FetchError as error:
-        raise SsoError(f"Laurel did not {what} at {provider.name}: {error}", 502) from None
+        raise SsoError(f"Laurel did not {what} at {provider.name}: {error}", 400) from None
     except requests.Timeout:
-        raise SsoError(f"{provider.name} did not answer in time: try again.", 504) from None
+        raise SsoError(f"{provider.name} did not answer in time: try again.", 400) from None
     except requests.HTTPError as error:
         status = error.response.status_code if error.response is not None else "?"
         raise SsoError(
-            f"Laurel could not {what} at {provider.name} (HTTP status {status}).", 502
+            f"Laurel could not {what} at {provider.name} (HTTP status {status}).", 400
         ) from None
     except (requests.RequestException, ValueError):
-        raise SsoError(f"Laurel could not {what} at {provider.name}.", 502) from None
+        raise SsoError(f"Laurel could not {what} at {provider.name}.", 400) from None
 
 
 def start(provider: Provider, redirect_uri: str) -> Response:

@@ -41,7 +41,7 @@ def test_a_provider_whose_configuration_names_another_issuer_is_refused(
 
     answer = client.get("/sso/district/start")
 
-    assert answer.status_code == 502
+    assert answer.status_code == 400
     assert "configuration names another issuer" in answer.get_data(as_text=True)
     assert signed_in_id(client) is None
 

@@ -40,6 +40,6 @@ def test_the_provider_is_reached_only_through_the_guard(client, school_idp, app_
 
     answer = client.get("/sso/school/start")
 
-    assert answer.status_code == 502
+    assert answer.status_code == 400
     assert "HTTPS only" in answer.get_data(as_text=True)
     assert signed_in_id(client) is None
