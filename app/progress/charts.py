@@ -13,10 +13,12 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
 BRAND = "#1f5f45"
 ACCENT = "#b4531b"
@@ -44,6 +46,20 @@ NARROW = Size("narrow", 4.0, 11.0)
 SIZES = (WIDE, NARROW)
 
 
+def _new_figure(width: float, height: float) -> Figure:
+    """A figure of its own. matplotlib loads with the first chart, not with the app: it
+    would cost every process (each command, each server worker) about a second to start."""
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _locator(**options: int) -> MaxNLocator:
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(**options)
+
+
 def _svg(figure: Figure) -> str:
     out = io.StringIO()
     figure.savefig(out, format="svg", metadata={"Date": None})
@@ -61,7 +77,7 @@ def _cut(text: str, limit: int) -> str:
 def _style_axes(axes: Axes, size: Size) -> None:
     axes.spines[["top", "right"]].set_visible(False)
     axes.tick_params(labelsize=size.font, colors=INK)
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.yaxis.set_major_locator(_locator(integer=True))
 
 
 def _week_ticks(axes: Axes, weeks: Sequence[date], size: Size) -> None:
@@ -85,7 +101,7 @@ def heat_map(
 ) -> str:
     """Rows x columns of shares from 0 to 100, each cell labelled with its own text."""
     height = 1.6 + 0.42 * len(rows) + (0.6 if size.narrow else 0)
-    figure = Figure(figsize=(size.width, height), layout="constrained")
+    figure = _new_figure(size.width, height)
     axes = figure.subplots()
     # Vector cells (not a raster image): crisp at any width, and no image inside the SVG.
     image = axes.pcolormesh(
@@ -129,7 +145,7 @@ def heat_map(
 
 def weekly_bars(weeks: Sequence[date], counts: Sequence[int], *, label: str, size: Size) -> str:
     """One bar a week, its count written above it."""
-    figure = Figure(figsize=(size.width, 3.6 if size.narrow else 3.4), layout="constrained")
+    figure = _new_figure(size.width, 3.6 if size.narrow else 3.4)
     axes = figure.subplots()
     positions = range(len(weeks))
     bars = axes.bar(positions, counts, color=BRAND, width=0.7)
@@ -150,7 +166,7 @@ def review_turnaround(
     size: Size,
 ) -> str:
     """Two panels on one week axis: submissions waiting, and the average days to feedback."""
-    figure = Figure(figsize=(size.width, 5.4 if size.narrow else 4.8), layout="constrained")
+    figure = _new_figure(size.width, 5.4 if size.narrow else 4.8)
     top, bottom = figure.subplots(2, 1, sharex=True)
     positions = list(range(len(weeks)))
     bars = top.bar(positions, waiting, color=ACCENT, width=0.7)
@@ -178,7 +194,7 @@ def review_turnaround(
     bottom.set_ylabel("Average days\nto feedback", fontsize=size.font, color=INK)
     bottom.set_xlabel("Week starting", fontsize=size.font, color=INK)
     _style_axes(bottom, size)
-    bottom.yaxis.set_major_locator(MaxNLocator(nbins=4))
+    bottom.yaxis.set_major_locator(_locator(nbins=4))
     bottom.set_xlim(-0.6, len(weeks) - 0.4)
     _week_ticks(bottom, weeks, size)
     return _svg(figure)
@@ -192,7 +208,7 @@ def running_totals(
     size: Size,
 ) -> str:
     """One stepped line per series (a colour and a marker each), the legend below."""
-    figure = Figure(figsize=(size.width, 4.2 if size.narrow else 3.8), layout="constrained")
+    figure = _new_figure(size.width, 4.2 if size.narrow else 3.8)
     axes = figure.subplots()
     positions = list(range(len(weeks)))
     top = 1
