@@ -11,9 +11,10 @@ from app.models_base import UTCDateTime
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Interpret the config file for Python logging, leaving the loggers that already exist
+# alone: an upgrade run inside the app (tests, `laurel restore`) must not silence the
+# app's own logger ("app"), which fileConfig's default would disable.
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 
