@@ -19,7 +19,7 @@ PYTEST_ARGS ?=
 # minutes for the whole suite). TEST_PARALLEL=--parallel runs them at once, logging to files.
 TEST_PARALLEL ?=
 
-.PHONY: help run test lint lock bench install system-deps node-deps db-check migrations-lock clean
+.PHONY: help run test lint lock bench install system-deps node-deps db-check migrations-lock translations clean
 
 help:
 	@echo "make run    - install, migrate, create keys, seed the demo school, serve on http://127.0.0.1:$(PORT)"
@@ -72,6 +72,14 @@ lint: $(STAMP)
 	  echo "== $$check"; $(BIN)/$$check || status=1; \
 	done; \
 	exit $$status
+
+# After changing the words of a page, an email or a message: extract them all and merge them
+# into every catalog (new ones come untranslated; tests/i18n fails until they are translated).
+# The .mo files are compiled at start-up (app/i18n.py), never committed.
+translations: $(STAMP)
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext --no-location --sort-output -o "$$tmp/messages.pot" . && \
+	$(BIN)/pybabel update -i "$$tmp/messages.pot" -d translations --ignore-obsolete --no-fuzzy-matching --width 100
 
 # After adding a revision: lock its checksum (appends; released lines are never rewritten).
 migrations-lock:

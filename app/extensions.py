@@ -8,6 +8,8 @@ import weakref
 from typing import TYPE_CHECKING
 from typing import Any
 
+from flask_babel import Babel
+from flask_babel import lazy_gettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -26,6 +28,10 @@ from sqlalchemy.sql.expression import Executable
 
 from app.config import ConfigurationError
 from app.config import is_production
+from app.i18n import compile_catalogs
+from app.i18n import select_locale
+from app.i18n import translations_directory
+from app.i18n import vary_on_language
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -54,6 +60,7 @@ else:
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+babel = Babel()
 # Set here, not from app.config: Flask-Limiter keeps these from the first init_app of the
 # process. When the shared store (Redis) is down, each process counts on its own rather
 # than failing the request.
@@ -90,9 +97,15 @@ def init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, render_as_batch=True, directory=str(PROJECT_ROOT / "migrations"))
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message = lazy_gettext("Please sign in to see that page.")
     login_manager.login_message_category = "info"
+    # Flashed in the visitor's language: the lazy message becomes text when it is flashed.
+    login_manager.localize_callback = str
     csrf.init_app(app)
+    compile_catalogs(translations_directory())
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(translations_directory()))
+    babel.init_app(app, locale_selector=select_locale)
+    app.after_request(vary_on_language)
     try:
         limiter.init_app(app)
     except (LimitsConfigurationError, ValueError) as error:  # unknown scheme, malformed URL

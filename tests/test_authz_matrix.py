@@ -83,6 +83,8 @@ ROUTES: list[Route] = [
     Route("GET", "/login", {"anonymous": 200, **dict.fromkeys(SIGNED_IN, 302)}),
     Route("POST", "/logout", everyone(302)),
     Route("GET", "/account/password", signed_in(200)),
+    # The language switcher: anyone, signed in or not (a cookie; saved on the account too).
+    Route("POST", "/language", everyone(302), data={"language": "es", "next": "/"}),
     Route("GET", "/invite/{invite_token}", everyone(200)),
     Route("GET", "/admin/users", admin_only(200)),
     Route(

@@ -52,6 +52,9 @@ class User(UserMixin, Model):
     # Part of every session cookie of this user (see get_id); a new value ends them all.
     session_token: Mapped[str] = mapped_column(sa.String(32), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The language the person chose for pages, emails and certificates (`app.i18n`);
+    # NULL follows their browser.
+    language: Mapped[str | None] = mapped_column(sa.String(16))
 
     memberships: Mapped[list[ClassMembership]] = relationship(back_populates="user")
 

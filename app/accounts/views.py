@@ -5,11 +5,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext
 from flask_login import current_user
 from flask_login import login_required
 from flask_login import login_user
@@ -30,9 +32,13 @@ from app.accounts.models import Role
 from app.accounts.models import User
 from app.accounts.permissions import role_required
 from app.errors import UserError
+from app.extensions import csrf
 from app.extensions import db
 from app.extensions import limiter
 from app.extensions import login_manager
+from app.i18n import COOKIE
+from app.i18n import COOKIE_MAX_AGE
+from app.i18n import supported
 from app.keyring import issuing_context
 from app.models_base import utcnow
 from app.notifications.outbox import notify_invitation
@@ -141,6 +147,36 @@ def change_password():
             return redirect(url_for("main.dashboard"))
     status = 400 if form.errors else 200
     return render_template("accounts/password.html", form=form), status
+
+
+@bp.post("/language")
+@csrf.exempt
+def choose_language():
+    """Switch the pages' language: kept in a cookie (it works signed out), and saved on the
+    signed-in person's account, where emails and certificates read it too.
+
+    Signed out, the form carries no CSRF token (the public pages that show it are kept
+    whole for every visitor); at worst a forged post changes a visitor's language. Signed
+    in, the token is checked as on every other form.
+    """
+    language = supported(request.form.get("language"))
+    if language is None:
+        raise UserError(gettext("Choose one of the languages offered."))
+    if current_user.is_authenticated:
+        if current_app.config["WTF_CSRF_ENABLED"]:
+            csrf.protect()
+        current_user.language = language
+        db.session.commit()
+    response = redirect(_safe_next(request.form.get("next")))
+    response.set_cookie(
+        COOKIE,
+        language,
+        max_age=COOKIE_MAX_AGE,
+        secure=request.is_secure,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])

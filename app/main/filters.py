@@ -9,9 +9,15 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+import flask_babel
 import markdown as markdown_lib
 import nh3
+from babel import Locale
+from babel import dates
+from babel import numbers
 from markupsafe import Markup
+
+from app.i18n import DEFAULT_LANGUAGE
 
 # Markdown from users may carry raw HTML; nh3 keeps only the tags below (no scripts,
 # styles, iframes or event attributes) and adds rel="noopener noreferrer" to links.
@@ -80,26 +86,53 @@ def _sanitized_html(text: str) -> str:
 _kept_html = lru_cache(maxsize=MARKDOWN_CACHE_SIZE)(_sanitized_html)
 
 
+# Per language, the patterns of a date and of a moment's date; other languages use the
+# CLDR's long and medium forms. English keeps Laurel's day-first house style.
+_DATE_PATTERNS = {"en": ("d MMMM y", "d MMM y")}
+_CLDR_PATTERNS = ("long", "medium")
+
+
+def _locale() -> Locale:
+    """The language of this request or command (`app.i18n`); English outside an app."""
+    return flask_babel.get_locale() or Locale.parse(DEFAULT_LANGUAGE)
+
+
+def _in_utc(value: date | datetime) -> date | datetime:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC)
+    return value
+
+
 def format_datetime(value: datetime | None) -> str:
-    """`23 Nov 2026, 10:00 UTC` — times are stored and shown in UTC."""
+    """`23 Nov 2026, 10:00 UTC` (`23 nov 2026, 10:00 UTC` in Spanish): times are stored and
+    shown in UTC."""
     if value is None:
         return ""
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC)
-    return f"{value.day} {value:%b %Y, %H:%M} UTC"
+    locale = _locale()
+    moment = _in_utc(value)
+    pattern = _DATE_PATTERNS.get(locale.language, _CLDR_PATTERNS)[1]
+    return f"{dates.format_date(moment, pattern, locale=locale)}, {moment:%H:%M} UTC"
 
 
 def format_date(value: date | datetime | None) -> str:
-    """`23 November 2026`."""
+    """`23 November 2026` (`23 de noviembre de 2026` in Spanish)."""
     if value is None:
         return ""
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        value = value.astimezone(UTC)
-    return f"{value.day} {value:%B %Y}"
+    locale = _locale()
+    pattern = _DATE_PATTERNS.get(locale.language, _CLDR_PATTERNS)[0]
+    return dates.format_date(_in_utc(value), pattern, locale=locale)
+
+
+def format_number(value: float | None) -> str:
+    """`1,234.5` (`1234,5` in Spanish): counts and scores as the reader writes them."""
+    if value is None:
+        return ""
+    return numbers.format_decimal(value, locale=_locale())
 
 
 FILTERS: dict[str, Callable[..., Any]] = {
     "markdown": render_markdown,
     "datetime": format_datetime,
     "date": format_date,
+    "number": format_number,
 }

@@ -9,10 +9,13 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from flask_login import login_required
 
 from app.accounts.models import Role
+from app.i18n import DEFAULT_LANGUAGE
+from app.i18n import language_names
 from app.main import navigation
 from app.main.filters import FILTERS
 
@@ -20,6 +23,14 @@ bp = Blueprint("main", __name__)
 
 for _name, _filter in FILTERS.items():
     bp.add_app_template_filter(_filter, _name)
+bp.add_app_template_global(language_names, "language_names")
+
+
+@bp.app_template_global()
+def current_language() -> str:
+    """The code of the language this page speaks (`app.i18n`): `es`, `pt_BR`."""
+    return str(get_locale() or DEFAULT_LANGUAGE)
+
 
 DASHBOARD_BY_ROLE = {
     Role.STUDENT: "evidence.student_dashboard",

@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from flask import Response
 from flask import request
 from flask import session
+from flask_babel import get_locale
 from flask_login import current_user
 
 from app.accounts.models import User
@@ -130,11 +131,11 @@ def anonymous_visitor() -> bool:
 
 
 class KeptPages:
-    """A bounded, thread-safe LRU of public pages by kind, token and mount point."""
+    """A bounded, thread-safe LRU of public pages by kind, token, mount point and language."""
 
     def __init__(self, size: int = MAX_PAGES) -> None:
         self._size = size
-        self._kept: OrderedDict[tuple[str, str, str], _Kept] = OrderedDict()
+        self._kept: OrderedDict[tuple[str, str, str, str], _Kept] = OrderedDict()
         self._lock = threading.Lock()
 
     def serve(
@@ -156,8 +157,9 @@ class KeptPages:
         if version is None:
             return render(now).response
         minute = format_datetime(now) if shows_minute else None
-        # The page's own links are relative to where the site is mounted (a proxy's prefix).
-        key = (kind, token, request.script_root)
+        # The page's own links are relative to where the site is mounted (a proxy's prefix),
+        # and its words are in the visitor's language.
+        key = (kind, token, request.script_root, str(get_locale()))
         with self._lock:
             kept = self._kept.get(key)
             if kept is not None:
