@@ -21,6 +21,7 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+import flask_babel
 from babel import Locale
 from babel import UnknownLocaleError
 from babel.messages.mofile import write_mo
@@ -76,6 +77,16 @@ def supported(value: str | None) -> str | None:
         if candidate in available_languages():
             return candidate
     return None
+
+
+def language_of(person: object | None) -> str:
+    """The language `person` (a user) chose; else the one of this request or command, which
+    for a learner downloading their own certificate is the language they read it in."""
+    chosen = supported(getattr(person, "language", None))
+    if chosen:
+        return chosen
+    current = flask_babel.get_locale()
+    return str(current) if current is not None else DEFAULT_LANGUAGE
 
 
 def command_language() -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
+from flask_babel import gettext
+
 from app.errors import UserError
 
 
@@ -16,5 +18,11 @@ def check_web_url(value: str, what: str) -> str:
     value = value.strip()
     parsed = urlparse(value)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise UserError(f"{what} must be a web address starting with https:// (got “{value}”).")
+        raise UserError(
+            gettext(
+                ("%(what)s must be a web address starting with https:// (got “%(value)s”)."),
+                what=what,
+                value=value,
+            )
+        )
     return value

@@ -7,6 +7,7 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import url_for
+from flask_babel import gettext
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts import services
@@ -63,7 +64,14 @@ def assign():
     student = services.get_user(form.student_id.data)
     assign_counselor(counselor, student, now=utcnow())
     db.session.commit()
-    flash(f"{counselor.name} now follows {student.name}.", "success")
+    flash(
+        gettext(
+            "%(counselor_name)s now follows %(student_name)s.",
+            counselor_name=counselor.name,
+            student_name=student.name,
+        ),
+        "success",
+    )
     return redirect(url_for("counselors.index"))
 
 
@@ -73,10 +81,23 @@ def unassign(counselor_id: int, student_id: int):
     counselor = services.get_user(counselor_id)
     student = services.get_user(student_id)
     if not ActionForm().validate_on_submit():
-        raise UserError("The form has expired: reload the page and try again.")
+        raise UserError(gettext("The form has expired: reload the page and try again."))
     if student not in assigned_students(counselor):
-        raise NotFound(f"{counselor.name} does not follow {student.name}.")
+        raise NotFound(
+            gettext(
+                "%(counselor_name)s does not follow %(student_name)s.",
+                counselor_name=counselor.name,
+                student_name=student.name,
+            )
+        )
     unassign_counselor(counselor, student)
     db.session.commit()
-    flash(f"{counselor.name} no longer follows {student.name}.", "success")
+    flash(
+        gettext(
+            "%(counselor_name)s no longer follows %(student_name)s.",
+            counselor_name=counselor.name,
+            student_name=student.name,
+        ),
+        "success",
+    )
     return redirect(url_for("counselors.index"))

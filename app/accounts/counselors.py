@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from app.accounts.models import CounselorAssignment
 from app.accounts.models import User
@@ -23,9 +24,11 @@ def assign_counselor(counselor: User, student: User, *, now: datetime) -> Counse
     :raises UserError: when `counselor` is not a counselor or `student` not a student.
     """
     if not counselor.is_counselor:
-        raise UserError(f"{counselor.name} is not a counselor.")
+        raise UserError(
+            gettext("%(counselor_name)s is not a counselor.", counselor_name=counselor.name)
+        )
     if not student.is_student:
-        raise UserError(f"{student.name} is not a student.")
+        raise UserError(gettext("%(student_name)s is not a student.", student_name=student.name))
     assignment = db.session.scalar(
         sa.select(CounselorAssignment).where(
             CounselorAssignment.counselor_id == counselor.id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from email_validator import EmailNotValidError
 from email_validator import validate_email
+from flask_babel import gettext
 
 from app.errors import UserError
 
@@ -21,4 +22,10 @@ def normalize_email(email: str) -> str:
             email.strip(), check_deliverability=False, test_environment=True
         ).normalized.lower()
     except EmailNotValidError as error:
-        raise UserError(f"“{email.strip()}” is not a valid email address: {error}") from error
+        raise UserError(
+            gettext(
+                "“%(strip)s” is not a valid email address: %(error)s",
+                strip=email.strip(),
+                error=error,
+            )
+        ) from error

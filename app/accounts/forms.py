@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import EmailField
 from wtforms import PasswordField
@@ -16,29 +17,35 @@ from app.accounts.models import Role
 from app.accounts.services import MIN_PASSWORD_LENGTH
 
 ROLE_CHOICES = [
-    SelectChoice(Role.STUDENT.value, "Student"),
-    SelectChoice(Role.INSTRUCTOR.value, "Instructor"),
-    SelectChoice(Role.ADMIN.value, "Admin"),
-    SelectChoice(Role.COUNSELOR.value, "Counselor"),
+    SelectChoice(Role.STUDENT.value, lazy_gettext("Student")),
+    SelectChoice(Role.INSTRUCTOR.value, lazy_gettext("Instructor")),
+    SelectChoice(Role.ADMIN.value, lazy_gettext("Admin")),
+    SelectChoice(Role.COUNSELOR.value, lazy_gettext("Counselor")),
 ]
 MEMBER_ROLE_CHOICES = ROLE_CHOICES[:2]
-NEW_PASSWORD_HELP = (
-    f"At least {MIN_PASSWORD_LENGTH} characters. A few unrelated words make a strong one."
+NEW_PASSWORD_HELP = lazy_gettext(
+    "At least %(number)s characters. A few unrelated words make a strong one.",
+    number=MIN_PASSWORD_LENGTH,
 )
 
 
 def _new_password_fields() -> tuple[PasswordField, PasswordField]:
     return (
         PasswordField(
-            "New password",
+            lazy_gettext("New password"),
             validators=[
                 DataRequired(),
                 Length(
                     min=MIN_PASSWORD_LENGTH,
                     max=200,
                     message=(
-                        f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters "
-                        "(at most 200)."
+                        lazy_gettext(
+                            (
+                                "Choose a password of at least %(min_password_length)s "
+                                "characters (at most 200)."
+                            ),
+                            min_password_length=MIN_PASSWORD_LENGTH,
+                        )
                     ),
                 ),
             ],
@@ -46,10 +53,12 @@ def _new_password_fields() -> tuple[PasswordField, PasswordField]:
             render_kw={"autocomplete": "new-password"},
         ),
         PasswordField(
-            "Repeat the new password",
+            lazy_gettext("Repeat the new password"),
             validators=[
                 DataRequired(),
-                EqualTo("new_password", message="The two passwords are not the same."),
+                EqualTo(
+                    "new_password", message=lazy_gettext("The two passwords are not the same.")
+                ),
             ],
             render_kw={"autocomplete": "new-password"},
         ),
@@ -57,15 +66,19 @@ def _new_password_fields() -> tuple[PasswordField, PasswordField]:
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired()], render_kw={"autocomplete": "username"})
+    email = EmailField(
+        lazy_gettext("Email"), validators=[DataRequired()], render_kw={"autocomplete": "username"}
+    )
     password = PasswordField(
-        "Password", validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+        lazy_gettext("Password"),
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "current-password"},
     )
 
 
 class PasswordChangeForm(FlaskForm):
     current_password = PasswordField(
-        "Current password",
+        lazy_gettext("Current password"),
         validators=[DataRequired()],
         render_kw={"autocomplete": "current-password"},
     )
@@ -74,27 +87,29 @@ class PasswordChangeForm(FlaskForm):
 
 class AcceptInvitationForm(FlaskForm):
     name = StringField(
-        "Your name",
+        lazy_gettext("Your name"),
         validators=[DataRequired(), Length(max=200)],
-        description="As it should appear on your badges and certificates.",
+        description=lazy_gettext("As it should appear on your badges and certificates."),
         render_kw={"autocomplete": "name"},
     )
     new_password, confirm_password = _new_password_fields()
 
 
 class NewUserForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    role = SelectField("Role", choices=ROLE_CHOICES, default=Role.STUDENT.value)
+    name = StringField(lazy_gettext("Name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(lazy_gettext("Email"), validators=[DataRequired(), Length(max=254)])
+    role = SelectField(lazy_gettext("Role"), choices=ROLE_CHOICES, default=Role.STUDENT.value)
     class_id = SelectField(
-        "Class",
+        lazy_gettext("Class"),
         coerce=int,
-        description="Optional. Students and instructors can be added to more classes later.",
+        description=lazy_gettext(
+            "Optional. Students and instructors can be added to more classes later."
+        ),
     )
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=ROLE_CHOICES)
+    role = SelectField(lazy_gettext("Role"), choices=ROLE_CHOICES)
 
 
 class ActionForm(FlaskForm):
@@ -103,26 +118,28 @@ class ActionForm(FlaskForm):
 
 class ClassForm(FlaskForm):
     name = StringField(
-        "Class name",
+        lazy_gettext("Class name"),
         validators=[DataRequired(), Length(max=200)],
-        description="For example “Auto Shop 1 — Period 3” or “Algebra 2 (2026–27)”.",
+        description=lazy_gettext("For example “Auto Shop 1 — Period 3” or “Algebra 2 (2026–27)”."),
     )
 
 
 class MemberForm(FlaskForm):
-    user_id = SelectField("Person", coerce=int)
-    role = SelectField("Role in this class", choices=MEMBER_ROLE_CHOICES)
+    user_id = SelectField(lazy_gettext("Person"), coerce=int)
+    role = SelectField(lazy_gettext("Role in this class"), choices=MEMBER_ROLE_CHOICES)
 
 
 class NameForm(FlaskForm):
     name = StringField(
-        "Name as the school records it",
+        lazy_gettext("Name as the school records it"),
         validators=[DataRequired(), Length(max=200)],
-        description="New credentials carry this name; earlier ones can be re-issued with it.",
+        description=lazy_gettext(
+            "New credentials carry this name; earlier ones can be re-issued with it."
+        ),
         render_kw={"autocomplete": "off"},
     )
 
 
 class CounselorAssignmentForm(FlaskForm):
-    counselor_id = SelectField("Counselor", coerce=int)
-    student_id = SelectField("Student", coerce=int)
+    counselor_id = SelectField(lazy_gettext("Counselor"), coerce=int)
+    student_id = SelectField(lazy_gettext("Student"), coerce=int)

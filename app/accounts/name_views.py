@@ -11,6 +11,7 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import url_for
+from flask_babel import gettext
 from flask_login import current_user
 from flask_login import login_required
 
@@ -32,7 +33,7 @@ def _student_or_404(user_id: int) -> User:
     """The student, if the current user may correct their name; 404 for anyone else."""
     student = db.session.get(User, user_id)
     if student is None or not student.is_student or not can_correct_name(current_user, student):
-        raise NotFound("There is no such student.")
+        raise NotFound(gettext("There is no such student."))
     return student
 
 
@@ -64,5 +65,11 @@ def edit(user_id: int):
         form.name.errors = [str(error)]
         return _render(student, form, error.status_code)
     db.session.commit()
-    flash(f"The name is now “{student.name}”. New credentials will carry it.", "success")
+    flash(
+        gettext(
+            ("The name is now “%(student_name)s”. New credentials will carry it."),
+            student_name=student.name,
+        ),
+        "success",
+    )
     return redirect(url_for("accounts.names.edit", user_id=student.id))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from flask_babel import gettext
+
 from app.accounts.models import User
 from app.accounts.permissions import class_ids_enrolled
 from app.accounts.permissions import class_ids_taught
@@ -38,18 +40,24 @@ def correct_name(student: User, name: str, *, actor: User) -> User:
     :raises UserError: an empty or too long name, or one with control characters.
     """
     if not student.is_student:
-        raise UserError("Only a student's recorded name is corrected here.")
+        raise UserError(gettext("Only a student's recorded name is corrected here."))
     if not can_correct_name(actor, student):
-        raise NotAllowed("Only an administrator or one of the student's instructors can do that.")
+        raise NotAllowed(
+            gettext("Only an administrator or one of the student's instructors can do that.")
+        )
     cleaned = unicodedata.normalize("NFC", (name or "").strip())
     if not cleaned:
-        raise UserError("Enter the student's name.")
+        raise UserError(gettext("Enter the student's name."))
     if len(cleaned) > MAX_NAME:
-        raise UserError(f"The name is too long ({MAX_NAME} characters at most).")
+        raise UserError(
+            gettext("The name is too long (%(max_name)s characters at most).", max_name=MAX_NAME)
+        )
     if _CONTROL.search(cleaned):
         raise UserError(
-            "The name holds an invisible control character (a tab, a line break, ...); "
-            "type it again without it."
+            gettext(
+                "The name holds an invisible control character (a tab, a "
+                "line break, ...); type it again without it."
+            )
         )
     student.name = cleaned
     db.session.flush()

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from flask_babel import gettext
 from flask_login import current_user
 
 from app.accounts.models import Role
@@ -23,7 +24,7 @@ def role_required(*roles: Role) -> Callable:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if current_user.role not in roles:
-                raise NotAllowed("Your account does not have access to this page.")
+                raise NotAllowed(gettext("Your account does not have access to this page."))
             return view(*args, **kwargs)
 
         return wrapped

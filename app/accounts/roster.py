@@ -11,6 +11,8 @@ import enum
 import io
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
 from app.accounts.emails import normalize_email
 from app.accounts.models import Role
 from app.errors import UserError
@@ -58,17 +60,34 @@ def decode_csv(data: bytes, *, label: str, max_bytes: int, header: tuple[str, ..
     """
     if len(data) > max_bytes:
         raise UserError(
-            f"{label} is larger than {max_bytes // 1024} KB. Split it into several files."
+            gettext(
+                ("%(label)s is larger than %(max_bytes)s KB. Split it into several files."),
+                label=label,
+                max_bytes=max_bytes // 1024,
+            )
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise UserError(
-            f"{label} is not UTF-8 text (byte {error.start + 1} cannot be read). "
-            "In your spreadsheet, choose “Save as… CSV UTF-8” and upload it again."
+            gettext(
+                (
+                    "%(label)s is not UTF-8 text (byte %(start)s cannot be "
+                    "read). In your spreadsheet, choose “Save as… CSV UTF-8” and "
+                    "upload it again."
+                ),
+                label=label,
+                start=error.start + 1,
+            )
         ) from error
     if not text.strip():
-        raise UserError(f"{label} is empty. The first line must be the header: {','.join(header)}.")
+        raise UserError(
+            gettext(
+                ("%(label)s is empty. The first line must be the header: %(join)s."),
+                label=label,
+                join=",".join(header),
+            )
+        )
     return text
 
 
@@ -78,8 +97,13 @@ def _header(cells: list[str]) -> dict[str, int]:
     missing = [column for column in COLUMNS if column not in names]
     if missing:
         raise UserError(
-            f"The first line of the roster must name the columns name,email,role,class; "
-            f"missing: {', '.join(missing)}."
+            gettext(
+                (
+                    "The first line of the roster must name the columns "
+                    "name,email,role,class; missing: %(join)s."
+                ),
+                join=", ".join(missing),
+            )
         )
     return {column: names.index(column) for column in COLUMNS}
 
@@ -123,17 +147,25 @@ def parse_roster(text: str) -> list[RosterRow]:
     try:
         lines = [(reader.line_num, cells) for cells in reader]
     except csv.Error as error:
-        raise UserError(f"The roster file is not a readable CSV file: {error}.") from error
+        raise UserError(
+            gettext("The roster file is not a readable CSV file: %(error)s.", error=error)
+        ) from error
     lines = [(number, cells) for number, cells in lines if any(cell.strip() for cell in cells)]
     if not lines:
         raise UserError(
-            "The roster file is empty. The first line must be the header: name,email,role,class."
+            gettext(
+                "The roster file is empty. The first line must be the "
+                "header: name,email,role,class."
+            )
         )
     positions = _header(lines[0][1])
     width = max(positions.values()) + 1
     if len(lines) - 1 > MAX_ROSTER_ROWS:
         raise UserError(
-            f"The roster has more than {MAX_ROSTER_ROWS} rows. Split it into several files."
+            gettext(
+                ("The roster has more than %(max_roster_rows)s rows. Split it into several files."),
+                max_roster_rows=MAX_ROSTER_ROWS,
+            )
         )
     rows: list[RosterRow] = []
     first_line_of: dict[str, int] = {}
@@ -146,5 +178,5 @@ def parse_roster(text: str) -> list[RosterRow]:
                 first_line_of[row.email] = number
         rows.append(row)
     if not rows:
-        raise UserError("The roster has a header but no rows under it.")
+        raise UserError(gettext("The roster has a header but no rows under it."))
     return rows

@@ -13,6 +13,7 @@ from datetime import datetime
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
@@ -40,7 +41,12 @@ _UNKNOWN_USER_HASH = generate_password_hash(secrets.token_hex(16), method="scryp
 def check_password_strength(password: str) -> None:
     """:raises UserError: the password is too short to protect a school account."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters.")
+        raise UserError(
+            gettext(
+                ("Choose a password of at least %(min_password_length)s characters."),
+                min_password_length=MIN_PASSWORD_LENGTH,
+            )
+        )
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -55,9 +61,9 @@ def create_user(*, email: str, name: str, role: Role, password: str | None = Non
     address = normalize_email(email)
     name = name.strip()
     if not name:
-        raise UserError("Enter the person's name.")
+        raise UserError(gettext("Enter the person's name."))
     if find_user_by_email(address) is not None:
-        raise Conflict(f"There is already an account for {address}.")
+        raise Conflict(gettext("There is already an account for %(address)s.", address=address))
     user = User(email=address, name=name, role=role)
     if password is not None:
         check_password_strength(password)
@@ -104,7 +110,7 @@ def change_password(user: User, *, current: str, new: str) -> None:
     :raises UserError: the current password is wrong or the new one is too weak.
     """
     if not user.check_password(current):
-        raise UserError("Your current password is not right.")
+        raise UserError(gettext("Your current password is not right."))
     check_password_strength(new)
     user.set_password(new)
     end_all_sessions(user)
@@ -124,7 +130,7 @@ def _admin_count() -> int:
 def change_role(user: User, role: Role, *, actor: User) -> None:
     """:raises NotAllowed: an admin tried to remove their own admin role."""
     if user.id == actor.id and role != Role.ADMIN:
-        raise NotAllowed("You cannot remove your own admin role. Ask another admin.")
+        raise NotAllowed(gettext("You cannot remove your own admin role. Ask another admin."))
     user.role = role
     db.session.flush()
 
@@ -132,9 +138,9 @@ def change_role(user: User, role: Role, *, actor: User) -> None:
 def set_active(user: User, active: bool, *, actor: User) -> None:
     """Deactivate (the user can no longer sign in; nothing is deleted) or reactivate."""
     if not active and user.id == actor.id:
-        raise NotAllowed("You cannot deactivate your own account.")
+        raise NotAllowed(gettext("You cannot deactivate your own account."))
     if not active and user.is_admin and _admin_count() <= 1:
-        raise NotAllowed("This is the last active admin; make someone else admin first.")
+        raise NotAllowed(gettext("This is the last active admin; make someone else admin first."))
     user.is_active_account = active
     if not active:
         # Inactive users are refused anyway; a new token also keeps their old cookies
@@ -147,7 +153,7 @@ def get_or_create_class(name: str) -> SchoolClass:
     """The class called `name` (trimmed), created if it does not exist."""
     name = " ".join(name.split())
     if not name:
-        raise UserError("Enter a class name.")
+        raise UserError(gettext("Enter a class name."))
     school_class = db.session.scalar(sa.select(SchoolClass).where(SchoolClass.name == name))
     if school_class is None:
         school_class = SchoolClass(name=name)
@@ -160,7 +166,7 @@ def create_class(name: str) -> SchoolClass:
     """:raises Conflict: a class with that name exists."""
     name = " ".join(name.split())
     if db.session.scalar(sa.select(SchoolClass.id).where(SchoolClass.name == name)) is not None:
-        raise Conflict(f"There is already a class called “{name}”.")
+        raise Conflict(gettext("There is already a class called “%(name)s”.", name=name))
     return get_or_create_class(name)
 
 
@@ -170,7 +176,7 @@ def add_to_class(user: User, school_class: SchoolClass, role: Role) -> ClassMemb
     :raises UserError: the role is not instructor or student.
     """
     if role not in (Role.INSTRUCTOR, Role.STUDENT):
-        raise UserError("A class member is either an instructor or a student.")
+        raise UserError(gettext("A class member is either an instructor or a student."))
     membership = db.session.scalar(
         sa.select(ClassMembership).where(
             ClassMembership.class_id == school_class.id, ClassMembership.user_id == user.id
@@ -232,15 +238,21 @@ def open_invitation(token: str, *, now: datetime) -> Invitation:
     )
     if invitation is None or not invitation.user.is_active:
         raise NotFound(
-            "This invitation link is not valid. Ask your school's Laurel admin for a new one."
+            gettext(
+                "This invitation link is not valid. Ask your school's Laurel admin for a new one."
+            )
         )
     if invitation.accepted_at is not None:
         raise Conflict(
-            "This invitation link has already been used. Sign in with your email and password."
+            gettext(
+                "This invitation link has already been used. Sign in with your email and password."
+            )
         )
     if invitation.expires_at <= now:
         raise UserError(
-            "This invitation link has expired. Ask your school's Laurel admin for a new one."
+            gettext(
+                "This invitation link has expired. Ask your school's Laurel admin for a new one."
+            )
         )
     return invitation
 
@@ -251,7 +263,7 @@ def accept_invitation(token: str, *, name: str, password: str, now: datetime) ->
     check_password_strength(password)
     name = name.strip()
     if not name:
-        raise UserError("Enter your name.")
+        raise UserError(gettext("Enter your name."))
     spent = db.session.execute(
         sa.update(Invitation)
         .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
@@ -260,7 +272,9 @@ def accept_invitation(token: str, *, name: str, password: str, now: datetime) ->
     )
     if rows_changed(spent) != 1:
         raise Conflict(
-            "This invitation link has already been used. Sign in with your email and password."
+            gettext(
+                "This invitation link has already been used. Sign in with your email and password."
+            )
         )
     user = invitation.user
     user.name = name
@@ -285,7 +299,7 @@ def get_user(user_id: int) -> User:
     """:raises NotFound: no such user."""
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("There is no such user.")
+        raise NotFound(gettext("There is no such user."))
     return user
 
 
@@ -293,5 +307,5 @@ def get_class(class_id: int) -> SchoolClass:
     """:raises NotFound: no such class."""
     school_class = db.session.get(SchoolClass, class_id)
     if school_class is None:
-        raise NotFound("There is no such class.")
+        raise NotFound(gettext("There is no such class."))
     return school_class

@@ -12,6 +12,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext
+from flask_babel import lazy_gettext
 from flask_login import current_user
 from flask_login import login_required
 from flask_login import login_user
@@ -48,7 +49,7 @@ bp = Blueprint("accounts", __name__)
 bp.register_blueprint(name_views.bp)
 
 LOGIN_RATE_LIMIT = "10 per minute"
-WRONG_CREDENTIALS = "The email or password is wrong."
+WRONG_CREDENTIALS = lazy_gettext("The email or password is wrong.")
 admin_only = role_required(Role.ADMIN)
 
 
@@ -73,7 +74,7 @@ def _safe_next(target: str | None) -> str:
 def _check_posted(form) -> None:
     """:raises UserError: the posted form does not validate (e.g. a role that does not exist)."""
     if not form.validate_on_submit():
-        raise UserError("The form was incomplete. Reload the page and try again.")
+        raise UserError(gettext("The form was incomplete. Reload the page and try again."))
 
 
 def _invite_url(token: str) -> str:
@@ -105,9 +106,9 @@ def login():
             return render_template("accounts/login.html", form=form), 403
         if user is not None:
             login_user(user)
-            flash(f"Welcome, {user.name}.", "success")
+            flash(gettext("Welcome, %(user_name)s.", user_name=user.name), "success")
             return redirect(_safe_next(request.args.get("next")))
-        flash(WRONG_CREDENTIALS, "error")
+        flash(str(WRONG_CREDENTIALS), "error")
         return render_template("accounts/login.html", form=form), 401
     status = 400 if form.errors else 200
     return render_template("accounts/login.html", form=form), status
@@ -124,7 +125,7 @@ def logout():
         services.end_all_sessions(current_user)
         db.session.commit()
     logout_user()
-    flash("You are signed out on every device.", "info")
+    flash(gettext("You are signed out on every device."), "info")
     return redirect(url_for("main.index"))
 
 
@@ -143,7 +144,10 @@ def change_password():
             db.session.commit()
             # The change ended every session, this one too: sign in again here only.
             login_user(current_user._get_current_object())
-            flash("Your password is changed. You are signed out on your other devices.", "success")
+            flash(
+                gettext("Your password is changed. You are signed out on your other devices."),
+                "success",
+            )
             return redirect(url_for("main.dashboard"))
     status = 400 if form.errors else 200
     return render_template("accounts/password.html", form=form), status
@@ -194,7 +198,12 @@ def accept_invitation(token: str):
         else:
             db.session.commit()
             login_user(user)
-            flash(f"Welcome to Laurel, {user.name}. Your account is ready.", "success")
+            flash(
+                gettext(
+                    "Welcome to Laurel, %(user_name)s. Your account is ready.", user_name=user.name
+                ),
+                "success",
+            )
             return redirect(url_for("main.dashboard"))
     status = 400 if form.errors else 200
     return render_template("accounts/invite.html", form=form, invitation=invitation), status
@@ -248,7 +257,14 @@ def create_user():
         form.email.errors = [str(error)]
         return _render_users(form, error.status_code)
     db.session.commit()
-    flash(f"{user.name} is added as {role.value}. Send them the invitation link below.", "success")
+    flash(
+        gettext(
+            ("%(user_name)s is added as %(role_value)s. Send them the invitation link below."),
+            user_name=user.name,
+            role_value=role.value,
+        ),
+        "success",
+    )
     return render_template(
         "accounts/invitation_link.html", user=user, invite_url=_invite_url(token), emailed=emailed
     )
@@ -263,7 +279,13 @@ def reinvite(user_id: int):
     token = services.invite_user(user, created_by=current_user, now=utcnow())
     emailed = _email_invitation(user, token)
     db.session.commit()
-    flash(f"New invitation link for {user.name}. Earlier links no longer work.", "success")
+    flash(
+        gettext(
+            ("New invitation link for %(user_name)s. Earlier links no longer work."),
+            user_name=user.name,
+        ),
+        "success",
+    )
     return render_template(
         "accounts/invitation_link.html", user=user, invite_url=_invite_url(token), emailed=emailed
     )
@@ -277,7 +299,7 @@ def sign_out_everywhere(user_id: int):
     _check_posted(ActionForm())
     services.end_all_sessions(user)
     db.session.commit()
-    flash(f"{user.name} is signed out on every device.", "success")
+    flash(gettext("%(user_name)s is signed out on every device.", user_name=user.name), "success")
     return redirect(url_for("accounts.users"))
 
 
@@ -289,7 +311,12 @@ def change_role(user_id: int):
     _check_posted(form)
     services.change_role(user, Role(form.role.data), actor=current_user)
     db.session.commit()
-    flash(f"{user.name} is now {user.role.value}.", "success")
+    flash(
+        gettext(
+            "%(user_name)s is now %(role_value)s.", user_name=user.name, role_value=user.role.value
+        ),
+        "success",
+    )
     return redirect(url_for("accounts.users"))
 
 
@@ -300,7 +327,13 @@ def deactivate(user_id: int):
     _check_posted(ActionForm())
     services.set_active(user, False, actor=current_user)
     db.session.commit()
-    flash(f"{user.name} can no longer sign in. Their badges and submissions are kept.", "success")
+    flash(
+        gettext(
+            ("%(user_name)s can no longer sign in. Their badges and submissions are kept."),
+            user_name=user.name,
+        ),
+        "success",
+    )
     return redirect(url_for("accounts.users"))
 
 
@@ -311,7 +344,7 @@ def reactivate(user_id: int):
     _check_posted(ActionForm())
     services.set_active(user, True, actor=current_user)
     db.session.commit()
-    flash(f"{user.name} can sign in again.", "success")
+    flash(gettext("%(user_name)s can sign in again.", user_name=user.name), "success")
     return redirect(url_for("accounts.users"))
 
 
@@ -340,7 +373,13 @@ def create_class():
             "accounts/classes.html", classes=services.list_classes(), form=form
         ), error.status_code
     db.session.commit()
-    flash(f"Class “{school_class.name}” created. Now add its instructors and students.", "success")
+    flash(
+        gettext(
+            ("Class “%(school_class_name)s” created. Now add its instructors and students."),
+            school_class_name=school_class.name,
+        ),
+        "success",
+    )
     return redirect(url_for("accounts.class_detail", class_id=school_class.id))
 
 
@@ -388,7 +427,15 @@ def add_member(class_id: int):
     user = services.get_user(form.user_id.data)
     services.add_to_class(user, school_class, Role(form.role.data))
     db.session.commit()
-    flash(f"{user.name} added to {school_class.name} as {form.role.data}.", "success")
+    flash(
+        gettext(
+            "%(user_name)s added to %(school_class_name)s as %(data)s.",
+            user_name=user.name,
+            school_class_name=school_class.name,
+            data=form.role.data,
+        ),
+        "success",
+    )
     return redirect(url_for("accounts.class_detail", class_id=class_id))
 
 
@@ -400,5 +447,12 @@ def remove_member(class_id: int, user_id: int):
     _check_posted(ActionForm())
     services.remove_from_class(user, school_class)
     db.session.commit()
-    flash(f"{user.name} removed from {school_class.name}.", "success")
+    flash(
+        gettext(
+            "%(user_name)s removed from %(school_class_name)s.",
+            user_name=user.name,
+            school_class_name=school_class.name,
+        ),
+        "success",
+    )
     return redirect(url_for("accounts.class_detail", class_id=class_id))

@@ -12,6 +12,7 @@ from flask import Blueprint
 from flask import Response
 from flask import jsonify
 from flask import request
+from flask_babel import gettext
 
 from app.api.openapi import openapi_document
 from app.credentials.errors import CredentialError
@@ -48,12 +49,12 @@ def _verify_input() -> tuple[bytes | str, str | None, str | None]:
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("file")
         if upload is None or not upload.filename:
-            raise UserError("Send the file to check in a form field named “file”.")
+            raise UserError(gettext("Send the file to check in a form field named “file”."))
         return upload.read(), upload.filename, upload.mimetype
     body = request.get_data(cache=False)
     if not body.strip():
         raise UserError(
-            'The request body is empty: send a credential (JSON or JWT), or {"url": …}.'
+            gettext('The request body is empty: send a credential (JSON or JWT), or {"url": …}.')
         )
     if request.mimetype in JSON_TYPES:
         return _unwrap_json(body), "credential.json", request.mimetype
@@ -76,10 +77,12 @@ def _unwrap_json(body: bytes) -> bytes | str:
             return inner
         if isinstance(inner, dict):
             return json.dumps(inner)
-        raise UserError("“verifiableCredential” must be a credential object or a JWT string.")
+        raise UserError(
+            gettext("“verifiableCredential” must be a credential object or a JWT string.")
+        )
     if isinstance(document, dict) and set(document) == {"url"}:
         if not isinstance(document["url"], str):
-            raise UserError("“url” must be a string.")
+            raise UserError(gettext("“url” must be a string."))
         return document["url"]
     return body
 
@@ -136,7 +139,7 @@ def credential(credential_id: str):
     issued = credential_by_id(credential_id)
     # The API reads public documents only: a credential while its learner shares it.
     if issued is None or not issued.can_read_document(None):
-        raise NotFound("There is no credential with that id.")
+        raise NotFound(gettext("There is no credential with that id."))
     # No Accept header means anything goes: the signed JSON.
     best = (
         request.accept_mimetypes.best_match(JSON_TYPES + JWT_TYPES)
@@ -151,7 +154,7 @@ def credential(credential_id: str):
         )
     if best in JWT_TYPES:
         if not issued.jwt_text:
-            raise NotFound("This credential has no JWT form.")
+            raise NotFound(gettext("This credential has no JWT form."))
         response = Response(
             issued.jwt_text, mimetype=best if best != "text/plain" else "text/plain"
         )

@@ -7,6 +7,7 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import url_for
+from flask_babel import gettext
 from flask_login import current_user
 from flask_login import login_required
 
@@ -19,7 +20,9 @@ bp = Blueprint("connected_apps", __name__)
 
 def _learner_only() -> None:
     if not current_user.is_student:
-        raise NotAllowed("Only students hold a backpack, and only they see its connected apps.")
+        raise NotAllowed(
+            gettext("Only students hold a backpack, and only they see its connected apps.")
+        )
 
 
 @bp.get("/backpack/apps")
@@ -36,5 +39,5 @@ def revoke(client_id: str):
     """Revoke every token of that application for the signed-in student."""
     _learner_only()
     disconnect(current_user, client_id)
-    flash("The app is disconnected: it can no longer reach your backpack.", "success")
+    flash(gettext("The app is disconnected: it can no longer reach your backpack."), "success")
     return redirect(url_for("connected_apps.index"))

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from app.accounts.models import User
 from app.backpack.models import OAuthClient
@@ -88,7 +89,7 @@ def disconnect(learner: User, client_id: str) -> None:
     now = int(time.time())
     live = _live_tokens(learner, now).where(OAuthToken.client_id == client_id)
     if db.session.scalar(live.limit(1)) is None:
-        raise NotFound("No connected app has that id.")
+        raise NotFound(gettext("No connected app has that id."))
     db.session.execute(
         sa.update(OAuthToken)
         .where(OAuthToken.user_id == learner.id, OAuthToken.client_id == client_id)

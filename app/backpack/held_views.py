@@ -8,6 +8,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext
 from flask_login import current_user
 from flask_login import login_required
 
@@ -32,7 +33,7 @@ MAX_ID = 2**31 - 1
 def _learner_only() -> None:
     """Only the learner acts; the staff who see the record may not act for them."""
     if not current_user.is_student:
-        raise NotAllowed("Only the learner can change the credentials in their backpack.")
+        raise NotAllowed(gettext("Only the learner can change the credentials in their backpack."))
 
 
 def _back_to_record():
@@ -45,7 +46,7 @@ def remove_held(held_id: int):
     """Remove a kept credential."""
     _learner_only()
     remove(current_user, held_id)
-    flash("The credential was removed from your backpack.", "success")
+    flash(gettext("The credential was removed from your backpack."), "success")
     return _back_to_record()
 
 
@@ -64,7 +65,10 @@ def include_in_record(held_id: int):
             db.session.rollback()
             set_in_record(held, False)
             raise UserError(
-                f"This credential cannot go into the signed record: {problem}"
+                gettext(
+                    ("This credential cannot go into the signed record: %(problem)s"),
+                    problem=problem,
+                )
             ) from None
         db.session.rollback()  # the trial signing may have made the issuer profile row
     flash(
@@ -99,8 +103,13 @@ def import_badge():
     except RefusedCredential as problem:
         return render_template("backpack/import_ob2.html", error=str(problem)), 400
     flash(
-        f"“{kept.held.name or 'The badge'}” was checked and added to your learner record "
-        "as an Open Badges 2.0 badge.",
+        gettext(
+            (
+                "“%(badge)s” was checked and added to your learner record as "
+                "an Open Badges 2.0 badge."
+            ),
+            badge=kept.held.name or "The badge",
+        ),
         "success",
     )
     return _back_to_record()

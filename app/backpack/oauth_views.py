@@ -14,6 +14,7 @@ from flask import Blueprint
 from flask import jsonify
 from flask import render_template
 from flask import request
+from flask_babel import gettext
 from flask_login import current_user
 from flask_login import login_required
 
@@ -65,7 +66,9 @@ def authorize():
     """The consent page: the signed-in student allows or denies an application."""
     if not current_user.is_student:
         raise NotAllowed(
-            "Only students hold a backpack: sign in with a student account to connect an app."
+            gettext(
+                "Only students hold a backpack: sign in with a student account to connect an app."
+            )
         )
     try:
         grant = authorization.get_consent_grant(end_user=current_user)

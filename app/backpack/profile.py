@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from app.accounts.models import User
 from app.backpack.models import BackpackProfile
@@ -45,23 +46,37 @@ def put_profile(owner: User, body: bytes, *, now: datetime) -> dict[str, Any]:
     :raises UserError: not a JSON Profile, or it changes what the school keeps.
     """
     if len(body) > MAX_PROFILE_BYTES:
-        raise UserError(f"A Profile may be at most {MAX_PROFILE_BYTES // 1024} KB.")
+        raise UserError(
+            gettext(
+                "A Profile may be at most %(max_profile_bytes)s KB.",
+                max_profile_bytes=MAX_PROFILE_BYTES // 1024,
+            )
+        )
     try:
         document = json.loads(body)
     except (ValueError, RecursionError):
-        raise UserError("The body is not JSON: send the whole Profile as a JSON object.") from None
+        raise UserError(
+            gettext("The body is not JSON: send the whole Profile as a JSON object.")
+        ) from None
     if not isinstance(document, dict):
-        raise UserError("A Profile is a JSON object.")
+        raise UserError(gettext("A Profile is a JSON object."))
     types = document.get("type")
     types = [types] if isinstance(types, str) else types
     if not isinstance(types, list) or "Profile" not in types:
-        raise UserError("A Profile's “type” must include “Profile”.")
+        raise UserError(gettext("A Profile's “type” must include “Profile”."))
     if "id" in document and document["id"] != owner.subject_id:
-        raise UserError(f"This Profile's id is {owner.subject_id}; it cannot be changed.")
+        raise UserError(
+            gettext(
+                "This Profile's id is %(subject_id)s; it cannot be changed.",
+                subject_id=owner.subject_id,
+            )
+        )
     if "name" in document and document["name"] != owner.name:
         raise UserError(
-            "The name on the Profile is the school's record of the learner; "
-            "ask the school office to correct it."
+            gettext(
+                "The name on the Profile is the school's record of the "
+                "learner; ask the school office to correct it."
+            )
         )
     extra = {key: value for key, value in document.items() if key not in SCHOOL_FIELDS}
     stored = _stored(owner)

@@ -18,6 +18,7 @@ from datetime import datetime
 from urllib.parse import unquote
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from app.accounts.models import User
 from app.backpack.models import HeldCredential
@@ -171,7 +172,7 @@ def owned(owner: User, held_id: int) -> HeldCredential:
     """
     held = db.session.get(HeldCredential, held_id)
     if held is None or held.owner_id != owner.id:
-        raise NotFound("There is no such credential in your backpack.")
+        raise NotFound(gettext("There is no such credential in your backpack."))
     return held
 
 
@@ -183,13 +184,18 @@ def set_in_record(held: HeldCredential, include: bool) -> None:
     """
     if include and held.format == "ob2":
         raise UserError(
-            "An Open Badges 2.0 badge cannot go inside the signed learner record: it is not a "
-            "verifiable credential, and the record holds only those."
+            gettext(
+                "An Open Badges 2.0 badge cannot go inside the signed "
+                "learner record: it is not a verifiable credential, and the "
+                "record holds only those."
+            )
         )
     if include and held.format != "json":
         raise UserError(
-            "A VC-JWT cannot go inside the signed learner record: only credentials kept as "
-            "JSON can."
+            gettext(
+                "A VC-JWT cannot go inside the signed learner record: only "
+                "credentials kept as JSON can."
+            )
         )
     held.in_record = include
     db.session.commit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired
@@ -14,10 +15,10 @@ class SendForm(FlaskForm):
     """The other backpack's address: its base URL or its discovery URL."""
 
     address = StringField(
-        "The other backpack's address",
+        lazy_gettext("The other backpack's address"),
         validators=[
-            DataRequired(message="Enter the address of the backpack to send to."),
-            Length(max=MAX_URL_CHARS, message="That address is too long."),
+            DataRequired(message=lazy_gettext("Enter the address of the backpack to send to.")),
+            Length(max=MAX_URL_CHARS, message=lazy_gettext("That address is too long.")),
         ],
     )
 

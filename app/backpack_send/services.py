@@ -18,6 +18,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from authlib.integrations.requests_client import OAuth2Session
+from flask_babel import gettext
 
 from app.accounts.models import User
 from app.backpack.scopes import CREDENTIAL_UPSERT
@@ -91,9 +92,11 @@ def can_send(credential: IssuedCredential, user: User) -> bool:
 def check_sender(credential: IssuedCredential | None, user: User) -> IssuedCredential:
     """The credential, if `user` is its learner: 404 to those who may not see it, 403 to staff."""
     if credential is None or not credential.can_view(user):
-        raise NotFound("There is no credential with that id.")
+        raise NotFound(gettext("There is no credential with that id."))
     if not can_send(credential, user):
-        raise NotAllowed("Only the learner who earned this credential can send it elsewhere.")
+        raise NotAllowed(
+            gettext("Only the learner who earned this credential can send it elsewhere.")
+        )
     if credential.state == CredentialState.REVOKED:
         raise SendError(
             "This credential is revoked, so it cannot be sent anywhere.", status_code=409
@@ -216,7 +219,7 @@ def disconnect(user: User, connection_id: int) -> str:
     """Forget `user`'s token for a backpack: the backpack's name. 404 if it is not theirs."""
     connection = db.session.get(BackpackConnection, connection_id)
     if connection is None or connection.owner_id != user.id:
-        raise NotFound("There is no such connected backpack.")
+        raise NotFound(gettext("There is no such connected backpack."))
     name = connection.backpack.name
     db.session.delete(connection)
     return name
@@ -418,7 +421,7 @@ def finish(
     _keep_token(user.id, backpack.id, token, sending, now)
     credential = db.session.get(IssuedCredential, pending.credential_id)
     if credential is None:
-        raise NotFound("There is no credential with that id.")
+        raise NotFound(gettext("There is no credential with that id."))
     if credential.state == CredentialState.REVOKED:
         raise SendError("This credential was revoked meanwhile, so it was not sent.", 409)
     return _upsert(credential, backpack, token.access_token, sending)

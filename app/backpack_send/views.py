@@ -17,6 +17,7 @@ from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
+from flask_babel import gettext
 from flask_login import current_user
 from flask_login import login_required
 
@@ -145,7 +146,10 @@ def disconnect(connection_id: int):
         return _failed(SendError("The form expired; reload the page and try again."), None)
     name = services.disconnect(current_user, connection_id)
     db.session.commit()
-    flash(f"Disconnected from {name}: Laurel no longer keeps its access.", "success")
+    flash(
+        gettext(("Disconnected from %(name)s: Laurel no longer keeps its access."), name=name),
+        "success",
+    )
     back = request.form.get("credential_id", "")
     if credential_by_id(back) is not None:
         return redirect(url_for("badges.public.credential", credential_id=back))

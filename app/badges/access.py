@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_login import current_user
 
 from app.badges.models import Badge
@@ -18,9 +19,9 @@ def get_badge_or_404(slug: str, *, need: str = "view") -> Badge:
     try:
         badge = get_badge_by_slug(slug)
     except NotFound:
-        raise NotFound("There is no such badge.") from None
+        raise NotFound(gettext("There is no such badge.")) from None
     if not badge.is_visible_to(current_user):
-        raise NotFound("There is no such badge.")
+        raise NotFound(gettext("There is no such badge."))
     if need == "review" and not badge.can_review(current_user):
-        raise NotAllowed("You do not review this badge, so you cannot change it.")
+        raise NotAllowed(gettext("You do not review this badge, so you cannot change it."))
     return badge

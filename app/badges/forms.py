@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField
@@ -65,80 +66,94 @@ class CheckboxListField(SelectMultipleField):
 
 
 class RubricLevelRow(Form):
-    name = StringField("Level name", validators=[Optional(), Length(max=120)])
-    description = StringField("What it looks like", validators=[Optional(), Length(max=500)])
+    name = StringField(lazy_gettext("Level name"), validators=[Optional(), Length(max=120)])
+    description = StringField(
+        lazy_gettext("What it looks like"), validators=[Optional(), Length(max=500)]
+    )
 
 
 class AlignmentRow(Form):
-    framework = StringField("Framework", validators=[Optional(), Length(max=200)])
-    code = StringField("Code", validators=[Optional(), Length(max=100)])
-    name = StringField("Standard", validators=[Optional(), Length(max=300)])
+    framework = StringField(lazy_gettext("Framework"), validators=[Optional(), Length(max=200)])
+    code = StringField(lazy_gettext("Code"), validators=[Optional(), Length(max=100)])
+    name = StringField(lazy_gettext("Standard"), validators=[Optional(), Length(max=300)])
     url = URLField("URL", validators=[Optional(), Length(max=500)])
 
 
 class BadgeForm(FlaskForm):
-    name = StringField("Badge name", validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField("Description", validators=[DataRequired(), Length(max=5000)])
+    name = StringField(lazy_gettext("Badge name"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(
+        lazy_gettext("Description"), validators=[DataRequired(), Length(max=5000)]
+    )
     criteria_narrative = TextAreaField(
-        "Criteria",
+        lazy_gettext("Criteria"),
         validators=[DataRequired(), Length(max=20000)],
-        description="What a student must show. Markdown is allowed (lists, **bold**, links).",
+        description=lazy_gettext(
+            "What a student must show. Markdown is allowed (lists, **bold**, links)."
+        ),
     )
     criteria_items = TextAreaField(
-        "Checklist",
+        lazy_gettext("Checklist"),
         validators=[Optional(), Length(max=5000)],
-        description="One criterion per line; students reflect on each one.",
+        description=lazy_gettext("One criterion per line; students reflect on each one."),
     )
     evidence_prompt = TextAreaField(
-        "Evidence prompt",
+        lazy_gettext("Evidence prompt"),
         validators=[Optional(), Length(max=2000)],
-        description="Invite students to show it their way: photos, a workbook, a video link…",
+        description=lazy_gettext(
+            "Invite students to show it their way: photos, a workbook, a video link…"
+        ),
     )
     accepted_kinds = CheckboxListField(
-        "Accepted evidence",
+        lazy_gettext("Accepted evidence"),
         choices=[SelectChoice(k, label) for k, label in EVIDENCE_KINDS.items()],
         default=list(EVIDENCE_KINDS),
     )
     levels = FieldList(FormField(RubricLevelRow), min_entries=1)
     # Rendered by hand as one radio button per level row ("Needed to earn").
-    required_row = StringField("Needed to earn", validators=[Optional()])
+    required_row = StringField(lazy_gettext("Needed to earn"), validators=[Optional()])
     alignments = FieldList(FormField(AlignmentRow), min_entries=1)
     tags = StringField(
-        "Tags", validators=[Optional(), Length(max=500)], description="Separated by commas."
+        lazy_gettext("Tags"),
+        validators=[Optional(), Length(max=500)],
+        description=lazy_gettext("Separated by commas."),
     )
     achievement_type = SelectField(
-        "Achievement type",
+        lazy_gettext("Achievement type"),
         choices=achievement_type_choices(),
         default="Badge",
     )
     expiry_months = IntegerField(
-        "Expires after (months)",
+        lazy_gettext("Expires after (months)"),
         validators=[Optional(), NumberRange(min=1, max=600)],
-        description="Leave empty if the badge never expires.",
+        description=lazy_gettext("Leave empty if the badge never expires."),
     )
-    class_id = SelectField("Who can earn it", coerce=int, default=SCHOOL_WIDE)
+    class_id = SelectField(lazy_gettext("Who can earn it"), coerce=int, default=SCHOOL_WIDE)
     image = FileField(
-        "Badge image",
-        description="PNG or SVG, at most 1 MB. Leave empty for a generated medallion.",
+        lazy_gettext("Badge image"),
+        description=lazy_gettext(
+            "PNG or SVG, at most 1 MB. Leave empty for a generated medallion."
+        ),
     )
-    remove_image = BooleanField("Remove the current image and use the generated one")
+    remove_image = BooleanField(lazy_gettext("Remove the current image and use the generated one"))
     revision = HiddenField()
 
 
 class IssuerForm(FlaskForm):
-    name = StringField("School name", validators=[DataRequired(), Length(max=200)])
-    url = URLField("Website", validators=[DataRequired(), Length(max=500)])
-    email = StringField("Contact email", validators=[Optional(), Length(max=254)])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
-    logo = FileField("Logo", description="PNG or SVG, at most 1 MB.")
-    remove_logo = BooleanField("Remove the current logo")
+    name = StringField(lazy_gettext("School name"), validators=[DataRequired(), Length(max=200)])
+    url = URLField(lazy_gettext("Website"), validators=[DataRequired(), Length(max=500)])
+    email = StringField(lazy_gettext("Contact email"), validators=[Optional(), Length(max=254)])
+    description = TextAreaField(
+        lazy_gettext("Description"), validators=[Optional(), Length(max=5000)]
+    )
+    logo = FileField(lazy_gettext("Logo"), description=lazy_gettext("PNG or SVG, at most 1 MB."))
+    remove_logo = BooleanField(lazy_gettext("Remove the current logo"))
 
 
 class ReasonForm(FlaskForm):
     reason = TextAreaField(
-        "Reason",
-        validators=[DataRequired(message="Give a reason."), Length(max=2000)],
-        description="Shown to the learner and on the verification page.",
+        lazy_gettext("Reason"),
+        validators=[DataRequired(message=lazy_gettext("Give a reason.")), Length(max=2000)],
+        description=lazy_gettext("Shown to the learner and on the verification page."),
     )
 
 
@@ -148,8 +163,11 @@ class RevokeForm(ReasonForm):
 
     step = HiddenField()
     understood = BooleanField(
-        "I understand that revoking is permanent: it cannot be undone, and everyone who "
-        "checks this credential will see it as revoked."
+        lazy_gettext(
+            "I understand that revoking is permanent: it cannot be "
+            "undone, and everyone who checks this credential will see it "
+            "as revoked."
+        )
     )
 
 

@@ -38,6 +38,7 @@ from typing import cast
 import sqlalchemy as sa
 from cachetools import LRUCache
 from flask import current_app
+from flask_babel import gettext
 
 from app.badges.images import CheckedImage
 from app.badges.models import Badge
@@ -118,7 +119,10 @@ def stored_image_values(image: CheckedImage) -> dict[str, Any]:
             put_object(bucket, image.png)
     except Unavailable as error:
         raise Unavailable(
-            f"The badge image could not be stored, so nothing was saved. {error}"
+            gettext(
+                ("The badge image could not be stored, so nothing was saved. %(error)s"),
+                error=error,
+            )
         ) from None
     return {**values, "image": None, "image_png": None}
 

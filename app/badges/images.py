@@ -26,6 +26,7 @@ from typing import BinaryIO
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as parse_xml
+from flask_babel import gettext
 from PIL import Image
 from PIL import ImageDraw
 from PIL import ImageFont
@@ -218,8 +219,14 @@ def _check_nesting(root: ET.Element) -> None:
         element, depth = stack.pop()
         if depth > MAX_SVG_DEPTH:
             raise UserError(
-                f"That SVG nests its shapes more than {MAX_SVG_DEPTH} levels deep, which "
-                "Laurel cannot draw. Flatten its groups (or export it again) and upload it again."
+                gettext(
+                    (
+                        "That SVG nests its shapes more than %(max_svg_depth)s "
+                        "levels deep, which Laurel cannot draw. Flatten its groups "
+                        "(or export it again) and upload it again."
+                    ),
+                    max_svg_depth=MAX_SVG_DEPTH,
+                )
             )
         stack.extend((child, depth + 1) for child in element)
 
@@ -264,15 +271,23 @@ def _check_drawn_size(root: ET.Element) -> None:
         for part in parts(element):
             if id(part) in open_elements:
                 raise UserError(
-                    "That SVG has shapes that refer to themselves (a <use> or a pattern "
-                    "inside what it copies), so it cannot be drawn."
+                    gettext(
+                        "That SVG has shapes that refer to themselves (a <use> or a "
+                        "pattern inside what it copies), so it cannot be drawn."
+                    )
                 )
             if id(part) not in drawn:
                 stack.append((part, False))
     if drawn[id(root)] > MAX_SVG_DRAWN:
         raise UserError(
-            f"That SVG draws more than {MAX_SVG_DRAWN:,} shapes once its copies (<use>, "
-            "patterns, markers) are counted. Simplify it and upload it again."
+            gettext(
+                (
+                    "That SVG draws more than %(value)s shapes once its copies "
+                    "(<use>, patterns, markers) are counted. Simplify it and "
+                    "upload it again."
+                ),
+                value=format(MAX_SVG_DRAWN, ","),
+            )
         )
 
 
@@ -288,7 +303,9 @@ def _check_embedded_pictures(root: ET.Element) -> None:
             try:
                 data = base64.b64decode("".join(encoded.split()), validate=True)
             except binascii.Error as error:
-                raise UserError("A picture inside that SVG is not valid base64.") from error
+                raise UserError(
+                    gettext("A picture inside that SVG is not valid base64.")
+                ) from error
             width, height = _badge_picture_size(data, DATA_IMAGE_FORMATS[match.group(1)], budget)
             budget -= width * height
 
@@ -303,12 +320,15 @@ def sanitize_svg(data: bytes) -> bytes:
         root = parse_xml(data, forbid_dtd=True)
     except (ET.ParseError, DefusedXmlException, ValueError) as error:
         raise UserError(
-            "That SVG file could not be read (it is not well-formed XML, or it declares a "
-            "DTD or entities, which Laurel does not accept). Export it again as plain SVG."
+            gettext(
+                "That SVG file could not be read (it is not well-formed XML, "
+                "or it declares a DTD or entities, which Laurel does not "
+                "accept). Export it again as plain SVG."
+            )
         ) from error
     namespace, name = _local_name(root.tag)
     if name != "svg" or namespace not in (None, SVG_NS):
-        raise UserError("That file is XML but not an SVG image.")
+        raise UserError(gettext("That file is XML but not an SVG image."))
     _check_nesting(root)
     cleaned = _clean(root)
     assert cleaned is not None
@@ -347,7 +367,15 @@ def decode_fully(
         with opened() as image:
             width, height = image.size
             if width > max_side or height > max_side or width * height > max_pixels:
-                raise UserError(f"That {name} is {width}×{height} pixels; {limit}")
+                raise UserError(
+                    gettext(
+                        "That %(name)s is %(width)s×%(height)s pixels; %(limit)s",
+                        name=name,
+                        width=width,
+                        height=height,
+                        limit=limit,
+                    )
+                )
             image.verify()
         with opened() as image:
             # A JPEG is decoded at 1/8 scale: every byte is still read, in 1/64 of the memory.
@@ -361,9 +389,13 @@ def decode_fully(
                 raise OSError("the JPEG ends before its end-of-image marker")
     except Image.DecompressionBombError as error:
         # Pillow refuses to open a picture this large at all, before reading its size.
-        raise UserError(f"That {name} is far too large; {limit}") from error
+        raise UserError(
+            gettext("That %(name)s is far too large; %(limit)s", name=name, limit=limit)
+        ) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
-        raise UserError(f"That {name} is damaged or incomplete and cannot be read.") from error
+        raise UserError(
+            gettext("That %(name)s is damaged or incomplete and cannot be read.", name=name)
+        ) from error
     finally:
         if not isinstance(source, bytes):
             source.seek(0)
@@ -438,14 +470,18 @@ def render_svg_png(svg: bytes, side: int = PNG_SIDE) -> bytes:
     try:
         png = cairosvg.svg2png(bytestring=svg, output_width=side, output_height=side)
     except (RecursionError, MemoryError) as error:
-        raise UserError("That SVG is too complex to draw. Simplify it and try again.") from error
+        raise UserError(
+            gettext("That SVG is too complex to draw. Simplify it and try again.")
+        ) from error
     except Exception as error:  # Whatever the renderer fails on cannot be shown either.
         raise UserError(
-            "That SVG could not be drawn (the renderer failed on it). Export it again as "
-            "plain SVG, or upload a PNG."
+            gettext(
+                "That SVG could not be drawn (the renderer failed on it). "
+                "Export it again as plain SVG, or upload a PNG."
+            )
         ) from error
     if not isinstance(png, bytes):
-        raise UserError("That SVG could not be drawn. Export it again, or upload a PNG.")
+        raise UserError(gettext("That SVG could not be drawn. Export it again, or upload a PNG."))
     return png
 
 
@@ -469,30 +505,46 @@ def check_image_upload(data: bytes, filename: str | None) -> CheckedImage:
         the content, or it cannot be decoded or drawn within the limits.
     """
     if not data:
-        raise UserError("The image file is empty.")
+        raise UserError(gettext("The image file is empty."))
     if len(data) > MAX_IMAGE_BYTES:
         raise UserError(
-            f"The image is {len(data) // 1024} KB; badge images may be at most "
-            f"{MAX_IMAGE_BYTES // 1024} KB."
+            gettext(
+                (
+                    "The image is %(data_count)s KB; badge images may be at most "
+                    "%(max_image_bytes)s KB."
+                ),
+                data_count=len(data) // 1024,
+                max_image_bytes=MAX_IMAGE_BYTES // 1024,
+            )
         )
     extension = Path(filename or "").suffix.lower()
     if data.startswith(PNG_MAGIC):
         if extension not in ("", ".png"):
             raise UserError(
-                f"The file is named {extension} but it is a PNG image. "
-                "Rename it or pick the right file."
+                gettext(
+                    (
+                        "The file is named %(extension)s but it is a PNG image. "
+                        "Rename it or pick the right file."
+                    ),
+                    extension=extension,
+                )
             )
         check_png(data)
         return CheckedImage(data, PNG_MIME, data)
     if _looks_like_svg(data):
         if extension not in ("", ".svg"):
             raise UserError(
-                f"The file is named {extension} but it is an SVG image. "
-                "Rename it or pick the right file."
+                gettext(
+                    (
+                        "The file is named %(extension)s but it is an SVG image. "
+                        "Rename it or pick the right file."
+                    ),
+                    extension=extension,
+                )
             )
         svg = sanitize_svg(data)
         return CheckedImage(svg, SVG_MIME, render_svg_png(svg))
-    raise UserError("Badge images must be PNG or SVG files; this file is neither.")
+    raise UserError(gettext("Badge images must be PNG or SVG files; this file is neither."))
 
 
 def initials(name: str) -> str:

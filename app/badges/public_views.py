@@ -15,6 +15,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext
 from flask_login import current_user
 from flask_login import login_required
 from sqlalchemy import select
@@ -101,14 +102,14 @@ def jwks():
 def status_list(purpose: str, number: int):
     """The signed BitstringStatusListCredential, exactly as last published."""
     if purpose not in {p.value for p in StatusPurpose}:
-        raise NotFound("There is no such status list.")
+        raise NotFound(gettext("There is no such status list."))
     row = db.session.scalar(
         select(StatusList).where(
             StatusList.purpose == StatusPurpose(purpose), StatusList.number == number
         )
     )
     if row is None or row.signed_json is None:
-        raise NotFound("There is no such status list.")
+        raise NotFound(gettext("There is no such status list."))
     return _document(row.signed_json, VC_JSON, max_age=STATUS_MAX_AGE)
 
 
@@ -125,7 +126,7 @@ def _requested_format() -> str:
     if explicit in ("json", "jwt", "html"):
         return explicit
     if explicit:
-        raise UserError("Unknown format: ask for format=json, format=jwt or format=html.")
+        raise UserError(gettext("Unknown format: ask for format=json, format=jwt or format=html."))
     best = request.accept_mimetypes.best_match(("text/html",) + JSON_TYPES + JWT_TYPES)
     if best in JSON_TYPES:
         return "json"
@@ -156,10 +157,10 @@ def _signed_document(credential_id: str, wanted: str) -> Response:
     """
     access = document_access(credential_id)
     if access is None or not access.readable_by(current_user):
-        raise NotFound("There is no credential with that id.")
+        raise NotFound(gettext("There is no credential with that id."))
     document = signed_document(access, wanted)
     if document is None:
-        raise NotFound("This credential has no JWT form.")
+        raise NotFound(gettext("This credential has no JWT form."))
     if request.if_none_match.contains_weak(document.tag):
         response = Response(status=304)
     else:
@@ -189,7 +190,7 @@ def credential(credential_id: str):
     if not current_user.is_authenticated:
         return _vary(login_manager.unauthorized())
     if not issued.can_view(current_user):
-        raise NotFound("There is no credential with that id.")
+        raise NotFound(gettext("There is no credential with that id."))
     response = Response(_credential_page(issued, ReasonForm()))
     response.headers["Cache-Control"] = "private, no-store"
     return _vary(response)
@@ -229,8 +230,8 @@ def _reviewed_credential(credential_id: str, action: str) -> IssuedCredential:
     issued = get_credential(credential_id)
     if not issued.badge.can_review(current_user):
         if issued.can_view(current_user):
-            raise NotAllowed(f"Only the badge's reviewers can {action}.")
-        raise NotFound("There is no credential with that id.")
+            raise NotAllowed(gettext("Only the badge's reviewers can %(action)s.", action=action))
+        raise NotFound(gettext("There is no credential with that id."))
     return issued
 
 
@@ -243,7 +244,7 @@ def change_status(credential_id: str, action: str):
     if not form.validate_on_submit():
         # A missing reason is said once, beside the field; anything else (an expired form) here.
         if not form.reason.errors:
-            flash("The form could not be read (it may have expired): try again.", "error")
+            flash(gettext("The form could not be read (it may have expired): try again."), "error")
         return _credential_page(issued, form), 400
     if isinstance(form, RevokeForm) and not (form.step.data == "confirm" and form.understood.data):
         return _revoke_confirmation(issued, form)
@@ -272,7 +273,7 @@ def reissue(credential_id: str):
     """Issue the credential afresh with the learner's corrected name; revoke this one."""
     issued = _reviewed_credential(credential_id, "re-issue this credential")
     if not ConfirmForm().validate_on_submit():
-        raise UserError("The form expired; reload the page and try again.")
+        raise UserError(gettext("The form expired; reload the page and try again."))
     try:
         fresh = reissue_credential(issued, ctx=issuing_context(), actor=current_user, now=utcnow())
     except UserError as error:
@@ -281,8 +282,13 @@ def reissue(credential_id: str):
         return _credential_page(issued, ReasonForm()), error.status_code
     db.session.commit()
     flash(
-        f"A new credential carries the name “{fresh.recipient.name}”. "
-        "The earlier one is revoked: “Re-issued with corrected name”.",
+        gettext(
+            (
+                "A new credential carries the name “%(recipient_name)s”. The "
+                "earlier one is revoked: “Re-issued with corrected name”."
+            ),
+            recipient_name=fresh.recipient.name,
+        ),
         "success",
     )
     return redirect(url_for("badges.public.credential", credential_id=fresh.id))
@@ -302,7 +308,7 @@ def _revoke_confirmation(issued: IssuedCredential, form: RevokeForm) -> tuple[st
 def _published_badge(achievement_uuid: str) -> Badge:
     badge = db.session.scalar(select(Badge).where(Badge.achievement_uuid == achievement_uuid))
     if badge is None or badge.state == BadgeState.DRAFT:
-        raise NotFound("There is no such achievement.")
+        raise NotFound(gettext("There is no such achievement."))
     return badge
 
 
@@ -368,7 +374,7 @@ def badge_image(slug: str):
     """
     badge = db.session.scalar(select(Badge).where(Badge.slug == slug))
     if badge is None or (badge.state == BadgeState.DRAFT and not badge.is_visible_to(current_user)):
-        raise NotFound("There is no such badge.")
+        raise NotFound(gettext("There is no such badge."))
     return _badge_image_response(badge)
 
 
@@ -378,7 +384,7 @@ def issuer_logo():
     profile = issuer_profile(issuing_context().public_url)
     db.session.commit()
     if not profile.logo:
-        raise NotFound("The school has no logo.")
+        raise NotFound(gettext("The school has no logo."))
     return _image_response(
         profile.logo, profile.logo_mime or "application/octet-stream", sha256_hex(profile.logo)
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from app.accounts.models import Role
 from app.accounts.models import SchoolClass
@@ -104,11 +105,16 @@ def _check_class(class_id: int | None, actor: User) -> None:
         return
     school_class = db.session.get(SchoolClass, class_id)
     if school_class is None:
-        raise UserError("That class does not exist.")
+        raise UserError(gettext("That class does not exist."))
     if not actor.is_admin and not any(
         m.class_id == class_id and m.role == Role.INSTRUCTOR for m in actor.memberships
     ):
-        raise NotAllowed(f"You do not teach {school_class.name}, so you cannot make badges for it.")
+        raise NotAllowed(
+            gettext(
+                ("You do not teach %(school_class_name)s, so you cannot make badges for it."),
+                school_class_name=school_class.name,
+            )
+        )
 
 
 def _rubric_levels(data: BadgeInput, previous: list[dict]) -> tuple[list[dict], str]:
@@ -120,7 +126,7 @@ def _rubric_levels(data: BadgeInput, previous: list[dict]) -> tuple[list[dict], 
         if not name:
             continue
         if any(existing["name"].casefold() == name.casefold() for existing in levels):
-            raise UserError(f"The rubric level “{name}” appears twice.")
+            raise UserError(gettext("The rubric level “%(name)s” appears twice.", name=name))
         levels.append(
             {
                 "id": ids_by_name.get(name.casefold()) or f"urn:uuid:{uuid.uuid4()}",
@@ -129,12 +135,16 @@ def _rubric_levels(data: BadgeInput, previous: list[dict]) -> tuple[list[dict], 
             }
         )
     if not levels:
-        raise UserError("Give the badge at least one rubric level (for example “Proficient”).")
+        raise UserError(
+            gettext("Give the badge at least one rubric level (for example “Proficient”).")
+        )
     wanted = data.required_level.strip().casefold()
     required = next((lv for lv in levels if lv["name"].casefold() == wanted), None)
     if required is None:
         raise UserError(
-            "Choose which rubric level is needed to earn the badge, among the levels listed."
+            gettext(
+                "Choose which rubric level is needed to earn the badge, among the levels listed."
+            )
         )
     return levels, required["id"]
 
@@ -146,8 +156,10 @@ def _alignments(rows: Sequence[AlignmentInput]) -> list[dict]:
             continue
         if not row.name.strip() or not row.url.strip():
             raise UserError(
-                "Each standard needs at least a name and a URL "
-                "(the framework and code are optional)."
+                gettext(
+                    "Each standard needs at least a name and a URL (the "
+                    "framework and code are optional)."
+                )
             )
         alignments.append(
             {
@@ -164,26 +176,31 @@ def _validated(data: BadgeInput, actor: User, previous_levels: list[dict]) -> di
     """Check a BadgeInput and return the column values it sets."""
     name = data.name.strip()
     if not name:
-        raise UserError("The badge needs a name.")
+        raise UserError(gettext("The badge needs a name."))
     if len(name) > 200:
-        raise UserError("The badge name is too long (200 characters at most).")
+        raise UserError(gettext("The badge name is too long (200 characters at most)."))
     if not data.description.strip():
-        raise UserError("Describe the badge in a sentence or two.")
+        raise UserError(gettext("Describe the badge in a sentence or two."))
     if not data.criteria_narrative.strip():
-        raise UserError("Say what a student must show to earn the badge (the criteria).")
+        raise UserError(gettext("Say what a student must show to earn the badge (the criteria)."))
     kinds = _clean_list(data.accepted_kinds)
     unknown = [k for k in kinds if k not in EVIDENCE_KINDS]
     if unknown:
-        raise UserError(f"Unknown kind of evidence: {', '.join(unknown)}.")
+        raise UserError(gettext("Unknown kind of evidence: %(join)s.", join=", ".join(unknown)))
     if not kinds:
-        raise UserError("Accept at least one kind of evidence.")
+        raise UserError(gettext("Accept at least one kind of evidence."))
     achievement_type = data.achievement_type.strip() or "Badge"
     if achievement_type not in ACHIEVEMENT_TYPES and not EXT_ACHIEVEMENT_TYPE.match(
         achievement_type
     ):
-        raise UserError("Choose an achievement type from the list.")
+        raise UserError(gettext("Choose an achievement type from the list."))
     if data.expiry_months is not None and not 1 <= data.expiry_months <= MAX_EXPIRY_MONTHS:
-        raise UserError(f"Expiry must be between 1 and {MAX_EXPIRY_MONTHS} months, or never.")
+        raise UserError(
+            gettext(
+                ("Expiry must be between 1 and %(max_expiry_months)s months, or never."),
+                max_expiry_months=MAX_EXPIRY_MONTHS,
+            )
+        )
     _check_class(data.class_id, actor)
     levels, required_id = _rubric_levels(data, previous_levels)
     return {
@@ -218,7 +235,7 @@ def _image_values(data: BadgeInput) -> dict:
 def create_badge(data: BadgeInput, *, actor: User, now: datetime) -> Badge:
     """A new draft badge; instructors and admins only."""
     if not (actor.is_admin or actor.is_instructor):
-        raise NotAllowed("Only instructors and administrators create badges.")
+        raise NotAllowed(gettext("Only instructors and administrators create badges."))
     values = _validated(data, actor, [])
     badge = Badge(
         slug=_unique_slug(values["name"]),
@@ -247,13 +264,16 @@ def update_badge(
     Conflict, never a half-written badge.
     """
     if not badge.can_review(actor):
-        raise NotAllowed("You cannot edit this badge.")
+        raise NotAllowed(gettext("You cannot edit this badge."))
     if badge.state == BadgeState.ARCHIVED:
-        raise UserError("This badge is archived; restore it before editing.")
+        raise UserError(gettext("This badge is archived; restore it before editing."))
     if badge.revision != expected_revision:
         raise Conflict(
-            "Someone changed this badge after you opened the form. Reload the page to see the "
-            "current version, then make your change again."
+            gettext(
+                "Someone changed this badge after you opened the form. "
+                "Reload the page to see the current version, then make your "
+                "change again."
+            )
         )
     values = {**_validated(data, actor, badge.rubric_levels), **_image_values(data)}
     result = db.session.execute(
@@ -271,8 +291,10 @@ def update_badge(
     )
     if rows_changed(result) != 1:
         raise Conflict(
-            "This badge changed while you were saving (another edit or an approval). Reload the "
-            "page and make your change again."
+            gettext(
+                "This badge changed while you were saving (another edit or "
+                "an approval). Reload the page and make your change again."
+            )
         )
     db.session.refresh(badge)
     return badge
@@ -282,11 +304,17 @@ def _change_state(
     badge: Badge, *, actor: User, allowed_from: set[BadgeState], to: BadgeState, now: datetime
 ) -> Badge:
     if not badge.can_review(actor):
-        raise NotAllowed("You cannot change this badge.")
+        raise NotAllowed(gettext("You cannot change this badge."))
     if badge.state == to:
         return badge
     if badge.state not in allowed_from:
-        raise UserError(f"A {badge.state.value} badge cannot become {to.value}.")
+        raise UserError(
+            gettext(
+                "A %(state_value)s badge cannot become %(to_value)s.",
+                state_value=badge.state.value,
+                to_value=to.value,
+            )
+        )
     badge.state = to
     badge.updated_at = now
     if to == BadgeState.PUBLISHED and badge.published_at is None:
@@ -320,7 +348,7 @@ def archive_badge(badge: Badge, *, actor: User, now: datetime) -> Badge:
 def get_badge_by_slug(slug: str) -> Badge:
     badge = db.session.scalar(sa.select(Badge).where(Badge.slug == slug))
     if badge is None:
-        raise NotFound(f"There is no badge “{slug}”.")
+        raise NotFound(gettext("There is no badge “%(slug)s”.", slug=slug))
     return badge
 
 
@@ -341,4 +369,11 @@ def level_by_name(badge: Badge, name: str) -> dict:
         if level["name"].casefold() == name.strip().casefold():
             return level
     names = ", ".join(level["name"] for level in badge.rubric_levels)
-    raise UserError(f"The badge “{badge.name}” has no level “{name}”; its levels are: {names}.")
+    raise UserError(
+        gettext(
+            ("The badge “%(badge_name)s” has no level “%(name)s”; its levels are: %(names)s."),
+            badge_name=badge.name,
+            name=name,
+            names=names,
+        )
+    )

@@ -12,6 +12,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext
 from flask_login import current_user
 from flask_login import login_required
 from sqlalchemy import select
@@ -59,7 +60,7 @@ BLANK_LEVEL_ROWS = 1
 
 def _require_staff() -> None:
     if not (current_user.is_admin or current_user.is_instructor):
-        raise NotAllowed("Only instructors and administrators can do that.")
+        raise NotAllowed(gettext("Only instructors and administrators can do that."))
 
 
 def _class_choices(badge: Badge | None) -> list[SelectChoice]:
@@ -216,7 +217,13 @@ def new():
             flash(str(error), "error")
             return _render_form(form, None, error.status_code)
         db.session.commit()
-        flash(f"“{badge.name}” is saved as a draft. Publish it when it is ready.", "success")
+        flash(
+            gettext(
+                ("“%(badge_name)s” is saved as a draft. Publish it when it is ready."),
+                badge_name=badge.name,
+            ),
+            "success",
+        )
         return redirect(url_for("badges.detail", slug=badge.slug))
     return _render_form(form, None, 400 if form.errors else 200)
 
@@ -268,12 +275,18 @@ def edit(slug: str):
         db.session.commit()
         if badge.version != version_before:
             flash(
-                f"Saved as version {badge.version}. "
-                f"Credentials already issued keep version {version_before}.",
+                gettext(
+                    (
+                        "Saved as version %(version)s. Credentials already issued "
+                        "keep version %(version_before)s."
+                    ),
+                    version=badge.version,
+                    version_before=version_before,
+                ),
                 "success",
             )
         else:
-            flash("Your changes are saved.", "success")
+            flash(gettext("Your changes are saved."), "success")
         return redirect(url_for("badges.detail", slug=badge.slug))
     return _render_form(form, badge, 400 if form.errors else 200)
 
@@ -281,7 +294,7 @@ def edit(slug: str):
 def _state_action(slug: str, action, message: str):
     badge = get_badge_or_404(slug, need="review")
     if not ConfirmForm().validate_on_submit():
-        raise UserError("The form expired; reload the page and try again.")
+        raise UserError(gettext("The form expired; reload the page and try again."))
     action(badge, actor=current_user, now=utcnow())
     db.session.commit()
     flash(message.format(name=badge.name), "success")
@@ -309,7 +322,7 @@ def archive(slug: str):
 def issuer():
     """The issuer profile: the school as named in every credential."""
     if not current_user.is_admin:
-        raise NotAllowed("Only an administrator can change the issuer profile.")
+        raise NotAllowed(gettext("Only an administrator can change the issuer profile."))
     profile = issuer_profile(issuing_context().public_url)
     form = IssuerForm(obj=profile)
     if form.validate_on_submit():
@@ -339,7 +352,7 @@ def issuer():
                 "badges/issuer.html", form=form, profile=profile
             ), error.status_code
         db.session.commit()
-        flash("The issuer profile is saved. New credentials will carry it.", "success")
+        flash(gettext("The issuer profile is saved. New credentials will carry it."), "success")
         return redirect(url_for("badges.issuer"))
     db.session.commit()
     return render_template(

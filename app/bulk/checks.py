@@ -15,6 +15,7 @@ from dataclasses import field
 from urllib.parse import urlparse
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from app.accounts.models import User
 from app.badges.models import Badge
@@ -235,19 +236,29 @@ def check_csv(data: bytes, *, actor: User) -> CheckReport:
         learner = users.get(email.lower())
         matches = badges.get(label, [])
         if not email:
-            fail("The email is empty.")
+            fail(gettext("The email is empty."))
             continue
         if learner is None:
-            fail(f"No account has the email {email}.")
+            fail(gettext("No account has the email %(email)s.", email=email))
             continue
         if not label:
-            fail("The badge is empty: give its name or its number.")
+            fail(gettext("The badge is empty: give its name or its number."))
             continue
         if not matches:
-            fail(f"No badge is named “{label}” (give its exact name or its number).")
+            fail(
+                gettext(
+                    ("No badge is named “%(label)s” (give its exact name or its number)."),
+                    label=label,
+                )
+            )
             continue
         if len(matches) > 1:
-            fail(f"Several badges are named “{label}”: give the badge's number instead.")
+            fail(
+                gettext(
+                    ("Several badges are named “%(label)s”: give the badge's number instead."),
+                    label=label,
+                )
+            )
             continue
         badge = matches[0]
         problem = _badge_problem(badge, actor) or _learner_problem(badge, learner, actor)

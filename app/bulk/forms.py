@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from flask_wtf.file import FileRequired
@@ -9,10 +10,12 @@ from flask_wtf.file import FileRequired
 
 class UploadForm(FlaskForm):
     csv_file = FileField(
-        "CSV file",
+        lazy_gettext("CSV file"),
         validators=[FileRequired("Choose a CSV file to check.")],
         description=(
-            "UTF-8 CSV with the header email,badge,level (and optionally evidence_url,note)."
+            lazy_gettext(
+                "UTF-8 CSV with the header email,badge,level (and optionally evidence_url,note)."
+            )
         ),
         render_kw={"accept": ".csv,text/csv"},
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from app.accounts.models import User
 from app.badges.models import IssuedCredential
@@ -68,7 +69,7 @@ def get_job(job_id: str, actor: User) -> BulkJob:
     """The job `job_id` if `actor` started it or is an admin; anyone else gets NotFound."""
     job = db.session.get(BulkJob, job_id) if is_token(job_id) else None
     if job is None or not (job.created_by_id == actor.id or actor.is_admin):
-        raise NotFound("There is no such bulk issuance.")
+        raise NotFound(gettext("There is no such bulk issuance."))
     return job
 
 
@@ -81,7 +82,7 @@ def confirm(job: BulkJob, *, now: datetime) -> None:
         .execution_options(synchronize_session=False)
     )
     if rows_changed(changed) != 1:
-        raise Conflict("This bulk issuance was already confirmed.")
+        raise Conflict(gettext("This bulk issuance was already confirmed."))
     db.session.refresh(job)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext
 
 from app.errors import LaurelError
 from app.extensions import db
@@ -33,7 +34,7 @@ def create(name: str, scopes: str) -> None:
         raise SystemExit(BAD_INPUT) from None
     click.echo(f"client_id: {created.client.client_id}")
     click.echo(f"client_secret: {created.client_secret}")
-    click.echo("Keep the secret now: Laurel stores only its hash.")
+    click.echo(gettext("Keep the secret now: Laurel stores only its hash."))
 
 
 @api_clients_group.command("list")
@@ -54,7 +55,7 @@ def revoke(client_id: str) -> None:
     except LaurelError as error:
         click.echo(f"Error: {error}", err=True)
         raise SystemExit(BAD_INPUT) from None
-    click.echo(f"Revoked {client_id}.")
+    click.echo(gettext("Revoked %(client_id)s.", client_id=client_id))
 
 
 @api_clients_group.group("did-key")

@@ -17,6 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext
 from flask_migrate import downgrade
 from flask_migrate import upgrade
 
@@ -61,9 +62,14 @@ def _print_counts(counts: dict[str, int]) -> None:
 def backup(file: Path) -> None:
     """Write the database, signing keys and evidence files to FILE, while the server runs."""
     if file.exists():
-        _fail(f"{file} exists already; choose a new file name (a backup never overwrites).")
+        _fail(
+            gettext(
+                ("%(file)s exists already; choose a new file name (a backup never overwrites)."),
+                file=file,
+            )
+        )
     if not file.parent.is_dir():
-        _fail(f"the folder {file.parent} does not exist.")
+        _fail(gettext("the folder %(parent)s does not exist.", parent=file.parent))
     config = current_app.config
     try:
         summary = write_backup(
@@ -76,12 +82,22 @@ def backup(file: Path) -> None:
         )
     except (CredentialError, Unavailable) as error:
         _fail(str(error))
-    click.echo(f"Backup written to {file}:")
+    click.echo(gettext("Backup written to %(file)s:", file=file))
     _print_counts(summary.counts)
     for key in summary.missing_evidence:
-        click.echo(f"Warning: evidence file {key} is named by the database but missing.", err=True)
+        click.echo(
+            gettext(
+                ("Warning: evidence file %(key)s is named by the database but missing."), key=key
+            ),
+            err=True,
+        )
     for key in summary.missing_badge_images:
-        click.echo(f"Warning: badge image {key} is named by the database but missing.", err=True)
+        click.echo(
+            gettext(
+                ("Warning: badge image %(key)s is named by the database but missing."), key=key
+            ),
+            err=True,
+        )
 
 
 def _migrate_to(scripts: ScriptDirectory, revision: str) -> None:
@@ -117,7 +133,12 @@ def restore(file: Path) -> None:
             check_revision(scripts, revision)
             check_empty(db.engine, keys_dir, storage)
             check_passphrase(archive, config["LAUREL_KEY_PASSPHRASE"])
-            click.echo(f"Backup checked: every part matches its checksum (schema {revision}).")
+            click.echo(
+                gettext(
+                    ("Backup checked: every part matches its checksum (schema %(revision)s)."),
+                    revision=revision,
+                )
+            )
             _migrate_to(scripts, revision)
             try:
                 written_keys = write_keys(archive, keys_dir)
@@ -140,20 +161,25 @@ def restore(file: Path) -> None:
     except (BackupError, Unavailable) as error:
         _fail(str(error))
     except sa.exc.DBAPIError as error:
-        _fail(f"the database refused the backup's rows: {error.orig}")
+        _fail(gettext("the database refused the backup's rows: %(orig)s", orig=error.orig))
     upgrade()
     if images is not None:
         try:
             counts["badge_images_moved"] = move_into_bucket(db.engine, images)
         except Unavailable as error:
             click.echo(
-                f"Warning: {error} Badge images stay in the database until "
-                "`laurel storage move-badge-images` moves them.",
+                gettext(
+                    (
+                        "Warning: %(error)s Badge images stay in the database until "
+                        "`laurel storage move-badge-images` moves them."
+                    ),
+                    error=error,
+                ),
                 err=True,
             )
     counts["key_files"] = len(written_keys)
     counts["evidence_files"] = len(written_files)
-    click.echo(f"Restored {file}:")
+    click.echo(gettext("Restored %(file)s:", file=file))
     _print_counts(counts)
 
 

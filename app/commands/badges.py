@@ -11,6 +11,7 @@ from typing import NoReturn
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -53,7 +54,7 @@ def list_badges() -> None:
     """Show every badge: slug, name, state and class."""
     rows = db.session.scalars(select(Badge).order_by(Badge.slug)).all()
     if not rows:
-        click.echo("No badges yet. Instructors create them at /badges/new.")
+        click.echo(gettext("No badges yet. Instructors create them at /badges/new."))
         return
     table = [
         (b.slug, b.state.value, b.school_class.name if b.school_class else "(whole school)", b.name)
@@ -114,27 +115,39 @@ def issue(
     """
     if csv_file is not None:
         if slug or email or level or force:
-            _fail("--csv takes its badges, emails and levels from the file.")
+            _fail(gettext("--csv takes its badges, emails and levels from the file."))
         issue_from_csv(csv_file, by=by, yes=yes, out=out)
         return
     if not slug or not email:
-        _fail("give --badge and --email (or --csv FILE).")
+        _fail(gettext("give --badge and --email (or --csv FILE)."))
     badge = db.session.scalar(select(Badge).where(Badge.slug == slug))
     if badge is None:
-        _fail(f"there is no badge with the slug “{slug}”; `laurel badges list` shows them.")
+        _fail(
+            gettext(
+                ("there is no badge with the slug “%(slug)s”; `laurel badges list` shows them."),
+                slug=slug,
+            )
+        )
     recipient = db.session.scalar(
         select(User).where(func.lower(User.email) == email.strip().lower())
     )
     if recipient is None:
-        _fail(f"there is no user with the email “{email}”; `laurel users list` shows them.")
+        _fail(
+            gettext(
+                ("there is no user with the email “%(email)s”; `laurel users list` shows them."),
+                email=email,
+            )
+        )
     if not badge.is_for_learner(recipient):
         class_name = badge.school_class.name if badge.school_class else "its class"
         outside = (
             f"“{badge.name}” is a badge of {class_name}, and {recipient.name} is not its student"
         )
         if not force:
-            _fail(f"{outside}. Add --force to issue it all the same.")
-        click.echo(f"Warning: {outside}; issuing it anyway (--force).", err=True)
+            _fail(gettext("%(outside)s. Add --force to issue it all the same.", outside=outside))
+        click.echo(
+            gettext("Warning: %(outside)s; issuing it anyway (--force).", outside=outside), err=True
+        )
     ctx = issuing_context()
     try:
         level_id = level_by_name(badge, level)["id"] if level else None
@@ -182,7 +195,12 @@ REASON_HELP = "Why: shown to the learner and on the verification page."
 def revoke(credential_id: str, reason: str) -> None:
     """Revoke a credential (its id, or its full URL) with a reason; this is final."""
     _change(credential_id, StatusChange.REVOKE, reason)
-    click.echo(f"Revoked {credential_id}. The revocation status list is republished.")
+    click.echo(
+        gettext(
+            ("Revoked %(credential_id)s. The revocation status list is republished."),
+            credential_id=credential_id,
+        )
+    )
 
 
 @click.command("suspend")
@@ -192,7 +210,12 @@ def revoke(credential_id: str, reason: str) -> None:
 def suspend(credential_id: str, reason: str) -> None:
     """Suspend a credential (its id, or its full URL) until it is reinstated."""
     _change(credential_id, StatusChange.SUSPEND, reason)
-    click.echo(f"Suspended {credential_id}. The suspension status list is republished.")
+    click.echo(
+        gettext(
+            ("Suspended %(credential_id)s. The suspension status list is republished."),
+            credential_id=credential_id,
+        )
+    )
 
 
 @click.command("reinstate")
@@ -202,7 +225,12 @@ def suspend(credential_id: str, reason: str) -> None:
 def reinstate(credential_id: str, reason: str) -> None:
     """Lift the suspension of a credential (its id, or its full URL)."""
     _change(credential_id, StatusChange.REINSTATE, reason)
-    click.echo(f"Reinstated {credential_id}. The suspension status list is republished.")
+    click.echo(
+        gettext(
+            ("Reinstated %(credential_id)s. The suspension status list is republished."),
+            credential_id=credential_id,
+        )
+    )
 
 
 commands = [badges_group, issue, revoke, suspend, reinstate]

@@ -7,6 +7,7 @@ from typing import NoReturn
 
 import click
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from app.accounts.models import Role
 from app.accounts.models import User
@@ -35,7 +36,12 @@ def _actor(email: str | None) -> User:
     if email:
         user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.lower()))
         if user is None or not (user.is_admin or user.is_instructor):
-            _fail(f"--by {email}: there is no instructor or admin with that email.")
+            _fail(
+                gettext(
+                    ("--by %(email)s: there is no instructor or admin with that email."),
+                    email=email,
+                )
+            )
         return user
     admins = list(
         db.session.scalars(
@@ -43,7 +49,7 @@ def _actor(email: str | None) -> User:
         )
     )
     if len(admins) != 1:
-        _fail("name the instructor or admin who issues these credentials: --by EMAIL.")
+        _fail(gettext("name the instructor or admin who issues these credentials: --by EMAIL."))
     return admins[0]
 
 
@@ -53,20 +59,32 @@ def issue_from_csv(path: Path, *, by: str | None, yes: bool, out: Path | None) -
     try:
         data = path.read_bytes()
     except OSError as error:
-        _fail(f"cannot read {path}: {error.strerror}.")
+        _fail(gettext("cannot read %(path)s: %(strerror)s.", path=path, strerror=error.strerror))
     report = check_csv(data, actor=actor)
     if report.errors:
         for problem in report.errors:
             where = f"row {problem.row}" if problem.row else path.name
             click.echo(f"{where}: {problem.message}", err=True)
         _fail(
-            f"{len(report.errors)} problem(s) in {path.name}; nothing was issued. Fix them "
-            "and run the command again.",
+            gettext(
+                (
+                    "%(value_count)s problem(s) in %(path_name)s; nothing was "
+                    "issued. Fix them and run the command again."
+                ),
+                value_count=len(report.errors),
+                path_name=path.name,
+            ),
             CHECK_FAILED,
         )
-    click.echo(f"{len(report.rows)} credential(s) to issue from {path.name}, all rows checked.")
+    click.echo(
+        gettext(
+            ("%(value_count)s credential(s) to issue from %(path_name)s, all rows checked."),
+            value_count=len(report.rows),
+            path_name=path.name,
+        )
+    )
     if not yes and not click.confirm("Issue them now?", default=False):
-        _fail("nothing was issued.", CHECK_FAILED)
+        _fail(gettext("nothing was issued."), CHECK_FAILED)
     now = utcnow()
     job = create_job(report.rows, source=JobSource.CSV, filename=path.name, actor=actor, now=now)
     confirm(job, now=now)
@@ -78,7 +96,14 @@ def issue_from_csv(path: Path, *, by: str | None, yes: bool, out: Path | None) -
     result = progress(job, now=utcnow())
     target = out or path.with_name(f"{path.stem}-result.csv")
     target.write_text(result_csv(job, ctx.public_url), encoding="utf-8")
-    click.echo(f"Issued {result.issued}, failed {result.failed}. Result: {target}")
+    click.echo(
+        gettext(
+            "Issued %(issued)s, failed %(failed)s. Result: %(target)s",
+            issued=result.issued,
+            failed=result.failed,
+            target=target,
+        )
+    )
     if result.failed:
         raise SystemExit(CHECK_FAILED)
 

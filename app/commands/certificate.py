@@ -7,6 +7,7 @@ from typing import NoReturn
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext
 
 from app.errors import LaurelError
 from app.keyring import issuing_context
@@ -49,12 +50,16 @@ def certificate(credential_ids: tuple[str, ...], out: Path, paper: str) -> None:
     """Render PDF certificates (with the signed credential attached) for credential ids or URLs."""
     single_file = out.suffix.lower() == ".pdf"
     if single_file and len(credential_ids) > 1:
-        _fail("several credentials make several PDFs: give a folder to --out, not a .pdf file.")
+        _fail(
+            gettext(
+                "several credentials make several PDFs: give a folder to --out, not a .pdf file."
+            )
+        )
     credentials = []
     for value in credential_ids:
         credential = credential_by_id(_credential_id(value))
         if credential is None:
-            _fail(f"there is no credential “{value}”.")
+            _fail(gettext("there is no credential “%(value)s”.", value=value))
         credentials.append(credential)
     if not single_file:
         out.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext
 
 from app.config import is_production
 from app.extensions import db
@@ -29,16 +30,24 @@ def seed() -> None:
     env = current_app.config["LAUREL_ENV"]
     if is_production(env):
         click.echo(
-            f"Error: the demo school is not created with LAUREL_ENV={env}: its accounts share "
-            "a published password. Run it with LAUREL_ENV=development on a machine that "
-            "holds no real school data (`make run` does).",
+            gettext(
+                (
+                    "Error: the demo school is not created with "
+                    "LAUREL_ENV=%(env)s: its accounts share a published "
+                    "password. Run it with LAUREL_ENV=development on a machine "
+                    "that holds no real school data (`make run` does)."
+                ),
+                env=env,
+            ),
             err=True,
         )
         click.get_current_context().exit(2)
     if not current_app.config["LAUREL_DEMO"]:
         click.echo(
-            "LAUREL_DEMO=0: no demo school. "
-            "Create the first admin with `laurel users create --admin`."
+            gettext(
+                "LAUREL_DEMO=0: no demo school. Create the first admin with "
+                "`laurel users create --admin`."
+            )
         )
         return
     result = seed_demo(
@@ -48,14 +57,19 @@ def seed() -> None:
         now=utcnow(),
     )
     if not result.created:
-        click.echo("The database already has users: the demo school was not created.")
+        click.echo(gettext("The database already has users: the demo school was not created."))
         return
     db.session.commit()
     width = max(len(login.email) for login in result.logins)
     click.echo("")
-    click.echo("Demo school created: Maple Grove High School")
+    click.echo(gettext("Demo school created: Maple Grove High School"))
     login_url = f"{current_app.config['LAUREL_PUBLIC_URL']}/login"
-    click.echo(f"Sign in at {login_url} with any of these (one shared demo password):")
+    click.echo(
+        gettext(
+            ("Sign in at %(login_url)s with any of these (one shared demo password):"),
+            login_url=login_url,
+        )
+    )
     click.echo("")
     for login in result.logins:
         click.echo(f"  {login.email.ljust(width)}  {login.role.ljust(10)}  {login.name}")

@@ -7,6 +7,7 @@ import socket
 from typing import NoReturn
 
 import click
+from flask_babel import gettext
 
 from app.config import default_instance_path
 from app.config import read_development_settings
@@ -49,21 +50,36 @@ def prepare(host: str, port: int) -> None:
     """
     if not port_is_free(host, port):
         _fail(
-            f"port {port} on {host} is in use (another Laurel or another server). Stop it, or "
-            f"pick another port: make run PORT={port + 1} (or LAUREL_PORT={port + 1} make run)."
+            gettext(
+                (
+                    "port %(port)s on %(host)s is in use (another Laurel or "
+                    "another server). Stop it, or pick another port: make run "
+                    "PORT=%(port2)s (or LAUREL_PORT=%(port2)s make run)."
+                ),
+                port=port,
+                host=host,
+                port2=port + 1,
+            )
         )
     instance_path = default_instance_path()
     public_url = f"http://{host}:{port}"
     before = read_development_settings({}).get("LAUREL_PUBLIC_URL")
     if before and before != public_url and (instance_path / "laurel.db").exists():
         click.echo(
-            f"Note: the demo school in {instance_path} was set up at {before}; credentials "
-            f"issued before keep that address. Delete {instance_path} to start afresh at "
-            f"{public_url}.",
+            gettext(
+                (
+                    "Note: the demo school in %(instance_path)s was set up at "
+                    "%(before)s; credentials issued before keep that address. "
+                    "Delete %(instance_path)s to start afresh at %(public_url)s."
+                ),
+                instance_path=instance_path,
+                before=before,
+                public_url=public_url,
+            ),
             err=True,
         )
     path = write_development_settings(instance_path, public_url)
-    click.echo(f"Development settings for the `laurel` command: {path}")
+    click.echo(gettext("Development settings for the `laurel` command: %(path)s", path=path))
 
 
 commands = [develop]

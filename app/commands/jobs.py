@@ -7,6 +7,7 @@ import logging
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext
 
 from app.jobs.queue import default_worker_count
 from app.jobs.queue import job_queue
@@ -34,7 +35,10 @@ def worker(workers: int | None) -> None:
     """
     queue = job_queue(current_app._get_current_object())  # type: ignore[attr-defined]
     if queue.huey.immediate:
-        click.echo("Error: LAUREL_JOBS_URL=immediate runs jobs in the caller: no worker.", err=True)
+        click.echo(
+            gettext("Error: LAUREL_JOBS_URL=immediate runs jobs in the caller: no worker."),
+            err=True,
+        )
         raise SystemExit(2)
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

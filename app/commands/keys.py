@@ -15,6 +15,7 @@ from typing import Any
 from typing import NoReturn
 
 import click
+from flask_babel import gettext
 
 from app.config import ConfigurationError
 from app.config import load_settings
@@ -76,9 +77,13 @@ def init_keys() -> None:
     except CredentialError as error:
         _fail(str(error), KEY_STORE_ERROR)
     if not created:
-        click.echo(f"Keys already exist in {store.directory}; nothing changed.")
+        click.echo(
+            gettext(
+                "Keys already exist in %(directory)s; nothing changed.", directory=store.directory
+            )
+        )
         return
-    click.echo(f"Created signing keys in {store.directory}:")
+    click.echo(gettext("Created signing keys in %(directory)s:", directory=store.directory))
     for record in records:
         click.echo("  " + _describe(record, _issuer_id(settings)))
 
@@ -111,7 +116,7 @@ def rotate_keys(kind: str | None) -> None:
         issuer_id = _issuer_id(settings)
     except CredentialError as error:
         _fail(str(error), KEY_STORE_ERROR)
-    click.echo("New current keys (the old ones are kept and stay published):")
+    click.echo(gettext("New current keys (the old ones are kept and stay published):"))
     for record in created:
         click.echo("  " + _describe(record, issuer_id))
 

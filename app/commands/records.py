@@ -7,6 +7,7 @@ from typing import NoReturn
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext
 
 from app.accounts.services import find_user_by_email
 from app.errors import LaurelError
@@ -35,9 +36,9 @@ def archive(email: str, out: Path) -> None:
     """Write a learner's archive (every credential, the keys, a README) for a leaver."""
     learner = find_user_by_email(email)
     if learner is None:
-        _fail(f"there is no account with the email “{email}”.")
+        _fail(gettext("there is no account with the email “%(email)s”.", email=email))
     if out.suffix.lower() != ".zip":
-        _fail("--out must name a .zip file.")
+        _fail(gettext("--out must name a .zip file."))
     try:
         data = build_learner_archive(learner, ctx=issuing_context(), now=utcnow())
         # Signing the learner record may create the issuer profile row: keep it.
@@ -46,7 +47,7 @@ def archive(email: str, out: Path) -> None:
     except LaurelError as error:
         _fail(str(error))
     except OSError as error:
-        _fail(f"cannot write {out}: {error.strerror or error}.")
+        _fail(gettext("cannot write %(out)s: %(error)s.", out=out, error=error.strerror or error))
     click.echo(f"{out}  ({learner.name})")
 
 
@@ -68,10 +69,24 @@ def export_static_command(directory: Path, years: int) -> None:
     except LaurelError as error:
         _fail(str(error))
     except OSError as error:
-        _fail(f"cannot write into {directory}: {error.strerror or error}.")
+        _fail(
+            gettext(
+                "cannot write into %(directory)s: %(error)s.",
+                directory=directory,
+                error=error.strerror or error,
+            )
+        )
     click.echo(
-        f"{directory}: {len(summary.files)} files, {summary.credentials} shared credentials. "
-        f"See {directory / 'SERVING.txt'} for the web server."
+        gettext(
+            (
+                "%(directory)s: %(value_count)s files, %(credentials)s "
+                "shared credentials. See %(txt)s for the web server."
+            ),
+            directory=directory,
+            value_count=len(summary.files),
+            credentials=summary.credentials,
+            txt=directory / "SERVING.txt",
+        )
     )
 
 

@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask import url_for
 from flask.cli import with_appcontext
+from flask_babel import gettext
 
 from app.errors import LaurelError
 from app.extensions import db
@@ -33,7 +34,14 @@ def _files(path: Path) -> list[tuple[str, bytes]]:
 def _show(plan: Plan) -> None:
     for entry in plan.classes:
         if entry.action != Action.UNCHANGED:
-            click.echo(f"class {entry.name}: {entry.action.value} {'; '.join(entry.details)}")
+            click.echo(
+                gettext(
+                    "class %(entry_name)s: %(action_value)s %(join)s",
+                    entry_name=entry.name,
+                    action_value=entry.action.value,
+                    join="; ".join(entry.details),
+                )
+            )
     for entry in plan.people:
         if entry.action != Action.UNCHANGED:
             where = f"{entry.file or 'roster'}:{entry.line}" if entry.line else entry.file
@@ -43,9 +51,19 @@ def _show(plan: Plan) -> None:
             )
     counts = plan.counts()
     click.echo(
-        f"{counts['create']} to create, {counts['update']} to update, {counts['move']} to move, "
-        f"{counts['unchanged']} unchanged, {counts['skip']} not imported, "
-        f"{counts['leaving']} no longer in the roster."
+        gettext(
+            (
+                "%(create)s to create, %(update)s to update, %(move)s to "
+                "move, %(unchanged)s unchanged, %(skip)s not imported, "
+                "%(leaving)s no longer in the roster."
+            ),
+            create=counts["create"],
+            update=counts["update"],
+            move=counts["move"],
+            unchanged=counts["unchanged"],
+            skip=counts["skip"],
+            leaving=counts["leaving"],
+        )
     )
 
 
@@ -68,12 +86,17 @@ def import_roster(path: Path, apply_it: bool) -> None:
         click.echo(f"{where or path.name}: {problem.message}", err=True)
     if plan.problems:
         click.echo(
-            f"{len(plan.problems)} problem(s) in {path.name}; nothing was imported.", err=True
+            gettext(
+                ("%(value_count)s problem(s) in %(path_name)s; nothing was imported."),
+                value_count=len(plan.problems),
+                path_name=path.name,
+            ),
+            err=True,
         )
         raise SystemExit(1)
     _show(plan)
     if not apply_it:
-        click.echo("Preview only: run again with --apply to make these changes.")
+        click.echo(gettext("Preview only: run again with --apply to make these changes."))
         return
     try:
         invitations = apply_and_check(plan, actor=None, now=utcnow())
@@ -85,7 +108,7 @@ def import_roster(path: Path, apply_it: bool) -> None:
     with current_app.test_request_context():  # url_for needs a request outside the server
         for email, token in invitations.items():
             link = base + url_for("accounts.accept_invitation", token=token)
-            click.echo(f"invitation for {email}: {link}")
+            click.echo(gettext("invitation for %(email)s: %(link)s", email=email, link=link))
     click.echo("Applied.")
 
 

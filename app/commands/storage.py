@@ -12,6 +12,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext
 
 from app.badges.image_store import image_bucket
 from app.badges.image_store import move_into_bucket
@@ -37,10 +38,14 @@ def check() -> None:
     except Unavailable as error:
         click.echo(f"Error: {error}", err=True)
         raise SystemExit(UNAVAILABLE) from None
-    click.echo(f"Evidence files are stored in {storage.describe()}: reachable.")
+    click.echo(
+        gettext(
+            "Evidence files are stored in %(describe)s: reachable.", describe=storage.describe()
+        )
+    )
     bucket = image_bucket(current_app.config)
     where = bucket.describe() if bucket is not None else "the database (the badge rows)"
-    click.echo(f"Badge images are stored in {where}.")
+    click.echo(gettext("Badge images are stored in %(where)s.", where=where))
 
 
 @storage_group.command("move-badge-images")
@@ -50,17 +55,28 @@ def move_badge_images() -> None:
     bucket = image_bucket(current_app.config)
     if bucket is None:
         click.echo(
-            "Error: LAUREL_STORAGE_URL is not set, so badge images belong in the database, "
-            "where they are. Set it to the bucket first.",
+            gettext(
+                "Error: LAUREL_STORAGE_URL is not set, so badge images "
+                "belong in the database, where they are. Set it to the "
+                "bucket first."
+            ),
             err=True,
         )
         raise SystemExit(UNAVAILABLE)
     try:
         moved = move_into_bucket(db.engine, bucket)
     except Unavailable as error:
-        click.echo(f"Error: {error} (the images moved so far stay moved)", err=True)
+        click.echo(
+            gettext("Error: %(error)s (the images moved so far stay moved)", error=error), err=True
+        )
         raise SystemExit(UNAVAILABLE) from None
-    click.echo(f"Moved the images of {moved} badge(s) into {bucket.describe()}.")
+    click.echo(
+        gettext(
+            "Moved the images of %(moved)s badge(s) into %(describe)s.",
+            moved=moved,
+            describe=bucket.describe(),
+        )
+    )
 
 
 commands = [storage_group]

@@ -12,6 +12,7 @@ from typing import NoReturn
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext
 
 from app.errors import LaurelError
 from app.extensions import db
@@ -45,7 +46,13 @@ def add(identifier: str, name: str, note: str) -> None:
     except LaurelError as error:
         _fail(error)
     db.session.commit()
-    click.echo(f"Added {row.identifier} ({row.name}) to the trust list.")
+    click.echo(
+        gettext(
+            "Added %(identifier)s (%(row_name)s) to the trust list.",
+            identifier=row.identifier,
+            row_name=row.name,
+        )
+    )
 
 
 @trust_group.command("remove")
@@ -58,7 +65,13 @@ def remove(identifier: str) -> None:
     except LaurelError as error:
         _fail(error)
     db.session.commit()
-    click.echo(f"Removed {row.identifier} ({row.name}) from the trust list.")
+    click.echo(
+        gettext(
+            "Removed %(identifier)s (%(row_name)s) from the trust list.",
+            identifier=row.identifier,
+            row_name=row.name,
+        )
+    )
 
 
 @trust_group.command("list")
@@ -82,7 +95,9 @@ def list_entries(as_json: bool) -> None:
         return
     if not rows:
         click.echo(
-            "The trust list is empty. Add an issuer: laurel trust add DID_OR_DOMAIN --name …"
+            gettext(
+                "The trust list is empty. Add an issuer: laurel trust add DID_OR_DOMAIN --name …"
+            )
         )
         return
     width = max(len(row.identifier) for row in rows)
@@ -99,11 +114,15 @@ def import_file(source: Path) -> None:
         text = trust_list.decode_trust_file(source.read_bytes())
         report = trust_list.import_trust_list(text, actor=f"{ACTOR}: {source.name}", now=utcnow())
     except OSError as error:
-        _fail(f"cannot read {source}: {error.strerror or error}.")
+        _fail(
+            gettext(
+                "cannot read %(source)s: %(error)s.", source=source, error=error.strerror or error
+            )
+        )
     except LaurelError as error:
         _fail(f"{source}: {error}")
     db.session.commit()
-    click.echo(f"Imported {source}: {report.summary}")
+    click.echo(gettext("Imported %(source)s: %(summary)s", source=source, summary=report.summary))
 
 
 @trust_group.command("export")
@@ -114,7 +133,11 @@ def export_file(target: Path) -> None:
     try:
         target.write_text(trust_list.export_trust_list(), encoding="utf-8")
     except OSError as error:
-        _fail(f"cannot write {target}: {error.strerror or error}.")
+        _fail(
+            gettext(
+                "cannot write %(target)s: %(error)s.", target=target, error=error.strerror or error
+            )
+        )
     click.echo(f"Wrote {target}")
 
 

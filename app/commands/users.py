@@ -6,6 +6,7 @@ import sys
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext
 
 from app.accounts import services
 from app.accounts.models import Role
@@ -55,7 +56,14 @@ def create_user(
     except LaurelError as error:
         raise click.ClickException(str(error)) from error
     db.session.commit()
-    click.echo(f"Created {user.role.value} {user.name} <{user.email}>. They can sign in at /login.")
+    click.echo(
+        gettext(
+            ("Created %(role_value)s %(user_name)s <%(email)s>. They can sign in at /login."),
+            role_value=user.role.value,
+            user_name=user.name,
+            email=user.email,
+        )
+    )
 
 
 @users_group.command("list")
@@ -65,8 +73,10 @@ def list_users() -> None:
     users = services.list_users()
     if not users:
         click.echo(
-            "No users yet. Create the first admin with: "
-            "laurel users create --admin --email … --name …"
+            gettext(
+                "No users yet. Create the first admin with: laurel users "
+                "create --admin --email … --name …"
+            )
         )
         return
     width = max(len(user.email) for user in users)
@@ -76,7 +86,7 @@ def list_users() -> None:
         role = user.role.value if user.is_active else f"{user.role.value}*"
         click.echo(f"{user.email.ljust(width)}  {role:<10}  {user.name:<24}  {classes}")
     if any(not user.is_active for user in users):
-        click.echo("* deactivated: cannot sign in")
+        click.echo(gettext("* deactivated: cannot sign in"))
 
 
 commands = [users_group]

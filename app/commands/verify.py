@@ -22,6 +22,7 @@ from typing import Any
 from typing import NoReturn
 
 import click
+from flask_babel import gettext
 
 from app.config import ConfigurationError
 from app.config import load_settings
@@ -155,7 +156,14 @@ def _print_report(report: Report) -> None:
         click.echo(f"  {_MARKS[check.outcome]:<{width}}  {check.name:<10} {check.message}")
     for number, part in enumerate(report.parts, start=1):
         click.echo()
-        click.echo(f"Credential {number} of {len(report.parts)} in the record: {part.headline}")
+        click.echo(
+            gettext(
+                ("Credential %(number)s of %(value_count)s in the record: %(headline)s"),
+                number=number,
+                value_count=len(report.parts),
+                headline=part.headline,
+            )
+        )
 
 
 @click.command("verify")
@@ -223,12 +231,19 @@ def _with_school_issuer(document: dict[str, Any], school_id: str) -> dict[str, A
     elif isinstance(issuer, str):
         issuer = {"id": issuer}
     if not isinstance(issuer, dict):
-        _fail("the credential's issuer must be a Profile object or an id.")
+        _fail(gettext("the credential's issuer must be a Profile object or an id."))
     named = issuer.get("id")
     if named is not None and named != school_id:
         _fail(
-            f"the credential names the issuer {named}, but this school signs as {school_id}; "
-            "Laurel signs only its own credentials."
+            gettext(
+                (
+                    "the credential names the issuer %(named)s, but this school "
+                    "signs as %(school_id)s; Laurel signs only its own "
+                    "credentials."
+                ),
+                named=named,
+                school_id=school_id,
+            )
         )
     return {**document, "issuer": {**issuer, "id": school_id}}
 
@@ -257,15 +272,26 @@ def sign(source: Path, output_format: str, out: Path | None) -> None:
         _fail(str(error))
     store = KeyStore(Path(settings["LAUREL_KEYS_DIR"]), settings["LAUREL_KEY_PASSPHRASE"])
     if not store.exists():
-        _fail(f"there are no signing keys in {store.directory}; run `laurel keys init` first.")
+        _fail(
+            gettext(
+                ("there are no signing keys in %(directory)s; run `laurel keys init` first."),
+                directory=store.directory,
+            )
+        )
     if source.stat().st_size > MAX_INPUT_BYTES:
-        _fail(f"{source} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB.")
+        _fail(
+            gettext(
+                "%(source)s is larger than %(max_input_bytes)s MB.",
+                source=source,
+                max_input_bytes=MAX_INPUT_BYTES // (1024 * 1024),
+            )
+        )
     try:
         document = load_json(source.read_text(encoding="utf-8"))
     except (InputError, UnicodeDecodeError) as error:
-        _fail(f"{source} is not a JSON credential: {error}")
+        _fail(gettext("%(source)s is not a JSON credential: %(error)s", source=source, error=error))
     if not isinstance(document, dict):
-        _fail(f"{source} is not a JSON credential (it must be an object).")
+        _fail(gettext("%(source)s is not a JSON credential (it must be an object).", source=source))
     try:
         school_id = did_web_from_url(settings["LAUREL_PUBLIC_URL"])
         document = _with_school_issuer(document, school_id)

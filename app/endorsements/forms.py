@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms import SelectField
@@ -13,32 +14,38 @@ from wtforms import TextAreaField
 
 
 class InviteForm(FlaskForm):
-    badge_id = SelectField("Badge", coerce=int, validate_choice=False)
+    badge_id = SelectField(lazy_gettext("Badge"), coerce=int, validate_choice=False)
     credential_id = SelectField(
-        "One student's credential (optional)",
+        lazy_gettext("One student's credential (optional)"),
         validate_choice=False,
-        description="Leave empty to ask for an endorsement of the badge itself.",
+        description=lazy_gettext("Leave empty to ask for an endorsement of the badge itself."),
     )
     invitee = StringField(
-        "Who the link is for",
-        description="For your records, e.g. “Dana Ruiz, Riverside Garage”.",
+        lazy_gettext("Who the link is for"),
+        description=lazy_gettext("For your records, e.g. “Dana Ruiz, Riverside Garage”."),
     )
 
 
 class EndorseForm(FlaskForm):
-    name = StringField("Your name")
-    organisation = StringField("Your organisation (optional)")
+    name = StringField(lazy_gettext("Your name"))
+    organisation = StringField(lazy_gettext("Your organisation (optional)"))
     email = StringField(
-        "Your email",
-        description="Kept by the school, not published. Laurel does not confirm it: "
-        "it is shown to the school's staff as given by you.",
+        lazy_gettext("Your email"),
+        description=lazy_gettext(
+            "Kept by the school, not published. Laurel does not confirm "
+            "it: it is shown to the school's staff as given by you."
+        ),
     )
-    url = StringField("Your web page (optional)", description="e.g. https://garage.example")
-    subject = RadioField("What you endorse", validate_choice=False)
+    url = StringField(
+        lazy_gettext("Your web page (optional)"),
+        description=lazy_gettext("e.g. https://garage.example"),
+    )
+    subject = RadioField(lazy_gettext("What you endorse"), validate_choice=False)
     comment = TextAreaField(
-        "Your endorsement", description="What you saw and why it matters. Markdown is allowed."
+        lazy_gettext("Your endorsement"),
+        description=lazy_gettext("What you saw and why it matters. Markdown is allowed."),
     )
 
 
 class WithdrawForm(FlaskForm):
-    reason = TextAreaField("Reason (kept by the school)")
+    reason = TextAreaField(lazy_gettext("Reason (kept by the school)"))

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from flask_babel import gettext
 
 from app.accounts.models import User
 from app.badges.achievement import achievement_url
@@ -128,16 +129,30 @@ def invitable_credentials(actor: User) -> list[IssuedCredential]:
 def _required(value: str, label: str, limit: int) -> str:
     value = (value or "").strip()
     if not value:
-        raise UserError(f"Enter {label}.")
+        raise UserError(gettext("Enter %(label)s.", label=label))
     if len(value) > limit:
-        raise UserError(f"{label[0].upper()}{label[1:]} is too long: at most {limit} characters.")
+        raise UserError(
+            gettext(
+                ("%(upper)s%(label)s is too long: at most %(limit)s characters."),
+                upper=label[0].upper(),
+                label=label[1:],
+                limit=limit,
+            )
+        )
     return value
 
 
 def _optional(value: str, label: str, limit: int) -> str | None:
     value = (value or "").strip()
     if len(value) > limit:
-        raise UserError(f"{label[0].upper()}{label[1:]} is too long: at most {limit} characters.")
+        raise UserError(
+            gettext(
+                ("%(upper)s%(label)s is too long: at most %(limit)s characters."),
+                upper=label[0].upper(),
+                label=label[1:],
+                limit=limit,
+            )
+        )
     return value or None
 
 
@@ -155,13 +170,15 @@ def create_invite(
     :raises UserError: a draft badge, a credential of another badge or not active, no invitee.
     """
     if not badge.can_review(actor):
-        raise NotAllowed("Only the badge's reviewers and admins invite endorsements of it.")
+        raise NotAllowed(
+            gettext("Only the badge's reviewers and admins invite endorsements of it.")
+        )
     if badge.state != BadgeState.PUBLISHED:
-        raise UserError("Publish the badge before asking anyone to endorse it.")
+        raise UserError(gettext("Publish the badge before asking anyone to endorse it."))
     if credential is not None and credential.badge_id != badge.id:
-        raise UserError("That credential is not one of this badge's.")
+        raise UserError(gettext("That credential is not one of this badge's."))
     if credential is not None and credential.state != CredentialState.ACTIVE:
-        raise UserError("That credential is revoked or suspended; it cannot be endorsed.")
+        raise UserError(gettext("That credential is revoked or suspended; it cannot be endorsed."))
     invitee = _required(invitee, "who the link is for", MAX_INVITEE)
     token = secrets.token_urlsafe(32)
     db.session.add(
@@ -191,9 +208,11 @@ def open_invite(token: str, *, now: datetime) -> EndorsementInvite:
             sa.select(EndorsementInvite).where(EndorsementInvite.token_hash == _token_hash(token))
         )
     if invite is None:
-        raise NotFound("This endorsement link is not valid. Ask the school for a new one.")
+        raise NotFound(gettext("This endorsement link is not valid. Ask the school for a new one."))
     if invite.used_at is not None:
-        raise Conflict("This endorsement link has already been used; each link endorses once.")
+        raise Conflict(
+            gettext("This endorsement link has already been used; each link endorses once.")
+        )
     if invite.expires_at <= now:
         raise LinkExpired("This endorsement link has expired. Ask the school for a new one.")
     return invite
@@ -205,7 +224,9 @@ def _checked_url(value: str) -> str | None:
         return None
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
-        raise UserError("Your web address must be an http(s) address, e.g. https://garage.example.")
+        raise UserError(
+            gettext("Your web address must be an http(s) address, e.g. https://garage.example.")
+        )
     return url
 
 
@@ -213,7 +234,7 @@ def _checked_email(value: str) -> str:
     email = _required(value, "your email", MAX_EMAIL)
     local, _, domain = email.partition("@")
     if not local or "." not in domain or any(c.isspace() for c in email):
-        raise UserError("Enter a valid email address, e.g. name@garage.example.")
+        raise UserError(gettext("Enter a valid email address, e.g. name@garage.example."))
     return email
 
 
@@ -226,7 +247,7 @@ def _subject(invite: EndorsementInvite, subject: str, public_url: str) -> tuple[
     if subject == BADGE_SUBJECT:
         return achievement_url(badge, public_url), f"the badge “{badge.name}”"
     if invite.credential_id is None or subject != invite.credential_id:
-        raise NotAllowed("This endorsement link does not name that credential.")
+        raise NotAllowed(gettext("This endorsement link does not name that credential."))
     return credential_url_for_id(public_url, subject), f"a learner's “{badge.name}” credential"
 
 
@@ -257,7 +278,9 @@ def endorse(
         .execution_options(synchronize_session=False)
     )
     if rows_changed(spent) != 1:
-        raise Conflict("This endorsement link has already been used; each link endorses once.")
+        raise Conflict(
+            gettext("This endorsement link has already been used; each link endorses once.")
+        )
     private_key = Ed25519PrivateKey.generate()
     sealed = ctx.keystore.seal(private_key)
     endorser = Endorser(
@@ -287,7 +310,9 @@ def endorse(
     try:
         signed = sign_endorsement(unsigned, private_key=private_key, now=now)
     except (InputError, SchemaError, DroppedTermError) as error:
-        raise UserError(f"This endorsement cannot be signed as written: {error}") from error
+        raise UserError(
+            gettext("This endorsement cannot be signed as written: %(error)s", error=error)
+        ) from error
     endorsement = Endorsement(
         id=endorsement_id,
         invite_id=invite.id,
@@ -308,7 +333,7 @@ def get_endorsement(endorsement_id: str) -> Endorsement:
     """:raises NotFound: no endorsement with that id (odd text is not even looked up)."""
     found = db.session.get(Endorsement, endorsement_id) if is_uuid(endorsement_id) else None
     if found is None:
-        raise NotFound("There is no endorsement with that id.")
+        raise NotFound(gettext("There is no endorsement with that id."))
     return found
 
 
@@ -318,9 +343,9 @@ def withdraw(endorsement: Endorsement, *, actor: User, reason: str, now: datetim
     :raises NotAllowed: not an admin. :raises Conflict: already withdrawn.
     """
     if not actor.is_admin:
-        raise NotAllowed("Only an admin withdraws an endorsement.")
+        raise NotAllowed(gettext("Only an admin withdraws an endorsement."))
     if endorsement.withdrawn:
-        raise Conflict("This endorsement has already been withdrawn.")
+        raise Conflict(gettext("This endorsement has already been withdrawn."))
     endorsement.withdrawal_reason = _optional(reason, "the reason", MAX_REASON)
     endorsement.withdrawn_at = now
     endorsement.withdrawn_by_id = actor.id

@@ -15,6 +15,7 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from app.accounts.models import Role
@@ -98,9 +99,9 @@ def invite():
     if form.credential_id.data:
         credential = db.session.get(IssuedCredential, form.credential_id.data)
         if credential is None:
-            return _error_page(form, UserError("There is no such credential."))
+            return _error_page(form, UserError(gettext("There is no such credential.")))
     if badge is None:
-        return _error_page(form, UserError("Choose a badge."))
+        return _error_page(form, UserError(gettext("Choose a badge.")))
     try:
         token = services.create_invite(
             badge=badge,
@@ -191,7 +192,7 @@ def document(endorsement_id: str):
     endorsement = services.get_endorsement(endorsement_id)
     credential = endorsement.credential
     if credential is not None and not credential.can_read_document(current_user):
-        raise NotFound("There is no endorsement with that id.")
+        raise NotFound(gettext("There is no endorsement with that id."))
     if endorsement.withdrawn:
         return _json(
             json.dumps({"error": "This endorsement was withdrawn."}), "application/json"
@@ -209,7 +210,13 @@ def withdraw(endorsement_id: str):
     form = WithdrawForm()
     services.withdraw(endorsement, actor=current_user, reason=form.reason.data or "", now=utcnow())
     db.session.commit()
-    flash(f"The endorsement by {endorsement.endorser.name} is withdrawn.", "success")
+    flash(
+        gettext(
+            "The endorsement by %(endorser_name)s is withdrawn.",
+            endorser_name=endorsement.endorser.name,
+        ),
+        "success",
+    )
     return redirect(url_for("endorsements.index"))
 
 
@@ -218,7 +225,7 @@ def endorser_document(endorser_id: str):
     """The endorser's DID document: their one Ed25519 key, for their endorsements' proofs."""
     body = endorser_did_json(endorser_id, issuing_context())
     if body is None:
-        raise NotFound("There is no endorser with that id.")
+        raise NotFound(gettext("There is no endorser with that id."))
     response = _json(body.decode("utf-8"), "application/did+json")
     response.headers["Cache-Control"] = "public, max-age=300"
     return response

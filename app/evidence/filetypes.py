@@ -17,6 +17,7 @@ from pathlib import PurePath
 from typing import BinaryIO
 
 import filetype
+from flask_babel import gettext
 
 from app.badges.images import decode_fully
 from app.errors import UserError
@@ -215,15 +216,29 @@ def check_file_type(stream: BinaryIO, filename: str) -> FileType:
     if extension not in EXTENSIONS:
         allowed = ", ".join(sorted(EXTENSIONS))
         shown = f"“.{extension}” files" if extension else "Files without an extension"
-        raise UserError(f"{shown} cannot be added as evidence. Accepted: {allowed}.")
+        raise UserError(
+            gettext(
+                ("%(shown)s cannot be added as evidence. Accepted: %(allowed)s."),
+                shown=shown,
+                allowed=allowed,
+            )
+        )
     family, mimes = EXTENSIONS[extension]
     mime = detect(stream, base_name(filename))
     stream.seek(0)
     if mime not in mimes:
         raise UserError(
-            f"“{base_name(filename)}” is named like {FAMILY_NAMES[family]} "
-            f"(.{extension}) but its content is not a .{extension} file. Export it again from the "
-            "program that made it, or choose the right file."
+            gettext(
+                (
+                    "“%(base_name)s” is named like %(family)s (.%(extension)s) "
+                    "but its content is not a .%(extension)s file. Export it "
+                    "again from the program that made it, or choose the right "
+                    "file."
+                ),
+                base_name=base_name(filename),
+                family=FAMILY_NAMES[family],
+                extension=extension,
+            )
         )
     if mime in DECODED_PHOTO_FORMATS:
         decode_fully(

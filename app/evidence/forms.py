@@ -6,6 +6,7 @@ the forms only carry the fields and the CSRF token.
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField
@@ -29,47 +30,51 @@ class ReflectionForm(FlaskForm):
     (`criterion-<n>`, `public-<item id>`) read by the view, since they follow the badge."""
 
     reflection = TextAreaField(
-        "Your reflection",
+        lazy_gettext("Your reflection"),
         validators=[Optional(), Length(max=MAX_TEXT)],
-        description="How does your evidence show what the badge asks for? What did you learn?",
+        description=lazy_gettext(
+            "How does your evidence show what the badge asks for? What did you learn?"
+        ),
     )
 
 
 class FileItemForm(FlaskForm):
-    file = FileField("File")
-    title = StringField("Title (optional)", validators=[Optional(), Length(max=200)])
-    public = BooleanField("May appear publicly in my badge")
+    file = FileField(lazy_gettext("File"))
+    title = StringField(lazy_gettext("Title (optional)"), validators=[Optional(), Length(max=200)])
+    public = BooleanField(lazy_gettext("May appear publicly in my badge"))
 
 
 class LinkItemForm(FlaskForm):
-    url = URLField("Link", validators=[Optional(), Length(max=2000)])
-    title = StringField("Title (optional)", validators=[Optional(), Length(max=200)])
-    public = BooleanField("May appear publicly in my badge")
+    url = URLField(lazy_gettext("Link"), validators=[Optional(), Length(max=2000)])
+    title = StringField(lazy_gettext("Title (optional)"), validators=[Optional(), Length(max=200)])
+    public = BooleanField(lazy_gettext("May appear publicly in my badge"))
 
 
 class TextItemForm(FlaskForm):
-    title = StringField("Title (optional)", validators=[Optional(), Length(max=200)])
-    text = TextAreaField("Text", validators=[Optional(), Length(max=MAX_TEXT)])
-    public = BooleanField("May appear publicly in my badge")
+    title = StringField(lazy_gettext("Title (optional)"), validators=[Optional(), Length(max=200)])
+    text = TextAreaField(lazy_gettext("Text"), validators=[Optional(), Length(max=MAX_TEXT)])
+    public = BooleanField(lazy_gettext("May appear publicly in my badge"))
 
 
 class ApproveForm(FlaskForm):
-    level = RadioField("Level reached", choices=[], validate_choice=True)
+    level = RadioField(lazy_gettext("Level reached"), choices=[], validate_choice=True)
     feedback = TextAreaField(
-        "Note to the student (optional)", validators=[Optional(), Length(max=MAX_TEXT)]
+        lazy_gettext("Note to the student (optional)"),
+        validators=[Optional(), Length(max=MAX_TEXT)],
     )
     badge_revision = HiddenField()
 
 
 class ChangesForm(FlaskForm):
     feedback = TextAreaField(
-        "What should the student change?", validators=[Optional(), Length(max=MAX_TEXT)]
+        lazy_gettext("What should the student change?"),
+        validators=[Optional(), Length(max=MAX_TEXT)],
     )
 
 
 class RejectForm(FlaskForm):
-    reason = TextAreaField("Reason", validators=[Optional(), Length(max=MAX_TEXT)])
+    reason = TextAreaField(lazy_gettext("Reason"), validators=[Optional(), Length(max=MAX_TEXT)])
 
 
 class CommentForm(FlaskForm):
-    message = TextAreaField("Comment", validators=[Optional(), Length(max=MAX_TEXT)])
+    message = TextAreaField(lazy_gettext("Comment"), validators=[Optional(), Length(max=MAX_TEXT)])

@@ -12,6 +12,7 @@ from datetime import date
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from app.accounts.models import User
 from app.badges.models import Badge
@@ -61,15 +62,17 @@ class GoalInput:
 
 def _check_student(student: User) -> None:
     if not student.is_student:
-        raise NotAllowed("Only students set goals.")
+        raise NotAllowed(gettext("Only students set goals."))
 
 
 def _clean_title(title: str) -> str:
     title = " ".join(title.split())
     if not title:
-        raise UserError("Give the goal a title, in your own words.")
+        raise UserError(gettext("Give the goal a title, in your own words."))
     if len(title) > TITLE_MAX:
-        raise UserError(f"Keep the title under {TITLE_MAX} characters.")
+        raise UserError(
+            gettext("Keep the title under %(title_max)s characters.", title_max=TITLE_MAX)
+        )
     return title
 
 
@@ -77,15 +80,25 @@ def _check_target_date(target_date: date | None, now: datetime) -> None:
     if target_date is None:
         return
     if target_date < now.date():
-        raise UserError(f"The target date {target_date:%d %b %Y} has already passed.")
+        raise UserError(
+            gettext(
+                "The target date %(value)s has already passed.",
+                value=format(target_date, "%d %b %Y"),
+            )
+        )
     if target_date.year > now.year + LATEST_TARGET_YEARS:
-        raise UserError(f"Choose a target date within {LATEST_TARGET_YEARS} years.")
+        raise UserError(
+            gettext(
+                "Choose a target date within %(latest_target_years)s years.",
+                latest_target_years=LATEST_TARGET_YEARS,
+            )
+        )
 
 
 def _open_badge(student: User, badge_id: int | None) -> Badge:
     badge = db.session.get(Badge, badge_id) if badge_id is not None else None
     if badge is None or badge.state != BadgeState.PUBLISHED or not badge.is_visible_to(student):
-        raise UserError("Choose one of the badges open to you.")
+        raise UserError(gettext("Choose one of the badges open to you."))
     return badge
 
 
@@ -110,14 +123,16 @@ def create_goal(data: GoalInput, *, student: User, now: datetime) -> Goal:
         if db.session.scalar(
             sa.select(Goal.id).where(Goal.student_id == student.id, Goal.badge_id == badge.id)
         ):
-            raise Conflict(f"“{badge.name}” is already one of your goals.")
+            raise Conflict(
+                gettext("“%(badge_name)s” is already one of your goals.", badge_name=badge.name)
+            )
         goal.badge_id = badge.id
     elif data.kind == GoalKind.STANDARD:
         if not data.standard or data.standard not in standards_open_to(student):
-            raise UserError("Choose one of the standards your badges align to.")
+            raise UserError(gettext("Choose one of the standards your badges align to."))
         goal.standard = data.standard
     else:
-        raise UserError("Choose what the goal aims at: a badge or a standard.")
+        raise UserError(gettext("Choose what the goal aims at: a badge or a standard."))
     db.session.add(goal)
     db.session.flush()
     return goal
@@ -145,14 +160,14 @@ def delete_goal(goal: Goal, *, student: User) -> None:
 
 def _check_own(goal: Goal, student: User) -> None:
     if goal.student_id != student.id:
-        raise NotFound("There is no such goal.")
+        raise NotFound(gettext("There is no such goal."))
 
 
 def own_goal(goal_id: int, student: User) -> Goal:
     """The goal `goal_id` of `student`; another student's goal does not exist for them."""
     goal = db.session.get(Goal, goal_id)
     if goal is None:
-        raise NotFound("There is no such goal.")
+        raise NotFound(gettext("There is no such goal."))
     _check_own(goal, student)
     return goal
 

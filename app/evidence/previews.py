@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from typing import BinaryIO
 
+from flask_babel import gettext
 from PIL import Image
 from PIL import ImageOps
 from PIL import UnidentifiedImageError
@@ -32,7 +33,7 @@ def reencoded_jpeg(stream: BinaryIO, *, max_px: int) -> bytes:
         with Image.open(stream) as image:
             width, height = image.size
             if width * height > MAX_PIXELS:
-                raise NotFound("This image is too large to preview; download it instead.")
+                raise NotFound(gettext("This image is too large to preview; download it instead."))
             image.draft("RGB", (max_px, max_px))
             upright = ImageOps.exif_transpose(image)
             upright.thumbnail((max_px, max_px))
@@ -45,4 +46,4 @@ def reencoded_jpeg(stream: BinaryIO, *, max_px: int) -> bytes:
             upright.save(out, format="JPEG", quality=85, optimize=True)
             return out.getvalue()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        raise NotFound("This image cannot be previewed; download it instead.") from None
+        raise NotFound(gettext("This image cannot be previewed; download it instead.")) from None

@@ -20,6 +20,7 @@ from typing import cast
 from urllib.parse import urlparse
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -72,11 +73,11 @@ OPEN_STATES = (
 
 def _check_student_may_pursue(badge: Badge, student: User) -> None:
     if not student.is_student:
-        raise NotAllowed("Only students pursue badges.")
+        raise NotAllowed(gettext("Only students pursue badges."))
     if not badge.is_visible_to(student):
-        raise NotAllowed("This badge is not open to you.")
+        raise NotAllowed(gettext("This badge is not open to you."))
     if badge.state != BadgeState.PUBLISHED:
-        raise UserError("This badge is not open for submissions.")
+        raise UserError(gettext("This badge is not open for submissions."))
 
 
 def start_goal(badge: Badge, *, student: User, now: datetime) -> Goal:
@@ -181,7 +182,7 @@ def start_submission(badge: Badge, *, student: User, now: datetime) -> Submissio
     if submission is not None:
         return submission
     if earned_credential(badge, student) is not None:
-        raise UserError(f"You have already earned “{badge.name}”.")
+        raise UserError(gettext("You have already earned “%(badge_name)s”.", badge_name=badge.name))
     submission = Submission(
         badge_id=badge.id,
         student_id=student.id,
@@ -200,15 +201,17 @@ def start_submission(badge: Badge, *, student: User, now: datetime) -> Submissio
 
 def _check_editable(submission: Submission, student: User) -> None:
     if not submission.is_owned_by(student):
-        raise NotAllowed("Only the student who made this submission can change it.")
+        raise NotAllowed(gettext("Only the student who made this submission can change it."))
     if not submission.can_edit(student):
         if submission.state == SubmissionState.SUBMITTED:
             raise UserError(
-                "This submission is waiting for review. Withdraw it first to change it."
+                gettext("This submission is waiting for review. Withdraw it first to change it.")
             )
         raise UserError(
-            f"This submission is {submission.state.value.replace('_', ' ')} "
-            "and can no longer change."
+            gettext(
+                "This submission is %(replace)s and can no longer change.",
+                replace=submission.state.value.replace("_", " "),
+            )
         )
 
 
@@ -224,14 +227,21 @@ def save_draft(
     """Save the reflection, the per-criterion reflections and each item's public choice."""
     _check_editable(submission, student)
     if len(reflection) > MAX_TEXT:
-        raise UserError(f"The reflection is too long ({MAX_TEXT:,} characters at most).")
+        raise UserError(
+            gettext(
+                "The reflection is too long (%(value)s characters at most).",
+                value=format(MAX_TEXT, ","),
+            )
+        )
     criteria = set(submission.badge.criteria_items)
     kept: dict[str, str] = {}
     for criterion, text in criteria_reflections.items():
         text = (text or "").strip()
         if criterion in criteria and text:
             if len(text) > MAX_TEXT:
-                raise UserError(f"The reflection on “{criterion}” is too long.")
+                raise UserError(
+                    gettext("The reflection on “%(criterion)s” is too long.", criterion=criterion)
+                )
             kept[criterion] = text
     submission.reflection = reflection.strip()
     submission.criteria_reflections = kept
@@ -253,15 +263,23 @@ def _title(title: str, fallback: str) -> str:
 
 def _check_room(submission: Submission) -> None:
     if len(submission.items) >= MAX_ITEMS:
-        raise UserError(f"A submission holds at most {MAX_ITEMS} pieces of evidence.")
+        raise UserError(
+            gettext(
+                "A submission holds at most %(max_items)s pieces of evidence.", max_items=MAX_ITEMS
+            )
+        )
 
 
 def _check_kind_accepted(submission: Submission, kind: str) -> None:
     badge = submission.badge
     if badge.accepted_kinds and kind not in badge.accepted_kinds:
         raise UserError(
-            f"“{badge.name}” does not accept {kind} evidence. It accepts: "
-            f"{', '.join(badge.accepted_kinds)}."
+            gettext(
+                ("“%(badge_name)s” does not accept %(kind)s evidence. It accepts: %(join)s."),
+                badge_name=badge.name,
+                kind=kind,
+                join=", ".join(badge.accepted_kinds),
+            )
         )
 
 
@@ -290,12 +308,15 @@ def add_link(
     url = (url or "").strip()
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc or len(url) > MAX_URL:
-        raise UserError("A link must be a web address starting with https:// or http://.")
+        raise UserError(gettext("A link must be a web address starting with https:// or http://."))
     # The link becomes an IRI in the signed credential: refused now, not at approval.
     if iri_needs_escape(url):
         raise UserError(
-            "That link holds characters a web address cannot contain (spaces, quotes, "
-            "< > { } | ^ ` or backslashes). Copy it again from the browser's address bar."
+            gettext(
+                "That link holds characters a web address cannot contain "
+                "(spaces, quotes, < > { } | ^ ` or backslashes). Copy it "
+                "again from the browser's address bar."
+            )
         )
     item = EvidenceItem(
         kind=EvidenceKind.LINK, title=_title(title, parsed.netloc), url=url, public=public
@@ -318,9 +339,11 @@ def add_text(
     _check_kind_accepted(submission, "text")
     text = (text or "").strip()
     if not text:
-        raise UserError("Write something before adding a text.")
+        raise UserError(gettext("Write something before adding a text."))
     if len(text) > MAX_TEXT:
-        raise UserError(f"A text is limited to {MAX_TEXT:,} characters.")
+        raise UserError(
+            gettext("A text is limited to %(value)s characters.", value=format(MAX_TEXT, ","))
+        )
     item = EvidenceItem(
         kind=EvidenceKind.TEXT, title=_title(title, "Text"), text=text, public=public
     )
@@ -347,7 +370,7 @@ def add_file(
     _check_room(submission)
     name = display_name(filename or "")
     if not name:
-        raise UserError("Choose a file to upload.")
+        raise UserError(gettext("Choose a file to upload."))
     stored = storage.save(stream, max_bytes=max_bytes)
     try:
         # The upload is read again for its type: from the request's own (spooled, seekable)
@@ -389,7 +412,7 @@ def remove_item(
     _check_editable(submission, student)
     item = next((i for i in submission.items if i.id == item_id), None)
     if item is None:
-        raise UserError("That piece of evidence is not in this submission.")
+        raise UserError(gettext("That piece of evidence is not in this submission."))
     submission.items.remove(item)
     submission.updated_at = now
     db.session.flush()
@@ -464,7 +487,7 @@ def submit(submission: Submission, *, student: User, now: datetime) -> Submissio
     _check_editable(submission, student)
     badge = submission.badge
     if badge.state != BadgeState.PUBLISHED:
-        raise UserError("This badge is no longer open for submissions.")
+        raise UserError(gettext("This badge is no longer open for submissions."))
     check_may_submit(badge, student)
     missing = []
     if not submission.items:
@@ -488,7 +511,7 @@ def submit(submission: Submission, *, student: User, now: datetime) -> Submissio
 def withdraw(submission: Submission, *, student: User, now: datetime) -> Submission:
     """Take a submission back from the review queue; the student can edit and submit again."""
     if not submission.is_owned_by(student):
-        raise NotAllowed("Only the student who made this submission can withdraw it.")
+        raise NotAllowed(gettext("Only the student who made this submission can withdraw it."))
     _transition(submission, to=SubmissionState.WITHDRAWN, actor=None, now=now)
     _event(submission, EventKind.WITHDRAWN, actor=student, message="", now=now)
     return submission
@@ -542,7 +565,7 @@ def _already_message(submission: Submission) -> str:
 
 def _check_reviewer(submission: Submission, reviewer: User) -> None:
     if not submission.can_review(reviewer):
-        raise NotAllowed("You do not review this badge.")
+        raise NotAllowed(gettext("You do not review this badge."))
 
 
 def _required_text(value: str, message: str) -> str:
@@ -550,7 +573,9 @@ def _required_text(value: str, message: str) -> str:
     if not value:
         raise UserError(message)
     if len(value) > MAX_TEXT:
-        raise UserError(f"Please keep it under {MAX_TEXT:,} characters.")
+        raise UserError(
+            gettext("Please keep it under %(value)s characters.", value=format(MAX_TEXT, ","))
+        )
     return value
 
 
@@ -581,7 +606,7 @@ def reject(submission: Submission, *, reviewer: User, reason: str, now: datetime
 def comment(submission: Submission, *, actor: User, message: str, now: datetime) -> None:
     """A note in the history, from the student or a reviewer."""
     if not submission.can_view(actor):
-        raise NotAllowed("You cannot comment on this submission.")
+        raise NotAllowed(gettext("You cannot comment on this submission."))
     message = _required_text(message, "Write a comment first.")
     event_id = _event(submission, EventKind.COMMENT, actor=actor, message=message, now=now)
     if not submission.is_owned_by(actor):
@@ -625,8 +650,10 @@ def _check_approvable(submission: Submission, reviewer: User, badge_revision: in
     _check_reviewer(submission, reviewer)
     if badge_revision is not None and submission.badge.revision != badge_revision:
         raise Conflict(
-            "The badge was edited after you opened this page. Reload it, check the criteria "
-            "again and approve once more."
+            gettext(
+                "The badge was edited after you opened this page. Reload it, "
+                "check the criteria again and approve once more."
+            )
         )
 
 

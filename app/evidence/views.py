@@ -18,6 +18,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext
 from flask_login import current_user
 from flask_login import login_required
 from werkzeug.utils import secure_filename
@@ -82,11 +83,11 @@ def get_submission_or_404(submission_id: int, *, need: str = "view") -> Submissi
     """
     submission = services.load_submission(submission_id)
     if submission is None or not submission.can_view(current_user):
-        raise NotFound("There is no such submission.")
+        raise NotFound(gettext("There is no such submission."))
     if need == "edit" and not submission.is_owned_by(current_user):
-        raise NotAllowed("Only the student who made this submission can change it.")
+        raise NotAllowed(gettext("Only the student who made this submission can change it."))
     if need == "review" and not submission.can_review(current_user):
-        raise NotAllowed("You do not review this badge.")
+        raise NotAllowed(gettext("You do not review this badge."))
     return submission
 
 
@@ -111,7 +112,13 @@ def pursue(slug: str):
     services.start_goal(badge, student=current_user, now=utcnow())
     db.session.commit()
     flash(
-        f"“{badge.name}” is now one of your goals. Start your submission when you are ready.",
+        gettext(
+            (
+                "“%(badge_name)s” is now one of your goals. Start your "
+                "submission when you are ready."
+            ),
+            badge_name=badge.name,
+        ),
         "success",
     )
     return redirect(url_for("badges.detail", slug=badge.slug))
@@ -123,7 +130,9 @@ def unpursue(slug: str):
     badge = get_badge_or_404(slug)
     services.drop_goal(badge, student=current_user)
     db.session.commit()
-    flash(f"“{badge.name}” is no longer one of your goals.", "info")
+    flash(
+        gettext("“%(badge_name)s” is no longer one of your goals.", badge_name=badge.name), "info"
+    )
     return redirect(url_for("evidence.student_dashboard"))
 
 
@@ -210,7 +219,7 @@ def _save_draft(submission: Submission, form: ReflectionForm):
 def edit(submission_id: int):
     submission = get_submission_or_404(submission_id, need="edit")
     if not submission.can_edit(current_user):
-        flash("This submission cannot be changed now; here is where it stands.", "info")
+        flash(gettext("This submission cannot be changed now; here is where it stands."), "info")
         return redirect(url_for("evidence.detail", submission_id=submission.id))
     form = ReflectionForm()
     if request.method == "GET":
@@ -219,7 +228,7 @@ def edit(submission_id: int):
         return refused
     now = utcnow()
     if request.form.get("action") != "submit":
-        flash("Draft saved.", "success")
+        flash(gettext("Draft saved."), "success")
         return redirect(url_for("evidence.edit", submission_id=submission.id))
     try:
         services.submit(submission, student=current_user, now=now)
@@ -230,7 +239,10 @@ def edit(submission_id: int):
             get_submission_or_404(submission_id, need="edit"), _failed(error), form
         )
     flash(
-        "Submitted. Your instructor will review it; you will see the decision on your dashboard.",
+        gettext(
+            "Submitted. Your instructor will review it; you will see the "
+            "decision on your dashboard."
+        ),
         "success",
     )
     return redirect(url_for("evidence.detail", submission_id=submission.id))
@@ -275,7 +287,7 @@ def _add_item(submission_id: int, add: Callable[[Submission], EvidenceItem], for
     except LaurelError as error:
         status = _failed(error)
         return _render_editor(get_submission_or_404(submission_id, need="edit"), status, reflection)
-    flash(f"Added “{item.title}”.", "success")
+    flash(gettext("Added “%(item_title)s”.", item_title=item.title), "success")
     return redirect(url_for("evidence.edit", submission_id=submission.id, _anchor="evidence"))
 
 
@@ -287,7 +299,7 @@ def add_file(submission_id: int):
 
     def add(submission: Submission) -> EvidenceItem:
         if upload is None or not getattr(upload, "filename", ""):
-            raise UserError("Choose a file to upload.")
+            raise UserError(gettext("Choose a file to upload."))
         return services.add_file(
             submission,
             student=current_user,
@@ -364,7 +376,7 @@ def withdraw(submission_id: int):
     except LaurelError as error:
         _failed(error)
         return redirect(url_for("evidence.detail", submission_id=submission_id))
-    flash("Withdrawn. You can change it and submit again.", "info")
+    flash(gettext("Withdrawn. You can change it and submit again."), "info")
     return redirect(url_for("evidence.edit", submission_id=submission.id))
 
 
@@ -505,7 +517,7 @@ def add_comment(submission_id: int):
     except LaurelError as error:
         status = _failed(error)
         return _render_submission(get_submission_or_404(submission_id), status, comment_form=form)
-    flash("Comment added.", "success")
+    flash(gettext("Comment added."), "success")
     return redirect(url_for("evidence.detail", submission_id=submission_id, _anchor="history"))
 
 
@@ -589,7 +601,7 @@ def download(item_id: int):
         return _file_response(item, private=True)
     item = legacy_published_file(item_id, issuing_context().public_url)
     if item is None:
-        raise NotFound("There is no such file.")
+        raise NotFound(gettext("There is no such file."))
     return _file_response(item, private=False)
 
 
@@ -598,7 +610,7 @@ def thumbnail(item_id: int):
     """A small JPEG of a photo, for the evidence lists of the student and its reviewers."""
     item = _private_file(item_id)
     if item is None or item.mime_type not in INLINE_IMAGE_TYPES:
-        raise NotFound("There is no such photo.")
+        raise NotFound(gettext("There is no such photo."))
     return _jpeg_response(item, max_px=THUMBNAIL_PX, private=True)
 
 
@@ -608,7 +620,10 @@ def public_file(public_token: str):
     item = published_file(public_token)
     if item is None:
         raise NotFound(
-            "There is no public evidence at this address. The learner may have stopped sharing it."
+            gettext(
+                "There is no public evidence at this address. The learner "
+                "may have stopped sharing it."
+            )
         )
     return _file_response(item, private=False)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms import SelectField
@@ -26,46 +27,48 @@ def _optional_int(value: object) -> int | None:
 
 class GoalForm(FlaskForm):
     title = StringField(
-        "Your goal, in your own words",
+        lazy_gettext("Your goal, in your own words"),
         validators=[Optional(), Length(max=TITLE_MAX)],
-        description="e.g. “Restore the truck's brakes and show it”.",
+        description=lazy_gettext("e.g. “Restore the truck's brakes and show it”."),
     )
     target_date = DateField(
-        "Target date", validators=[Optional()], description="When you aim to reach it (optional)."
+        lazy_gettext("Target date"),
+        validators=[Optional()],
+        description=lazy_gettext("When you aim to reach it (optional)."),
     )
 
 
 class NewGoalForm(GoalForm):
     kind = SelectField(
-        "It aims at",
+        lazy_gettext("It aims at"),
         choices=[
             SelectChoice(GoalKind.BADGE.value, "A badge"),
             SelectChoice(GoalKind.STANDARD.value, "A standard"),
         ],
         default=GoalKind.BADGE.value,
     )
-    badge_id = SelectField("Badge", coerce=_optional_int, validate_choice=False)
-    standard = SelectField("Standard", validate_choice=False)
+    badge_id = SelectField(lazy_gettext("Badge"), coerce=_optional_int, validate_choice=False)
+    standard = SelectField(lazy_gettext("Standard"), validate_choice=False)
 
 
 class ReflectionForm(FlaskForm):
     text = TextAreaField(
-        "Reflection",
+        lazy_gettext("Reflection"),
         validators=[Optional(), Length(max=MAX_REFLECTION)],
-        description="What you did, what you learned, what you would do next time.",
+        description=lazy_gettext("What you did, what you learned, what you would do next time."),
     )
-    submission_id = SelectField("About this evidence", coerce=_optional_int)
-    goal_id = SelectField("Toward this goal", coerce=_optional_int)
+    submission_id = SelectField(lazy_gettext("About this evidence"), coerce=_optional_int)
+    goal_id = SelectField(lazy_gettext("Toward this goal"), coerce=_optional_int)
 
 
 class ProfileForm(FlaskForm):
     interests = TextAreaField(
-        "Interests",
+        lazy_gettext("Interests"),
         validators=[Optional(), Length(max=MAX_PROFILE_FIELD)],
-        description="What you like to work on, in school and out of it.",
+        description=lazy_gettext("What you like to work on, in school and out of it."),
     )
     strengths = TextAreaField(
-        "Strengths",
+        lazy_gettext("Strengths"),
         validators=[Optional(), Length(max=MAX_PROFILE_FIELD)],
-        description="What you are good at, and what others come to you for.",
+        description=lazy_gettext("What you are good at, and what others come to you for."),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from app.accounts.counselors import can_read_learner
 from app.accounts.models import User
@@ -23,7 +24,7 @@ MAX_PROFILE_FIELD = 2000
 
 def _check_student(student: User) -> None:
     if not student.is_student:
-        raise NotAllowed("Only students write reflections and keep a learner profile.")
+        raise NotAllowed(gettext("Only students write reflections and keep a learner profile."))
 
 
 def own_submissions(student: User) -> list[Submission]:
@@ -53,13 +54,20 @@ def write_reflection(
     _check_student(student)
     text = text.strip()
     if not text:
-        raise UserError("Write something: what you did, what you learned, what comes next.")
+        raise UserError(
+            gettext("Write something: what you did, what you learned, what comes next.")
+        )
     if len(text) > MAX_REFLECTION:
-        raise UserError(f"Keep a reflection under {MAX_REFLECTION} characters.")
+        raise UserError(
+            gettext(
+                "Keep a reflection under %(max_reflection)s characters.",
+                max_reflection=MAX_REFLECTION,
+            )
+        )
     if submission_id is not None:
         submission = db.session.get(Submission, submission_id)
         if submission is None or submission.student_id != student.id:
-            raise NotFound("There is no such piece of your evidence.")
+            raise NotFound(gettext("There is no such piece of your evidence."))
     if goal_id is not None:
         own_goal(goal_id, student)
     reflection = Reflection(
@@ -87,7 +95,7 @@ def reflections_of(student: User) -> list[Reflection]:
 def delete_reflection(reflection_id: int, *, student: User) -> None:
     reflection = db.session.get(Reflection, reflection_id)
     if reflection is None or reflection.student_id != student.id:
-        raise NotFound("There is no such reflection.")
+        raise NotFound(gettext("There is no such reflection."))
     db.session.delete(reflection)
     db.session.flush()
 
@@ -104,7 +112,13 @@ def save_profile(*, student: User, interests: str, strengths: str, now: datetime
     _check_student(student)
     for label, value in (("interests", interests), ("strengths", strengths)):
         if len(value) > MAX_PROFILE_FIELD:
-            raise UserError(f"Keep your {label} under {MAX_PROFILE_FIELD} characters.")
+            raise UserError(
+                gettext(
+                    "Keep your %(label)s under %(max_profile_field)s characters.",
+                    label=label,
+                    max_profile_field=MAX_PROFILE_FIELD,
+                )
+            )
     profile = profile_of(student)
     profile.interests = interests.strip()
     profile.strengths = strengths.strip()
@@ -121,5 +135,5 @@ def readable_learner(user_id: int, viewer: User) -> User:
     """
     learner = db.session.get(User, user_id)
     if learner is None or not learner.is_student or not can_read_learner(learner, viewer):
-        raise NotFound("There is no learner profile here.")
+        raise NotFound(gettext("There is no learner profile here."))
     return learner

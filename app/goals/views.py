@@ -7,6 +7,7 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import url_for
+from flask_babel import gettext
 from flask_login import current_user
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
@@ -84,7 +85,7 @@ def create():
     except LaurelError as error:
         return _render_index(form, _failed(error))
     db.session.commit()
-    flash(f"“{goal.title}” is one of your goals.", "success")
+    flash(gettext("“%(goal_title)s” is one of your goals.", goal_title=goal.title), "success")
     return redirect(url_for("goals.index"))
 
 
@@ -108,7 +109,7 @@ def edit(goal_id: int):
             status = _failed(error)
             return render_template("goals/edit.html", form=form, goal=goal), status
         db.session.commit()
-        flash("Goal saved.", "success")
+        flash(gettext("Goal saved."), "success")
         return redirect(url_for("goals.index"))
     return render_template("goals/edit.html", form=form, goal=goal)
 
@@ -120,7 +121,7 @@ def delete(goal_id: int):
     title = goal.title
     goals.delete_goal(goal, student=current_user)
     db.session.commit()
-    flash(f"“{title}” is no longer one of your goals.", "info")
+    flash(gettext("“%(title)s” is no longer one of your goals.", title=title), "info")
     return redirect(url_for("goals.index"))
 
 
@@ -173,7 +174,7 @@ def write_reflection():
     except LaurelError as error:
         return _render_reflections(form, _failed(error))
     db.session.commit()
-    flash("Reflection saved.", "success")
+    flash(gettext("Reflection saved."), "success")
     return redirect(url_for("goals.reflections"))
 
 
@@ -182,7 +183,7 @@ def write_reflection():
 def delete_reflection(reflection_id: int):
     services.delete_reflection(reflection_id, student=current_user)
     db.session.commit()
-    flash("Reflection deleted.", "info")
+    flash(gettext("Reflection deleted."), "info")
     return redirect(url_for("goals.reflections"))
 
 
@@ -207,7 +208,7 @@ def profile():
         except LaurelError as error:
             return render_template("goals/profile_edit.html", form=form), _failed(error)
         db.session.commit()
-        flash("Your profile is saved.", "success")
+        flash(gettext("Your profile is saved."), "success")
         return redirect(url_for("goals.learner_profile", user_id=current_user.id))
     return render_template("goals/profile_edit.html", form=form)
 

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
@@ -139,7 +140,13 @@ def issue_requests(
 def _named(error: UserError, position: int, request: IssueRequest) -> UserError:
     """The error, saying which request of a batch it is about."""
     return UserError(
-        f"Request {position + 1} ({request.recipient.email}, “{request.badge.name}”): {error}"
+        gettext(
+            ("Request %(position)s (%(email)s, “%(badge_name)s”): %(error)s"),
+            position=position + 1,
+            email=request.recipient.email,
+            badge_name=request.badge.name,
+            error=error,
+        )
     )
 
 
@@ -260,8 +267,11 @@ def _lock_badge(badge: Badge) -> IssuerStamp:
     ).first()
     if row is None:
         raise Conflict(
-            "The badge was edited while this was being approved. Reload the page, check the "
-            "badge's criteria again and approve once more."
+            gettext(
+                "The badge was edited while this was being approved. Reload "
+                "the page, check the badge's criteria again and approve once "
+                "more."
+            )
         )
     set_committed_value(badge, "issued_version", row.issued_version)
     set_committed_value(badge, "updated_at", row.updated_at)
@@ -292,5 +302,5 @@ def _winners(lost: list[_Planned]) -> dict[int | str, IssuedCredential]:
         return {}
     found = _already_issued([plan.request for plan in lost])
     if len(found) != len(lost):
-        raise Conflict("This submission was approved by someone else at the same moment.")
+        raise Conflict(gettext("This submission was approved by someone else at the same moment."))
     return found

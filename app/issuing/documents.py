@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext
+
 from app.accounts.models import User
 from app.badges.achievement import achievement_image_url
 from app.badges.models import Badge
@@ -51,19 +53,25 @@ def awarded_level(badge: Badge, level_id: str | None) -> dict[str, Any]:
     :raises UserError: draft badge, a level of another badge, or one below the required level.
     """
     if badge.state == BadgeState.DRAFT:
-        raise UserError("Publish the badge before issuing it.")
+        raise UserError(gettext("Publish the badge before issuing it."))
     levels = badge.rubric_levels
     if not levels:
-        raise UserError("This badge has no rubric levels.")
+        raise UserError(gettext("This badge has no rubric levels."))
     wanted = level_id or badge.required_level_id or levels[-1]["id"]
     position = next((i for i, lv in enumerate(levels) if lv["id"] == wanted), None)
     if position is None:
-        raise UserError("That level does not belong to this badge.")
+        raise UserError(gettext("That level does not belong to this badge."))
     required = next((i for i, lv in enumerate(levels) if lv["id"] == badge.required_level_id), 0)
     if position < required:
         raise UserError(
-            f"“{levels[position]['name']}” is below “{levels[required]['name']}”, "
-            "the level needed to earn this badge. Request changes instead."
+            gettext(
+                (
+                    "“%(position_name)s” is below “%(required_name)s”, the level "
+                    "needed to earn this badge. Request changes instead."
+                ),
+                position_name=levels[position]["name"],
+                required_name=levels[required]["name"],
+            )
         )
     return levels[position]
 
@@ -140,4 +148,6 @@ def sign_award(ctx: IssuingContext, award: Award, *, now: datetime) -> SignedCre
     try:
         return sign_credential(unsigned, keystore=ctx.keystore, now=now)
     except (InputError, SchemaError, DroppedTermError, UnknownContextError) as error:
-        raise UserError(f"This credential cannot be issued as it stands: {error}") from error
+        raise UserError(
+            gettext("This credential cannot be issued as it stands: %(error)s", error=error)
+        ) from error

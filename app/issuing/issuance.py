@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from app.accounts.models import User
 from app.badges.models import Badge
@@ -82,8 +83,8 @@ def get_credential(credential_id: str) -> IssuedCredential:
         odd text (a NUL byte, which PostgreSQL refuses) answers the same as an unknown id.
     """
     if not is_uuid(credential_id):
-        raise NotFound("There is no credential with that id.")
+        raise NotFound(gettext("There is no credential with that id."))
     credential = db.session.get(IssuedCredential, credential_id)
     if credential is None:
-        raise NotFound("There is no credential with that id.")
+        raise NotFound(gettext("There is no credential with that id."))
     return credential

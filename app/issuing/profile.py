@@ -10,6 +10,7 @@ from typing import NamedTuple
 from urllib.parse import urlparse
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from app.accounts.models import User
 from app.badges.images import CheckedImage
@@ -64,10 +65,10 @@ def update_issuer_profile(
 ) -> IssuerProfile:
     """Change the issuer shown in every credential issued from now on (admins only)."""
     if not actor.is_admin:
-        raise NotAllowed("Only an administrator can change the issuer profile.")
+        raise NotAllowed(gettext("Only an administrator can change the issuer profile."))
     name = data.name.strip()
     if not name:
-        raise UserError("The issuer needs a name.")
+        raise UserError(gettext("The issuer needs a name."))
     profile.name = name
     profile.url = check_web_url(data.url, "The issuer URL")
     profile.email = (data.email or "").strip() or None

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from app.accounts.models import User
 from app.badges.models import CredentialState
@@ -85,15 +86,23 @@ def reissue_credential(
     :raises Conflict: the credential is not active, or already carries the recorded name.
     """
     if not credential.badge.can_review(actor):
-        raise NotAllowed("Only the badge's reviewers can re-issue this credential.")
+        raise NotAllowed(gettext("Only the badge's reviewers can re-issue this credential."))
     if credential.state != CredentialState.ACTIVE:
         raise Conflict(
-            f"Only an active credential can be re-issued; this one is {credential.state.value}."
+            gettext(
+                ("Only an active credential can be re-issued; this one is %(state_value)s."),
+                state_value=credential.state.value,
+            )
         )
     if not needs_reissue(credential):
         raise Conflict(
-            f"This credential already carries the name “{credential.recipient.name}”; "
-            "there is nothing to re-issue."
+            gettext(
+                (
+                    "This credential already carries the name "
+                    "“%(recipient_name)s”; there is nothing to re-issue."
+                ),
+                recipient_name=credential.recipient.name,
+            )
         )
     submission_id = credential.submission_id
     credential.submission_id = None

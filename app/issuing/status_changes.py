@@ -11,6 +11,8 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext
+
 from app.accounts.models import User
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
@@ -90,10 +92,12 @@ def change_credential_status(
     if actor is not None and not (
         isinstance(credential, IssuedCredential) and credential.badge.can_review(actor)
     ):
-        raise NotAllowed("Only the badge's reviewers can change this credential's status.")
+        raise NotAllowed(gettext("Only the badge's reviewers can change this credential's status."))
     reason = (reason or "").strip()
     if not reason:
-        raise UserError("Give a reason: it is shown to the learner and on the verification page.")
+        raise UserError(
+            gettext("Give a reason: it is shown to the learner and on the verification page.")
+        )
     rule = RULES[change]
     if credential.state not in rule.allowed_from:
         raise Conflict(rule.refused.format(state=credential.state.value))
@@ -104,8 +108,10 @@ def change_credential_status(
     )
     if index is None:
         raise Conflict(
-            "This credential was issued without the school's status entries: "
-            "its status cannot change."
+            gettext(
+                "This credential was issued without the school's status "
+                "entries: its status cannot change."
+            )
         )
     set_status_bit(index, rule.purpose, rule.bit, ctx=ctx, now=now)
     credential.state = rule.to

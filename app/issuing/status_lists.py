@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 
@@ -106,7 +107,7 @@ def take_slots(
             for purpose, count in counts.items():
                 if count and not taken[purpose]:
                     status_list(purpose, ctx=ctx, now=now)
-    raise Conflict("Could not reserve a status list entry; try again.")
+    raise Conflict(gettext("Could not reserve a status list entry; try again."))
 
 
 @functools.cache

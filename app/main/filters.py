@@ -18,6 +18,7 @@ from babel import numbers
 from markupsafe import Markup
 
 from app.i18n import DEFAULT_LANGUAGE
+from app.main.labels import label
 
 # Markdown from users may carry raw HTML; nh3 keeps only the tags below (no scripts,
 # styles, iframes or event attributes) and adds rel="noopener noreferrer" to links.
@@ -88,8 +89,9 @@ _kept_html = lru_cache(maxsize=MARKDOWN_CACHE_SIZE)(_sanitized_html)
 
 # Per language, the patterns of a date and of a moment's date; other languages use the
 # CLDR's long and medium forms. English keeps Laurel's day-first house style.
-_DATE_PATTERNS = {"en": ("d MMMM y", "d MMM y")}
-_CLDR_PATTERNS = ("long", "medium")
+# The third is the short date of lists and tables ("03 Nov 2026").
+_DATE_PATTERNS = {"en": ("d MMMM y", "d MMM y", "dd MMM y")}
+_CLDR_PATTERNS = ("long", "medium", "medium")
 
 
 def _locale() -> Locale:
@@ -123,6 +125,22 @@ def format_date(value: date | datetime | None) -> str:
     return dates.format_date(_in_utc(value), pattern, locale=locale)
 
 
+def format_short_date(value: date | datetime | None) -> str:
+    """`03 Nov 2026` (`3 nov 2026` in Spanish), for lists and tables."""
+    if value is None:
+        return ""
+    locale = _locale()
+    pattern = _DATE_PATTERNS.get(locale.language, _CLDR_PATTERNS)[2]
+    return dates.format_date(_in_utc(value), pattern, locale=locale)
+
+
+def format_short_datetime(value: datetime | None) -> str:
+    """`03 Nov 2026, 10:00` (UTC), for lists and tables."""
+    if value is None:
+        return ""
+    return f"{format_short_date(value)}, {_in_utc(value):%H:%M}"
+
+
 def format_number(value: float | None) -> str:
     """`1,234.5` (`1234,5` in Spanish): counts and scores as the reader writes them."""
     if value is None:
@@ -134,5 +152,8 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "markdown": render_markdown,
     "datetime": format_datetime,
     "date": format_date,
+    "short_date": format_short_date,
+    "short_datetime": format_short_datetime,
     "number": format_number,
+    "label": label,
 }

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import request
 from flask import url_for
+from flask_babel import lazy_gettext
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 from app.accounts.models import Role
@@ -23,27 +25,31 @@ class NavItem:
 
 
 # (label, endpoint, roles that see it). The order is the order in the header.
-NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
-    ("Badges", "badges.catalogue", frozenset(Role)),
-    ("Pathways", "pathways.index", frozenset(Role)),
-    ("My dashboard", "evidence.student_dashboard", frozenset({Role.STUDENT})),
-    ("My record", "share.my_record", frozenset({Role.STUDENT})),
-    ("Goals", "goals.index", frozenset({Role.STUDENT})),
-    ("Reflections", "goals.reflections", frozenset({Role.STUDENT})),
-    ("My profile", "goals.profile", frozenset({Role.STUDENT})),
-    ("My students", "goals.counselor_dashboard", frozenset({Role.COUNSELOR})),
-    ("My progress", "progress.learner_page", frozenset({Role.STUDENT})),
-    ("Proposals", "proposals.index", frozenset(Role)),
-    ("Review queue", "evidence.queue", frozenset({Role.INSTRUCTOR, Role.ADMIN})),
-    ("Dashboard", "evidence.instructor_dashboard", frozenset({Role.INSTRUCTOR, Role.ADMIN})),
-    ("Progress", "progress.class_page", frozenset({Role.INSTRUCTOR, Role.ADMIN})),
-    ("Users", "accounts.users", frozenset({Role.ADMIN})),
-    ("Roster", "roster.upload", frozenset({Role.ADMIN})),
-    ("Classes", "accounts.classes", frozenset({Role.ADMIN})),
-    ("Counselors", "counselors.index", frozenset({Role.ADMIN})),
-    ("School profile", "badges.issuer", frozenset({Role.ADMIN})),
-    ("Trust list", "verify.trust.index", frozenset({Role.ADMIN})),
-    ("Single sign-on", "sso.admin", frozenset({Role.ADMIN})),
+NAVIGATION: tuple[tuple[LazyString, str, frozenset[Role]], ...] = (
+    (lazy_gettext("Badges"), "badges.catalogue", frozenset(Role)),
+    (lazy_gettext("Pathways"), "pathways.index", frozenset(Role)),
+    (lazy_gettext("My dashboard"), "evidence.student_dashboard", frozenset({Role.STUDENT})),
+    (lazy_gettext("My record"), "share.my_record", frozenset({Role.STUDENT})),
+    (lazy_gettext("Goals"), "goals.index", frozenset({Role.STUDENT})),
+    (lazy_gettext("Reflections"), "goals.reflections", frozenset({Role.STUDENT})),
+    (lazy_gettext("My profile"), "goals.profile", frozenset({Role.STUDENT})),
+    (lazy_gettext("My students"), "goals.counselor_dashboard", frozenset({Role.COUNSELOR})),
+    (lazy_gettext("My progress"), "progress.learner_page", frozenset({Role.STUDENT})),
+    (lazy_gettext("Proposals"), "proposals.index", frozenset(Role)),
+    (lazy_gettext("Review queue"), "evidence.queue", frozenset({Role.INSTRUCTOR, Role.ADMIN})),
+    (
+        lazy_gettext("Dashboard"),
+        "evidence.instructor_dashboard",
+        frozenset({Role.INSTRUCTOR, Role.ADMIN}),
+    ),
+    (lazy_gettext("Progress"), "progress.class_page", frozenset({Role.INSTRUCTOR, Role.ADMIN})),
+    (lazy_gettext("Users"), "accounts.users", frozenset({Role.ADMIN})),
+    (lazy_gettext("Roster"), "roster.upload", frozenset({Role.ADMIN})),
+    (lazy_gettext("Classes"), "accounts.classes", frozenset({Role.ADMIN})),
+    (lazy_gettext("Counselors"), "counselors.index", frozenset({Role.ADMIN})),
+    (lazy_gettext("School profile"), "badges.issuer", frozenset({Role.ADMIN})),
+    (lazy_gettext("Trust list"), "verify.trust.index", frozenset({Role.ADMIN})),
+    (lazy_gettext("Single sign-on"), "sso.admin", frozenset({Role.ADMIN})),
 )
 
 
@@ -57,7 +63,7 @@ def main_navigation() -> list[NavItem]:
             continue
         url = url_for(endpoint)
         current = request.path == url or request.path.startswith(url.rstrip("/") + "/")
-        items.append(NavItem(label=label, url=url, current=current))
+        items.append(NavItem(label=str(label), url=url, current=current))
     return items
 
 

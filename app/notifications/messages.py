@@ -18,12 +18,19 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask import render_template
 from flask import url_for
+from flask_babel import force_locale
+from flask_babel import gettext
+from flask_babel import lazy_gettext
+from flask_babel import ngettext
 
+from app.accounts.models import User
 from app.badges.models import IssuedCredential
 from app.evidence.models import EventKind
 from app.evidence.models import Submission
 from app.evidence.models import SubmissionEvent
 from app.extensions import db
+from app.i18n import DEFAULT_LANGUAGE
+from app.i18n import supported
 from app.issuing.profile import current_issuer_name
 from app.notifications.models import NotificationKind
 from app.notifications.models import OutboxEmail
@@ -57,25 +64,30 @@ def _load(model: type, key: Any) -> Any:
 def _submission_received(row: OutboxEmail) -> Content:
     submission = _load(Submission, row.params.get("submission_id"))
     return Content(
-        subject=f"{submission.student.name} submitted evidence for “{submission.badge.name}”",
+        subject=gettext(
+            "%(student)s submitted evidence for “%(badge)s”",
+            student=submission.student.name,
+            badge=submission.badge.name,
+        ),
         link=_url("evidence.review", submission_id=submission.id),
         values={"submission": submission},
     )
 
 
 _REVIEW_SUBJECTS = {
-    EventKind.CHANGES_REQUESTED: "Changes requested on your evidence for “{}”",
-    EventKind.REJECTED: "Your submission for “{}” was not accepted",
-    EventKind.COMMENT: "A new comment on your evidence for “{}”",
+    EventKind.CHANGES_REQUESTED: lazy_gettext("Changes requested on your evidence for “%(badge)s”"),
+    EventKind.REJECTED: lazy_gettext("Your submission for “%(badge)s” was not accepted"),
+    EventKind.COMMENT: lazy_gettext("A new comment on your evidence for “%(badge)s”"),
 }
+_REVIEW_NEWS = lazy_gettext("News about your evidence for “%(badge)s”")
 
 
 def _review(row: OutboxEmail) -> Content:
     event = _load(SubmissionEvent, row.params.get("event_id"))
     submission = event.submission
-    template = _REVIEW_SUBJECTS.get(event.kind, "News about your evidence for “{}”")
+    template = _REVIEW_SUBJECTS.get(event.kind, _REVIEW_NEWS)
     return Content(
-        subject=template.format(submission.badge.name),
+        subject=str(template) % {"badge": submission.badge.name},
         link=_url("evidence.detail", submission_id=submission.id),
         values={"event": event, "submission": submission, "EventKind": EventKind},
     )
@@ -84,7 +96,7 @@ def _review(row: OutboxEmail) -> Content:
 def _credential_issued(row: OutboxEmail) -> Content:
     credential = _load(IssuedCredential, row.params.get("credential_id"))
     return Content(
-        subject=f"You earned “{credential.badge.name}”",
+        subject=gettext("You earned “%(badge)s”", badge=credential.badge.name),
         link=_url("badges.public.credential", credential_id=credential.id),
         values={
             "credential": credential,
@@ -98,7 +110,9 @@ def _invitation(row: OutboxEmail) -> Content:
         raise Gone("The invitation link is no longer kept.")
     token = open_secret(row.sealed_secret)
     return Content(
-        subject=f"You are invited to {current_issuer_name(_public_url())} on Laurel",
+        subject=gettext(
+            "You are invited to %(school)s on Laurel", school=current_issuer_name(_public_url())
+        ),
         link=_url("accounts.accept_invitation", token=token),
     )
 
@@ -106,7 +120,11 @@ def _invitation(row: OutboxEmail) -> Content:
 def _endorsement_request(row: OutboxEmail) -> Content:
     params = row.params
     return Content(
-        subject=f"{params['requester']} asks you to endorse {params['about']}",
+        subject=gettext(
+            "%(requester)s asks you to endorse %(about)s",
+            requester=params["requester"],
+            about=params["about"],
+        ),
         link=params["url"],
         values={"requester": params["requester"], "about": params["about"]},
     )
@@ -125,7 +143,9 @@ def _digest(row: OutboxEmail) -> Content:
     if not items:
         raise Gone("Nothing in the digest still applies.")
     return Content(
-        subject=f"Your Laurel digest: {len(items)} update{'s' if len(items) > 1 else ''}",
+        subject=ngettext(
+            "Your Laurel digest: %(num)s update", "Your Laurel digest: %(num)s updates", len(items)
+        ),
         link=_url("main.dashboard"),
         values={"items": items},
     )
@@ -155,15 +175,25 @@ def default_sender() -> str:
     return f"no-reply@{urlsplit(_public_url()).hostname or 'localhost'}"
 
 
+def recipient_language(row: OutboxEmail) -> str:
+    """The language the recipient chose (`app.i18n`); English for an address without one."""
+    recipient = db.session.get(User, row.user_id) if row.user_id is not None else None
+    return supported(recipient.language if recipient else None) or DEFAULT_LANGUAGE
+
+
 def build_message(row: OutboxEmail, *, to: str, sender: str | None) -> EmailMessage:
     """The email for `row`: plain text first, then the same in HTML.
 
     Rendered in a request context on the public URL, so `url_for` gives the school's
-    absolute links even in a worker that serves no request.
+    absolute links even in a worker that serves no request; and in the recipient's
+    language (`recipient_language`), whoever's request or command queued it.
 
     :raises Gone: what it reports was deleted.
     """
-    with current_app.test_request_context(base_url=_public_url()):
+    with (
+        current_app.test_request_context(base_url=_public_url()),
+        force_locale(recipient_language(row)),
+    ):
         content = content_of(row)
         school = current_issuer_name(_public_url())
         values = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from app.accounts.models import User
 from app.errors import UserError
@@ -45,9 +46,16 @@ def set_preferences(user: User, choices: Mapping[str, str]) -> None:
     known = {kind.value for kind in CHOOSABLE_KINDS}
     for kind_name, delivery_name in choices.items():
         if kind_name not in known:
-            raise UserError(f"“{kind_name}” is not a kind of notification.")
+            raise UserError(
+                gettext("“%(kind_name)s” is not a kind of notification.", kind_name=kind_name)
+            )
         if delivery_name not in {d.value for d in Delivery}:
-            raise UserError(f"“{delivery_name}” is not a choice: pick now, daily digest or never.")
+            raise UserError(
+                gettext(
+                    ("“%(delivery_name)s” is not a choice: pick now, daily digest or never."),
+                    delivery_name=delivery_name,
+                )
+            )
     current = {
         p.kind: p
         for p in db.session.scalars(

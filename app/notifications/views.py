@@ -7,6 +7,7 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import url_for
+from flask_babel import gettext
 from flask_login import current_user
 from flask_login import login_required
 
@@ -49,9 +50,9 @@ def save_preferences():
     """Record the choices; an unknown choice is refused with the form shown again."""
     form = PreferencesForm()
     if not form.validate_on_submit():
-        flash("Pick at once, daily digest or never for each kind of email.", "error")
+        flash(gettext("Pick at once, daily digest or never for each kind of email."), "error")
         return _render(form, 400)
     set_preferences(current_user, form.choices())
     db.session.commit()
-    flash("Your email choices are saved.", "success")
+    flash(gettext("Your email choices are saved."), "success")
     return redirect(url_for("notifications.preferences"))

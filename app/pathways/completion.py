@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -133,12 +134,20 @@ def confirm_completion(
     :raises UserError: already issued, or the learner no longer completes it (a badge revoked).
     """
     if not completion.pathway.can_edit(actor):
-        raise NotAllowed("Only the instructors of this pathway confirm its completions.")
+        raise NotAllowed(gettext("Only the instructors of this pathway confirm its completions."))
     if completion.state == CompletionState.ISSUED:
-        raise UserError(f"{completion.student.name} already holds this pathway’s credential.")
+        raise UserError(
+            gettext(
+                "%(student_name)s already holds this pathway’s credential.",
+                student_name=completion.student.name,
+            )
+        )
     if not is_complete(completion.pathway, earned_badge_ids(completion.student)):
         raise UserError(
-            f"{completion.student.name} no longer completes this pathway: a badge was revoked."
+            gettext(
+                ("%(student_name)s no longer completes this pathway: a badge was revoked."),
+                student_name=completion.student.name,
+            )
         )
     return _issue(ctx, completion, actor=actor, now=now)
 

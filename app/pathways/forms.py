@@ -6,6 +6,7 @@ per badge, read by `steps_from`; the services check every value and say what is 
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField
@@ -23,24 +24,28 @@ from app.pathways.services import StepInput
 
 class PathwayForm(FlaskForm):
     name = StringField(
-        "Name",
+        lazy_gettext("Name"),
         validators=[Optional(), Length(max=200)],
-        description="E.g. “Automotive Technician, Level 1”.",
+        description=lazy_gettext("E.g. “Automotive Technician, Level 1”."),
     )
     description = TextAreaField(
-        "Description",
+        lazy_gettext("Description"),
         validators=[Optional(), Length(max=5000)],
-        description="What a learner who completes it can do.",
+        description=lazy_gettext("What a learner who completes it can do."),
     )
-    class_id = SelectField("Class", coerce=int, validate_choice=False)
+    class_id = SelectField(lazy_gettext("Class"), coerce=int, validate_choice=False)
     rule = RadioField(
-        "To complete it",
+        lazy_gettext("To complete it"),
         choices=[SelectChoice("all", "Earn every badge"), SelectChoice("any", "Earn any")],
         default="all",
         validate_choice=False,
     )
-    any_count = StringField("Number of badges", validators=[Optional(), Length(max=5)])
-    auto_issue = BooleanField("Issue the pathway’s credential as soon as a learner completes it")
+    any_count = StringField(
+        lazy_gettext("Number of badges"), validators=[Optional(), Length(max=5)]
+    )
+    auto_issue = BooleanField(
+        lazy_gettext("Issue the pathway’s credential as soon as a learner completes it")
+    )
 
     def __init__(self, *args, classes=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -57,7 +62,9 @@ class PathwayForm(FlaskForm):
             return None
         text = (self.any_count.data or "").strip()
         if not text.isdigit():
-            raise UserError("Say how many badges complete the pathway (a whole number).")
+            raise UserError(
+                lazy_gettext("Say how many badges complete the pathway (a whole number).")
+            )
         return int(text)
 
 
@@ -67,7 +74,7 @@ class ConfirmForm(FlaskForm):
 
 def _badge_id(value: str) -> int:
     if not value.isdigit() or len(value) > 9:
-        raise UserError(f"“{value[:40]}” is not a badge number.")
+        raise UserError(lazy_gettext("“%(value)s” is not a badge number.", value=value[:40]))
     return int(value)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from app.accounts.models import User
 from app.badges.models import Badge
@@ -69,14 +70,27 @@ def check_may_submit(badge: Badge, student: User) -> None:
     """
     if is_pathway_badge(badge):
         raise NotAllowed(
-            f"“{badge.name}” is earned by completing its pathway, not by submitting evidence."
+            gettext(
+                (
+                    "“%(badge_name)s” is earned by completing its pathway, not "
+                    "by submitting evidence."
+                ),
+                badge_name=badge.name,
+            )
         )
     missing = missing_before(badge, student)
     if missing:
         names = " and ".join(f"“{b.name}”" for b in missing)
         raise NotAllowed(
-            f"“{badge.name}” needs {names} first: earn "
-            f"{'it' if len(missing) == 1 else 'them'} before you submit evidence for this badge."
+            gettext(
+                (
+                    "“%(badge_name)s” needs %(names)s first: earn %(them)s "
+                    "before you submit evidence for this badge."
+                ),
+                badge_name=badge.name,
+                names=names,
+                them="it" if len(missing) == 1 else "them",
+            )
         )
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
+from flask_babel import ngettext
 
 from app.accounts.models import User
 from app.badges.models import Badge
@@ -80,47 +82,85 @@ def _checked_steps(data: PathwayInput, actor: User, pathway: Pathway | None) -> 
         if all(s.badge_id != step.badge_id for s in steps):
             steps.append(step)
     if not steps:
-        raise UserError("A pathway needs at least one badge: choose the badges it is made of.")
+        raise UserError(
+            gettext("A pathway needs at least one badge: choose the badges it is made of.")
+        )
     if len(steps) > MAX_STEPS:
-        raise UserError(f"A pathway holds at most {MAX_STEPS} badges.")
+        raise UserError(
+            gettext("A pathway holds at most %(max_steps)s badges.", max_steps=MAX_STEPS)
+        )
     own = pathway_badge_ids()
     badges: dict[int, Badge] = {}
     for step in steps:
         badge = db.session.get(Badge, step.badge_id)
         if badge is None:
-            raise UserError(f"There is no badge number {step.badge_id}.")
+            raise UserError(
+                gettext("There is no badge number %(badge_id)s.", badge_id=step.badge_id)
+            )
         if badge.id in own:
-            raise UserError(f"“{badge.name}” is a pathway’s own badge; choose ordinary badges.")
+            raise UserError(
+                gettext(
+                    ("“%(badge_name)s” is a pathway’s own badge; choose ordinary badges."),
+                    badge_name=badge.name,
+                )
+            )
         if not badge.can_review(actor):
             raise NotAllowed(
-                f"“{badge.name}” belongs to another instructor’s class: you can only put badges "
-                "you review in a pathway."
+                gettext(
+                    (
+                        "“%(badge_name)s” belongs to another instructor’s class: you "
+                        "can only put badges you review in a pathway."
+                    ),
+                    badge_name=badge.name,
+                )
             )
         if badge.state == BadgeState.ARCHIVED or badge.personal_for_id is not None:
-            raise UserError(f"“{badge.name}” is archived or personal and cannot be in a pathway.")
+            raise UserError(
+                gettext(
+                    ("“%(badge_name)s” is archived or personal and cannot be in a pathway."),
+                    badge_name=badge.name,
+                )
+            )
         badges[badge.id] = badge
     count = data.required_count
     if count is not None and not 1 <= count <= len(steps):
         raise UserError(
-            f"“Any {count}” cannot be met with {len(steps)} "
-            f"badge{'s' if len(steps) != 1 else ''}: choose a number from 1 to {len(steps)}."
+            ngettext(
+                "“Any %(count)s” cannot be met with %(num)s badge: choose a number from 1 to "
+                "%(num)s.",
+                "“Any %(count)s” cannot be met with %(num)s badges: choose a number from 1 to "
+                "%(num)s.",
+                len(steps),
+                count=count,
+            )
         )
     edges = prerequisite_edges(leave_out=pathway.id if pathway is not None else None)
     for step in steps:
         requires = list(dict.fromkeys(step.requires))
         if step.badge_id in requires:
-            raise UserError(f"“{badges[step.badge_id].name}” cannot require itself.")
+            raise UserError(
+                gettext(
+                    "“%(badge_id_name)s” cannot require itself.",
+                    badge_id_name=badges[step.badge_id].name,
+                )
+            )
         outside = [badge_id for badge_id in requires if badge_id not in badges]
         if outside:
             raise UserError(
-                f"A prerequisite of “{badges[step.badge_id].name}” is not a badge of this pathway."
+                gettext(
+                    ("A prerequisite of “%(badge_id_name)s” is not a badge of this pathway."),
+                    badge_id_name=badges[step.badge_id].name,
+                )
             )
         edges.setdefault(step.badge_id, set()).update(requires)
     cycle = find_cycle(edges)
     if cycle is not None:
         names = " → ".join(f"“{_badge_name(badge_id, badges)}”" for badge_id in cycle)
         raise UserError(
-            f"These prerequisites go round in a circle, so no one could start: {names}."
+            gettext(
+                ("These prerequisites go round in a circle, so no one could start: %(names)s."),
+                names=names,
+            )
         )
     return _prerequisites_first(
         [StepInput(s.badge_id, tuple(dict.fromkeys(s.requires))) for s in steps]
@@ -184,7 +224,7 @@ def _write_steps(pathway: Pathway, steps: Sequence[StepInput]) -> None:
 def create_pathway(data: PathwayInput, *, actor: User, now: datetime) -> Pathway:
     """A new, published pathway with its own badge; instructors and admins only."""
     if not (actor.is_admin or actor.is_instructor):
-        raise NotAllowed("Only instructors and administrators compose pathways.")
+        raise NotAllowed(gettext("Only instructors and administrators compose pathways."))
     steps = _checked_steps(data, actor, None)
     badge = create_badge(_badge_input(data, steps), actor=actor, now=now)
     publish_badge(badge, actor=actor, now=now)
@@ -205,7 +245,7 @@ def create_pathway(data: PathwayInput, *, actor: User, now: datetime) -> Pathway
 def update_pathway(pathway: Pathway, data: PathwayInput, *, actor: User, now: datetime) -> Pathway:
     """Save an edit: the badges, the rule, prerequisites, and the pathway's own badge."""
     if not pathway.can_edit(actor):
-        raise NotAllowed("You cannot edit this pathway.")
+        raise NotAllowed(gettext("You cannot edit this pathway."))
     steps = _checked_steps(data, actor, pathway)
     update_badge(
         pathway.badge,
@@ -224,7 +264,7 @@ def update_pathway(pathway: Pathway, data: PathwayInput, *, actor: User, now: da
 def get_pathway(pathway_id: int) -> Pathway:
     pathway = db.session.get(Pathway, pathway_id)
     if pathway is None:
-        raise NotFound("There is no such pathway.")
+        raise NotFound(gettext("There is no such pathway."))
     return pathway
 
 

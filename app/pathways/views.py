@@ -9,6 +9,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext
 from flask_login import current_user
 from flask_login import login_required
 
@@ -59,9 +60,9 @@ def get_pathway_or_404(pathway_id: int, *, need: str = "view") -> Pathway:
     """The pathway if the current user may `view` it or `edit` it; 404 when it is not theirs."""
     pathway = db.session.get(Pathway, pathway_id)
     if pathway is None or not pathway.is_visible_to(current_user):
-        raise NotFound("There is no such pathway.")
+        raise NotFound(gettext("There is no such pathway."))
     if need == "edit" and not pathway.can_edit(current_user):
-        raise NotAllowed("Only the instructors of this pathway’s class change it.")
+        raise NotAllowed(gettext("Only the instructors of this pathway’s class change it."))
     return pathway
 
 
@@ -143,7 +144,7 @@ def new():
         except LaurelError as error:
             return _render_form(form, None, _failed(error))
         db.session.commit()
-        flash("The pathway is published: its learners see it now.", "success")
+        flash(gettext("The pathway is published: its learners see it now."), "success")
         return redirect(url_for("pathways.detail", pathway_id=pathway.id))
     return _render_form(form, None)
 
@@ -164,7 +165,7 @@ def edit(pathway_id: int):
         except LaurelError as error:
             return _render_form(form, pathway, _failed(error))
         db.session.commit()
-        flash("The pathway is saved.", "success")
+        flash(gettext("The pathway is saved."), "success")
         return redirect(url_for("pathways.detail", pathway_id=pathway.id))
     form = PathwayForm(
         classes=_classes(),
@@ -215,11 +216,17 @@ def confirm(pathway_id: int, completion_id: int):
     pathway = get_pathway_or_404(pathway_id, need="edit")
     completion = db.session.get(PathwayCompletion, completion_id)
     if completion is None or completion.pathway_id != pathway.id:
-        raise NotFound("There is no such completion.")
+        raise NotFound(gettext("There is no such completion."))
     try:
         confirm_completion(completion, ctx=issuing_context(), actor=current_user, now=utcnow())
     except LaurelError as error:
         return _render_class(pathway, _failed(error))
     db.session.commit()
-    flash(f"{completion.student.name} holds the pathway’s credential now.", "success")
+    flash(
+        gettext(
+            "%(student_name)s holds the pathway’s credential now.",
+            student_name=completion.student.name,
+        ),
+        "success",
+    )
     return redirect(url_for("pathways.detail", pathway_id=pathway.id))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from app.accounts.models import ClassMembership
 from app.accounts.models import Role
@@ -100,7 +101,11 @@ class LearnerScope:
 
 def _id(value: str, field: str) -> int:
     if not value.isascii() or not value.isdigit() or not 0 < int(value) <= MAX_ID:
-        raise UserError(f"“{field}” must be the number of a {field} (one of the choices).")
+        raise UserError(
+            gettext(
+                ("“%(field)s” must be the number of a %(field)s (one of the choices)."), field=field
+            )
+        )
     return int(value)
 
 
@@ -122,16 +127,25 @@ def _narrowed(
         badge_id = _id(args["badge"], "badge")
         badge = next((b for b in badges if b.id == badge_id), None)
         if badge is None:
-            raise UserError(f"Badge number {badge_id} is not one of the badges you can choose.")
+            raise UserError(
+                gettext(
+                    ("Badge number %(badge_id)s is not one of the badges you can choose."),
+                    badge_id=badge_id,
+                )
+            )
     standards = standards_of(badges)
     standard = None
     if args.get("standard"):
         key = args["standard"]
         if len(key) > MAX_STANDARD_LENGTH:
-            raise UserError("That standard's name is too long to be one of the choices.")
+            raise UserError(gettext("That standard's name is too long to be one of the choices."))
         standard = next((s for s in standards if s.key == key), None)
         if standard is None:
-            raise UserError(f"No badge you can choose aligns to the standard “{_shown(key)}”.")
+            raise UserError(
+                gettext(
+                    "No badge you can choose aligns to the standard “%(shown)s”.", shown=_shown(key)
+                )
+            )
     return Choices(
         term=term,
         school_class=school_class,
@@ -161,8 +175,8 @@ def _chosen_class(args: Mapping[str, str], classes: list[SchoolClass]) -> School
     found = next((c for c in classes if c.id == class_id), None)
     if found is None:
         if db.session.get(SchoolClass, class_id) is None:
-            raise UserError(f"There is no class number {class_id}.")
-        raise NotAllowed("That class is not one of yours.")
+            raise UserError(gettext("There is no class number %(class_id)s.", class_id=class_id))
+        raise NotAllowed(gettext("That class is not one of yours."))
     return found
 
 

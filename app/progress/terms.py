@@ -10,6 +10,8 @@ from datetime import datetime
 from datetime import time
 from datetime import timedelta
 
+from flask_babel import gettext
+
 from app.errors import UserError
 
 DEFAULT_WEEKS = 12
@@ -71,13 +73,24 @@ def _midnight(day: date) -> datetime:
 
 def _date(value: str, field: str) -> date:
     if not _ISO_DATE.fullmatch(value):
-        raise UserError(f"“{field}” must be a date written like 2026-09-01.")
+        raise UserError(gettext("“%(field)s” must be a date written like 2026-09-01.", field=field))
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise UserError(f"“{field}” is not a date of the calendar: {value}.") from None
+        raise UserError(
+            gettext(
+                "“%(field)s” is not a date of the calendar: %(value)s.", field=field, value=value
+            )
+        ) from None
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise UserError(f"“{field}” must fall between {FIRST_YEAR} and {LAST_YEAR}.")
+        raise UserError(
+            gettext(
+                ("“%(field)s” must fall between %(first_year)s and %(last_year)s."),
+                field=field,
+                first_year=FIRST_YEAR,
+                last_year=LAST_YEAR,
+            )
+        )
     return day
 
 
@@ -90,7 +103,9 @@ def parse_term(start: str | None, end: str | None, *, today: date) -> Term:
     last = _date(end, "to") if end else today
     first = _date(start, "from") if start else last - timedelta(weeks=DEFAULT_WEEKS) + timedelta(1)
     if first > last:
-        raise UserError("The term must start (“from”) on or before the day it ends (“to”).")
+        raise UserError(
+            gettext("The term must start (“from”) on or before the day it ends (“to”).")
+        )
     if last - first >= LONGEST_TERM:
-        raise UserError("A term covers at most a year: choose a shorter range.")
+        raise UserError(gettext("A term covers at most a year: choose a shorter range."))
     return Term(first, last)

@@ -6,6 +6,7 @@ from flask import Blueprint
 from flask import Response
 from flask import render_template
 from flask import request
+from flask_babel import gettext
 from flask_login import current_user
 
 from app.accounts.models import Role
@@ -50,10 +51,12 @@ def class_page():
 def class_csv(slug: str):
     kind = CLASS_PLOTS.get(slug)
     if kind is None:
-        raise NotFound("There is no such plot.")
+        raise NotFound(gettext("There is no such plot."))
     scope = class_scope(current_user, request.args, today=utcnow().date())
     if scope is None:
-        raise NotFound("You do not teach a class yet, so there is no progress to download.")
+        raise NotFound(
+            gettext("You do not teach a class yet, so there is no progress to download.")
+        )
     return _csv(kind.table(scope), slug, scope.choices)
 
 
@@ -70,6 +73,6 @@ def learner_page():
 def learner_csv(slug: str):
     kind = LEARNER_PLOTS.get(slug)
     if kind is None:
-        raise NotFound("There is no such plot.")
+        raise NotFound(gettext("There is no such plot."))
     scope = learner_scope(current_user, request.args, today=utcnow().date())
     return _csv(kind.table(scope), slug, scope.choices)

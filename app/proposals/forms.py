@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms import RadioField
@@ -26,38 +27,42 @@ from app.proposals.services import Decision
 
 class ProposalForm(FlaskForm):
     title = StringField(
-        "Badge title",
+        lazy_gettext("Badge title"),
         validators=[Optional(), Length(max=MAX_TITLE)],
-        description="What the badge would be called, e.g. “Bicycle Wheel Builder”.",
+        description=lazy_gettext("What the badge would be called, e.g. “Bicycle Wheel Builder”."),
     )
     learning = TextAreaField(
-        "What you will learn",
+        lazy_gettext("What you will learn"),
         validators=[Optional(), Length(max=MAX_LEARNING)],
-        description="The project, and the skills and knowledge you will gain from it.",
+        description=lazy_gettext(
+            "The project, and the skills and knowledge you will gain from it."
+        ),
     )
     criteria = TextAreaField(
-        "Proposed criteria",
+        lazy_gettext("Proposed criteria"),
         validators=[Optional(), Length(max=MAX_CRITERIA)],
-        description="What you must show to earn the badge. Markdown is allowed.",
+        description=lazy_gettext("What you must show to earn the badge. Markdown is allowed."),
     )
     evidence_plan = TextAreaField(
-        "Evidence you plan to bring",
+        lazy_gettext("Evidence you plan to bring"),
         validators=[Optional(), Length(max=MAX_EVIDENCE_PLAN)],
-        description="Photos, a video, a workbook, a written log…",
+        description=lazy_gettext("Photos, a video, a workbook, a written log…"),
     )
-    standards = CheckboxListField("Standards it meets", choices=[], validate_choice=False)
+    standards = CheckboxListField(
+        lazy_gettext("Standards it meets"), choices=[], validate_choice=False
+    )
     version = HiddenField()
 
 
 class NewProposalForm(ProposalForm):
     class_id = SelectField(
-        "Class",
+        lazy_gettext("Class"),
         coerce=int,
-        description="The instructors of this class review your proposal.",
+        description=lazy_gettext("The instructors of this class review your proposal."),
         validate_choice=False,
     )
     # Set by the button pressed: "save" (a draft) or "submit" (send it for review).
-    action = StringField("Action")
+    action = StringField(lazy_gettext("Action"))
 
     def __init__(self, *args, classes=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -65,7 +70,9 @@ class NewProposalForm(ProposalForm):
 
 
 class CommentForm(FlaskForm):
-    message = TextAreaField("Comment", validators=[Optional(), Length(max=MAX_MESSAGE)])
+    message = TextAreaField(
+        lazy_gettext("Comment"), validators=[Optional(), Length(max=MAX_MESSAGE)]
+    )
 
 
 class StepForm(FlaskForm):
@@ -76,7 +83,7 @@ class StepForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     decision = RadioField(
-        "Decision",
+        lazy_gettext("Decision"),
         choices=[
             SelectChoice(Decision.APPROVE_PERSONAL, "Approve as a personal badge for this student"),
             SelectChoice(Decision.APPROVE_CLASS, "Approve and publish it for the whole class"),
@@ -86,8 +93,8 @@ class DecisionForm(FlaskForm):
         validate_choice=False,
     )
     message = TextAreaField(
-        "Message to the student",
+        lazy_gettext("Message to the student"),
         validators=[Optional(), Length(max=MAX_MESSAGE)],
-        description="Needed when you ask for changes; welcome with any decision.",
+        description=lazy_gettext("Needed when you ask for changes; welcome with any decision."),
     )
     version = HiddenField()

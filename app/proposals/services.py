@@ -27,6 +27,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from app.accounts.models import ClassMembership
 from app.accounts.models import Role
@@ -142,7 +143,13 @@ def version_of(proposal: Proposal, number: int) -> ProposalVersion:
     for version in proposal.versions:
         if version.number == number:
             return version
-    raise UserError(f"This proposal has no version {number}; it has 1 to {proposal.version}.")
+    raise UserError(
+        gettext(
+            ("This proposal has no version %(number)s; it has 1 to %(version)s."),
+            number=number,
+            version=proposal.version,
+        )
+    )
 
 
 # --- Writing ----------------------------------------------------------------------------------
@@ -151,10 +158,16 @@ def version_of(proposal: Proposal, number: int) -> ProposalVersion:
 def _checked_text(value: str, label: str, limit: int, *, required: bool) -> str:
     value = value.strip()
     if required and not value:
-        raise UserError(f"The proposal needs {label}.")
+        raise UserError(gettext("The proposal needs %(label)s.", label=label))
     if len(value) > limit:
         raise UserError(
-            f"{label[0].upper()}{label[1:]} is too long ({len(value)} characters; {limit} at most)."
+            gettext(
+                ("%(upper)s%(label)s is too long (%(value_count)s characters; %(limit)s at most)."),
+                upper=label[0].upper(),
+                label=label[1:],
+                value_count=len(value),
+                limit=limit,
+            )
         )
     return value
 
@@ -172,11 +185,18 @@ def _validated(
     unknown = [key for key in keys if key not in known]
     if unknown:
         raise UserError(
-            f"Unknown standard: {', '.join(unknown)}. Choose among the standards listed, "
-            "which the school's badges use."
+            gettext(
+                (
+                    "Unknown standard: %(join)s. Choose among the standards "
+                    "listed, which the school's badges use."
+                ),
+                join=", ".join(unknown),
+            )
         )
     if len(keys) > MAX_STANDARDS:
-        raise UserError(f"Choose at most {MAX_STANDARDS} standards.")
+        raise UserError(
+            gettext("Choose at most %(max_standards)s standards.", max_standards=MAX_STANDARDS)
+        )
     return {
         "title": _checked_text(data.title, "a title", MAX_TITLE, required=True),
         "learning": _checked_text(
@@ -212,14 +232,16 @@ def create_proposal(
 ) -> Proposal:
     """A new draft proposal (version 1) by `student`, for a class they are enrolled in."""
     if not student.is_student:
-        raise NotAllowed("Only students propose badges.")
+        raise NotAllowed(gettext("Only students propose badges."))
     classes = {c.id: c for c in classes_of_student(student)}
     if not classes:
         raise UserError(
-            "You are not enrolled in a class yet, so no instructor could review a proposal."
+            gettext(
+                "You are not enrolled in a class yet, so no instructor could review a proposal."
+            )
         )
     if class_id not in classes:
-        raise UserError("Choose one of your classes: its instructors review the proposal.")
+        raise UserError(gettext("Choose one of your classes: its instructors review the proposal."))
     values = _validated(data, complete=False)
     proposal = Proposal(
         student_id=student.id,
@@ -239,7 +261,9 @@ def create_proposal(
 
 def _check_may_edit(proposal: Proposal, actor: User) -> None:
     if not (proposal.is_owned_by(actor) or proposal.can_review(actor)):
-        raise NotAllowed("Only the student who wrote this proposal and its reviewers can edit it.")
+        raise NotAllowed(
+            gettext("Only the student who wrote this proposal and its reviewers can edit it.")
+        )
     if not proposal.is_open:
         raise UserError(
             f"This proposal is {state_phrase(proposal.state)}: it can no longer be edited."
@@ -309,13 +333,26 @@ def _move(
     """Change the state, only if neither the state nor the version moved meanwhile."""
     if proposal.state not in allowed_from:
         raise UserError(
-            f"This proposal is {state_phrase(proposal.state)}; "
-            f"it cannot become {state_phrase(to)} from there."
+            gettext(
+                (
+                    "This proposal is %(state_phrase)s; it cannot become "
+                    "%(state_phrase2)s from there."
+                ),
+                state_phrase=state_phrase(proposal.state),
+                state_phrase2=state_phrase(to),
+            )
         )
     if proposal.version != expected_version:
         raise Conflict(
-            f"Version {proposal.version} was saved after you opened the page (you saw version "
-            f"{expected_version}). Read it, then decide again."
+            gettext(
+                (
+                    "Version %(version)s was saved after you opened the page "
+                    "(you saw version %(expected_version)s). Read it, then "
+                    "decide again."
+                ),
+                version=proposal.version,
+                expected_version=expected_version,
+            )
         )
     result = db.session.execute(
         sa.update(Proposal)
@@ -328,19 +365,21 @@ def _move(
         .execution_options(synchronize_session=False)
     )
     if rows_changed(result) != 1:
-        raise Conflict("This proposal changed while you were deciding. Reload the page.")
+        raise Conflict(gettext("This proposal changed while you were deciding. Reload the page."))
     db.session.refresh(proposal)
 
 
 def _check_author(proposal: Proposal, student: User) -> None:
     if not proposal.is_owned_by(student):
-        raise NotAllowed("Only the student who wrote this proposal can do that.")
+        raise NotAllowed(gettext("Only the student who wrote this proposal can do that."))
 
 
 def _check_reviewer(proposal: Proposal, reviewer: User) -> None:
     if not proposal.can_review(reviewer):
         raise NotAllowed(
-            "Only the instructors of the proposal's class (and administrators) decide on it."
+            gettext(
+                "Only the instructors of the proposal's class (and administrators) decide on it."
+            )
         )
 
 
@@ -394,14 +433,17 @@ def comment_on_proposal(proposal: Proposal, *, actor: User, message: str, now: d
     """Add a comment to the discussion of an open proposal."""
     if not (proposal.is_owned_by(actor) or proposal.can_review(actor)):
         raise NotAllowed(
-            "Only the student who wrote this proposal and its reviewers comment on it."
+            gettext("Only the student who wrote this proposal and its reviewers comment on it.")
         )
     if not proposal.is_open:
         raise UserError(
-            f"This proposal is {state_phrase(proposal.state)}: its discussion is closed."
+            gettext(
+                "This proposal is %(state_phrase)s: its discussion is closed.",
+                state_phrase=state_phrase(proposal.state),
+            )
         )
     if not message.strip():
-        raise UserError("Write a comment before sending it.")
+        raise UserError(gettext("Write a comment before sending it."))
     _record(proposal, ProposalEventKind.COMMENT, actor, message, now)
     db.session.flush()
 
@@ -434,7 +476,7 @@ def decide_on_proposal(
     reviewing = {ProposalState.SUBMITTED, ProposalState.CHANGES_REQUESTED}
     if decision == Decision.CHANGES:
         if not message.strip():
-            raise UserError("Say what should change, so the student knows what to do.")
+            raise UserError(gettext("Say what should change, so the student knows what to do."))
         _move(
             proposal,
             to=ProposalState.CHANGES_REQUESTED,
@@ -458,9 +500,11 @@ def decide_on_proposal(
         db.session.flush()
         return None
     if decision not in (Decision.APPROVE_PERSONAL, Decision.APPROVE_CLASS):
-        raise UserError("Choose a decision: approve, ask for changes, or decline.")
+        raise UserError(gettext("Choose a decision: approve, ask for changes, or decline."))
     if proposal.class_id is None:
-        raise UserError("The proposal's class no longer exists; only a personal badge is possible.")
+        raise UserError(
+            gettext("The proposal's class no longer exists; only a personal badge is possible.")
+        )
     personal = decision == Decision.APPROVE_PERSONAL
     to = ProposalState.APPROVED_PERSONAL if personal else ProposalState.APPROVED_CLASS
     _move(

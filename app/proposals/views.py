@@ -10,6 +10,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext
 from flask_login import current_user
 from flask_login import login_required
 
@@ -52,11 +53,11 @@ def get_proposal_or_404(proposal_id: int, *, need: str = "view") -> Proposal:
     """
     proposal = db.session.get(Proposal, proposal_id)
     if proposal is None or not proposal.can_view(current_user):
-        raise NotFound("There is no such proposal.")
+        raise NotFound(gettext("There is no such proposal."))
     if need == "write" and not proposal.is_owned_by(current_user):
-        raise NotAllowed("Only the student who wrote this proposal can do that.")
+        raise NotAllowed(gettext("Only the student who wrote this proposal can do that."))
     if need == "review" and not proposal.can_review(current_user):
-        raise NotAllowed("Only the instructors of the proposal's class decide on it.")
+        raise NotAllowed(gettext("Only the instructors of the proposal's class decide on it."))
     return proposal
 
 
@@ -208,8 +209,10 @@ def edit(proposal_id: int):
     if request.method == "GET":
         if not proposal.is_open:
             raise UserError(
-                f"This proposal is {services.state_phrase(proposal.state)}: "
-                "it can no longer be edited."
+                gettext(
+                    ("This proposal is %(state_phrase)s: it can no longer be edited."),
+                    state_phrase=services.state_phrase(proposal.state),
+                )
             )
         return _render_edit(proposal, form)
     if not form.validate():
@@ -232,9 +235,9 @@ def edit(proposal_id: int):
         return _render_edit(proposal, form, status, stale=stale)
     db.session.commit()
     if version is None:
-        flash("Nothing changed, so no new version was saved.", "info")
+        flash(gettext("Nothing changed, so no new version was saved."), "info")
     else:
-        flash(f"Saved as version {version.number}.", "success")
+        flash(gettext("Saved as version %(number)s.", number=version.number), "success")
     return redirect(url_for("proposals.detail", proposal_id=proposal_id))
 
 
@@ -258,7 +261,7 @@ def _number_argument(name: str, default: int) -> int:
     if not value:
         return default
     if not value.isdigit() or len(value) > 9:
-        raise UserError(f"“{name}” must be a version number.")
+        raise UserError(gettext("“%(name)s” must be a version number.", name=name))
     return int(value)
 
 
@@ -287,7 +290,7 @@ def _step(proposal_id: int, step, message: str):
     proposal = get_proposal_or_404(proposal_id, need="write")
     form = StepForm()
     if not form.validate():
-        raise UserError("The form expired; reload the page and try again.")
+        raise UserError(gettext("The form expired; reload the page and try again."))
     try:
         step(
             proposal,
@@ -333,7 +336,7 @@ def add_comment(proposal_id: int):
         status = _failed(error)
         return _render_detail(get_proposal_or_404(proposal_id), status, comment_form=form)
     db.session.commit()
-    flash("Comment added.", "success")
+    flash(gettext("Comment added."), "success")
     return redirect(url_for("proposals.detail", proposal_id=proposal_id, _anchor="discussion"))
 
 

@@ -17,6 +17,7 @@ import zipfile
 from datetime import datetime
 
 from flask import render_template
+from flask_babel import gettext
 
 from app.accounts.models import User
 from app.backpack.models import HeldCredential
@@ -85,7 +86,7 @@ def build_learner_archive(learner: User, *, ctx: IssuingContext, now: datetime) 
     credentials = learner_credentials(learner)
     held = held_credentials(learner)
     if not credentials and not held:
-        raise UserError("There is no credential to put in an archive yet.")
+        raise UserError(gettext("There is no credential to put in an archive yet."))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as bundle:
         listed = []

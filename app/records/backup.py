@@ -23,6 +23,7 @@ from typing import Any
 from typing import cast
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.pool import NullPool
 
 from app.config import laurel_version
@@ -160,7 +161,7 @@ def write_backup(
             store = stores[folder]
             try:
                 if store is None:
-                    raise NotFound("No bucket is set.")
+                    raise NotFound(gettext("No bucket is set."))
                 with store.open(key) as stream:
                     size, digest = sha256_of(stream)
             except NotFound:

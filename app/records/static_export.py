@@ -21,6 +21,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import render_template
+from flask_babel import gettext
 
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
@@ -113,9 +114,11 @@ def export_static(
     :raises UserError: the directory holds files already, or `years` is not positive.
     """
     if years < 1:
-        raise UserError("The status lists must stay valid for at least one year.")
+        raise UserError(gettext("The status lists must stay valid for at least one year."))
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-        raise UserError(f"{directory} is not an empty folder; choose a new one.")
+        raise UserError(
+            gettext("%(directory)s is not an empty folder; choose a new one.", directory=directory)
+        )
     suspended = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(IssuedCredential)
@@ -123,8 +126,14 @@ def export_static(
     )
     if suspended:
         raise UserError(
-            f"{suspended} credential(s) are suspended. Static files cannot publish a "
-            "suspension: reinstate or revoke each one (laurel reinstate / laurel revoke) first."
+            gettext(
+                (
+                    "%(suspended)s credential(s) are suspended. Static files "
+                    "cannot publish a suspension: reinstate or revoke each one "
+                    "(laurel reinstate / laurel revoke) first."
+                ),
+                suspended=suspended,
+            )
         )
     writer = _Writer(directory)
     did_json, jwks_json = issuer_key_documents(ctx)

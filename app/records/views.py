@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 from flask import Response
+from flask_babel import gettext
 from flask_login import current_user
 from flask_login import login_required
 
@@ -25,7 +26,7 @@ def learner_archive(user_id: int):
     """The learner's archive: the learner, the instructors of their classes and the admin."""
     learner = db.session.get(User, user_id)
     if learner is None or not can_see_record(learner, current_user):
-        raise NotFound("There is no learner record here.")
+        raise NotFound(gettext("There is no learner record here."))
     data = build_learner_archive(learner, ctx=issuing_context(), now=utcnow())
     db.session.commit()
     response = Response(data, mimetype="application/zip")

@@ -17,6 +17,8 @@ import io
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
 from app.accounts.emails import normalize_email
 from app.accounts.models import Role
 from app.accounts.roster import decode_csv
@@ -98,7 +100,7 @@ def _read_manifest(data: bytes) -> dict[str, str]:
     )
     rows = list(csv.reader(io.StringIO(text)))
     if not rows or [cell.strip() for cell in rows[0][:2]] != ["propertyName", "value"]:
-        raise UserError("manifest.csv must start with the header propertyName,value.")
+        raise UserError(gettext("manifest.csv must start with the header propertyName,value."))
     return {row[0].strip(): row[1].strip() for row in rows[1:] if len(row) >= 2}
 
 
@@ -110,7 +112,9 @@ def _read_table(name: str, mode: str, data: bytes, problems: list[Problem]) -> _
     try:
         lines = [(reader.line_num, cells) for cells in reader]
     except csv.Error as error:
-        raise UserError(f"{name} is not a readable CSV file: {error}.") from error
+        raise UserError(
+            gettext("%(name)s is not a readable CSV file: %(error)s.", name=name, error=error)
+        ) from error
     lines = [(number, cells) for number, cells in lines if any(cell.strip() for cell in cells)]
     header = [cell.strip() for cell in lines[0][1]]
     # OneRoster spells columns exactly; some exports change the case, which costs nothing.
@@ -127,7 +131,13 @@ def _read_table(name: str, mode: str, data: bytes, problems: list[Problem]) -> _
         )
         return None
     if len(lines) - 1 > MAX_ROWS:
-        raise UserError(f"{name} has more than {MAX_ROWS} rows. Laurel reads at most that many.")
+        raise UserError(
+            gettext(
+                ("%(name)s has more than %(max_rows)s rows. Laurel reads at most that many."),
+                name=name,
+                max_rows=MAX_ROWS,
+            )
+        )
     wanted = {column: by_lower[column.lower()] for column in header if column}
     optional = ("email", "role", "classCode", "primary", "preferredGivenName")
     for column in (*required, *optional):
@@ -337,25 +347,45 @@ def _modes(manifest: dict[str, str], files: dict[str, bytes]) -> dict[str, str]:
     version = manifest.get("oneroster.version", "")
     if version not in VERSIONS:
         raise UserError(
-            f"manifest.csv says oneroster.version “{version}”; Laurel reads OneRoster 1.2 "
-            "(and 1.1) bundles."
+            gettext(
+                (
+                    "manifest.csv says oneroster.version “%(version)s”; Laurel "
+                    "reads OneRoster 1.2 (and 1.1) bundles."
+                ),
+                version=version,
+            )
         )
     modes = {}
     for name in REQUIRED:
         mode = manifest.get(f"file.{name.removesuffix('.csv')}", "absent")
         if mode not in MODES:
             raise UserError(
-                f"manifest.csv says file.{name.removesuffix('.csv')} is “{mode}”; "
-                "it must be bulk, delta or absent."
+                gettext(
+                    (
+                        "manifest.csv says file.%(removesuffix)s is “%(mode)s”; it "
+                        "must be bulk, delta or absent."
+                    ),
+                    removesuffix=name.removesuffix(".csv"),
+                    mode=mode,
+                )
             )
         if mode != "absent" and name not in files:
-            raise UserError(f"manifest.csv lists {name} as {mode}, but the bundle has no {name}.")
+            raise UserError(
+                gettext(
+                    ("manifest.csv lists %(name)s as %(mode)s, but the bundle has no %(name)s."),
+                    name=name,
+                    mode=mode,
+                )
+            )
         if mode != "absent":
             modes[name] = mode
     if not {"users.csv", "classes.csv", "enrollments.csv"} & set(modes):
         raise UserError(
-            "The bundle has no users, classes or enrollments (manifest.csv marks them absent): "
-            "there is nothing for Laurel to import."
+            gettext(
+                "The bundle has no users, classes or enrollments "
+                "(manifest.csv marks them absent): there is nothing for "
+                "Laurel to import."
+            )
         )
     return modes
 
@@ -367,7 +397,7 @@ def read_bundle(files: dict[str, bytes]) -> Roster:
         the manifest lists is missing, a file too large or not UTF-8).
     """
     if "manifest.csv" not in files:
-        raise UserError("This is not a OneRoster bundle: it has no manifest.csv.")
+        raise UserError(gettext("This is not a OneRoster bundle: it has no manifest.csv."))
     modes = _modes(_read_manifest(files["manifest.csv"]), files)
     problems: list[Problem] = []
     tables = {name: _read_table(name, mode, files[name], problems) for name, mode in modes.items()}

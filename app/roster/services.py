@@ -14,6 +14,7 @@ from datetime import datetime
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -71,7 +72,7 @@ def get_import(import_id: str) -> RosterImport:
     """:raises NotFound: no such import."""
     roster_import = db.session.get(RosterImport, import_id) if is_token(import_id) else None
     if roster_import is None:
-        raise NotFound("There is no such roster import (a preview is kept for one day).")
+        raise NotFound(gettext("There is no such roster import (a preview is kept for one day)."))
     return roster_import
 
 
@@ -94,11 +95,13 @@ def apply_import(
     :raises Conflict: already applied, or the plan changed since that preview.
     """
     if roster_import.applied_at is not None:
-        raise Conflict("This roster was applied already; its report is below.")
+        raise Conflict(gettext("This roster was applied already; its report is below."))
     plan = current_plan(roster_import)
     if plan.problems or plan.digest() != previewed:
         raise Conflict(
-            "Accounts or classes changed since this preview. Check the new preview, then apply."
+            gettext(
+                "Accounts or classes changed since this preview. Check the new preview, then apply."
+            )
         )
     invitations = apply_and_check(plan, actor=actor, now=now)
     roster_import.applied_at = now
@@ -123,8 +126,10 @@ def apply_and_check(plan: Plan, *, actor: User | None, now: datetime) -> dict[st
             return invitations
     except IntegrityError as error:
         raise Conflict(
-            "Another change to accounts or classes got in the way; nothing was imported. "
-            "Preview the roster again."
+            gettext(
+                "Another change to accounts or classes got in the way; "
+                "nothing was imported. Preview the roster again."
+            )
         ) from error
 
 

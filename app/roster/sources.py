@@ -13,6 +13,8 @@ import zipfile
 import zlib
 from pathlib import PurePosixPath
 
+from flask_babel import gettext
+
 from app.accounts.roster import MAX_ROSTER_BYTES
 from app.accounts.roster import RowOutcome
 from app.accounts.roster import decode_roster
@@ -47,8 +49,14 @@ ZIP_MAGIC = b"PK\x03\x04"
 
 def _too_large(what: str) -> UserError:
     return UserError(
-        f"{what} is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB. "
-        "Export one school or one term at a time."
+        gettext(
+            (
+                "%(what)s is larger than %(max_upload_bytes)s MB. Export one "
+                "school or one term at a time."
+            ),
+            what=what,
+            max_upload_bytes=MAX_UPLOAD_BYTES // (1024 * 1024),
+        )
     )
 
 
@@ -67,7 +75,9 @@ def stored_upload(files: list[tuple[str, bytes]]) -> tuple[str, bytes, str]:
     """
     files = [(PurePosixPath(name.replace("\\", "/")).name, data) for name, data in files]
     if not files:
-        raise UserError("Choose a OneRoster zip file, its CSV files, or a roster CSV file.")
+        raise UserError(
+            gettext("Choose a OneRoster zip file, its CSV files, or a roster CSV file.")
+        )
     if sum(len(data) for _, data in files) > MAX_UPLOAD_BYTES:
         raise _too_large("The upload")
     if len(files) > 1:
@@ -75,8 +85,14 @@ def stored_upload(files: list[tuple[str, bytes]]) -> tuple[str, bytes, str]:
         strangers = sorted(set(names) - ONEROSTER_FILES)
         if strangers or len(set(names)) != len(names):
             raise UserError(
-                "Several files make a OneRoster bundle only when they are its CSV files "
-                f"(manifest.csv, users.csv, …), each once; not: {', '.join(strangers) or names}."
+                gettext(
+                    (
+                        "Several files make a OneRoster bundle only when they are "
+                        "its CSV files (manifest.csv, users.csv, …), each once; not: "
+                        "%(names)s."
+                    ),
+                    names=", ".join(strangers) or names,
+                )
             )
         return ONEROSTER, _zip(files), "OneRoster files"
     name, data = files[0]
@@ -84,8 +100,14 @@ def stored_upload(files: list[tuple[str, bytes]]) -> tuple[str, bytes, str]:
         return ONEROSTER, data, name
     if name in ONEROSTER_FILES:
         raise UserError(
-            f"{name} is one file of a OneRoster bundle: choose all its CSV files together "
-            "(manifest.csv, users.csv, classes.csv, enrollments.csv, orgs.csv), or the zip."
+            gettext(
+                (
+                    "%(name)s is one file of a OneRoster bundle: choose all its "
+                    "CSV files together (manifest.csv, users.csv, classes.csv, "
+                    "enrollments.csv, orgs.csv), or the zip."
+                ),
+                name=name,
+            )
         )
     if len(data) > MAX_ROSTER_BYTES:
         decode_roster(data)  # says how large a roster CSV may be
@@ -100,9 +122,15 @@ def unzip(data: bytes) -> dict[str, bytes]:
     if len(data) > MAX_UPLOAD_BYTES:
         raise _too_large("The zip file")
     bomb = UserError(
-        f"The zip file unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB "
-        f"(or holds a file over {MAX_FILE_BYTES // (1024 * 1024)} MB): that is not a "
-        "school roster. Export one school or one term at a time."
+        gettext(
+            (
+                "The zip file unpacks to more than %(max_unpacked_bytes)s MB "
+                "(or holds a file over %(max_file_bytes)s MB): that is not a "
+                "school roster. Export one school or one term at a time."
+            ),
+            max_unpacked_bytes=MAX_UNPACKED_BYTES // (1024 * 1024),
+            max_file_bytes=MAX_FILE_BYTES // (1024 * 1024),
+        )
     )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -113,8 +141,14 @@ def unzip(data: bytes) -> dict[str, bytes]:
             ]
             if len(members) > MAX_MEMBERS:
                 raise UserError(
-                    f"The zip file holds {len(members)} files; a OneRoster bundle has at most "
-                    f"{len(ONEROSTER_FILES)}."
+                    gettext(
+                        (
+                            "The zip file holds %(value_count)s files; a OneRoster "
+                            "bundle has at most %(value_count2)s."
+                        ),
+                        value_count=len(members),
+                        value_count2=len(ONEROSTER_FILES),
+                    )
                 )
             if sum(info.file_size for info in members) > MAX_UNPACKED_BYTES or any(
                 info.file_size > MAX_FILE_BYTES for info in members
@@ -125,7 +159,9 @@ def unzip(data: bytes) -> dict[str, bytes]:
             for info in members:
                 name = PurePosixPath(info.filename).name
                 if name in files:
-                    raise UserError(f"The zip file holds two files called {name}.")
+                    raise UserError(
+                        gettext("The zip file holds two files called %(name)s.", name=name)
+                    )
                 chunks: list[bytes] = []
                 size = 0
                 with archive.open(info) as member:
@@ -137,13 +173,23 @@ def unzip(data: bytes) -> dict[str, bytes]:
                         chunks.append(chunk)
                 files[name] = b"".join(chunks)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
-        raise UserError(f"The file is not a readable zip file ({error}).") from error
+        raise UserError(
+            gettext("The file is not a readable zip file (%(error)s).", error=error)
+        ) from error
     except RuntimeError as error:  # zipfile's word for an encrypted member
-        raise UserError("The zip file is encrypted; export it again without a password.") from error
+        raise UserError(
+            gettext("The zip file is encrypted; export it again without a password.")
+        ) from error
     if "manifest.csv" not in files:
         held = ", ".join(sorted(files)[:8]) or "nothing"
         raise UserError(
-            f"This zip file is not a OneRoster bundle: it has no manifest.csv (it holds {held})."
+            gettext(
+                (
+                    "This zip file is not a OneRoster bundle: it has no "
+                    "manifest.csv (it holds %(held)s)."
+                ),
+                held=held,
+            )
         )
     return files
 

@@ -7,6 +7,7 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from app.accounts.models import Role
@@ -121,7 +122,7 @@ def apply(import_id: str):
     roster_import = services.get_import(import_id)
     form = ApplyForm()
     if not form.validate_on_submit():
-        raise UserError("The form was incomplete. Reload the page and try again.")
+        raise UserError(gettext("The form was incomplete. Reload the page and try again."))
     try:
         applied = services.apply_import(
             roster_import, previewed=form.digest.data, actor=current_user, now=utcnow()
@@ -136,8 +137,16 @@ def apply(import_id: str):
     db.session.commit()
     counts = applied.plan.counts()
     flash(
-        f"Roster applied: {counts['create']} created, {counts['update']} updated, "
-        f"{counts['move']} moved, {counts['unchanged']} unchanged.",
+        gettext(
+            (
+                "Roster applied: %(create)s created, %(update)s updated, "
+                "%(move)s moved, %(unchanged)s unchanged."
+            ),
+            create=counts["create"],
+            update=counts["update"],
+            move=counts["move"],
+            unchanged=counts["unchanged"],
+        ),
         "success",
     )
     base = issuing_context().public_url

@@ -13,9 +13,12 @@ import time
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext
 
 from app.badges.models import IssuedCredential
 from app.errors import UserError
+from app.i18n import language_of
 from app.issuing.context import IssuingContext
 from app.issuing.profile import issuer_profile
 from app.issuing.urls import credential_url
@@ -48,7 +51,7 @@ def paper_size(value: str | None) -> str:
     """
     key = (value or DEFAULT_PAPER).strip().lower()
     if key not in PAPER_SIZES:
-        raise UserError("Choose paper=a4 or paper=letter for the certificate.")
+        raise UserError(gettext("Choose paper=a4 or paper=letter for the certificate."))
     return PAPER_SIZES[key]
 
 
@@ -144,20 +147,22 @@ def render_certificate_html(
     now: datetime,
     images: dict[str, PdfImage | None],
 ) -> str:
-    """The certificate page as HTML, without its print stylesheet (`certificate_stylesheet`).
+    """The certificate page as HTML, without its print stylesheet (`certificate_stylesheet`),
+    in the learner's language (`app.i18n.language_of`).
 
     :param images: `certificate_images`, which the renderer is given with the page.
     """
     url = verification_url(credential, ctx.public_url)
-    return _render_print_template(
-        "certificates/certificate.html",
-        summary=summarize(credential),
-        verification_url=url,
-        verify_page=verify_page_url(ctx.public_url),
-        credential_id=credential_url(ctx.public_url, credential),
-        now=now,
-        **images,
-    )
+    with force_locale(language_of(credential.recipient)):
+        return _render_print_template(
+            "certificates/certificate.html",
+            summary=summarize(credential),
+            verification_url=url,
+            verify_page=verify_page_url(ctx.public_url),
+            credential_id=credential_url(ctx.public_url, credential),
+            now=now,
+            **images,
+        )
 
 
 def certificate_source(

@@ -15,6 +15,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import render_template
+from flask_babel import force_locale
 
 from app.accounts.counselors import can_read_learner
 from app.accounts.models import User
@@ -27,6 +28,7 @@ from app.credentials.clr import build_clr
 from app.credentials.document import SubjectData
 from app.credentials.signing import sign_document
 from app.extensions import db
+from app.i18n import language_of
 from app.issuing.context import IssuingContext
 from app.issuing.profile import issuer_data
 from app.issuing.profile import issuer_profile
@@ -205,13 +207,14 @@ def render_transcript(learner: User, *, ctx: IssuingContext, now: datetime) -> b
         for summary in record.summaries
     }
     qr_codes = {key: qr_data_uri(url, box_size=4, border=1) for key, url in urls.items() if url}
-    html = render_template(
-        "certificates/transcript.html",
-        record=record,
-        qr_codes=qr_codes,
-        school=issuer_profile(ctx.public_url),
-        now=now,
-    )
+    with force_locale(language_of(learner)):
+        html = render_template(
+            "certificates/transcript.html",
+            record=record,
+            qr_codes=qr_codes,
+            school=issuer_profile(ctx.public_url),
+            now=now,
+        )
     did_json, jwks_json = issuer_key_documents(ctx)
     attachments = [
         PdfAttachment("did.json", did_json, "The school's DID document when this PDF was made"),

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext
+
 from app.accounts.models import User
 from app.badges.models import IssuedCredential
 from app.credentials.baking import bake_png
@@ -35,7 +37,7 @@ def set_sharing(credential: IssuedCredential, *, actor: User, enabled: bool) -> 
     Sharing again after a stop makes a new link, so the old one stays dead.
     """
     if not is_owner(credential, actor):
-        raise NotAllowed("Only the learner who earned this credential can share it.")
+        raise NotAllowed(gettext("Only the learner who earned this credential can share it."))
     if enabled and not credential.share_enabled:
         credential.share_token = new_token()
     credential.share_enabled = enabled
@@ -52,7 +54,7 @@ def set_verification_link(
     switched back on.
     """
     if not is_owner(credential, actor):
-        raise NotAllowed("Only the learner who earned this credential can change this.")
+        raise NotAllowed(gettext("Only the learner who earned this credential can change this."))
     credential.verify_enabled = enabled
     db.session.flush()
     return credential
@@ -130,4 +132,4 @@ def download(
             "application/vc+jwt",
             download_name(credential, "jwt"),
         )
-    raise NotFound("There is no such download for this credential.")
+    raise NotFound(gettext("There is no such download for this credential."))

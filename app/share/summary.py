@@ -16,6 +16,7 @@ from html import unescape
 from typing import Any
 
 import nh3
+from flask_babel import gettext
 
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
@@ -86,10 +87,12 @@ class CredentialSummary:
     def validity(self, now: datetime) -> str:
         """ "does not expire" / "valid until …" / "expired on …, still a genuine record"."""
         if self.valid_until is None:
-            return "Does not expire"
+            return gettext("Does not expire")
         if self.is_expired(now):
-            return f"Expired on {format_date(self.valid_until)}, still a genuine record"
-        return f"Valid until {format_date(self.valid_until)}"
+            return gettext(
+                "Expired on %(date)s, still a genuine record", date=format_date(self.valid_until)
+            )
+        return gettext("Valid until %(date)s", date=format_date(self.valid_until))
 
     @property
     def criteria_summary(self) -> str:

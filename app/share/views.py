@@ -19,6 +19,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext
 from flask_login import current_user
 from flask_login import login_required
 
@@ -70,7 +71,9 @@ def _shared_or_404(share_token: str) -> IssuedCredential:
     credential = shared_credential(share_token)
     if credential is None:
         raise NotFound(
-            "There is no shared badge at this address. The learner may have stopped sharing it."
+            gettext(
+                "There is no shared badge at this address. The learner may have stopped sharing it."
+            )
         )
     return credential
 
@@ -79,7 +82,7 @@ def _private_or_404(credential_id: str) -> IssuedCredential:
     """The credential, for its learner, administrators and its reviewers; 404 for anyone else."""
     credential = credential_by_id(credential_id)
     if credential is None or not credential.can_view(current_user):
-        raise NotFound("There is no credential with that id.")
+        raise NotFound(gettext("There is no credential with that id."))
     return credential
 
 
@@ -219,7 +222,7 @@ def _switch(credential_id: str, form, change, form_name: str, messages: dict[boo
     """Flip one of the learner's switches: validate, one service call, commit, redirect."""
     credential = _private_or_404(credential_id)
     if not form.validate_on_submit():
-        flash("Choose on or off.", "error")
+        flash(gettext("Choose on or off."), "error")
         return _share_page(credential, 400, **{form_name: form})
     try:
         enabled = change(credential)
@@ -324,8 +327,11 @@ def _verification_link(verify_token: str, now: datetime) -> kept_pages.Rendered:
     credential = checkable_credential(verify_token)
     if credential is None:
         raise NotFound(
-            "This verification link is switched off or does not exist. The certificate's "
-            "PDF carries the signed credential: upload it on the verify page to check it."
+            gettext(
+                "This verification link is switched off or does not exist. "
+                "The certificate's PDF carries the signed credential: upload "
+                "it on the verify page to check it."
+            )
         )
     return _verification_page(credential, now)
 
@@ -339,14 +345,14 @@ def verify_credential(credential_id: str):
     """
     credential = credential_by_id(credential_id)
     if credential is None or not credential.can_read_document(current_user):
-        raise NotFound("There is no credential with that id at this school.")
+        raise NotFound(gettext("There is no credential with that id at this school."))
     return _verification_page(credential, utcnow()).response
 
 
 def _learner_or_404(user_id: int) -> User:
     learner = db.session.get(User, user_id)
     if learner is None or not learner.is_student or not can_see_record(learner, current_user):
-        raise NotFound("There is no learner record here.")
+        raise NotFound(gettext("There is no learner record here."))
     return learner
 
 
@@ -362,7 +368,7 @@ def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
 def my_record():
     """The signed-in learner's own record; staff hold none, so they go to their dashboard."""
     if not current_user.is_student:
-        flash("Staff have no learner record of their own: here is your dashboard.", "info")
+        flash(gettext("Staff have no learner record of their own: here is your dashboard."), "info")
         return redirect(url_for("main.dashboard"))
     return redirect(url_for("share.record", user_id=current_user.id))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import PasswordField
@@ -14,36 +15,39 @@ from wtforms.validators import Length
 
 class ProviderForm(FlaskForm):
     name = StringField(
-        "Name",
+        lazy_gettext("Name"),
         validators=[DataRequired("Give the provider a name."), Length(max=200)],
-        description="As the sign-in button shows it: “Sign in with Google”.",
+        description=lazy_gettext("As the sign-in button shows it: “Sign in with Google”."),
     )
     key = StringField(
-        "Key",
+        lazy_gettext("Key"),
         validators=[DataRequired("Give the provider a key."), Length(max=40)],
-        description="Lowercase letters, digits and dashes; part of the redirect URI.",
+        description=lazy_gettext("Lowercase letters, digits and dashes; part of the redirect URI."),
     )
     issuer = StringField(
-        "Issuer URL",
+        lazy_gettext("Issuer URL"),
         validators=[DataRequired("Give the issuer URL."), Length(max=2000)],
-        description="e.g. https://accounts.google.com or "
-        "https://login.microsoftonline.com/<tenant id>/v2.0",
+        description=lazy_gettext(
+            "e.g. https://accounts.google.com or https://login.microsoftonline.com/<tenant id>/v2.0"
+        ),
     )
     client_id = StringField(
-        "Client id", validators=[DataRequired("Give the client id."), Length(max=500)]
+        lazy_gettext("Client id"), validators=[DataRequired("Give the client id."), Length(max=500)]
     )
     client_secret = PasswordField(
-        "Client secret",
+        lazy_gettext("Client secret"),
         validators=[DataRequired("Give the client secret."), Length(max=2000)],
-        description="Stored sealed; Laurel never shows it again.",
+        description=lazy_gettext("Stored sealed; Laurel never shows it again."),
         render_kw={"autocomplete": "off"},
     )
     allowed_domains = StringField(
-        "Allowed email domains",
+        lazy_gettext("Allowed email domains"),
         validators=[DataRequired("Name at least one email domain."), Length(max=2000)],
-        description="Separated by spaces or commas, e.g. maplegrove.example.",
+        description=lazy_gettext("Separated by spaces or commas, e.g. maplegrove.example."),
     )
-    create_students = BooleanField("Create a student account for a verified address that has none")
+    create_students = BooleanField(
+        lazy_gettext("Create a student account for a verified address that has none")
+    )
 
 
 PASSWORD_CHOICES = [
@@ -53,4 +57,4 @@ PASSWORD_CHOICES = [
 
 
 class PasswordPolicyForm(FlaskForm):
-    passwords = SelectField("Password sign-in", choices=PASSWORD_CHOICES)
+    passwords = SelectField(lazy_gettext("Password sign-in"), choices=PASSWORD_CHOICES)

@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext
+from flask_babel import lazy_gettext
 
 from app.errors import NotFound
 from app.errors import Unavailable
@@ -61,8 +63,14 @@ class Provider:
             return sealer().open(self.secret)
         except Unreadable:
             raise Unavailable(
-                f"Laurel cannot read the client secret of {self.name}: the server's SECRET_KEY "
-                "changed since it was added. An admin removes the provider and adds it again."
+                lazy_gettext(
+                    (
+                        "Laurel cannot read the client secret of %(name)s: the "
+                        "server's SECRET_KEY changed since it was added. An admin "
+                        "removes the provider and adds it again."
+                    ),
+                    name=self.name,
+                )
             ) from None
 
     def allows(self, email: str) -> bool:
@@ -125,7 +133,12 @@ def _text(entry: Mapping[str, Any], name: str, index: int) -> str:
     value = entry.get(name)
     if not isinstance(value, str) or not value.strip():
         raise Unavailable(
-            f"{ENVIRONMENT_VARIABLE}: provider number {index + 1} has no “{name}” (a text)."
+            gettext(
+                ("%(environment_variable)s: provider number %(index)s has no “%(name)s” (a text)."),
+                environment_variable=ENVIRONMENT_VARIABLE,
+                index=index + 1,
+                name=name,
+            )
         )
     return value.strip()
 
@@ -141,9 +154,19 @@ def parse_environment(text: str | None) -> list[Provider]:
     try:
         entries = json.loads(text)
     except ValueError:
-        raise Unavailable(f"{ENVIRONMENT_VARIABLE} is not valid JSON.") from None
+        raise Unavailable(
+            gettext(
+                "%(environment_variable)s is not valid JSON.",
+                environment_variable=ENVIRONMENT_VARIABLE,
+            )
+        ) from None
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise Unavailable(f"{ENVIRONMENT_VARIABLE} must be a JSON list of provider objects.")
+        raise Unavailable(
+            gettext(
+                ("%(environment_variable)s must be a JSON list of provider objects."),
+                environment_variable=ENVIRONMENT_VARIABLE,
+            )
+        )
     providers = []
     for index, entry in enumerate(entries):
         domains = entry.get("allowed_domains")
@@ -159,7 +182,14 @@ def parse_environment(text: str | None) -> list[Provider]:
                 from_environment=True,
             )
         except SsoError as error:
-            raise Unavailable(f"{ENVIRONMENT_VARIABLE}, provider {index + 1}: {error}") from None
+            raise Unavailable(
+                gettext(
+                    "%(environment_variable)s, provider %(index)s: %(error)s",
+                    environment_variable=ENVIRONMENT_VARIABLE,
+                    index=index + 1,
+                    error=error,
+                )
+            ) from None
         providers.append(provider)
     return providers
 
@@ -197,4 +227,4 @@ def get_provider(key: str) -> Provider:
     for provider in all_providers():
         if provider.key == key:
             return provider
-    raise NotFound(f"This school has no sign-in provider named “{key[:60]}”.")
+    raise NotFound(gettext("This school has no sign-in provider named “%(key)s”.", key=key[:60]))

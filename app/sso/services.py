@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from app.accounts import services as accounts
 from app.accounts.emails import normalize_email
@@ -57,7 +58,9 @@ def add_provider(
         db.session.scalars(sa.select(SsoProvider.key))
     )
     if key in taken:
-        raise Conflict(f"A provider is already named “{key}”: choose another key.")
+        raise Conflict(
+            gettext("A provider is already named “%(key)s”: choose another key.", key=key)
+        )
     provider = SsoProvider(
         key=key,
         name=name.strip()[:200],
@@ -81,8 +84,10 @@ def remove_provider(key: str) -> None:
     provider = db.session.scalar(sa.select(SsoProvider).where(SsoProvider.key == key))
     if provider is None:
         raise NotFound(
-            "There is no such provider on this page (one set in the environment "
-            "is removed from LAUREL_OIDC_PROVIDERS)."
+            gettext(
+                "There is no such provider on this page (one set in the "
+                "environment is removed from LAUREL_OIDC_PROVIDERS)."
+            )
         )
     db.session.delete(provider)
     db.session.flush()

@@ -7,6 +7,7 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import url_for
+from flask_babel import gettext
 from flask_login import current_user
 from flask_login import login_user
 
@@ -62,7 +63,7 @@ def callback(key: str):
         raise
     db.session.commit()
     login_user(user)
-    flash(f"Welcome, {user.name}.", "success")
+    flash(gettext("Welcome, %(user_name)s.", user_name=user.name), "success")
     return redirect(url_for("main.dashboard"))
 
 
@@ -114,7 +115,13 @@ def add_provider():
         form.key.errors = [str(error)]
         return _page(form, error.status_code)
     db.session.commit()
-    flash(f"{provider.name} is added: the sign-in page offers it now.", "success")
+    flash(
+        gettext(
+            "%(provider_name)s is added: the sign-in page offers it now.",
+            provider_name=provider.name,
+        ),
+        "success",
+    )
     return redirect(url_for("sso.admin"))
 
 
@@ -122,10 +129,10 @@ def add_provider():
 @admin_only
 def remove_provider(key: str):
     if not ActionForm().validate_on_submit():
-        raise UserError("The form was incomplete. Reload the page and try again.")
+        raise UserError(gettext("The form was incomplete. Reload the page and try again."))
     services.remove_provider(key)
     db.session.commit()
-    flash("The provider is removed from the sign-in page.", "success")
+    flash(gettext("The provider is removed from the sign-in page."), "success")
     return redirect(url_for("sso.admin"))
 
 
@@ -134,7 +141,7 @@ def remove_provider(key: str):
 def password_policy():
     form = PasswordPolicyForm()
     if not form.validate_on_submit():
-        raise UserError("Choose who may sign in with a password.")
+        raise UserError(gettext("Choose who may sign in with a password."))
     services.set_passwords_for_everyone(form.passwords.data == "everyone", now=utcnow())
     db.session.commit()
     flash(

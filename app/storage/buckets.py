@@ -33,6 +33,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 from botocore.exceptions import ClientError
+from flask_babel import lazy_gettext
 
 from app.config import parse_storage_url
 from app.errors import NotFound
@@ -103,26 +104,49 @@ class S3Storage:
             code = str(error.response.get("Error", {}).get("Code", ""))
             if code == "NoSuchBucket":
                 return Unavailable(
-                    f"The bucket {self.shown} does not exist. Create it, or correct "
-                    "LAUREL_STORAGE_URL."
+                    lazy_gettext(
+                        (
+                            "The bucket %(shown)s does not exist. Create it, or correct "
+                            "LAUREL_STORAGE_URL."
+                        ),
+                        shown=self.shown,
+                    )
                 )
             if code in {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "403"}:
                 return Unavailable(
-                    f"The bucket {self.shown} refused Laurel's credentials ({code}). "
-                    "Check the access key in LAUREL_STORAGE_URL or AWS_ACCESS_KEY_ID and the "
-                    "bucket's policy."
+                    lazy_gettext(
+                        (
+                            "The bucket %(shown)s refused Laurel's credentials "
+                            "(%(code)s). Check the access key in LAUREL_STORAGE_URL or "
+                            "AWS_ACCESS_KEY_ID and the bucket's policy."
+                        ),
+                        shown=self.shown,
+                        code=code,
+                    )
                 )
-            return Unavailable(f"The bucket {self.shown} answered with an error ({code}).")
+            return Unavailable(
+                lazy_gettext(
+                    "The bucket %(shown)s answered with an error (%(code)s).",
+                    shown=self.shown,
+                    code=code,
+                )
+            )
         return Unavailable(
-            f"The storage server of {self.shown} cannot be reached right now. Try again in a "
-            "moment; if it persists, check that the storage server is running."
+            lazy_gettext(
+                (
+                    "The storage server of %(shown)s cannot be reached right "
+                    "now. Try again in a moment; if it persists, check that the "
+                    "storage server is running."
+                ),
+                shown=self.shown,
+            )
         )
 
     def _missing_or_unavailable(self, error: Exception) -> Exception:
         if isinstance(error, ClientError):
             code = str(error.response.get("Error", {}).get("Code", ""))
             if code in MISSING_OBJECT:
-                return NotFound("That file is no longer stored.")
+                return NotFound(lazy_gettext("That file is no longer stored."))
         return self._unavailable(error)
 
     def save(self, stream: BinaryIO, *, max_bytes: int) -> StoredFile:
@@ -133,7 +157,7 @@ class S3Storage:
             self.size(key)
         except NotFound:
             return self._upload(key, stream, max_bytes=max_bytes)
-        raise UserError("A file is already stored under that name.")
+        raise UserError(lazy_gettext("A file is already stored under that name."))
 
     def _upload(self, key: str, stream: BinaryIO, *, max_bytes: int) -> StoredFile:
         name = self._name(key)

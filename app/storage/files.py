@@ -23,6 +23,9 @@ from pathlib import Path
 from typing import BinaryIO
 from typing import Protocol
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext
+
 from app.errors import NotFound
 from app.errors import Unavailable
 from app.errors import UserError
@@ -96,13 +99,19 @@ class FileStore(Protocol):
 
 def too_large(max_bytes: int) -> UserError:
     return UserError(
-        f"That file is larger than the {size_in_words(max_bytes)} limit. "
-        "Make it smaller (for a video, share a link instead) and try again."
+        gettext(
+            (
+                "That file is larger than the %(size_in_words)s limit. Make "
+                "it smaller (for a video, share a link instead) and try "
+                "again."
+            ),
+            size_in_words=size_in_words(max_bytes),
+        )
     )
 
 
 def empty_file() -> UserError:
-    return UserError("That file is empty. Choose the file again.")
+    return UserError(gettext("That file is empty. Choose the file again."))
 
 
 def new_key() -> str:
@@ -113,7 +122,7 @@ def checked_key(key: str, pattern: re.Pattern[str] = KEY_PATTERN) -> str:
     """Only keys Laurel made can name a file: hex digits only (32 or 64), so a key cannot
     hold a separator, a dot or anything else that would leave the store's root or prefix."""
     if not pattern.fullmatch(key or ""):
-        raise NotFound("There is no such file.")
+        raise NotFound(gettext("There is no such file."))
     return key
 
 
@@ -142,7 +151,7 @@ class LocalStorage:
     def put(self, key: str, stream: BinaryIO, *, max_bytes: int) -> StoredFile:
         path = self._path(key)
         if path.exists():
-            raise UserError("A file is already stored under that name.")
+            raise UserError(lazy_gettext("A file is already stored under that name."))
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".part")
         digest = hashlib.sha256()
@@ -167,13 +176,13 @@ class LocalStorage:
         try:
             return open(self._path(key), "rb")
         except FileNotFoundError:
-            raise NotFound("That file is no longer stored.") from None
+            raise NotFound(lazy_gettext("That file is no longer stored.")) from None
 
     def size(self, key: str) -> int:
         try:
             return self._path(key).stat().st_size
         except FileNotFoundError:
-            raise NotFound("That file is no longer stored.") from None
+            raise NotFound(lazy_gettext("That file is no longer stored.")) from None
 
     def chunks(self, key: str, *, start: int = 0) -> Iterator[bytes]:
         with self.open(key) as handle:
@@ -195,13 +204,26 @@ class LocalStorage:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise Unavailable(
-                f"The evidence directory {self.root} cannot be created ({error.strerror}). "
-                "Set LAUREL_STORAGE_DIR to a folder Laurel may write."
+                lazy_gettext(
+                    (
+                        "The evidence directory %(root)s cannot be created "
+                        "(%(strerror)s). Set LAUREL_STORAGE_DIR to a folder Laurel "
+                        "may write."
+                    ),
+                    root=self.root,
+                    strerror=error.strerror,
+                )
             ) from None
         if not os.access(self.root, os.W_OK | os.X_OK):
             raise Unavailable(
-                f"Laurel may not write to the evidence directory {self.root}. "
-                "Give it write access or set LAUREL_STORAGE_DIR to another folder."
+                lazy_gettext(
+                    (
+                        "Laurel may not write to the evidence directory %(root)s. "
+                        "Give it write access or set LAUREL_STORAGE_DIR to another "
+                        "folder."
+                    ),
+                    root=self.root,
+                )
             )
 
     def describe(self) -> str:

@@ -7,6 +7,8 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
 from wtforms import StringField
@@ -31,12 +33,12 @@ admin_only = role_required(Role.ADMIN)
 
 class ApiClientForm(FlaskForm):
     name = StringField(
-        "Name",
+        lazy_gettext("Name"),
         validators=[DataRequired("Give the client a name.")],
-        description="Who uses it, e.g. “District records office”.",
+        description=lazy_gettext("Who uses it, e.g. “District records office”."),
     )
     scopes = SelectMultipleField(
-        "Scopes",
+        lazy_gettext("Scopes"),
         choices=[SelectChoice(scope, f"{scope}: {words}") for scope, words in API_SCOPES.items()],
         validators=[DataRequired("Choose at least one scope.")],
         option_widget=widgets.CheckboxInput(),
@@ -85,9 +87,9 @@ def create():
 @admin_only
 def revoke(api_client_id: str):
     if not ActionForm().validate_on_submit():
-        raise UserError("The form was incomplete. Reload the page and try again.")
+        raise UserError(gettext("The form was incomplete. Reload the page and try again."))
     clients.revoke_api_client(api_client_id)
-    flash("The API client is revoked: its tokens no longer work.", "success")
+    flash(gettext("The API client is revoked: its tokens no longer work."), "success")
     return redirect(url_for("api_clients.index"))
 
 
@@ -95,7 +97,7 @@ def revoke(api_client_id: str):
 @admin_only
 def did_key():
     if not ActionForm().validate_on_submit():
-        raise UserError("The form was incomplete. Reload the page and try again.")
+        raise UserError(gettext("The form was incomplete. Reload the page and try again."))
     did = enable_did_key(now=utcnow())
-    flash(f"The did:key issuer is enabled: {did}", "success")
+    flash(gettext("The did:key issuer is enabled: %(did)s", did=did), "success")
     return redirect(url_for("api_clients.index"))

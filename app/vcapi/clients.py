@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from app.backpack.models import CLIENT_CREDENTIALS
 from app.backpack.models import OAuthClient
@@ -39,12 +40,23 @@ def create_api_client(name: str, scopes: str) -> NewClient:
     """
     name = name.strip()
     if not name or len(name) > MAX_NAME_CHARS:
-        raise UserError(f"Give the client a name of 1 to {MAX_NAME_CHARS} characters.")
+        raise UserError(
+            gettext(
+                ("Give the client a name of 1 to %(max_name_chars)s characters."),
+                max_name_chars=MAX_NAME_CHARS,
+            )
+        )
     wanted = scopes.split()
     unknown = [scope for scope in wanted if scope not in API_SCOPES]
     if unknown or not wanted:
         problem = f"Unknown scope: {' '.join(unknown)}." if unknown else "Give at least one scope."
-        raise UserError(f"{problem} The VC-API scopes are: {', '.join(API_SCOPES)}.")
+        raise UserError(
+            gettext(
+                "%(problem)s The VC-API scopes are: %(join)s.",
+                problem=problem,
+                join=", ".join(API_SCOPES),
+            )
+        )
     secret = secrets.token_urlsafe(32)
     client = OAuthClient(
         client_id=secrets.token_urlsafe(18),
@@ -79,7 +91,7 @@ def revoke_api_client(client_id: str) -> None:
     """
     client = db.session.scalar(db.select(OAuthClient).filter_by(client_id=client_id))
     if client is None or not client.is_api_client:
-        raise NotFound("There is no API client with that id.")
+        raise NotFound(gettext("There is no API client with that id."))
     db.session.execute(sa.delete(OAuthToken).where(OAuthToken.client_id == client_id))
     db.session.delete(client)
     db.session.commit()

@@ -17,6 +17,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask import current_app
+from flask_babel import gettext
 
 from app.credentials.did import did_key_verification_method
 from app.credentials.keys import KeyStore
@@ -95,8 +96,14 @@ def choose_issuer(ctx: IssuingContext, credential: dict[str, Any], wanted: Any) 
         return known[ctx.issuer_id]
     if not isinstance(wanted, str) or wanted not in known:
         raise UserError(
-            f"This service issues only as {' or '.join(known)}; "
-            f"the credential names another issuer ({wanted!r})."
+            gettext(
+                (
+                    "This service issues only as %(join)s; the credential names "
+                    "another issuer (%(value)s)."
+                ),
+                join=" or ".join(known),
+                value=repr(wanted),
+            )
         )
     return known[wanted]
 

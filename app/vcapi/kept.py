@@ -16,6 +16,8 @@ import copy
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext
+
 from app.badges.models import IssuedCredential
 from app.badges.models import StatusPurpose
 from app.credentials.status import status_entry
@@ -102,28 +104,50 @@ def _status_wanted(
         )
     if not isinstance(asked, dict) or asked.get("type") not in STATUS_ENTRY_TYPES:
         raise UserError(
-            '“options.credentialStatus” must be {"type": "BitstringStatusListEntry"}: '
-            "the only status Laurel gives."
+            gettext(
+                '“options.credentialStatus” must be {"type": '
+                '"BitstringStatusListEntry"}: the only status Laurel gives.'
+            )
         )
     if issuer.id != ctx.issuer_id:
         raise UserError(
-            f"The school's status lists are issued by {ctx.issuer_id}; a credential issued "
-            f"as {issuer.id} cannot point into them (verifiers require the same issuer)."
+            gettext(
+                (
+                    "The school's status lists are issued by %(issuer_id)s; a "
+                    "credential issued as %(issuer_id2)s cannot point into them "
+                    "(verifiers require the same issuer)."
+                ),
+                issuer_id=ctx.issuer_id,
+                issuer_id2=issuer.id,
+            )
         )
     if "id" in credential:
         raise UserError(
-            "Laurel gives status entries only to credentials it names: leave out the "
-            "credential's “id” and it gets one under "
-            f"{api_credential_url(ctx.public_url, '')}, the id POST /credentials/status takes."
+            gettext(
+                (
+                    "Laurel gives status entries only to credentials it names: "
+                    "leave out the credential's “id” and it gets one under "
+                    "%(api_credential_url)s, the id POST /credentials/status "
+                    "takes."
+                ),
+                api_credential_url=api_credential_url(ctx.public_url, ""),
+            )
         )
     if "credentialStatus" in credential:
         raise UserError(
-            "The credential has a “credentialStatus” of its own; leave it out to get Laurel's."
+            gettext(
+                "The credential has a “credentialStatus” of its own; leave it out to get Laurel's."
+            )
         )
     if not is_v2:
         raise UserError(
-            "BitstringStatusListEntry is a VC 2.0 term: the credential's first “@context” "
-            f"must be {V2_CONTEXT}."
+            gettext(
+                (
+                    "BitstringStatusListEntry is a VC 2.0 term: the credential's "
+                    "first “@context” must be %(v2_context)s."
+                ),
+                v2_context=V2_CONTEXT,
+            )
         )
     return True
 
@@ -153,12 +177,19 @@ def credential_for_status(
     if credential_id.startswith(credential_url_for_id(public_url, "")):
         badge_credential = own_credential(credential_id)
         if badge_credential is None:
-            raise NotFound("This school issued no credential with that id.")
+            raise NotFound(gettext("This school issued no credential with that id."))
         return badge_credential
     raise UserError(
-        "“credentialId” must be an id Laurel minted: "
-        f"{credential_url_for_id(public_url, '<uuid>')} (a badge credential) or "
-        f"{api_credential_url(public_url, '<uuid>')} (a VC-API credential with status entries)."
+        gettext(
+            (
+                "“credentialId” must be an id Laurel minted: "
+                "%(credential_url_for_id)s (a badge credential) or "
+                "%(api_credential_url)s (a VC-API credential with status "
+                "entries)."
+            ),
+            credential_url_for_id=credential_url_for_id(public_url, "<uuid>"),
+            api_credential_url=api_credential_url(public_url, "<uuid>"),
+        )
     )
 
 
@@ -170,5 +201,5 @@ def kept_api_credential(credential_id: str) -> ApiCredential:
     uuid = credential_id.rstrip("/").rsplit("/", 1)[-1]
     kept = db.session.get(ApiCredential, uuid) if is_uuid(uuid) else None
     if kept is None:
-        raise NotFound("There is no VC-API credential with that id.")
+        raise NotFound(gettext("There is no VC-API credential with that id."))
     return kept

@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext
+from flask_babel import lazy_gettext
 from markupsafe import Markup
 
 from app.accounts.models import User
@@ -51,6 +53,18 @@ from app.verify.core.resolvers import build_resolver
 from app.verify.core.status_lists import VerifiedStatusLists
 from app.verify.documents import own_document
 from app.verify.trust_list import trusted_entries
+
+# The verdict in a word or two, shown first on the verify page.
+VERDICT_TITLES = {
+    Verdict.VERIFIED: lazy_gettext("Genuine"),
+    Verdict.EXPIRED: lazy_gettext("Expired"),
+    Verdict.REVOKED: lazy_gettext("Revoked"),
+    Verdict.SUSPENDED: lazy_gettext("Suspended"),
+    Verdict.PARTLY_WITHDRAWN: lazy_gettext("Not every credential stands"),
+    Verdict.UNCHECKED: lazy_gettext("Could not check"),
+    Verdict.UNKNOWN_ISSUER: lazy_gettext("Unknown issuer"),
+    Verdict.NOT_VERIFIED: lazy_gettext("Not genuine"),
+}
 
 
 class SiteFetcher:
@@ -194,16 +208,7 @@ class Verification:
     @property
     def title(self) -> str:
         """The verdict in a word or two, shown first."""
-        return {
-            Verdict.VERIFIED: "Genuine",
-            Verdict.EXPIRED: "Expired",
-            Verdict.REVOKED: "Revoked",
-            Verdict.SUSPENDED: "Suspended",
-            Verdict.PARTLY_WITHDRAWN: "Not every credential stands",
-            Verdict.UNCHECKED: "Could not check",
-            Verdict.UNKNOWN_ISSUER: "Unknown issuer",
-            Verdict.NOT_VERIFIED: "Not genuine",
-        }[self.report.verdict]
+        return str(VERDICT_TITLES[self.report.verdict])
 
     @property
     def sentence(self) -> str:
@@ -212,20 +217,42 @@ class Verification:
         if self.record is None:
             return report.headline
         learner = report.learner_name or self.record.learner_name
-        said = (
-            f"“{report.badge_name}”, issued by {report.issuer_phrase} to {learner} "
-            f"on {format_date(self.record.issued_at)}"
+        said = gettext(
+            "“%(badge)s”, issued by %(issuer)s to %(learner)s on %(date)s",
+            badge=report.badge_name,
+            issuer=report.issuer_phrase,
+            learner=learner,
+            date=format_date(self.record.issued_at),
         )
-        reason = f" Reason: {report.status_reason}" if report.status_reason else ""
+        reason = (
+            gettext(" Reason: %(reason)s", reason=report.status_reason)
+            if report.status_reason
+            else ""
+        )
         when = format_date(self.record.status_changed_at)
-        return {
-            Verdict.VERIFIED: f"Genuine — {said}.",
-            Verdict.EXPIRED: (
-                f"Expired on {format_date(report.valid_until)}, still a genuine record — {said}."
-            ),
-            Verdict.REVOKED: f"Revoked on {when} — {said}, was withdrawn by the school.{reason}",
-            Verdict.SUSPENDED: f"Suspended on {when} — {said}, is on hold by the school.{reason}",
-        }.get(report.verdict, report.headline)
+        if report.verdict == Verdict.VERIFIED:
+            return gettext("Genuine — %(said)s.", said=said)
+        if report.verdict == Verdict.EXPIRED:
+            return gettext(
+                "Expired on %(date)s, still a genuine record — %(said)s.",
+                date=format_date(report.valid_until),
+                said=said,
+            )
+        if report.verdict == Verdict.REVOKED:
+            return gettext(
+                "Revoked on %(date)s — %(said)s, was withdrawn by the school.%(reason)s",
+                date=when,
+                said=said,
+                reason=reason,
+            )
+        if report.verdict == Verdict.SUSPENDED:
+            return gettext(
+                "Suspended on %(date)s — %(said)s, is on hold by the school.%(reason)s",
+                date=when,
+                said=said,
+                reason=reason,
+            )
+        return report.headline
 
     @property
     def checks(self) -> list[Check]:

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from app.credentials.errors import CredentialError
 from app.credentials.errors import InputError
@@ -73,7 +74,9 @@ def add_trusted(
     """
     entry = _valid(identifier, name, note)
     if _find(entry.identifier) is not None:
-        raise Conflict(f"{entry.identifier} is already on the trust list.")
+        raise Conflict(
+            gettext("%(identifier)s is already on the trust list.", identifier=entry.identifier)
+        )
     row = TrustedIssuer(
         identifier=entry.identifier, name=entry.name, note=entry.note, added_at=now, added_by=actor
     )
@@ -94,7 +97,7 @@ def remove_trusted(identifier: str) -> TrustedIssuer:
         raise UserError(str(error)) from None
     row = _find(wanted)
     if row is None:
-        raise NotFound(f"{wanted} is not on the trust list.")
+        raise NotFound(gettext("%(wanted)s is not on the trust list.", wanted=wanted))
     db.session.delete(row)
     db.session.flush()
     return row
@@ -104,7 +107,7 @@ def get_trusted(entry_id: int) -> TrustedIssuer:
     """:raises NotFound: no such entry."""
     row = db.session.get(TrustedIssuer, entry_id)
     if row is None:
-        raise NotFound("This trust list entry does not exist (it may have been removed).")
+        raise NotFound(gettext("This trust list entry does not exist (it may have been removed)."))
     return row
 
 
@@ -114,11 +117,16 @@ def decode_trust_file(raw: bytes) -> str:
     :raises UserError: too large or not UTF-8.
     """
     if len(raw) > MAX_TRUST_FILE_BYTES:
-        raise UserError(f"The trust list file is larger than {MAX_TRUST_FILE_BYTES // 1024} KB.")
+        raise UserError(
+            gettext(
+                ("The trust list file is larger than %(max_trust_file_bytes)s KB."),
+                max_trust_file_bytes=MAX_TRUST_FILE_BYTES // 1024,
+            )
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise UserError("The trust list file is not UTF-8 text.") from None
+        raise UserError(gettext("The trust list file is not UTF-8 text.")) from None
 
 
 def import_trust_list(text: str, *, actor: str, now: datetime) -> ImportReport:

@@ -7,6 +7,8 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -29,21 +31,25 @@ admin_only = role_required(Role.ADMIN)
 
 class TrustEntryForm(FlaskForm):
     identifier = StringField(
-        "DID or domain",
+        lazy_gettext("DID or domain"),
         validators=[DataRequired("Give the issuer's DID or its domain.")],
-        description="did:web:district.example, did:key:z6Mk…, or a domain: district.example.",
+        description=lazy_gettext(
+            "did:web:district.example, did:key:z6Mk…, or a domain: district.example."
+        ),
     )
     name = StringField(
-        "Name shown",
+        lazy_gettext("Name shown"),
         validators=[DataRequired("Give the name Laurel should show for this issuer.")],
-        description="Verified credentials of this issuer say “issued by” this name.",
+        description=lazy_gettext("Verified credentials of this issuer say “issued by” this name."),
     )
-    note = StringField("Note", description="Where the entry comes from (optional).")
+    note = StringField(
+        lazy_gettext("Note"), description=lazy_gettext("Where the entry comes from (optional).")
+    )
 
 
 class TrustImportForm(FlaskForm):
     trust_file = FileField(
-        "Trust list file (JSON)",
+        lazy_gettext("Trust list file (JSON)"),
         validators=[FileRequired("Choose a JSON file to import.")],
         render_kw={"accept": ".json,application/json"},
     )
@@ -89,7 +95,14 @@ def add():
         form.identifier.errors = [str(error)]
         return _page(entry_form=form, status=error.status_code)
     db.session.commit()
-    flash(f"{row.name} ({row.identifier}) is on the trust list.", "success")
+    flash(
+        gettext(
+            "%(row_name)s (%(identifier)s) is on the trust list.",
+            row_name=row.name,
+            identifier=row.identifier,
+        ),
+        "success",
+    )
     return redirect(url_for("verify.trust.index"))
 
 
@@ -111,7 +124,7 @@ def import_file():
         form.trust_file.errors = [str(error)]
         return _page(import_form=form, status=error.status_code)
     db.session.commit()
-    flash(f"Trust list imported: {report.summary}", "success")
+    flash(gettext("Trust list imported: %(summary)s", summary=report.summary), "success")
     return _page(report=report)
 
 
@@ -120,8 +133,15 @@ def import_file():
 def remove(entry_id: int):
     row = trust_list.get_trusted(entry_id)
     if not ActionForm().validate_on_submit():
-        raise UserError("The form was incomplete. Reload the page and try again.")
+        raise UserError(gettext("The form was incomplete. Reload the page and try again."))
     trust_list.remove_trusted(row.identifier)
     db.session.commit()
-    flash(f"{row.name} ({row.identifier}) is no longer trusted.", "success")
+    flash(
+        gettext(
+            "%(row_name)s (%(identifier)s) is no longer trusted.",
+            row_name=row.name,
+            identifier=row.identifier,
+        ),
+        "success",
+    )
     return redirect(url_for("verify.trust.index"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 from flask import render_template
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import StringField
@@ -30,21 +31,31 @@ MAX_PASTED_CHARS = 2 * 1024 * 1024
 
 class VerifyForm(FlaskForm):
     url = StringField(
-        "Address of the credential",
-        validators=[Optional(), Length(max=4096, message="That address is too long.")],
-        description="A link to a credential, a badge page or a verification page (https://…).",
-    )
-    text = TextAreaField(
-        "Or paste the credential",
+        lazy_gettext("Address of the credential"),
         validators=[
             Optional(),
-            Length(max=MAX_PASTED_CHARS, message="That text is too long to be a credential."),
+            Length(max=4096, message=lazy_gettext("That address is too long.")),
         ],
-        description="The signed JSON, or the JWT (a long text starting with eyJ).",
+        description=lazy_gettext(
+            "A link to a credential, a badge page or a verification page (https://…)."
+        ),
+    )
+    text = TextAreaField(
+        lazy_gettext("Or paste the credential"),
+        validators=[
+            Optional(),
+            Length(
+                max=MAX_PASTED_CHARS,
+                message=lazy_gettext("That text is too long to be a credential."),
+            ),
+        ],
+        description=lazy_gettext("The signed JSON, or the JWT (a long text starting with eyJ)."),
     )
     file = FileField(
-        "Or upload a file",
-        description="A badge image (PNG or SVG), a PDF certificate, or a .json or .jwt file.",
+        lazy_gettext("Or upload a file"),
+        description=lazy_gettext(
+            "A badge image (PNG or SVG), a PDF certificate, or a .json or .jwt file."
+        ),
     )
 
 

@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from typing import Any
 
+from flask_babel import gettext
+
 from app.errors import NotFound
 from app.errors import UserError
 
@@ -65,8 +67,15 @@ def _shown(name: str) -> str:
 
 def _refusal(where: str, character: str) -> UserError:
     return UserError(
-        f"{where} contains {_describe(character)}, which Laurel does not accept; "
-        "remove it and try again (tabs and line breaks are fine)."
+        gettext(
+            (
+                "%(where)s contains %(describe)s, which Laurel does not "
+                "accept; remove it and try again (tabs and line breaks are "
+                "fine)."
+            ),
+            where=where,
+            describe=_describe(character),
+        )
     )
 
 
@@ -84,7 +93,12 @@ def _json_strings(document: Any) -> Iterator[tuple[str, str]]:
     while stack:
         path, value, depth = stack.pop()
         if depth > MAX_JSON_DEPTH:
-            raise UserError(f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.")
+            raise UserError(
+                gettext(
+                    ("The JSON body is nested more than %(max_json_depth)s levels deep."),
+                    max_json_depth=MAX_JSON_DEPTH,
+                )
+            )
         if isinstance(value, str):
             yield path or "(the body)", value
         elif isinstance(value, dict):
@@ -105,7 +119,7 @@ def check_request() -> None:
     from flask import request
 
     if REFUSED.search(request.path):
-        raise NotFound("There is nothing at this address.")
+        raise NotFound(gettext("There is nothing at this address."))
     _check_pairs(request.args.items(multi=True), "parameter")
     _check_pairs(request.form.items(multi=True), "field")
     _check_pairs(
@@ -116,7 +130,7 @@ def check_request() -> None:
         try:
             document = request.get_json(silent=True)
         except RecursionError:
-            raise UserError("The JSON body is nested too deeply to be read.") from None
+            raise UserError(gettext("The JSON body is nested too deeply to be read.")) from None
         for path, text in _json_strings(document):
             found = UNSTORABLE.search(text)
             if found:
