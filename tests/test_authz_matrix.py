@@ -11,22 +11,31 @@ How to add your routes
 One test per route visits it as each role in ROLES order (anonymous first, admin last) on
 its own client, so an allowed POST by a later role cannot hide a denied earlier one.
 Signing in writes the session directly: this file tests authorization, not passwords.
+On SQLite the world is built once per run and its instance folder (database, evidence
+files) copied for each test; on PostgreSQL each test builds it on the emptied database.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import UTC
+from datetime import datetime
+from pathlib import Path
 
 import pytest
 
+from app import create_app
 from app.accounts import services
 from app.accounts.models import Role
 from app.extensions import db
 from app.keyring import issuing_context
 from app.models_base import utcnow
-from tests.fixtures.signin import sign_in
+from tests.fixtures.app import _config
+from tests.fixtures.app import postgres_url
+from tests.fixtures.signin import sign_in_by_id
 
 ROLES = (
     "anonymous",
@@ -38,6 +47,9 @@ ROLES = (
     "admin",
 )
 SIGNED_IN = ROLES[1:]
+
+# The `now` the world is built at (the tests' clock).
+WORLD_NOW = datetime(2026, 11, 23, 10, 0, 0, tzinfo=UTC)
 
 # Redirect to /login for anonymous visitors.
 LOGIN = 302
@@ -500,17 +512,64 @@ ROUTES += [
 ]
 
 
-@pytest.fixture
-def world(app_ctx, now) -> dict:
+def build_world() -> dict:
+    """Run every builder in the current app context: ids, slugs, tokens and the people."""
     built: dict = {}
     for build in WORLD_BUILDERS:
-        build(built, now)
+        build(built, WORLD_NOW)
         db.session.commit()
     return built
 
 
+def people_of(built: dict) -> dict[str, str]:
+    """Each signed-in role's Flask-Login id, as the session holds it."""
+    return {role: built[role].get_id() for role in SIGNED_IN}
+
+
+def _plain(built: dict) -> dict:
+    """What the routes name (ids, slugs, tokens) and the people, without ORM objects."""
+    plain = {key: value for key, value in built.items() if isinstance(value, (int, str))}
+    return {**plain, "people": people_of(built)}
+
+
+@dataclass(frozen=True)
+class BuiltWorld:
+    instance: Path
+    world: dict
+
+
+@pytest.fixture(scope="session")
+def built_world(tmp_path_factory, migrated_database, keys_dir) -> BuiltWorld | None:
+    """SQLite: the world built once, in an instance folder each test copies (else None)."""
+    if postgres_url():
+        return None
+    instance = tmp_path_factory.mktemp("authz-world")
+    shutil.copy(migrated_database[1], instance / "laurel.db")
+    application = create_app(_config(instance, f"sqlite:///{instance / 'laurel.db'}", keys_dir))
+    with application.app_context():
+        world = _plain(build_world())
+        db.session.remove()
+        db.engine.dispose()
+    return BuiltWorld(instance, world)
+
+
+@pytest.fixture
+def app_config(app_config, built_world, tmp_path) -> dict:
+    """The test's instance folder starts as a copy of the built world's, when there is one."""
+    if built_world is not None:
+        shutil.copytree(built_world.instance, tmp_path, dirs_exist_ok=True)
+    return app_config
+
+
+@pytest.fixture
+def world(app_ctx, built_world) -> dict:
+    if built_world is not None:
+        return built_world.world
+    return _plain(build_world())
+
+
 def _client_as(app, world: dict, role: str):
-    return sign_in(app.test_client(), None if role == "anonymous" else world[role])
+    return sign_in_by_id(app.test_client(), world["people"].get(role))
 
 
 def _fill(template: str, world: dict) -> str:
