@@ -35,6 +35,7 @@ BLUEPRINT_MODULES = (
     "app.notifications.views",
     "app.endorsements.views",
     "app.progress.views",
+    "app.lti.views",
 )
 
 

@@ -1971,6 +1971,93 @@ ROUTES += [
 ]
 
 
+# --- LTI 1.3 (wt-lti) -------------------------------------------------------------------------
+
+
+def _lti(world: dict, now) -> None:
+    """A registered LMS whose course is linked to Auto Shop 1 (no roster service offered)."""
+    from app.lti.models import LtiContextLink
+    from app.lti.platforms import PlatformInput
+    from app.lti.platforms import add_platform
+
+    platform = add_platform(
+        PlatformInput(
+            name="Matrix LMS",
+            issuer="https://lms.matrix.example",
+            client_id="matrix-client",
+            auth_login_url="https://lms.matrix.example/auth",
+            auth_token_url="https://lms.matrix.example/token",
+            key_set_url="https://lms.matrix.example/jwks",
+            deployment_ids=("1:matrix",),
+        ),
+        now=now,
+    )
+    db.session.add(
+        LtiContextLink(
+            platform_id=platform.id,
+            context_id="course-1",
+            class_id=world["class_id"],
+            title="Auto Shop (LMS)",
+            deployment_id="1:matrix",
+            linked_at=now,
+        )
+    )
+    world["lti_platform_id"] = platform.id
+
+
+WORLD_BUILDERS.append(_lti)
+
+LTI_PLATFORM = {
+    "name": "Another LMS",
+    "issuer": "https://lms.other.example",
+    "client_id": "other-client",
+    "deployment_ids": "1:other",
+    "auth_login_url": "https://lms.other.example/auth",
+    "auth_token_url": "https://lms.other.example/token",
+    "key_set_url": "https://lms.other.example/jwks",
+}
+# The linked class's page: its instructors and admins.
+LTI_CLASS = _only(
+    student=DENIED,
+    other_student=DENIED,
+    instructor_of_class=200,
+    other_instructor=DENIED,
+    counselor=DENIED,
+    admin=200,
+)
+
+ROUTES += [
+    # The LMS's side: anyone may call them; without a login request's parameters, or a
+    # launch's state, they answer 400 before anything else.
+    Route("GET", "/lti/login", everyone(400)),
+    Route("POST", "/lti/login", everyone(400)),
+    Route("POST", "/lti/launch", everyone(400), data={"id_token": "a.b.c", "state": "s"}),
+    Route("GET", "/lti/jwks", everyone(200)),
+    Route("GET", "/lti/config.json", everyone(200)),
+    # Placing a badge needs a deep-linking launch first (kept in the session).
+    Route("GET", "/lti/deep-link", signed_in(400)),
+    Route("POST", "/lti/deep-link", signed_in(400), data={"badge": "x"}),
+    Route("GET", "/lti/classes/{class_id}", LTI_CLASS),
+    Route(
+        "GET",
+        "/lti/classes/{other_class_id}",
+        {**LTI_CLASS, "instructor_of_class": DENIED, "other_instructor": 404, "admin": 404},
+    ),
+    # The course offered no roster service: a 400 that says so, for those who may import.
+    Route(
+        "POST",
+        "/lti/classes/{class_id}/roster",
+        {**LTI_CLASS, "instructor_of_class": 400, "admin": 400},
+    ),
+    Route("GET", "/admin/lti", admin_only(200)),
+    Route("POST", "/admin/lti/platforms", admin_only(302), data=LTI_PLATFORM),
+    Route("GET", "/admin/lti/platforms/{lti_platform_id}", admin_only(200)),
+    Route("GET", "/admin/lti/platforms/999999", admin_only(404)),
+    Route("POST", "/admin/lti/platforms/{lti_platform_id}", admin_only(302), data=LTI_PLATFORM),
+    Route("POST", "/admin/lti/platforms/{lti_platform_id}/remove", admin_only(302)),
+]
+
+
 # --- progress at a glance (wt-plots) -----------------------------------------------------------
 
 # The other instructor's own page shows Algebra 2; Auto Shop 1 is not theirs to pick.
