@@ -35,6 +35,8 @@ BLUEPRINT_MODULES = (
     "app.notifications.views",
     "app.endorsements.views",
     "app.progress.views",
+    "app.wallets.views",
+    "app.wallets.issuer_views",
 )
 
 
