@@ -87,3 +87,26 @@ def test_learner_credential_wallet_exchange_on_loopback(live_server, school, iss
     offer = db.session.get(WalletOffer, made.offer_id)
     assert offer.holder_id == result["did"]
     assert offer.delivered_at is not None
+
+
+def test_exchange_takes_the_learner_credential_wallets_ed25519signature2020(
+    live_server, school, issued, node_scripts
+):
+    """The wallet's own suite: Ed25519Signature2020 on a VC 1.1 presentation."""
+    made = live_offer_page(live_server, school.student, issued, "vcapi")
+    result = node_scripts.run(
+        "wallet-lcw",
+        {
+            "link": made.link,
+            "suite": "Ed25519Signature2020",
+            "answers": [{"challenge": "a challenge of another exchange"}, {"tamper": True}, {}],
+        },
+    )
+    replayed, tampered, delivered = result["answers"]
+    assert replayed["status"] == 400
+    assert "another challenge" in replayed["body"]["message"]
+    assert tampered["status"] == 400
+    assert "signature does not match" in tampered["body"]["message"]
+    assert delivered["status"] == 200, delivered
+    credentials = delivered["body"]["verifiablePresentation"]["verifiableCredential"]
+    assert credentials == [json.loads(issued.json_text)]
