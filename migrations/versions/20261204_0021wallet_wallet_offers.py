@@ -1,7 +1,7 @@
 """wallet offers: OpenID4VCI offers and VC-API exchanges of a learner's credential, and the
 nonces wallets sign
 
-Revision ID: 0021_wallet
+Revision ID: 0021wallet
 Revises: 0020
 Create Date: 2026-12-04 13:40:00
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0021_wallet"
+revision = "0021wallet"
 down_revision = "0020"
 branch_labels = None
 depends_on = None
