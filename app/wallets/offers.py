@@ -25,7 +25,6 @@ from app.errors import NotFound
 from app.extensions import db
 from app.models_base import is_uuid
 from app.sealing import Sealer
-from app.wallets.models import WalletNonce
 from app.wallets.models import WalletOffer
 from app.wallets.models import WalletProtocol
 
@@ -107,9 +106,8 @@ def create_offer(
 
 
 def _forget_expired(now: datetime) -> None:
-    """Offers and nonces past their time are of no use to anyone: delete them as we go."""
+    """Offers past their time are of no use to anyone: each new offer clears them away."""
     db.session.execute(sa.delete(WalletOffer).where(WalletOffer.expires_at < now))
-    db.session.execute(sa.delete(WalletNonce).where(WalletNonce.expires_at < now))
 
 
 def live_offer(offer_id: str, protocol: WalletProtocol, *, now: datetime) -> WalletOffer:

@@ -226,6 +226,8 @@ def _check_pin(offer: WalletOffer, pin: str | None) -> None:
 def new_nonce(*, now: datetime) -> str:
     """A fresh c_nonce (§7), good for one proof within NONCE_LIFETIME."""
     value = secrets.token_urlsafe(24)
+    # Nonces nobody used are of no use after their time: each new one clears them away.
+    db.session.execute(sa.delete(WalletNonce).where(WalletNonce.expires_at < now))
     db.session.add(WalletNonce(value=value, expires_at=now + NONCE_LIFETIME))
     db.session.flush()
     return value

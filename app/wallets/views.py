@@ -54,8 +54,6 @@ def make_offer(credential_id: str):
     credential = check_owner(credential_by_id(credential_id), current_user)
     form = WalletForm()
     if not form.validate_on_submit():
-        if "csrf_token" in form.errors:
-            raise UserError("The form expired; reload the credential's page and try again.")
         raise UserError(
             "Choose a wallet: one that speaks OpenID4VCI, or the Learner Credential Wallet."
         )
