@@ -16,3 +16,4 @@ from app.roster import models as roster_models  # noqa: F401
 from app.sso import models as sso_models  # noqa: F401
 from app.vcapi import models as vcapi_models  # noqa: F401
 from app.verify import models as verify_models  # noqa: F401
+from app.wallets import models as wallets_models  # noqa: F401

@@ -36,6 +36,8 @@ BLUEPRINT_MODULES = (
     "app.endorsements.views",
     "app.progress.views",
     "app.lti.views",
+    "app.wallets.views",
+    "app.wallets.issuer_views",
 )
 
 

@@ -2101,3 +2101,64 @@ ROUTES += [
     # Sam is not in Algebra 2; the other student is.
     Route("GET", "/progress/mine?class={other_class_id}", {**PROGRESS_LEARNER, "student": DENIED}),
 ]
+
+
+# --- wallets: OpenID4VCI offers and the Learner Credential Wallet's VC-API exchange ---------
+
+
+def _wallets(world: dict, now) -> None:
+    """Sam's two wallet offers of his credential: an OpenID4VCI offer and a VC-API exchange."""
+    from flask import current_app
+
+    from app.badges.models import IssuedCredential
+    from app.sealing import Sealer
+    from app.wallets.models import WalletProtocol
+    from app.wallets.offers import SEALING_PURPOSE
+    from app.wallets.offers import create_offer
+
+    credential = db.session.get(IssuedCredential, world["credential_id"])
+    sealer = Sealer(current_app.config["SECRET_KEY"], purpose=SEALING_PURPOSE)
+    for protocol, name in (
+        (WalletProtocol.OPENID4VCI, "wallet_offer_id"),
+        (WalletProtocol.VCAPI, "wallet_exchange_id"),
+    ):
+        made = create_offer(
+            credential,
+            owner=world["student"],
+            protocol=protocol,
+            with_pin=True,
+            sealer=sealer,
+            now=utcnow(),
+        )
+        world[name] = made.offer.id
+
+
+WORLD_BUILDERS.append(_wallets)
+
+ROUTES += [
+    # Only the learner makes an offer; staff who see the credential are refused, others 404.
+    Route(
+        "POST",
+        "/credentials/{credential_id}/wallet",
+        _only(
+            student=200,
+            other_student=404,
+            instructor_of_class=DENIED,
+            other_instructor=DENIED,
+            counselor=DENIED,
+            admin=DENIED,
+        ),
+        data={"protocol": "openid4vci"},
+    ),
+    # The wallet's side: no cookie matters; the offer's random id, its code and tokens do.
+    Route("GET", "/.well-known/openid-credential-issuer", everyone(200)),
+    Route("GET", "/.well-known/oauth-authorization-server", everyone(200)),
+    Route("GET", "/openid4vci/offers/{wallet_offer_id}", everyone(200)),
+    Route("GET", "/openid4vci/offers/{wallet_exchange_id}", everyone(404)),
+    Route("POST", "/openid4vci/token", everyone(400), data={"pre-authorized_code": "guess"}),
+    Route("POST", "/openid4vci/nonce", everyone(200)),
+    Route("POST", "/openid4vci/credential", everyone(401)),
+    Route("GET", "/exchanges/{wallet_exchange_id}", everyone(200)),
+    Route("POST", "/exchanges/{wallet_exchange_id}", everyone(200)),
+    Route("POST", "/exchanges/{wallet_offer_id}", everyone(404)),
+]
