@@ -50,6 +50,7 @@ NAVIGATION: tuple[tuple[LazyString, str, frozenset[Role]], ...] = (
     (lazy_gettext("School profile"), "badges.issuer", frozenset({Role.ADMIN})),
     (lazy_gettext("Trust list"), "verify.trust.index", frozenset({Role.ADMIN})),
     (lazy_gettext("Single sign-on"), "sso.admin", frozenset({Role.ADMIN})),
+    (lazy_gettext("LTI"), "lti.admin", frozenset({Role.ADMIN})),
 )
 
 
