@@ -406,6 +406,7 @@ def text_fields() -> list[tuple[Form, str]]:
     """(form, field) for every field a person types text into."""
     return [(form, name) for form in FORMS for name in form.data if name not in form.choices]
 
+
 # Wallets (wt-wallet): the learner's offer form, and the wallets' own endpoints (form-encoded
 # token request, JSON elsewhere).
 FORMS += [
