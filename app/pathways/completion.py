@@ -103,6 +103,8 @@ def _settle(
     """A new completion when the student has just completed the pathway; else None."""
     if not pathway.badge.is_for_learner(student) or completion_of(pathway, student) is not None:
         return None
+    if pathway.archived_at is not None and not pathway.started_before_archive(student):
+        return None  # an archived pathway completes only for those already on it
     earned = earned_badge_ids(student)
     if pathway.badge_id in earned or not is_complete(pathway, earned):
         return None
