@@ -126,6 +126,16 @@ def _settle(
     return completion
 
 
+def awaiting_confirmation(instructor: User) -> list[PathwayCompletion]:
+    """The offered completions `instructor` may confirm (pathways they edit), oldest first."""
+    offered = db.session.scalars(
+        sa.select(PathwayCompletion)
+        .where(PathwayCompletion.state == CompletionState.OFFERED)
+        .order_by(PathwayCompletion.completed_at, PathwayCompletion.id)
+    )
+    return [completion for completion in offered if completion.pathway.can_edit(instructor)]
+
+
 def confirm_completion(
     completion: PathwayCompletion, *, ctx: IssuingContext, actor: User, now: datetime
 ) -> IssuedCredential:
