@@ -8,6 +8,7 @@ from app.bulk import models as bulk_models  # noqa: F401
 from app.endorsements import models as endorsements_models  # noqa: F401
 from app.evidence import models as evidence_models  # noqa: F401
 from app.goals import models as goals_models  # noqa: F401
+from app.lti import models as lti_models  # noqa: F401
 from app.notifications import models as notifications_models  # noqa: F401
 from app.pathways import models as pathways_models  # noqa: F401
 from app.proposals import models as proposals_models  # noqa: F401
@@ -15,3 +16,4 @@ from app.roster import models as roster_models  # noqa: F401
 from app.sso import models as sso_models  # noqa: F401
 from app.vcapi import models as vcapi_models  # noqa: F401
 from app.verify import models as verify_models  # noqa: F401
+from app.wallets import models as wallets_models  # noqa: F401

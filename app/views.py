@@ -35,6 +35,9 @@ BLUEPRINT_MODULES = (
     "app.notifications.views",
     "app.endorsements.views",
     "app.progress.views",
+    "app.lti.views",
+    "app.wallets.views",
+    "app.wallets.issuer_views",
 )
 
 

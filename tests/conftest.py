@@ -1,6 +1,7 @@
 """Fixtures live in tests/fixtures/, one module per concern, loaded here as plugins."""
 
 pytest_plugins = [
+    "tests.fixtures.routing",
     "tests.fixtures.network",
     "tests.fixtures.clock",
     "tests.fixtures.keys",

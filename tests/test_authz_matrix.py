@@ -11,22 +11,31 @@ How to add your routes
 One test per route visits it as each role in ROLES order (anonymous first, admin last) on
 its own client, so an allowed POST by a later role cannot hide a denied earlier one.
 Signing in writes the session directly: this file tests authorization, not passwords.
+On SQLite the world is built once per run and its instance folder (database, evidence
+files) copied for each test; on PostgreSQL each test builds it on the emptied database.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import UTC
+from datetime import datetime
+from pathlib import Path
 
 import pytest
 
+from app import create_app
 from app.accounts import services
 from app.accounts.models import Role
 from app.extensions import db
 from app.keyring import issuing_context
 from app.models_base import utcnow
-from tests.fixtures.signin import sign_in
+from tests.fixtures.app import _config
+from tests.fixtures.app import postgres_url
+from tests.fixtures.signin import sign_in_by_id
 
 ROLES = (
     "anonymous",
@@ -38,6 +47,9 @@ ROLES = (
     "admin",
 )
 SIGNED_IN = ROLES[1:]
+
+# The `now` the world is built at (the tests' clock).
+WORLD_NOW = datetime(2026, 11, 23, 10, 0, 0, tzinfo=UTC)
 
 # Redirect to /login for anonymous visitors.
 LOGIN = 302
@@ -500,17 +512,64 @@ ROUTES += [
 ]
 
 
-@pytest.fixture
-def world(app_ctx, now) -> dict:
+def build_world() -> dict:
+    """Run every builder in the current app context: ids, slugs, tokens and the people."""
     built: dict = {}
     for build in WORLD_BUILDERS:
-        build(built, now)
+        build(built, WORLD_NOW)
         db.session.commit()
     return built
 
 
+def people_of(built: dict) -> dict[str, str]:
+    """Each signed-in role's Flask-Login id, as the session holds it."""
+    return {role: built[role].get_id() for role in SIGNED_IN}
+
+
+def _plain(built: dict) -> dict:
+    """What the routes name (ids, slugs, tokens) and the people, without ORM objects."""
+    plain = {key: value for key, value in built.items() if isinstance(value, (int, str))}
+    return {**plain, "people": people_of(built)}
+
+
+@dataclass(frozen=True)
+class BuiltWorld:
+    instance: Path
+    world: dict
+
+
+@pytest.fixture(scope="session")
+def built_world(tmp_path_factory, migrated_database, keys_dir) -> BuiltWorld | None:
+    """SQLite: the world built once, in an instance folder each test copies (else None)."""
+    if postgres_url():
+        return None
+    instance = tmp_path_factory.mktemp("authz-world")
+    shutil.copy(migrated_database[1], instance / "laurel.db")
+    application = create_app(_config(instance, f"sqlite:///{instance / 'laurel.db'}", keys_dir))
+    with application.app_context():
+        world = _plain(build_world())
+        db.session.remove()
+        db.engine.dispose()
+    return BuiltWorld(instance, world)
+
+
+@pytest.fixture
+def app_config(app_config, built_world, tmp_path) -> dict:
+    """The test's instance folder starts as a copy of the built world's, when there is one."""
+    if built_world is not None:
+        shutil.copytree(built_world.instance, tmp_path, dirs_exist_ok=True)
+    return app_config
+
+
+@pytest.fixture
+def world(app_ctx, built_world) -> dict:
+    if built_world is not None:
+        return built_world.world
+    return _plain(build_world())
+
+
 def _client_as(app, world: dict, role: str):
-    return sign_in(app.test_client(), None if role == "anonymous" else world[role])
+    return sign_in_by_id(app.test_client(), world["people"].get(role))
 
 
 def _fill(template: str, world: dict) -> str:
@@ -1929,6 +1988,93 @@ ROUTES += [
 ]
 
 
+# --- LTI 1.3 (wt-lti) -------------------------------------------------------------------------
+
+
+def _lti(world: dict, now) -> None:
+    """A registered LMS whose course is linked to Auto Shop 1 (no roster service offered)."""
+    from app.lti.models import LtiContextLink
+    from app.lti.platforms import PlatformInput
+    from app.lti.platforms import add_platform
+
+    platform = add_platform(
+        PlatformInput(
+            name="Matrix LMS",
+            issuer="https://lms.matrix.example",
+            client_id="matrix-client",
+            auth_login_url="https://lms.matrix.example/auth",
+            auth_token_url="https://lms.matrix.example/token",
+            key_set_url="https://lms.matrix.example/jwks",
+            deployment_ids=("1:matrix",),
+        ),
+        now=now,
+    )
+    db.session.add(
+        LtiContextLink(
+            platform_id=platform.id,
+            context_id="course-1",
+            class_id=world["class_id"],
+            title="Auto Shop (LMS)",
+            deployment_id="1:matrix",
+            linked_at=now,
+        )
+    )
+    world["lti_platform_id"] = platform.id
+
+
+WORLD_BUILDERS.append(_lti)
+
+LTI_PLATFORM = {
+    "name": "Another LMS",
+    "issuer": "https://lms.other.example",
+    "client_id": "other-client",
+    "deployment_ids": "1:other",
+    "auth_login_url": "https://lms.other.example/auth",
+    "auth_token_url": "https://lms.other.example/token",
+    "key_set_url": "https://lms.other.example/jwks",
+}
+# The linked class's page: its instructors and admins.
+LTI_CLASS = _only(
+    student=DENIED,
+    other_student=DENIED,
+    instructor_of_class=200,
+    other_instructor=DENIED,
+    counselor=DENIED,
+    admin=200,
+)
+
+ROUTES += [
+    # The LMS's side: anyone may call them; without a login request's parameters, or a
+    # launch's state, they answer 400 before anything else.
+    Route("GET", "/lti/login", everyone(400)),
+    Route("POST", "/lti/login", everyone(400)),
+    Route("POST", "/lti/launch", everyone(400), data={"id_token": "a.b.c", "state": "s"}),
+    Route("GET", "/lti/jwks", everyone(200)),
+    Route("GET", "/lti/config.json", everyone(200)),
+    # Placing a badge needs a deep-linking launch first (kept in the session).
+    Route("GET", "/lti/deep-link", signed_in(400)),
+    Route("POST", "/lti/deep-link", signed_in(400), data={"badge": "x"}),
+    Route("GET", "/lti/classes/{class_id}", LTI_CLASS),
+    Route(
+        "GET",
+        "/lti/classes/{other_class_id}",
+        {**LTI_CLASS, "instructor_of_class": DENIED, "other_instructor": 404, "admin": 404},
+    ),
+    # The course offered no roster service: a 400 that says so, for those who may import.
+    Route(
+        "POST",
+        "/lti/classes/{class_id}/roster",
+        {**LTI_CLASS, "instructor_of_class": 400, "admin": 400},
+    ),
+    Route("GET", "/admin/lti", admin_only(200)),
+    Route("POST", "/admin/lti/platforms", admin_only(302), data=LTI_PLATFORM),
+    Route("GET", "/admin/lti/platforms/{lti_platform_id}", admin_only(200)),
+    Route("GET", "/admin/lti/platforms/999999", admin_only(404)),
+    Route("POST", "/admin/lti/platforms/{lti_platform_id}", admin_only(302), data=LTI_PLATFORM),
+    Route("POST", "/admin/lti/platforms/{lti_platform_id}/remove", admin_only(302)),
+]
+
+
 # --- progress at a glance (wt-plots) -----------------------------------------------------------
 
 # The other instructor's own page shows Algebra 2; Auto Shop 1 is not theirs to pick.
@@ -1971,4 +2117,65 @@ ROUTES += [
     Route("GET", "/progress/mine/standards.csv", PROGRESS_LEARNER),
     # Sam is not in Algebra 2; the other student is.
     Route("GET", "/progress/mine?class={other_class_id}", {**PROGRESS_LEARNER, "student": DENIED}),
+]
+
+
+# --- wallets: OpenID4VCI offers and the Learner Credential Wallet's VC-API exchange ---------
+
+
+def _wallets(world: dict, now) -> None:
+    """Sam's two wallet offers of his credential: an OpenID4VCI offer and a VC-API exchange."""
+    from flask import current_app
+
+    from app.badges.models import IssuedCredential
+    from app.sealing import Sealer
+    from app.wallets.models import WalletProtocol
+    from app.wallets.offers import SEALING_PURPOSE
+    from app.wallets.offers import create_offer
+
+    credential = db.session.get(IssuedCredential, world["credential_id"])
+    sealer = Sealer(current_app.config["SECRET_KEY"], purpose=SEALING_PURPOSE)
+    for protocol, name in (
+        (WalletProtocol.OPENID4VCI, "wallet_offer_id"),
+        (WalletProtocol.VCAPI, "wallet_exchange_id"),
+    ):
+        made = create_offer(
+            credential,
+            owner=world["student"],
+            protocol=protocol,
+            with_pin=True,
+            sealer=sealer,
+            now=utcnow(),
+        )
+        world[name] = made.offer.id
+
+
+WORLD_BUILDERS.append(_wallets)
+
+ROUTES += [
+    # Only the learner makes an offer; staff who see the credential are refused, others 404.
+    Route(
+        "POST",
+        "/credentials/{credential_id}/wallet",
+        _only(
+            student=200,
+            other_student=404,
+            instructor_of_class=DENIED,
+            other_instructor=DENIED,
+            counselor=DENIED,
+            admin=DENIED,
+        ),
+        data={"protocol": "openid4vci"},
+    ),
+    # The wallet's side: no cookie matters; the offer's random id, its code and tokens do.
+    Route("GET", "/.well-known/openid-credential-issuer", everyone(200)),
+    Route("GET", "/.well-known/oauth-authorization-server", everyone(200)),
+    Route("GET", "/openid4vci/offers/{wallet_offer_id}", everyone(200)),
+    Route("GET", "/openid4vci/offers/{wallet_exchange_id}", everyone(404)),
+    Route("POST", "/openid4vci/token", everyone(400), data={"pre-authorized_code": "guess"}),
+    Route("POST", "/openid4vci/nonce", everyone(200)),
+    Route("POST", "/openid4vci/credential", everyone(401)),
+    Route("GET", "/exchanges/{wallet_exchange_id}", everyone(200)),
+    Route("POST", "/exchanges/{wallet_exchange_id}", everyone(200)),
+    Route("POST", "/exchanges/{wallet_offer_id}", everyone(404)),
 ]

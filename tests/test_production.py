@@ -25,10 +25,11 @@ from app.accounts.models import User
 from app.cli import cli
 from app.config import ConfigurationError
 from app.extensions import db
+from tests.fixtures.redis import redis_url
 from tests.fixtures.users import csrf_token_from
 
 BIN = Path(sys.executable).parent
-REDIS_URL = "redis://127.0.0.1:6379/5"
+REDIS_URL = redis_url("production")
 LOGIN_LIMIT = 10
 WRONG_LOGINS = 25
 
@@ -296,7 +297,7 @@ def test_gunicorn_four_workers_redis_login_limit_holds_across_workers(
     assert redis_db5.keys("LIMITS:LIMITER/laurel/*/accounts.login/*"), "the count is in Redis"
 
 
-LIMITER_REDIS_URL = "redis://127.0.0.1:6379/9"
+LIMITER_REDIS_URL = redis_url("limiter")
 
 
 @pytest.mark.slow

@@ -44,6 +44,7 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("School profile", "badges.issuer", frozenset({Role.ADMIN})),
     ("Trust list", "verify.trust.index", frozenset({Role.ADMIN})),
     ("Single sign-on", "sso.admin", frozenset({Role.ADMIN})),
+    ("LTI", "lti.admin", frozenset({Role.ADMIN})),
 )
 
 

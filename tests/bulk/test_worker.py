@@ -25,8 +25,9 @@ from app.bulk.services import RUN_TASK
 from app.extensions import db
 from app.jobs.queue import job_queue
 from tests.bulk.helpers import confirmed_job
+from tests.fixtures.redis import redis_url
 
-REDIS_URL = "redis://127.0.0.1:6379/7"
+REDIS_URL = redis_url("bulk-worker")
 ROWS = 300
 
 

@@ -2,7 +2,7 @@
 
 The live server runs the job queue as `make run` does (SQLite queue, consumer threads in
 the server), and the progress page polls its JSON with static/js/bulk-progress.js under the
-site's Content-Security-Policy. Screenshots go to test-artifacts/<test>/.
+site's Content-Security-Policy. Screenshots go to test-artifacts/<pass>/<test>/.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Sam proposes a badge; Ines edits it (version 2) while Sam's form is open on version 1,
 so Sam's save is the 409 page that keeps his text; they compare versions; Ines
 approves it as Sam's personal badge. axe must find no violation at all, of any impact.
-Screenshots go to test-artifacts/<test>/.
+Screenshots go to test-artifacts/<pass>/<test>/.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """In a real browser: a student shares a badge, a counselor verifies each download, then revocation.
 
 Drives Debian's Chromium through Playwright against a live server on 127.0.0.1;
-screenshots go to test-artifacts/<test>/. The offline test stops its server and
+screenshots go to test-artifacts/<pass>/<test>/. The offline test stops its server and
 runs `laurel verify` on the downloaded PDF and PNG in a fresh process.
 """
 

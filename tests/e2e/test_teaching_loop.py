@@ -4,7 +4,7 @@ An instructor creates and publishes a badge; a student uploads a photo and a wor
 reflects and submits; the instructor asks for changes; the student resubmits; the
 instructor approves at "Proficient"; the student sees the badge. The credential's JSON
 is then verified by `laurel verify` in a fresh process and by Digital Bazaar's verifier.
-Screenshots of each step go to test-artifacts/<test>/.
+Screenshots of each step go to test-artifacts/<pass>/<test>/.
 """
 
 from __future__ import annotations

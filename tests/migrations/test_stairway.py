@@ -6,7 +6,8 @@ is there): migrate an empty database to R, plant a school with SQL valid at R
 evidence file survived, that the columns added after R got their backfilled values,
 that `laurel db check` finds no drift, that badge images are still served from their rows
 (and move into a bucket afterwards), that `laurel badges list` and `laurel issue`
-work on it, that the old credentials still verify (active, revoked, suspended), and
+work on it (as a subprocess at the oldest revision and at head, through the CLI runner in
+between), that the old credentials still verify (active, revoked, suspended), and
 that downgrading to R and upgrading again loses nothing. On PostgreSQL
 (LAUREL_TEST_POSTGRES) each revision gets a database of its own.
 """
@@ -131,6 +132,19 @@ class Laurel:
         )
         assert result.returncode == 0, f"laurel {' '.join(args)}: {result.stdout}{result.stderr}"
         return result.stdout
+
+
+class LaurelInProcess:
+    """The same commands through the app's own CLI runner: the subprocess costs seconds,
+    and its launch is already shown at the oldest revision and at head."""
+
+    def __init__(self, application: Any) -> None:
+        self.runner = application.test_cli_runner()
+
+    def __call__(self, *args: str) -> str:
+        result = self.runner.invoke(cli, args=list(args))
+        assert result.exit_code == 0, f"laurel {' '.join(args)}: {result.output}"
+        return result.output
 
 
 def _table_rows(name: str) -> dict[Any, dict[str, Any]]:
@@ -276,7 +290,10 @@ def test_school_at_revision_upgrades_to_head_and_keeps_working(
         }
         db.session.remove()
 
-        command = Laurel(laurel, config)
+        if revision in (REVISIONS[0], HEAD):
+            command: Laurel | LaurelInProcess = Laurel(laurel, config)
+        else:
+            command = LaurelInProcess(application)
         command("db", "check")
         listed = command("badges", "list")
         assert "vehicle-restoration" in listed and "Auto Shop 2026" in listed

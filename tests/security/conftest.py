@@ -9,8 +9,6 @@ badges, submissions, a shared credential), built once per module.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -21,10 +19,9 @@ from app.extensions import db
 from tests.fixtures.app import _config
 from tests.fixtures.app import empty_all_tables
 from tests.fixtures.app import postgres_url
-from tests.test_authz_matrix import ROLES
-from tests.test_authz_matrix import WORLD_BUILDERS
-
-WORLD_NOW = datetime(2026, 11, 23, 10, 0, 0, tzinfo=UTC)
+from tests.fixtures.signin import sign_in_by_id
+from tests.test_authz_matrix import build_world
+from tests.test_authz_matrix import people_of
 
 
 @pytest.fixture(scope="module")
@@ -49,12 +46,9 @@ def shared_app(tmp_path_factory, migrated_database, keys_dir):
 @pytest.fixture(scope="module")
 def world(shared_app) -> dict:
     """The authorization matrix's school: ids, slugs and tokens by name, and the people."""
-    built: dict = {}
     with shared_app.app_context():
-        for build in WORLD_BUILDERS:
-            build(built, WORLD_NOW)
-            db.session.commit()
-        built["people"] = {role: built[role].get_id() for role in ROLES if role != "anonymous"}
+        built = build_world()
+        built["people"] = people_of(built)
     return built
 
 
@@ -63,12 +57,7 @@ def client_as(shared_app, world):
     """client_as(role) -> a test client signed in as that person of the world (or anonymous)."""
 
     def make(role: str):
-        client = shared_app.test_client()
-        if role != "anonymous":
-            with client.session_transaction() as session:
-                session["_user_id"] = world["people"][role]
-                session["_fresh"] = True
-        return client
+        return sign_in_by_id(shared_app.test_client(), world["people"].get(role))
 
     return make
 

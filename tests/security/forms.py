@@ -375,6 +375,32 @@ FORMS += [
     ),
 ]
 
+# LTI 1.3 (wt-lti): the LMS's login and launch, the deep-linking choice, the roster import,
+# and the admin page.
+LTI_PLATFORM = {
+    "name": "Security LMS",
+    "issuer": "https://lms.security.example",
+    "client_id": "security-client",
+    "deployment_ids": "1:security",
+    "auth_login_url": "https://lms.security.example/auth",
+    "auth_token_url": "https://lms.security.example/token",
+    "key_set_url": "https://lms.security.example/jwks",
+    "token_audience": "",
+}
+FORMS += [
+    Form(
+        "/lti/login",
+        "anonymous",
+        {"iss": "https://lms.unknown.example", "login_hint": "hint", "target_link_uri": "x"},
+    ),
+    Form("/lti/launch", "anonymous", {"id_token": "a.b.c", "state": "unknown-state"}),
+    Form("/lti/deep-link", "instructor_of_class", {"badge": "x"}, choices=frozenset({"badge"})),
+    Form("/lti/classes/{class_id}/roster", "instructor_of_class", {}),
+    Form("/admin/lti/platforms", "admin", LTI_PLATFORM, name="/admin/lti/platforms (add)"),
+    Form("/admin/lti/platforms/{lti_platform_id}", "admin", LTI_PLATFORM),
+    Form("/admin/lti/platforms/{lti_platform_id}/remove", "admin", {}),
+]
+
 
 def text_fields() -> list[tuple[Form, str]]:
     """(form, field) for every field a person types text into."""

@@ -43,6 +43,7 @@ ARGUMENT_VALUES = {
     "student_id": "{student_id}",
     "endorser_id": "{endorser_id}",
     "endorsement_id": "{badge_endorsement_id}",
+    "platform_id": "{lti_platform_id}",
 }
 
 

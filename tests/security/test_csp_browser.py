@@ -11,8 +11,7 @@ import pytest
 from app.extensions import db
 from tests.fixtures.users import DEFAULT_PASSWORD
 from tests.fixtures.users import _password_hash
-from tests.security.conftest import WORLD_NOW
-from tests.test_authz_matrix import WORLD_BUILDERS
+from tests.test_authz_matrix import build_world
 
 pytestmark = pytest.mark.browser
 
@@ -64,11 +63,8 @@ CAMERA_ALLOWED = """() => {
 @pytest.fixture
 def browser_world(app, live_server) -> dict:
     """The authorization matrix's school on the live server, everyone with a password."""
-    world: dict = {}
     with app.app_context():
-        for build in WORLD_BUILDERS:
-            build(world, WORLD_NOW)
-            db.session.commit()
+        world = build_world()
         for role in VISITS:
             if role != "anonymous":
                 world[role].password_hash = _password_hash(DEFAULT_PASSWORD)

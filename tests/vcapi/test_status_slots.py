@@ -1,5 +1,5 @@
 """The status slots a VC-API credential takes name it, as a badge credential's name theirs;
-migration 0023doors links the slots of credentials kept before it by their indexes."""
+migration 0025doors links the slots of credentials kept before it by their indexes."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def old_database_url(tmp_path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'old.db'}"
         return
     server = sa.make_url(base)
-    name = f"{server.database}_slots_0023"
+    name = f"{server.database}_slots_0025"
     admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -56,10 +56,10 @@ def old_database_url(tmp_path) -> Iterator[str]:
 
 
 @pytest.fixture
-def before_0023(tmp_path, keys_dir, old_database_url):
+def before_0025(tmp_path, keys_dir, old_database_url):
     application = create_app(_config(tmp_path, old_database_url, keys_dir))
     with application.app_context():
-        upgrade(revision="0022doors")
+        upgrade(revision="0024doors")
         with db.engine.begin() as connection:
             for number, purpose in ((1, "REVOCATION"), (2, "SUSPENSION")):
                 connection.execute(
@@ -89,8 +89,8 @@ def before_0023(tmp_path, keys_dir, old_database_url):
         db.engine.dispose()
 
 
-def test_migration_links_the_slots_of_credentials_kept_before(before_0023):
-    upgrade(revision="0023doors")
+def test_migration_links_the_slots_of_credentials_kept_before(before_0025):
+    upgrade(revision="0025doors")
     with db.engine.connect() as connection:
         rows = connection.execute(
             sa.text("SELECT id, api_credential_id FROM status_slot ORDER BY id")

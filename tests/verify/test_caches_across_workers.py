@@ -22,9 +22,10 @@ from app.issuing.profile import issuer_profile
 from app.issuing.profile import update_issuer_profile
 from app.share.services import set_sharing
 from tests.fixtures.app import TEST_PUBLIC_URL
+from tests.fixtures.redis import redis_url
 from tests.test_production import Server
 
-REDIS_URL = "redis://127.0.0.1:6379/8"
+REDIS_URL = redis_url("verify-caches")
 WORKERS = 3
 # Enough requests at once that every worker answers some of them.
 HITS = 24

@@ -36,6 +36,11 @@ PROOF_TYPE = "DataIntegrityProof"
 RDFC = "eddsa-rdfc-2022"
 JCS = "eddsa-jcs-2022"
 CRYPTOSUITES = (RDFC, JCS)
+# The older Ed25519 suite the DCC Learner Credential Wallet signs its DID authentication
+# with: the same hashing as eddsa-rdfc-2022 (RDFC of the proof options under the
+# document's @context, then of the document), its own proof type and no cryptosuite.
+# Checked for presentations only (app/verify/core/presentation.py).
+ED25519_2020 = "Ed25519Signature2020"
 ASSERTION = "assertionMethod"
 AUTHENTICATION = "authentication"
 
@@ -122,7 +127,7 @@ def verify_proof(
         raise ProofError(f"The proof purpose {options['proofPurpose']!r} is not {purpose!r}.")
     signature = _decode_proof_value(proof.get("proofValue"))
     unsecured = _input_document(document, options, proof_list(document))
-    if options["cryptosuite"] == JCS and "@context" in options:
+    if options.get("cryptosuite") == JCS and "@context" in options:
         unsecured = _with_proof_context(unsecured, options["@context"])
     data = _hash_data(unsecured, options, loader)
     try:
@@ -155,9 +160,14 @@ def check_options(options: dict[str, Any]) -> None:
 
     :raises ProofError: naming the option that is not.
     """
-    if options.get("type") != PROOF_TYPE:
+    if options.get("type") == ED25519_2020:
+        if "cryptosuite" in options or "previousProof" in options:
+            raise ProofError(
+                f"The proof type {ED25519_2020!r} takes no cryptosuite and no previousProof."
+            )
+    elif options.get("type") != PROOF_TYPE:
         raise ProofError(f"The proof type {options.get('type')!r} is not {PROOF_TYPE!r}.")
-    if options.get("cryptosuite") not in CRYPTOSUITES:
+    elif options.get("cryptosuite") not in CRYPTOSUITES:
         raise ProofError(
             f"The cryptosuite {options.get('cryptosuite')!r} is not one of "
             f"{', '.join(CRYPTOSUITES)}."
@@ -254,7 +264,7 @@ def canonical_jcs(value: Any) -> bytes:
 
 def _hash_data(unsecured: dict[str, Any], options: dict[str, Any], loader: DocumentLoader) -> bytes:
     """SHA-256(canonical proof config) || SHA-256(canonical document), per vc-di-eddsa."""
-    if options["cryptosuite"] == JCS:
+    if options.get("cryptosuite") == JCS:
         proof_bytes = canonical_jcs(options)
         document_bytes = canonical_jcs(unsecured)
     else:

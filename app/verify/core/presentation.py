@@ -3,7 +3,8 @@ every credential inside, each through the whole credential pipeline.
 
 Pure module: imports neither flask nor sqlalchemy nor any app package other than
 `app.credentials`. The presentation's proof must be an authentication proof
-by the holder (when the presentation names one) and carry the verifier's
+(a Data Integrity proof, or the Ed25519Signature2020 that the Learner Credential Wallet
+still signs with) by the holder (when the presentation names one) and carry the verifier's
 challenge and domain when the verifier asks for them, so that a presentation
 made for one verifier cannot be replayed to another.
 """
@@ -24,6 +25,7 @@ from app.credentials.errors import KeyResolutionError
 from app.credentials.errors import UnknownContextError
 from app.credentials.proofs.data_integrity import AUTHENTICATION
 from app.credentials.proofs.data_integrity import CRYPTOSUITES
+from app.credentials.proofs.data_integrity import ED25519_2020
 from app.credentials.proofs.data_integrity import PROOF_TYPE
 from app.credentials.proofs.data_integrity import proof_list
 from app.credentials.proofs.data_integrity import verify_proof
@@ -221,7 +223,7 @@ def _proof_check(
     return Check(
         "proof",
         Outcome.PASSED,
-        f"The holder's signature ({proof['cryptosuite']}) is valid"
+        f"The holder's signature ({proof.get('cryptosuite') or proof['type']}) is valid"
         + (" for this verifier's challenge." if challenge is not None else "."),
     )
 
@@ -230,10 +232,13 @@ def _options_problem(proof: Any, challenge: str | None, domain: str | None) -> s
     """What makes a presentation proof unacceptable before any key is looked up."""
     if not isinstance(proof, dict):
         return "The proof is not a JSON object."
-    if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") not in CRYPTOSUITES:
+    legacy = proof.get("type") == ED25519_2020
+    if not legacy and (
+        proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") not in CRYPTOSUITES
+    ):
         return (
             f"The proof uses {proof.get('type')} / {proof.get('cryptosuite')}; Laurel checks "
-            f"{PROOF_TYPE} proofs with {' or '.join(CRYPTOSUITES)}."
+            f"{PROOF_TYPE} proofs with {' or '.join(CRYPTOSUITES)}, and {ED25519_2020}."
         )
     if proof.get("proofPurpose") != AUTHENTICATION:
         return (

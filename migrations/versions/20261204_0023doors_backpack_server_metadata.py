@@ -1,7 +1,7 @@
 """another backpack's authorization server metadata: issuer, iss promised, revocation URL
 
-Revision ID: 0021doors
-Revises: 0020
+Revision ID: 0023doors
+Revises: 0022wallet
 Create Date: 2026-12-04 13:40:00
 """
 
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0021doors"
-down_revision = "0020"
+revision = "0023doors"
+down_revision = "0022wallet"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """pathways can be archived: off new students' maps, restorable
 
-Revision ID: 0022doors
-Revises: 0021doors
+Revision ID: 0024doors
+Revises: 0023doors
 Create Date: 2026-12-04 13:50:00
 """
 
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0022doors"
-down_revision = "0021doors"
+revision = "0024doors"
+down_revision = "0023doors"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """status slots name the VC-API credential holding them, as they name badge credentials
 
-Revision ID: 0023doors
-Revises: 0022doors
+Revision ID: 0025doors
+Revises: 0024doors
 Create Date: 2026-12-04 14:00:00
 
 Before, an index taken for a VC-API credential was a slot naming no credential: nothing
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0023doors"
-down_revision = "0022doors"
+revision = "0025doors"
+down_revision = "0024doors"
 branch_labels = None
 depends_on = None
 
