@@ -20,6 +20,7 @@ from app.errors import UserError
 from app.extensions import db
 from app.issuing.context import IssuingContext
 from app.issuing.issuance import issue_credential
+from app.notifications.outbox import notify_credential_issued
 from app.pathways.models import CompletionState
 from app.pathways.models import Pathway
 from app.pathways.models import PathwayCompletion
@@ -170,4 +171,5 @@ def _issue(
     completion.credential_id = credential.id
     completion.issued_at = now
     db.session.flush()
+    notify_credential_issued(credential, now=now)
     return credential
