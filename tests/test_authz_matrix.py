@@ -11,8 +11,8 @@ How to add your routes
 One test per route visits it as each role in ROLES order (anonymous first, admin last) on
 its own client, so an allowed POST by a later role cannot hide a denied earlier one.
 Signing in writes the session directly: this file tests authorization, not passwords.
-On SQLite the world is built once per run and its instance folder (database, evidence
-files) copied for each test; on PostgreSQL each test builds it on the emptied database.
+The world is built once per run; each test starts from a copy of its instance folder
+(evidence files, and SQLite's database) and, on PostgreSQL, of its rows.
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ from app.accounts.models import Role
 from app.extensions import db
 from app.keyring import issuing_context
 from app.models_base import utcnow
+from tests.fixtures.app import Snapshot
 from tests.fixtures.app import _config
+from tests.fixtures.app import empty_all_tables
 from tests.fixtures.app import postgres_url
 from tests.fixtures.signin import sign_in_by_id
 
@@ -538,36 +540,39 @@ def _plain(built: dict) -> dict:
 class BuiltWorld:
     instance: Path
     world: dict
+    snapshot: Snapshot | None  # PostgreSQL's rows; on SQLite the database is in `instance`
 
 
 @pytest.fixture(scope="session")
-def built_world(tmp_path_factory, migrated_database, keys_dir) -> BuiltWorld | None:
-    """SQLite: the world built once, in an instance folder each test copies (else None)."""
-    if postgres_url():
-        return None
+def built_world(tmp_path_factory, migrated_database, keys_dir) -> BuiltWorld:
+    """The world built once per run, in an instance folder each test copies."""
     instance = tmp_path_factory.mktemp("authz-world")
-    shutil.copy(migrated_database[1], instance / "laurel.db")
-    application = create_app(_config(instance, f"sqlite:///{instance / 'laurel.db'}", keys_dir))
+    url, template = migrated_database
+    if postgres_url():
+        empty_all_tables(url)
+    else:
+        shutil.copy(template, instance / "laurel.db")
+        url = f"sqlite:///{instance / 'laurel.db'}"
+    application = create_app(_config(instance, url, keys_dir))
     with application.app_context():
         world = _plain(build_world())
         db.session.remove()
         db.engine.dispose()
-    return BuiltWorld(instance, world)
+    return BuiltWorld(instance, world, Snapshot.take(url) if postgres_url() else None)
 
 
 @pytest.fixture
 def app_config(app_config, built_world, tmp_path) -> dict:
-    """The test's instance folder starts as a copy of the built world's, when there is one."""
-    if built_world is not None:
-        shutil.copytree(built_world.instance, tmp_path, dirs_exist_ok=True)
+    """The test's instance folder (and PostgreSQL's rows) start as the built world's."""
+    shutil.copytree(built_world.instance, tmp_path, dirs_exist_ok=True)
+    if built_world.snapshot is not None:
+        built_world.snapshot.restore(app_config["SQLALCHEMY_DATABASE_URI"])
     return app_config
 
 
 @pytest.fixture
 def world(app_ctx, built_world) -> dict:
-    if built_world is not None:
-        return built_world.world
-    return _plain(build_world())
+    return built_world.world
 
 
 def _client_as(app, world: dict, role: str):
@@ -1790,6 +1795,23 @@ ROUTES += [
         "POST",
         "/pathways/{pathway_id}/completions/999999/confirm",
         {**PATHWAY_EDITORS, "instructor_of_class": 404, "admin": 404},
+    ),
+    # The first archive takes; a second says it is archived already; restoring one not
+    # archived, and deleting one Sam has started, are conflicts too.
+    Route(
+        "POST",
+        "/pathways/{pathway_id}/archive",
+        {**PATHWAY_EDITORS, "instructor_of_class": 302, "admin": 409},
+    ),
+    Route(
+        "POST",
+        "/pathways/{pathway_id}/restore",
+        {**PATHWAY_EDITORS, "instructor_of_class": 409, "admin": 409},
+    ),
+    Route(
+        "POST",
+        "/pathways/{pathway_id}/delete",
+        {**PATHWAY_EDITORS, "instructor_of_class": 409, "admin": 409},
     ),
 ]
 

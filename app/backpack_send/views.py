@@ -121,6 +121,7 @@ def callback():
         code=request.args.get("code", ""),
         error=request.args.get("error", ""),
         error_description=request.args.get("error_description", ""),
+        iss=request.args.get("iss"),
     )
     try:
         pending = services.claim_pending(
@@ -144,12 +145,30 @@ def disconnect(connection_id: int):
     """Forget the learner's access to a backpack; the next send asks again."""
     if not DisconnectForm().validate_on_submit():
         return _failed(SendError("The form expired; reload the page and try again."), None)
-    name = services.disconnect(current_user, connection_id)
+    done = services.disconnect(current_user, connection_id, _sending())
     db.session.commit()
-    flash(
-        gettext(("Disconnected from %(name)s: Laurel no longer keeps its access."), name=name),
-        "success",
-    )
+    if done.problem is None:
+        flash(
+            gettext(
+                ("Disconnected from %(backpack_name)s: Laurel no longer keeps its access."),
+                backpack_name=done.backpack_name,
+            ),
+            "success",
+        )
+    else:
+        flash(
+            gettext(
+                (
+                    "Disconnected from %(backpack_name)s: Laurel no longer keeps "
+                    "its access, but the backpack may still honour it until it "
+                    "expires. %(problem)s You can withdraw Laurel's access on "
+                    "%(backpack_name)s's own pages."
+                ),
+                backpack_name=done.backpack_name,
+                problem=done.problem,
+            ),
+            "warning",
+        )
     back = request.form.get("credential_id", "")
     if credential_by_id(back) is not None:
         return redirect(url_for("badges.public.credential", credential_id=back))

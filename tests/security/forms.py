@@ -405,3 +405,28 @@ FORMS += [
 def text_fields() -> list[tuple[Form, str]]:
     """(form, field) for every field a person types text into."""
     return [(form, name) for form in FORMS for name in form.data if name not in form.choices]
+
+
+# Wallets (wt-wallet): the learner's offer form, and the wallets' own endpoints (form-encoded
+# token request, JSON elsewhere).
+FORMS += [
+    Form(
+        "/credentials/{credential_id}/wallet",
+        "student",
+        {"protocol": "openid4vci", "with_pin": "y"},
+        choices=frozenset({"protocol", "with_pin"}),
+    ),
+    Form(
+        "/openid4vci/token",
+        "anonymous",
+        {
+            "grant_type": "urn:ietf:params:oauth:grant-type:pre-authorized_code",
+            "pre-authorized_code": "a-code",
+            "tx_code": "123456",
+        },
+        choices=frozenset({"grant_type"}),
+    ),
+    Form("/openid4vci/nonce", "anonymous", {}),
+    Form("/openid4vci/credential", "anonymous", {}),
+    Form("/exchanges/{wallet_exchange_id}", "anonymous", {}),
+]

@@ -44,6 +44,7 @@ ARGUMENT_VALUES = {
     "endorser_id": "{endorser_id}",
     "endorsement_id": "{badge_endorsement_id}",
     "platform_id": "{lti_platform_id}",
+    "offer_id": "{wallet_offer_id}",
 }
 
 

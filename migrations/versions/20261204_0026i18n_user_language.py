@@ -1,7 +1,7 @@
 """the language each person chose for pages, emails and certificates
 
-Revision ID: 0023i18n
-Revises: 0022wallet
+Revision ID: 0026i18n
+Revises: 0025doors
 Create Date: 2026-12-04 13:50:00
 """
 
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0023i18n"
-down_revision = "0022wallet"
+revision = "0026i18n"
+down_revision = "0025doors"
 branch_labels = None
 depends_on = None
 
