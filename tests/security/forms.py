@@ -63,6 +63,9 @@ FORMS: list[Form] = [
     Form("/login", "anonymous", {"email": "sam@school.test", "password": "wrong-password"}),
     Form("/logout", "student", {}),
     Form(
+        "/language", "anonymous", {"language": "es", "next": "/"}, choices=frozenset({"language"})
+    ),
+    Form(
         "/account/password",
         "student",
         {"current_password": "wrong", "new_password": PASSWORD, "confirm_password": PASSWORD},
