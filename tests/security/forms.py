@@ -376,6 +376,9 @@ FORMS += [
         "instructor_of_class",
         {},
     ),
+    Form("/pathways/{pathway_id}/archive", "instructor_of_class", {}),
+    Form("/pathways/{pathway_id}/restore", "instructor_of_class", {}),
+    Form("/pathways/{pathway_id}/delete", "instructor_of_class", {}),
 ]
 
 # LTI 1.3 (wt-lti): the LMS's login and launch, the deep-linking choice, the roster import,
