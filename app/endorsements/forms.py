@@ -24,6 +24,12 @@ class InviteForm(FlaskForm):
         lazy_gettext("Who the link is for"),
         description=lazy_gettext("For your records, e.g. “Dana Ruiz, Riverside Garage”."),
     )
+    email = StringField(
+        lazy_gettext("Email the link to (optional)"),
+        description=lazy_gettext(
+            "Laurel emails the link to the endorser; you can also copy it from the next page."
+        ),
+    )
 
 
 class EndorseForm(FlaskForm):

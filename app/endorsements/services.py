@@ -50,6 +50,7 @@ from app.models_base import is_token
 from app.models_base import is_uuid
 from app.models_base import new_uuid
 from app.models_base import rows_changed
+from app.notifications.outbox import notify_endorsement_request
 
 INVITE_LIFETIME = timedelta(days=14)
 MAX_NAME = 200
@@ -163,11 +164,15 @@ def create_invite(
     invitee: str,
     actor: User,
     now: datetime,
+    email: str = "",
 ) -> str:
     """A new invitation link token for `badge` (and `credential`, when one is named).
 
+    With `email`, the link is also emailed to the endorser (when email is on).
+
     :raises NotAllowed: the actor does not review the badge.
-    :raises UserError: a draft badge, a credential of another badge or not active, no invitee.
+    :raises UserError: a draft badge, a credential of another badge or not active, no invitee,
+        an email address that is not one.
     """
     if not badge.can_review(actor):
         raise NotAllowed(
@@ -180,6 +185,7 @@ def create_invite(
     if credential is not None and credential.state != CredentialState.ACTIVE:
         raise UserError(gettext("That credential is revoked or suspended; it cannot be endorsed."))
     invitee = _required(invitee, "who the link is for", MAX_INVITEE)
+    address = _checked_email(email) if email.strip() else ""
     token = secrets.token_urlsafe(32)
     db.session.add(
         EndorsementInvite(
@@ -193,6 +199,17 @@ def create_invite(
         )
     )
     db.session.flush()
+    if address:
+        about = (
+            gettext("the badge “%(badge)s”", badge=badge.name)
+            if credential is None
+            else gettext(
+                "%(learner)s’s “%(badge)s”", learner=credential.recipient.name, badge=badge.name
+            )
+        )
+        notify_endorsement_request(
+            to=None, address=address, requester=actor.name, about=about, token=token, now=now
+        )
     return token
 
 

@@ -36,6 +36,7 @@ from app.errors import UserError
 from app.extensions import db
 from app.keyring import issuing_context
 from app.models_base import utcnow
+from app.notifications.outbox import email_enabled
 from app.verify.documents import endorser_did_json
 
 bp = Blueprint("endorsements", __name__)
@@ -109,11 +110,20 @@ def invite():
             invitee=form.invitee.data or "",
             actor=current_user,
             now=utcnow(),
+            email=form.email.data or "",
         )
     except LaurelError as error:
         db.session.rollback()
         return _error_page(form, error)
     db.session.commit()
+    if form.email.data and form.email.data.strip():
+        if email_enabled():
+            flash(
+                gettext("The link is on its way to %(email)s.", email=form.email.data.strip()),
+                "success",
+            )
+        else:
+            flash(gettext("Email is not set up on this server: send the link yourself."), "info")
     return _staff_page(
         InviteForm(formdata=None),
         # On the school's public address, not the one the inviter typed.

@@ -118,6 +118,8 @@ def _invitation(row: OutboxEmail) -> Content:
 
 
 def _endorsement_request(row: OutboxEmail) -> Content:
+    if not row.sealed_secret:
+        raise Gone("The endorsement link is no longer kept.")
     params = row.params
     return Content(
         subject=gettext(
@@ -125,7 +127,7 @@ def _endorsement_request(row: OutboxEmail) -> Content:
             requester=params["requester"],
             about=params["about"],
         ),
-        link=params["url"],
+        link=_url("endorsements.endorse", token=open_secret(row.sealed_secret)),
         values={"requester": params["requester"], "about": params["about"]},
     )
 

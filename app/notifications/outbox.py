@@ -172,24 +172,30 @@ def notify_endorsement_request(
     address: str,
     requester: str,
     about: str,
-    url: str,
+    token: str,
     now: datetime,
-) -> None:
-    """Ask someone to endorse something (for the endorsements feature).
+) -> bool:
+    """Ask someone to endorse something, with the invitation's link.
+
+    The link's token is sealed in the outbox like an account invitation's: the school keeps
+    only its hash, and a copy of the database alone gives no working link.
 
     :param to: the recipient's account, if they have one (their preferences then apply).
     :param address: where to write when `to` is None.
     :param requester: who asks, as the email names them.
     :param about: what is to be endorsed (a badge's name, a learner's credential).
-    :param url: the absolute link where the endorsement is given.
+    :param token: the invitation's token (app.endorsements.services.create_invite).
+    :returns: whether an email is on its way (False when email is off).
     """
-    _add(
+    row = _add(
         NotificationKind.ENDORSEMENT_REQUEST,
         user=to,
         address=to.email if to else address,
-        params={"requester": requester, "about": about, "url": url},
+        params={"requester": requester, "about": about},
         now=now,
+        secret=token,
     )
+    return row is not None
 
 
 def _give_up(condition: sa.ColumnElement[bool], reason: str = "replaced") -> None:

@@ -21,7 +21,6 @@ from app.notifications.delivery import send_due
 from app.notifications.models import NotificationKind
 from app.notifications.models import OutboxEmail
 from app.notifications.models import OutboxState
-from app.notifications.outbox import notify_endorsement_request
 from tests.bulk.helpers import confirmed_job
 from tests.bulk.helpers import make_students
 from tests.fixtures.app import TEST_PUBLIC_URL
@@ -255,23 +254,45 @@ def test_a_new_invitation_drops_the_unsent_one(app, client, login, school, inbox
     assert second.state == OutboxState.PENDING
 
 
-def test_endorsement_request_for_the_endorsements_feature(app, app_ctx, inbox, school):
-    notify_endorsement_request(
-        to=None,
-        address="coach@partner.test",
-        requester="Ines Instructor",
-        about="the badge “Vehicle Restoration”",
-        url="https://laurel.test/endorse/abc",
-        now=utcnow(),
+def test_endorsement_invitation_emails_the_link_which_opens_the_endorsers_form(
+    app, client, login, school, inbox
+):
+    login(school.instructor)
+    made = client.post(
+        "/endorsements",
+        data={
+            "badge_id": school.badge.id,
+            "invitee": "Dana Ruiz, Riverside Garage",
+            "email": "dana@garage.test",
+        },
     )
-    db.session.commit()
+    assert made.status_code == 200
+    assert "The link is on its way to dana@garage.test." in made.get_data(as_text=True)
+    (row,) = _outbox(NotificationKind.ENDORSEMENT_REQUEST)
+    assert row.sealed_secret and "endorse" not in str(row.params)  # the token is sealed
     run_queued_jobs(app)
     (message,) = inbox.messages
-    assert message["To"] == "coach@partner.test"
+    assert message["To"] == "dana@garage.test"
     assert message["Subject"] == (
-        "Ines Instructor asks you to endorse the badge “Vehicle Restoration”"
+        f"{school.instructor.name} asks you to endorse the badge “{school.badge.name}”"
     )
-    assert "https://laurel.test/endorse/abc" in _parts(message)[0]
+    (link,) = {link for link in LINK.findall(_parts(message)[0]) if "/endorse/" in link}
+    login(None)
+    assert client.get(_path(link)).status_code == 200
+
+
+@pytest.mark.parametrize("email", ["not-an-address", "dana@garage", "dana @garage.test"])
+def test_endorsement_invitation_with_a_bad_email_makes_no_link(
+    app, client, login, school, inbox, email
+):
+    login(school.instructor)
+    refused = client.post(
+        "/endorsements",
+        data={"badge_id": school.badge.id, "invitee": "Dana Ruiz", "email": email},
+    )
+    assert refused.status_code == 400
+    assert "Enter a valid email address" in refused.get_data(as_text=True)
+    assert _outbox(NotificationKind.ENDORSEMENT_REQUEST) == []
 
 
 def test_email_queued_while_no_worker_ran_goes_out_when_one_starts(
