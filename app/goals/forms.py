@@ -40,11 +40,13 @@ class NewGoalForm(GoalForm):
         "It aims at",
         choices=[
             SelectChoice(GoalKind.BADGE.value, "A badge"),
+            SelectChoice(GoalKind.PATHWAY.value, "A pathway"),
             SelectChoice(GoalKind.STANDARD.value, "A standard"),
         ],
         default=GoalKind.BADGE.value,
     )
     badge_id = SelectField("Badge", coerce=_optional_int, validate_choice=False)
+    pathway_id = SelectField("Pathway", coerce=_optional_int, validate_choice=False)
     standard = SelectField("Standard", validate_choice=False)
 
 
