@@ -15,9 +15,10 @@ POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 CONSTRAINTS := constraints.txt
 # Extra pytest arguments for both passes, e.g. `make test PYTEST_ARGS=tests/badges`.
 PYTEST_ARGS ?=
-# The passes run in turn: on the 2-core machine both at once took as long (5.8 against 5.5
-# minutes for the whole suite). TEST_PARALLEL=--parallel runs them at once, logging to files.
-TEST_PARALLEL ?=
+# The passes run at once, each one CPU-bound process, logging to test-artifacts/ (a line of
+# progress every five minutes, the logs printed at the end); `make test TEST_PARALLEL=` runs
+# them in turn, streaming their output.
+TEST_PARALLEL ?= --parallel
 
 .PHONY: help run test lint lock bench install system-deps node-deps db-check migrations-lock clean
 

@@ -14,6 +14,7 @@ Usage: python scripts/test_passes.py POSTGRES_URL [--parallel] [PYTEST_ARGS...]
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -26,6 +27,8 @@ from typing import IO
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 NO_TESTS_COLLECTED = 5
+# How often the passes run at once say how far each has come (their output goes to files).
+HEARTBEAT_SECONDS = 300
 # The pure library and the Node.js interop tests never touch the database: once is enough.
 POSTGRES_IGNORES = ("--ignore=tests/credentials", "--ignore=tests/interop")
 
@@ -93,6 +96,16 @@ def postgres_answers(url: str) -> str | None:
     return None
 
 
+def _progress(log: Path) -> str:
+    """The last percentage pytest printed to `log` ("[ 45%]"), or what it printed last."""
+    text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+    marks = re.findall(r"\[\s*\d+%\]", text)
+    if marks:
+        return marks[-1]
+    lines = text.strip().splitlines()
+    return lines[-1][:120] if lines else "starting"
+
+
 def run(passes: list[Pass], parallel: bool) -> list[int]:
     """Run the passes, streaming output when sequential, logging to files when parallel."""
     if not parallel:
@@ -102,6 +115,14 @@ def run(passes: list[Pass], parallel: bool) -> list[int]:
         subprocess.Popen(p.command(), env=p.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         for p, log in zip(passes, logs, strict=True)
     ]
+    said = time.monotonic()
+    while any(proc.poll() is None for proc in procs):
+        time.sleep(1)
+        if time.monotonic() - said >= HEARTBEAT_SECONDS:
+            said = time.monotonic()
+            for test_pass, proc in zip(passes, procs, strict=True):
+                state = "running" if proc.poll() is None else f"done (exit {proc.returncode})"
+                print(f"{test_pass.name} pass {state}: {_progress(test_pass.log)}", flush=True)
     codes = [proc.wait() for proc in procs]
     for test_pass, log in zip(passes, logs, strict=True):
         log.close()

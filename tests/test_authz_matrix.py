@@ -1794,6 +1794,23 @@ ROUTES += [
         "/pathways/{pathway_id}/completions/999999/confirm",
         {**PATHWAY_EDITORS, "instructor_of_class": 404, "admin": 404},
     ),
+    # The first archive takes; a second says it is archived already; restoring one not
+    # archived, and deleting one Sam has started, are conflicts too.
+    Route(
+        "POST",
+        "/pathways/{pathway_id}/archive",
+        {**PATHWAY_EDITORS, "instructor_of_class": 302, "admin": 409},
+    ),
+    Route(
+        "POST",
+        "/pathways/{pathway_id}/restore",
+        {**PATHWAY_EDITORS, "instructor_of_class": 409, "admin": 409},
+    ),
+    Route(
+        "POST",
+        "/pathways/{pathway_id}/delete",
+        {**PATHWAY_EDITORS, "instructor_of_class": 409, "admin": 409},
+    ),
 ]
 
 

@@ -109,3 +109,12 @@ def test_summary_pass_that_did_not_finish_fails(tmp_path: Path, report: str | No
 def test_postgres_answers_wrong_port_gives_reason() -> None:
     reason = test_passes.postgres_answers("postgresql+psycopg://postgres@127.0.0.1:1/none")
     assert reason is not None and "127.0.0.1" in reason
+
+
+def test_progress_of_a_running_pass_is_its_last_percentage(tmp_path: Path) -> None:
+    log = tmp_path / "pass.log"
+    assert test_passes._progress(log) == "starting"
+    log.write_text("SQLite pass: collecting\n", encoding="utf-8")
+    assert test_passes._progress(log) == "SQLite pass: collecting"
+    log.write_text("....  [  9%]\n.F..  [ 45%]\n..", encoding="utf-8")
+    assert test_passes._progress(log) == "[ 45%]"

@@ -94,6 +94,31 @@ _REPORT = {
                 "headline and checks (a report without `credential` and `jwt`, plus its `id`)."
             ),
         },
+        "endorsements": {
+            "type": "array",
+            "description": (
+                "Each endorsement the credential embeds (of itself, its achievement or its "
+                "issuer), verified on its own: `verified`, `outcome` (verified, failed, could "
+                "not check), `reason`, `about`, `endorsed_id`, `id`, `endorser` {id, name} as "
+                "the endorsement states them, its `verdict` and `checks`. It never changes "
+                "the credential's own verdict."
+            ),
+            "items": {
+                "type": "object",
+                "required": ["about", "verified", "outcome", "reason", "endorser"],
+                "properties": {
+                    "about": {"enum": ["credential", "achievement", "issuer"]},
+                    "endorsed_id": {"type": ["string", "null"]},
+                    "id": {"type": ["string", "null"]},
+                    "endorser": {"type": "object"},
+                    "verified": {"type": "boolean"},
+                    "outcome": {"enum": ["verified", "failed", "could not check"]},
+                    "reason": {"type": ["string", "null"]},
+                    "verdict": {"type": ["string", "null"]},
+                    "checks": {"type": "array", "items": {"$ref": "#/components/schemas/Check"}},
+                },
+            },
+        },
         "record": {
             "type": "object",
             "description": "This school's record, when the credential is genuine and issued here.",

@@ -128,6 +128,7 @@ def vcapi_paths(public_url: str) -> dict[str, Any]:
                                     },
                                 },
                             },
+                            "additionalProperties": False,
                         },
                     },
                 },
@@ -158,13 +159,24 @@ def vcapi_paths(public_url: str) -> dict[str, Any]:
             "post": _operation(
                 "vcApiVerifyCredential",
                 "Verify a credential (VC-API)",
-                "Public and rate-limited. Proofs, issuer key, dates, status and the data model.",
+                "Public and rate-limited. Proofs, issuer key, dates, status and the data model "
+                "(every check, whatever `checks` names); `returnCredential` echoes the "
+                "credential. An unknown option is refused (400, type UNKNOWN_OPTION_PROVIDED).",
                 {
                     "type": "object",
                     "required": ["verifiableCredential"],
                     "properties": {
                         "verifiableCredential": {"type": "object"},
-                        "options": {"type": "object"},
+                        "options": {
+                            "type": "object",
+                            "properties": {
+                                "checks": {"type": "array", "items": {"type": "string"}},
+                                "returnResults": {"type": "boolean"},
+                                "returnProblemDetails": {"type": "boolean"},
+                                "returnCredential": {"type": "boolean"},
+                            },
+                            "additionalProperties": False,
+                        },
                     },
                 },
                 verify_answers,
@@ -185,9 +197,11 @@ def vcapi_paths(public_url: str) -> dict[str, Any]:
                         "options": {
                             "type": "object",
                             "properties": {
+                                "checks": {"type": "array", "items": {"type": "string"}},
                                 "challenge": {"type": "string"},
                                 "domain": {"type": "string"},
                             },
+                            "additionalProperties": False,
                         },
                     },
                 },

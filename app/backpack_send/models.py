@@ -33,6 +33,12 @@ class RemoteBackpack(Model):
     api_base: Mapped[str] = mapped_column(sa.String(MAX_URL_CHARS))
     authorization_url: Mapped[str] = mapped_column(sa.String(MAX_URL_CHARS))
     token_url: Mapped[str] = mapped_column(sa.String(MAX_URL_CHARS))
+    # From the authorization server's metadata (RFC 8414), when it publishes any: its
+    # issuer identifier, whether it promises `iss` in its answers (RFC 9207), and where
+    # tokens are revoked (RFC 7009). Read again before each authorization.
+    issuer: Mapped[str | None] = mapped_column(sa.String(MAX_URL_CHARS))
+    sends_iss: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    revocation_url: Mapped[str | None] = mapped_column(sa.String(MAX_URL_CHARS))
     # The redirect URI Laurel registered: a new public URL means registering again.
     redirect_uri: Mapped[str] = mapped_column(sa.String(MAX_URL_CHARS))
     client_id: Mapped[str] = mapped_column(sa.String(500))

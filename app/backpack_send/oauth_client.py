@@ -187,6 +187,22 @@ def refresh(session: OAuth2Session, token_url: str, refresh_token: str, *, now: 
     return token
 
 
+def revoke(session: OAuth2Session, revocation_url: str, token: str, hint: str) -> None:
+    """RFC 7009: ask the backpack to revoke a token (`hint` access_token or refresh_token).
+
+    :raises SendError: refused or unreachable (the server answers 200 even for a token it
+        no longer knows, so any other status is a failure).
+    """
+    try:
+        response = session.revoke_token(
+            revocation_url, token=token, token_type_hint=hint, allow_redirects=False
+        )
+    except (FetchError, requests.RequestException) as error:
+        raise _unreachable("revoke its access at the backpack", error) from None
+    if response.status_code != 200:
+        raise SendError(f"The backpack did not revoke Laurel's access: {_said(response)}.")
+
+
 def upsert(api_base: str, access_token: str, credential: bytes, *, adapter: AdapterFactory) -> int:
     """POST <api base>/credentials with the credential's bytes: the status (200 or 201).
 

@@ -29,6 +29,9 @@ from app.backpack_send.errors import SendError
 from app.backpack_send.models import BackpackConnection
 from app.backpack_send.models import PendingSend
 from app.backpack_send.models import RemoteBackpack
+from app.backpack_send.server_metadata import check_issuer
+from app.backpack_send.server_metadata import metadata_urls
+from app.backpack_send.server_metadata import read_metadata
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
 from app.errors import NotAllowed
@@ -212,14 +215,47 @@ def connections(user: User) -> list[BackpackConnection]:
     )
 
 
-def disconnect(user: User, connection_id: int) -> str:
-    """Forget `user`'s token for a backpack: the backpack's name. 404 if it is not theirs."""
+@dataclass(frozen=True)
+class Disconnected:
+    backpack_name: str
+    # Why the backpack may still honour the tokens (revocation failed), or None.
+    problem: str | None
+
+
+def disconnect(user: User, connection_id: int, sending: Sending) -> Disconnected:
+    """Revoke `user`'s tokens at the backpack when it has a revocation endpoint (RFC 7009),
+    then forget them whatever it answered. 404 if the connection is not theirs.
+
+    Revoking is best effort: a backpack that is down must not keep the learner connected.
+    """
     connection = db.session.get(BackpackConnection, connection_id)
     if connection is None or connection.owner_id != user.id:
         raise NotFound("There is no such connected backpack.")
-    name = connection.backpack.name
+    backpack = connection.backpack
+    problem = None
+    if backpack.revocation_url is not None:
+        try:
+            _revoke(connection, backpack.revocation_url, sending)
+        except SendError as error:
+            problem = str(error)
+        except Unreadable:
+            problem = "Laurel's keys changed since you connected, so it could not revoke them."
     db.session.delete(connection)
-    return name
+    return Disconnected(backpack.name, problem)
+
+
+def _revoke(connection: BackpackConnection, revocation_url: str, sending: Sending) -> None:
+    """Revoke the refresh token (which ends the grant) and then the access token.
+
+    :raises SendError: the backpack refused or could not be reached.
+    :raises Unreadable: the tokens were sealed under another SECRET_KEY.
+    """
+    session = _session(connection.backpack, sending)
+    if connection.sealed_refresh_token is not None:
+        refresh_token = sending.sealer.open(connection.sealed_refresh_token)
+        oauth_client.revoke(session, revocation_url, refresh_token, "refresh_token")
+    access_token = sending.sealer.open(connection.sealed_access_token)
+    oauth_client.revoke(session, revocation_url, access_token, "access_token")
 
 
 def _connection(owner_id: int, backpack_id: int) -> BackpackConnection | None:
@@ -302,7 +338,27 @@ def begin(
             except oauth_client.TokenRejected:
                 pass  # withdrawn at the backpack: ask the learner again
         db.session.delete(connection)
+    _take_server_metadata(backpack, sending.fetcher)
     return _authorize(user, credential, backpack, sending, now)
+
+
+def _take_server_metadata(backpack: RemoteBackpack, fetcher: Fetcher) -> None:
+    """Read the authorization server's metadata again, or note that it publishes none.
+
+    Read before each authorization (not before each send), so that the `iss` check of
+    the answer and a later revocation use what the server says now.
+    """
+    for url in metadata_urls(backpack.authorization_url):
+        try:
+            metadata = read_metadata(fetch_json(fetcher, url), backpack.authorization_url)
+        except FetchError:  # absent, unreachable or not JSON: try the other place
+            continue
+        if metadata is not None:
+            backpack.issuer = metadata.issuer
+            backpack.sends_iss = metadata.sends_iss
+            backpack.revocation_url = metadata.revocation_url
+            return
+    backpack.issuer, backpack.sends_iss, backpack.revocation_url = None, False, None
 
 
 def _authorize(
@@ -343,6 +399,8 @@ class Answer:
     code: str
     error: str
     error_description: str
+    # The issuer the answer names (RFC 9207), None when it names none.
+    iss: str | None = None
 
 
 @dataclass(frozen=True)
@@ -396,6 +454,13 @@ def finish(
     backpack = db.session.get(RemoteBackpack, pending.backpack_id)
     if backpack is None:
         raise SendError("Laurel no longer knows this backpack; start the send again.")
+    check_issuer(
+        answer.iss,
+        issuer=backpack.issuer,
+        sends_iss=backpack.sends_iss,
+        authorization_url=backpack.authorization_url,
+        name=backpack.name,
+    )
     if answer.error:
         detail = f" (“{answer.error_description[:300]}”)" if answer.error_description else ""
         if answer.error == "access_denied":

@@ -120,6 +120,7 @@ def callback():
         code=request.args.get("code", ""),
         error=request.args.get("error", ""),
         error_description=request.args.get("error_description", ""),
+        iss=request.args.get("iss"),
     )
     try:
         pending = services.claim_pending(
@@ -143,9 +144,19 @@ def disconnect(connection_id: int):
     """Forget the learner's access to a backpack; the next send asks again."""
     if not DisconnectForm().validate_on_submit():
         return _failed(SendError("The form expired; reload the page and try again."), None)
-    name = services.disconnect(current_user, connection_id)
+    done = services.disconnect(current_user, connection_id, _sending())
     db.session.commit()
-    flash(f"Disconnected from {name}: Laurel no longer keeps its access.", "success")
+    if done.problem is None:
+        flash(
+            f"Disconnected from {done.backpack_name}: Laurel no longer keeps its access.", "success"
+        )
+    else:
+        flash(
+            f"Disconnected from {done.backpack_name}: Laurel no longer keeps its access, but the "
+            f"backpack may still honour it until it expires. {done.problem} You can withdraw "
+            f"Laurel's access on {done.backpack_name}'s own pages.",
+            "warning",
+        )
     back = request.form.get("credential_id", "")
     if credential_by_id(back) is not None:
         return redirect(url_for("badges.public.credential", credential_id=back))

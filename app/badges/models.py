@@ -311,7 +311,10 @@ class StatusList(Model):
 
 
 class StatusSlot(Model):
-    """An index taken in a status list: the unique constraint makes each index single-use."""
+    """An index taken in a status list: the unique constraint makes each index single-use.
+
+    The slot names the credential holding it: a badge credential or a VC-API credential.
+    """
 
     __tablename__ = "status_slot"
     __table_args__ = (sa.UniqueConstraint("status_list_id", "index"),)
@@ -323,4 +326,8 @@ class StatusSlot(Model):
     index: Mapped[int] = mapped_column()
     credential_id: Mapped[str | None] = mapped_column(
         sa.ForeignKey("issued_credential.id", ondelete="RESTRICT")
+    )
+    # Or the VC-API credential holding the index (POST /credentials/issue with status).
+    api_credential_id: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("api_credential.id", ondelete="RESTRICT")
     )

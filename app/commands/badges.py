@@ -29,6 +29,7 @@ from app.issuing.urls import API_CREDENTIALS_PATH
 from app.issuing.urls import credential_url
 from app.keyring import issuing_context
 from app.models_base import utcnow
+from app.notifications.outbox import notify_credential_issued
 from app.pathways.completion import settle_completions
 from app.vcapi.kept import kept_api_credential
 from app.vcapi.models import ApiCredential
@@ -141,6 +142,7 @@ def issue(
         credential = issue_credential(
             ctx, badge=badge, recipient=recipient, level_id=level_id, issued_by=None, now=utcnow()
         )
+        notify_credential_issued(credential, now=credential.issued_at)
         settle_completions(ctx, [credential], actor=None, now=credential.issued_at)
     except LaurelError as error:
         db.session.rollback()

@@ -153,6 +153,11 @@ def _print_report(report: Report) -> None:
     width = max(len(_MARKS[check.outcome]) for check in report.checks)
     for check in report.checks:
         click.echo(f"  {_MARKS[check.outcome]:<{width}}  {check.name:<10} {check.message}")
+    if report.endorsements:
+        click.echo()
+        click.echo("Endorsements it carries (each verified on its own):")
+        for endorsement in report.endorsements:
+            click.echo(f"  {_MARKS[endorsement.outcome]:<{width}}  {endorsement.line}")
     for number, part in enumerate(report.parts, start=1):
         click.echo()
         click.echo(f"Credential {number} of {len(report.parts)} in the record: {part.headline}")

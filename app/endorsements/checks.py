@@ -17,13 +17,10 @@ from typing import Any
 
 from app.credentials.errors import CredentialError
 from app.endorsements import services
-from app.endorsements.models import Endorsement
-from app.extensions import db
-from app.keyring import issuing_context
-from app.models_base import is_uuid
 from app.verify.core.fields import as_list
 from app.verify.core.report import Report
 from app.verify.service import own_credential
+from app.verify.service import own_endorsement
 from app.verify.service import verify_json_credential
 
 
@@ -93,16 +90,6 @@ def _achievement_id(credential: dict[str, Any]) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _own_endorsement(document: dict[str, Any]) -> Endorsement | None:
-    """This school's row of an endorsement (by its id), if it is one of ours."""
-    document_id = document.get("id")
-    prefix = f"{issuing_context().public_url}/endorsements/"
-    if not isinstance(document_id, str) or not document_id.startswith(prefix):
-        return None
-    uuid = document_id[len(prefix) :]
-    return db.session.get(Endorsement, uuid) if is_uuid(uuid) else None
-
-
 def _check(
     document: dict[str, Any], endorsed_id: str | None, now: datetime, *, of_credential: bool
 ):
@@ -127,7 +114,8 @@ def endorsement_checks(credential: dict[str, Any] | None, *, now: datetime) -> E
     withdrawn = 0
     achievement_id = _achievement_id(credential)
     for document in _embedded(credential):
-        own = _own_endorsement(document)
+        document_id = document.get("id")
+        own = own_endorsement(document_id) if isinstance(document_id, str) else None
         if own is not None and own.withdrawn:
             withdrawn += 1
             continue

@@ -31,6 +31,8 @@ from app.evidence.models import Goal
 from app.evidence.models import Submission
 from app.evidence.models import SubmissionState
 from app.extensions import db
+from app.pathways.completion import awaiting_confirmation
+from app.pathways.models import PathwayCompletion
 
 RECENT_DECISIONS = 15
 
@@ -222,6 +224,8 @@ class InstructorOverview:
     with_student: int
     approved: int
     classes: list[ClassProgress]
+    # Pathways completed whose credential waits for this instructor to confirm it.
+    completions: list[PathwayCompletion]
 
 
 _STATE_LABELS = {
@@ -328,4 +332,5 @@ def instructor_overview(instructor: User) -> InstructorOverview:
         with_student=counts.get(SubmissionState.CHANGES_REQUESTED, 0),
         approved=counts.get(SubmissionState.APPROVED, 0),
         classes=progress,
+        completions=awaiting_confirmation(instructor),
     )

@@ -55,8 +55,12 @@ def standards_open_to(student: User) -> dict[str, list[Badge]]:
 
 
 def pathways_open_to(student: User) -> list[Pathway]:
-    """The pathways `student` may aim at: those meant for them whose badge is published."""
-    return [p for p in pathways_for(student) if p.badge.state == BadgeState.PUBLISHED]
+    """The pathways `student` may aim at: those meant for them, published and not archived."""
+    return [
+        p
+        for p in pathways_for(student)
+        if p.archived_at is None and p.badge.state == BadgeState.PUBLISHED
+    ]
 
 
 @dataclass(frozen=True)
@@ -266,7 +270,7 @@ def _pathway_progress(pathway: Pathway | None, earned: set[int]) -> tuple[str, s
     done = earned_steps(pathway, earned)
     reached = pathway.badge_id in earned or done >= pathway.needed
     progress = f"{min(done, pathway.needed)} of {pathway.needed} badges earned"
-    if pathway.badge.state == BadgeState.ARCHIVED:
+    if pathway.archived_at is not None or pathway.badge.state == BadgeState.ARCHIVED:
         progress += " (the pathway is archived)"
     return f"Pathway: {pathway.name}", progress, reached
 

@@ -20,6 +20,7 @@ from app.errors import UserError
 from app.extensions import db
 from app.issuing.context import IssuingContext
 from app.issuing.issuance import issue_credential
+from app.notifications.outbox import notify_credential_issued
 from app.pathways.models import CompletionState
 from app.pathways.models import Pathway
 from app.pathways.models import PathwayCompletion
@@ -108,6 +109,8 @@ def _settle(
     """A new completion when the student has just completed the pathway; else None."""
     if not pathway.badge.is_for_learner(student) or completion_of(pathway, student) is not None:
         return None
+    if pathway.archived_at is not None and not pathway.started_before_archive(student):
+        return None  # an archived pathway completes only for those already on it
     earned = earned_badge_ids(student)
     if pathway.badge_id in earned or not is_complete(pathway, earned):
         return None
@@ -127,6 +130,16 @@ def _settle(
     if pathway.auto_issue:
         _issue(ctx, completion, actor=actor, now=now)
     return completion
+
+
+def awaiting_confirmation(instructor: User) -> list[PathwayCompletion]:
+    """The offered completions `instructor` may confirm (pathways they edit), oldest first."""
+    offered = db.session.scalars(
+        sa.select(PathwayCompletion)
+        .where(PathwayCompletion.state == CompletionState.OFFERED)
+        .order_by(PathwayCompletion.completed_at, PathwayCompletion.id)
+    )
+    return [completion for completion in offered if completion.pathway.can_edit(instructor)]
 
 
 def confirm_completion(
@@ -163,4 +176,5 @@ def _issue(
     completion.credential_id = credential.id
     completion.issued_at = now
     db.session.flush()
+    notify_credential_issued(credential, now=now)
     return credential

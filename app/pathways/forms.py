@@ -62,7 +62,8 @@ class PathwayForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
-    """Confirming an offered completion: nothing but the CSRF token."""
+    """Confirming an offered completion, archiving, restoring or deleting a pathway:
+    nothing but the CSRF token."""
 
 
 def _badge_id(value: str) -> int:

@@ -13,6 +13,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import object_session
 from sqlalchemy.orm import relationship
 
 from app.accounts.models import User
@@ -40,6 +41,8 @@ class Pathway(Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Archived: off the maps of students who had not started it by then (until restored).
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     badge: Mapped[Badge] = relationship()
     steps: Mapped[list[PathwayStep]] = relationship(
@@ -70,8 +73,29 @@ class Pathway(Model):
         return self.badge.can_review(user)
 
     def is_visible_to(self, user: User | None) -> bool:
-        """Staff see every pathway; students those whose badge is meant for them."""
-        return self.badge.is_visible_to(user)
+        """Staff see every pathway; students those whose badge is meant for them, and an
+        archived one only if they had started it before it was archived."""
+        if not self.badge.is_visible_to(user):
+            return False
+        if self.archived_at is None or user is None or not user.is_student:
+            return True
+        return self.started_before_archive(user)
+
+    def started_before_archive(self, student: User) -> bool:
+        """Whether `student` completed the pathway or held one of its badges when it was
+        archived (a badge earned since does not open an archived pathway)."""
+        session = object_session(self)
+        if session is None:
+            return False
+        completed = sa.select(PathwayCompletion.id).where(
+            PathwayCompletion.pathway_id == self.id, PathwayCompletion.student_id == student.id
+        )
+        held = sa.select(IssuedCredential.id).where(
+            IssuedCredential.recipient_id == student.id,
+            IssuedCredential.badge_id.in_([step.badge_id for step in self.steps]),
+            IssuedCredential.issued_at < (self.archived_at or utcnow()),
+        )
+        return session.scalar(sa.select(sa.or_(sa.exists(completed), sa.exists(held)))) is True
 
 
 class PathwayStep(Model):

@@ -24,6 +24,10 @@ from app.extensions import db
 from app.keyring import issuing_context
 from app.models_base import utcnow
 from app.pathways import services
+from app.pathways.archive import archive_pathway
+from app.pathways.archive import delete_pathway
+from app.pathways.archive import restore_pathway
+from app.pathways.archive import why_not_deletable
 from app.pathways.completion import confirm_completion
 from app.pathways.completion import settle_pathway
 from app.pathways.forms import ConfirmForm
@@ -202,6 +206,7 @@ def _render_class(pathway: Pathway, status: int = 200):
         # Learners' progress is for the instructors of their class (and admins) alone.
         rows=class_progress(pathway) if pathway.can_edit(current_user) else None,
         can_edit=pathway.can_edit(current_user),
+        not_deletable=why_not_deletable(pathway) if pathway.can_edit(current_user) else None,
         confirm_form=ConfirmForm(),
         StepState=StepState,
         OFFERED=CompletionState.OFFERED,
@@ -223,3 +228,51 @@ def confirm(pathway_id: int, completion_id: int):
     db.session.commit()
     flash(f"{completion.student.name} holds the pathway’s credential now.", "success")
     return redirect(url_for("pathways.detail", pathway_id=pathway.id))
+
+
+def _retire(pathway_id: int, change, done: str):
+    """Archive or restore the pathway (a form with its CSRF token), back to its page."""
+    pathway = get_pathway_or_404(pathway_id, need="edit")
+    if not ConfirmForm().validate_on_submit():
+        return _render_class(pathway, 400)
+    try:
+        change(pathway, actor=current_user, now=utcnow())
+    except LaurelError as error:
+        return _render_class(pathway, _failed(error))
+    db.session.commit()
+    flash(done.format(name=pathway.name), "success")
+    return redirect(url_for("pathways.detail", pathway_id=pathway.id))
+
+
+@bp.post(f"{PATHWAY}/archive")
+@login_required
+def archive(pathway_id: int):
+    """Take the pathway off the maps of students who have not started it."""
+    return _retire(
+        pathway_id,
+        archive_pathway,
+        "“{name}” is archived: students who had started it keep it; no one else sees it.",
+    )
+
+
+@bp.post(f"{PATHWAY}/restore")
+@login_required
+def restore(pathway_id: int):
+    """Put an archived pathway back on its students' maps."""
+    return _retire(pathway_id, restore_pathway, "“{name}” is back on its students’ maps.")
+
+
+@bp.post(f"{PATHWAY}/delete")
+@login_required
+def delete(pathway_id: int):
+    """Delete a pathway nobody has started, with its own badge."""
+    pathway = get_pathway_or_404(pathway_id, need="edit")
+    if not ConfirmForm().validate_on_submit():
+        return _render_class(pathway, 400)
+    try:
+        name = delete_pathway(pathway, actor=current_user)
+    except LaurelError as error:
+        return _render_class(pathway, _failed(error))
+    db.session.commit()
+    flash(f"“{name}” is deleted.", "success")
+    return redirect(url_for("pathways.index"))

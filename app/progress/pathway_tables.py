@@ -28,13 +28,15 @@ PATHWAY_COLUMNS = (
 
 
 def class_pathways(scope: ClassScope) -> list[Pathway]:
-    """The published pathways of the class (or of the whole school) holding a chosen badge."""
+    """The class's (or the whole school's) pathways holding a chosen badge: published and
+    not archived (an archived pathway is off the maps, so off the plot too)."""
     chosen = {b.id for b in scope.badges}
     pathways = db.session.scalars(
         sa.select(Pathway)
         .join(Badge, Badge.id == Pathway.badge_id)
         .where(
             Badge.state == BadgeState.PUBLISHED,
+            Pathway.archived_at.is_(None),
             sa.or_(Badge.class_id.is_(None), Badge.class_id == scope.school_class.id),
         )
         .order_by(Badge.name, Pathway.id)

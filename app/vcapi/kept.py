@@ -16,8 +16,11 @@ import copy
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
+
 from app.badges.models import IssuedCredential
 from app.badges.models import StatusPurpose
+from app.badges.models import StatusSlot
 from app.credentials.status import status_entry
 from app.credentials.vcdm import V2_CONTEXT
 from app.errors import NotFound
@@ -58,12 +61,14 @@ def issue_and_keep(
     issuer = choose_issuer(ctx, credential, options.get("issuer"))
     kept = ApiCredential(id=new_uuid(), issuer_id=issuer.id, client_id=client_id, issued_at=now)
     unsigned = credential
+    slot_ids: list[int] = []
     if _status_wanted(ctx, issuer, credential, options.get("credentialStatus")):
         unsigned = copy.deepcopy(credential)
         unsigned["id"] = api_credential_url(ctx.public_url, kept.id)
         slots = take_slots({purpose: 1 for purpose in StatusPurpose}, ctx=ctx, now=now)
-        [(_, kept.revocation_index)] = slots[StatusPurpose.REVOCATION]
-        [(_, kept.suspension_index)] = slots[StatusPurpose.SUSPENSION]
+        [(revocation_slot, kept.revocation_index)] = slots[StatusPurpose.REVOCATION]
+        [(suspension_slot, kept.suspension_index)] = slots[StatusPurpose.SUSPENSION]
+        slot_ids = [revocation_slot, suspension_slot]
         unsigned["credentialStatus"] = [
             status_entry(
                 list_url=status_list_url(ctx.public_url, purpose, 1),
@@ -81,6 +86,13 @@ def issue_and_keep(
     kept.json_text = signed.json_text
     db.session.add(kept)
     db.session.flush()
+    if slot_ids:
+        db.session.execute(
+            sa.update(StatusSlot)
+            .where(StatusSlot.id.in_(slot_ids))
+            .values(api_credential_id=kept.id)
+            .execution_options(synchronize_session=False)
+        )
     return kept
 
 

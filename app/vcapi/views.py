@@ -53,6 +53,21 @@ STATUS_WORDS = {
 
 
 ERROR_TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found"}
+# VCALM's problem type for an option the endpoint does not know how to process.
+UNKNOWN_OPTION_TYPE = "https://www.w3.org/TR/vcalm#UNKNOWN_OPTION_PROVIDED"
+# The options each door understands. Verification runs every check whatever is asked, so
+# the conformance harnesses' `checks` is understood; VCALM's returnResults and
+# returnProblemDetails ask for what the answer always holds (`report`, `errors`).
+ISSUE_OPTIONS = frozenset({"issuer", "credentialStatus"})
+VERIFY_OPTIONS = frozenset({"checks", "returnResults", "returnProblemDetails", "returnCredential"})
+PRESENTATION_OPTIONS = frozenset({"checks", "challenge", "domain"})
+# Options of VCALM that Laurel knows but cannot honour, and why.
+UNSUPPORTED_OPTIONS = {
+    "mandatoryPointers": "Laurel signs with eddsa-rdfc-2022, which discloses everything "
+    "(there is no selective disclosure)",
+    "credentialId": "Laurel refers to a credential by its own “id” (put it in the "
+    "credential) or by the id it mints for one without",
+}
 
 
 def _error(status: int, message: str, **extra: Any) -> Response:
@@ -113,6 +128,35 @@ class BadBody(LaurelError):
     status_code = 400
 
 
+class UnknownOption(BadBody):
+    """An option the door does not understand: VCALM says refuse it rather than ignore it."""
+
+    def __init__(self, option: str, known: frozenset[str]) -> None:
+        reason = UNSUPPORTED_OPTIONS.get(option)
+        if reason is None:
+            listed = ", ".join(sorted(known))
+            reason = f"this endpoint understands {listed}" if known else "it takes none"
+        super().__init__(f"Unknown option “options.{option[:100]}”: {reason}.")
+        self.option = option
+
+
+def _options(body: dict[str, Any], known: frozenset[str]) -> dict[str, Any]:
+    """The body's options, every one understood by this door.
+
+    :raises UnknownOption: the first option (in sorted order) the door does not know.
+    """
+    options: dict[str, Any] = body.get("options") or {}
+    unknown = sorted(name for name in options if name not in known)
+    if unknown:
+        raise UnknownOption(unknown[0], known)
+    return options
+
+
+@bp.errorhandler(UnknownOption)
+def _unknown_option(error: UnknownOption) -> Response:
+    return _error(400, str(error), type=UNKNOWN_OPTION_TYPE, option=error.option)
+
+
 def _object(body: dict[str, Any], name: str) -> dict[str, Any]:
     value = body[name]
     if not isinstance(value, dict):
@@ -129,7 +173,7 @@ def issue_credential(client: OAuthClient):
     """
     body = _body("credential")
     credential = _object(body, "credential")
-    options = body.get("options") or {}
+    options = _options(body, ISSUE_OPTIONS)
     try:
         kept = issue_and_keep(
             issuing_context(), credential, options, client_id=client.client_id, now=utcnow()
@@ -170,11 +214,18 @@ def _credential_answer(report: Report) -> tuple[dict[str, Any], int]:
 def verify_credential():
     """Verify a credential: 200 when verified, 422 with the report otherwise."""
     body = _body("verifiableCredential")
+    options = _options(body, VERIFY_OPTIONS)
+    for name in VERIFY_OPTIONS - {"checks"}:
+        if name in options and not isinstance(options[name], bool):
+            raise BadBody(f"“options.{name}” must be true or false.")
+    credential = _object(body, "verifiableCredential")
     try:
-        report = verify_json_credential(_object(body, "verifiableCredential"), now=utcnow())
+        report = verify_json_credential(credential, now=utcnow())
     except CredentialError as error:
         return _error(400, str(error))
     answer, status = _credential_answer(report)
+    if options.get("returnCredential"):
+        answer["credential"] = credential
     return jsonify(answer), status
 
 
@@ -183,7 +234,7 @@ def verify_credential():
 def verify_presentation():
     """Verify a presentation with the verifier's challenge and domain: 200 or 422."""
     body = _body("verifiablePresentation")
-    options = body.get("options") or {}
+    options = _options(body, PRESENTATION_OPTIONS)
     for name in ("challenge", "domain"):
         if options.get(name) is not None and not isinstance(options[name], str):
             raise BadBody(f"“options.{name}” must be a string.")

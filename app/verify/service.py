@@ -26,6 +26,7 @@ from markupsafe import Markup
 from app.accounts.models import User
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
+from app.endorsements.models import Endorsement
 from app.extensions import db
 from app.extensions import read_one
 from app.keyring import issuing_context
@@ -141,6 +142,15 @@ def _own_credential(credential_id: str) -> verdicts.OwnRecord | None:
     return None if row is None else verdicts.OwnRecord(*tuple(row))
 
 
+def own_endorsement(endorsement_id: str) -> Endorsement | None:
+    """The school's row of an endorsement it keeps (<public url>/endorsements/<uuid>)."""
+    prefix = f"{issuing_context().public_url}/endorsements/"
+    if not endorsement_id.startswith(prefix):
+        return None
+    uuid = endorsement_id[len(prefix) :]
+    return db.session.get(Endorsement, uuid) if is_uuid(uuid) else None
+
+
 _RECORDED_STATES = {
     CredentialState.REVOKED: RecordedState.REVOKED,
     CredentialState.SUSPENDED: RecordedState.SUSPENDED,
@@ -148,9 +158,17 @@ _RECORDED_STATES = {
 
 
 class StoredStatus:
-    """The pipeline's `LocalStatus`: revocations and suspensions as this school recorded them."""
+    """The pipeline's `LocalStatus`: revocations and suspensions as this school recorded them,
+    and the endorsements it keeps that it has withdrawn since."""
 
     def recorded_status(self, credential_id: str) -> RecordedStatus | None:
+        endorsement = own_endorsement(credential_id)
+        if endorsement is not None:
+            if endorsement.withdrawn_at is None:
+                return None
+            return RecordedStatus(
+                RecordedState.REVOKED, endorsement.withdrawal_reason, endorsement.withdrawn_at
+            )
         record = _own_credential(credential_id)
         if record is None or record.state not in _RECORDED_STATES:
             return None

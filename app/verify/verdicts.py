@@ -133,9 +133,14 @@ def _window(report: Report, now: datetime) -> tuple[bool, bool]:
 
 
 def cacheable(report: Report) -> bool:
-    """Only a genuine single credential of this school, given as bytes (not fetched from a URL)."""
+    """Only a genuine single credential of this school, given as bytes (not fetched from a URL),
+    embedding no endorsement (a withdrawal is no change of the credential's own row)."""
     return bool(
-        report.genuine and report.is_own_issuer and report.source_url is None and not report.parts
+        report.genuine
+        and report.is_own_issuer
+        and report.source_url is None
+        and not report.parts
+        and not report.endorsements
     )
 
 

@@ -72,7 +72,14 @@ def other_backpack(app, other_backpack_origin) -> OtherBackpack:
     plain HTTP (the test-only flag)."""
     app.config["LAUREL_VERIFY_ALLOW_LOOPBACK"] = True
     backpack = OtherBackpack(other_backpack_origin)
-    backpack.control(denyConsent=False, refuseRegistration=False, upsertStatus=None, reset=True)
+    backpack.control(
+        denyConsent=False,
+        refuseRegistration=False,
+        upsertStatus=None,
+        refuseRevocation=False,
+        hideMetadata=False,
+        reset=True,
+    )
     return backpack
 
 

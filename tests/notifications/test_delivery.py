@@ -294,3 +294,16 @@ def test_bulk_issued_credentials_are_emailed_too(app, make_user, school, inbox):
     run_queued_jobs(app)
     assert sorted(r[0] for r in inbox.recipients) == sorted(s.email for s in students)
     assert {m["Subject"] for m in inbox.messages} == {f"You earned “{school.badge.name}”"}
+
+
+def test_credential_issued_from_the_command_line_is_emailed_too(app, runner, school, inbox):
+    from app.cli import cli
+
+    result = runner.invoke(
+        cli, ["issue", "--badge", school.badge.slug, "--email", school.student.email]
+    )
+    assert result.exit_code == 0, result.output
+    run_queued_jobs(app)
+    assert [r[0] for r in inbox.recipients] == [school.student.email]
+    (message,) = inbox.messages
+    assert message["Subject"] == f"You earned “{school.badge.name}”"

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from app.extensions import db
+from app.pathways.archive import archive_pathway
 from app.pathways.progress import learner_progress
 from app.progress.pathway_tables import pathway_table
 from app.progress.scopes import class_scope
@@ -34,7 +36,7 @@ def test_pathway_table_counts_held_badges_per_student_and_pathway(school, term_p
 def test_pathway_table_equals_each_learners_pathway_map(school, term_pathways, term):
     """The data behind the plot is the database's: the pathways' own progress, learner by
     learner (the term ends after every credential, so both count the same ones)."""
-    either, basics, _ = term_pathways
+    basics, either, _ = term_pathways
     at = {(row[0], row[1]): row for row in pathway_table(_scope(school)).rows}
     for pathway in (either, basics):
         for student in (school.student, school.classmate):
@@ -83,3 +85,10 @@ def test_class_page_draws_pathway_progress_with_its_table_and_csv(
         ["Sam Student", "Either Way", "1", "1", "100", "yes"],
         ["Sam Student", "Shop Basics", "1", "2", "50", "no"],
     ]
+
+
+def test_archived_pathway_is_left_off_the_plot(school, term_pathways, term, now):
+    _, either, _ = term_pathways
+    archive_pathway(either, actor=school.instructor, now=now)
+    db.session.commit()
+    assert set(pathway_table(_scope(school)).column("Pathway")) == {"Shop Basics"}

@@ -25,6 +25,10 @@ from .contents import check_contents
 from .contents import embedded_credentials
 from .data_model import check_data_model
 from .dates import check_dates
+from .endorsements import Embedded
+from .endorsements import embedded_endorsements
+from .endorsements import judge
+from .endorsements import unreadable
 from .fetching import Fetcher
 from .fetching import FetchError
 from .fetching import fetch_bytes
@@ -40,6 +44,7 @@ from .parse import parse_input
 from .parse import require_credential
 from .proofs import check_contexts
 from .proofs import check_proofs
+from .report import EndorsementResult
 from .report import Outcome
 from .report import Report
 from .resolvers import KeyResolver
@@ -59,6 +64,7 @@ _SOURCE_NAMES = {
     "pdf": "a PDF certificate",
     "embedded": "the learner record it is part of",
     "presentation": "the presentation it is part of",
+    "endorsement": "the credential it endorses",
 }
 _PASTED_NAMES = {"json": "the pasted JSON", "jwt": "the pasted JWT"}
 _FORMAT_NAMES = {
@@ -162,6 +168,9 @@ def _report(parsed: Parsed, inputs: _Inputs, source: str, source_url: str | None
         run.guarded("contents", partial(check_contents, run, parts, unreadable))
     report = build_report(run, source_url=source_url)
     report.parts = parts
+    report.endorsements = [
+        _endorsement(found, parsed, inputs) for found in embedded_endorsements(credential)
+    ]
     return report
 
 
@@ -228,6 +237,28 @@ def _embedded_report(item: Any, record: Parsed, inputs: _Inputs) -> Report | Non
         return None
     source = _SOURCE_NAMES.get(parsed.source_format, parsed.source_format)
     return build_report(_checked_run(parsed, credential, inputs, source), source_url=None)
+
+
+def _endorsement(found: Embedded, parsed: Parsed, inputs: _Inputs) -> EndorsementResult:
+    """One embedded endorsement through every stage (its own endorsements are not followed)."""
+    if isinstance(found.item, dict):
+        inner = Parsed("endorsement", credential=found.item, attachments=parsed.attachments)
+    elif isinstance(found.item, str):
+        inner = Parsed("endorsement", jwt=found.item, attachments=parsed.attachments)
+    else:
+        return unreadable(found, "it is neither a JSON object nor a JWT.")
+    try:
+        document = _find_credential(inner)
+    except CredentialError as error:
+        return unreadable(found, str(error))
+    run = _checked_run(inner, document, inputs, _SOURCE_NAMES["endorsement"])
+    endorsement_id = document.get("id")
+    recorded = (
+        inputs.local_status.recorded_status(endorsement_id)
+        if inputs.local_status is not None and isinstance(endorsement_id, str)
+        else None
+    )
+    return judge(found, build_report(run, source_url=None), recorded)
 
 
 def _find_credential(parsed: Parsed) -> dict[str, Any]:

@@ -59,6 +59,49 @@ class Check:
         }
 
 
+@dataclass(frozen=True)
+class EndorsementResult:
+    """One endorsement the credential embeds, and what its verification found.
+
+    `outcome` is PASSED when it is genuine, in force and names what it endorses; the
+    endorser's id and name are as the endorsement states them (its `report` says whether
+    anyone vouches for that key).
+    """
+
+    about: str
+    endorsed_id: str | None
+    endorsement_id: str | None
+    endorser_id: str | None
+    endorser_name: str | None
+    outcome: Outcome
+    reason: str | None
+    report: Report | None = None
+
+    @property
+    def verified(self) -> bool:
+        return self.outcome is Outcome.PASSED
+
+    @property
+    def line(self) -> str:
+        """The endorsement in a sentence for a person."""
+        who = self.endorser_name or self.endorser_id or "An endorser who gives no name"
+        said = "verified" if self.verified else self.reason
+        return f"{who}, endorsing the {self.about}: {said}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "about": self.about,
+            "endorsed_id": self.endorsed_id,
+            "id": self.endorsement_id,
+            "endorser": {"id": self.endorser_id, "name": self.endorser_name},
+            "verified": self.verified,
+            "outcome": "verified" if self.verified else self.outcome.value,
+            "reason": self.reason,
+            "verdict": self.report.verdict.value if self.report is not None else None,
+            "checks": [check.to_json() for check in self.report.checks] if self.report else [],
+        }
+
+
 @dataclass
 class Report:
     """Everything a verify page shows about one credential.
@@ -94,6 +137,8 @@ class Report:
     learner_name: str | None = None
     # A learner record's credentials, each with its own report.
     parts: list[Report] = field(default_factory=list)
+    # The endorsements the credential embeds, each verified (the top credential's only).
+    endorsements: list[EndorsementResult] = field(default_factory=list)
 
     @property
     def verified(self) -> bool:
@@ -186,13 +231,14 @@ class Report:
             "credential": self.credential,
             "jwt": self.jwt,
             "credentials": [_part_json(part) for part in self.parts],
+            "endorsements": [endorsement.to_json() for endorsement in self.endorsements],
         }
 
 
 def _part_json(part: Report) -> dict[str, Any]:
     """A credential inside a learner record: its report, without repeating the document."""
     found = part.to_json()
-    del found["credential"], found["jwt"], found["credentials"]
+    del found["credential"], found["jwt"], found["credentials"], found["endorsements"]
     found["id"] = (part.credential or {}).get("id")
     return found
 

@@ -5,6 +5,9 @@
 //   GET  /ims/ob/v3p0/discovery    the Service Description Document: registration (RFC 7591),
 //                                  authorization and token endpoints, the four OB 3.0 scopes
 //   POST /reg, GET /auth, POST /token   oidc-provider's own endpoints (PKCE S256 required)
+//   POST /token/revocation         RFC 7009 revocation (oidc-provider's); its metadata at
+//                                  /.well-known/openid-configuration names it and promises
+//                                  `iss` in authorization answers (RFC 9207)
 //   GET  /interaction/:uid         signs in the one learner and grants what was asked, or
 //                                  refuses (access_denied) when told to by /control
 //   POST /ims/ob/v3p0/credentials  upsertCredential: the bearer token is looked up with
@@ -13,8 +16,10 @@
 //   GET  /received                 {"credentials": [{"body", "contentType", "accountId"}],
 //                                  "grants": ["authorization_code", "refresh_token", ...]}
 //   POST /control                  {"denyConsent": bool, "refuseRegistration": bool,
-//                                   "upsertStatus": number|null, "reset": bool}: how the next
-//                                  requests go (reset forgets what was received)
+//                                   "upsertStatus": number|null, "refuseRevocation": bool,
+//                                   "hideMetadata": bool, "reset": bool}: how the next
+//                                  requests go (reset forgets what was received);
+//                                  hideMetadata answers 404 at /.well-known/*
 import http from 'node:http';
 import Provider from 'oidc-provider';
 
@@ -27,7 +32,10 @@ const SCOPES = ['credential.readonly', 'credential.upsert', 'profile.readonly', 
 const UPSERT = SCOPE + 'credential.upsert';
 const ACCOUNT = 'learner-at-the-other-backpack';
 
-const control = {denyConsent: false, refuseRegistration: false, upsertStatus: null};
+const control = {
+  denyConsent: false, refuseRegistration: false, upsertStatus: null, refuseRevocation: false,
+  hideMetadata: false,
+};
 const received = {credentials: [], grants: []};
 
 const provider = new Provider(origin, {
@@ -42,6 +50,7 @@ const provider = new Provider(origin, {
   features: {
     devInteractions: {enabled: false},
     registration: {enabled: true},
+    revocation: {enabled: true},
     resourceIndicators: {
       enabled: true,
       defaultResource: () => apiBase,
@@ -175,6 +184,14 @@ const server = http.createServer(async (req, res) => {
         received.grants = [];
       }
       return send(res, 200, control);
+    }
+    if(path.startsWith('/.well-known/') && control.hideMetadata) {
+      return send(res, 404, {error: 'not_found'});
+    }
+    if(req.method === 'POST' && path === '/token/revocation' && control.refuseRevocation) {
+      return send(res, 503, {
+        error: 'temporarily_unavailable', error_description: 'revocation is down for maintenance',
+      });
     }
     if(req.method === 'POST' && path === '/reg' && control.refuseRegistration) {
       return send(res, 400, {

@@ -1,7 +1,7 @@
 """pathway goals: a goal may aim at a pathway
 
-Revision ID: 0023goalpathway
-Revises: 0022wallet
+Revision ID: 0026goalpathway
+Revises: 0025doors
 Create Date: 2026-12-04 14:30:00
 """
 
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0023goalpathway"
-down_revision = "0022wallet"
+revision = "0026goalpathway"
+down_revision = "0025doors"
 branch_labels = None
 depends_on = None
 
