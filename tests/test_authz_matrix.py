@@ -2109,6 +2109,7 @@ ROUTES += [
     Route("GET", "/progress/class/mastery.csv?class={class_id}", PROGRESS_OF_CLASS),
     Route("GET", "/progress/class/earned.csv", PROGRESS_STAFF),
     Route("GET", "/progress/class/reviews.csv", PROGRESS_STAFF),
+    Route("GET", "/progress/class/pathways.csv", PROGRESS_STAFF),
     Route(
         "GET",
         "/progress/class?class=abc",

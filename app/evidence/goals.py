@@ -1,4 +1,5 @@
-"""A student's goals: a badge to earn or a standard to master, by a date they choose.
+"""A student's goals: a badge to earn, a pathway to complete or a standard to master, by a
+date they choose.
 
 The badge page's "Pursue" button makes a badge goal too (services.start_goal); this
 module adds the student's own wording, the target date, standard goals, and progress.
@@ -28,6 +29,9 @@ from app.evidence.models import Goal
 from app.evidence.models import GoalKind
 from app.evidence.models import Submission
 from app.extensions import db
+from app.pathways.completion import earned_steps
+from app.pathways.models import Pathway
+from app.pathways.services import pathways_for
 
 TITLE_MAX = 200
 # How far ahead a target date may lie: a school career, not a typo's year 20206.
@@ -51,6 +55,15 @@ def standards_open_to(student: User) -> dict[str, list[Badge]]:
     return dict(sorted(standards.items(), key=lambda item: item[0].casefold()))
 
 
+def pathways_open_to(student: User) -> list[Pathway]:
+    """The pathways `student` may aim at: those meant for them, published and not archived."""
+    return [
+        p
+        for p in pathways_for(student)
+        if p.archived_at is None and p.badge.state == BadgeState.PUBLISHED
+    ]
+
+
 @dataclass(frozen=True)
 class GoalInput:
     kind: GoalKind
@@ -58,6 +71,7 @@ class GoalInput:
     target_date: date | None
     badge_id: int | None = None
     standard: str | None = None
+    pathway_id: int | None = None
 
 
 def _check_student(student: User) -> None:
@@ -105,8 +119,9 @@ def _open_badge(student: User, badge_id: int | None) -> Badge:
 def create_goal(data: GoalInput, *, student: User, now: datetime) -> Goal:
     """A new goal of `student`.
 
-    :raises UserError: an empty title, a past date, a badge or standard not open to them.
-    :raises Conflict: the badge is already one of their goals.
+    :raises UserError: an empty title, a past date, a badge, pathway or standard not open
+        to them.
+    :raises Conflict: the badge or pathway is already one of their goals.
     """
     _check_student(student)
     title = _clean_title(data.title)
@@ -127,12 +142,25 @@ def create_goal(data: GoalInput, *, student: User, now: datetime) -> Goal:
                 gettext("“%(badge_name)s” is already one of your goals.", badge_name=badge.name)
             )
         goal.badge_id = badge.id
+    elif data.kind == GoalKind.PATHWAY:
+        pathway = next((p for p in pathways_open_to(student) if p.id == data.pathway_id), None)
+        if pathway is None:
+            raise UserError(gettext("Choose one of the pathways open to you."))
+        if db.session.scalar(
+            sa.select(Goal.id).where(Goal.student_id == student.id, Goal.pathway_id == pathway.id)
+        ):
+            raise Conflict(
+                gettext(
+                    "“%(pathway_name)s” is already one of your goals.", pathway_name=pathway.name
+                )
+            )
+        goal.pathway_id = pathway.id
     elif data.kind == GoalKind.STANDARD:
         if not data.standard or data.standard not in standards_open_to(student):
             raise UserError(gettext("Choose one of the standards your badges align to."))
         goal.standard = data.standard
     else:
-        raise UserError(gettext("Choose what the goal aims at: a badge or a standard."))
+        raise UserError(gettext("Choose what the goal aims at: a badge, a pathway or a standard."))
     db.session.add(goal)
     db.session.flush()
     return goal
@@ -250,11 +278,25 @@ def _latest_submission_states(student: User) -> dict[int, str]:
     return states
 
 
-def goal_statuses(student: User, *, today: date) -> list[GoalStatus]:
-    """Each goal of `student` with its progress: the badge's, or the standard's badges'.
+def _pathway_progress(pathway: Pathway | None, earned: set[int]) -> tuple[str, str, bool]:
+    """A pathway goal's target, progress and whether it is reached.
 
-    A goal of a new kind (a pathway) gets its branch here.
+    Counted as the pathway's own map counts (app.pathways.completion); a removed pathway
+    leaves the goal in the student's words, an archived one says so.
     """
+    if pathway is None:
+        return "Pathway: no longer offered", "the pathway was removed", False
+    done = earned_steps(pathway, earned)
+    reached = pathway.badge_id in earned or done >= pathway.needed
+    progress = f"{min(done, pathway.needed)} of {pathway.needed} badges earned"
+    if pathway.archived_at is not None or pathway.badge.state == BadgeState.ARCHIVED:
+        progress += " (the pathway is archived)"
+    return f"Pathway: {pathway.name}", progress, reached
+
+
+def goal_statuses(student: User, *, today: date) -> list[GoalStatus]:
+    """Each goal of `student` with its progress: the badge's, the pathway's, or the
+    standard's badges'."""
     earned = earned_badge_ids(student)
     submissions = _latest_submission_states(student)
     standards = {p.standard: p for p in progress_by_standard(student)}
@@ -265,6 +307,8 @@ def goal_statuses(student: User, *, today: date) -> list[GoalStatus]:
             reached = goal.badge.id in earned
             progress = "earned" if reached else submissions.get(goal.badge.id, "not started")
             target = f"Badge: {goal.badge.name}"
+        elif goal.kind == GoalKind.PATHWAY:
+            target, progress, reached = _pathway_progress(goal.pathway, earned)
         else:
             standard = standards.get(goal.standard or "")
             reached = standard is not None and standard.mastered

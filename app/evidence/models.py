@@ -18,25 +18,31 @@ from app.extensions import Model
 from app.models_base import UTCDateTime
 from app.models_base import new_token
 from app.models_base import utcnow
+from app.pathways.models import Pathway
 
 
 class GoalKind(enum.StrEnum):
-    """What a goal aims at. A new kind (a pathway) adds a value, its target column and a
-    branch in app.evidence.goals.goal_target."""
+    """What a goal aims at. A new kind adds a value, its target column and a branch in
+    app.evidence.goals.goal_statuses."""
 
     BADGE = "badge"
     STANDARD = "standard"
+    PATHWAY = "pathway"
 
 
 class Goal(Model):
-    """Something a student aims for: a badge ("pursuing") or a standard to master.
+    """Something a student aims for: a badge ("pursuing"), a pathway, or a standard to master.
 
-    A badge goal names the badge; a standard goal names the standard's label as
+    A badge goal names the badge; a pathway goal the pathway (none once the pathway is
+    removed: the goal and its words stay); a standard goal names the standard's label as
     badges show it (framework and code, then name). The title is the student's own words.
     """
 
     __tablename__ = "goal"
-    __table_args__ = (sa.UniqueConstraint("student_id", "badge_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("student_id", "badge_id"),
+        sa.UniqueConstraint("student_id", "pathway_id", name="uq_goal_student_id_pathway_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
@@ -48,8 +54,10 @@ class Goal(Model):
     title: Mapped[str] = mapped_column(sa.String(200), default="")
     standard: Mapped[str | None] = mapped_column(sa.String(300))
     target_date: Mapped[date | None] = mapped_column(sa.Date)
+    pathway_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pathway.id", ondelete="SET NULL"))
 
     badge: Mapped[Badge | None] = relationship()
+    pathway: Mapped[Pathway | None] = relationship()
     student: Mapped[User] = relationship()
 
 

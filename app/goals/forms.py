@@ -42,12 +42,14 @@ class NewGoalForm(GoalForm):
     kind = SelectField(
         lazy_gettext("It aims at"),
         choices=[
-            SelectChoice(GoalKind.BADGE.value, "A badge"),
-            SelectChoice(GoalKind.STANDARD.value, "A standard"),
+            SelectChoice(GoalKind.BADGE.value, lazy_gettext("A badge")),
+            SelectChoice(GoalKind.PATHWAY.value, lazy_gettext("A pathway")),
+            SelectChoice(GoalKind.STANDARD.value, lazy_gettext("A standard")),
         ],
         default=GoalKind.BADGE.value,
     )
     badge_id = SelectField(lazy_gettext("Badge"), coerce=_optional_int, validate_choice=False)
+    pathway_id = SelectField(lazy_gettext("Pathway"), coerce=_optional_int, validate_choice=False)
     standard = SelectField(lazy_gettext("Standard"), validate_choice=False)
 
 

@@ -46,6 +46,9 @@ def _new_goal_form() -> NewGoalForm:
     form.badge_id.choices = [SelectChoice("", "—")] + [
         SelectChoice(b.id, b.name) for b in goals.badges_open_to(current_user)
     ]
+    form.pathway_id.choices = [SelectChoice("", "—")] + [
+        SelectChoice(p.id, p.name) for p in goals.pathways_open_to(current_user)
+    ]
     form.standard.choices = [SelectChoice("", "—")] + [
         SelectChoice(s, s) for s in goals.standards_open_to(current_user)
     ]
@@ -78,6 +81,7 @@ def create():
                 target_date=form.target_date.data,
                 badge_id=form.badge_id.data,
                 standard=form.standard.data or None,
+                pathway_id=form.pathway_id.data,
             ),
             student=current_user,
             now=utcnow(),

@@ -29,9 +29,14 @@ from app.pathways.models import PathwayStep
 from app.pathways.prerequisites import earned_badge_ids
 
 
+def earned_steps(pathway: Pathway, earned: set[int]) -> int:
+    """How many of the pathway's badges are among `earned` (badge ids)."""
+    return len({step.badge_id for step in pathway.steps} & earned)
+
+
 def is_complete(pathway: Pathway, earned: set[int]) -> bool:
     """Enough of the pathway's badges are among `earned`."""
-    return len({step.badge_id for step in pathway.steps} & earned) >= pathway.needed
+    return earned_steps(pathway, earned) >= pathway.needed
 
 
 def completion_of(pathway: Pathway, student: User) -> PathwayCompletion | None:

@@ -5,7 +5,7 @@ instructor's page) or LEARNER_PLOTS (the student's own). Its `table` reads the d
 the page's scope (the filters already checked), its `draw` turns that table into a
 chart (`charts.py`) or returns None when there is nothing to draw. The page shows it in
 order, with its table and a CSV link at /progress/class/<slug>.csv; nothing else needs
-changing. Pathway progress is meant to come in this way, once pathways exist.
+changing. Pathway progress comes in this way.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from app.progress.class_tables import earned_table
 from app.progress.class_tables import mastery_table
 from app.progress.class_tables import review_table
 from app.progress.learner_tables import standards_over_time_table
+from app.progress.pathway_tables import pathway_table
 from app.progress.scopes import ClassScope
 from app.progress.scopes import LearnerScope
 from app.progress.tables import Table
@@ -59,21 +60,56 @@ def _ints(table: Table, column: str) -> list[int]:
     return [int(value or 0) for value in table.column(column)]
 
 
-def _draw_mastery(scope: ClassScope, table: Table, size: charts.Size) -> str | None:
-    if not scope.students or not scope.standards:
+def _heat_map(
+    table: Table,
+    rows: list[str],
+    columns: list[str],
+    *,
+    share: str,
+    label: tuple[str, str],
+    colour_label: str,
+    size: charts.Size,
+) -> str | None:
+    """A heat map of a table holding one row per (row, column) pair, row by row."""
+    if not rows or not columns:
         return None
-    width = len(scope.standards)
+    width = len(columns)
     chunks = [table.rows[i : i + width] for i in range(0, len(table.rows), width)]
     at = {name: table.columns.index(name) for name in table.columns}
+    part, whole = at[label[0]], at[label[1]]
     return charts.heat_map(
+        rows,
+        columns,
+        [[float(row[at[share]] or 0) for row in chunk] for chunk in chunks],
+        [[f"{row[part]}/{row[whole]}" for row in chunk] for chunk in chunks],
+        colour_label=colour_label,
+        size=size,
+    )
+
+
+def _draw_mastery(scope: ClassScope, table: Table, size: charts.Size) -> str | None:
+    return _heat_map(
+        table,
         [s.name for s in scope.students],
         [s.short_label for s in scope.standards],
-        [[float(row[at["Share earned (%)"]] or 0) for row in chunk] for chunk in chunks],
-        [
-            [f"{row[at['Badges earned']]}/{row[at['Badges aligned']]}" for row in chunk]
-            for chunk in chunks
-        ],
+        share="Share earned (%)",
+        label=("Badges earned", "Badges aligned"),
         colour_label="Share of its badges earned (%)",
+        size=size,
+    )
+
+
+def _draw_pathways(scope: ClassScope, table: Table, size: charts.Size) -> str | None:
+    # The table lists each student's pathways in the same order: the first student's are all.
+    names = table.column("Pathway")
+    pathways = [str(name) for name in names[: len(names) // max(1, len(scope.students))]]
+    return _heat_map(
+        table,
+        [s.name for s in scope.students],
+        pathways,
+        share="Share done (%)",
+        label=("Badges earned", "Badges needed"),
+        colour_label="Needed badges earned (%)",
         size=size,
     )
 
@@ -130,6 +166,14 @@ CLASS_PLOTS: dict[str, PlotKind[ClassScope]] = {
             "and the average days between a submission and the feedback on it.",
             review_table,
             _draw_reviews,
+        ),
+        PlotKind(
+            "pathways",
+            "Pathway progress",
+            "A heat map of students by pathways: each cell gives how many of the pathway's "
+            "badges the student held at the end of the term, out of those it needs.",
+            pathway_table,
+            _draw_pathways,
         ),
     )
 }

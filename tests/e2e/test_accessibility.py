@@ -44,6 +44,18 @@ def check(page, artifacts, name: str) -> None:
     assert not found, json.dumps(found, indent=2)
 
 
+# A phone's width, then a desktop's (where the page is left): pages are checked at both.
+WIDTHS = {"phone": 390, "desktop": 1280}
+
+
+def check_at_both_widths(page, artifacts, name: str) -> None:
+    """axe and a screenshot at each of WIDTHS; the page never scrolls sideways."""
+    for device, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 900})
+        check(page, artifacts, f"{name}-{device}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, device)
+
+
 def test_accessibility_public_badge_page(live_server, make_credential, browser_page, artifacts):
     credential = make_credential(expiry_months=12)
     credential.share_enabled = True

@@ -196,7 +196,9 @@ def test_goals_page_create_edit_delete(client, login, school):
         ({"target_date": "2001-01-01"}, "has already passed"),
         ({"target_date": "next tuesday"}, "Not a valid date value"),
         ({"badge_id": "not-a-number"}, "Invalid Choice"),
-        ({"kind": "pathway"}, "Not a valid choice"),
+        ({"kind": "quest"}, "Not a valid choice"),
+        ({"kind": "pathway"}, "Choose one of the pathways open to you"),
+        ({"kind": "pathway", "pathway_id": "99999"}, "Choose one of the pathways open to you"),
         ({"kind": "standard", "standard": "Made Up — Standard"}, "standards your badges align"),
     ],
 )

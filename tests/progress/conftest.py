@@ -27,6 +27,9 @@ from app.extensions import db
 from app.issuing.status_changes import StatusChange
 from app.issuing.status_changes import change_credential_status
 from app.keyring import issuing_context
+from app.pathways.services import PathwayInput
+from app.pathways.services import StepInput
+from app.pathways.services import create_pathway
 
 TERM = {"from": "2026-09-07", "to": "2026-11-29"}
 A5 = AlignmentInput(name="Brakes", url="https://standards.example/a5", framework="ASE", code="A5")
@@ -130,3 +133,42 @@ def term(school, term_badges) -> Term:
     send(engines, sam, at("2026-11-18"))
     db.session.commit()
     return term_badges
+
+
+@pytest.fixture
+def term_pathways(school, term_badges):
+    """Two pathways of Auto Shop 1, made before the term's work: "Shop Basics" needs both
+    badges, "Either Way" any one of them; and Algebra 2's own, which Auto Shop never shows."""
+
+    def make(name, badges, actor, school_class, required_count=None):
+        return create_pathway(
+            PathwayInput(
+                name=name,
+                description=f"{name}, a route through the term's badges.",
+                class_id=school_class.id,
+                steps=[StepInput(b.id, ()) for b in badges],
+                required_count=required_count,
+                auto_issue=False,
+            ),
+            actor=actor,
+            now=at("2026-09-02"),
+        )
+
+    made = (
+        make(
+            "Shop Basics",
+            [term_badges.brakes, term_badges.engines],
+            school.instructor,
+            school.auto_shop,
+        ),
+        make(
+            "Either Way",
+            [term_badges.brakes, term_badges.engines],
+            school.instructor,
+            school.auto_shop,
+            required_count=1,
+        ),
+        make("Algebra Route", [term_badges.algebra_badge], school.other_instructor, school.algebra),
+    )
+    db.session.commit()
+    return made

@@ -281,27 +281,6 @@ def test_unknown_plot_is_404(login, school, term):
     assert login(school.student).get("/progress/mine/nope.csv").status_code == 404
 
 
-def test_extension_point_adds_a_plot_with_table_and_csv(login, school, term, monkeypatch):
-    """Pathway progress is meant to join the page this way: a PlotKind in CLASS_PLOTS."""
-    from app.progress.plots import CLASS_PLOTS
-    from app.progress.plots import PlotKind
-    from app.progress.tables import Table
-
-    def table(scope):
-        return Table(("Pathway", "Students on it"), (("Mechanic", len(scope.students)),))
-
-    monkeypatch.setitem(
-        CLASS_PLOTS,
-        "pathways",
-        PlotKind("pathways", "Pathway progress", "Students per pathway.", table, lambda *_: None),
-    )
-    client = login(school.instructor)
-    html = client.get(_url(CLASS_PAGE)).get_data(as_text=True)
-    assert "Pathway progress" in html and "<td>Mechanic</td><td>2</td>" in html
-    rows = _rows(client.get(_url("/progress/class/pathways.csv")))
-    assert rows == [["Pathway", "Students on it"], ["Mechanic", "2"]]
-
-
 def test_personal_badge_is_a_choice_for_its_student_only(login, school, make_badge, term):
     badge = make_badge(school.instructor, name="Olga's Project", class_id=school.auto_shop.id)
     badge.personal_for_id = school.classmate.id

@@ -30,14 +30,16 @@ def _check_plots_fit(page, width: int, count: int) -> None:
 
 
 @pytest.mark.parametrize("device", WIDTHS)
-def test_class_plots_fit_the_screen(live_server, school, term, new_browser_page, artifacts, device):
+def test_class_plots_fit_the_screen(
+    live_server, school, term_pathways, term, new_browser_page, artifacts, device
+):
     width = WIDTHS[device]
     page = new_browser_page(width=width, height=900)
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text))
     sign_in_with_form(page, live_server, school.instructor.email)
     page.goto(f"{live_server}/progress/class?{urlencode(TERM)}")
-    _check_plots_fit(page, width, 3)
+    _check_plots_fit(page, width, 4)
     page.locator("#plot-mastery summary").click()
     assert page.locator("#plot-mastery table").is_visible()
     page.screenshot(path=artifacts / f"class-{device}.png", full_page=True)
