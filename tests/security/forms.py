@@ -63,7 +63,11 @@ FORMS: list[Form] = [
     Form("/login", "anonymous", {"email": "sam@school.test", "password": "wrong-password"}),
     Form("/logout", "student", {}),
     Form(
-        "/language", "anonymous", {"language": "es", "next": "/"}, choices=frozenset({"language"})
+        "/language",
+        "anonymous",
+        {"language": "es", "next": "/"},
+        # `next` is the page's own address, not typed: a bad one sends the visitor home.
+        choices=frozenset({"language", "next"}),
     ),
     Form(
         "/account/password",
