@@ -66,7 +66,7 @@ def test_bulk_upload_errors_then_fix_confirm_progress_result(school, make_user, 
         "seconds_left": None,
     }
     page = client.get(job_url).get_data(as_text=True)
-    assert '<th scope="col">Status</th>' in page and "<td>Proficient</td><td>issued</td>" in page
+    assert '<th scope="col">Status</th>' in page and "<td>Proficient</td><td>Issued</td>" in page
     result = client.get(f"{job_url}/result.csv")
     assert result.mimetype == "text/csv"
     assert "attachment" in result.headers["Content-Disposition"]
