@@ -154,7 +154,7 @@ class _School:
         self.memberships: dict[tuple[int, int], Role] = {
             (class_id, user_id): role for class_id, user_id, role in rows
         }
-        rows = db.session.execute(
+        assigned = db.session.execute(
             sa.select(
                 CounselorAssignment.counselor_id,
                 CounselorAssignment.student_id,
@@ -163,7 +163,8 @@ class _School:
         )
         # (counselor id, student id) -> whether a roster import made the assignment.
         self.assignments: dict[tuple[int, int], bool] = {
-            (counselor_id, student_id): by_roster for counselor_id, student_id, by_roster in rows
+            (counselor_id, student_id): by_roster
+            for counselor_id, student_id, by_roster in assigned
         }
 
 
