@@ -177,6 +177,7 @@ class _Planner:
         self.class_names: dict[Ref, str] = {}
         self.names_taken = set(self.school.class_by_name)
         self.person_ref: dict[str, Ref] = {}
+        self.listed = {person.key: person for person in roster.people}
         self.entries: dict[Ref, Entry] = {}
         # People listed but not imported (skipped, leaving): their enrollments are ignored.
         self.quiet: set[str] = set(roster.rejected)
@@ -409,6 +410,13 @@ class _Planner:
             return self.school.user_of[key]
         return None
 
+    def _role_of(self, key: str, ref: Ref) -> Role | None:
+        """The Laurel role the person has, or will have once the plan is applied."""
+        if isinstance(ref, str):
+            return self.plan.new_users[ref][2]
+        person = self.listed.get(key)
+        return person.role if person is not None else self.school.users[ref].role
+
     def enrollments(self) -> None:
         leaving_classes = {course.key for course in self.roster.classes if course.leaving}
         target: dict[Ref, dict[Ref, Role]] = {}
@@ -440,6 +448,13 @@ class _Planner:
                 continue
             if enrollment.role is None:
                 continue  # a role Laurel does not import (an administrator of the class)
+            if self._role_of(enrollment.person_key, person_ref) == Role.COUNSELOR:
+                # Teaching a class would let a counselor review and issue in it.
+                entry = self._entry_for(person_ref, (enrollment.file, enrollment.line))
+                entry.details.append(
+                    f"a counselor joins no class: not in {self.class_names[class_ref]}"
+                )
+                continue
             first_seen.setdefault(person_ref, (enrollment.file, enrollment.line))
             if enrollment.leaving:
                 if isinstance(person_ref, int) and isinstance(class_ref, int):
@@ -501,7 +516,6 @@ class _Planner:
         agents (the file has the column) and names neither side undoes a roster's
         assignment of the two; an agent not imported this time (leaving, no email) keeps it.
         """
-        listed = {person.key: person for person in self.roster.people}
         wanted: dict[tuple[Ref, Ref], tuple[str, int]] = {}
         kept: set[tuple[Ref, Ref]] = set()
         spoke: set[Ref] = set()
@@ -516,7 +530,7 @@ class _Planner:
                 continue
             spoke.add(ref)
             for agent in person.agents:
-                found = self._agent(person, agent, listed)
+                found = self._agent(person, agent)
                 if found is None:
                     continue
                 agent_ref, keep = found
@@ -540,14 +554,14 @@ class _Planner:
                 self.plan.unassignments.append(pair)
                 self._note_assignment(pair, ("users.csv", 0), "unassign")
 
-    def _agent(
-        self, person: Person, agent: str, listed: dict[str, Person]
-    ) -> tuple[Ref, bool] | None:
+    def _agent(self, person: Person, agent: str) -> tuple[Ref, bool] | None:
         """The agent's ref and whether the pair is only kept (the agent is not imported now).
 
         None for an agent Laurel passes by (family) and for a problem, which is recorded.
         """
-        other = listed.get(agent)
+        other = self.listed.get(agent)
+        if other is None and agent in self.roster.rejected:
+            return None  # its own row has a problem already
         if other is not None:
             role, role_name = other.role, other.role_name
             agent_ref = None if agent in self.quiet else self.person_ref.get(agent)

@@ -260,9 +260,13 @@ def test_laurel_csv_takes_counselors_and_refuses_one_in_a_class(admin):
 
 
 def test_counselor_in_enrollments_joins_no_class(admin):
+    """Enrolled as a counselor, or even as a teacher: teaching would let them review."""
     enrollments = text("enrollments") + (
-        "enr-kim,,,cls-auto1-p3,org-mghs,usr-c-kim,counselor,false,2026-08-17,2027-01-16\n"
+        "enr-kim1,,,cls-auto1-p3,org-mghs,usr-c-kim,counselor,false,2026-08-17,2027-01-16\n"
+        "enr-kim2,,,cls-alg2-p2,org-mghs,usr-c-kim,teacher,false,2026-08-17,2027-01-16\n"
     )
-    admin.import_(("roster.zip", bundle(enrollments=enrollments)))
+    report = admin.import_(("roster.zip", bundle(enrollments=enrollments)))
+    page = report.get_data(as_text=True)
+    assert "a counselor joins no class: not in Algebra 2 (ALG2-P2)" in page
     db.session.expire_all()
     assert user(ROBIN).memberships == []
