@@ -1,6 +1,7 @@
 """Counselors and the students assigned to them, and who may read a learner's record.
 
-`assign_counselor` is what an admin's page and a roster import call.
+`assign_counselor` is what an admin's page and a roster import call (the import says so,
+so that it only ever undoes its own assignments).
 """
 
 from __future__ import annotations
@@ -18,8 +19,13 @@ from app.errors import UserError
 from app.extensions import db
 
 
-def assign_counselor(counselor: User, student: User, *, now: datetime) -> CounselorAssignment:
+def assign_counselor(
+    counselor: User, student: User, *, now: datetime, by_roster: bool = False
+) -> CounselorAssignment:
     """Let `counselor` follow `student` (a second call returns the same assignment).
+
+    An admin's assignment (`by_roster` false) is never undone by a roster import: one
+    an import made becomes the admin's when an admin assigns the pair again.
 
     :raises UserError: when `counselor` is not a counselor or `student` not a student.
     """
@@ -37,10 +43,12 @@ def assign_counselor(counselor: User, student: User, *, now: datetime) -> Counse
     )
     if assignment is None:
         assignment = CounselorAssignment(
-            counselor_id=counselor.id, student_id=student.id, created_at=now
+            counselor_id=counselor.id, student_id=student.id, created_at=now, by_roster=by_roster
         )
         db.session.add(assignment)
-        db.session.flush()
+    elif not by_roster:
+        assignment.by_roster = False
+    db.session.flush()
     return assignment
 
 

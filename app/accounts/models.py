@@ -154,6 +154,9 @@ class CounselorAssignment(Model):
     counselor_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
     student_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Made by a roster import (a student's agents in OneRoster), which may also undo it; an
+    # assignment an admin made stays until an admin removes it.
+    by_roster: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     counselor: Mapped[User] = relationship(foreign_keys=[counselor_id])
     student: Mapped[User] = relationship(foreign_keys=[student_id])

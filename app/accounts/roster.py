@@ -20,7 +20,11 @@ from app.errors import UserError
 COLUMNS = ("name", "email", "role", "class")
 MAX_ROSTER_BYTES = 1024 * 1024
 MAX_ROSTER_ROWS = 5000
-ROSTER_ROLES = {"student": Role.STUDENT, "instructor": Role.INSTRUCTOR}
+ROSTER_ROLES = {
+    "student": Role.STUDENT,
+    "instructor": Role.INSTRUCTOR,
+    "counselor": Role.COUNSELOR,
+}
 
 
 class RowOutcome(enum.StrEnum):
@@ -129,7 +133,9 @@ def _row(line: int, cells: list[str], positions: dict[str, int], width: int) -> 
     elif not row.email:
         row.reject("empty email")
     elif row.role is None:
-        row.reject(f"unknown role “{values['role']}” (use student or instructor)")
+        row.reject(f"unknown role “{values['role']}” (use student, instructor or counselor)")
+    elif row.role == Role.COUNSELOR and row.class_name:
+        row.reject("a counselor is in no class: leave class empty (assign students on Counselors)")
     else:
         try:
             row.email = normalize_email(row.email)

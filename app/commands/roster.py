@@ -65,6 +65,14 @@ def _show(plan: Plan) -> None:
             leaving=counts["leaving"],
         )
     )
+    if plan.assignments or plan.unassignments:
+        click.echo(
+            gettext(
+                "Counselor assignments: %(assign)s to make, %(unassign)s to undo.",
+                assign=len(plan.assignments),
+                unassign=len(plan.unassignments),
+            )
+        )
 
 
 @roster_group.command("import")

@@ -4,7 +4,8 @@ The bundle's files arrive as name -> bytes (`bundle.py` unpacks a zip safely). T
 manifest says, per file, `bulk` (the whole truth: blank status, and a record missing
 means it is gone), `delta` (changes: status `active` or `tobedeleted`) or `absent`.
 Laurel reads users, classes, enrollments, orgs (to check references) and roles (a
-person's role in 1.2; 1.1 kept it in users.csv); other files are ignored.
+person's role in 1.2; 1.1 kept it in users.csv); other files are ignored. A user's
+`agentSourcedIds` link students and their counselors (either side may name the other).
 
 Every row is checked before anything is written: a problem is recorded with its file
 and line, and the roster is then not applied at all. Nothing here touches the database.
@@ -37,11 +38,18 @@ VERSIONS = ("1.2", "1.1")
 
 # How a OneRoster role becomes a Laurel role. A role that is not here is listed in
 # UNIMPORTED_ROLES with the reason its people are not imported; giving Laurel a new
-# role (a counselor's, say) is moving its OneRoster names from there to here.
+# role is moving its OneRoster names from there to here.
 ROLES: dict[str, Role] = {
     "student": Role.STUDENT,
     "teacher": Role.INSTRUCTOR,
+    "counselor": Role.COUNSELOR,
+    "guidance": Role.COUNSELOR,
 }
+# The Laurel roles a class has members in; a counselor follows students, not classes.
+CLASS_ROLES = frozenset({Role.STUDENT, Role.INSTRUCTOR})
+# A student's agents are mostly their family (OneRoster's User `agents` link parents to their
+# children and back, the spec's own example); Laurel has no place for them and passes them by.
+FAMILY_ROLES = frozenset({"guardian", "parent", "relative"})
 _ADMINS = "Laurel admins are appointed on the Users page, not by a roster"
 UNIMPORTED_ROLES: dict[str, str] = {
     "administrator": _ADMINS,
@@ -49,8 +57,6 @@ UNIMPORTED_ROLES: dict[str, str] = {
     "siteAdministrator": _ADMINS,
     "systemAdministrator": _ADMINS,
     "principal": _ADMINS,
-    "counselor": "Laurel has no counselor role",
-    "guidance": "Laurel has no counselor role",
     "aide": "Laurel has no role for aides",
     "proctor": "Laurel has no role for proctors",
     "guardian": "families have no Laurel accounts",
@@ -139,7 +145,7 @@ def _read_table(name: str, mode: str, data: bytes, problems: list[Problem]) -> _
             )
         )
     wanted = {column: by_lower[column.lower()] for column in header if column}
-    optional = ("email", "role", "classCode", "primary", "preferredGivenName")
+    optional = ("email", "role", "classCode", "primary", "preferredGivenName", "agentSourcedIds")
     for column in (*required, *optional):
         if column.lower() in by_lower:
             wanted[column] = by_lower[column.lower()]
@@ -212,6 +218,30 @@ def _primary_roles(table: _Table | None, problems: list[Problem]) -> dict[str, s
     return roles
 
 
+def _agents(
+    table: _Table, line: int, values: dict[str, str], problems: list[Problem]
+) -> tuple[str, ...] | None:
+    """The user's agents (`agentSourcedIds`: a comma-separated list), or None without the column.
+
+    A list naming the user themselves or one agent twice is a problem.
+    """
+    if "agentSourcedIds" not in values:
+        return None
+    agents: list[str] = []
+    for agent in (part.strip() for part in values["agentSourcedIds"].split(",")):
+        if not agent:
+            continue
+        if agent == values["sourcedId"]:
+            problems.append(
+                Problem(table.name, line, f"agentSourcedIds names the user {agent} themselves")
+            )
+        elif agent in agents:
+            problems.append(Problem(table.name, line, f"agentSourcedIds names {agent} twice"))
+        else:
+            agents.append(agent)
+    return tuple(agents)
+
+
 def _email(values: dict[str, str]) -> str:
     email = values.get("email", "")
     if not email and "@" in values["username"]:
@@ -255,6 +285,7 @@ def _people(
             email="",
             role=None,
             leaving=leaving or enabled == "false",
+            agents=_agents(table, line, values, problems),
         )
         role_name = primary_roles.get(sourced_id) or values.get("role", "")
         if not role_name and sourced_id in enrolled_roles:
@@ -268,6 +299,7 @@ def _people(
             except ValueError:
                 problems.append(Problem(table.name, line, f"unknown role “{role_name}”"))
                 continue
+            person.role_name = _ROLE_NAMES.get(role_name.strip().lower(), role_name)
         email = _email(values)
         if not email:
             person.skip_reason = person.skip_reason or "no email: Laurel signs people in by email"
@@ -329,6 +361,8 @@ def _enrollments(table: _Table, problems: list[Problem]) -> list[Enrollment]:
         except ValueError:
             problems.append(Problem(table.name, line, f"unknown role “{values['role']}”"))
             continue
+        if role not in CLASS_ROLES:
+            role = None  # a counselor enrolled in a class gains nothing from it
         enrollments.append(
             Enrollment(
                 file=table.name,

@@ -11,6 +11,10 @@ email (people) or name (classes).
 Nothing is ever deleted: a person the roster no longer lists, or marks `tobedeleted`,
 is reported and keeps their account and credentials. Only a OneRoster bulk
 enrollments file moves people, and only within the classes the roster lists.
+
+Counselors follow the students their users' `agentSourcedIds` link them to. A roster
+only ever removes an assignment a roster made, when the student's or the counselor's
+row lists their agents without the other; an admin's assignments are theirs to undo.
 """
 
 from __future__ import annotations
@@ -27,13 +31,17 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app.accounts import services as accounts
+from app.accounts.counselors import assign_counselor
+from app.accounts.counselors import unassign_counselor
 from app.accounts.models import ClassMembership
+from app.accounts.models import CounselorAssignment
 from app.accounts.models import Role
 from app.accounts.models import SchoolClass
 from app.accounts.models import User
 from app.extensions import db
 from app.roster.models import RosterClassLink
 from app.roster.models import RosterUserLink
+from app.roster.oneroster import FAMILY_ROLES
 from app.roster.oneroster import MAX_NAME
 from app.roster.records import Course
 from app.roster.records import Person
@@ -67,6 +75,17 @@ class Entry:
 
 
 @dataclass
+class AssignmentEntry:
+    """A counselor assignment the roster adds (`assign`) or removes (`unassign`)."""
+
+    file: str
+    line: int
+    counselor: str
+    student: str
+    action: str
+
+
+@dataclass
 class Plan:
     kind: str
     people: list[Entry] = field(default_factory=list)
@@ -78,6 +97,10 @@ class Plan:
     user_updates: list[tuple[int, str | None, str | None, str | None]] = field(default_factory=list)
     joins: list[tuple[Ref, Ref, Role]] = field(default_factory=list)
     leaves: list[tuple[int, int]] = field(default_factory=list)
+    counselors: list[AssignmentEntry] = field(default_factory=list)
+    # (counselor, student): assignments to make, and existing ones (by id) to undo.
+    assignments: list[tuple[Ref, Ref]] = field(default_factory=list)
+    unassignments: list[tuple[int, int]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         counted = Counter(entry.action.value for entry in self.people)
@@ -90,6 +113,11 @@ class Plan:
             "counts": self.counts(),
             "people": [asdict(entry) for entry in self.people],
             "classes": [asdict(entry) for entry in self.classes],
+            "counselors": [asdict(entry) for entry in self.counselors],
+            "counselor_counts": {
+                "assign": len(self.assignments),
+                "unassign": len(self.unassignments),
+            },
             "problems": [asdict(problem) for problem in self.problems],
         }
 
@@ -102,7 +130,7 @@ class Plan:
     def changes_anything(self) -> bool:
         return bool(
             self.new_classes or self.class_updates or self.new_users or self.user_updates
-            or self.joins or self.leaves
+            or self.joins or self.leaves or self.assignments or self.unassignments
         )  # fmt: skip
 
 
@@ -126,6 +154,18 @@ class _School:
         self.memberships: dict[tuple[int, int], Role] = {
             (class_id, user_id): role for class_id, user_id, role in rows
         }
+        assigned = db.session.execute(
+            sa.select(
+                CounselorAssignment.counselor_id,
+                CounselorAssignment.student_id,
+                CounselorAssignment.by_roster,
+            )
+        )
+        # (counselor id, student id) -> whether a roster import made the assignment.
+        self.assignments: dict[tuple[int, int], bool] = {
+            (counselor_id, student_id): by_roster
+            for counselor_id, student_id, by_roster in assigned
+        }
 
 
 class _Planner:
@@ -137,6 +177,7 @@ class _Planner:
         self.class_names: dict[Ref, str] = {}
         self.names_taken = set(self.school.class_by_name)
         self.person_ref: dict[str, Ref] = {}
+        self.listed = {person.key: person for person in roster.people}
         self.entries: dict[Ref, Entry] = {}
         # People listed but not imported (skipped, leaving): their enrollments are ignored.
         self.quiet: set[str] = set(roster.rejected)
@@ -369,6 +410,13 @@ class _Planner:
             return self.school.user_of[key]
         return None
 
+    def _role_of(self, key: str, ref: Ref) -> Role | None:
+        """The Laurel role the person has, or will have once the plan is applied."""
+        if isinstance(ref, str):
+            return self.plan.new_users[ref][2]
+        person = self.listed.get(key)
+        return person.role if person is not None else self.school.users[ref].role
+
     def enrollments(self) -> None:
         leaving_classes = {course.key for course in self.roster.classes if course.leaving}
         target: dict[Ref, dict[Ref, Role]] = {}
@@ -400,6 +448,13 @@ class _Planner:
                 continue
             if enrollment.role is None:
                 continue  # a role Laurel does not import (an administrator of the class)
+            if self._role_of(enrollment.person_key, person_ref) == Role.COUNSELOR:
+                # Teaching a class would let a counselor review and issue in it.
+                entry = self._entry_for(person_ref, (enrollment.file, enrollment.line))
+                entry.details.append(
+                    f"a counselor joins no class: not in {self.class_names[class_ref]}"
+                )
+                continue
             first_seen.setdefault(person_ref, (enrollment.file, enrollment.line))
             if enrollment.leaving:
                 if isinstance(person_ref, int) and isinstance(class_ref, int):
@@ -452,6 +507,107 @@ class _Planner:
             was[2] or not (joins or leaves),
         )
 
+    # --- counselors -------------------------------------------------------------------------
+
+    def counselors(self) -> None:
+        """Assignments from the agents: a student's row naming a counselor, or the other way.
+
+        OneRoster links agents both ways, so either row is enough. A row that lists its
+        agents (the file has the column) and names neither side undoes a roster's
+        assignment of the two; an agent not imported this time (leaving, no email) keeps it.
+        """
+        wanted: dict[tuple[Ref, Ref], tuple[str, int]] = {}
+        kept: set[tuple[Ref, Ref]] = set()
+        spoke: set[Ref] = set()
+        for person in self.roster.people:
+            ref = self.person_ref.get(person.key)
+            if (
+                person.agents is None
+                or ref is None
+                or person.key in self.quiet
+                or person.role not in (Role.STUDENT, Role.COUNSELOR)
+            ):
+                continue
+            spoke.add(ref)
+            for agent in person.agents:
+                found = self._agent(person, agent)
+                if found is None:
+                    continue
+                agent_ref, keep = found
+                pair = (agent_ref, ref) if person.role == Role.STUDENT else (ref, agent_ref)
+                if keep:
+                    kept.add(pair)
+                else:
+                    wanted.setdefault(pair, (person.file, person.line))
+        for pair, where in wanted.items():
+            if pair in self.school.assignments:  # an admin's or an earlier import's: as it is
+                continue
+            self.plan.assignments.append(pair)
+            self._note_assignment(pair, where, "assign")
+        for pair, by_roster in sorted(self.school.assignments.items()):
+            if (
+                by_roster
+                and (pair[0] in spoke or pair[1] in spoke)
+                and pair not in wanted
+                and pair not in kept
+            ):
+                self.plan.unassignments.append(pair)
+                self._note_assignment(pair, ("users.csv", 0), "unassign")
+
+    def _agent(self, person: Person, agent: str) -> tuple[Ref, bool] | None:
+        """The agent's ref and whether the pair is only kept (the agent is not imported now).
+
+        None for an agent Laurel passes by (family) and for a problem, which is recorded.
+        """
+        other = self.listed.get(agent)
+        if other is None and agent in self.roster.rejected:
+            return None  # its own row has a problem already
+        if other is not None:
+            role, role_name = other.role, other.role_name
+            agent_ref = None if agent in self.quiet else self.person_ref.get(agent)
+        elif agent in self.school.user_of:
+            user = self.school.users[self.school.user_of[agent]]
+            role, role_name, agent_ref = user.role, user.role.value, user.id
+        else:
+            self.problem(
+                person.file,
+                person.line,
+                f"agentSourcedIds names unknown user {agent} "
+                "(not in users.csv, nor imported before)",
+            )
+            return None
+        if role_name in FAMILY_ROLES:
+            return None
+        counterpart = Role.COUNSELOR if person.role == Role.STUDENT else Role.STUDENT
+        if role != counterpart:
+            self.problem(
+                person.file,
+                person.line,
+                f"agentSourcedIds names {agent}, whose role is {role_name or 'none'}: "
+                f"the agents Laurel reads for a {person.role_name or person.role} are "
+                f"{counterpart.value}s (family it passes by)",
+            )
+            return None
+        if agent_ref is None:
+            linked = self.school.user_of.get(agent)
+            return (linked, True) if linked is not None else None
+        return agent_ref, False
+
+    def _name_of(self, ref: Ref) -> str:
+        return self.plan.new_users[ref][1] if isinstance(ref, str) else self.school.users[ref].name
+
+    def _note_assignment(self, pair: tuple[Ref, Ref], where: tuple[str, int], action: str) -> None:
+        counselor, student = self._name_of(pair[0]), self._name_of(pair[1])
+        self.plan.counselors.append(AssignmentEntry(where[0], where[1], counselor, student, action))
+        entry = self._entry_for(pair[1], where)
+        entry.details.append(
+            f"counselor {counselor} assigned"
+            if action == "assign"
+            else f"counselor {counselor} no longer assigned"
+        )
+        if entry.action == Action.UNCHANGED:
+            entry.action = Action.UPDATE
+
     def _entry_for(self, ref: Ref, where: tuple[str, int]) -> Entry:
         """The person's entry; one is added for a member the roster's users did not list."""
         if ref not in self.entries:
@@ -471,6 +627,7 @@ def plan_roster(roster: Roster) -> Plan:
     planner.classes()
     planner.people()
     planner.enrollments()
+    planner.counselors()
     plan = planner.plan
     plan.problems.sort(key=lambda problem: (problem.file, problem.line))
     plan.people.sort(key=lambda entry: (entry.file, entry.line, entry.email))
@@ -518,6 +675,16 @@ def apply_plan(plan: Plan, *, actor: User | None, now: datetime) -> dict[str, st
     for user_id, class_id in plan.leaves:
         accounts.remove_from_class(
             db.session.get_one(User, user_id), db.session.get_one(SchoolClass, class_id)
+        )
+    for counselor_ref, student_ref in plan.assignments:
+        counselor, student = (
+            users[ref] if isinstance(ref, str) else db.session.get_one(User, ref)
+            for ref in (counselor_ref, student_ref)
+        )
+        assign_counselor(counselor, student, now=now, by_roster=True)
+    for counselor_id, student_id in plan.unassignments:
+        unassign_counselor(
+            db.session.get_one(User, counselor_id), db.session.get_one(User, student_id)
         )
     db.session.flush()
     return invitations

@@ -37,6 +37,11 @@ class Person:
     skip_reason: str = ""
     # Marked `tobedeleted` or disabled in the student information system.
     leaving: bool = False
+    # The OneRoster role as the roster names it (`parent`, `guidance`); "" in a Laurel CSV.
+    role_name: str = ""
+    # The sourcedIds of the person's agents (OneRoster `agentSourcedIds`, read once each),
+    # or None when the file has no such column and says nothing about them.
+    agents: tuple[str, ...] | None = None
 
 
 @dataclass

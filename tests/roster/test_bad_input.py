@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 
+from app.accounts.models import Role
 from app.roster.oneroster import ROLES
 from app.roster.oneroster import UNIMPORTED_ROLES
 from app.roster.oneroster import role_for
@@ -168,11 +169,12 @@ def test_no_file_chosen_400(admin):
     assert "Choose a OneRoster zip file" in response.get_data(as_text=True)
 
 
-def test_role_table_maps_students_and_teachers_and_names_why_others_are_not_imported():
+def test_role_table_maps_students_teachers_counselors_and_names_why_others_are_not_imported():
     assert role_for("student")[0] == ROLES["student"]
     assert role_for("Teacher")[0] == ROLES["teacher"]
-    assert role_for("counselor") == (None, "counselor: Laurel has no counselor role")
-    assert role_for("guidance")[0] is None
+    assert role_for("counselor") == (Role.COUNSELOR, "")
+    assert role_for("guidance") == (Role.COUNSELOR, "")
+    assert role_for("parent") == (None, "parent: families have no Laurel accounts")
     assert role_for("ext:coach")[0] is None
     assert set(ROLES).isdisjoint(UNIMPORTED_ROLES)
     with pytest.raises(ValueError):

@@ -18,18 +18,18 @@ def test_cli_preview_changes_nothing_then_apply_imports(app_ctx, runner, tmp_pat
     before = counts()
     preview = runner.invoke(cli, ["roster", "import", str(path)])
     assert preview.exit_code == 0, preview.output
-    assert "6 to create, 0 to update, 0 to move" in preview.output
+    assert "7 to create, 0 to update, 0 to move" in preview.output
     assert "Preview only: run again with --apply" in preview.output
     assert counts() == before
 
     applied = runner.invoke(cli, ["roster", "import", str(path), "--apply"])
     assert applied.exit_code == 0, applied.output
-    assert applied.output.count("invitation for ") == 6
+    assert applied.output.count("invitation for ") == 7
     assert "https://laurel.test/invite/" in applied.output
     assert classes_of("leo@maplegrove.test") == {"Auto Shop 1": "student"}
 
     again = runner.invoke(cli, ["roster", "import", str(path), "--apply"])
-    assert "0 to create, 0 to update, 0 to move, 6 unchanged" in again.output
+    assert "0 to create, 0 to update, 0 to move, 7 unchanged" in again.output
     assert "invitation for" not in again.output
 
 
@@ -38,7 +38,7 @@ def test_cli_reads_a_folder_of_oneroster_files(app_ctx, runner, tmp_path):
     shutil.copytree(SAMPLE, folder)
     result = runner.invoke(cli, ["roster", "import", str(folder), "--apply"])
     assert result.exit_code == 0, result.output
-    assert counts()["users"] == 6
+    assert counts()["users"] == 7
 
 
 def test_cli_problems_exit_1_and_import_nothing(app_ctx, runner, tmp_path):

@@ -23,8 +23,8 @@ def test_sample_bundle_previews_without_writing_then_applies(admin):
     preview = admin.client.get(response.headers["Location"])
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200
-    assert "Roster preview" in page and "6 create" in page and "3 not imported" in page
-    assert "counselor: Laurel has no counselor role" in page
+    assert "Roster preview" in page and "7 create" in page and "2 not imported" in page
+    assert "Laurel has no counselor role" not in page and "rkim@maplegrove.test" in page
     assert "principal: Laurel admins are appointed on the Users page" in page
     assert "no email: Laurel signs people in by email" in page
     assert "Algebra 2 (ALG2-P2)" in page and "Algebra 2 (ALG2-P5)" in page
@@ -33,8 +33,8 @@ def test_sample_bundle_previews_without_writing_then_applies(admin):
     }
 
     report = admin.apply(response.headers["Location"]).get_data(as_text=True)
-    assert "Roster import report" in report and "6 created" in report
-    assert report.count("/invite/") == 6
+    assert "Roster import report" in report and "7 created" in report
+    assert report.count("/invite/") == 7
     assert classes_of("sam@maplegrove.test") == {
         "Auto Shop 1": "student",
         "Algebra 2 (ALG2-P2)": "student",
@@ -51,13 +51,15 @@ def test_sample_bundle_previews_without_writing_then_applies(admin):
         )
         == "usr-s-ava"
     )
-    assert not db.session.scalar(sa.select(User).where(User.email == "rkim@maplegrove.test"))
+    robin = db.session.scalars(sa.select(User).where(User.email == "rkim@maplegrove.test")).one()
+    assert robin.role == Role.COUNSELOR and robin.name == "Robin Kim"
+    assert not db.session.scalar(sa.select(User).where(User.email == "dward@maplegrove.test"))
     stored = db.session.scalars(sa.select(RosterImport)).one()
     assert stored.applied_at is not None and stored.content == b""
 
     # The report stays, without the invitation links.
     again = admin.client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "6 created" in again and "/invite/" not in again
+    assert "7 created" in again and "/invite/" not in again
 
 
 def test_second_import_of_same_bundle_changes_nothing(admin):
@@ -65,7 +67,7 @@ def test_second_import_of_same_bundle_changes_nothing(admin):
     before = counts()
     response = admin.upload(("roster.zip", bundle()))
     page = admin.client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "6 unchanged" in page and "0 create" in page
+    assert "7 unchanged" in page and "0 create" in page
     assert "nothing to apply" in page and 'name="digest"' not in page
     after = counts()
     assert after.pop("imports") == before.pop("imports") + 1
@@ -108,7 +110,7 @@ def test_existing_accounts_and_classes_are_linked_not_duplicated(admin, make_use
     auto = make_class("Auto Shop 1")
     make_user(Role.INSTRUCTOR, email="jlee@maplegrove.test", name="Jordan Lee", classes=[auto])
     report = admin.import_(("roster.zip", bundle())).get_data(as_text=True)
-    assert "5 created" in report and "1 updated" in report
+    assert "6 created" in report and "1 updated" in report
     assert "linked to roster user usr-t-jlee" in report
     assert "linked to roster class cls-auto1-p3" in report
     assert counts()["classes"] == 3
@@ -170,7 +172,7 @@ def text_header(name: str) -> str:
 def test_bundle_files_chosen_together_are_one_import(admin):
     chosen = [(name, data) for name, data in files().items()]
     report = admin.import_(*chosen).get_data(as_text=True)
-    assert "6 created" in report and "OneRoster files" in report
+    assert "7 created" in report and "OneRoster files" in report
 
 
 def test_laurel_csv_previewed_applied_and_idempotent(admin, make_user):

@@ -25,7 +25,7 @@ def test_applied_roster_emails_each_new_account_its_invitation(app, admin, inbox
     queued = db.session.scalars(
         sa.select(OutboxEmail).where(OutboxEmail.kind == NotificationKind.INVITATION)
     ).all()
-    assert len(queued) == 6
+    assert len(queued) == 7
     run_queued_jobs(app)
     assert {message["To"] for message in inbox.messages} == {
         "jlee@maplegrove.test",
@@ -34,4 +34,5 @@ def test_applied_roster_emails_each_new_account_its_invitation(app, admin, inbox
         "maya@maplegrove.test",
         "leo@maplegrove.test",
         "ava.garcia@maplegrove.test",
+        "rkim@maplegrove.test",
     }
