@@ -19,6 +19,9 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext
+from flask_babel import ngettext
+from flask_babel.speaklater import LazyString
 
 from app.accounts.emails import normalize_email
 from app.accounts.models import Role
@@ -50,18 +53,19 @@ CLASS_ROLES = frozenset({Role.STUDENT, Role.INSTRUCTOR})
 # A student's agents are mostly their family (OneRoster's User `agents` link parents to their
 # children and back, the spec's own example); Laurel has no place for them and passes them by.
 FAMILY_ROLES = frozenset({"guardian", "parent", "relative"})
-_ADMINS = "Laurel admins are appointed on the Users page, not by a roster"
-UNIMPORTED_ROLES: dict[str, str] = {
+_FAMILY = lazy_gettext("families have no Laurel accounts")
+_ADMINS = lazy_gettext("Laurel admins are appointed on the Users page, not by a roster")
+UNIMPORTED_ROLES: dict[str, LazyString] = {
     "administrator": _ADMINS,
     "districtAdministrator": _ADMINS,
     "siteAdministrator": _ADMINS,
     "systemAdministrator": _ADMINS,
     "principal": _ADMINS,
-    "aide": "Laurel has no role for aides",
-    "proctor": "Laurel has no role for proctors",
-    "guardian": "families have no Laurel accounts",
-    "parent": "families have no Laurel accounts",
-    "relative": "families have no Laurel accounts",
+    "aide": lazy_gettext("Laurel has no role for aides"),
+    "proctor": lazy_gettext("Laurel has no role for proctors"),
+    "guardian": _FAMILY,
+    "parent": _FAMILY,
+    "relative": _FAMILY,
 }
 _ROLE_NAMES = {name.lower(): name for name in (*ROLES, *UNIMPORTED_ROLES)}
 
@@ -89,7 +93,9 @@ def role_for(name: str) -> tuple[Role | None, str]:
     if known is not None:
         return None, f"{known}: {UNIMPORTED_ROLES[known]}"
     if name.startswith("ext:"):
-        return None, f"{name}: a role of the school's own, which Laurel has no place for"
+        return None, gettext(
+            "%(role)s: a role of the school's own, which Laurel has no place for", role=name
+        )
     raise ValueError(name)
 
 
@@ -131,8 +137,12 @@ def _read_table(name: str, mode: str, data: bytes, problems: list[Problem]) -> _
             Problem(
                 name,
                 lines[0][0],
-                f"missing column{'s' if len(missing) > 1 else ''}: "
-                f"{', '.join(missing)} (the first line must name the columns)",
+                ngettext(
+                    "missing column: %(columns)s (the first line must name the columns)",
+                    "missing columns: %(columns)s (the first line must name the columns)",
+                    len(missing),
+                    columns=", ".join(missing),
+                ),
             )
         )
         return None
@@ -157,7 +167,9 @@ def _read_table(name: str, mode: str, data: bytes, problems: list[Problem]) -> _
         }
         bad = next((column for column, value in values.items() if _CONTROL.search(value)), None)
         if bad:
-            problems.append(Problem(name, number, f"{bad} holds a control character"))
+            problems.append(
+                Problem(name, number, gettext("%(column)s holds a control character", column=bad))
+            )
             continue
         rows.append((number, values))
     return _Table(name, mode, rows)
@@ -174,9 +186,12 @@ def _status(table: _Table, line: int, values: dict[str, str], problems: list[Pro
         Problem(
             table.name,
             line,
-            f"status “{status}” (a delta file says active or tobedeleted)"
+            gettext("status “%(status)s” (a delta file says active or tobedeleted)", status=status)
             if table.mode == "delta"
-            else f"status “{status}” (leave it empty in a bulk file, or say tobedeleted)",
+            else gettext(
+                "status “%(status)s” (leave it empty in a bulk file, or say tobedeleted)",
+                status=status,
+            ),
         )
     )
     return False
@@ -189,15 +204,21 @@ def _unique_ids(table: _Table, problems: list[Problem]) -> list[tuple[int, dict[
     for line, values in table.rows:
         sourced_id = values["sourcedId"]
         if not sourced_id:
-            problems.append(Problem(table.name, line, "empty sourcedId"))
+            problems.append(Problem(table.name, line, gettext("empty sourcedId")))
         elif len(sourced_id) > MAX_SOURCED_ID:
-            problems.append(Problem(table.name, line, "sourcedId longer than 255 characters"))
+            problems.append(
+                Problem(table.name, line, gettext("sourcedId longer than 255 characters"))
+            )
         elif sourced_id in seen:
             problems.append(
                 Problem(
                     table.name,
                     line,
-                    f"duplicate sourcedId {sourced_id} (also on line {seen[sourced_id]})",
+                    gettext(
+                        "duplicate sourcedId %(id)s (also on line %(line)d)",
+                        id=sourced_id,
+                        line=seen[sourced_id],
+                    ),
                 )
             )
         else:
@@ -233,10 +254,16 @@ def _agents(
             continue
         if agent == values["sourcedId"]:
             problems.append(
-                Problem(table.name, line, f"agentSourcedIds names the user {agent} themselves")
+                Problem(
+                    table.name,
+                    line,
+                    gettext("agentSourcedIds names the user %(id)s themselves", id=agent),
+                )
             )
         elif agent in agents:
-            problems.append(Problem(table.name, line, f"agentSourcedIds names {agent} twice"))
+            problems.append(
+                Problem(table.name, line, gettext("agentSourcedIds names %(id)s twice", id=agent))
+            )
         else:
             agents.append(agent)
     return tuple(agents)
@@ -265,16 +292,24 @@ def _people(
         if enabled not in ("true", "false"):
             problems.append(
                 Problem(
-                    table.name, line, f"enabledUser “{values['enabledUser']}” (say true or false)"
+                    table.name,
+                    line,
+                    gettext(
+                        "enabledUser “%(value)s” (say true or false)", value=values["enabledUser"]
+                    ),
                 )
             )
             continue
         name = " ".join(f"{values['givenName']} {values['familyName']}".split())
         if not name:
-            problems.append(Problem(table.name, line, "empty givenName and familyName"))
+            problems.append(Problem(table.name, line, gettext("empty givenName and familyName")))
             continue
         if len(name) > MAX_NAME:
-            problems.append(Problem(table.name, line, f"name longer than {MAX_NAME} characters"))
+            problems.append(
+                Problem(
+                    table.name, line, gettext("name longer than %(max)d characters", max=MAX_NAME)
+                )
+            )
             continue
         person = Person(
             file=table.name,
@@ -292,22 +327,32 @@ def _people(
             # Neither roles.csv nor a 1.1 role column: what the person does in classes.
             role_name = "teacher" if "teacher" in enrolled_roles[sourced_id] else "student"
         if not role_name:
-            person.skip_reason = "no role: not in roles.csv and in no class"
+            person.skip_reason = gettext("no role: not in roles.csv and in no class")
         else:
             try:
                 person.role, person.skip_reason = role_for(role_name)
             except ValueError:
-                problems.append(Problem(table.name, line, f"unknown role “{role_name}”"))
+                problems.append(
+                    Problem(table.name, line, gettext("unknown role “%(role)s”", role=role_name))
+                )
                 continue
             person.role_name = _ROLE_NAMES.get(role_name.strip().lower(), role_name)
         email = _email(values)
         if not email:
-            person.skip_reason = person.skip_reason or "no email: Laurel signs people in by email"
+            person.skip_reason = person.skip_reason or gettext(
+                "no email: Laurel signs people in by email"
+            )
         else:
             try:
                 person.email = normalize_email(email)
             except UserError as error:
-                problems.append(Problem(table.name, line, f"bad email {email}: {error}"))
+                problems.append(
+                    Problem(
+                        table.name,
+                        line,
+                        gettext("bad email %(email)s: %(error)s", email=email, error=error),
+                    )
+                )
                 continue
         rejected.discard(sourced_id)
         people.append(person)
@@ -323,14 +368,16 @@ def _classes(
         leaving = _status(table, line, values, problems)
         title = " ".join(values["title"].split())
         if not title:
-            problems.append(Problem(table.name, line, "empty title"))
+            problems.append(Problem(table.name, line, gettext("empty title")))
             continue
         if orgs is not None and values["schoolSourcedId"] not in orgs:
             problems.append(
                 Problem(
                     table.name,
                     line,
-                    f"unknown school {values['schoolSourcedId']} (not in orgs.csv)",
+                    gettext(
+                        "unknown school %(id)s (not in orgs.csv)", id=values["schoolSourcedId"]
+                    ),
                 )
             )
             continue
@@ -354,12 +401,16 @@ def _enrollments(table: _Table, problems: list[Problem]) -> list[Enrollment]:
     for line, values in _unique_ids(table, problems):
         leaving = _status(table, line, values, problems)
         if not values["classSourcedId"] or not values["userSourcedId"]:
-            problems.append(Problem(table.name, line, "empty classSourcedId or userSourcedId"))
+            problems.append(
+                Problem(table.name, line, gettext("empty classSourcedId or userSourcedId"))
+            )
             continue
         try:
             role, _ = role_for(values["role"])
         except ValueError:
-            problems.append(Problem(table.name, line, f"unknown role “{values['role']}”"))
+            problems.append(
+                Problem(table.name, line, gettext("unknown role “%(role)s”", role=values["role"]))
+            )
             continue
         if role not in CLASS_ROLES:
             role = None  # a counselor enrolled in a class gains nothing from it

@@ -29,6 +29,7 @@ from dataclasses import field
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from app.accounts import services as accounts
 from app.accounts.counselors import assign_counselor
@@ -39,6 +40,7 @@ from app.accounts.models import Role
 from app.accounts.models import SchoolClass
 from app.accounts.models import User
 from app.extensions import db
+from app.main.labels import label
 from app.roster.models import RosterClassLink
 from app.roster.models import RosterUserLink
 from app.roster.oneroster import FAMILY_ROLES
@@ -50,6 +52,11 @@ from app.roster.records import Roster
 
 # An existing row's id, or the key of a row the plan creates.
 Ref = int | str
+
+
+def _role_word(role: Role) -> str:
+    """A role as a word inside a sentence, in the current language."""
+    return label(role).lower()
 
 
 class Action(enum.StrEnum):
@@ -237,8 +244,11 @@ class _Planner:
                 self.problem(
                     course.file,
                     course.line,
-                    f"no free class name for “{course.title}”: "
-                    "another class has it; rename that class first",
+                    gettext(
+                        "no free class name for “%(title)s”: another class has it; rename "
+                        "that class first",
+                        title=course.title,
+                    ),
                     key=course.key,
                 )
                 continue
@@ -255,9 +265,9 @@ class _Planner:
                 rename = name if current.name != name else None
                 link = course.sourced_id if linked not in self.school.sourced_id_of_class else None
                 if rename:
-                    details.append(f"renamed from “{current.name}”")
+                    details.append(gettext("renamed from “%(name)s”", name=current.name))
                 if link:
-                    details.append(f"linked to roster class {link}")
+                    details.append(gettext("linked to roster class %(id)s", id=link))
                 if rename or link:
                     self.plan.class_updates.append((linked, rename, link))
                 action = Action.UPDATE if details else Action.UNCHANGED
@@ -281,8 +291,12 @@ class _Planner:
                     self.problem(
                         person.file,
                         person.line,
-                        f"{person.email} belongs to the roster's "
-                        f"user {other}, not {person.sourced_id}",
+                        gettext(
+                            "%(email)s belongs to the roster's user %(other)s, not %(id)s",
+                            email=person.email,
+                            other=other,
+                            id=person.sourced_id,
+                        ),
                         key=person.key,
                     )
                     continue
@@ -293,21 +307,31 @@ class _Planner:
                 if person.leaving and existing is not None:
                     entry.action = Action.LEAVING
                     entry.details.append(
-                        "marked tobedeleted or disabled: the account and its credentials are "
-                        "kept (deactivate it on the Users page if they left)"
+                        gettext(
+                            "marked tobedeleted or disabled: the account and its credentials "
+                            "are kept (deactivate it on the Users page if they left)"
+                        )
                     )
                     self.entries[existing.id] = entry
                 elif person.leaving:
-                    entry.details.append("marked tobedeleted and has no account: nothing to do")
+                    entry.details.append(
+                        gettext("marked tobedeleted and has no account: nothing to do")
+                    )
                 else:
-                    entry.details.append(f"not imported: {person.skip_reason}")
+                    entry.details.append(
+                        gettext("not imported: %(reason)s", reason=person.skip_reason)
+                    )
                 self.plan.people.append(entry)
                 continue
             if person.email in first_line:
                 self.problem(
                     person.file,
                     person.line,
-                    f"duplicate email {person.email} (also on line {first_line[person.email]})",
+                    gettext(
+                        "duplicate email %(email)s (also on line %(line)d)",
+                        email=person.email,
+                        line=first_line[person.email],
+                    ),
                     key=person.key,
                 )
                 continue
@@ -342,9 +366,13 @@ class _Planner:
             self.problem(
                 person.file,
                 person.line,
-                f"{existing.email} already has an account as "
-                f"{existing.role.value}, not {person.role.value}: change the role on the "
-                "Users page first",
+                gettext(
+                    "%(email)s already has an account as %(role)s, not %(wanted)s: change the "
+                    "role on the Users page first",
+                    email=existing.email,
+                    role=_role_word(existing.role),
+                    wanted=_role_word(person.role),
+                ),
                 key=person.key,
             )
             return False
@@ -352,18 +380,21 @@ class _Planner:
         email = person.email if existing.email != person.email else None
         if email and email in self.school.user_by_email:
             self.problem(
-                person.file, person.line, f"{email} is the email of another account", key=person.key
+                person.file,
+                person.line,
+                gettext("%(email)s is the email of another account", email=email),
+                key=person.key,
             )
             return False
         link = person.sourced_id if existing.id not in self.school.sourced_id_of_user else None
         if name:
-            entry.details.append(f"name “{existing.name}” → “{name}”")
+            entry.details.append(gettext("name “%(old)s” → “%(new)s”", old=existing.name, new=name))
         if email:
-            entry.details.append(f"email {existing.email} → {email}")
+            entry.details.append(gettext("email %(old)s → %(new)s", old=existing.email, new=email))
         if link:
-            entry.details.append(f"linked to roster user {link}")
+            entry.details.append(gettext("linked to roster user %(id)s", id=link))
         if not existing.is_active:
-            entry.details.append("deactivated in Laurel: stays so")
+            entry.details.append(gettext("deactivated in Laurel: stays so"))
         if name or email or link:
             self.plan.user_updates.append((existing.id, name, email, link))
             entry.action = Action.UPDATE
@@ -435,15 +466,20 @@ class _Planner:
                 self.problem(
                     enrollment.file,
                     enrollment.line,
-                    f"unknown class "
-                    f"{enrollment.class_key} (not in classes.csv, nor imported before)",
+                    gettext(
+                        "unknown class %(id)s (not in classes.csv, nor imported before)",
+                        id=enrollment.class_key,
+                    ),
                 )
                 continue
             if person_ref is None:
                 self.problem(
                     enrollment.file,
                     enrollment.line,
-                    f"unknown user {enrollment.person_key} (not in users.csv, nor imported before)",
+                    gettext(
+                        "unknown user %(id)s (not in users.csv, nor imported before)",
+                        id=enrollment.person_key,
+                    ),
                 )
                 continue
             if enrollment.role is None:
@@ -452,7 +488,10 @@ class _Planner:
                 # Teaching a class would let a counselor review and issue in it.
                 entry = self._entry_for(person_ref, (enrollment.file, enrollment.line))
                 entry.details.append(
-                    f"a counselor joins no class: not in {self.class_names[class_ref]}"
+                    gettext(
+                        "a counselor joins no class: not in %(class_name)s",
+                        class_name=self.class_names[class_ref],
+                    )
                 )
                 continue
             first_seen.setdefault(person_ref, (enrollment.file, enrollment.line))
@@ -478,9 +517,18 @@ class _Planner:
                     continue
                 self.plan.joins.append((person_ref, class_ref, role))
                 what = (
-                    f"{self.class_names[class_ref]}: {current.value} → {role.value}"
+                    gettext(
+                        "%(class_name)s: %(old)s → %(new)s",
+                        class_name=self.class_names[class_ref],
+                        old=_role_word(current),
+                        new=_role_word(role),
+                    )
                     if current
-                    else f"joins {self.class_names[class_ref]} as {role.value}"
+                    else gettext(
+                        "joins %(class_name)s as %(role)s",
+                        class_name=self.class_names[class_ref],
+                        role=_role_word(role),
+                    )
                 )
                 entry = self._entry_for(person_ref, first_seen[person_ref])
                 self._note(entry, what, joins=current is None)
@@ -489,7 +537,8 @@ class _Planner:
                 continue
             self.plan.leaves.append((user_id, class_id))
             entry = self._entry_for(user_id, first_seen[user_id])
-            self._note(entry, f"leaves {self.school.classes[class_id].name}", leaves=True)
+            left = gettext("leaves %(class_name)s", class_name=self.school.classes[class_id].name)
+            self._note(entry, left, leaves=True)
         for entry in self.plan.people:
             joins, leaves, other = self.membership_changes.get(id(entry), (False, False, False))
             if entry.action in (Action.UNCHANGED, Action.UPDATE) and joins and leaves:
@@ -572,20 +621,31 @@ class _Planner:
             self.problem(
                 person.file,
                 person.line,
-                f"agentSourcedIds names unknown user {agent} "
-                "(not in users.csv, nor imported before)",
+                gettext(
+                    "agentSourcedIds names unknown user %(id)s (not in users.csv, nor imported "
+                    "before)",
+                    id=agent,
+                ),
             )
             return None
         if role_name in FAMILY_ROLES:
             return None
+        assert person.role is not None  # only students' and counselors' agents are read
         counterpart = Role.COUNSELOR if person.role == Role.STUDENT else Role.STUDENT
         if role != counterpart:
             self.problem(
                 person.file,
                 person.line,
-                f"agentSourcedIds names {agent}, whose role is {role_name or 'none'}: "
-                f"the agents Laurel reads for a {person.role_name or person.role} are "
-                f"{counterpart.value}s (family it passes by)",
+                gettext(
+                    "agentSourcedIds names %(id)s, whose role is %(role)s: the agents Laurel "
+                    "reads for a %(person_role)s are %(counterparts)s (family it passes by)",
+                    id=agent,
+                    role=role_name or gettext("none"),
+                    person_role=person.role_name or _role_word(person.role),
+                    counterparts=gettext("students")
+                    if counterpart == Role.STUDENT
+                    else gettext("counselors"),
+                ),
             )
             return None
         if agent_ref is None:
@@ -601,9 +661,9 @@ class _Planner:
         self.plan.counselors.append(AssignmentEntry(where[0], where[1], counselor, student, action))
         entry = self._entry_for(pair[1], where)
         entry.details.append(
-            f"counselor {counselor} assigned"
+            gettext("counselor %(name)s assigned", name=counselor)
             if action == "assign"
-            else f"counselor {counselor} no longer assigned"
+            else gettext("counselor %(name)s no longer assigned", name=counselor)
         )
         if entry.action == Action.UNCHANGED:
             entry.action = Action.UPDATE
