@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 
 from flask_babel import gettext
+from flask_babel import ngettext
 
 from app.accounts.emails import normalize_email
 from app.accounts.models import Role
@@ -127,20 +128,34 @@ def _row(line: int, cells: list[str], positions: dict[str, int], width: int) -> 
     )
     if len(cells) < width:
         missing = [column for column, index in positions.items() if index >= len(cells)]
-        row.reject(f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
+        row.reject(
+            ngettext(
+                "missing column: %(columns)s",
+                "missing columns: %(columns)s",
+                len(missing),
+                columns=", ".join(missing),
+            )
+        )
     elif not row.name:
-        row.reject("empty name")
+        row.reject(gettext("empty name"))
     elif not row.email:
-        row.reject("empty email")
+        row.reject(gettext("empty email"))
     elif row.role is None:
-        row.reject(f"unknown role “{values['role']}” (use student, instructor or counselor)")
+        row.reject(
+            gettext(
+                "unknown role “%(role)s” (use student, instructor or counselor)",
+                role=values["role"],
+            )
+        )
     elif row.role == Role.COUNSELOR and row.class_name:
-        row.reject("a counselor is in no class: leave class empty (assign students on Counselors)")
+        row.reject(
+            gettext("a counselor is in no class: leave class empty (assign students on Counselors)")
+        )
     else:
         try:
             row.email = normalize_email(row.email)
         except UserError as error:
-            row.reject(f"bad email: {error}")
+            row.reject(gettext("bad email: %(error)s", error=error))
     return row
 
 
@@ -179,7 +194,13 @@ def parse_roster(text: str) -> list[RosterRow]:
         row = _row(number, cells, positions, width)
         if row.outcome != RowOutcome.REJECTED:
             if row.email in first_line_of:
-                row.reject(f"duplicate of line {first_line_of[row.email]} ({row.email})")
+                row.reject(
+                    gettext(
+                        "duplicate of line %(line)d (%(email)s)",
+                        line=first_line_of[row.email],
+                        email=row.email,
+                    )
+                )
             else:
                 first_line_of[row.email] = number
         rows.append(row)
