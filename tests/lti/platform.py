@@ -56,6 +56,9 @@ class Platform:
     # The NRPS pages; page N links to page N+1.
     roster_pages: list[list[dict[str, Any]]] = field(default_factory=list)
     assertions: list[dict[str, Any]] = field(default_factory=list)
+    # How often Laurel read the JWKS, and the Cache-Control it is served with.
+    jwks_reads: int = 0
+    jwks_cache_control: str = ""
 
     @property
     def issuer(self) -> str:
@@ -177,7 +180,11 @@ def _handler(platform_of: dict[str, Platform]) -> type[BaseHTTPRequestHandler]:
             platform = platform_of["current"]
             parts = urlsplit(self.path)
             if parts.path == "/jwks":
-                self._answer(200, platform.jwks())
+                platform.jwks_reads += 1
+                cache = platform.jwks_cache_control
+                self._answer(200, platform.jwks(), {"Cache-Control": cache} if cache else None)
+            elif parts.path == "/moved-jwks":
+                self._answer(302, {}, {"Location": "/jwks"})
             elif parts.path == urlsplit(platform.memberships_url).path:
                 if self.headers.get("Authorization") != f"Bearer {ACCESS_TOKEN}" or (
                     self.headers.get("Accept")
