@@ -319,6 +319,7 @@ def _platform_input(form: PlatformForm) -> platforms.PlatformInput:
         key_set_url=form.key_set_url.data or "",
         deployment_ids=platforms.split_deployment_ids(form.deployment_ids.data or ""),
         token_audience=form.token_audience.data or "",
+        match_by_email=bool(form.match_by_email.data),
     )
 
 

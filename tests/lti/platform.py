@@ -22,11 +22,13 @@ from urllib.parse import urlsplit
 
 import jwt
 import pytest
+import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask.testing import FlaskClient
 
 from app.credentials.keys import jwk_from_public_key
 from app.extensions import db
+from app.lti.models import LtiPlatform
 from app.lti.platforms import PlatformInput
 from app.lti.platforms import add_platform
 from app.models_base import utcnow
@@ -288,6 +290,12 @@ def platform(app_ctx, platform_server, platform_key) -> Platform:
     )
     db.session.commit()
     return played
+
+
+def allow_email_matching() -> None:
+    """The admin lets the LMS match people to existing accounts by email (off by default)."""
+    db.session.execute(sa.update(LtiPlatform).values(match_by_email=True))
+    db.session.commit()
 
 
 def login_request(client: FlaskClient, platform: Platform, **changes: str):
