@@ -8,11 +8,14 @@ later launch from it opens the badge's page.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from app.accounts.models import SchoolClass
 from app.badges.models import Badge
@@ -26,12 +29,36 @@ from app.lti.models import LtiPlatform
 from app.models_base import new_token
 
 LINK_TYPE = "ltiResourceLink"
+# A host name, IPv4 or bracketed IPv6 address, and a port: no user info, nothing that would
+# end a CSP directive.
+_PLAIN_HOST = re.compile(r"[A-Za-z0-9.-]+(?::\d{1,5})?|\[[0-9A-Fa-f:.]+\](?::\d{1,5})?")
 # The deep-linking settings wait in the session cookie while the instructor chooses.
 MAX_SETTINGS_CHARS = 2000
 
 
+def return_origin(settings: Mapping[str, Any]) -> str:
+    """The origin (scheme://host[:port]) of the LMS's deep-linking return URL: the one place
+    besides Laurel the return page's form may post to (its CSP `form-action`).
+
+    :raises LtiError: the return URL is not a plain http(s) address.
+    """
+    url = settings.get("deep_link_return_url")
+    parts = urlsplit(url if isinstance(url, str) else "")
+    if parts.scheme not in ("https", "http") or not _PLAIN_HOST.fullmatch(parts.netloc):
+        raise LtiError(
+            gettext(
+                "The LMS's deep linking request names no usable return address "
+                "(“%(url)s”), so Laurel cannot send the badge back.",
+                url=str(url)[:200],
+            )
+        )
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
 def check_settings(settings: Mapping[str, Any]) -> None:
-    """:raises LtiError: the LMS takes no tool links here, or its settings are too large."""
+    """:raises LtiError: the LMS takes no tool links here, its settings are too large, or its
+    return address is not a plain http(s) address."""
+    return_origin(settings)
     accepted = settings.get("accept_types")
     if isinstance(accepted, list) and LINK_TYPE not in accepted:
         raise LtiError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
+from wtforms import BooleanField
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
@@ -64,6 +65,15 @@ class PlatformForm(FlaskForm):
         validators=[Length(max=MAX_URL_CHARS)],
         description=lazy_gettext(
             "Only when the LMS asks for another audience than its access token URL."
+        ),
+    )
+    match_by_email = BooleanField(
+        lazy_gettext("Match people to existing Laurel accounts by the email address the LMS sends"),
+        description=lazy_gettext(
+            "Only if this LMS checks its people's addresses: whoever controls the LMS could "
+            "then sign in to the instructor and student accounts of those addresses. Off, a "
+            "person whose address already has a Laurel account is asked to see an admin. "
+            "Admin and counselor accounts never sign in through an LMS."
         ),
     )
 

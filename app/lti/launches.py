@@ -19,9 +19,11 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.lti import platform_keys
 from app.lti.errors import LtiError
 from app.lti.messages import Expected
 from app.lti.messages import Launch
+from app.lti.messages import names_unlisted_key
 from app.lti.messages import read_launch
 from app.lti.models import LtiNonce
 from app.lti.models import LtiPlatform
@@ -29,8 +31,6 @@ from app.lti.platforms import find_platform
 from app.models_base import new_token
 from app.models_base import rows_changed
 from app.verify.core.fetching import FetchError
-from app.verify.core.fetching import fetch_json
-from app.verify.service import network_fetcher
 
 # From the login request to the launch: the LMS sends the browser straight back.
 LAUNCH_WINDOW = timedelta(minutes=10)
@@ -121,12 +121,16 @@ def use_state(state: str, *, now: datetime) -> tuple[LtiPlatform, str]:
 
 
 def verify_launch(platform: LtiPlatform, id_token: str, *, nonce: str, now: datetime) -> Launch:
-    """The launch in `id_token`, checked against the platform's current key set.
+    """The launch in `id_token`, checked against the platform's key set: the one kept, read
+    again once when the id_token names a key it does not list (the LMS rotated its key).
 
-    :raises LtiError: the key set cannot be read, or the id_token fails a check.
+    :raises LtiError: the key set cannot be read, or the id_token fails a check (a key still
+        unlisted after the second reading among them).
     """
     try:
-        keys = fetch_json(network_fetcher(), platform.key_set_url)
+        keys, just_read = platform_keys.key_set(platform, now=now)
+        if not just_read and names_unlisted_key(id_token, keys):
+            keys, _ = platform_keys.key_set(platform, now=now, refresh=True)
     except FetchError as error:
         raise LtiError(f"Laurel could not read the key set of {platform.name}: {error}") from None
     expected = Expected(

@@ -2,7 +2,10 @@
 LMS course, and the membership the user's course role gives.
 
 Shared by launches and the roster import (NRPS), so both match people the same way: by
-the platform's `sub` once linked, else by the email address the LMS sends. Laurel never
+the platform's `sub` once linked. A person seen for the first time gets a new account; when
+their email address already has one, it is linked only if the admin lets this platform match
+by email (`LtiPlatform.match_by_email`, off by default) and no other user of the platform is
+linked to it, since an LMS that asserts an address is not proof its user owns it. Laurel never
 changes an account's own role from the LMS: admin and counselor accounts do not sign in
 this way (an LMS must not be a way into them), and a student account is not made an
 instructor because a course says so. Services flush; the caller commits once.
@@ -13,6 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from app.accounts import services as accounts
 from app.accounts.emails import normalize_email
@@ -75,12 +79,47 @@ def account_for(
                 role=Role.INSTRUCTOR if role == CourseRole.INSTRUCTOR else Role.STUDENT,
             )
             created = True
+        else:
+            _check_may_join(user, role)
+            _check_may_match(platform, user)
         db.session.add(
             LtiUserLink(platform_id=platform.id, subject=subject, user_id=user.id, linked_at=now)
         )
         db.session.flush()
     _check_may_join(user, role)
     return user, created
+
+
+def _check_may_match(platform: LtiPlatform, user: User) -> None:
+    """Refuse to link an existing account to a platform's user by the email address alone,
+    unless the admin lets this platform match by email and the account is not linked to
+    another of its users already."""
+    if not platform.match_by_email:
+        raise LtiError(
+            gettext(
+                "%(email)s already has a Laurel account, and %(platform)s may not sign in to "
+                "existing accounts by their email address. Sign in to Laurel directly, or ask "
+                "your school's Laurel admin to allow it for %(platform)s.",
+                email=user.email,
+                platform=platform.name,
+            ),
+            403,
+        )
+    other = db.session.scalar(
+        sa.select(LtiUserLink.id).where(
+            LtiUserLink.platform_id == platform.id, LtiUserLink.user_id == user.id
+        )
+    )
+    if other is not None:
+        raise LtiError(
+            gettext(
+                "The Laurel account of %(email)s is linked to another person in %(platform)s "
+                "already. Ask your school's Laurel admin.",
+                email=user.email,
+                platform=platform.name,
+            ),
+            403,
+        )
 
 
 def _check_may_join(user: User, role: CourseRole) -> None:

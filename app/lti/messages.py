@@ -73,21 +73,38 @@ def _refuse(problem: str) -> LtiError:
     return LtiError(f"Laurel refused this launch from the LMS: {problem}. Start it again there.")
 
 
+def _listed_jwk(keys: Mapping[str, Any], kid: str) -> dict[str, Any] | None:
+    listed = keys.get("keys") if isinstance(keys, Mapping) else None
+    for jwk in listed if isinstance(listed, list) else []:
+        if isinstance(jwk, dict) and jwk.get("kid") == kid:
+            return jwk
+    return None
+
+
+def names_unlisted_key(id_token: str, keys: Mapping[str, Any]) -> bool:
+    """Whether the id_token's header names a key (`kid`) that `keys` does not list: the one
+    case where reading the platform's key set again can help (the LMS rotated its key)."""
+    try:
+        kid = jwt.get_unverified_header(id_token).get("kid")
+    except jwt.InvalidTokenError:
+        return False
+    return isinstance(kid, str) and bool(kid) and _listed_jwk(keys, kid) is None
+
+
 def _signing_key(header: Mapping[str, Any], keys: Mapping[str, Any]) -> rsa.RSAPublicKey:
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid:
         raise _refuse("its id_token names no key (no `kid` in its header)")
-    listed = keys.get("keys") if isinstance(keys, Mapping) else None
-    for jwk in listed if isinstance(listed, list) else []:
-        if isinstance(jwk, dict) and jwk.get("kid") == kid:
-            try:
-                key = public_key_from_jwk(jwk)
-            except KeyResolutionError as error:
-                raise _refuse(f"the platform's key {kid[:60]} is not usable ({error})") from None
-            if not isinstance(key, rsa.RSAPublicKey):
-                raise _refuse(f"the platform's key {kid[:60]} is not an RSA key")
-            return key
-    raise _refuse(f"its key {kid[:60]!r} is not in the platform's key set")
+    jwk = _listed_jwk(keys, kid)
+    if jwk is None:
+        raise _refuse(f"its key {kid[:60]!r} is not in the platform's key set")
+    try:
+        key = public_key_from_jwk(jwk)
+    except KeyResolutionError as error:
+        raise _refuse(f"the platform's key {kid[:60]} is not usable ({error})") from None
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise _refuse(f"the platform's key {kid[:60]} is not an RSA key")
+    return key
 
 
 def _seconds(claims: Mapping[str, Any], name: str) -> datetime:

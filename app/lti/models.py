@@ -43,6 +43,11 @@ class LtiPlatform(Model):
     # The `aud` of Laurel's client assertions when the platform wants another than its token
     # URL (some name their issuer); empty means the token URL.
     token_audience: Mapped[str] = mapped_column(sa.String(MAX_URL_CHARS), default="")
+    # Whether a person the LMS sends for the first time may be matched to an existing Laurel
+    # account by the email address the LMS asserts (app/lti/links.py). Off unless the admin
+    # trusts the LMS to vouch for addresses: else a compromised or careless LMS could sign in
+    # as anyone whose address it knows.
+    match_by_email: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     deployments: Mapped[list[LtiDeployment]] = relationship(

@@ -27,19 +27,17 @@ from app.lti.links import join
 from app.lti.links import linked_user
 from app.lti.messages import client_assertion
 from app.lti.models import LtiContextLink
+from app.lti.network import TIMEOUT
+from app.lti.network import guarded_session
 from app.lti.roles import course_role
 from app.models_base import new_token
-from app.verify.core.fetching import CONNECT_TIMEOUT_SECONDS
-from app.verify.core.fetching import READ_TIMEOUT_SECONDS
 from app.verify.core.fetching import FetchError
-from app.verify.service import guarded_adapter
 
 SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 MEMBERSHIPS = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 # A course of 100 pages is a very large course; a loop of `next` links ends here.
 MAX_PAGES = 100
-TIMEOUT = (CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECONDS)
 
 
 @dataclass
@@ -51,15 +49,6 @@ class RosterReport:
     left: list[str] = field(default_factory=list)
     unchanged: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _session() -> requests.Session:
-    session = requests.Session()
-    session.trust_env = False
-    guard = guarded_adapter()
-    session.mount("https://", guard)
-    session.mount("http://", guard)
-    return session
 
 
 def _send(session: requests.Session, method: str, url: str, what: str, **kwargs: Any) -> Any:
@@ -146,7 +135,7 @@ def import_roster(link: LtiContextLink, *, now: datetime) -> RosterReport:
             "turns on Names and Role Provisioning Services for Laurel, then an instructor opens "
             "Laurel from the course once."
         )
-    with _session() as session:
+    with guarded_session() as session:
         members = list(_members(session, link, _access_token(session, link, now=now)))
     report = RosterReport()
     for member in members:

@@ -37,6 +37,7 @@ class PlatformInput:
     key_set_url: str
     deployment_ids: tuple[str, ...]
     token_audience: str = ""
+    match_by_email: bool = False
 
 
 def check_url(value: str, what: str) -> str:
@@ -89,6 +90,7 @@ def _checked(data: PlatformInput) -> PlatformInput:
         token_audience=check_url(data.token_audience, "token audience")
         if data.token_audience.strip()
         else "",
+        match_by_email=data.match_by_email,
     )
 
 
@@ -134,6 +136,7 @@ def add_platform(data: PlatformInput, *, now: datetime) -> LtiPlatform:
         auth_token_url=data.auth_token_url,
         key_set_url=data.key_set_url,
         token_audience=data.token_audience,
+        match_by_email=data.match_by_email,
         created_at=now,
     )
     _set_deployments(platform, data.deployment_ids)
@@ -156,6 +159,7 @@ def edit_platform(platform: LtiPlatform, data: PlatformInput) -> None:
     platform.auth_token_url = data.auth_token_url
     platform.key_set_url = data.key_set_url
     platform.token_audience = data.token_audience
+    platform.match_by_email = data.match_by_email
     _set_deployments(platform, data.deployment_ids)
     db.session.flush()
 

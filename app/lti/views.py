@@ -4,7 +4,6 @@ deep-linking badge picker, the linked class with its roster import, and the admi
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Blueprint
@@ -55,6 +54,7 @@ from app.lti.roles import course_role
 from app.lti.tool_config import configuration
 from app.lti.tool_config import tool_urls
 from app.models_base import utcnow
+from app.web.headers import CONTENT_SECURITY_POLICY
 
 bp = Blueprint("lti", __name__)
 admin_only = role_required(Role.ADMIN)
@@ -256,11 +256,10 @@ def place_badge():
     response = make_response(
         render_template("lti/deep_link_return.html", return_url=return_url, jwt=token, badge=badge)
     )
-    origin = "{0.scheme}://{0.netloc}".format(urlsplit(return_url))
-    # The form goes to the LMS, which Laurel's policy (form-action 'self') would refuse.
-    response.headers["Content-Security-Policy"] = (
-        f"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        f"object-src 'none'; base-uri 'none'; form-action {origin}; frame-ancestors 'none'"
+    # Laurel's policy, with the LMS added to where forms may post: the page's own forms
+    # (sign out, language) still post to Laurel.
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'", f"form-action 'self' {deep_linking.return_origin(settings)}"
     )
     return response
 
@@ -320,6 +319,7 @@ def _platform_input(form: PlatformForm) -> platforms.PlatformInput:
         key_set_url=form.key_set_url.data or "",
         deployment_ids=platforms.split_deployment_ids(form.deployment_ids.data or ""),
         token_audience=form.token_audience.data or "",
+        match_by_email=bool(form.match_by_email.data),
     )
 
 

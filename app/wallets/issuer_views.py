@@ -20,6 +20,7 @@ from flask_babel import gettext
 
 from app.errors import Conflict
 from app.errors import LaurelError
+from app.errors import NotFound
 from app.extensions import csrf
 from app.extensions import db
 from app.extensions import limiter
@@ -70,21 +71,35 @@ def _laurel_error(error: LaurelError) -> Response:
     )
 
 
-@bp.get("/.well-known/openid-credential-issuer")
-def issuer_metadata():
+def _check_issuer_path(path: str | None, public_url: str) -> None:
+    """A metadata address names this issuer: the bare well-known path (a public URL at the
+    host's root, or the older form appended to the public URL's path, which the reverse
+    proxy strips), or the well-known path followed by the public URL's path.
+
+    :raises NotFound: the path after the well-known path is another issuer's.
+    """
+    if path is not None and "/" + path.strip("/") != openid4vci.issuer_path(public_url):
+        raise NotFound(gettext("This server publishes no credential issuer at that address."))
+
+
+@bp.get(openid4vci.ISSUER_WELL_KNOWN)
+@bp.get(f"{openid4vci.ISSUER_WELL_KNOWN}/<path:issuer_path>")
+def issuer_metadata(issuer_path: str | None = None):
     """The credential issuer metadata (OpenID4VCI §12.2)."""
     public_url = issuing_context().public_url
+    _check_issuer_path(issuer_path, public_url)
     return _json(
         openid4vci.issuer_metadata(public_url, current_issuer_name(public_url)), public=True
     )
 
 
-@bp.get("/.well-known/oauth-authorization-server")
-def authorization_server_metadata():
+@bp.get(openid4vci.AUTHORIZATION_SERVER_WELL_KNOWN)
+@bp.get(f"{openid4vci.AUTHORIZATION_SERVER_WELL_KNOWN}/<path:issuer_path>")
+def authorization_server_metadata(issuer_path: str | None = None):
     """The authorization server metadata (RFC 8414): the pre-authorized grant only."""
-    return _json(
-        openid4vci.authorization_server_metadata(issuing_context().public_url), public=True
-    )
+    public_url = issuing_context().public_url
+    _check_issuer_path(issuer_path, public_url)
+    return _json(openid4vci.authorization_server_metadata(public_url), public=True)
 
 
 @bp.get(f"{openid4vci.OFFER_PATH}<offer_id>")

@@ -1,7 +1,11 @@
 """OpenID for Verifiable Credential Issuance 1.0, pre-authorized code flow, as Laurel serves it.
 
 The credential issuer identifier is the school's public URL; Laurel is its own
-authorization server (RFC 8414 metadata, the token endpoint). The wallet fetches the
+authorization server (RFC 8414 metadata, the token endpoint). Both metadata documents are
+found where OpenID4VCI §12.2.2 and RFC 8414 §3.1 put them: the well-known path inserted
+between the host and the public URL's path, if any (`well_known_url`), so a school at
+https://school.example/laurel publishes at
+https://school.example/.well-known/openid-credential-issuer/laurel. The wallet fetches the
 offer (`credential_offer_uri`), trades its pre-authorized code (and the PIN, when the
 learner asked for one) for an access token, takes a `c_nonce` from the nonce endpoint and
 asks for the credential with a proof of possession of its key signing that nonce.
@@ -26,6 +30,7 @@ import secrets
 from datetime import datetime
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
@@ -45,6 +50,8 @@ from app.wallets.proof_jwt import ALGORITHMS
 from app.wallets.proof_jwt import ProofError
 from app.wallets.proof_jwt import verify_proof_jwt
 
+ISSUER_WELL_KNOWN = "/.well-known/openid-credential-issuer"
+AUTHORIZATION_SERVER_WELL_KNOWN = "/.well-known/oauth-authorization-server"
 PRE_AUTHORIZED_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 ACCESS_TOKEN_LIFETIME = timedelta(minutes=5)
 NONCE_LIFETIME = timedelta(minutes=5)
@@ -78,6 +85,19 @@ def _binding(format_name: str, display_name: str) -> dict[str, Any]:
             "display": [{"name": display_name, "locale": "en"}],
         },
     }
+
+
+def well_known_url(public_url: str, well_known: str) -> str:
+    """Where a wallet looks for a metadata document of the issuer `public_url`: `well_known`
+    inserted between the host and the path (OpenID4VCI §12.2.2, RFC 8414 §3.1)."""
+    parts = urlsplit(public_url)
+    return f"{parts.scheme}://{parts.netloc}{well_known}{parts.path.rstrip('/')}"
+
+
+def issuer_path(public_url: str) -> str:
+    """The public URL's path ('' at a host's root): what follows the well-known path in the
+    address of the metadata, when the reverse proxy hands it to Laurel unchanged."""
+    return urlsplit(public_url).path.rstrip("/")
 
 
 def issuer_metadata(public_url: str, school_name: str) -> dict[str, Any]:

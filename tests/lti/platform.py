@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
+from html import escape
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
 from typing import Any
@@ -21,11 +22,13 @@ from urllib.parse import urlsplit
 
 import jwt
 import pytest
+import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask.testing import FlaskClient
 
 from app.credentials.keys import jwk_from_public_key
 from app.extensions import db
+from app.lti.models import LtiPlatform
 from app.lti.platforms import PlatformInput
 from app.lti.platforms import add_platform
 from app.models_base import utcnow
@@ -56,6 +59,13 @@ class Platform:
     # The NRPS pages; page N links to page N+1.
     roster_pages: list[list[dict[str, Any]]] = field(default_factory=list)
     assertions: list[dict[str, Any]] = field(default_factory=list)
+    # How often Laurel read the JWKS, and the Cache-Control it is served with.
+    jwks_reads: int = 0
+    jwks_cache_control: str = ""
+    # What the authorization endpoint signs for a browser sent there by Laurel (None: 404).
+    browser_launch: dict[str, Any] | None = None
+    # The forms a browser posted to the deep-linking return URL.
+    deep_link_returns: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def issuer(self) -> str:
@@ -104,7 +114,7 @@ class Platform:
             claims[LTI + "resource_link"] = {"id": "link-1", "title": "Laurel"}
         else:
             claims[DL + "deep_linking_settings"] = {
-                "deep_link_return_url": f"{self.origin}/courses/7/deep_linking_response",
+                "deep_link_return_url": self.deep_link_return_url,
                 "accept_types": ["ltiResourceLink"],
                 "accept_presentation_document_targets": ["window"],
                 "data": "opaque-platform-data",
@@ -150,6 +160,24 @@ class Platform:
         self.assertions.append(claims)
         return 200, {"access_token": ACCESS_TOKEN, "token_type": "bearer", "expires_in": 3600}
 
+    def authorization_page(self, query: dict[str, str]) -> str:
+        """The LMS's answer to Laurel's authentication request: a form that posts the signed
+        id_token and the state to Laurel's launch URL, sent by its button (no script)."""
+        claims = dict(self.browser_launch or {})
+        roles = claims.pop("roles", [INSTRUCTOR])
+        token = self.id_token(query["nonce"], roles=roles, **claims)
+        return (
+            "<!doctype html><title>LMS</title>"
+            f'<form method="post" action="{escape(query["redirect_uri"])}">'
+            f'<input type="hidden" name="id_token" value="{escape(token)}">'
+            f'<input type="hidden" name="state" value="{escape(query["state"])}">'
+            "<button>Open Laurel</button></form>"
+        )
+
+    @property
+    def deep_link_return_url(self) -> str:
+        return f"{self.origin}/courses/7/deep_linking_response"
+
     def roster_page(self, number: int) -> tuple[dict[str, Any], str | None]:
         page = self.roster_pages[number]
         following = (
@@ -173,11 +201,26 @@ def _handler(platform_of: dict[str, Platform]) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
+        def _page(self, html: str) -> None:
+            data = html.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
         def do_GET(self) -> None:  # noqa: N802  (http.server's name)
             platform = platform_of["current"]
             parts = urlsplit(self.path)
-            if parts.path == "/jwks":
-                self._answer(200, platform.jwks())
+            if parts.path == "/api/lti/authorize_redirect" and platform.browser_launch is not None:
+                query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+                self._page(platform.authorization_page(query))
+            elif parts.path == "/jwks":
+                platform.jwks_reads += 1
+                cache = platform.jwks_cache_control
+                self._answer(200, platform.jwks(), {"Cache-Control": cache} if cache else None)
+            elif parts.path == "/moved-jwks":
+                self._answer(302, {}, {"Location": "/jwks"})
             elif parts.path == urlsplit(platform.memberships_url).path:
                 if self.headers.get("Authorization") != f"Bearer {ACCESS_TOKEN}" or (
                     self.headers.get("Accept")
@@ -198,6 +241,9 @@ def _handler(platform_of: dict[str, Platform]) -> type[BaseHTTPRequestHandler]:
             form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
             if self.path == "/login/oauth2/token":
                 self._answer(*platform.token(form))
+            elif self.path == urlsplit(platform.deep_link_return_url).path:
+                platform.deep_link_returns.append(form)
+                self._page("<!doctype html><title>LMS</title><h1>Content placed</h1>")
             else:
                 self._answer(404, {"error": "not found"})
 
@@ -244,6 +290,12 @@ def platform(app_ctx, platform_server, platform_key) -> Platform:
     )
     db.session.commit()
     return played
+
+
+def allow_email_matching() -> None:
+    """The admin lets the LMS match people to existing accounts by email (off by default)."""
+    db.session.execute(sa.update(LtiPlatform).values(match_by_email=True))
+    db.session.commit()
 
 
 def login_request(client: FlaskClient, platform: Platform, **changes: str):

@@ -37,16 +37,19 @@ def test_an_admin_registers_edits_and_removes_a_platform(client, login, make_use
     assert added.status_code == 302, added.get_data(as_text=True)[:800]
     platform = db.session.scalar(sa.select(LtiPlatform))
     assert (platform.issuer, platform.client_id) == (CANVAS["issuer"], CANVAS["client_id"])
+    assert platform.match_by_email is False
     assert _deployments() == ["12:8865aa05b4b79b64a91a86042e43af5ea8ae79eb", "13:other"]
     page = client.get("/admin/lti").get_data(as_text=True)
     assert "District Canvas" in page and f"{TEST_PUBLIC_URL}/lti/login" in page
     assert client.get(f"/admin/lti/platforms/{platform.id}").status_code == 200
 
     edited = client.post(
-        f"/admin/lti/platforms/{platform.id}", data={**CANVAS, "deployment_ids": "13:other, 14:new"}
+        f"/admin/lti/platforms/{platform.id}",
+        data={**CANVAS, "deployment_ids": "13:other, 14:new", "match_by_email": "y"},
     )
 
     assert edited.status_code == 302
+    assert platform.match_by_email is True
     assert _deployments() == ["13:other", "14:new"]
     assert client.post(f"/admin/lti/platforms/{platform.id}/remove").status_code == 302
     assert db.session.scalar(sa.select(LtiPlatform)) is None

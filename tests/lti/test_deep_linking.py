@@ -7,6 +7,7 @@ import re
 from html import unescape
 
 import jwt
+import pytest
 import sqlalchemy as sa
 
 from app.accounts.models import Role
@@ -57,7 +58,7 @@ def test_an_instructor_places_a_badge_and_the_lms_gets_a_signed_response(
     assert answer.status_code == 200, answer.get_data(as_text=True)[:800]
     action, token = _returned_jwt(answer.get_data(as_text=True))
     assert action == f"{platform.origin}/courses/7/deep_linking_response"
-    assert f"form-action {platform.origin}" in answer.headers["Content-Security-Policy"]
+    assert f"form-action 'self' {platform.origin};" in answer.headers["Content-Security-Policy"]
     jwks = client.get("/lti/jwks").get_json()
     key = jwt.PyJWKSet.from_dict(jwks)[jwt.get_unverified_header(token)["kid"]]
     claims = jwt.decode(token, key.key, algorithms=["RS256"], audience=platform.issuer)
@@ -132,6 +133,35 @@ def test_a_deep_linking_request_that_takes_no_tool_links_is_refused(client, plat
 
     assert answer.status_code == 400
     assert "does not take links to a tool" in answer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "return_url",
+    [
+        "javascript:alert(1)",
+        "https://lms.example;script-src 'unsafe-inline'/return",
+        "https://user:secret@lms.example/return",
+        "https://lms.example return",
+        "ftp://lms.example/return",
+        "",
+        42,
+    ],
+    ids=["javascript", "csp-injection", "user-info", "space", "ftp", "empty", "number"],
+)
+def test_a_deep_linking_request_without_a_usable_return_address_is_refused(
+    client, platform, return_url
+):
+    settings = {"deep_link_return_url": return_url, "accept_types": ["ltiResourceLink"]}
+    answer = launch(
+        client,
+        platform,
+        message_type=DEEP_LINKING,
+        **{(DL + "deep_linking_settings").replace("/", "__"): settings},
+    )
+
+    assert answer.status_code == 400
+    assert "return" in answer.get_data(as_text=True)
+    assert signed_in_id(client) is None
 
 
 def test_the_picker_without_a_deep_linking_request_says_so(client, platform, login, make_user):

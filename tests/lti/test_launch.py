@@ -22,6 +22,7 @@ from tests.lti.platform import INSTRUCTOR
 from tests.lti.platform import LAUNCH_URL
 from tests.lti.platform import LEARNER
 from tests.lti.platform import TEACHING_ASSISTANT
+from tests.lti.platform import allow_email_matching
 from tests.lti.platform import authentication_request
 from tests.lti.platform import launch
 from tests.lti.platform import login_request
@@ -83,6 +84,7 @@ def test_learner_launch_finds_the_account_by_email_and_opens_the_badges(
     client, platform, make_user
 ):
     sam = make_user(Role.STUDENT, email="sam@maplegrove.test", name="Sam Rivera")
+    allow_email_matching()
 
     answer = launch(client, platform, roles=[LEARNER], sub="lms-sam", email="Sam@maplegrove.test")
 
@@ -90,6 +92,48 @@ def test_learner_launch_finds_the_account_by_email_and_opens_the_badges(
     assert answer.headers["Location"] == "/badges"
     assert signed_in_id(client) == sam.get_id()
     assert _membership(sam) == ("Auto Shop 101", Role.STUDENT)
+
+
+@pytest.mark.parametrize("role", [Role.STUDENT, Role.INSTRUCTOR])
+def test_an_existing_account_is_not_matched_by_email_unless_the_admin_allows_it(
+    client, platform, make_user, role
+):
+    make_user(role, email="sam@maplegrove.test")
+
+    answer = launch(client, platform, roles=[LEARNER], sub="lms-sam", email="sam@maplegrove.test")
+
+    _refused(answer, 403, "may not sign in to existing accounts by their email address")
+    assert signed_in_id(client) is None
+    assert db.session.scalar(sa.select(LtiUserLink)) is None
+
+
+def test_an_account_linked_to_one_lms_user_is_not_matched_to_another_by_email(
+    client, platform, make_user
+):
+    make_user(Role.INSTRUCTOR, email="sam@maplegrove.test")
+    allow_email_matching()
+    first = launch(client, platform, roles=[INSTRUCTOR], sub="lms-sam", email="sam@maplegrove.test")
+    assert first.status_code == 302
+    client.delete_cookie("session")
+
+    answer = launch(
+        client, platform, roles=[INSTRUCTOR], sub="lms-impostor", email="sam@maplegrove.test"
+    )
+
+    _refused(answer, 403, "is linked to another person in District Canvas")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LtiUserLink)) == 1
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.COUNSELOR])
+def test_admin_and_counselor_accounts_are_never_matched_by_email(client, platform, make_user, role):
+    make_user(role, email="jordan@maplegrove.test")
+    allow_email_matching()
+
+    answer = launch(client, platform, roles=[INSTRUCTOR])
+
+    _refused(answer, 403, "signs in to Laurel directly")
+    assert signed_in_id(client) is None
+    assert db.session.scalar(sa.select(LtiUserLink)) is None
 
 
 def test_a_linked_account_is_found_by_subject_after_its_email_changes(client, platform):

@@ -14,6 +14,7 @@ from tests.lti.platform import CLIENT_ID
 from tests.lti.platform import INSTRUCTOR
 from tests.lti.platform import LEARNER
 from tests.lti.platform import TEACHING_ASSISTANT
+from tests.lti.platform import allow_email_matching
 from tests.lti.platform import launch
 
 
@@ -34,6 +35,7 @@ def _members_of(class_id: int) -> dict[str, Role]:
 
 
 def test_an_instructor_imports_the_course_roster_in_two_pages(client, platform, make_user):
+    allow_email_matching()
     leaving = make_user(Role.STUDENT, email="leo@maplegrove.test", name="Leo Okafor")
     assert (
         launch(client, platform, roles=[LEARNER], sub="lms-leo", email=leaving.email).status_code
@@ -113,3 +115,29 @@ def test_only_the_class_instructors_and_admins_import(client, platform, login, m
 
     assert client.post(f"/lti/classes/{link.class_id}/roster").status_code == 403
     assert client.get(f"/lti/classes/{link.class_id}").status_code == 403
+
+
+def test_a_roster_skips_existing_accounts_unless_the_lms_may_match_by_email(
+    client, platform, make_user
+):
+    assert launch(client, platform, roles=[INSTRUCTOR], sub="lms-jordan").status_code == 302
+    link = db.session.scalar(sa.select(LtiContextLink))
+    platform.tool_jwks = client.get("/lti/jwks").get_json()
+    make_user(Role.STUDENT, email="maya@maplegrove.test", name="Maya Chen")
+    platform.roster_pages = [
+        [
+            _member("lms-maya", "maya@maplegrove.test", "Maya Chen", [LEARNER]),
+            _member("lms-ava", "ava@maplegrove.test", "Ava Park", [LEARNER]),
+        ]
+    ]
+
+    text = client.post(f"/lti/classes/{link.class_id}/roster").get_data(as_text=True)
+
+    assert "maya@maplegrove.test" not in _members_of(link.class_id)
+    assert "ava@maplegrove.test" in _members_of(link.class_id)
+    assert "Maya Chen: " in text and "may not sign in to existing accounts" in text
+
+    allow_email_matching()
+    client.post(f"/lti/classes/{link.class_id}/roster")
+
+    assert _members_of(link.class_id)["maya@maplegrove.test"] == Role.STUDENT

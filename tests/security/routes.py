@@ -45,6 +45,7 @@ ARGUMENT_VALUES = {
     "endorsement_id": "{badge_endorsement_id}",
     "platform_id": "{lti_platform_id}",
     "offer_id": "{wallet_offer_id}",
+    "issuer_path": "laurel",
 }
 
 
