@@ -62,11 +62,13 @@ def check_settings(settings: Mapping[str, Any]) -> None:
     accepted = settings.get("accept_types")
     if isinstance(accepted, list) and LINK_TYPE not in accepted:
         raise LtiError(
-            "The LMS does not take links to a tool here, so Laurel cannot place a badge. "
-            "Add Laurel from a module or an assignment instead."
+            gettext(
+                "The LMS does not take links to a tool here, so Laurel cannot place a badge. "
+                "Add Laurel from a module or an assignment instead."
+            )
         )
     if len(repr(settings)) > MAX_SETTINGS_CHARS:
-        raise LtiError("The LMS's deep linking request is too large for Laurel to keep.")
+        raise LtiError(gettext("The LMS's deep linking request is too large for Laurel to keep."))
 
 
 def badges_to_place(school_class: SchoolClass) -> list[Badge]:

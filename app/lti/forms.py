@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import SelectField
@@ -14,7 +15,7 @@ from wtforms.validators import Length
 from app.lti.models import MAX_URL_CHARS
 
 
-def _url(label: str, message: str, description: str) -> StringField:
+def _url(label: LazyString, message: LazyString, description: LazyString) -> StringField:
     return StringField(
         label,
         validators=[DataRequired(message), Length(max=MAX_URL_CHARS)],
@@ -25,40 +26,55 @@ def _url(label: str, message: str, description: str) -> StringField:
 class PlatformForm(FlaskForm):
     name = StringField(
         lazy_gettext("Name"),
-        validators=[DataRequired("Give the LMS a name."), Length(max=200)],
+        validators=[DataRequired(lazy_gettext("Give the LMS a name.")), Length(max=200)],
         description=lazy_gettext("As Laurel shows it: “District Canvas”."),
     )
     issuer = _url(
-        "Issuer",
-        "Give the platform's issuer.",
-        "Exactly as the LMS sends it: https://canvas.instructure.com, or your Moodle's address.",
+        lazy_gettext("Issuer"),
+        lazy_gettext("Give the platform's issuer."),
+        lazy_gettext(
+            "Exactly as the LMS sends it: https://canvas.instructure.com, or your Moodle's address."
+        ),
     )
     client_id = StringField(
         lazy_gettext("Client id"),
-        validators=[DataRequired("Give the client id the LMS gave Laurel."), Length(max=255)],
+        validators=[
+            DataRequired(lazy_gettext("Give the client id the LMS gave Laurel.")),
+            Length(max=255),
+        ],
         description=lazy_gettext("Canvas: the developer key's id; Moodle: the tool's Client ID."),
     )
     deployment_ids = TextAreaField(
         lazy_gettext("Deployment ids"),
-        validators=[DataRequired("Give at least one deployment id."), Length(max=20000)],
+        validators=[
+            DataRequired(lazy_gettext("Give at least one deployment id.")),
+            Length(max=20000),
+        ],
         description=lazy_gettext("One or more, separated by spaces, commas or lines."),
     )
     auth_login_url = _url(
-        "Authentication request URL",
-        "Give the authentication request URL.",
-        "Canvas: https://sso.canvaslms.com/api/lti/authorize_redirect; "
-        "Moodle: <site>/mod/lti/auth.php.",
+        lazy_gettext("Authentication request URL"),
+        lazy_gettext("Give the authentication request URL."),
+        lazy_gettext(
+            "Canvas: https://sso.canvaslms.com/api/lti/authorize_redirect; "
+            "Moodle: <site>/mod/lti/auth.php."
+        ),
     )
     auth_token_url = _url(
-        "Access token URL",
-        "Give the access token URL.",
-        "Canvas: https://sso.canvaslms.com/login/oauth2/token; Moodle: <site>/mod/lti/token.php.",
+        lazy_gettext("Access token URL"),
+        lazy_gettext("Give the access token URL."),
+        lazy_gettext(
+            "Canvas: https://sso.canvaslms.com/login/oauth2/token; "
+            "Moodle: <site>/mod/lti/token.php."
+        ),
     )
     key_set_url = _url(
-        "Public keyset URL",
-        "Give the platform's public keyset URL.",
-        "Canvas: https://sso.canvaslms.com/api/lti/security/jwks; "
-        "Moodle: <site>/mod/lti/certs.php.",
+        lazy_gettext("Public keyset URL"),
+        lazy_gettext("Give the platform's public keyset URL."),
+        lazy_gettext(
+            "Canvas: https://sso.canvaslms.com/api/lti/security/jwks; "
+            "Moodle: <site>/mod/lti/certs.php."
+        ),
     )
     token_audience = StringField(
         lazy_gettext("Token audience (optional)"),
@@ -79,4 +95,6 @@ class PlatformForm(FlaskForm):
 
 
 class BadgeChoiceForm(FlaskForm):
-    badge = SelectField(lazy_gettext("Badge"), validators=[DataRequired("Choose a badge.")])
+    badge = SelectField(
+        lazy_gettext("Badge"), validators=[DataRequired(lazy_gettext("Choose a badge."))]
+    )

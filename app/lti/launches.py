@@ -17,6 +17,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from app.extensions import db
 from app.lti import platform_keys
@@ -36,16 +37,27 @@ from app.verify.core.fetching import FetchError
 LAUNCH_WINDOW = timedelta(minutes=10)
 # Longer parameters would not fit the authentication request's URL.
 MAX_PARAMETER_CHARS = 2000
-REPLAYED = (
-    "This launch was already used, has expired, or was started in another browser. "
-    "Open Laurel again from the LMS."
-)
+
+
+def replayed() -> LtiError:
+    """The refusal of a launch whose state is unknown, used or expired."""
+    return LtiError(
+        gettext(
+            "This launch was already used, has expired, or was started in another browser. "
+            "Open Laurel again from the LMS."
+        )
+    )
 
 
 def _param(values: Mapping[str, str], name: str) -> str:
     value = values.get(name, "")
     if not value:
-        raise LtiError(f"The LMS's login request has no {name}: Laurel cannot start the launch.")
+        raise LtiError(
+            gettext(
+                "The LMS's login request has no %(name)s: Laurel cannot start the launch.",
+                name=name,
+            )
+        )
     return value
 
 
@@ -61,19 +73,32 @@ def start_login(
     too_long = sorted(name for name, value in values.items() if len(value) > MAX_PARAMETER_CHARS)
     if too_long:
         raise LtiError(
-            f"The LMS's login request has a {too_long[0][:40]} longer than "
-            f"{MAX_PARAMETER_CHARS} characters: Laurel cannot start the launch."
+            gettext(
+                "The LMS's login request has a %(name)s longer than %(max)s characters: Laurel "
+                "cannot start the launch.",
+                name=too_long[0][:40],
+                max=MAX_PARAMETER_CHARS,
+            )
         )
     platform = find_platform(_param(values, "iss"), values.get("client_id") or None)
     login_hint = _param(values, "login_hint")
     target = _param(values, "target_link_uri")
     if not target.startswith(public_url + "/"):
-        raise LtiError(f"The LMS asked to open {target[:200]!r}, which is not a Laurel address.")
+        raise LtiError(
+            gettext(
+                "The LMS asked to open “%(target)s”, which is not a Laurel address.",
+                target=target[:200],
+            )
+        )
     deployment_id = values.get("lti_deployment_id")
     if deployment_id and deployment_id not in {d.deployment_id for d in platform.deployments}:
         raise LtiError(
-            f"The deployment id {deployment_id[:80]!r} is not registered for {platform.name} "
-            "(an admin adds it on Laurel's LTI page).",
+            gettext(
+                "The deployment id “%(deployment_id)s” is not registered for %(platform)s (an "
+                "admin adds it on Laurel's LTI page).",
+                deployment_id=deployment_id[:80],
+                platform=platform.name,
+            ),
             403,
         )
     db.session.execute(sa.delete(LtiNonce).where(LtiNonce.created_at < now - LAUNCH_WINDOW))
@@ -108,15 +133,15 @@ def use_state(state: str, *, now: datetime) -> tuple[LtiPlatform, str]:
         else None
     )
     if row is None:
-        raise LtiError(REPLAYED)
+        raise replayed()
     platform, nonce, created_at = row.platform_id, row.nonce, row.created_at
     if rows_changed(db.session.execute(sa.delete(LtiNonce).where(LtiNonce.nonce == nonce))) != 1:
-        raise LtiError(REPLAYED)
+        raise replayed()
     if created_at < now - LAUNCH_WINDOW:
-        raise LtiError(REPLAYED)
+        raise replayed()
     found = db.session.get(LtiPlatform, platform)
     if found is None:
-        raise LtiError(REPLAYED)
+        raise replayed()
     return found, nonce
 
 
@@ -132,7 +157,13 @@ def verify_launch(platform: LtiPlatform, id_token: str, *, nonce: str, now: date
         if not just_read and names_unlisted_key(id_token, keys):
             keys, _ = platform_keys.key_set(platform, now=now, refresh=True)
     except FetchError as error:
-        raise LtiError(f"Laurel could not read the key set of {platform.name}: {error}") from None
+        raise LtiError(
+            gettext(
+                "Laurel could not read the key set of %(platform)s: %(error)s",
+                platform=platform.name,
+                error=error,
+            )
+        ) from None
     expected = Expected(
         issuer=platform.issuer,
         client_id=platform.client_id,

@@ -60,16 +60,20 @@ def account_for(
     if user is None:
         if not email.strip():
             raise LtiError(
-                f"{platform.name} did not send your email address, so Laurel cannot find or "
-                "make your account. Its admin shares names and emails with Laurel "
-                "(Canvas: privacy level public).",
+                gettext(
+                    "%(platform)s did not send your email address, so Laurel cannot find or make "
+                    "your account. Its admin shares names and emails with Laurel (Canvas: privacy "
+                    "level public).",
+                    platform=platform.name,
+                ),
                 403,
             )
         try:
             address = normalize_email(email)
         except UserError:
             raise LtiError(
-                f"“{email[:254]}” is not an email address Laurel can use.", 403
+                gettext("“%(email)s” is not an email address Laurel can use.", email=email[:254]),
+                403,
             ) from None
         user = accounts.find_user_by_email(address)
         if user is None:
@@ -124,17 +128,34 @@ def _check_may_match(platform: LtiPlatform, user: User) -> None:
 
 def _check_may_join(user: User, role: CourseRole) -> None:
     if not user.is_active_account:
-        raise LtiError("This Laurel account is deactivated. Ask your school's Laurel admin.", 403)
-    if user.role in (Role.ADMIN, Role.COUNSELOR):
         raise LtiError(
-            f"{user.email} is a Laurel {user.role.value} account: it signs in to Laurel "
-            "directly, never through the LMS.",
+            gettext("This Laurel account is deactivated. Ask your school's Laurel admin."), 403
+        )
+    if user.role == Role.ADMIN:
+        raise LtiError(
+            gettext(
+                "%(email)s is a Laurel admin account: it signs in to Laurel directly, never "
+                "through the LMS.",
+                email=user.email,
+            ),
+            403,
+        )
+    if user.role == Role.COUNSELOR:
+        raise LtiError(
+            gettext(
+                "%(email)s is a Laurel counselor account: it signs in to Laurel directly, never "
+                "through the LMS.",
+                email=user.email,
+            ),
             403,
         )
     if role == CourseRole.INSTRUCTOR and user.role == Role.STUDENT:
         raise LtiError(
-            f"{user.email} is a student account in Laurel, so the LMS cannot make it an "
-            "instructor. Ask your school's Laurel admin.",
+            gettext(
+                "%(email)s is a student account in Laurel, so the LMS cannot make it an "
+                "instructor. Ask your school's Laurel admin.",
+                email=user.email,
+            ),
             403,
         )
 

@@ -1,7 +1,8 @@
 """LTI 1.3 messages as JWTs: reading a platform's id_token, writing the tool's own.
 
-Pure module: imports neither flask nor sqlalchemy; the platform's keys, what the launch
-must match, and the clock come in as arguments. Reading follows the 1EdTech Security
+Takes no request and no database: the platform's keys, what the launch must match, and the
+clock come in as arguments; only its refusals go through the catalog (flask_babel's gettext,
+which needs no request either). Reading follows the 1EdTech Security
 Framework's "Authentication Response Validation" (signature by the `kid` of the
 platform's JWKS, `iss`, `aud` with `azp`, `exp`/`iat`, the nonce) and LTI Core's required
 claims; every refusal is an `LtiError` that says what was wrong.
@@ -20,6 +21,7 @@ from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
+from flask_babel import gettext
 
 from app.credentials.errors import KeyResolutionError
 from app.credentials.keys import public_key_from_jwk
@@ -69,10 +71,6 @@ class Launch:
     deep_linking: Mapping[str, Any] | None
 
 
-def _refuse(problem: str) -> LtiError:
-    return LtiError(f"Laurel refused this launch from the LMS: {problem}. Start it again there.")
-
-
 def _listed_jwk(keys: Mapping[str, Any], kid: str) -> dict[str, Any] | None:
     listed = keys.get("keys") if isinstance(keys, Mapping) else None
     for jwk in listed if isinstance(listed, list) else []:
@@ -94,32 +92,67 @@ def names_unlisted_key(id_token: str, keys: Mapping[str, Any]) -> bool:
 def _signing_key(header: Mapping[str, Any], keys: Mapping[str, Any]) -> rsa.RSAPublicKey:
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid:
-        raise _refuse("its id_token names no key (no `kid` in its header)")
+        raise LtiError(
+            gettext(
+                "Laurel refused this launch from the LMS: its id_token names no key (no `kid` in "
+                "its header). Start it again there."
+            )
+        )
     jwk = _listed_jwk(keys, kid)
     if jwk is None:
-        raise _refuse(f"its key {kid[:60]!r} is not in the platform's key set")
+        raise LtiError(
+            gettext(
+                "Laurel refused this launch from the LMS: its key “%(kid)s” is not in the "
+                "platform's key set. Start it again there.",
+                kid=kid[:60],
+            )
+        )
     try:
         key = public_key_from_jwk(jwk)
     except KeyResolutionError as error:
-        raise _refuse(f"the platform's key {kid[:60]} is not usable ({error})") from None
+        raise LtiError(
+            gettext(
+                "Laurel refused this launch from the LMS: the platform's key %(kid)s is not "
+                "usable (%(error)s). Start it again there.",
+                kid=kid[:60],
+                error=error,
+            )
+        ) from None
     if not isinstance(key, rsa.RSAPublicKey):
-        raise _refuse(f"the platform's key {kid[:60]} is not an RSA key")
+        raise LtiError(
+            gettext(
+                "Laurel refused this launch from the LMS: the platform's key %(kid)s is not an "
+                "RSA key. Start it again there.",
+                kid=kid[:60],
+            )
+        )
     return key
 
 
 def _seconds(claims: Mapping[str, Any], name: str) -> datetime:
     value = claims.get(name)
     if not isinstance(value, int | float) or isinstance(value, bool):
-        raise _refuse(f"its `{name}` is not a time")
+        raise _not_a_time(name)
     try:
         return datetime.fromtimestamp(value, UTC)
     except (OverflowError, OSError, ValueError):
-        raise _refuse(f"its `{name}` is not a time") from None
+        raise _not_a_time(name) from None
 
 
-def _text(value: Any, what: str) -> str:
+def _not_a_time(name: str) -> LtiError:
+    return LtiError(
+        gettext(
+            "Laurel refused this launch from the LMS: its `%(claim)s` is not a time. Start it "
+            "again there.",
+            claim=name,
+        )
+    )
+
+
+def _text(value: Any, refusal: str) -> str:
+    """`value`, an identifier of at most MAX_ID characters; else `refusal` is raised."""
     if not isinstance(value, str) or not value or len(value) > MAX_ID:
-        raise _refuse(f"its {what} is missing or longer than {MAX_ID} characters")
+        raise LtiError(refusal)
     return value
 
 
@@ -128,9 +161,20 @@ def _claims(id_token: str, *, keys: Mapping[str, Any], expected: Expected) -> di
     try:
         header = jwt.get_unverified_header(id_token)
     except jwt.InvalidTokenError:
-        raise _refuse("its id_token is not a JWT") from None
+        raise LtiError(
+            gettext(
+                "Laurel refused this launch from the LMS: its id_token is not a JWT. Start it "
+                "again there."
+            )
+        ) from None
     if header.get("alg") != ALGORITHM:
-        raise _refuse(f"its id_token is signed with {str(header.get('alg'))[:20]}, not RS256")
+        raise LtiError(
+            gettext(
+                "Laurel refused this launch from the LMS: its id_token is signed with "
+                "%(algorithm)s, not RS256. Start it again there.",
+                algorithm=str(header.get("alg"))[:20],
+            )
+        )
     try:
         claims: dict[str, Any] = jwt.decode(
             id_token,
@@ -147,21 +191,50 @@ def _claims(id_token: str, *, keys: Mapping[str, Any], expected: Expected) -> di
             },
         )
     except jwt.InvalidSignatureError:
-        raise _refuse("the signature of its id_token does not match the platform's key") from None
+        raise LtiError(
+            gettext(
+                "Laurel refused this launch from the LMS: the signature of its id_token does not "
+                "match the platform's key. Start it again there."
+            )
+        ) from None
     except jwt.InvalidAudienceError:
-        raise _refuse(
-            "its id_token was made for another tool (its audience is not Laurel)"
+        raise LtiError(
+            gettext(
+                "Laurel refused this launch from the LMS: its id_token was made for another tool "
+                "(its audience is not Laurel). Start it again there."
+            )
         ) from None
     except jwt.InvalidIssuerError:
-        raise _refuse("its id_token comes from another issuer than the platform") from None
+        raise LtiError(
+            gettext(
+                "Laurel refused this launch from the LMS: its id_token comes from another issuer "
+                "than the platform. Start it again there."
+            )
+        ) from None
     except jwt.MissingRequiredClaimError as error:
-        raise _refuse(f"its id_token has no `{error.claim}`") from None
+        raise LtiError(
+            gettext(
+                "Laurel refused this launch from the LMS: its id_token has no `%(claim)s`. Start "
+                "it again there.",
+                claim=error.claim,
+            )
+        ) from None
     except jwt.InvalidTokenError:
-        raise _refuse("its id_token cannot be read") from None
+        raise LtiError(
+            gettext(
+                "Laurel refused this launch from the LMS: its id_token cannot be read. Start it "
+                "again there."
+            )
+        ) from None
     audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
     azp = claims.get("azp")
     if (len(audiences) > 1 or azp is not None) and azp != expected.client_id:
-        raise _refuse("its id_token was made for another tool (its authorized party is not Laurel)")
+        raise LtiError(
+            gettext(
+                "Laurel refused this launch from the LMS: its id_token was made for another tool "
+                "(its authorized party is not Laurel). Start it again there."
+            )
+        )
     return claims
 
 
@@ -175,49 +248,115 @@ def read_launch(
     """
     claims = _claims(id_token, keys=keys, expected=expected)
     if now > _seconds(claims, "exp") + LEEWAY:
-        raise _refuse("its id_token has expired")
+        raise LtiError(
+            gettext(
+                "Laurel refused this launch from the LMS: its id_token has expired. Start it "
+                "again there."
+            )
+        )
     if _seconds(claims, "iat") > now + LEEWAY:
-        raise _refuse("its id_token is dated in the future (is a clock wrong?)")
+        raise LtiError(
+            gettext(
+                "Laurel refused this launch from the LMS: its id_token is dated in the future (is "
+                "a clock wrong?). Start it again there."
+            )
+        )
     if not isinstance(claims["nonce"], str) or not hmac.compare_digest(
         claims["nonce"].encode(), expected.nonce.encode()
     ):
-        raise _refuse("its id_token was not made for this launch (its nonce does not match)")
+        raise LtiError(
+            gettext(
+                "Laurel refused this launch from the LMS: its id_token was not made for this "
+                "launch (its nonce does not match). Start it again there."
+            )
+        )
     deployment_id = claims.get(LTI_CLAIM + "deployment_id")
     if not isinstance(deployment_id, str) or deployment_id not in expected.deployment_ids:
-        raise _refuse(
-            f"its deployment id {str(deployment_id)[:80]!r} is not registered for this platform "
-            "(an admin adds it on Laurel's LTI page)"
+        raise LtiError(
+            gettext(
+                "Laurel refused this launch from the LMS: its deployment id “%(deployment_id)s” "
+                "is not registered for this platform (an admin adds it on Laurel's LTI page). "
+                "Start it again there.",
+                deployment_id=str(deployment_id)[:80],
+            )
         )
     if claims.get(LTI_CLAIM + "version") != LTI_VERSION:
-        raise _refuse("it is not an LTI 1.3.0 message")
+        raise LtiError(
+            gettext(
+                "Laurel refused this launch from the LMS: it is not an LTI 1.3.0 message. Start "
+                "it again there."
+            )
+        )
     message_type = claims.get(LTI_CLAIM + "message_type")
     if message_type not in (RESOURCE_LINK_REQUEST, DEEP_LINKING_REQUEST):
-        raise _refuse(f"Laurel does not take {str(message_type)[:60]!r} messages")
+        raise LtiError(
+            gettext(
+                "Laurel refused this launch from the LMS: Laurel does not take “%(message_type)s” "
+                "messages. Start it again there.",
+                message_type=str(message_type)[:60],
+            )
+        )
     roles = claims.get(LTI_CLAIM + "roles")
     if not isinstance(roles, list):
-        raise _refuse("it has no role list")
+        raise LtiError(
+            gettext(
+                "Laurel refused this launch from the LMS: it has no role list. Start it again "
+                "there."
+            )
+        )
     deep_linking = None
     if message_type == RESOURCE_LINK_REQUEST:
         link = claims.get(LTI_CLAIM + "resource_link")
-        _text(link.get("id") if isinstance(link, dict) else None, "resource link id")
+        _text(
+            link.get("id") if isinstance(link, dict) else None,
+            gettext(
+                "Laurel refused this launch from the LMS: its resource link id is missing or "
+                "longer than %(max)s characters. Start it again there.",
+                max=MAX_ID,
+            ),
+        )
     else:
         settings = claims.get(DL_CLAIM + "deep_linking_settings")
         if not isinstance(settings, dict) or not isinstance(
             settings.get("deep_link_return_url"), str
         ):
-            raise _refuse("its deep linking settings name no return URL")
+            raise LtiError(
+                gettext(
+                    "Laurel refused this launch from the LMS: its deep linking settings name no "
+                    "return URL. Start it again there."
+                )
+            )
         deep_linking = settings
     context = claims.get(LTI_CLAIM + "context")
     if not isinstance(context, dict):
-        raise _refuse("it was not started from a course (no context), so it has no class")
+        raise LtiError(
+            gettext(
+                "Laurel refused this launch from the LMS: it was not started from a course (no "
+                "context), so it has no class. Start it again there."
+            )
+        )
     nrps = claims.get(NRPS_CLAIM)
     custom = claims.get(LTI_CLAIM + "custom")
     return Launch(
         message_type=message_type,
         deployment_id=deployment_id,
-        subject=_text(claims.get("sub"), "user id (`sub`)"),
+        subject=_text(
+            claims.get("sub"),
+            gettext(
+                "Laurel refused this launch from the LMS: its user id (`sub`) is missing or "
+                "longer than %(max)s characters. Start it again there.",
+                max=MAX_ID,
+            ),
+        ),
         roles=tuple(role for role in roles if isinstance(role, str)),
-        context_id=_text(context.get("id"), "course id"),
+        context_id=_text(
+            context.get("id"),
+            gettext(
+                "Laurel refused this launch from the LMS: its course id is missing or longer "
+                "than %(max)s characters. Start it again there.",
+                max=MAX_ID,
+            ),
+        ),
         context_title=_label(context),
         email=claims["email"] if isinstance(claims.get("email"), str) else "",
         name=claims["name"] if isinstance(claims.get("name"), str) else "",

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 import requests
+from flask_babel import gettext
 
 from app.accounts import services as accounts
 from app.extensions import db
@@ -29,6 +30,7 @@ from app.lti.messages import client_assertion
 from app.lti.models import LtiContextLink
 from app.lti.network import TIMEOUT
 from app.lti.network import guarded_session
+from app.lti.roles import CourseRole
 from app.lti.roles import course_role
 from app.models_base import new_token
 from app.verify.core.fetching import FetchError
@@ -51,22 +53,27 @@ class RosterReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _send(session: requests.Session, method: str, url: str, what: str, **kwargs: Any) -> Any:
-    """The JSON answer of one request, or an LtiError that says what failed."""
+def _send(session: requests.Session, method: str, url: str, failed: str, **kwargs: Any) -> Any:
+    """The JSON answer of one request, or an LtiError that says what failed: the sentence
+    `failed` (what Laurel could not do), then why."""
+
+    def refusal(why: str) -> LtiError:
+        return LtiError(f"{failed} {why}")
+
     try:
         response = session.request(method, url, timeout=TIMEOUT, allow_redirects=False, **kwargs)
     except FetchError as error:
-        raise LtiError(f"Laurel did not {what}: {error}") from None
+        raise refusal(str(error)) from None
     except requests.RequestException:
-        raise LtiError(f"Laurel could not {what}: the LMS did not answer.") from None
+        raise refusal(gettext("The LMS did not answer.")) from None
     if response.status_code != 200:
-        raise LtiError(f"Laurel could not {what}: the LMS answered HTTP {response.status_code}.")
+        raise refusal(gettext("The LMS answered HTTP %(status)s.", status=response.status_code))
     try:
         body = response.json()
     except ValueError:
-        raise LtiError(f"Laurel could not {what}: the LMS's answer is not JSON.") from None
+        raise refusal(gettext("The LMS's answer is not JSON.")) from None
     if not isinstance(body, dict):
-        raise LtiError(f"Laurel could not {what}: the LMS's answer is not a JSON object.")
+        raise refusal(gettext("The LMS's answer is not a JSON object."))
     return body, response.links.get("next", {}).get("url")
 
 
@@ -85,7 +92,7 @@ def _access_token(session: requests.Session, link: LtiContextLink, *, now: datet
         session,
         "POST",
         platform.auth_token_url,
-        f"get a token from {platform.name}",
+        gettext("Laurel could not get a token from %(platform)s.", platform=platform.name),
         data={
             "grant_type": "client_credentials",
             "client_assertion_type": ASSERTION_TYPE,
@@ -95,7 +102,7 @@ def _access_token(session: requests.Session, link: LtiContextLink, *, now: datet
     )
     token = body.get("access_token")
     if not isinstance(token, str) or not token:
-        raise LtiError(f"{link.platform.name} sent no access token.")
+        raise LtiError(gettext("%(platform)s sent no access token.", platform=platform.name))
     return token
 
 
@@ -108,14 +115,27 @@ def _members(session: requests.Session, link: LtiContextLink, token: str) -> Ite
             session,
             "GET",
             url,
-            f"read the course roster from {link.platform.name}",
+            gettext(
+                "Laurel could not read the course roster from %(platform)s.",
+                platform=link.platform.name,
+            ),
             headers={"Authorization": f"Bearer {token}", "Accept": MEMBERSHIPS},
         )
         members = body.get("members")
         if not isinstance(members, list):
-            raise LtiError(f"{link.platform.name}'s roster has no member list.")
+            raise LtiError(
+                gettext(
+                    "The roster from %(platform)s has no member list.", platform=link.platform.name
+                )
+            )
         yield from (member for member in members if isinstance(member, dict))
-    raise LtiError(f"{link.platform.name}'s roster runs over {MAX_PAGES} pages; nothing changed.")
+    raise LtiError(
+        gettext(
+            "The roster from %(platform)s runs over %(pages)s pages; nothing changed.",
+            platform=link.platform.name,
+            pages=MAX_PAGES,
+        )
+    )
 
 
 def _text(member: dict, name: str) -> str:
@@ -131,23 +151,26 @@ def import_roster(link: LtiContextLink, *, now: datetime) -> RosterReport:
     """
     if not link.memberships_url:
         raise LtiError(
-            f"{link.platform.name} has not offered this course's roster to Laurel: its admin "
-            "turns on Names and Role Provisioning Services for Laurel, then an instructor opens "
-            "Laurel from the course once."
+            gettext(
+                "%(platform)s has not offered this course's roster to Laurel: its admin turns on "
+                "Names and Role Provisioning Services for Laurel, then an instructor opens "
+                "Laurel from the course once.",
+                platform=link.platform.name,
+            )
         )
     with guarded_session() as session:
         members = list(_members(session, link, _access_token(session, link, now=now)))
     report = RosterReport()
     for member in members:
         subject = _text(member, "user_id")
-        who = _text(member, "name") or _text(member, "email") or subject or "someone"
+        who = _text(member, "name") or _text(member, "email") or subject or gettext("someone")
         role = course_role(member.get("roles") or [])
         if not subject:
-            report.skipped.append((who, "no user id"))
+            report.skipped.append((who, gettext("no user id")))
         elif member.get("status", "Active") != "Active":
             _leave(link, subject, who, report)
         elif role is None:
-            report.skipped.append((who, "neither instructor nor learner in the course"))
+            report.skipped.append((who, gettext("neither instructor nor learner in the course")))
         else:
             try:
                 with db.session.begin_nested():
@@ -162,12 +185,19 @@ def import_roster(link: LtiContextLink, *, now: datetime) -> RosterReport:
                     if created:
                         report.created.append(user.email)
                     if join(user, link.school_class, role):
-                        report.joined.append(f"{user.name} ({role.value})")
+                        report.joined.append(_joined(user.name, role))
                     else:
                         report.unchanged += 1
             except LtiError as error:
                 report.skipped.append((who, str(error)))
     return report
+
+
+def _joined(name: str, role: CourseRole) -> str:
+    """How the report names a person who joined the class, with their course role."""
+    if role == CourseRole.INSTRUCTOR:
+        return gettext("%(name)s (instructor)", name=name)
+    return gettext("%(name)s (student)", name=name)
 
 
 def _leave(link: LtiContextLink, subject: str, who: str, report: RosterReport) -> None:

@@ -21,6 +21,7 @@ from urllib.parse import urljoin
 
 import requests
 from flask import current_app
+from flask_babel import gettext
 
 from app.lti.models import LtiPlatform
 from app.lti.network import TIMEOUT
@@ -94,16 +95,28 @@ def read_key_set(url: str) -> tuple[dict[str, Any], timedelta]:
                 )
             except requests.RequestException as error:
                 raise FetchError(
-                    f"{current} could not be reached ({type(error).__name__})."
+                    gettext(
+                        "%(url)s could not be reached (%(error)s).",
+                        url=current,
+                        error=type(error).__name__,
+                    )
                 ) from None
             if response.is_redirect:
                 current = urljoin(current, response.headers["location"])
                 continue
             if response.status_code != 200:
-                raise FetchError(f"{current} answered with HTTP status {response.status_code}.")
+                raise FetchError(
+                    gettext(
+                        "%(url)s answered with HTTP status %(status)s.",
+                        url=current,
+                        status=response.status_code,
+                    )
+                )
             keys = json_document(current, response.content)
             return keys, lifetime(response.headers.get("Cache-Control", ""))
-    raise FetchError(f"{url} redirects more than {MAX_REDIRECTS} times.")
+    raise FetchError(
+        gettext("%(url)s redirects more than %(count)s times.", url=url, count=MAX_REDIRECTS)
+    )
 
 
 def key_set(

@@ -11,6 +11,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from flask_babel import lazy_gettext
 
 from app.errors import Conflict
@@ -40,8 +41,27 @@ class PlatformInput:
     match_by_email: bool = False
 
 
-def check_url(value: str, what: str) -> str:
-    """:raises LtiError: not an http(s) URL with a host, or with a fragment."""
+# What check_url says of each address the admin types, as a whole sentence.
+_NOT_A_WEB_ADDRESS = {
+    "issuer": lazy_gettext("The issuer “%(value)s” is not a web address (https://…)."),
+    "auth_login_url": lazy_gettext(
+        "The authentication request URL “%(value)s” is not a web address (https://…)."
+    ),
+    "auth_token_url": lazy_gettext(
+        "The access token URL “%(value)s” is not a web address (https://…)."
+    ),
+    "key_set_url": lazy_gettext("The key set URL “%(value)s” is not a web address (https://…)."),
+    "token_audience": lazy_gettext(
+        "The token audience “%(value)s” is not a web address (https://…)."
+    ),
+}
+
+
+def check_url(value: str, field: str) -> str:
+    """`value`, stripped: the address of the PlatformInput `field`.
+
+    :raises LtiError: not an http(s) URL with a host, or with a fragment.
+    """
     value = value.strip()
     parts = urlsplit(value)
     if (
@@ -50,7 +70,7 @@ def check_url(value: str, what: str) -> str:
         or parts.fragment
         or len(value) > MAX_URL_CHARS
     ):
-        raise LtiError(f"The {what} “{value[:200]}” is not a web address (https://…).")
+        raise LtiError(str(_NOT_A_WEB_ADDRESS[field]) % {"value": value[:200]})
     return value
 
 
@@ -66,28 +86,32 @@ def split_deployment_ids(text: str) -> tuple[str, ...]:
 def _checked(data: PlatformInput) -> PlatformInput:
     name, client_id = data.name.strip(), data.client_id.strip()
     if not name or not client_id:
-        raise LtiError("Give the platform a name and the client id the LMS gave Laurel.")
+        raise LtiError(gettext("Give the platform a name and the client id the LMS gave Laurel."))
     if len(client_id) > MAX_LTI_ID:
-        raise LtiError(f"A client id is at most {MAX_LTI_ID} characters.")
+        raise LtiError(gettext("A client id is at most %(max)s characters.", max=MAX_LTI_ID))
     if not data.deployment_ids:
         raise LtiError(
-            "Give at least one deployment id: the LMS shows it where Laurel is deployed."
+            gettext("Give at least one deployment id: the LMS shows it where Laurel is deployed.")
         )
     for deployment_id in data.deployment_ids:
         if len(deployment_id) > MAX_LTI_ID or not _PRINTABLE_ASCII.fullmatch(deployment_id):
             raise LtiError(
-                f"“{deployment_id[:80]}” is not a deployment id (up to {MAX_LTI_ID} characters "
-                "of ASCII, no spaces)."
+                gettext(
+                    "“%(deployment_id)s” is not a deployment id (up to %(max)s characters of "
+                    "ASCII, no spaces).",
+                    deployment_id=deployment_id[:80],
+                    max=MAX_LTI_ID,
+                )
             )
     return PlatformInput(
         name=name[:200],
         issuer=check_url(data.issuer, "issuer"),
         client_id=client_id,
-        auth_login_url=check_url(data.auth_login_url, "authentication request URL"),
-        auth_token_url=check_url(data.auth_token_url, "access token URL"),
-        key_set_url=check_url(data.key_set_url, "key set URL"),
+        auth_login_url=check_url(data.auth_login_url, "auth_login_url"),
+        auth_token_url=check_url(data.auth_token_url, "auth_token_url"),
+        key_set_url=check_url(data.key_set_url, "key_set_url"),
         deployment_ids=data.deployment_ids,
-        token_audience=check_url(data.token_audience, "token audience")
+        token_audience=check_url(data.token_audience, "token_audience")
         if data.token_audience.strip()
         else "",
         match_by_email=data.match_by_email,
@@ -195,13 +219,22 @@ def find_platform(issuer: str, client_id: str | None) -> LtiPlatform:
     found = list(db.session.scalars(query.limit(2)))
     if not found:
         raise LtiError(
-            f"No LMS with the issuer {issuer[:200]!r}"
-            + (f" and client id {client_id[:100]!r}" if client_id else "")
-            + " is registered in Laurel: an admin registers it on Laurel's LTI page.",
+            gettext(
+                "No LMS with the issuer “%(issuer)s” and client id “%(client_id)s” is registered "
+                "in Laurel: an admin registers it on Laurel's LTI page.",
+                issuer=issuer[:200],
+                client_id=client_id[:100],
+            )
+            if client_id
+            else gettext(
+                "No LMS with the issuer “%(issuer)s” is registered in Laurel: an admin registers "
+                "it on Laurel's LTI page.",
+                issuer=issuer[:200],
+            ),
             403,
         )
     if len(found) > 1:
         raise LtiError(
-            "Several LMS registrations share this issuer: the LMS must send its client id."
+            gettext("Several LMS registrations share this issuer: the LMS must send its client id.")
         )
     return found[0]

@@ -122,7 +122,7 @@ def launch():
     """The LMS's launch: verify its id_token, sign the person in, open the right page."""
     state = request.form.get("state", "")
     if not state or request.cookies.get(STATE_COOKIE) != state:
-        raise LtiError(launches.REPLAYED)
+        raise launches.replayed()
     now = utcnow()
     # The state is used up now, whatever follows: a launch works once.
     platform, nonce = launches.use_state(state, now=now)
@@ -134,13 +134,15 @@ def launch():
         role = course_role(message.roles)
         if role is None:
             raise LtiError(
-                "Laurel opens for a course's instructors and learners only; your role in this "
-                "course is neither.",
+                gettext(
+                    "Laurel opens for a course's instructors and learners only; your role in "
+                    "this course is neither."
+                ),
                 403,
             )
         if message.message_type == DEEP_LINKING_REQUEST:
             if role != CourseRole.INSTRUCTOR:
-                raise LtiError("Only the course's instructors place badges in it.", 403)
+                raise LtiError(gettext("Only the course's instructors place badges in it."), 403)
             deep_linking.check_settings(message.deep_linking or {})
         user, _ = account_for(
             platform,
@@ -200,7 +202,9 @@ def _deep_link_request() -> dict[str, Any]:
     pending = session.get(DEEP_LINK_SESSION)
     if not isinstance(pending, dict):
         raise LtiError(
-            "There is no badge to place: open “Add content” with Laurel from the LMS again."
+            gettext(
+                "There is no badge to place: open “Add content” with Laurel from the LMS again."
+            )
         )
     if pending.get("class_id") not in class_ids_taught(current_user):
         raise NotAllowed(gettext("Only the class's instructors place its badges."))
@@ -240,7 +244,7 @@ def place_badge():
     platform = platforms.get_platform(int(pending["platform_id"]))
     badge = _badge(form.badge.data or "")
     if badge is None:  # unpublished or removed since the page was shown
-        raise LtiError("This badge is no longer there: choose another.")
+        raise LtiError(gettext("This badge is no longer there: choose another."))
     settings = pending["settings"]
     token = deep_linking.response_jwt(
         platform,
@@ -270,7 +274,7 @@ def _linked_class_or_403(class_id: int) -> tuple[SchoolClass, LtiContextLink]:
         raise NotAllowed(gettext("Only the class's instructors and admins see its LMS course."))
     link = course_of(school_class)
     if link is None:
-        raise LtiError("This class is not linked to an LMS course.", 404)
+        raise LtiError(gettext("This class is not linked to an LMS course."), 404)
     return school_class, link
 
 

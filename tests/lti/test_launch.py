@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import flask_babel
 import jwt
 import pytest
 import sqlalchemy as sa
@@ -262,6 +263,34 @@ def test_a_bad_id_token_is_refused(client, platform, claims, status, words):
     _refused(answer, status, words)
     assert signed_in_id(client) is None
     assert db.session.scalar(sa.select(SchoolClass)) is None
+
+
+def test_a_refused_launch_speaks_the_browsers_language(client, platform):
+    """A Spanish-speaking browser launched with a deployment id Laurel does not know."""
+    query = authentication_request(client, platform)
+    token = _token(
+        platform,
+        query["nonce"],
+        {"https://purl.imsglobal.org/spec/lti/claim/deployment_id": "2:other"},
+    )
+    # The test's app context is shared with its requests: forget the language picked before.
+    flask_babel.refresh()
+
+    answer = client.post(
+        "/lti/launch",
+        data={"id_token": token, "state": query["state"]},
+        headers={"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"},
+    )
+
+    _refused(
+        answer,
+        400,
+        "Laurel rechazó este inicio desde el LMS: su id de implementación “2:other” no está "
+        "registrado para esta plataforma (un administrador lo agrega en la página LTI de "
+        "Laurel). Vuelve a iniciarlo allí.",
+    )
+    assert "refused this launch" not in answer.get_data(as_text=True)
+    assert signed_in_id(client) is None
 
 
 def _token(platform, nonce: str, claims: dict) -> str:
