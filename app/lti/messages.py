@@ -2,10 +2,10 @@
 
 Takes no request and no database: the platform's keys, what the launch must match, and the
 clock come in as arguments; only its refusals go through the catalog (flask_babel's gettext,
-which needs no request either). Reading follows the 1EdTech Security
-Framework's "Authentication Response Validation" (signature by the `kid` of the
-platform's JWKS, `iss`, `aud` with `azp`, `exp`/`iat`, the nonce) and LTI Core's required
-claims; every refusal is an `LtiError` that says what was wrong.
+which needs no request either). Reading follows the 1EdTech Security Framework's
+"Authentication Response Validation" (signature by the `kid` of the platform's JWKS, `iss`,
+`aud` with `azp`, `exp`/`iat`, the nonce) and LTI Core's required claims; every refusal is an
+`LtiError` that says what was wrong, in one whole sentence of the catalog.
 """
 
 from __future__ import annotations
