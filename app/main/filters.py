@@ -17,7 +17,8 @@ from babel import dates
 from babel import numbers
 from markupsafe import Markup
 
-from app.i18n import DEFAULT_LANGUAGE
+from app.i18n import current_language
+from app.i18n import say
 from app.main.labels import label
 
 # Markdown from users may carry raw HTML; nh3 keeps only the tags below (no scripts,
@@ -95,8 +96,8 @@ _CLDR_PATTERNS = ("long", "medium", "medium")
 
 
 def _locale() -> Locale:
-    """The language of this request or command (`app.i18n`); English outside an app."""
-    return flask_babel.get_locale() or Locale.parse(DEFAULT_LANGUAGE)
+    """The language of this request or command (`app.i18n`), with or without an app."""
+    return flask_babel.get_locale() or Locale.parse(current_language())
 
 
 def _in_utc(value: date | datetime) -> date | datetime:
@@ -156,4 +157,5 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "short_datetime": format_short_datetime,
     "number": format_number,
     "label": label,
+    "say": say,
 }
