@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 
 from flask_babel import gettext
+from flask_babel import ngettext
 
 from app.accounts.emails import normalize_email
 from app.accounts.models import Role
@@ -123,7 +124,14 @@ def _row(line: int, cells: list[str], positions: dict[str, int], width: int) -> 
     )
     if len(cells) < width:
         missing = [column for column, index in positions.items() if index >= len(cells)]
-        row.reject(f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
+        row.reject(
+            ngettext(
+                "missing column: %(columns)s",
+                "missing columns: %(columns)s",
+                len(missing),
+                columns=", ".join(missing),
+            )
+        )
     elif not row.name:
         row.reject("empty name")
     elif not row.email:

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import gettext
+from flask_babel import ngettext
 
 from app.accounts.emails import normalize_email
 from app.accounts.models import Role
@@ -125,8 +126,12 @@ def _read_table(name: str, mode: str, data: bytes, problems: list[Problem]) -> _
             Problem(
                 name,
                 lines[0][0],
-                f"missing column{'s' if len(missing) > 1 else ''}: "
-                f"{', '.join(missing)} (the first line must name the columns)",
+                ngettext(
+                    "missing column: %(columns)s (the first line must name the columns)",
+                    "missing columns: %(columns)s (the first line must name the columns)",
+                    len(missing),
+                    columns=", ".join(missing),
+                ),
             )
         )
         return None
