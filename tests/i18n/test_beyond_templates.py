@@ -12,6 +12,7 @@ import flask_babel
 import pytest
 from click.testing import CliRunner
 
+from app import PROJECT_ROOT
 from app.cli import cli
 from app.evidence import goals
 from app.extensions import db
@@ -131,7 +132,7 @@ def test_laurel_verify_reports_a_tampered_file_in_spanish(keys_dir, env, tmp_pat
     path.write_text(json.dumps(document), encoding="utf-8")
     result = CliRunner().invoke(cli, ["verify", str(path), "--offline"], env=env)
     assert result.exit_code == 1, result.output
-    assert result.stdout.startswith("No es auténtica — La firma no coincide")
+    assert result.stdout.startswith("No es auténtica: La firma no coincide")
     assert "FALLÓ" in result.stdout and "superada" in result.stdout
     assert "The signature" not in result.stdout and "Read a credential" not in result.stdout
 
@@ -155,15 +156,14 @@ def test_laurel_verify_explains_unusable_input_in_spanish(env, tmp_path):
 )
 def test_command_help_reads_in_the_terminals_language(laurel, env, args, spanish, english):
     """Run as a person runs it: a new process, its language from the environment alone."""
-    done = subprocess.run(
-        [laurel, *args], env={**env, "PATH": "/usr/bin:/bin"}, capture_output=True, text=True
-    )
+    env = {**env, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT_ROOT)}
+    done = subprocess.run([laurel, *args], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert spanish in done.stdout
     assert english not in done.stdout
     english_run = subprocess.run(
         [laurel, *args],
-        env={**env, "PATH": "/usr/bin:/bin", "LAUREL_LANGUAGE": "en"},
+        env={**env, "LAUREL_LANGUAGE": "en"},
         capture_output=True,
         text=True,
     )
