@@ -41,6 +41,12 @@ class TranslatedCommand(click.Command):
         shown.help = _translated(self.help)
         return click.Command.get_short_help_str(shown, limit)
 
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = click.Command.get_help_option(self, ctx)
+        if option is not None:
+            option.help = gettext("Show this message and exit.")
+        return option
+
 
 class TranslatedGroup(click.Group, TranslatedCommand):
     """A group of translated commands, its own help translated too."""
