@@ -174,3 +174,22 @@ def test_laurel_keys_list_reads_in_spanish(keys_dir, env):
     result = CliRunner().invoke(cli, ["keys", "list"], env=env)
     assert result.exit_code == 0, result.output
     assert "actual" in result.stdout and "current" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("data", "spanish"),
+    [
+        (b"", "El archivo está vacío: no hay ninguna credencial que verificar."),
+        (b"<html><body>Hi</body></html>", "Parece una página XML o HTML"),
+        (b'{"type": ["Thing"]}', "El JSON no es una credencial verificable"),
+    ],
+)
+def test_unusable_input_is_explained_in_spanish(client, data, spanish):
+    response = client.post(
+        "/verify",
+        data={"file": (io.BytesIO(data), "c.json")},
+        content_type="multipart/form-data",
+        headers=SPANISH,
+    )
+    assert response.status_code == 400
+    assert spanish in _visible(response.get_data(as_text=True))
