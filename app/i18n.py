@@ -9,7 +9,7 @@ LC_MESSAGES, LANG), else English, even one that runs without the application (`l
 verify`, `laurel keys`): `gettext` and `ngettext` here read the catalog themselves then.
 Emails and certificates speak their recipient's language (`flask_babel.force_locale`
 around their rendering). The pure libraries' sentences (`app.credentials.words.Text`)
-are said in the language of whatever shows them with `say`.
+are said in the language of whatever shows them with `app.main.filters.say`.
 
 The `.mo` files Flask-Babel loads are compiled from the `.po` files at start-up when
 missing or older (`compile_catalogs`), so a fresh clone, `make run` and `make test`
@@ -21,7 +21,6 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from datetime import datetime
 from functools import cache
 from pathlib import Path
 
@@ -37,9 +36,6 @@ from flask import has_app_context
 from flask import has_request_context
 from flask import request
 from flask_login import current_user
-
-from app.credentials.words import Text
-from app.credentials.words import text_of
 
 DEFAULT_LANGUAGE = "en"
 # The footer's switcher keeps a signed-out visitor's choice here for a year.
@@ -135,27 +131,6 @@ def current_language() -> str:
         locale = flask_babel.get_locale()
         return str(locale) if locale is not None else DEFAULT_LANGUAGE
     return command_language()
-
-
-def say(value: object) -> str:
-    """A sentence of the pure libraries (`app.credentials.words.Text`, or an exception raised
-    with one) in this language; its dates written this language's way. Other values as
-    `str` gives them: a name or an address is the same in every language."""
-    from app.main.filters import format_date
-
-    if isinstance(value, BaseException):
-        value = text_of(value)
-    if not isinstance(value, Text):
-        return str(value)
-    params = {
-        name: format_date(param)
-        if isinstance(param, datetime)
-        else say(param)
-        if isinstance(param, (Text, BaseException))
-        else param
-        for name, param in value.params.items()
-    }
-    return gettext(value.msgid, **params)
 
 
 def N_(message: str) -> str:

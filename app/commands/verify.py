@@ -34,7 +34,7 @@ from app.credentials.keys import KeyStore
 from app.credentials.signing import sign_credential
 from app.i18n import N_
 from app.i18n import gettext
-from app.i18n import say
+from app.main.filters import say
 from app.verify.core.fetching import HttpFetcher
 from app.verify.core.parse import MAX_INPUT_BYTES
 from app.verify.core.parse import load_json

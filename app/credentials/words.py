@@ -3,8 +3,8 @@
 Pure module: imports neither flask nor flask_babel. The credential library and the verify
 core speak English, and their sentences stay `str` (the JSON report, exceptions and logs read
 as ever); `N_` makes each a `Text`, which also keeps its English msgid and its parameters,
-so the web and command layers translate it when they show it (`app.i18n.say`). `N_` is one
-of `pybabel extract`'s default keywords, so every msgid reaches the catalog.
+so the web and command layers translate it when they show it (`app.main.filters.say`).
+`N_` is one of `pybabel extract`'s default keywords, so every msgid reaches the catalog.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from typing import Any
 from app.credentials.errors import CredentialError
 from app.endorsements import services
 from app.i18n import gettext
-from app.i18n import say
+from app.main.filters import say
 from app.verify.core.fields import as_list
 from app.verify.core.report import Report
 from app.verify.service import own_credential

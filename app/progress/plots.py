@@ -52,6 +52,8 @@ class Plot:
     title: str
     description: str
     table: Table
+    # The table's column names in the page's language (the CSV keeps them in English).
+    headers: tuple[str, ...]
     # The accessible SVG for each size (charts.SIZES); empty when there is nothing to draw.
     drawings: dict[str, Markup]
 
@@ -228,4 +230,5 @@ def build_plot(kind: PlotKind[Scope], scope: Scope) -> Plot:
                     id_prefix=f"{kind.slug}-{size.name}-",
                 )
             )
-    return Plot(kind.slug, title, description, table, drawings)
+    headers = tuple(gettext(name) for name in table.columns)
+    return Plot(kind.slug, title, description, table, headers, drawings)

@@ -31,9 +31,9 @@ from app.badges.models import IssuedCredential
 from app.endorsements.models import Endorsement
 from app.extensions import db
 from app.extensions import read_one
-from app.i18n import say
 from app.keyring import issuing_context
 from app.main.filters import format_date
+from app.main.filters import say
 from app.models_base import is_uuid
 from app.verify import verdicts
 from app.verify.core.fetching import Fetcher

@@ -20,7 +20,7 @@ from wtforms.validators import Optional
 
 from app.credentials.errors import CredentialError
 from app.extensions import limiter
-from app.i18n import say
+from app.main.filters import say
 from app.models_base import utcnow
 from app.verify import trust_views
 from app.verify.service import run_verification
