@@ -38,6 +38,10 @@ class Text(str):
         text.params = dict(params)
         return text
 
+    def __reduce__(self) -> tuple[type[Text], tuple[str, dict[str, object]]]:
+        # Copied or pickled, a Text stays one (str's own way would drop the msgid).
+        return (Text, (self.msgid, dict(self.params)))
+
 
 def N_(msgid: str, **params: object) -> Text:
     """The sentence `msgid` with its `%(name)s` parameters, in English, translatable."""
