@@ -61,6 +61,14 @@ class Check:
         }
 
 
+# What an embedded endorsement is about, as a sentence names it.
+ENDORSED = {
+    "credential": N_("the credential"),
+    "achievement": N_("the achievement"),
+    "issuer": N_("the issuer"),
+}
+
+
 @dataclass(frozen=True)
 class EndorsementResult:
     """One endorsement the credential embeds, and what its verification found.
@@ -87,13 +95,11 @@ class EndorsementResult:
     def line(self) -> str:
         """The endorsement in a sentence for a person."""
         who = self.endorser_name or self.endorser_id or N_("An endorser who gives no name")
+        about = ENDORSED.get(self.about, self.about)
         if self.verified:
-            return N_("%(who)s, endorsing the %(about)s: verified", who=who, about=self.about)
+            return N_("%(who)s, endorsing %(about)s: verified", who=who, about=about)
         return N_(
-            "%(who)s, endorsing the %(about)s: %(reason)s",
-            who=who,
-            about=self.about,
-            reason=self.reason,
+            "%(who)s, endorsing %(about)s: %(reason)s", who=who, about=about, reason=self.reason
         )
 
     def to_json(self) -> dict[str, Any]:
