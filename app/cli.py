@@ -18,6 +18,9 @@ import click
 from flask.cli import FlaskGroup
 
 from app import commands
+from app.commands import TranslatedCommand
+from app.i18n import N_
+from app.i18n import gettext
 
 
 def _create_app():
@@ -28,11 +31,11 @@ def _create_app():
     try:
         return create_app()
     except ConfigurationError as error:
-        click.echo(f"Error: {error}", err=True)
+        click.echo(gettext("Error: %(error)s", error=error), err=True)
         sys.exit(2)
 
 
-class LaurelGroup(FlaskGroup):
+class LaurelGroup(FlaskGroup, TranslatedCommand):
     """Flask's group, using the development settings `make run` wrote when nothing else is set.
 
     They apply for the command's run only, so a process that invokes it (a test) keeps its
@@ -58,7 +61,7 @@ class LaurelGroup(FlaskGroup):
 cli = LaurelGroup(
     create_app=_create_app,
     add_version_option=False,
-    help="Laurel: badges and micro-credentials for schools.",
+    help=N_("Laurel: badges and micro-credentials for schools."),
 )
 
 for _module in pkgutil.iter_modules(commands.__path__):

@@ -5,8 +5,11 @@ language is a catalog, `translations/<code>/LC_MESSAGES/messages.po`. A page spe
 signed-in person's saved language, else the one chosen with the footer's switcher (a
 cookie, so it works signed out), else the browser's best match (Accept-Language), else
 English. A command speaks LAUREL_LANGUAGE, else the terminal's locale (LC_ALL,
-LC_MESSAGES, LANG), else English. Emails and certificates speak their recipient's
-language (`flask_babel.force_locale` around their rendering).
+LC_MESSAGES, LANG), else English, even one that runs without the application (`laurel
+verify`, `laurel keys`): `gettext` and `ngettext` here read the catalog themselves then.
+Emails and certificates speak their recipient's language (`flask_babel.force_locale`
+around their rendering). The pure libraries' sentences (`app.credentials.words.Text`)
+are said in the language of whatever shows them with `app.main.filters.say`.
 
 The `.mo` files Flask-Babel loads are compiled from the `.po` files at start-up when
 missing or older (`compile_catalogs`), so a fresh clone, `make run` and `make test`
@@ -24,10 +27,12 @@ from pathlib import Path
 import flask_babel
 from babel import Locale
 from babel import UnknownLocaleError
+from babel import support
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Response
 from flask import g
+from flask import has_app_context
 from flask import has_request_context
 from flask import request
 from flask_login import current_user
@@ -82,11 +87,7 @@ def supported(value: str | None) -> str | None:
 def language_of(person: object | None) -> str:
     """The language `person` (a user) chose; else the one of this request or command, which
     for a learner downloading their own certificate is the language they read it in."""
-    chosen = supported(getattr(person, "language", None))
-    if chosen:
-        return chosen
-    current = flask_babel.get_locale()
-    return str(current) if current is not None else DEFAULT_LANGUAGE
+    return supported(getattr(person, "language", None)) or current_language()
 
 
 def command_language() -> str:
@@ -97,6 +98,45 @@ def command_language() -> str:
             # The first variable set decides, as in POSIX: LANG=C means English.
             return supported(value) or DEFAULT_LANGUAGE
     return DEFAULT_LANGUAGE
+
+
+@cache
+def _command_catalog(language: str) -> support.NullTranslations:
+    compile_catalogs(translations_directory())
+    return support.Translations.load(str(translations_directory()), [language])
+
+
+def _translations() -> support.NullTranslations:
+    """Flask-Babel's catalog in an application, else the one of the command's language."""
+    if has_app_context():
+        return flask_babel.get_translations()
+    return _command_catalog(command_language())
+
+
+def gettext(message: str, **variables: object) -> str:
+    """Flask-Babel's `gettext`, which also speaks a command's language with no application."""
+    said = _translations().ugettext(message)
+    return said % variables if variables else said
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: object) -> str:
+    """Flask-Babel's `ngettext` (`num` is `%(num)s`), also with no application."""
+    variables.setdefault("num", num)
+    return _translations().ungettext(singular, plural, num) % variables
+
+
+def current_language() -> str:
+    """The language of this request or command: Flask-Babel's in an application."""
+    if has_app_context():
+        locale = flask_babel.get_locale()
+        return str(locale) if locale is not None else DEFAULT_LANGUAGE
+    return command_language()
+
+
+def N_(message: str) -> str:
+    """Marks `message` for the catalog where it cannot be translated yet (a command's help,
+    read at import): whatever shows it calls `gettext` on it then."""
+    return message
 
 
 def select_locale() -> str:

@@ -8,6 +8,7 @@ from typing import NoReturn
 import click
 import sqlalchemy as sa
 from flask_babel import gettext
+from flask_babel import ngettext
 
 from app.accounts.models import Role
 from app.accounts.models import User
@@ -66,20 +67,21 @@ def issue_from_csv(path: Path, *, by: str | None, yes: bool, out: Path | None) -
             where = f"row {problem.row}" if problem.row else path.name
             click.echo(f"{where}: {problem.message}", err=True)
         _fail(
-            gettext(
-                (
-                    "%(value_count)s problem(s) in %(path_name)s; nothing was "
-                    "issued. Fix them and run the command again."
-                ),
-                value_count=len(report.errors),
+            ngettext(
+                "%(num)s problem in %(path_name)s; nothing was issued. Fix it and run the "
+                "command again.",
+                "%(num)s problems in %(path_name)s; nothing was issued. Fix them and run the "
+                "command again.",
+                len(report.errors),
                 path_name=path.name,
             ),
             CHECK_FAILED,
         )
     click.echo(
-        gettext(
-            ("%(value_count)s credential(s) to issue from %(path_name)s, all rows checked."),
-            value_count=len(report.rows),
+        ngettext(
+            "%(num)s credential to issue from %(path_name)s, all rows checked.",
+            "%(num)s credentials to issue from %(path_name)s, all rows checked.",
+            len(report.rows),
             path_name=path.name,
         )
     )

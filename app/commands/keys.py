@@ -15,8 +15,9 @@ from typing import Any
 from typing import NoReturn
 
 import click
-from flask_babel import gettext
 
+from app.commands import TranslatedGroup
+from app.commands import option
 from app.config import ConfigurationError
 from app.config import load_settings
 from app.credentials.did import build_did_document
@@ -27,13 +28,15 @@ from app.credentials.errors import CredentialError
 from app.credentials.keys import KINDS
 from app.credentials.keys import KeyRecord
 from app.credentials.keys import KeyStore
+from app.i18n import N_
+from app.i18n import gettext
 
 CONFIGURATION_ERROR = 2
 KEY_STORE_ERROR = 1
 
 
 def _fail(message: str, status: int) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
+    click.echo(gettext("Error: %(error)s", error=message), err=True)
     raise SystemExit(status)
 
 
@@ -54,21 +57,27 @@ def _issuer_id(settings: dict[str, Any]) -> str:
 
 
 def _describe(record: KeyRecord, issuer_id: str) -> str:
-    state = "current" if record.current else "retired"
+    state = gettext("current") if record.current else gettext("retired")
     return (
         f"{record.kind:<8} {record.number:>3}  {record.created}  {state:<8} "
         f"{issuer_id}#{record.fragment}  {record.fingerprint}"
     )
 
 
-@click.group("keys")
+@click.group(
+    "keys",
+    cls=TranslatedGroup,
+    help=N_("Signing keys: create, list, rotate, and print the DID document and JWKS."),
+)
 def keys_group() -> None:
-    """Signing keys: create, list, rotate, and print the DID document and JWKS."""
+    pass
 
 
-@keys_group.command("init")
+@keys_group.command(
+    "init",
+    help=N_("Create the key store with one Ed25519 and one RSA key (does nothing if it exists)."),
+)
 def init_keys() -> None:
-    """Create the key store with one Ed25519 and one RSA key (does nothing if it exists)."""
     settings = _settings()
     store = _store(settings)
     try:
@@ -88,9 +97,13 @@ def init_keys() -> None:
         click.echo("  " + _describe(record, _issuer_id(settings)))
 
 
-@keys_group.command("list")
+@keys_group.command(
+    "list",
+    help=N_(
+        "Show every key: kind, number, created, current or retired, id and public fingerprint."
+    ),
+)
 def list_keys() -> None:
-    """Show every key: kind, number, created, current or retired, id and public fingerprint."""
     settings = _settings()
     try:
         records = _store(settings).records()
@@ -101,15 +114,17 @@ def list_keys() -> None:
         click.echo(_describe(record, issuer_id))
 
 
-@keys_group.command("rotate")
-@click.option(
+@keys_group.command(
+    "rotate",
+    help=N_("Make new current keys; old keys stay published so old credentials still verify."),
+)
+@option(
     "--kind",
     type=click.Choice(KINDS),
     default=None,
-    help="Rotate only this kind of key (default: both).",
+    help=N_("Rotate only this kind of key (default: both)."),
 )
 def rotate_keys(kind: str | None) -> None:
-    """Make new current keys; old keys stay published so old credentials still verify."""
     settings = _settings()
     try:
         created = _store(settings).rotate(now=datetime.now(UTC), kind=kind)
@@ -121,9 +136,10 @@ def rotate_keys(kind: str | None) -> None:
         click.echo("  " + _describe(record, issuer_id))
 
 
-@keys_group.command("did-document")
+@keys_group.command(
+    "did-document", help=N_("Print the issuer's DID document (served at /.well-known/did.json).")
+)
 def did_document() -> None:
-    """Print the issuer's DID document (served at /.well-known/did.json)."""
     settings = _settings()
     try:
         document = build_did_document(_issuer_id(settings), _store(settings).records())
@@ -132,9 +148,10 @@ def did_document() -> None:
     click.echo(did_document_json(document))
 
 
-@keys_group.command("jwks")
+@keys_group.command(
+    "jwks", help=N_("Print the issuer's JWK Set of RSA keys (served at /.well-known/jwks.json).")
+)
 def jwks() -> None:
-    """Print the issuer's JWK Set of RSA keys (served at /.well-known/jwks.json)."""
     settings = _settings()
     try:
         key_set = build_jwks(_issuer_id(settings), _store(settings).records())

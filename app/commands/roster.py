@@ -9,6 +9,7 @@ from flask import current_app
 from flask import url_for
 from flask.cli import with_appcontext
 from flask_babel import gettext
+from flask_babel import ngettext
 
 from app.errors import LaurelError
 from app.extensions import db
@@ -94,9 +95,10 @@ def import_roster(path: Path, apply_it: bool) -> None:
         click.echo(f"{where or path.name}: {problem.message}", err=True)
     if plan.problems:
         click.echo(
-            gettext(
-                ("%(value_count)s problem(s) in %(path_name)s; nothing was imported."),
-                value_count=len(plan.problems),
+            ngettext(
+                "%(num)s problem in %(path_name)s; nothing was imported.",
+                "%(num)s problems in %(path_name)s; nothing was imported.",
+                len(plan.problems),
                 path_name=path.name,
             ),
             err=True,

@@ -13,6 +13,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext
+from flask_babel import ngettext
 
 from app.badges.image_store import image_bucket
 from app.badges.image_store import move_into_bucket
@@ -71,9 +72,10 @@ def move_badge_images() -> None:
         )
         raise SystemExit(UNAVAILABLE) from None
     click.echo(
-        gettext(
-            "Moved the images of %(moved)s badge(s) into %(describe)s.",
-            moved=moved,
+        ngettext(
+            "Moved the images of %(num)s badge into %(describe)s.",
+            "Moved the images of %(num)s badges into %(describe)s.",
+            moved,
             describe=bucket.describe(),
         )
     )

@@ -22,8 +22,9 @@ from typing import Any
 from typing import NoReturn
 
 import click
-from flask_babel import gettext
 
+from app.commands import TranslatedCommand
+from app.commands import option
 from app.config import ConfigurationError
 from app.config import load_settings
 from app.credentials.did import did_web_from_url
@@ -31,6 +32,9 @@ from app.credentials.errors import CredentialError
 from app.credentials.errors import InputError
 from app.credentials.keys import KeyStore
 from app.credentials.signing import sign_credential
+from app.i18n import N_
+from app.i18n import gettext
+from app.main.filters import say
 from app.verify.core.fetching import HttpFetcher
 from app.verify.core.parse import MAX_INPUT_BYTES
 from app.verify.core.parse import load_json
@@ -50,7 +54,11 @@ UNKNOWN_ISSUER = 3
 SIGN_FORMATS = {"di": ("di",), "jwt": ("jwt",), "both": ("di", "jwt")}
 # verify reads public keys only, so the passphrase does not matter to it.
 _PUBLIC_ONLY = {"SECRET_KEY": "unused-by-verify", "LAUREL_KEY_PASSPHRASE": "unused-by-verify"}
-_MARKS = {Outcome.PASSED: "passed", Outcome.FAILED: "FAILED", Outcome.UNKNOWN: "could not check"}
+_MARKS = {
+    Outcome.PASSED: N_("passed"),
+    Outcome.FAILED: N_("FAILED"),
+    Outcome.UNKNOWN: N_("could not check"),
+}
 
 
 class _Unusable(Exception):
@@ -58,7 +66,7 @@ class _Unusable(Exception):
 
 
 def _fail(message: str, status: int = UNUSABLE_INPUT) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
+    click.echo(gettext("Error: %(error)s", error=message), err=True)
     raise SystemExit(status)
 
 
@@ -71,7 +79,7 @@ def _fail_verify(message: str, as_json: bool) -> NoReturn:
             {
                 "verified": False,
                 "verdict": "unusable input",
-                "headline": "Could not read a credential",
+                "headline": gettext("Could not read a credential"),
                 "error": message,
                 "checks": [],
             },
@@ -94,11 +102,19 @@ def _read_input(target: str) -> bytes | str:
     try:
         if path.stat().st_size > MAX_INPUT_BYTES:
             raise _Unusable(
-                f"{target} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB; no credential is."
+                gettext(
+                    "%(target)s is larger than %(megabytes)s MB; no credential is.",
+                    target=target,
+                    megabytes=MAX_INPUT_BYTES // (1024 * 1024),
+                )
             )
         return path.read_bytes()
     except OSError as error:
-        raise _Unusable(f"cannot read {target}: {error.strerror or error}.") from error
+        raise _Unusable(
+            gettext(
+                "cannot read %(target)s: %(error)s.", target=target, error=error.strerror or error
+            )
+        ) from error
 
 
 def _own_resolver(settings: dict[str, Any]) -> OwnKeyResolver | None:
@@ -118,11 +134,15 @@ def _trust_list(path: Path | str | None) -> tuple[TrustEntry, ...]:
     try:
         return read_trust_list(Path(path).read_text(encoding="utf-8"))
     except OSError as error:
-        raise _Unusable(f"cannot read the trust list {path}: {error.strerror or error}.") from error
+        raise _Unusable(_unreadable_trust_list(path, error.strerror or error)) from error
     except UnicodeDecodeError as error:
-        raise _Unusable(f"cannot read the trust list {path}: {error}.") from error
+        raise _Unusable(_unreadable_trust_list(path, error)) from error
     except InputError as error:
-        raise _Unusable(f"{path}: {error}") from error
+        raise _Unusable(f"{path}: {say(error)}") from error
+
+
+def _unreadable_trust_list(path: Path | str, error: object) -> str:
+    return gettext("cannot read the trust list %(path)s: %(error)s.", path=path, error=error)
 
 
 class _OneLineFormatter(logging.Formatter):
@@ -148,17 +168,18 @@ def _one_line_library_logs() -> Iterator[None]:
 
 
 def _print_report(report: Report) -> None:
-    click.echo(report.headline)
-    click.echo(report.learner_statement)
+    click.echo(say(report.headline))
+    click.echo(say(report.learner_statement))
     click.echo()
-    width = max(len(_MARKS[check.outcome]) for check in report.checks)
+    marks = {outcome: gettext(mark) for outcome, mark in _MARKS.items()}
+    width = max(len(marks[check.outcome]) for check in report.checks)
     for check in report.checks:
-        click.echo(f"  {_MARKS[check.outcome]:<{width}}  {check.name:<10} {check.message}")
+        click.echo(f"  {marks[check.outcome]:<{width}}  {check.name:<10} {say(check.message)}")
     if report.endorsements:
         click.echo()
         click.echo(gettext("Endorsements it carries (each verified on its own):"))
         for endorsement in report.endorsements:
-            click.echo(f"  {_MARKS[endorsement.outcome]:<{width}}  {endorsement.line}")
+            click.echo(f"  {marks[endorsement.outcome]:<{width}}  {say(endorsement.line)}")
     for number, part in enumerate(report.parts, start=1):
         click.echo()
         click.echo(
@@ -166,37 +187,43 @@ def _print_report(report: Report) -> None:
                 ("Credential %(number)s of %(value_count)s in the record: %(headline)s"),
                 number=number,
                 value_count=len(report.parts),
-                headline=part.headline,
+                headline=say(part.headline),
             )
         )
 
 
-@click.command("verify")
-@click.argument("target", metavar="FILE|URL")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.option(
-    "--offline", is_flag=True, help="Use no network: own keys, did:key and PDF attachments only."
+@click.command(
+    "verify",
+    cls=TranslatedCommand,
+    help=N_(
+        "Check a credential (JSON, JWT, PNG, SVG, PDF or URL).\n"
+        "\n"
+        "With --json every outcome, unusable input included, is one JSON object on stdout.\n"
+        "\n"
+        "\b\n"
+        "Exit status:\n"
+        "  0  verified: genuine, from this school, a did:web domain or a trusted issuer\n"
+        "  1  not verified, revoked, suspended, expired or not fully checked\n"
+        "  2  unusable input\n"
+        "  3  unknown issuer: the signature is valid, but its key belongs to no issuer\n"
+        "     Laurel knows, so the name written inside proves nothing"
+    ),
 )
-@click.option(
+@click.argument("target", metavar="FILE|URL")
+@option("--json", "as_json", is_flag=True, help=N_("Print the report as JSON."))
+@option(
+    "--offline",
+    is_flag=True,
+    help=N_("Use no network: own keys, did:key and PDF attachments only."),
+)
+@option(
     "--trust",
     "trust_file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help='Trust list JSON ([{"id": DID or domain, "name": ...}]); default: LAUREL_TRUST_LIST.',
+    help=N_('Trust list JSON ([{"id": DID or domain, "name": ...}]); default: LAUREL_TRUST_LIST.'),
 )
 def verify(target: str, as_json: bool, offline: bool, trust_file: Path | None) -> None:
-    """Check a credential (JSON, JWT, PNG, SVG, PDF or URL).
-
-    With --json every outcome, unusable input included, is one JSON object on stdout.
-
-    \b
-    Exit status:
-      0  verified: genuine, from this school, a did:web domain or a trusted issuer
-      1  not verified, revoked, suspended, expired or not fully checked
-      2  unusable input
-      3  unknown issuer: the signature is valid, but its key belongs to no issuer
-         Laurel knows, so the name written inside proves nothing
-    """
     try:
         settings = load_settings(_PUBLIC_ONLY)
         data = _read_input(target)
@@ -218,7 +245,7 @@ def verify(target: str, as_json: bool, offline: bool, trust_file: Path | None) -
                 trusted=trusted,
             )
     except InputError as error:
-        _fail_verify(str(error), as_json)
+        _fail_verify(say(error), as_json)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -253,24 +280,27 @@ def _with_school_issuer(document: dict[str, Any], school_id: str) -> dict[str, A
     return {**document, "issuer": {**issuer, "id": school_id}}
 
 
-@click.command("sign")
+@click.command(
+    "sign",
+    cls=TranslatedCommand,
+    help=N_("Sign an unsigned credential JSON with this school's current keys."),
+)
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
+@option(
     "--format",
     "output_format",
     type=click.Choice(list(SIGN_FORMATS)),
     default="di",
     show_default=True,
-    help="di: embedded eddsa-rdfc-2022 proof (JSON); jwt: VC-JWT; both: JSON and JWT.",
+    help=N_("di: embedded eddsa-rdfc-2022 proof (JSON); jwt: VC-JWT; both: JSON and JWT."),
 )
-@click.option(
+@option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write here instead of printing (with both: the JWT goes beside it with .jwt).",
+    help=N_("Write here instead of printing (with both: the JWT goes beside it with .jwt)."),
 )
 def sign(source: Path, output_format: str, out: Path | None) -> None:
-    """Sign an unsigned credential JSON with this school's current keys."""
     try:
         settings = load_settings({"SECRET_KEY": "unused-by-sign"})
     except ConfigurationError as error:
@@ -318,7 +348,7 @@ def sign(source: Path, output_format: str, out: Path | None) -> None:
         else:
             # Exactly the signed text: a signed document is never re-serialized or reformatted.
             path.write_text(text, encoding="utf-8")
-            click.echo(f"Wrote {path}", err=True)
+            click.echo(gettext("Wrote %(path)s", path=path), err=True)
 
 
 commands = [verify, sign]

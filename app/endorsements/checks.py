@@ -17,6 +17,8 @@ from typing import Any
 
 from app.credentials.errors import CredentialError
 from app.endorsements import services
+from app.i18n import gettext
+from app.main.filters import say
 from app.verify.core.fields import as_list
 from app.verify.core.report import Report
 from app.verify.service import own_credential
@@ -98,10 +100,15 @@ def _check(
     try:
         report = verify_json_credential(document, now=now)
     except CredentialError as error:
-        return CheckedEndorsement(document, None, of_credential, f"It cannot be read: {error}")
+        return CheckedEndorsement(
+            document, None, of_credential, gettext("It cannot be read: %(error)s", error=say(error))
+        )
     if named != endorsed_id:
         return CheckedEndorsement(
-            document, report, of_credential, "It endorses something other than this credential."
+            document,
+            report,
+            of_credential,
+            gettext("It endorses something other than this credential."),
         )
     return CheckedEndorsement(document, report, of_credential)
 

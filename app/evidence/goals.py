@@ -14,6 +14,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext
+from flask_babel import lazy_gettext
 
 from app.accounts.models import User
 from app.badges.models import Badge
@@ -28,6 +29,7 @@ from app.errors import UserError
 from app.evidence.models import Goal
 from app.evidence.models import GoalKind
 from app.evidence.models import Submission
+from app.evidence.models import SubmissionState
 from app.extensions import db
 from app.pathways.completion import earned_steps
 from app.pathways.models import Pathway
@@ -267,6 +269,17 @@ class GoalStatus:
         return not self.reached and self.days_left is not None and self.days_left <= DUE_SOON_DAYS
 
 
+# A badge goal's progress while the badge is not earned: where its latest submission stands.
+SUBMISSION_PROGRESS = {
+    SubmissionState.DRAFT: lazy_gettext("draft"),
+    SubmissionState.SUBMITTED: lazy_gettext("submitted"),
+    SubmissionState.CHANGES_REQUESTED: lazy_gettext("changes requested"),
+    SubmissionState.APPROVED: lazy_gettext("approved"),
+    SubmissionState.REJECTED: lazy_gettext("rejected"),
+    SubmissionState.WITHDRAWN: lazy_gettext("withdrawn"),
+}
+
+
 def _latest_submission_states(student: User) -> dict[int, str]:
     states: dict[int, str] = {}
     for badge_id, state in db.session.execute(
@@ -274,7 +287,7 @@ def _latest_submission_states(student: User) -> dict[int, str]:
         .where(Submission.student_id == student.id)
         .order_by(Submission.updated_at.desc(), Submission.id.desc())
     ):
-        states.setdefault(badge_id, state.value.replace("_", " "))
+        states.setdefault(badge_id, str(SUBMISSION_PROGRESS[state]))
     return states
 
 
@@ -285,13 +298,21 @@ def _pathway_progress(pathway: Pathway | None, earned: set[int]) -> tuple[str, s
     leaves the goal in the student's words, an archived one says so.
     """
     if pathway is None:
-        return "Pathway: no longer offered", "the pathway was removed", False
+        return (
+            gettext("Pathway: no longer offered"),
+            gettext("the pathway was removed"),
+            False,
+        )
     done = earned_steps(pathway, earned)
     reached = pathway.badge_id in earned or done >= pathway.needed
-    progress = f"{min(done, pathway.needed)} of {pathway.needed} badges earned"
+    counts = {"earned": min(done, pathway.needed), "total": pathway.needed}
     if pathway.archived_at is not None or pathway.badge.state == BadgeState.ARCHIVED:
-        progress += " (the pathway is archived)"
-    return f"Pathway: {pathway.name}", progress, reached
+        progress = gettext(
+            "%(earned)s of %(total)s badges earned (the pathway is archived)", **counts
+        )
+    else:
+        progress = gettext("%(earned)s of %(total)s badges earned", **counts)
+    return gettext("Pathway: %(name)s", name=pathway.name), progress, reached
 
 
 def goal_statuses(student: User, *, today: date) -> list[GoalStatus]:
@@ -305,18 +326,26 @@ def goal_statuses(student: User, *, today: date) -> list[GoalStatus]:
         days_left = (goal.target_date - today).days if goal.target_date else None
         if goal.kind == GoalKind.BADGE and goal.badge is not None:
             reached = goal.badge.id in earned
-            progress = "earned" if reached else submissions.get(goal.badge.id, "not started")
-            target = f"Badge: {goal.badge.name}"
+            progress = (
+                gettext("earned")
+                if reached
+                else submissions.get(goal.badge.id) or gettext("not started")
+            )
+            target = gettext("Badge: %(name)s", name=goal.badge.name)
         elif goal.kind == GoalKind.PATHWAY:
             target, progress, reached = _pathway_progress(goal.pathway, earned)
         else:
             standard = standards.get(goal.standard or "")
             reached = standard is not None and standard.mastered
             progress = (
-                f"{standard.earned} of {standard.total} badges earned"
+                gettext(
+                    "%(earned)s of %(total)s badges earned",
+                    earned=standard.earned,
+                    total=standard.total,
+                )
                 if standard
-                else "no badge open to you aligns to it now"
+                else gettext("no badge open to you aligns to it now")
             )
-            target = f"Standard: {goal.standard}"
+            target = gettext("Standard: %(name)s", name=goal.standard)
         statuses.append(GoalStatus(goal, target, progress, reached, days_left))
     return statuses

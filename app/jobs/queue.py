@@ -154,7 +154,7 @@ class JobQueue:
         for _, thread in consumer.worker_threads:
             thread.start()
         threading.Thread(target=self.run_start_hooks, name="jobs-resume", daemon=True).start()
-        log.info("Job consumer running in this process (%d thread(s)).", workers)
+        log.info("Job consumer running in this process, threads: %d.", workers)
 
     def stop_threads(self) -> None:
         """Stop the in-process consumer (it finishes the task it runs)."""

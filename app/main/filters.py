@@ -17,7 +17,10 @@ from babel import dates
 from babel import numbers
 from markupsafe import Markup
 
-from app.i18n import DEFAULT_LANGUAGE
+from app.credentials.words import Text
+from app.credentials.words import text_of
+from app.i18n import current_language
+from app.i18n import gettext
 from app.main.labels import label
 
 # Markdown from users may carry raw HTML; nh3 keeps only the tags below (no scripts,
@@ -95,8 +98,8 @@ _CLDR_PATTERNS = ("long", "medium", "medium")
 
 
 def _locale() -> Locale:
-    """The language of this request or command (`app.i18n`); English outside an app."""
-    return flask_babel.get_locale() or Locale.parse(DEFAULT_LANGUAGE)
+    """The language of this request or command (`app.i18n`), with or without an app."""
+    return flask_babel.get_locale() or Locale.parse(current_language())
 
 
 def _in_utc(value: date | datetime) -> date | datetime:
@@ -148,6 +151,25 @@ def format_number(value: float | None) -> str:
     return numbers.format_decimal(value, locale=_locale())
 
 
+def say(value: object) -> str:
+    """A sentence of the pure libraries (`app.credentials.words.Text`, or an exception raised
+    with one) in this language; its dates written this language's way. Other values as
+    `str` gives them: a name or an address is the same in every language."""
+    if isinstance(value, BaseException):
+        value = text_of(value)
+    if not isinstance(value, Text):
+        return str(value)
+    params = {
+        name: format_date(param)
+        if isinstance(param, datetime)
+        else say(param)
+        if isinstance(param, (Text, BaseException))
+        else param
+        for name, param in value.params.items()
+    }
+    return gettext(value.msgid, **params)
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "markdown": render_markdown,
     "datetime": format_datetime,
@@ -156,4 +178,5 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "short_datetime": format_short_datetime,
     "number": format_number,
     "label": label,
+    "say": say,
 }

@@ -15,6 +15,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from babel import dates
+from flask_babel import gettext
+
+from app.i18n import current_language
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -67,7 +72,8 @@ def _svg(figure: Figure) -> str:
 
 
 def _week_label(day: date) -> str:
-    return day.strftime("%d %b")
+    """`07 Sep` (`07 sept` in Spanish): the day and the month in the reader's language."""
+    return dates.format_date(day, "dd MMM", locale=current_language())
 
 
 def _cut(text: str, limit: int) -> str:
@@ -151,7 +157,7 @@ def weekly_bars(weeks: Sequence[date], counts: Sequence[int], *, label: str, siz
     bars = axes.bar(positions, counts, color=BRAND, width=0.7)
     axes.bar_label(bars, labels=[str(c) if c else "" for c in counts], fontsize=size.font - 1)
     axes.set_ylabel(label, fontsize=size.font, color=INK)
-    axes.set_xlabel("Week starting", fontsize=size.font, color=INK)
+    axes.set_xlabel(gettext("Week starting"), fontsize=size.font, color=INK)
     _style_axes(axes, size)
     _week_ticks(axes, weeks, size)
     axes.set_ylim(0, max([*counts, 1]) * 1.2)
@@ -171,7 +177,7 @@ def review_turnaround(
     positions = list(range(len(weeks)))
     bars = top.bar(positions, waiting, color=ACCENT, width=0.7)
     top.bar_label(bars, labels=[str(w) if w else "" for w in waiting], fontsize=size.font - 1)
-    top.set_ylabel("Waiting at\nweek's end", fontsize=size.font, color=INK)
+    top.set_ylabel(gettext("Waiting at\nweek's end"), fontsize=size.font, color=INK)
     top.set_ylim(0, max([*waiting, 1]) * 1.25)
     _style_axes(top, size)
     known = [(x, d) for x, d in zip(positions, average_days, strict=True) if d is not None]
@@ -191,8 +197,8 @@ def review_turnaround(
         bottom.set_ylim(0, max(days) * 1.3 + 0.5)
     else:
         bottom.set_ylim(0, 1)
-    bottom.set_ylabel("Average days\nto feedback", fontsize=size.font, color=INK)
-    bottom.set_xlabel("Week starting", fontsize=size.font, color=INK)
+    bottom.set_ylabel(gettext("Average days\nto feedback"), fontsize=size.font, color=INK)
+    bottom.set_xlabel(gettext("Week starting"), fontsize=size.font, color=INK)
     _style_axes(bottom, size)
     bottom.yaxis.set_major_locator(_locator(nbins=4))
     bottom.set_xlim(-0.6, len(weeks) - 0.4)
@@ -226,7 +232,7 @@ def running_totals(
         top = max(top, *values)
     axes.set_ylim(0, top + 0.5)
     axes.set_ylabel(label, fontsize=size.font, color=INK)
-    axes.set_xlabel("Week starting", fontsize=size.font, color=INK)
+    axes.set_xlabel(gettext("Week starting"), fontsize=size.font, color=INK)
     _style_axes(axes, size)
     _week_ticks(axes, weeks, size)
     axes.legend(

@@ -12,6 +12,7 @@ from app.evidence.models import EventKind
 from app.evidence.models import Submission
 from app.evidence.models import SubmissionEvent
 from app.extensions import db
+from app.i18n import N_
 from app.progress.held import best_by_student_and_badge
 from app.progress.held import held_credentials
 from app.progress.held import level_rank
@@ -20,21 +21,21 @@ from app.progress.standards import keys_of
 from app.progress.tables import Table
 
 MASTERY_COLUMNS = (
-    "Student",
-    "Framework",
-    "Standard",
-    "Standard name",
-    "Badges earned",
-    "Badges aligned",
-    "Share earned (%)",
-    "Highest level",
+    N_("Student"),
+    N_("Framework"),
+    N_("Standard"),
+    N_("Standard name"),
+    N_("Badges earned"),
+    N_("Badges aligned"),
+    N_("Share earned (%)"),
+    N_("Highest level"),
 )
-EARNED_COLUMNS = ("Week starting", "Badges earned", "Earned this term so far")
+EARNED_COLUMNS = (N_("Week starting"), N_("Badges earned"), N_("Earned this term so far"))
 REVIEW_COLUMNS = (
-    "Week starting",
-    "Waiting at the week's end",
-    "Feedback given",
-    "Average days to feedback",
+    N_("Week starting"),
+    N_("Waiting at the week's end"),
+    N_("Feedback given"),
+    N_("Average days to feedback"),
 )
 DECISIONS = frozenset({EventKind.CHANGES_REQUESTED, EventKind.APPROVED, EventKind.REJECTED})
 # The events that move a submission in or out of the review queue (comments do not).

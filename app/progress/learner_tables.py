@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.i18n import N_
 from app.progress.held import best_by_student_and_badge
 from app.progress.held import held_credentials
 from app.progress.scopes import LearnerScope
@@ -9,12 +10,12 @@ from app.progress.standards import keys_of
 from app.progress.tables import Table
 
 OVER_TIME_COLUMNS = (
-    "Week starting",
-    "Framework",
-    "Standard",
-    "Standard name",
-    "Badges earned so far",
-    "Badges aligned",
+    N_("Week starting"),
+    N_("Framework"),
+    N_("Standard"),
+    N_("Standard name"),
+    N_("Badges earned so far"),
+    N_("Badges aligned"),
 )
 
 

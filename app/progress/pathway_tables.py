@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from app.badges.models import Badge
 from app.badges.models import BadgeState
 from app.extensions import db
+from app.i18n import N_
 from app.pathways.completion import earned_steps
 from app.pathways.models import Pathway
 from app.progress.held import held_credentials
@@ -18,12 +19,12 @@ from app.progress.scopes import ClassScope
 from app.progress.tables import Table
 
 PATHWAY_COLUMNS = (
-    "Student",
-    "Pathway",
-    "Badges earned",
-    "Badges needed",
-    "Share done (%)",
-    "Complete",
+    N_("Student"),
+    N_("Pathway"),
+    N_("Badges earned"),
+    N_("Badges needed"),
+    N_("Share done (%)"),
+    N_("Complete"),
 )
 
 

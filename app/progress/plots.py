@@ -16,6 +16,9 @@ from datetime import date
 from typing import Generic
 from typing import TypeVar
 
+from flask_babel import LazyString
+from flask_babel import gettext
+from flask_babel import lazy_gettext
 from markupsafe import Markup
 
 from app.progress import charts
@@ -35,9 +38,10 @@ Scope = TypeVar("Scope", ClassScope, LearnerScope)
 @dataclass(frozen=True)
 class PlotKind(Generic[Scope]):
     slug: str
-    title: str
+    # Lazy: said in the language of the page that shows the plot.
+    title: LazyString
     # What the plot shows, in a sentence: its <desc>, and the line under its heading.
-    description: str
+    description: LazyString
     table: Callable[[Scope], Table]
     draw: Callable[[Scope, Table, charts.Size], str | None]
 
@@ -48,6 +52,8 @@ class Plot:
     title: str
     description: str
     table: Table
+    # The table's column names in the page's language (the CSV keeps them in English).
+    headers: tuple[str, ...]
     # The accessible SVG for each size (charts.SIZES); empty when there is nothing to draw.
     drawings: dict[str, Markup]
 
@@ -94,7 +100,7 @@ def _draw_mastery(scope: ClassScope, table: Table, size: charts.Size) -> str | N
         [s.short_label for s in scope.standards],
         share="Share earned (%)",
         label=("Badges earned", "Badges aligned"),
-        colour_label="Share of its badges earned (%)",
+        colour_label=gettext("Share of its badges earned (%)"),
         size=size,
     )
 
@@ -109,14 +115,14 @@ def _draw_pathways(scope: ClassScope, table: Table, size: charts.Size) -> str | 
         pathways,
         share="Share done (%)",
         label=("Badges earned", "Badges needed"),
-        colour_label="Needed badges earned (%)",
+        colour_label=gettext("Needed badges earned (%)"),
         size=size,
     )
 
 
 def _draw_earned(scope: ClassScope, table: Table, size: charts.Size) -> str | None:
     return charts.weekly_bars(
-        _weeks(table), _ints(table, "Badges earned"), label="Badges earned", size=size
+        _weeks(table), _ints(table, "Badges earned"), label=gettext("Badges earned"), size=size
     )
 
 
@@ -137,7 +143,7 @@ def _draw_over_time(scope: LearnerScope, table: Table, size: charts.Size) -> str
     so_far = _ints(table, "Badges earned so far")
     series = [(s.short_label, so_far[i::width]) for i, s in enumerate(scope.standards)]
     return charts.running_totals(
-        _weeks(table)[::width], series, label="Badges earned so far", size=size
+        _weeks(table)[::width], series, label=gettext("Badges earned so far"), size=size
     )
 
 
@@ -146,32 +152,42 @@ CLASS_PLOTS: dict[str, PlotKind[ClassScope]] = {
     for kind in (
         PlotKind(
             "mastery",
-            "Mastery by standard",
-            "A heat map of students by standards: each cell gives how many of the standard's "
-            "badges the student held at the end of the term, out of those aligned to it.",
+            lazy_gettext("Mastery by standard"),
+            lazy_gettext(
+                "A heat map of students by standards: each cell gives how many of the "
+                "standard's badges the student held at the end of the term, out of those "
+                "aligned to it."
+            ),
             mastery_table,
             _draw_mastery,
         ),
         PlotKind(
             "earned",
-            "Badges earned over the term",
-            "A bar chart of the badges the class's students earned each week of the term.",
+            lazy_gettext("Badges earned over the term"),
+            lazy_gettext(
+                "A bar chart of the badges the class's students earned each week of the term."
+            ),
             earned_table,
             _draw_earned,
         ),
         PlotKind(
             "reviews",
-            "Submissions waiting and time to feedback",
-            "Two charts by week: the submissions waiting for review at the end of the week, "
-            "and the average days between a submission and the feedback on it.",
+            lazy_gettext("Submissions waiting and time to feedback"),
+            lazy_gettext(
+                "Two charts by week: the submissions waiting for review at the end of the "
+                "week, and the average days between a submission and the feedback on it."
+            ),
             review_table,
             _draw_reviews,
         ),
         PlotKind(
             "pathways",
-            "Pathway progress",
-            "A heat map of students by pathways: each cell gives how many of the pathway's "
-            "badges the student held at the end of the term, out of those it needs.",
+            lazy_gettext("Pathway progress"),
+            lazy_gettext(
+                "A heat map of students by pathways: each cell gives how many of the "
+                "pathway's badges the student held at the end of the term, out of those it "
+                "needs."
+            ),
             pathway_table,
             _draw_pathways,
         ),
@@ -183,9 +199,11 @@ LEARNER_PLOTS: dict[str, PlotKind[LearnerScope]] = {
     for kind in (
         PlotKind(
             "standards",
-            "Your progress by standard",
-            "A line chart with one line per standard: how many of its badges you held at "
-            "the end of each week of the term.",
+            lazy_gettext("Your progress by standard"),
+            lazy_gettext(
+                "A line chart with one line per standard: how many of its badges you held at "
+                "the end of each week of the term."
+            ),
             standards_over_time_table,
             _draw_over_time,
         ),
@@ -196,7 +214,10 @@ LEARNER_PLOTS: dict[str, PlotKind[LearnerScope]] = {
 def build_plot(kind: PlotKind[Scope], scope: Scope) -> Plot:
     """The plot of `kind` for `scope`: its table and, when there is data, its drawings."""
     table = kind.table(scope)
-    description = f"{kind.description} {scope.summary}."
+    title = str(kind.title)
+    description = gettext(
+        "%(description)s %(summary)s.", description=kind.description, summary=scope.summary
+    )
     drawings = {}
     for size in charts.SIZES:
         raw = kind.draw(scope, table, size)
@@ -204,9 +225,10 @@ def build_plot(kind: PlotKind[Scope], scope: Scope) -> Plot:
             drawings[size.name] = Markup(
                 accessible_svg(
                     raw,
-                    title=kind.title,
+                    title=title,
                     description=description,
                     id_prefix=f"{kind.slug}-{size.name}-",
                 )
             )
-    return Plot(kind.slug, kind.title, description, table, drawings)
+    headers = tuple(gettext(name) for name in table.columns)
+    return Plot(kind.slug, title, description, table, headers, drawings)

@@ -1,4 +1,9 @@
-"""A plot's data as a table: the same rows feed the plot, the HTML table and the CSV file."""
+"""A plot's data as a table: the same rows feed the plot, the HTML table and the CSV file.
+
+Column names are English msgids (marked `N_`) and stay English in the CSV, whoever downloads
+it: a header is data a spreadsheet or a script reads by name, the same for every school. The
+page's table says them in the reader's language.
+"""
 
 from __future__ import annotations
 

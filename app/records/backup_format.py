@@ -202,6 +202,6 @@ def _check(tar: tarfile.TarFile) -> tuple[dict[str, Any], dict[str, Part]]:
     missing = sorted(set(parts) - seen)
     if missing:
         raise BackupError(
-            f"The backup is incomplete: {len(missing)} part(s) are missing, {missing[0]} first."
+            f"The backup is incomplete: {missing[0]} is missing (missing parts: {len(missing)})."
         )
     return manifest, parts

@@ -22,6 +22,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import render_template
 from flask_babel import gettext
+from flask_babel import ngettext
 
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
@@ -126,13 +127,12 @@ def export_static(
     )
     if suspended:
         raise UserError(
-            gettext(
-                (
-                    "%(suspended)s credential(s) are suspended. Static files "
-                    "cannot publish a suspension: reinstate or revoke each one "
-                    "(laurel reinstate / laurel revoke) first."
-                ),
-                suspended=suspended,
+            ngettext(
+                "%(num)s credential is suspended. Static files cannot publish a suspension: "
+                "reinstate or revoke it (laurel reinstate / laurel revoke) first.",
+                "%(num)s credentials are suspended. Static files cannot publish a suspension: "
+                "reinstate or revoke each one (laurel reinstate / laurel revoke) first.",
+                suspended,
             )
         )
     writer = _Writer(directory)

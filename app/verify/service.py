@@ -33,6 +33,7 @@ from app.extensions import db
 from app.extensions import read_one
 from app.keyring import issuing_context
 from app.main.filters import format_date
+from app.main.filters import say
 from app.models_base import is_uuid
 from app.verify import verdicts
 from app.verify.core.fetching import Fetcher
@@ -233,12 +234,12 @@ class Verification:
         """The verdict as one sentence, naming the learner when the credential is this school's."""
         report = self.report
         if self.record is None:
-            return report.headline
+            return say(report.headline)
         learner = report.learner_name or self.record.learner_name
         said = gettext(
             "“%(badge)s”, issued by %(issuer)s to %(learner)s on %(date)s",
             badge=report.badge_name,
-            issuer=report.issuer_phrase,
+            issuer=say(report.issuer_phrase),
             learner=learner,
             date=format_date(self.record.issued_at),
         )
@@ -270,7 +271,7 @@ class Verification:
                 said=said,
                 reason=reason,
             )
-        return report.headline
+        return say(report.headline)
 
     @property
     def checks(self) -> list[Check]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 from flask import render_template
+from flask_babel import gettext
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -19,6 +20,7 @@ from wtforms.validators import Optional
 
 from app.credentials.errors import CredentialError
 from app.extensions import limiter
+from app.main.filters import say
 from app.models_base import utcnow
 from app.verify import trust_views
 from app.verify.service import run_verification
@@ -106,7 +108,9 @@ def check():
     if not form.validate_on_submit():
         problems = [error for errors in form.errors.values() for error in errors]
         return _form_page(
-            form, error=" ".join(problems) or "The form could not be read; try again.", status=400
+            form,
+            error=" ".join(problems) or gettext("The form could not be read; try again."),
+            status=400,
         )
     try:
         data, filename, content_type = _submitted(form)
@@ -115,7 +119,7 @@ def check():
     except NothingToCheck as problem:
         return _form_page(form, error=str(problem), status=400)
     except CredentialError as problem:
-        return _form_page(form, error=str(problem), status=400)
+        return _form_page(form, error=say(problem), status=400)
     page = render_template(
         "verify/result.html", verification=verification, checked_at=now, json_url=None
     )

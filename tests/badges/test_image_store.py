@@ -189,7 +189,7 @@ def test_move_badge_images_into_the_bucket_is_idempotent(
     runner.app.config["LAUREL_STORAGE_URL"] = url
     moved = runner.invoke(cli, args=["storage", "move-badge-images"])
     assert moved.exit_code == 0, moved.output
-    assert f"Moved the images of 2 badge(s) into the bucket s3://{name}" in moved.output
+    assert f"Moved the images of 2 badges into the bucket s3://{name}" in moved.output
     objects = objects_in(s3_client, name)
     assert sorted(objects.values()) == sorted({*kept[svg.id], *kept[png.id]})
     db.session.expire_all()
@@ -201,7 +201,7 @@ def test_move_badge_images_into_the_bucket_is_idempotent(
     assert db.session.get(Badge, plain.id).image_sha256 is None
 
     again = runner.invoke(cli, args=["storage", "move-badge-images"])
-    assert again.exit_code == 0 and "Moved the images of 0 badge(s)" in again.output
+    assert again.exit_code == 0 and "Moved the images of 0 badges" in again.output
     assert objects_in(s3_client, name) == objects
     client = login(school.student)
     assert client.get(f"/achievements/{svg.achievement_uuid}/image").data == kept[svg.id][0]

@@ -33,7 +33,7 @@ def test_issue_csv_with_errors_prints_each_row_and_issues_nothing(
     assert result.exit_code == 1
     assert "row 4: No account has the email nobody@school.test." in result.stderr
     assert "row 5: " in result.stderr and "not a student of the class" in result.stderr
-    assert "2 problem(s) in year.csv; nothing was issued" in result.stderr
+    assert "2 problems in year.csv; nothing was issued" in result.stderr
     assert _count() == 0 and db.session.scalar(sa.select(sa.func.count()).select_from(BulkJob)) == 0
 
 

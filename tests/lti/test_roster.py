@@ -72,7 +72,7 @@ def test_an_instructor_imports_the_course_roster_in_two_pages(client, platform, 
         "ava@maplegrove.test": Role.STUDENT,
         "tia@maplegrove.test": Role.STUDENT,
     }
-    assert "2 account(s) made: ava@maplegrove.test, tia@maplegrove.test" in text
+    assert "2 accounts made: ava@maplegrove.test, tia@maplegrove.test" in text
     assert "1 left the class: Leo Okafor" in text
     assert "1 already in the class" in text
     assert "No Mail: " in text and "did not send your email address" in text

@@ -367,9 +367,9 @@ def test_images_planted_in_rows_move_into_a_bucket_after_the_upgrade(
         name, url = make_bucket()
         application.config["LAUREL_STORAGE_URL"] = url
         runner = application.test_cli_runner()
-        for moved in (1, 0):
+        for moved in ("1 badge ", "0 badges "):
             result = runner.invoke(cli, args=["storage", "move-badge-images"])
-            assert f"Moved the images of {moved} badge(s)" in result.output, result.output
+            assert f"Moved the images of {moved}" in result.output, result.output
         assert objects_in(s3_client, name) == {f"evidence/badge-images/{_sha256(truck)}": truck}
         row = _table_rows("badge")[1]
         assert (row["image"], row["image_png"], row["image_sha256"]) == (None, None, _sha256(truck))

@@ -53,6 +53,30 @@ def test_class_page_shows_each_plot_as_accessible_svg_with_table_and_csv_link(lo
     assert "Olga Other" in html and "Suspension and steering" in html
 
 
+def test_class_page_speaks_spanish_and_its_csv_keeps_english_headers(login, school, term):
+    """Titles, sentences, axes and table headers follow the reader; the CSV is data."""
+    school.instructor.language = "es"
+    db.session.commit()
+    client = login(school.instructor)
+    html = client.get(_url(CLASS_PAGE, **{"class": str(school.auto_shop.id)})).get_data(
+        as_text=True
+    )
+    for spanish in (
+        "Dominio por estándar",
+        "Insignias obtenidas durante el periodo",
+        "Envíos en espera y tiempo hasta los comentarios",
+        "Un mapa de calor de estudiantes por estándares",
+        '<th scope="col">Estudiante</th>',
+        '<th scope="col">Parte obtenida (%)</th>',
+        "Semana del",
+    ):
+        assert spanish in html, spanish
+    for english in ("Mastery by standard", "A heat map", '<th scope="col">Student</th>'):
+        assert english not in html, english
+    rows = _rows(client.get(_url("/progress/class/mastery.csv")))
+    assert rows[0][:3] == ["Student", "Framework", "Standard"]
+
+
 def test_svg_ids_are_unique_on_the_page(login, school, term):
     html = login(school.instructor).get(_url(CLASS_PAGE)).get_data(as_text=True)
     ids = re.findall(r' id="([^"]+)"', html)

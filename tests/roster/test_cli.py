@@ -49,7 +49,7 @@ def test_cli_problems_exit_1_and_import_nothing(app_ctx, runner, tmp_path):
     result = runner.invoke(cli, ["roster", "import", str(path), "--apply"])
     assert result.exit_code == 1
     assert "enrollments.csv:12: unknown class cls-physics" in result.stderr
-    assert "1 problem(s) in bad.zip; nothing was imported." in result.stderr
+    assert "1 problem in bad.zip; nothing was imported." in result.stderr
     assert counts() == before
 
 

@@ -31,6 +31,7 @@ from ..errors import ProofError
 from ..loader import DocumentLoader
 from ..loader import bundled_loader
 from ..rdfc import canonize
+from ..words import N_
 
 PROOF_TYPE = "DataIntegrityProof"
 RDFC = "eddsa-rdfc-2022"
@@ -134,8 +135,10 @@ def verify_proof(
         public_key.verify(signature, data)
     except InvalidSignature:
         raise ProofError(
-            "The signature does not match: the credential was changed after signing "
-            "or was signed with a different key."
+            N_(
+                "The signature does not match: the credential was changed after signing "
+                "or was signed with a different key."
+            )
         ) from None
 
 

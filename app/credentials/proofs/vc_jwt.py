@@ -26,6 +26,7 @@ from ..errors import InputError
 from ..errors import ProofError
 from ..keys import PrivateKey
 from ..keys import PublicKey
+from ..words import N_
 
 ALGORITHMS = ("RS256", "ES256")
 CLAIMS = ("iss", "jti", "nbf", "sub", "exp")
@@ -88,7 +89,7 @@ def verify_jwt(token: str, *, public_key: PublicKey, algorithm: str) -> dict[str
     try:
         jwt.api_jws.decode_complete(token.strip(), public_key, algorithms=[algorithm])
     except jwt.InvalidSignatureError:
-        raise ProofError("The JWT signature does not verify with the issuer's key.") from None
+        raise ProofError(N_("The JWT signature does not verify with the issuer's key.")) from None
     except jwt.PyJWTError as error:
         raise ProofError(f"The JWT cannot be verified: {error}.") from None
     credential = {name: value for name, value in payload.items() if name not in CLAIMS}

@@ -7,6 +7,8 @@ verifiable credential, whatever its signature says; each broken rule is a line.
 from __future__ import annotations
 
 from app.credentials.vcdm import data_model_errors
+from app.credentials.words import N_
+from app.credentials.words import text_of
 
 from .report import Outcome
 from .run import Run
@@ -17,10 +19,10 @@ def check_data_model(run: Run) -> None:
     document = {key: value for key, value in run.credential.items() if key != "proof"}
     errors = data_model_errors(document)
     for error in errors:
-        run.add("data model", Outcome.FAILED, str(error), error.rule)
+        run.add("data model", Outcome.FAILED, text_of(error), error.rule)
     if not errors:
         run.add(
             "data model",
             Outcome.PASSED,
-            "The credential follows the W3C Verifiable Credentials data model.",
+            N_("The credential follows the W3C Verifiable Credentials data model."),
         )

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from app.credentials.words import N_
+
 from .fields import as_list
 from .fields import first_dict
 from .fields import issuer_id_of
@@ -33,6 +35,14 @@ class Embedded:
     about: str
     endorsed_id: str | None
     item: Any
+
+
+# An endorsement that names something else than what carries it.
+_OTHER_THAN = {
+    "credential": N_("It endorses something other than this credential."),
+    "achievement": N_("It endorses something other than this achievement."),
+    "issuer": N_("It endorses something other than this issuer."),
+}
 
 
 def embedded_endorsements(credential: dict[str, Any]) -> list[Embedded]:
@@ -102,13 +112,17 @@ def _outcome(
     if report.verdict is Verdict.NOT_VERIFIED:
         return Outcome.FAILED, failed[0].message if failed else report.headline
     if recorded is not None:
-        said = f" ({recorded.reason})" if recorded.reason else ""
-        return Outcome.FAILED, f"The school that keeps it withdrew this endorsement{said}."
+        if recorded.reason:
+            return Outcome.FAILED, N_(
+                "The school that keeps it withdrew this endorsement (%(reason)s).",
+                reason=recorded.reason,
+            )
+        return Outcome.FAILED, N_("The school that keeps it withdrew this endorsement.")
     if report.verdict in (Verdict.REVOKED, Verdict.SUSPENDED, Verdict.EXPIRED):
         return Outcome.FAILED, failed[0].message if failed else report.headline
     named = text(first_dict((report.credential or {}).get("credentialSubject")).get("id"))
     if named is None or named != found.endorsed_id:
-        return Outcome.FAILED, f"It endorses something other than this {found.about}."
+        return Outcome.FAILED, _OTHER_THAN[found.about]
     if report.verdict is Verdict.UNCHECKED:
         unknown = [check for check in report.checks if check.outcome is Outcome.UNKNOWN]
         return Outcome.UNKNOWN, unknown[0].message if unknown else report.headline

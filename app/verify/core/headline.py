@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from app.credentials.document import signed_name
+from app.credentials.words import N_
+from app.credentials.words import Text
 
 from .fields import as_list
 from .fields import first_dict
-from .fields import format_day
 from .fields import parse_date
 from .fields import text
 from .report import Outcome
@@ -76,62 +77,114 @@ def build_report(run: Run, *, source_url: str | None) -> Report:
 def _headline(report: Report, *, not_yet_valid: bool, expired: bool, offline: bool) -> str:
     """One sentence for a person: the verdict first, then what the credential says."""
     checks = report.checks
-    badge = f"“{report.badge_name}”" if report.badge_name else "This credential"
-    issuer = report.issuer_phrase
-    if report.learner_name:
-        recipient = report.learner_name
-    elif report.subject_hashed_identifiers:
-        recipient = (
-            "a hashed email address"
-            if any(
-                item.get("identityType") == "emailAddress"
-                for item in report.subject_hashed_identifiers
-            )
-            else "a hashed identifier"
-        )
-    else:
-        recipient = report.subject_id or "an unnamed learner"
-    day = format_day(report.issued_on)
-    said = f"{badge}, issued by {issuer} to {recipient}" + (f" on {day}" if day else "")
+    said = _what_it_says(report)
     verdict = report.verdict
-    reason = f" Reason: {report.status_reason}" if report.status_reason else ""
+    reason = report.status_reason
     if verdict is Verdict.VERIFIED:
-        return f"Genuine — {said}."
+        return N_("Genuine — %(said)s.", said=said)
     if verdict is Verdict.UNKNOWN_ISSUER:
-        return (
-            f"Unknown issuer — the signature is valid, but Laurel cannot tell who made it: "
-            f"{said}. A name written inside a credential proves nothing."
+        return N_(
+            "Unknown issuer — the signature is valid, but Laurel cannot tell who made it: "
+            "%(said)s. A name written inside a credential proves nothing.",
+            said=said,
         )
     if verdict is Verdict.EXPIRED:
-        return f"Expired on {format_day(report.valid_until)}, still a genuine record — {said}."
+        return N_(
+            "Expired on %(date)s, still a genuine record — %(said)s.",
+            date=report.valid_until,
+            said=said,
+        )
     if verdict is Verdict.REVOKED:
-        return f"Revoked — {said}, has been withdrawn by the issuer.{reason}"
+        if reason:
+            return N_(
+                "Revoked — %(said)s, has been withdrawn by the issuer. Reason: %(reason)s",
+                said=said,
+                reason=reason,
+            )
+        return N_("Revoked — %(said)s, has been withdrawn by the issuer.", said=said)
     if verdict is Verdict.SUSPENDED:
-        return f"Suspended — {said}, is on hold by the issuer.{reason}"
+        if reason:
+            return N_(
+                "Suspended — %(said)s, is on hold by the issuer. Reason: %(reason)s",
+                said=said,
+                reason=reason,
+            )
+        return N_("Suspended — %(said)s, is on hold by the issuer.", said=said)
     if verdict is Verdict.PARTLY_WITHDRAWN:
         contents = next(check for check in checks if check.name == "contents")
-        return f"Genuine record, not every credential in it stands — {said}. {contents.message}"
+        return N_(
+            "Genuine record, not every credential in it stands — %(said)s. %(contents)s",
+            said=said,
+            contents=contents.message,
+        )
     if verdict is Verdict.UNCHECKED:
         unknown = next(check for check in checks if check.outcome is Outcome.UNKNOWN)
         if not any(c.name == "proof" and c.outcome is Outcome.PASSED for c in checks):
             # Without a checked signature, what the document says is only a claim.
-            return f"Could not check the signature — {unknown.message}"
+            return N_("Could not check the signature — %(unknown)s", unknown=unknown.message)
         if expired:
             # What is known comes first: the expiry and the signature, then what was not checked.
-            missing = (
-                "status could not be checked offline"
-                if offline and unknown.name == "status"
-                else f"{unknown.message[:1].lower()}{unknown.message[1:].rstrip('.')}"
+            if offline and unknown.name == "status":
+                return N_(
+                    "Expired on %(date)s; signature genuine; status could not be checked "
+                    "offline — %(said)s.",
+                    date=report.valid_until,
+                    said=said,
+                )
+            return N_(
+                "Expired on %(date)s; signature genuine; not everything was checked: "
+                "%(unknown)s — %(said)s.",
+                date=report.valid_until,
+                unknown=unknown.message,
+                said=said,
             )
-            return (
-                f"Expired on {format_day(report.valid_until)}; signature genuine; {missing} — "
-                f"{said}."
-            )
-        return f"Could not check everything — {said}. {unknown.message}"
+        return N_(
+            "Could not check everything — %(said)s. %(unknown)s",
+            said=said,
+            unknown=unknown.message,
+        )
     failed = [check for check in checks if check.outcome is Outcome.FAILED]
     if not_yet_valid and len(failed) == 1:
-        return f"Not yet valid — {said}; it takes effect on {format_day(report.valid_from)}."
-    return f"Not genuine — {failed[0].message}"
+        return N_(
+            "Not yet valid — %(said)s; it takes effect on %(date)s.",
+            said=said,
+            date=report.valid_from,
+        )
+    return N_("Not genuine — %(failed)s", failed=failed[0].message)
+
+
+def _what_it_says(report: Report) -> Text:
+    """“Badge”, issued by the issuer to the learner on a day: what the credential claims."""
+    badge = (
+        N_("“%(badge)s”", badge=report.badge_name) if report.badge_name else N_("This credential")
+    )
+    if report.learner_name:
+        recipient: str = report.learner_name
+    elif report.subject_hashed_identifiers:
+        recipient = (
+            N_("a hashed email address")
+            if any(
+                item.get("identityType") == "emailAddress"
+                for item in report.subject_hashed_identifiers
+            )
+            else N_("a hashed identifier")
+        )
+    else:
+        recipient = report.subject_id or N_("an unnamed learner")
+    if report.issued_on:
+        return N_(
+            "%(badge)s, issued by %(issuer)s to %(recipient)s on %(date)s",
+            badge=badge,
+            issuer=report.issuer_phrase,
+            recipient=recipient,
+            date=report.issued_on,
+        )
+    return N_(
+        "%(badge)s, issued by %(issuer)s to %(recipient)s",
+        badge=badge,
+        issuer=report.issuer_phrase,
+        recipient=recipient,
+    )
 
 
 def _image_url(image: Any) -> str | None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from app.credentials.errors import KeyResolutionError
+from app.credentials.words import N_
+from app.credentials.words import text_of
 
 from .fetching import FetchError
 from .fields import text
@@ -37,7 +39,7 @@ def establish_identity(run: Run) -> IssuerIdentity:
     if issuer_id is None:
         return IssuerIdentity(IssuerKind.UNKNOWN, UNKNOWN_ISSUER, asserted)
     if run.is_own:
-        return IssuerIdentity(IssuerKind.OWN, asserted or "this school", asserted)
+        return IssuerIdentity(IssuerKind.OWN, asserted or N_("this school"), asserted)
     is_domain = issuer_id.startswith(("did:web:", "https://"))
     domain = domain_of(issuer_id) if is_domain else None
     entry = trusted_entry(run.trusted, issuer_id, domain)
@@ -60,31 +62,41 @@ def resolve_key(run: Run, method: str, *, others: bool = False) -> ResolvedKey |
     try:
         key = run.resolver.resolve(method)
     except FetchError as error:
-        network_problem = str(error)
+        network_problem = text_of(error)
     except KeyResolutionError as error:
-        run.add("key", Outcome.FAILED, str(error))
+        run.add("key", Outcome.FAILED, text_of(error))
         return None
     if key is None:
         try:
             key = run.attached.resolve(method)
         except KeyResolutionError as error:
-            run.add("key", Outcome.FAILED, str(error))
+            run.add("key", Outcome.FAILED, text_of(error))
             return None
     if key is None:
         if network_problem is not None:
-            message = f"Laurel could not fetch the issuer's key {method}: {network_problem}"
+            message = N_(
+                "Laurel could not fetch the issuer's key %(method)s: %(problem)s",
+                method=method,
+                problem=network_problem,
+            )
         elif run.fetcher is None:
-            message = f"Laurel is working offline and cannot look up the key {method}."
+            message = N_(
+                "Laurel is working offline and cannot look up the key %(method)s.", method=method
+            )
         else:
-            message = f"Laurel does not know how to look up the key {method}."
+            message = N_("Laurel does not know how to look up the key %(method)s.", method=method)
         run.add("key", Outcome.UNKNOWN, message)
         return None
     if others and run.issuer_id is not None and controller_of(key, run.issuer_id) != run.issuer_id:
         run.add(
             "key",
             Outcome.PASSED,
-            f"The key {method} belongs to {controller_of(key, run.issuer_id) or 'another party'}, "
-            "which added its own proof beside the issuer's.",
+            N_(
+                "The key %(method)s belongs to %(controller)s, which added its own proof beside "
+                "the issuer's.",
+                method=method,
+                controller=controller_of(key, run.issuer_id) or N_("another party"),
+            ),
         )
         return key
     _check_controller(run, key, network_problem)
@@ -104,7 +116,7 @@ def _check_controller(run: Run, key: ResolvedKey, network_problem: str | None) -
         run.add(
             "key",
             Outcome.FAILED,
-            "The credential does not name its issuer, so no key can speak for it.",
+            N_("The credential does not name its issuer, so no key can speak for it."),
         )
         return
     controller = controller_of(key, issuer_id)
@@ -112,24 +124,46 @@ def _check_controller(run: Run, key: ResolvedKey, network_problem: str | None) -
         run.add(
             "key",
             Outcome.FAILED,
-            f"Nothing ties the key {key.verification_method} to the issuer {issuer_id}.",
+            N_(
+                "Nothing ties the key %(method)s to the issuer %(issuer)s.",
+                method=key.verification_method,
+                issuer=issuer_id,
+            ),
         )
     elif controller != issuer_id:
         run.add(
             "key",
             Outcome.FAILED,
-            f"The key belongs to {controller}, not to the issuer {issuer_id}.",
+            N_(
+                "The key belongs to %(controller)s, not to the issuer %(issuer)s.",
+                controller=controller,
+                issuer=issuer_id,
+            ),
         )
     elif not key.linked:
-        reason = f" ({network_problem})" if network_problem else ""
+        unchecked = (
+            N_(
+                "The signing key comes from %(source)s. Laurel could not check online that this "
+                "key belongs to %(domain)s (%(problem)s).",
+                source=key.source,
+                domain=domain_of(issuer_id),
+                problem=network_problem,
+            )
+            if network_problem
+            else N_(
+                "The signing key comes from %(source)s. Laurel could not check online that this "
+                "key belongs to %(domain)s.",
+                source=key.source,
+                domain=domain_of(issuer_id),
+            )
+        )
+        run.add("key", Outcome.UNKNOWN, unchecked)
+    else:
         run.add(
             "key",
-            Outcome.UNKNOWN,
-            f"The signing key comes from {key.source}. Laurel could not check online that "
-            f"this key belongs to {domain_of(issuer_id)}{reason}.",
+            Outcome.PASSED,
+            N_("The key belongs to the issuer (%(source)s).", source=key.source),
         )
-    else:
-        run.add("key", Outcome.PASSED, f"The key belongs to the issuer ({key.source}).")
 
 
 def _same_origin(method: str, issuer_id: str | None) -> bool:

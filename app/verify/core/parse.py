@@ -36,6 +36,7 @@ from app.credentials.errors import BakingError
 from app.credentials.errors import CredentialError
 from app.credentials.errors import InputError
 from app.credentials.proofs.vc_jwt import read_jwt
+from app.credentials.words import N_
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENT_BYTES = 1024 * 1024
@@ -85,11 +86,15 @@ class Parsed:
 
 
 # How the messages name what was given: a file, pasted text, or what an address answered.
-_THIS = {"file": "this file", "text": "this text", "address": "what the address answered"}
+_THIS = {
+    "file": N_("this file"),
+    "text": N_("this text"),
+    "address": N_("what the address answered"),
+}
 _EMPTY = {
-    "file": "The file is empty",
-    "text": "The text is empty",
-    "address": "The address answered with nothing",
+    "file": N_("The file is empty: there is no credential to check."),
+    "text": N_("The text is empty: there is no credential to check."),
+    "address": N_("The address answered with nothing: there is no credential to check."),
 }
 
 
@@ -111,7 +116,7 @@ def parse_input(
     raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     check_size(raw)
     if not raw.strip():
-        raise InputError(f"{_EMPTY[given_as]}: there is no credential to check.")
+        raise InputError(_EMPTY[given_as])
     if raw.startswith(PNG_SIGNATURE):
         return Parsed("png", *_read_text_credential(_from_image(extract_png, raw, "PNG")))
     if raw.startswith(PDF_SIGNATURE):
@@ -121,7 +126,7 @@ def parse_input(
     if stripped.startswith("<"):
         if "<svg" not in stripped.lower():
             raise InputError(
-                "This looks like an XML or HTML page, not a credential or an SVG badge."
+                N_("This looks like an XML or HTML page, not a credential or an SVG badge.")
             )
         return Parsed("svg", *_read_text_credential(_from_image(extract_svg, raw, "SVG")))
     if stripped.startswith('"') and _COMPACT_JWT.match(stripped.strip('"')):
@@ -134,19 +139,34 @@ def parse_input(
         return Parsed("jwt", jwt=check_jwt(compact))
     if _JWT_START.match(compact):
         raise InputError(
-            "This looks like a JWT, but it is incomplete: a signed JWT has three parts "
-            "separated by dots. Copy the whole text again."
+            N_(
+                "This looks like a JWT, but it is incomplete: a signed JWT has three parts "
+                "separated by dots. Copy the whole text again."
+            )
         )
     if given_as == "text":
         raise InputError(
-            "Laurel cannot read this text: it is neither a credential in JSON nor a JWT. "
-            "Paste the whole signed JSON (it starts with {) or the JWT (it starts with eyJ)."
+            N_(
+                "Laurel cannot read this text: it is neither a credential in JSON nor a JWT. "
+                "Paste the whole signed JSON (it starts with {) or the JWT (it starts with eyJ)."
+            )
         )
     named = filename or content_type
-    described = f" ({named})" if named else ""
+    if named:
+        raise InputError(
+            N_(
+                "Laurel cannot read %(what)s (%(named)s): it is not a credential in JSON, a "
+                "JWT, or a PNG, SVG or PDF badge.",
+                what=_THIS[given_as],
+                named=named,
+            )
+        )
     raise InputError(
-        f"Laurel cannot read {_THIS[given_as]}{described}: it is not a credential in JSON, "
-        "a JWT, or a PNG, SVG or PDF badge."
+        N_(
+            "Laurel cannot read %(what)s: it is not a credential in JSON, a JWT, or a PNG, "
+            "SVG or PDF badge.",
+            what=_THIS[given_as],
+        )
     )
 
 
@@ -154,19 +174,25 @@ def check_size(raw: bytes) -> None:
     """Refuse input beyond MAX_INPUT_BYTES before any parsing."""
     if len(raw) > MAX_INPUT_BYTES:
         raise InputError(
-            f"The file is too large ({len(raw) // (1024 * 1024)} MB); Laurel reads credentials "
-            f"up to {MAX_INPUT_BYTES // (1024 * 1024)} MB."
+            N_(
+                "The file is too large (%(size)s MB); Laurel reads credentials up to %(limit)s MB.",
+                size=len(raw) // (1024 * 1024),
+                limit=MAX_INPUT_BYTES // (1024 * 1024),
+            )
         )
 
 
-def decode_text(raw: bytes, what: str = "this file") -> str:
+def decode_text(raw: bytes, what: str = _THIS["file"]) -> str:
     """UTF-8 text (a leading byte-order mark is allowed), or a clear refusal naming `what`."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(
-            f"Laurel cannot read {what}: it is neither UTF-8 text nor a PNG, SVG or PDF image, "
-            "so it cannot hold a credential."
+            N_(
+                "Laurel cannot read %(what)s: it is neither UTF-8 text nor a PNG, SVG or PDF "
+                "image, so it cannot hold a credential.",
+                what=what,
+            )
         ) from None
 
 
@@ -213,7 +239,12 @@ def load_json(text: str) -> Any:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(
-            f"The text is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})."
+            N_(
+                "The text is not valid JSON (line %(line)s, column %(column)s: %(error)s).",
+                line=error.lineno,
+                column=error.colno,
+                error=error.msg,
+            )
         ) from None
     except ValueError:
         # Python refuses integers of more than 4,300 digits (a denial-of-service guard).
@@ -253,7 +284,7 @@ def read_credential_json(text: str) -> dict[str, Any]:
     """A JSON document that must be a verifiable credential."""
     document = load_json(text)
     if not isinstance(document, dict):
-        raise InputError("The JSON is not a credential: a credential is a JSON object.")
+        raise InputError(N_("The JSON is not a credential: a credential is a JSON object."))
     require_credential(document)
     return document
 
@@ -266,10 +297,13 @@ def require_credential(document: dict[str, Any]) -> None:
         return
     if "Assertion" in types or "BadgeClass" in types:
         raise InputError(
-            "This is an Open Badges 2.0 document; Laurel verifies Open Badges 3.0 credentials."
+            N_("This is an Open Badges 2.0 document; Laurel verifies Open Badges 3.0 credentials.")
         )
     raise InputError(
-        "The JSON is not a verifiable credential: its type does not include VerifiableCredential."
+        N_(
+            "The JSON is not a verifiable credential: its type does not include "
+            "VerifiableCredential."
+        )
     )
 
 
@@ -328,7 +362,7 @@ def _from_image(extract: Callable[[bytes], str], raw: bytes, kind: str) -> str:
         # The image readers face hostile bytes; any failure inside them means a
         # damaged image, which a person must hear about as such, not as a crash.
         raise InputError(
-            f"The {kind} image is damaged, so its credential cannot be read."
+            N_("The %(kind)s image is damaged, so its credential cannot be read.", kind=kind)
         ) from None
 
 
@@ -403,7 +437,7 @@ def _pdf_attachments(raw: bytes) -> dict[str, str]:
         raise
     except Exception:
         # pypdf meets hostile bytes here; any failure is a damaged PDF for the reader.
-        raise InputError("The PDF is damaged, so its attachments cannot be read.") from None
+        raise InputError(N_("The PDF is damaged, so its attachments cannot be read.")) from None
     return found
 
 

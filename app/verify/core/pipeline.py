@@ -20,6 +20,7 @@ from typing import Any
 
 from app.credentials.errors import CredentialError
 from app.credentials.errors import InputError
+from app.credentials.words import N_
 
 from .contents import check_contents
 from .contents import embedded_credentials
@@ -57,31 +58,35 @@ from .trust import TrustEntry
 MAX_URL_LENGTH = 4096
 _URL = re.compile(r"^https?://\S+$")
 _SOURCE_NAMES = {
-    "json": "a JSON file",
-    "jwt": "a JWT",
-    "png": "a PNG badge image",
-    "svg": "an SVG badge image",
-    "pdf": "a PDF certificate",
-    "embedded": "the learner record it is part of",
-    "presentation": "the presentation it is part of",
-    "endorsement": "the credential it endorses",
+    "json": N_("a JSON file"),
+    "jwt": N_("a JWT"),
+    "png": N_("a PNG badge image"),
+    "svg": N_("an SVG badge image"),
+    "pdf": N_("a PDF certificate"),
+    "embedded": N_("the learner record it is part of"),
+    "presentation": N_("the presentation it is part of"),
+    "endorsement": N_("the credential it endorses"),
 }
-_PASTED_NAMES = {"json": "the pasted JSON", "jwt": "the pasted JWT"}
+_PASTED_NAMES = {"json": N_("the pasted JSON"), "jwt": N_("the pasted JWT")}
 _FORMAT_NAMES = {
-    "json": "JSON",
-    "jwt": "a JWT",
-    "png": "a PNG badge image",
-    "svg": "an SVG badge image",
-    "pdf": "a PDF certificate",
+    "json": N_("JSON"),
+    "jwt": N_("a JWT"),
+    "png": N_("a PNG badge image"),
+    "svg": N_("an SVG badge image"),
+    "pdf": N_("a PDF certificate"),
 }
 
 
 def _read_from(source_format: str, source_url: str | None, pasted: bool) -> str:
     """Where the credential was read, as the person gave it: an address, pasted text, a file."""
     if source_url is not None:
-        return f"{source_url} ({_FORMAT_NAMES.get(source_format, source_format)})"
+        return N_(
+            "%(url)s (%(format)s)",
+            url=source_url,
+            format=_FORMAT_NAMES.get(source_format, source_format),
+        )
     if pasted:
-        return _PASTED_NAMES.get(source_format, "the pasted text")
+        return _PASTED_NAMES.get(source_format, N_("the pasted text"))
     return _SOURCE_NAMES.get(source_format, source_format)
 
 
@@ -202,13 +207,13 @@ def _checked_run(parsed: Parsed, credential: dict[str, Any], inputs: _Inputs, so
         trusted=inputs.trusted,
         status_lists=inputs.status_lists,
     )
-    run.add("credential", Outcome.PASSED, f"Read a credential from {source}.")
+    run.add("credential", Outcome.PASSED, N_("Read a credential from %(source)s.", source=source))
     if parsed.credential is not None and parsed.jwt is not None:
         if credential_from_jwt(parsed.jwt) != parsed.credential:
             run.add(
                 "credential",
                 Outcome.FAILED,
-                "The JSON and JWT copies attached to the PDF are not the same credential.",
+                N_("The JSON and JWT copies attached to the PDF are not the same credential."),
             )
     run.guarded("contexts", partial(check_contexts, run))
     run.guarded("data model", partial(check_data_model, run))

@@ -31,9 +31,11 @@ from app.credentials.proofs.vc_jwt import ALGORITHMS
 from app.credentials.proofs.vc_jwt import read_jwt
 from app.credentials.proofs.vc_jwt import verify_jwt
 from app.credentials.rdfc import check_safe
+from app.credentials.words import N_
+from app.credentials.words import Text
+from app.credentials.words import text_of
 
 from .fields import first_dict
-from .fields import format_day
 from .fields import issuer_id_of
 from .fields import parse_date
 from .issuer import controller_of
@@ -50,22 +52,32 @@ def check_contexts(run: Run) -> None:
         run.add(
             "contexts",
             Outcome.FAILED,
-            f"The credential uses the context {error.url}, which Laurel does not know; "
-            "it cannot be read safely.",
+            N_(
+                "The credential uses the context %(url)s, which Laurel does not know; "
+                "it cannot be read safely.",
+                url=error.url,
+            ),
             error.url,
         )
     except DroppedTermError as error:
         run.add(
             "contexts",
             Outcome.FAILED,
-            "The credential has properties that no context defines, so they are not covered "
-            f"by a signature: {', '.join(error.terms)}.",
+            N_(
+                "The credential has properties that no context defines, so they are not "
+                "covered by a signature: %(terms)s.",
+                terms=", ".join(error.terms),
+            ),
             ", ".join(error.terms),
         )
     except CredentialError as error:
-        run.add("contexts", Outcome.FAILED, f"The credential is not valid JSON-LD: {error}")
+        run.add(
+            "contexts",
+            Outcome.FAILED,
+            N_("The credential is not valid JSON-LD: %(error)s", error=text_of(error)),
+        )
     else:
-        run.add("contexts", Outcome.PASSED, "Every property is defined by a known context.")
+        run.add("contexts", Outcome.PASSED, N_("Every property is defined by a known context."))
 
 
 def check_proofs(run: Run) -> None:
@@ -80,7 +92,7 @@ def check_proofs(run: Run) -> None:
         run.add(
             "proof",
             Outcome.FAILED,
-            "The credential carries no proof (signature), so nothing shows who issued it.",
+            N_("The credential carries no proof (signature), so nothing shows who issued it."),
         )
         return
     signers: list[str] = []
@@ -92,8 +104,12 @@ def check_proofs(run: Run) -> None:
         run.add(
             "key",
             Outcome.FAILED,
-            f"No proof is the issuer's: the key belongs to {signers[0]}, not to the issuer "
-            f"{run.issuer_id}.",
+            N_(
+                "No proof is the issuer's: the key belongs to %(signer)s, not to the issuer "
+                "%(issuer)s.",
+                signer=signers[0],
+                issuer=run.issuer_id,
+            ),
         )
     if token is not None:
         run.guarded("proof", partial(_check_jwt, run, token))
@@ -103,7 +119,7 @@ def _check_embedded_proof(run: Run, proof: Any, signers: list[str], *, others: b
     """Check one Data Integrity proof; the controller of a key whose proof verified
     joins `signers`."""
     if not isinstance(proof, dict):
-        run.add("proof", Outcome.FAILED, "The proof is not a JSON object.")
+        run.add("proof", Outcome.FAILED, N_("The proof is not a JSON object."))
         return
     kind = proof.get("type")
     suite = proof.get("cryptosuite")
@@ -112,33 +128,47 @@ def _check_embedded_proof(run: Run, proof: Any, signers: list[str], *, others: b
         run.add(
             "proof",
             Outcome.FAILED,
-            f"The proof uses {named}, which Laurel does not accept; it checks "
-            f"{PROOF_TYPE} proofs with the {' or '.join(CRYPTOSUITES)} cryptosuite.",
+            N_(
+                "The proof uses %(named)s, which Laurel does not accept; it checks "
+                "%(proof_type)s proofs with the %(suites)s cryptosuite.",
+                named=named,
+                proof_type=PROOF_TYPE,
+                suites=" / ".join(CRYPTOSUITES),
+            ),
         )
         return
     if proof.get("proofPurpose") != ASSERTION:
         run.add(
             "proof",
             Outcome.FAILED,
-            f"The proof is for {proof.get('proofPurpose')!r}, not for issuing a credential "
-            f"({ASSERTION}).",
+            N_(
+                "The proof is for %(purpose)s, not for issuing a credential (%(assertion)s).",
+                purpose=repr(proof.get("proofPurpose")),
+                assertion=ASSERTION,
+            ),
         )
         return
     method = proof.get("verificationMethod")
     if not isinstance(method, str) or not method:
-        run.add("proof", Outcome.FAILED, "The proof does not name the key that made it.")
+        run.add("proof", Outcome.FAILED, N_("The proof does not name the key that made it."))
         return
     key = resolve_key(run, method, others=others)
     if key is None:
         run.add(
-            "proof", Outcome.UNKNOWN, "The signature could not be checked without the issuer's key."
+            "proof",
+            Outcome.UNKNOWN,
+            N_("The signature could not be checked without the issuer's key."),
         )
         return
     if not isinstance(key.public_key, Ed25519PublicKey):
         run.add(
             "proof",
             Outcome.FAILED,
-            f"The key {method} is not an Ed25519 key, as {suite} requires.",
+            N_(
+                "The key %(method)s is not an Ed25519 key, as %(suite)s requires.",
+                method=method,
+                suite=suite,
+            ),
         )
         return
     try:
@@ -147,21 +177,41 @@ def _check_embedded_proof(run: Run, proof: Any, signers: list[str], *, others: b
         run.add(
             "proof",
             Outcome.FAILED,
-            f"The signature cannot be checked: Laurel does not know the context {error.url}.",
+            N_(
+                "The signature cannot be checked: Laurel does not know the context %(url)s.",
+                url=error.url,
+            ),
             error.url,
         )
     except CredentialError as error:
-        run.add("proof", Outcome.FAILED, str(error))
+        run.add("proof", Outcome.FAILED, text_of(error))
     else:
         signers.append(controller_of(key, run.issuer_id) or method)
-        signed = format_day(parse_date(proof.get("created")))
-        when = f" on {signed}" if signed else ""
-        chained = " (it follows an earlier proof)" if previous_ids(proof) else ""
-        run.add(
-            "proof",
-            Outcome.PASSED,
-            f"The signature ({suite}) is valid: nothing changed since signing{when}{chained}.",
+        run.add("proof", Outcome.PASSED, _valid_signature(suite, proof))
+
+
+def _valid_signature(suite: str, proof: dict[str, Any]) -> Text:
+    signed = parse_date(proof.get("created"))
+    if previous_ids(proof):
+        if signed:
+            return N_(
+                "The signature (%(suite)s) is valid: nothing changed since signing on "
+                "%(date)s (it follows an earlier proof).",
+                suite=suite,
+                date=signed,
+            )
+        return N_(
+            "The signature (%(suite)s) is valid: nothing changed since signing (it follows "
+            "an earlier proof).",
+            suite=suite,
         )
+    if signed:
+        return N_(
+            "The signature (%(suite)s) is valid: nothing changed since signing on %(date)s.",
+            suite=suite,
+            date=signed,
+        )
+    return N_("The signature (%(suite)s) is valid: nothing changed since signing.", suite=suite)
 
 
 def _check_jwt(run: Run, token: str) -> None:
@@ -171,9 +221,12 @@ def _check_jwt(run: Run, token: str) -> None:
         run.add(
             "proof",
             Outcome.FAILED,
-            f"The JWT is signed with {algorithm!r}; Laurel accepts only "
-            f"{' and '.join(ALGORITHMS)} "
-            "(public-key signatures), so it cannot be trusted.",
+            N_(
+                "The JWT is signed with %(algorithm)s; Laurel accepts only %(accepted)s "
+                "(public-key signatures), so it cannot be trusted.",
+                algorithm=repr(algorithm),
+                accepted=", ".join(ALGORITHMS),
+            ),
         )
         return
     kid = header.get("kid")
@@ -181,7 +234,7 @@ def _check_jwt(run: Run, token: str) -> None:
         run.add(
             "proof",
             Outcome.FAILED,
-            "The JWT does not name its key (kid), so its key cannot be tied to the issuer.",
+            N_("The JWT does not name its key (kid), so its key cannot be tied to the issuer."),
         )
         return
     key = resolve_key(run, kid)
@@ -189,7 +242,7 @@ def _check_jwt(run: Run, token: str) -> None:
         run.add(
             "proof",
             Outcome.UNKNOWN,
-            "The JWT signature could not be checked without the issuer's key.",
+            N_("The JWT signature could not be checked without the issuer's key."),
         )
         return
     expected = _jwt_algorithm(key.public_key)
@@ -197,15 +250,20 @@ def _check_jwt(run: Run, token: str) -> None:
         run.add(
             "proof",
             Outcome.FAILED,
-            f"The key {kid} is not an RSA or P-256 key, so it cannot check a JWT.",
+            N_("The key %(kid)s is not an RSA or P-256 key, so it cannot check a JWT.", kid=kid),
         )
         return
     if algorithm != expected:
         run.add(
             "proof",
             Outcome.FAILED,
-            f"The JWT claims the algorithm {algorithm}, but the issuer's key {kid} is for "
-            f"{expected}; a token that names another algorithm is refused.",
+            N_(
+                "The JWT claims the algorithm %(algorithm)s, but the issuer's key %(kid)s is "
+                "for %(expected)s; a token that names another algorithm is refused.",
+                algorithm=algorithm,
+                kid=kid,
+                expected=expected,
+            ),
         )
         return
     try:
@@ -214,9 +272,13 @@ def _check_jwt(run: Run, token: str) -> None:
         else:
             verify_jwt(token, public_key=key.public_key, algorithm=expected)
     except CredentialError as error:
-        run.add("proof", Outcome.FAILED, str(error))
+        run.add("proof", Outcome.FAILED, text_of(error))
     else:
-        run.add("proof", Outcome.PASSED, f"The JWT signature ({expected}) is valid.")
+        run.add(
+            "proof",
+            Outcome.PASSED,
+            N_("The JWT signature (%(algorithm)s) is valid.", algorithm=expected),
+        )
 
 
 def _verify_v1_jwt(token: str, public_key: PublicKey, algorithm: str) -> None:
@@ -237,7 +299,7 @@ def _verify_v1_jwt(token: str, public_key: PublicKey, algorithm: str) -> None:
             },
         )
     except pyjwt.InvalidSignatureError:
-        raise ProofError("The JWT signature does not verify with the issuer's key.") from None
+        raise ProofError(N_("The JWT signature does not verify with the issuer's key.")) from None
     except pyjwt.PyJWTError as error:
         raise ProofError(f"The JWT cannot be verified: {error}.") from None
     credential = payload["vc"]
@@ -249,9 +311,11 @@ def _verify_v1_jwt(token: str, public_key: PublicKey, algorithm: str) -> None:
     }
     for claim, value in expected.items():
         if claim in payload and value is not None and payload[claim] != value:
-            raise ProofError(f"The JWT claim {claim!r} does not match the credential.")
+            raise ProofError(
+                N_("The JWT claim %(claim)s does not match the credential.", claim=repr(claim))
+            )
     if payload.get("iss") is None and expected["iss"] is None:
-        raise ProofError("The JWT does not say who issued it.")
+        raise ProofError(N_("The JWT does not say who issued it."))
 
 
 def _jwt_algorithm(key: PublicKey) -> str | None:

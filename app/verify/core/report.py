@@ -15,6 +15,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from app.credentials.words import N_
+
 from .trust import IssuerIdentity
 
 
@@ -59,6 +61,14 @@ class Check:
         }
 
 
+# What an embedded endorsement is about, as a sentence names it.
+ENDORSED = {
+    "credential": N_("the credential"),
+    "achievement": N_("the achievement"),
+    "issuer": N_("the issuer"),
+}
+
+
 @dataclass(frozen=True)
 class EndorsementResult:
     """One endorsement the credential embeds, and what its verification found.
@@ -84,9 +94,13 @@ class EndorsementResult:
     @property
     def line(self) -> str:
         """The endorsement in a sentence for a person."""
-        who = self.endorser_name or self.endorser_id or "An endorser who gives no name"
-        said = "verified" if self.verified else self.reason
-        return f"{who}, endorsing the {self.about}: {said}"
+        who = self.endorser_name or self.endorser_id or N_("An endorser who gives no name")
+        about = ENDORSED.get(self.about, self.about)
+        if self.verified:
+            return N_("%(who)s, endorsing %(about)s: verified", who=who, about=about)
+        return N_(
+            "%(who)s, endorsing %(about)s: %(reason)s", who=who, about=about, reason=self.reason
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -149,15 +163,18 @@ class Report:
     def learner_statement(self) -> str:
         """The learner's name as the signed credential gives it, or that it gives none."""
         if self.learner_name:
-            return f"Learner: {self.learner_name} (the name is part of the signed credential)."
-        return "No signed learner name is present in this credential."
+            return N_(
+                "Learner: %(name)s (the name is part of the signed credential).",
+                name=self.learner_name,
+            )
+        return N_("No signed learner name is present in this credential.")
 
     @property
     def issuer_phrase(self) -> str:
         """Who issued it, as established: see `IssuerIdentity.phrase`."""
         if self.issuer_identity is not None:
             return self.issuer_identity.phrase
-        return self.issuer_name or self.issuer_id or "an unnamed issuer"
+        return self.issuer_name or self.issuer_id or N_("an unnamed issuer")
 
     @property
     def valid(self) -> bool:

@@ -26,6 +26,7 @@ from app.credentials.keys import KeyStore
 from app.credentials.keys import PublicKey
 from app.credentials.keys import public_key_from_jwk
 from app.credentials.keys import public_key_from_multikey
+from app.credentials.words import N_
 
 from .fetching import Fetcher
 from .fetching import FetchError
@@ -154,7 +155,7 @@ class DidKeyResolver:
             public_key=public_key_from_did_key(verification_method),
             verification_method=verification_method,
             controller=did,
-            source="the key written in its did:key identifier",
+            source=N_("the key written in its did:key identifier"),
         )
 
 
@@ -180,7 +181,7 @@ class OwnKeyResolver:
                     public_key=record.public_key,
                     verification_method=verification_method,
                     controller=self.issuer_id,
-                    source="this school's own key store",
+                    source=N_("this school's own key store"),
                 )
         raise KeyResolutionError(f"This school never had the key {verification_method}.")
 
@@ -209,13 +210,13 @@ class DidWebResolver:
             )
         if _method_in(document, verification_method) is not None:
             public_key, controller = key_from_controller_document(document, verification_method)
-            source = f"the DID document at {document_url}"
+            source = N_("the DID document at %(url)s", url=document_url)
         else:
             # Laurel's DID document lists its Ed25519 keys; its RSA (JWT) keys are in the JWKS.
             jwks_url = _jwks_url(document_url)
             jwks = fetch_json(self.fetcher, jwks_url)
             public_key, controller = key_from_jwks(jwks, verification_method), did
-            source = f"the key set at {jwks_url}"
+            source = N_("the key set at %(url)s", url=jwks_url)
         return ResolvedKey(public_key, verification_method, controller, source)
 
 

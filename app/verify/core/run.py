@@ -15,6 +15,8 @@ from dataclasses import field
 from datetime import datetime
 from typing import Any
 
+from app.credentials.words import N_
+
 from .fetching import Fetcher
 from .local_status import LocalStatus
 from .parse import Parsed
@@ -87,7 +89,7 @@ class Run:
             self.add(
                 name,
                 Outcome.UNKNOWN,
-                "Laurel could not complete this check because of an internal error.",
+                N_("Laurel could not complete this check because of an internal error."),
             )
 
     @property

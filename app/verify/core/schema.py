@@ -15,6 +15,8 @@ from app.credentials.errors import SchemaError
 from app.credentials.proofs.eddsa_rdfc_2022 import proof_list
 from app.credentials.schema import schemas_for
 from app.credentials.schema import validate_credential
+from app.credentials.words import N_
+from app.credentials.words import text_of
 
 from .fields import as_list
 from .report import Outcome
@@ -39,19 +41,25 @@ def check_schema(run: Run) -> None:
     try:
         validate_credential(_as_v2(document) if v1 else document)
     except SchemaError as error:
-        run.add("schema", Outcome.FAILED, str(error), "\n".join(error.errors))
+        run.add("schema", Outcome.FAILED, text_of(error), "\n".join(error.errors))
     except CredentialError as error:
-        run.add("schema", Outcome.FAILED, str(error))
+        run.add("schema", Outcome.FAILED, text_of(error))
     else:
-        read_as = " (read as VC 2.0; it uses the older VC 1.1 data model)" if v1 else ""
         standard = (
             "Comprehensive Learner Record 2.0"
             if "ClrCredential" in as_list(credential.get("type"))
             else "Open Badges 3.0"
         )
-        run.add(
-            "schema", Outcome.PASSED, f"The credential matches the {standard} JSON Schema{read_as}."
+        matches = (
+            N_(
+                "The credential matches the %(standard)s JSON Schema (read as VC 2.0; it uses "
+                "the older VC 1.1 data model).",
+                standard=standard,
+            )
+            if v1
+            else N_("The credential matches the %(standard)s JSON Schema.", standard=standard)
         )
+        run.add("schema", Outcome.PASSED, matches)
 
 
 def _as_v2(document: dict[str, Any]) -> dict[str, Any]:

@@ -22,6 +22,9 @@ from app.credentials.errors import ProofError
 from app.credentials.proofs.eddsa_rdfc_2022 import proof_list
 from app.credentials.proofs.eddsa_rdfc_2022 import verify_proof
 from app.credentials.status import StatusList
+from app.credentials.words import N_
+from app.credentials.words import Text
+from app.credentials.words import text_of
 
 from .fetching import fetch_bytes
 from .fetching import fetch_json
@@ -41,7 +44,19 @@ STATUS_LIST_ENTRY = "BitstringStatusListEntry"
 STATUS_LIST_CREDENTIAL = "BitstringStatusListCredential"
 REVOCATION_LIST_ENTRY = "1EdTechRevocationList"
 SUPPORTED_PURPOSES = ("revocation", "suspension")
-_PAST = {"revocation": "revoked", "suspension": "suspended"}
+# What each purpose's check says, when it could not be made and when the list was read.
+_COULD_NOT = {
+    "revocation": N_("Could not check whether the credential was revoked"),
+    "suspension": N_("Could not check whether the credential was suspended"),
+}
+_NOT_LISTED = {
+    "revocation": N_("Not revoked: the issuer's revocation list was checked."),
+    "suspension": N_("Not suspended: the issuer's suspension list was checked."),
+}
+
+
+def _could_not(purpose: str, why: str) -> Text:
+    return N_("%(could_not)s: %(why)s", could_not=_COULD_NOT[purpose], why=why)
 
 
 def check_status(run: Run) -> None:
@@ -85,7 +100,7 @@ def _check_entries(run: Run, recorded: RecordedStatus | None) -> None:
         run.add(
             "status",
             Outcome.PASSED,
-            "The issuer gave this credential no status list, so it cannot be revoked.",
+            N_("The issuer gave this credential no status list, so it cannot be revoked."),
         )
         return
     lists: dict[str, dict[str, Any]] = {}
@@ -97,7 +112,9 @@ def _check_entries(run: Run, recorded: RecordedStatus | None) -> None:
             _check_revocation_list(run, entry, recorded)
         else:
             run.add(
-                "status", Outcome.UNKNOWN, f"Laurel cannot read a status entry of type {kind!r}."
+                "status",
+                Outcome.UNKNOWN,
+                N_("Laurel cannot read a status entry of type %(kind)s.", kind=repr(kind)),
             )
 
 
@@ -114,15 +131,16 @@ def _check_status_entry(
         run.add(
             "status",
             Outcome.UNKNOWN,
-            f"The {purpose} entry is malformed, so it could not be checked.",
+            N_("The %(purpose)s entry is malformed, so it could not be checked.", purpose=purpose),
         )
         return
-    could_not = f"Could not check whether the credential was {_PAST[purpose]}"
     if entry.get("statusSize", 1) not in (1, "1"):
-        run.add("status", Outcome.UNKNOWN, f"{could_not}: its entries are not single bits.")
+        run.add(
+            "status", Outcome.UNKNOWN, _could_not(purpose, N_("its entries are not single bits."))
+        )
         return
     if run.fetcher is None:
-        run.add("status", Outcome.UNKNOWN, f"{could_not}: Laurel is working offline.")
+        run.add("status", Outcome.UNKNOWN, _could_not(purpose, N_("Laurel is working offline.")))
         return
     try:
         status_list = lists.get(url) or _verified_status_list(run, url, purpose)
@@ -130,7 +148,7 @@ def _check_status_entry(
         bits = StatusList.decode(status_list["credentialSubject"]["encodedList"])
         is_set = bits.get(index)
     except CredentialError as error:
-        run.add("status", Outcome.UNKNOWN, f"{could_not}: {error}")
+        run.add("status", Outcome.UNKNOWN, _could_not(purpose, text_of(error)))
         return
     if is_set:
         _mark(run, RecordedState(purpose), recorded)
@@ -140,33 +158,41 @@ def _check_status_entry(
         # A list published under another name could be an old or a different list of the
         # same issuer: it may show a credential revoked, but never vouch that it is not.
         run.add(
-            "status", Outcome.UNKNOWN, f"{could_not}: the list at {url} says it is {listed_as}."
+            "status",
+            Outcome.UNKNOWN,
+            _could_not(
+                purpose,
+                N_("the list at %(url)s says it is %(listed_as)s.", url=url, listed_as=listed_as),
+            ),
         )
         return
-    run.add(
-        "status", Outcome.PASSED, f"Not {_PAST[purpose]}: the issuer's {purpose} list was checked."
-    )
+    run.add("status", Outcome.PASSED, _NOT_LISTED[purpose])
 
 
 def _check_revocation_list(
     run: Run, entry: dict[str, Any], recorded: RecordedStatus | None
 ) -> None:
     """The deprecated 1EdTech Revocation List: unsigned JSON naming revoked credentials."""
-    could_not = "Could not check whether the credential was revoked"
     url = entry.get("id")
     if not isinstance(url, str) or not url:
-        run.add("status", Outcome.UNKNOWN, f"{could_not}: the entry names no list.")
+        run.add("status", Outcome.UNKNOWN, _could_not("revocation", N_("the entry names no list.")))
         return
     if run.fetcher is None:
-        run.add("status", Outcome.UNKNOWN, f"{could_not}: Laurel is working offline.")
+        run.add(
+            "status", Outcome.UNKNOWN, _could_not("revocation", N_("Laurel is working offline."))
+        )
         return
     try:
         items = fetch_json(run.fetcher, url).get("revokedCredential")
     except CredentialError as error:
-        run.add("status", Outcome.UNKNOWN, f"{could_not}: {error}")
+        run.add("status", Outcome.UNKNOWN, _could_not("revocation", text_of(error)))
         return
     if not isinstance(items, list):
-        run.add("status", Outcome.UNKNOWN, f"{could_not}: {url} is not a revocation list.")
+        run.add(
+            "status",
+            Outcome.UNKNOWN,
+            _could_not("revocation", N_("%(url)s is not a revocation list.", url=url)),
+        )
         return
     for item in items:
         if (
@@ -176,7 +202,7 @@ def _check_revocation_list(
         ):
             _mark(run, RecordedState.REVOKED, recorded, text(item.get("revocationReason")))
             return
-    run.add("status", Outcome.PASSED, "Not revoked: the issuer's revocation list was checked.")
+    run.add("status", Outcome.PASSED, _NOT_LISTED["revocation"])
 
 
 def _mark(
@@ -195,8 +221,17 @@ def _mark(
     run.status_reason = run.status_reason or reason
     if on_record is not None and run.status_changed_at is None:
         run.status_changed_at = on_record.changed_at
-    said = f" Reason: {reason}" if reason else ""
-    run.note("status", f"{_PAST[state.value].capitalize()} by the issuer.{said}")
+    run.note("status", _withdrawn(state, reason))
+
+
+def _withdrawn(state: RecordedState, reason: str | None) -> Text:
+    if state is RecordedState.REVOKED:
+        if reason:
+            return N_("Revoked by the issuer. Reason: %(reason)s", reason=reason)
+        return N_("Revoked by the issuer.")
+    if reason:
+        return N_("Suspended by the issuer. Reason: %(reason)s", reason=reason)
+    return N_("Suspended by the issuer.")
 
 
 def _verified_status_list(run: Run, url: str, purpose: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from app.credentials.errors import InputError
+from app.credentials.words import N_
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class IssuerKind(StrEnum):
     UNKNOWN = "unknown"
 
 
-UNKNOWN_ISSUER = "an issuer Laurel does not know"
+UNKNOWN_ISSUER = N_("an issuer Laurel does not know")
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,12 @@ class IssuerIdentity:
         if self.kind in (IssuerKind.OWN, IssuerKind.TRUSTED) or not claimed or claimed == self.name:
             return self.name
         if self.kind is IssuerKind.DOMAIN:
-            return f"{self.name} (which calls itself “{claimed}”)"
-        return f"{self.name}, calling itself “{claimed}” (unverified)"
+            return N_(
+                "%(name)s (which calls itself “%(claimed)s”)", name=self.name, claimed=claimed
+            )
+        return N_(
+            "%(name)s, calling itself “%(claimed)s” (unverified)", name=self.name, claimed=claimed
+        )
 
     def to_json(self) -> dict[str, str | bool | None]:
         return {

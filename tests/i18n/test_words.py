@@ -1,0 +1,51 @@
+"""The pure libraries' sentences: English `str`s that a page or a command says in its language."""
+
+from __future__ import annotations
+
+import copy
+import json
+import pickle
+from datetime import UTC
+from datetime import datetime
+
+import flask_babel
+
+from app.credentials.errors import ProofError
+from app.credentials.words import N_
+from app.credentials.words import text_of
+from app.main.filters import say
+
+DAY = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+
+def test_a_text_is_its_english_sentence_with_dates_written_in_english():
+    text = N_("Valid since %(start)s, with no end date.", start=DAY)
+    assert text == "Valid since 23 November 2026, with no end date."
+    assert (
+        json.dumps({"message": text})
+        == '{"message": "Valid since 23 November 2026, with no end date."}'
+    )
+    assert text.msgid == "Valid since %(start)s, with no end date."
+
+
+def test_a_copied_or_pickled_text_keeps_its_msgid():
+    text = N_("Read a credential from %(source)s.", source=N_("a JSON file"))
+    for kept in (copy.deepcopy(text), pickle.loads(pickle.dumps(text))):
+        assert kept == text and kept.msgid == text.msgid
+        assert kept.params["source"].msgid == "a JSON file"
+
+
+def test_say_translates_a_text_its_parts_and_its_dates(app_ctx):
+    text = N_("Read a credential from %(source)s.", source=N_("a JSON file"))
+    with flask_babel.force_locale("es"):
+        assert say(text) == "Se leyó una credencial de un archivo JSON."
+        assert (
+            say(N_("Valid until %(end)s.", end=DAY)) == "Válida hasta el 23 de noviembre de 2026."
+        )
+        # Raised with a Text, an exception is said in Spanish too; other values as they are.
+        error = ProofError(N_("The JWT does not say who issued it."))
+        assert say(error) == "El JWT no dice quién lo emitió."
+        assert say(ProofError("Plain words")) == "Plain words"
+        assert say("did:web:school.example") == "did:web:school.example"
+    assert say(text) == "Read a credential from a JSON file."
+    assert text_of(ProofError(text)) is text
