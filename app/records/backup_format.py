@@ -233,7 +233,7 @@ def _check(tar: tarfile.TarFile) -> tuple[dict[str, Any], dict[str, Part]]:
     if missing:
         raise BackupError(
             ngettext(
-                "The backup is incomplete: %(num)d part is missing, %(first)s.",
+                "The backup is incomplete: %(num)d part is missing (%(first)s).",
                 "The backup is incomplete: %(num)d parts are missing, %(first)s first.",
                 len(missing),
                 first=missing[0],
