@@ -72,9 +72,9 @@ def include_in_record(held_id: int):
             ) from None
         db.session.rollback()  # the trial signing may have made the issuer profile row
     flash(
-        "The credential is now part of your signed learner record."
+        gettext("The credential is now part of your signed learner record.")
         if include
-        else "The credential is no longer part of your signed learner record.",
+        else gettext("The credential is no longer part of your signed learner record."),
         "success",
     )
     return _back_to_record()

@@ -17,6 +17,8 @@ from typing import Any
 import requests
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.integrations.requests_client import OAuthError
+from flask_babel import gettext
+from flask_babel import lazy_gettext
 from requests.adapters import HTTPAdapter
 
 from app.backpack.scopes import CREDENTIAL_UPSERT
@@ -31,6 +33,38 @@ MAX_ANSWER_CHARS = 300
 CREDENTIAL_TYPE = "application/vc+ld+json"
 
 AdapterFactory = Callable[[], HTTPAdapter]
+
+# Why an exchange with the backpack did not happen, by what Laurel was doing: the guard
+# refused the address (with its reason), or the backpack did not answer in time.
+_NOT_DONE = {
+    "register": (
+        lazy_gettext("Laurel did not register with the backpack: %(reason)s"),
+        lazy_gettext(
+            "The backpack did not answer in time, so Laurel did not register with the backpack."
+        ),
+    ),
+    "token": (
+        lazy_gettext("Laurel did not get a token from the backpack: %(reason)s"),
+        lazy_gettext(
+            "The backpack did not answer in time, so Laurel did not get a token from the backpack."
+        ),
+    ),
+    "renew": (
+        lazy_gettext("Laurel did not renew the token: %(reason)s"),
+        lazy_gettext("The backpack did not answer in time, so Laurel did not renew the token."),
+    ),
+    "revoke": (
+        lazy_gettext("Laurel did not revoke its access at the backpack: %(reason)s"),
+        lazy_gettext(
+            "The backpack did not answer in time, so Laurel did not revoke its access at the "
+            "backpack."
+        ),
+    ),
+    "send": (
+        lazy_gettext("Laurel did not send the credential: %(reason)s"),
+        lazy_gettext("The backpack did not answer in time, so Laurel did not send the credential."),
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -63,15 +97,19 @@ def _said(response: requests.Response) -> str:
         for key in ("imsx_description", "error_description", "error"):
             if isinstance(body.get(key), str) and body[key].strip():
                 return f"“{body[key].strip()[:MAX_ANSWER_CHARS]}” (HTTP {response.status_code})"
-    return f"HTTP status {response.status_code}"
+    return gettext("HTTP status %(status)s", status=response.status_code)
 
 
-def _unreachable(what: str, error: Exception) -> SendError:
+def _unreachable(action: str, error: Exception) -> SendError:
+    """The failure of `action` (a key of _NOT_DONE) for a network error."""
+    refused, too_slow = _NOT_DONE[action]
     if isinstance(error, FetchError):
-        return SendError(f"Laurel did not {what}: {error}")
+        return SendError(str(refused) % {"reason": error})
     if isinstance(error, requests.Timeout):
-        return SendError(f"The backpack did not answer in time, so Laurel did not {what}.")
-    return SendError(f"The backpack could not be reached ({type(error).__name__}).")
+        return SendError(str(too_slow))
+    return SendError(
+        gettext("The backpack could not be reached (%(error)s).", error=type(error).__name__)
+    )
 
 
 def register(
@@ -87,15 +125,17 @@ def register(
                 registration_url, json=metadata, timeout=TIMEOUT, allow_redirects=False
             )
         except (FetchError, requests.RequestException) as error:
-            raise _unreachable("register with the backpack", error) from None
+            raise _unreachable("register", error) from None
     if response.status_code not in (200, 201):
-        raise SendError(f"The backpack refused to register Laurel: {_said(response)}.")
+        raise SendError(
+            gettext("The backpack refused to register Laurel: %(answer)s.", answer=_said(response))
+        )
     try:
         client = response.json()
     except ValueError:
         client = None
     if not isinstance(client, dict) or not isinstance(client.get("client_id"), str):
-        raise SendError("The backpack's registration answer has no client_id.")
+        raise SendError(gettext("The backpack's registration answer has no client_id."))
     secret = client.get("client_secret")
     return client["client_id"], secret if isinstance(secret, str) else None
 
@@ -125,16 +165,20 @@ def authorization_url(session: OAuth2Session, url: str, *, state: str, verifier:
 def _token(answer: dict[str, Any], now: datetime, requested: str) -> Token:
     access = answer.get("access_token")
     if not isinstance(access, str) or not access:
-        raise SendError("The backpack's token answer has no access token.")
+        raise SendError(gettext("The backpack's token answer has no access token."))
     if str(answer.get("token_type", "bearer")).lower() != "bearer":
-        raise SendError("The backpack gave a kind of token Laurel cannot use (not a bearer token).")
+        raise SendError(
+            gettext("The backpack gave a kind of token Laurel cannot use (not a bearer token).")
+        )
     scope = answer.get("scope")
     granted = scope if isinstance(scope, str) else requested
     # A server may grant less than was asked (RFC 6749 §3.3): without upsert there is no sending.
     if CREDENTIAL_UPSERT not in granted.split():
         raise SendError(
-            "The backpack did not allow Laurel to store credentials there "
-            "(it granted no credential.upsert scope).",
+            gettext(
+                "The backpack did not allow Laurel to store credentials there "
+                "(it granted no credential.upsert scope)."
+            ),
             status_code=403,
         )
     lifetime = answer.get("expires_in")
@@ -159,13 +203,19 @@ def exchange_code(
             token_url, grant_type="authorization_code", code=code, code_verifier=verifier
         )
     except OAuthError as error:
-        raise SendError(
-            f"The backpack refused to give Laurel a token: {error.error}"
-            + (f" ({error.description[:MAX_ANSWER_CHARS]})" if error.description else "")
-            + "."
-        ) from None
+        if error.description:
+            message = gettext(
+                "The backpack refused to give Laurel a token: %(error)s (%(description)s).",
+                error=error.error,
+                description=error.description[:MAX_ANSWER_CHARS],
+            )
+        else:
+            message = gettext(
+                "The backpack refused to give Laurel a token: %(error)s.", error=error.error
+            )
+        raise SendError(message) from None
     except (FetchError, requests.RequestException, ValueError) as error:
-        raise _unreachable("get a token from the backpack", error) from None
+        raise _unreachable("token", error) from None
     return _token(dict(answer), now, CREDENTIAL_UPSERT)
 
 
@@ -177,9 +227,11 @@ def refresh(session: OAuth2Session, token_url: str, refresh_token: str, *, now: 
     try:
         answer = session.refresh_token(token_url, refresh_token=refresh_token)
     except OAuthError as error:
-        raise SendError(f"The backpack refused to renew Laurel's token: {error.error}.") from None
+        raise SendError(
+            gettext("The backpack refused to renew Laurel's token: %(error)s.", error=error.error)
+        ) from None
     except (FetchError, requests.RequestException, ValueError) as error:
-        raise _unreachable("renew the token", error) from None
+        raise _unreachable("renew", error) from None
     token = _token(dict(answer), now, CREDENTIAL_UPSERT)
     # A server need not send a new refresh token; the old one then stays good (RFC 6749 §6).
     if token.refresh_token is None:
@@ -198,9 +250,13 @@ def revoke(session: OAuth2Session, revocation_url: str, token: str, hint: str) -
             revocation_url, token=token, token_type_hint=hint, allow_redirects=False
         )
     except (FetchError, requests.RequestException) as error:
-        raise _unreachable("revoke its access at the backpack", error) from None
+        raise _unreachable("revoke", error) from None
     if response.status_code != 200:
-        raise SendError(f"The backpack did not revoke Laurel's access: {_said(response)}.")
+        raise SendError(
+            gettext(
+                "The backpack did not revoke Laurel's access: %(answer)s.", answer=_said(response)
+            )
+        )
 
 
 def upsert(api_base: str, access_token: str, credential: bytes, *, adapter: AdapterFactory) -> int:
@@ -223,11 +279,17 @@ def upsert(api_base: str, access_token: str, credential: bytes, *, adapter: Adap
                 allow_redirects=False,
             )
         except (FetchError, requests.RequestException) as error:
-            raise _unreachable("send the credential", error) from None
+            raise _unreachable("send", error) from None
     if response.status_code in (200, 201):
         return response.status_code
     if response.status_code == 401:
         raise TokenRejected(
-            f"The backpack no longer accepts Laurel's access: {_said(response)}.", status_code=403
+            gettext(
+                "The backpack no longer accepts Laurel's access: %(answer)s.",
+                answer=_said(response),
+            ),
+            status_code=403,
         )
-    raise SendError(f"The backpack did not store the credential: {_said(response)}.")
+    raise SendError(
+        gettext("The backpack did not store the credential: %(answer)s.", answer=_said(response))
+    )

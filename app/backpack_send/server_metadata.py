@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import gettext
+
 from app.backpack_send.errors import SendError
 
 WELL_KNOWN_PATHS = ("/.well-known/oauth-authorization-server", "/.well-known/openid-configuration")
@@ -73,13 +75,23 @@ def check_issuer(
     if iss is None:
         if sends_iss:
             raise SendError(
-                f"{name} promised to say who answers (the “iss” parameter) but its answer "
-                "did not; nothing was sent. Start again from the credential's page."
+                gettext(
+                    "%(backpack_name)s promised to say who answers (the “iss” parameter) but "
+                    "its answer did not; nothing was sent. Start again from the credential's "
+                    "page.",
+                    backpack_name=name,
+                )
             )
         return
     expected = issuer or origin(authorization_url)
     if not secrets.compare_digest(iss.encode("utf-8"), expected.encode("utf-8")):
         raise SendError(
-            f"The answer comes from “{iss[:200]}”, not from {name} ({expected}), where Laurel "
-            "sent you to sign in; nothing was sent. Start again from the credential's page."
+            gettext(
+                "The answer comes from “%(iss)s”, not from %(backpack_name)s (%(expected)s), "
+                "where Laurel sent you to sign in; nothing was sent. Start again from the "
+                "credential's page.",
+                iss=iss[:200],
+                backpack_name=name,
+                expected=expected,
+            )
         )

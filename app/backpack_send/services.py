@@ -102,7 +102,7 @@ def check_sender(credential: IssuedCredential | None, user: User) -> IssuedCrede
         )
     if credential.state == CredentialState.REVOKED:
         raise SendError(
-            "This credential is revoked, so it cannot be sent anywhere.", status_code=409
+            gettext("This credential is revoked, so it cannot be sent anywhere."), status_code=409
         )
     return credential
 
@@ -117,12 +117,17 @@ def describe(address: str, fetcher: Fetcher) -> ServiceDescription:
         document = fetch_json(fetcher, url)
     except DocumentNotFound:
         raise SendError(
-            f"There is no Open Badges 3.0 discovery document at {url}: "
-            "check the backpack's address."
+            gettext(
+                "There is no Open Badges 3.0 discovery document at %(url)s: "
+                "check the backpack's address.",
+                url=url,
+            )
         ) from None
     except FetchError as error:
         raise SendError(
-            f"Laurel could not read the backpack's discovery document: {error}"
+            gettext(
+                "Laurel could not read the backpack's discovery document: %(reason)s", reason=error
+            )
         ) from None
     return read_description(url, document)
 
@@ -242,7 +247,9 @@ def disconnect(user: User, connection_id: int, sending: Sending) -> Disconnected
         except SendError as error:
             problem = str(error)
         except Unreadable:
-            problem = "Laurel's keys changed since you connected, so it could not revoke them."
+            problem = gettext(
+                "Laurel's keys changed since you connected, so it could not revoke them."
+            )
     db.session.delete(connection)
     return Disconnected(backpack.name, problem)
 
@@ -424,27 +431,68 @@ def claim_pending(
     """
     if not answer.state:
         raise SendError(
-            "The backpack's answer carries no state, so Laurel cannot tell which send it is for."
+            gettext(
+                "The backpack's answer carries no state, so Laurel cannot tell which send it is "
+                "for."
+            )
         )
     if not session_state or not secrets.compare_digest(session_state, answer.state):
         raise SendError(
-            "This answer does not belong to a send started in this browser session; "
-            "nothing was sent. Start again from the credential's page."
+            gettext(
+                "This answer does not belong to a send started in this browser session; "
+                "nothing was sent. Start again from the credential's page."
+            )
         )
     pending = db.session.scalar(
         sa.select(PendingSend).where(PendingSend.state_hash == _hash(answer.state))
     )
     if pending is None or pending.owner_id != user.id:
         raise SendError(
-            "This answer was already used, or belongs to no send of yours; nothing more was sent."
+            gettext(
+                "This answer was already used, or belongs to no send of yours; nothing more was "
+                "sent."
+            )
         )
     claimed = Claimed(pending.credential_id, pending.backpack_id, pending.sealed_code_verifier)
     too_old = pending.created_at < now - PENDING_LIFETIME
     db.session.delete(pending)
     db.session.flush()
     if too_old:
-        raise SendError("The backpack answered too late; start the send again.")
+        raise SendError(gettext("The backpack answered too late; start the send again."))
     return claimed
+
+
+def _refusal(backpack_name: str, answer: Answer) -> SendError:
+    """The backpack's error answer (RFC 6749 §4.1.2.1), its description quoted when it gave one."""
+    description = answer.error_description[:300]
+    if answer.error == "access_denied":
+        if description:
+            message = gettext(
+                "%(backpack_name)s did not allow Laurel to store the credential "
+                "(“%(description)s”). Nothing was sent.",
+                backpack_name=backpack_name,
+                description=description,
+            )
+        else:
+            message = gettext(
+                "%(backpack_name)s did not allow Laurel to store the credential. Nothing was sent.",
+                backpack_name=backpack_name,
+            )
+        return SendError(message, status_code=403)
+    if description:
+        message = gettext(
+            "%(backpack_name)s answered with an error: %(error)s (“%(description)s”).",
+            backpack_name=backpack_name,
+            error=answer.error[:100],
+            description=description,
+        )
+    else:
+        message = gettext(
+            "%(backpack_name)s answered with an error: %(error)s.",
+            backpack_name=backpack_name,
+            error=answer.error[:100],
+        )
+    return SendError(message)
 
 
 def finish(
@@ -456,7 +504,7 @@ def finish(
     """
     backpack = db.session.get(RemoteBackpack, pending.backpack_id)
     if backpack is None:
-        raise SendError("Laurel no longer knows this backpack; start the send again.")
+        raise SendError(gettext("Laurel no longer knows this backpack; start the send again."))
     check_issuer(
         answer.iss,
         issuer=backpack.issuer,
@@ -465,21 +513,16 @@ def finish(
         name=backpack.name,
     )
     if answer.error:
-        detail = f" (“{answer.error_description[:300]}”)" if answer.error_description else ""
-        if answer.error == "access_denied":
-            raise SendError(
-                f"{backpack.name} did not allow Laurel to store the credential{detail}. "
-                "Nothing was sent.",
-                status_code=403,
-            )
-        raise SendError(f"{backpack.name} answered with an error: {answer.error[:100]}{detail}.")
+        raise _refusal(backpack.name, answer)
     if not answer.code:
-        raise SendError("The backpack's answer carries no authorization code; nothing was sent.")
+        raise SendError(
+            gettext("The backpack's answer carries no authorization code; nothing was sent.")
+        )
     try:
         verifier = sending.sealer.open(pending.sealed_code_verifier)
         session = _session(backpack, sending)
     except Unreadable:
-        raise SendError("Laurel's keys changed during the send; start it again.") from None
+        raise SendError(gettext("Laurel's keys changed during the send; start it again.")) from None
     token = oauth_client.exchange_code(
         session, backpack.token_url, code=answer.code, verifier=verifier, now=now
     )
@@ -488,5 +531,5 @@ def finish(
     if credential is None:
         raise NotFound(gettext("There is no credential with that id."))
     if credential.state == CredentialState.REVOKED:
-        raise SendError("This credential was revoked meanwhile, so it was not sent.", 409)
+        raise SendError(gettext("This credential was revoked meanwhile, so it was not sent."), 409)
     return _upsert(credential, backpack, token.access_token, sending)

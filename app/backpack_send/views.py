@@ -77,12 +77,17 @@ def _failed(error: SendError, credential_id: str | None):
 
 def _sent(result: Sent, credential_id: str):
     db.session.commit()
-    flash(
-        f"Sent: the credential is now stored in {result.backpack_name}."
-        if result.created
-        else f"Sent: {result.backpack_name} already had this credential and replaced its copy.",
-        "success",
-    )
+    if result.created:
+        message = gettext(
+            "Sent: the credential is now stored in %(backpack_name)s.",
+            backpack_name=result.backpack_name,
+        )
+    else:
+        message = gettext(
+            "Sent: %(backpack_name)s already had this credential and replaced its copy.",
+            backpack_name=result.backpack_name,
+        )
+    flash(message, "success")
     return redirect(url_for("badges.public.credential", credential_id=credential_id))
 
 
@@ -95,9 +100,9 @@ def send(credential_id: str):
     form = SendForm()
     if not form.validate_on_submit():
         errors = [message for messages in form.errors.values() for message in messages]
-        reason = errors[0] if errors else "The form could not be read; reload the page."
+        reason = errors[0] if errors else gettext("The form could not be read; reload the page.")
         if "csrf_token" in form.errors:
-            reason = "The form expired; reload the credential's page and try again."
+            reason = gettext("The form expired; reload the credential's page and try again.")
         return _failed(SendError(reason), credential.id)
     try:
         outcome = services.begin(
@@ -144,7 +149,7 @@ def callback():
 def disconnect(connection_id: int):
     """Forget the learner's access to a backpack; the next send asks again."""
     if not DisconnectForm().validate_on_submit():
-        return _failed(SendError("The form expired; reload the page and try again."), None)
+        return _failed(SendError(gettext("The form expired; reload the page and try again.")), None)
     done = services.disconnect(current_user, connection_id, _sending())
     db.session.commit()
     if done.problem is None:

@@ -166,7 +166,10 @@ def _alignments(rows: Sequence[AlignmentInput]) -> list[dict]:
                 "framework": row.framework.strip(),
                 "code": row.code.strip(),
                 "name": row.name.strip(),
-                "url": check_web_url(row.url, f"The URL of the standard “{row.name.strip()}”"),
+                "url": check_web_url(
+                    row.url,
+                    gettext("The URL of the standard “%(name)s”", name=row.name.strip()),
+                ),
             }
         )
     return alignments

@@ -48,7 +48,7 @@ def create_user(
 ) -> None:
     """Create an account that can sign in at once (prompts for its password)."""
     if make_admin and role not in (None, Role.ADMIN.value):
-        raise click.UsageError("--admin and --role disagree; give one of them.")
+        raise click.UsageError(gettext("--admin and --role disagree; give one of them."))
     chosen = Role.ADMIN if make_admin else Role(role or Role.STUDENT.value)
     password = _read_password(password_stdin)
     try:

@@ -137,10 +137,22 @@ def _error_page(form: InviteForm, error: LaurelError):
 
 
 def _subject_choices(form: EndorseForm, invite) -> None:
-    choices = [(services.BADGE_SUBJECT, f"The badge “{invite.badge.name}”")]
+    choices = [
+        (
+            services.BADGE_SUBJECT,
+            gettext("The badge “%(badge_name)s”", badge_name=invite.badge.name),
+        )
+    ]
     if invite.credential is not None:
         choices.append(
-            (invite.credential.id, f"{invite.credential.recipient.name}’s “{invite.badge.name}”")
+            (
+                invite.credential.id,
+                gettext(
+                    "%(learner_name)s’s “%(badge_name)s”",
+                    learner_name=invite.credential.recipient.name,
+                    badge_name=invite.badge.name,
+                ),
+            )
         )
     form.subject.choices = choices
     if form.subject.data is None:

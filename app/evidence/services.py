@@ -489,13 +489,25 @@ def submit(submission: Submission, *, student: User, now: datetime) -> Submissio
     if badge.state != BadgeState.PUBLISHED:
         raise UserError(gettext("This badge is no longer open for submissions."))
     check_may_submit(badge, student)
-    missing = []
-    if not submission.items:
-        missing.append("at least one piece of evidence (a file, a link or a text)")
-    if not (submission.reflection or "").strip():
-        missing.append("a reflection on how your evidence meets the criteria")
-    if missing:
-        raise UserError("Before you submit, add " + " and ".join(missing) + ".")
+    no_evidence = not submission.items
+    no_reflection = not (submission.reflection or "").strip()
+    if no_evidence and no_reflection:
+        raise UserError(
+            gettext(
+                "Before you submit, add at least one piece of evidence (a file, a link or a "
+                "text) and a reflection on how your evidence meets the criteria."
+            )
+        )
+    if no_evidence:
+        raise UserError(
+            gettext(
+                "Before you submit, add at least one piece of evidence (a file, a link or a text)."
+            )
+        )
+    if no_reflection:
+        raise UserError(
+            gettext("Before you submit, add a reflection on how your evidence meets the criteria.")
+        )
     submission.state = SubmissionState.SUBMITTED
     submission.round += 1
     submission.submitted_at = now

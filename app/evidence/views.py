@@ -362,7 +362,7 @@ def remove_item(submission_id: int, item_id: int):
         return _render_editor(get_submission_or_404(submission_id, need="edit"), _failed(error))
     if key:
         _forget_file(key)
-    flash("Removed.", "info")
+    flash(gettext("Removed."), "info")
     return redirect(url_for("evidence.edit", submission_id=submission.id, _anchor="evidence"))
 
 

@@ -58,7 +58,8 @@ def _send(session: requests.Session, method: str, url: str, failed: str, **kwarg
     `failed` (what Laurel could not do), then why."""
 
     def refusal(why: str) -> LtiError:
-        return LtiError(f"{failed} {why}")
+        # Two whole sentences; a language may join them its own way.
+        return LtiError(gettext("%(failed)s %(why)s", failed=failed, why=why))
 
     try:
         response = session.request(method, url, timeout=TIMEOUT, allow_redirects=False, **kwargs)

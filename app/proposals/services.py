@@ -28,6 +28,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext
+from flask_babel import lazy_gettext
 
 from app.accounts.models import ClassMembership
 from app.accounts.models import Role
@@ -265,10 +266,18 @@ def _check_may_edit(proposal: Proposal, actor: User) -> None:
             gettext("Only the student who wrote this proposal and its reviewers can edit it.")
         )
     if not proposal.is_open:
-        raise UserError(
-            f"This proposal is {state_phrase(proposal.state)}: it can no longer be edited."
-            + (" Its badge is edited on the badge's page." if proposal.badge_id else "")
-        )
+        if proposal.badge_id:
+            message = gettext(
+                "This proposal is %(state_phrase)s: it can no longer be edited. Its badge is "
+                "edited on the badge's page.",
+                state_phrase=state_phrase(proposal.state),
+            )
+        else:
+            message = gettext(
+                "This proposal is %(state_phrase)s: it can no longer be edited.",
+                state_phrase=state_phrase(proposal.state),
+            )
+        raise UserError(message)
 
 
 def _same(version: ProposalVersion, values: dict[str, Any]) -> bool:
@@ -561,16 +570,17 @@ def proposal_of_badge(badge: Badge) -> Proposal | None:
     return db.session.scalar(sa.select(Proposal).where(Proposal.badge_id == badge.id))
 
 
+# What follows "This proposal is …" in a message, by state.
 STATE_PHRASES = {
-    ProposalState.DRAFT: "a draft",
-    ProposalState.SUBMITTED: "waiting for review",
-    ProposalState.CHANGES_REQUESTED: "back with the student for changes",
-    ProposalState.APPROVED_PERSONAL: "approved as a personal badge",
-    ProposalState.APPROVED_CLASS: "approved as a class badge",
-    ProposalState.DECLINED: "declined",
-    ProposalState.WITHDRAWN: "withdrawn",
+    ProposalState.DRAFT: lazy_gettext("a draft"),
+    ProposalState.SUBMITTED: lazy_gettext("waiting for review"),
+    ProposalState.CHANGES_REQUESTED: lazy_gettext("back with the student for changes"),
+    ProposalState.APPROVED_PERSONAL: lazy_gettext("approved as a personal badge"),
+    ProposalState.APPROVED_CLASS: lazy_gettext("approved as a class badge"),
+    ProposalState.DECLINED: lazy_gettext("declined"),
+    ProposalState.WITHDRAWN: lazy_gettext("withdrawn"),
 }
 
 
 def state_phrase(state: ProposalState) -> str:
-    return STATE_PHRASES[state]
+    return str(STATE_PHRASES[state])

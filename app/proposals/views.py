@@ -129,9 +129,9 @@ def new():
             return _render_new(form, classes, _failed(error))
         db.session.commit()
         flash(
-            "Your proposal is sent to your instructors."
+            gettext("Your proposal is sent to your instructors.")
             if form.action.data == "submit"
-            else "Your proposal is saved as a draft. Send it when it is ready.",
+            else gettext("Your proposal is saved as a draft. Send it when it is ready."),
             "success",
         )
         return redirect(url_for("proposals.detail", proposal_id=proposal.id))

@@ -30,6 +30,9 @@ from typing import Any
 from typing import BinaryIO
 from typing import cast
 
+from flask_babel import gettext
+from flask_babel import ngettext
+
 from app.errors import UserError
 
 FORMAT = "laurel-backup"
@@ -92,27 +95,33 @@ def _parts(manifest: Any) -> dict[str, Part]:
     try:
         if manifest["format"] != FORMAT:
             raise BackupError(
-                "This file is not a Laurel backup (its manifest names another format)."
+                gettext("This file is not a Laurel backup (its manifest names another format).")
             )
         if manifest["format_version"] != FORMAT_VERSION:
             raise BackupError(
-                f"This backup uses format version {manifest['format_version']}; this Laurel reads "
-                f"version {FORMAT_VERSION}. Restore it with the Laurel version that made it, "
-                "or a newer one."
+                gettext(
+                    "This backup uses format version %(version)s; this Laurel reads version "
+                    "%(known)s. Restore it with the Laurel version that made it, or a newer one.",
+                    version=manifest["format_version"],
+                    known=FORMAT_VERSION,
+                )
             )
         parts = {}
         for entry in manifest["parts"]:
             part = Part(name=entry["name"], size=int(entry["size"]), sha256=str(entry["sha256"]))
             if not PART_NAME.fullmatch(part.name) or part.name in parts or part.size < 0:
                 raise BackupError(
-                    f"The backup's manifest lists a part Laurel refuses: {part.name!r}."
+                    gettext(
+                        "The backup's manifest lists a part Laurel refuses: %(part)s.",
+                        part=repr(part.name),
+                    )
                 )
             parts[part.name] = part
         for key in ("schema_revision", "tables", "counts"):
             manifest[key]  # noqa: B018 (present, or the manifest is not one Laurel wrote)
     except (KeyError, TypeError, ValueError):
         raise BackupError(
-            "The backup's manifest is damaged: a required entry is missing."
+            gettext("The backup's manifest is damaged: a required entry is missing.")
         ) from None
     return parts
 
@@ -133,7 +142,7 @@ class CheckedArchive:
         """Read one part (named by the manifest, so it was checked)."""
         stream = cast(BinaryIO | None, self._tar.extractfile(self._tar.getmember(name)))
         if stream is None:  # pragma: no cover (only regular members passed the check)
-            raise BackupError(f"The backup's part {name} cannot be read.")
+            raise BackupError(gettext("The backup's part %(part)s cannot be read.", part=name))
         with stream:
             yield stream
 
@@ -148,13 +157,19 @@ def checked_archive(path: Path) -> Iterator[CheckedArchive]:
         tar = tarfile.open(path, "r:*")
     except (tarfile.TarError, OSError, EOFError) as error:
         raise BackupError(
-            f"{path} is not a Laurel backup (not a readable archive: {error})."
+            gettext(
+                "%(path)s is not a Laurel backup (not a readable archive: %(error)s).",
+                path=path,
+                error=error,
+            )
         ) from None
     with tar:
         try:
             manifest, parts = _check(tar)
         except (tarfile.TarError, OSError, EOFError, ValueError) as error:
-            raise BackupError(f"The backup is damaged and cannot be read: {error}.") from None
+            raise BackupError(
+                gettext("The backup is damaged and cannot be read: %(error)s.", error=error)
+            ) from None
         yield CheckedArchive(tar, manifest, parts)
 
 
@@ -162,18 +177,20 @@ def _check(tar: tarfile.TarFile) -> tuple[dict[str, Any], dict[str, Part]]:
     first = tar.next()
     if first is None or first.name != MANIFEST_NAME or not first.isreg():
         raise BackupError(
-            "This file is not a Laurel backup: manifest.json is not its first member."
+            gettext("This file is not a Laurel backup: manifest.json is not its first member.")
         )
     if first.size > MAX_MANIFEST_BYTES:
-        raise BackupError("The backup's manifest is larger than any Laurel writes; it is refused.")
+        raise BackupError(
+            gettext("The backup's manifest is larger than any Laurel writes; it is refused.")
+        )
     stream = tar.extractfile(first)
     assert stream is not None
     try:
         manifest = json.loads(stream.read())
     except ValueError:
-        raise BackupError("The backup's manifest is not valid JSON.") from None
+        raise BackupError(gettext("The backup's manifest is not valid JSON.")) from None
     if not isinstance(manifest, dict):
-        raise BackupError("The backup's manifest is damaged: it is not a JSON object.")
+        raise BackupError(gettext("The backup's manifest is damaged: it is not a JSON object."))
     parts = _parts(manifest)
     seen: set[str] = set()
     for member in tar:
@@ -182,26 +199,44 @@ def _check(tar: tarfile.TarFile) -> tuple[dict[str, Any], dict[str, Part]]:
         part = parts.get(member.name)
         if part is None or member.name in seen:
             raise BackupError(
-                f"The backup holds a member its manifest does not list: {member.name!r}."
+                gettext(
+                    "The backup holds a member its manifest does not list: %(member)s.",
+                    member=repr(member.name),
+                )
             )
         if not member.isreg():
             raise BackupError(
-                f"The backup's member {member.name!r} is not a regular file (a link?)."
+                gettext(
+                    "The backup's member %(member)s is not a regular file (a link?).",
+                    member=repr(member.name),
+                )
             )
         if member.size != part.size:
             raise BackupError(
-                f"The backup's part {member.name} is {member.size} bytes; "
-                f"its manifest says {part.size}."
+                ngettext(
+                    "The backup's part %(part)s is %(num)d byte; its manifest says %(expected)s.",
+                    "The backup's part %(part)s is %(num)d bytes; its manifest says %(expected)s.",
+                    member.size,
+                    part=member.name,
+                    expected=part.size,
+                )
             )
         data = tar.extractfile(member)
         assert data is not None
         size, digest = sha256_of(data)
         if size != part.size or digest != part.sha256:
-            raise BackupError(f"The backup's part {member.name} does not match its checksum.")
+            raise BackupError(
+                gettext("The backup's part %(part)s does not match its checksum.", part=member.name)
+            )
         seen.add(member.name)
     missing = sorted(set(parts) - seen)
     if missing:
         raise BackupError(
-            f"The backup is incomplete: {missing[0]} is missing (missing parts: {len(missing)})."
+            ngettext(
+                "The backup is incomplete: %(num)d part is missing (%(first)s).",
+                "The backup is incomplete: %(num)d parts are missing, %(first)s first.",
+                len(missing),
+                first=missing[0],
+            )
         )
     return manifest, parts

@@ -24,6 +24,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
+from flask_babel import gettext
+from flask_babel import ngettext
 
 from app.badges.image_store import put_object
 from app.badges.image_store import sha256_hex
@@ -55,8 +57,11 @@ def check_revision(scripts: ScriptDirectory, revision: str) -> None:
         known = None
     if known is None:
         raise BackupError(
-            f"This backup's database is at schema revision {revision!r}, which this Laurel does "
-            "not know: it was made by a newer Laurel. Upgrade Laurel, then restore."
+            gettext(
+                "This backup's database is at schema revision %(revision)s, which this Laurel "
+                "does not know: it was made by a newer Laurel. Upgrade Laurel, then restore.",
+                revision=repr(revision),
+            )
         )
 
 
@@ -66,19 +71,28 @@ def check_empty(engine: sa.Engine, keys_dir: Path, storage: FileStore | None) ->
         for table in data_tables(reflect(connection)):
             if connection.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first():
                 raise TargetNotEmpty(
-                    f"This installation is not empty (its table {table.name!r} has rows). "
-                    "Restore into a new, empty database."
+                    gettext(
+                        "This installation is not empty (its table %(table)s has rows). "
+                        "Restore into a new, empty database.",
+                        table=repr(table.name),
+                    )
                 )
     if keys_dir.is_dir() and any(not p.name.startswith(".") for p in keys_dir.iterdir()):
         raise TargetNotEmpty(
-            f"This installation already has signing keys in {keys_dir}. Restore into an "
-            "installation with an empty key directory (LAUREL_KEYS_DIR)."
+            gettext(
+                "This installation already has signing keys in %(folder)s. Restore into an "
+                "installation with an empty key directory (LAUREL_KEYS_DIR).",
+                folder=keys_dir,
+            )
         )
     if storage is not None and not storage.is_empty():
         raise TargetNotEmpty(
-            f"This installation already stores evidence files in {storage.describe()}. "
-            "Restore into an installation with an empty evidence store (LAUREL_STORAGE_DIR "
-            "or the bucket of LAUREL_STORAGE_URL)."
+            gettext(
+                "This installation already stores evidence files in %(store)s. Restore into "
+                "an installation with an empty evidence store (LAUREL_STORAGE_DIR or the "
+                "bucket of LAUREL_STORAGE_URL).",
+                store=storage.describe(),
+            )
         )
 
 
@@ -96,8 +110,10 @@ def check_passphrase(archive: CheckedArchive, passphrase: str) -> None:
                 store.private_key(store.current(kind))
         except CredentialError:
             raise BackupError(
-                "The backup's signing keys cannot be opened with this installation's "
-                "LAUREL_KEY_PASSPHRASE: set the passphrase the backed-up school used."
+                gettext(
+                    "The backup's signing keys cannot be opened with this installation's "
+                    "LAUREL_KEY_PASSPHRASE: set the passphrase the backed-up school used."
+                )
             ) from None
 
 
@@ -165,11 +181,16 @@ def _table_entries(archive: CheckedArchive) -> dict[str, dict[str, Any]]:
         for entry in archive.manifest["tables"]:
             name, columns, kinds = entry["name"], list(entry["columns"]), list(entry["kinds"])
             if len(columns) != len(kinds) or not set(kinds) <= KINDS:
-                raise BackupError(f"The backup's manifest describes table {name!r} wrongly.")
+                raise BackupError(
+                    gettext(
+                        "The backup's manifest describes table %(table)s wrongly.",
+                        table=repr(name),
+                    )
+                )
             entries[name] = {"columns": columns, "kinds": kinds, "rows": int(entry["rows"])}
     except (KeyError, TypeError, ValueError):
         raise BackupError(
-            "The backup's manifest is damaged: its table list is unreadable."
+            gettext("The backup's manifest is damaged: its table list is unreadable.")
         ) from None
     return entries
 
@@ -181,8 +202,11 @@ def insert_rows(archive: CheckedArchive, connection: sa.Connection) -> dict[str,
     names = {table.name for table in tables}
     if set(entries) != names:
         raise BackupError(
-            "The backup's tables differ from this database's at the same schema revision: "
-            f"{sorted(set(entries) ^ names)}."
+            gettext(
+                "The backup's tables differ from this database's at the same schema revision: "
+                "%(tables)s.",
+                tables=sorted(set(entries) ^ names),
+            )
         )
     counts = {}
     for table in tables:
@@ -190,11 +214,17 @@ def insert_rows(archive: CheckedArchive, connection: sa.Connection) -> dict[str,
         unknown = set(entry["columns"]) - set(table.columns.keys())
         if unknown:
             raise BackupError(
-                f"The backup's table {table.name} has unknown columns {sorted(unknown)}."
+                gettext(
+                    "The backup's table %(table)s has unknown columns %(columns)s.",
+                    table=table.name,
+                    columns=sorted(unknown),
+                )
             )
         part = f"database/{table.name}.jsonl"
         if part not in archive.parts:
-            raise BackupError(f"The backup lacks the rows of table {table.name}.")
+            raise BackupError(
+                gettext("The backup lacks the rows of table %(table)s.", table=table.name)
+            )
         batch: list[dict[str, Any]] = []
         count = 0
         with archive.open(part) as stream:
@@ -203,7 +233,13 @@ def insert_rows(archive: CheckedArchive, connection: sa.Connection) -> dict[str,
                     batch.append(decode_row(line, entry["columns"], entry["kinds"]))
                 except ValueError as error:
                     raise BackupError(
-                        f"Row {number} of table {table.name} in the backup is damaged: {error}."
+                        gettext(
+                            "Row %(number)s of table %(table)s in the backup is damaged: "
+                            "%(error)s.",
+                            number=number,
+                            table=table.name,
+                            error=error,
+                        )
                     ) from None
                 if len(batch) == BATCH_ROWS:
                     connection.execute(table.insert(), batch)
@@ -214,8 +250,15 @@ def insert_rows(archive: CheckedArchive, connection: sa.Connection) -> dict[str,
             count += len(batch)
         if count != entry["rows"]:
             raise BackupError(
-                f"The backup's table {table.name} holds {count} rows; "
-                f"its manifest says {entry['rows']}."
+                ngettext(
+                    "The backup's table %(table)s holds %(num)d row; its manifest says "
+                    "%(expected)s.",
+                    "The backup's table %(table)s holds %(num)d rows; its manifest says "
+                    "%(expected)s.",
+                    count,
+                    table=table.name,
+                    expected=entry["rows"],
+                )
             )
         counts[table.name] = count
     if connection.dialect.name == "postgresql":

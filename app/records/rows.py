@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 ALEMBIC_TABLE = "alembic_version"
 
@@ -43,7 +44,7 @@ def _encode_datetime(value: datetime) -> str:
 def _decode_datetime(value: str) -> datetime:
     parsed = datetime.fromisoformat(value)
     if parsed.tzinfo is None:
-        raise ValueError(f"a datetime without its zone: {value!r}")
+        raise ValueError(gettext("a datetime without its zone: %(value)s", value=repr(value)))
     return parsed.astimezone(UTC)
 
 
@@ -76,7 +77,7 @@ def decode_row(line: bytes, columns: list[str], kinds: list[str]) -> dict[str, A
     """One JSON line back into column values. :raises ValueError: not a row of this table."""
     values = json.loads(line)
     if not isinstance(values, list) or len(values) != len(columns):
-        raise ValueError("a row with the wrong number of columns")
+        raise ValueError(gettext("a row with the wrong number of columns"))
     try:
         return {
             column: None if value is None else _DECODERS[kind](value)

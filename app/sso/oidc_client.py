@@ -19,6 +19,8 @@ from authlib.integrations.flask_client import FlaskOAuth2App
 from authlib.integrations.requests_client import OAuth2Session
 from flask import request
 from flask import session
+from flask_babel import gettext
+from flask_babel import lazy_gettext
 from joserfc.errors import ClaimError
 from joserfc.errors import ExpiredTokenError
 from joserfc.errors import JoseError
@@ -35,18 +37,70 @@ from app.verify.service import guarded_adapter
 SCOPE = "openid email profile"
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 MAX_ANSWER_CHARS = 300
-REPLAYED = (
+REPLAYED = lazy_gettext(
     "This sign-in answer was already used, has expired, or was started in another browser. "
     "Start again from the sign-in page."
 )
-_CLAIM_PROBLEMS = {
-    "nonce": "it was not made for this sign-in (its nonce does not match)",
-    "aud": "it was made for another application (its audience is not Laurel's client id)",
-    "azp": "it was made for another application (its authorized party is not Laurel)",
-    "iss": "it comes from another issuer than the one configured",
-    "iat": "its issue time is not valid",
-    "at_hash": "it does not belong to the access token it came with",
-    "sub": "it names no account",
+# Why Laurel refused an ID token, by the claim that failed (the claim's name stays as data).
+_CLAIM_REFUSALS = {
+    "nonce": lazy_gettext(
+        "Laurel refused the ID token from %(provider)s: it was not made for this sign-in (its "
+        "nonce does not match). Start again from the sign-in page."
+    ),
+    "aud": lazy_gettext(
+        "Laurel refused the ID token from %(provider)s: it was made for another application "
+        "(its audience is not Laurel's client id). Start again from the sign-in page."
+    ),
+    "azp": lazy_gettext(
+        "Laurel refused the ID token from %(provider)s: it was made for another application "
+        "(its authorized party is not Laurel). Start again from the sign-in page."
+    ),
+    "iss": lazy_gettext(
+        "Laurel refused the ID token from %(provider)s: it comes from another issuer than the "
+        "one configured. Start again from the sign-in page."
+    ),
+    "iat": lazy_gettext(
+        "Laurel refused the ID token from %(provider)s: its issue time is not valid. Start "
+        "again from the sign-in page."
+    ),
+    "at_hash": lazy_gettext(
+        "Laurel refused the ID token from %(provider)s: it does not belong to the access token "
+        "it came with. Start again from the sign-in page."
+    ),
+    "sub": lazy_gettext(
+        "Laurel refused the ID token from %(provider)s: it names no account. Start again from "
+        "the sign-in page."
+    ),
+}
+_ANY_CLAIM_REFUSED = lazy_gettext(
+    "Laurel refused the ID token from %(provider)s: its “%(claim)s” claim is not valid. Start "
+    "again from the sign-in page."
+)
+# What Laurel was doing when the provider could not be reached, by step: the guard refused
+# the address (with its reason), the provider answered with an HTTP error, or it failed.
+_NOT_DONE = {
+    "configuration": (
+        lazy_gettext("Laurel did not read its OpenID configuration at %(provider)s: %(reason)s"),
+        lazy_gettext(
+            "Laurel could not read its OpenID configuration at %(provider)s (HTTP status "
+            "%(status)s)."
+        ),
+        lazy_gettext("Laurel could not read its OpenID configuration at %(provider)s."),
+    ),
+    "start": (
+        lazy_gettext("Laurel did not start the sign-in at %(provider)s: %(reason)s"),
+        lazy_gettext(
+            "Laurel could not start the sign-in at %(provider)s (HTTP status %(status)s)."
+        ),
+        lazy_gettext("Laurel could not start the sign-in at %(provider)s."),
+    ),
+    "finish": (
+        lazy_gettext("Laurel did not finish the sign-in at %(provider)s: %(reason)s"),
+        lazy_gettext(
+            "Laurel could not finish the sign-in at %(provider)s (HTTP status %(status)s)."
+        ),
+        lazy_gettext("Laurel could not finish the sign-in at %(provider)s."),
+    ),
 }
 
 
@@ -89,32 +143,41 @@ def _relying_party(provider: Provider) -> Any:
             "token_endpoint_auth_method": "client_secret_basic",
         },
     )
-    metadata = _call(provider, "read its OpenID configuration", client.load_server_metadata)
+    metadata = _call(provider, "configuration", client.load_server_metadata)
     if str(metadata.get("issuer", "")).rstrip("/") != provider.issuer:
         raise SsoError(
-            f"{provider.name}'s OpenID configuration names another issuer "
-            f"(“{str(metadata.get('issuer'))[:200]}”, not {provider.issuer}): ask the admin to "
-            "check the issuer URL.",
+            gettext(
+                "%(provider)s's OpenID configuration names another issuer (“%(named)s”, not "
+                "%(issuer)s): ask the admin to check the issuer URL.",
+                provider=provider.name,
+                named=str(metadata.get("issuer"))[:200],
+                issuer=provider.issuer,
+            ),
             status_code=400,
         )
     return client
 
 
-def _call(provider: Provider, what: str, step: Any) -> Any:
-    """Run `step`, turning network and HTTP failures into an SsoError."""
+def _call(provider: Provider, step_name: str, step: Any) -> Any:
+    """Run `step` (named by a key of _NOT_DONE), turning network and HTTP failures into an
+    SsoError."""
+    refused, http_error, failed = _NOT_DONE[step_name]
     try:
         return step()
     except FetchError as error:
-        raise SsoError(f"Laurel did not {what} at {provider.name}: {error}", 400) from None
+        raise SsoError(str(refused) % {"provider": provider.name, "reason": error}, 400) from None
     except requests.Timeout:
-        raise SsoError(f"{provider.name} did not answer in time: try again.", 400) from None
+        raise SsoError(
+            gettext("%(provider)s did not answer in time: try again.", provider=provider.name),
+            400,
+        ) from None
     except requests.HTTPError as error:
         status = error.response.status_code if error.response is not None else "?"
         raise SsoError(
-            f"Laurel could not {what} at {provider.name} (HTTP status {status}).", 400
+            str(http_error) % {"provider": provider.name, "status": status}, 400
         ) from None
     except (requests.RequestException, ValueError):
-        raise SsoError(f"Laurel could not {what} at {provider.name}.", 400) from None
+        raise SsoError(str(failed) % {"provider": provider.name}, 400) from None
 
 
 def start(provider: Provider, redirect_uri: str) -> Response:
@@ -123,10 +186,35 @@ def start(provider: Provider, redirect_uri: str) -> Response:
     :raises SsoError: the provider's configuration cannot be read or names another issuer.
     """
     client = _relying_party(provider)
-    redirect: Response = _call(
-        provider, "start the sign-in", lambda: client.authorize_redirect(redirect_uri)
-    )
+    redirect: Response = _call(provider, "start", lambda: client.authorize_redirect(redirect_uri))
     return redirect
+
+
+def _refusal(provider: Provider, error: OAuthError) -> SsoError:
+    """The provider's error answer; its OAuth error code and description are quoted as sent."""
+    if error.error == "access_denied":
+        return SsoError(
+            gettext(
+                "%(provider)s did not let you sign in (access denied).", provider=provider.name
+            ),
+            403,
+        )
+    if error.description:
+        return SsoError(
+            gettext(
+                "%(provider)s refused the sign-in: %(error)s (%(description)s).",
+                provider=provider.name,
+                error=error.error,
+                description=str(error.description)[:MAX_ANSWER_CHARS],
+            )
+        )
+    return SsoError(
+        gettext(
+            "%(provider)s refused the sign-in: %(error)s.",
+            provider=provider.name,
+            error=error.error,
+        )
+    )
 
 
 def finish(provider: Provider) -> dict[str, Any]:
@@ -137,35 +225,39 @@ def finish(provider: Provider) -> dict[str, Any]:
     """
     # A used or unknown state is refused before any request leaves Laurel.
     if _integration(provider).get_state_data(session, request.args.get("state")) is None:
-        raise SsoError(REPLAYED)
+        raise SsoError(str(REPLAYED))
     client = _relying_party(provider)
     try:
-        token = _call(provider, "finish the sign-in", client.authorize_access_token)
+        token = _call(provider, "finish", client.authorize_access_token)
     except MismatchingStateError:
-        raise SsoError(REPLAYED) from None
+        raise SsoError(str(REPLAYED)) from None
     except OAuthError as error:
-        if error.error == "access_denied":
-            raise SsoError(
-                f"{provider.name} did not let you sign in (access denied).", 403
-            ) from None
-        said = f" ({str(error.description)[:MAX_ANSWER_CHARS]})" if error.description else ""
-        raise SsoError(f"{provider.name} refused the sign-in: {error.error}{said}.") from None
+        raise _refusal(provider, error) from None
     except ExpiredTokenError:
         raise SsoError(
-            f"The sign-in from {provider.name} has expired (its ID token is past its expiry "
-            "time). Try again; if it keeps happening, the server's clock may be wrong."
+            gettext(
+                "The sign-in from %(provider)s has expired (its ID token is past its expiry "
+                "time). Try again; if it keeps happening, the server's clock may be wrong.",
+                provider=provider.name,
+            )
         ) from None
     except ClaimError as error:
-        problem = _CLAIM_PROBLEMS.get(error.claim, f"its “{error.claim}” claim is not valid")
-        raise SsoError(
-            f"Laurel refused the ID token from {provider.name}: {problem}. Start again from "
-            "the sign-in page."
-        ) from None
+        refusal = _CLAIM_REFUSALS.get(error.claim, _ANY_CLAIM_REFUSED)
+        raise SsoError(str(refusal) % {"provider": provider.name, "claim": error.claim}) from None
     except JoseError as error:
         raise SsoError(
-            f"Laurel could not verify the ID token from {provider.name} ({error.error})."
+            gettext(
+                "Laurel could not verify the ID token from %(provider)s (%(error)s).",
+                provider=provider.name,
+                error=error.error,
+            )
         ) from None
     claims = token.get("userinfo")
     if not isinstance(claims, dict) or not isinstance(claims.get("sub"), str):
-        raise SsoError(f"{provider.name} sent no ID token, so Laurel cannot tell who you are.")
+        raise SsoError(
+            gettext(
+                "%(provider)s sent no ID token, so Laurel cannot tell who you are.",
+                provider=provider.name,
+            )
+        )
     return dict(claims)

@@ -87,8 +87,12 @@ def check_key(key: str) -> str:
     key = key.strip()
     if not _KEY.fullmatch(key):
         raise SsoError(
-            f"“{key[:60]}” cannot be a provider's key: use up to {MAX_KEY_CHARS} lowercase "
-            "letters, digits and dashes, e.g. google or school-entra."
+            gettext(
+                "“%(key)s” cannot be a provider's key: use up to %(limit)s lowercase letters, "
+                "digits and dashes, e.g. google or school-entra.",
+                key=key[:60],
+                limit=MAX_KEY_CHARS,
+            )
         )
     return key
 
@@ -102,8 +106,11 @@ def check_issuer(issuer: str) -> str:
     parts = urlsplit(issuer)
     if parts.scheme not in ("https", "http") or not parts.hostname or parts.query or parts.fragment:
         raise SsoError(
-            f"“{issuer[:200]}” is not an issuer URL: it looks like https://accounts.google.com "
-            "(the address before /.well-known/openid-configuration)."
+            gettext(
+                "“%(issuer)s” is not an issuer URL: it looks like https://accounts.google.com "
+                "(the address before /.well-known/openid-configuration).",
+                issuer=issuer[:200],
+            )
         )
     return issuer.rstrip("/")
 
@@ -119,12 +126,19 @@ def check_domains(domains: Iterable[str]) -> tuple[str, ...]:
         if not domain:
             continue
         if not _DOMAIN.fullmatch(domain):
-            raise SsoError(f"“{domain[:100]}” is not an email domain such as maplegrove.example.")
+            raise SsoError(
+                gettext(
+                    "“%(domain)s” is not an email domain such as maplegrove.example.",
+                    domain=domain[:100],
+                )
+            )
         if domain not in cleaned:
             cleaned.append(domain)
     if not cleaned:
         raise SsoError(
-            "Name at least one email domain: only verified addresses in those domains sign in."
+            gettext(
+                "Name at least one email domain: only verified addresses in those domains sign in."
+            )
         )
     return tuple(cleaned)
 

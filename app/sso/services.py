@@ -53,7 +53,7 @@ def add_provider(
     """
     key = check_key(key)
     if not name.strip() or not client_id.strip() or not client_secret.strip():
-        raise SsoError("Give the provider a name, a client id and a client secret.")
+        raise SsoError(gettext("Give the provider a name, a client id and a client secret."))
     taken = {p.key for p in environment_providers()} | set(
         db.session.scalars(sa.select(SsoProvider.key))
     )
@@ -108,24 +108,39 @@ def _verified_email(provider: Provider, claims: Mapping[str, Any]) -> str:
     email = claims.get("email")
     if not isinstance(email, str) or not email.strip():
         raise SsoError(
-            f"{provider.name} did not tell Laurel your email address, so Laurel cannot find "
-            "your account.",
+            gettext(
+                "%(provider)s did not tell Laurel your email address, so Laurel cannot find "
+                "your account.",
+                provider=provider.name,
+            ),
             403,
         )
     if claims.get("email_verified") is not True:
         raise SsoError(
-            f"{provider.name} has not verified the email address {email[:254]}, so Laurel "
-            "cannot trust it to find your account. Verify it there, then try again.",
+            gettext(
+                "%(provider)s has not verified the email address %(email)s, so Laurel cannot "
+                "trust it to find your account. Verify it there, then try again.",
+                provider=provider.name,
+                email=email[:254],
+            ),
             403,
         )
     try:
         address = normalize_email(email)
     except UserError:
-        raise SsoError(f"“{email[:254]}” is not an email address Laurel can use.", 403) from None
+        raise SsoError(
+            gettext("“%(email)s” is not an email address Laurel can use.", email=email[:254]),
+            403,
+        ) from None
     if not provider.allows(address):
         raise SsoError(
-            f"{address} is not in a domain this school signs in with through {provider.name} "
-            f"({', '.join(provider.allowed_domains)}).",
+            gettext(
+                "%(email)s is not in a domain this school signs in with through %(provider)s "
+                "(%(domains)s).",
+                email=address,
+                provider=provider.name,
+                domains=", ".join(provider.allowed_domains),
+            ),
             403,
         )
     return address
@@ -161,8 +176,11 @@ def sign_in_with(provider: Provider, claims: Mapping[str, Any], *, now: datetime
         if found is None:
             if not provider.create_students:
                 raise SsoError(
-                    f"There is no Laurel account for {address}. Ask your school's Laurel "
-                    "admin to add you.",
+                    gettext(
+                        "There is no Laurel account for %(email)s. Ask your school's Laurel "
+                        "admin to add you.",
+                        email=address,
+                    ),
                     403,
                 )
             found = accounts.create_user(
@@ -173,6 +191,8 @@ def sign_in_with(provider: Provider, claims: Mapping[str, Any], *, now: datetime
             SsoIdentity(provider_key=provider.key, subject=subject, user=user, linked_at=now)
         )
     if not user.is_active_account:
-        raise SsoError("This Laurel account is deactivated. Ask your school's Laurel admin.", 403)
+        raise SsoError(
+            gettext("This Laurel account is deactivated. Ask your school's Laurel admin."), 403
+        )
     db.session.flush()
     return user

@@ -145,9 +145,9 @@ def password_policy():
     services.set_passwords_for_everyone(form.passwords.data == "everyone", now=utcnow())
     db.session.commit()
     flash(
-        "Everyone may sign in with a password."
+        gettext("Everyone may sign in with a password.")
         if form.passwords.data == "everyone"
-        else "Only admins sign in with a password now; everyone else uses a provider.",
+        else gettext("Only admins sign in with a password now; everyone else uses a provider."),
         "success",
     )
     return redirect(url_for("sso.admin"))

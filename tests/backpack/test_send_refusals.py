@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 
+import flask_babel
 import pytest
 import requests
 import sqlalchemy as sa
@@ -254,3 +255,42 @@ def test_a_revoked_credential_is_not_sent(login, school, make_credential, now):
     assert answer.status_code == 409
     assert "revoked" in _page(answer)
     assert "Send to another backpack" not in _page(client.get(f"/credentials/{credential.id}"))
+
+
+def _speaks_spanish(user) -> None:
+    """`user` chose Spanish. The test's app context is shared with its requests: the language
+    Flask-Babel picked so far (issuing a credential picks one) is forgotten."""
+    user.language = "es"
+    db.session.commit()
+    flask_babel.refresh()
+
+
+def test_a_spanish_learner_reads_why_the_backpack_is_unusable(app, login, school, make_credential):
+    credential = make_credential()
+    _speaks_spanish(school.student)
+    _serving(app, json.dumps({**DISCOVERY, "components": {"securitySchemes": {}}}).encode())
+
+    answer = start_send(login(school.student), credential.id, "https://8.8.8.8")
+
+    assert answer.status_code == 400
+    assert (
+        "El documento de descubrimiento de la mochila no tiene esquema de seguridad OAuth2ACG: "
+        "puede que no sea una mochila de Open Badges 3.0." in _page(answer)
+    )
+    assert "security scheme" not in _page(answer)
+
+
+def test_a_spanish_learner_reads_that_the_backpack_refused(
+    login, school, make_credential, other_backpack
+):
+    credential = make_credential()
+    _speaks_spanish(school.student)
+    client = login(school.student)
+    started = start_send(client, credential.id, other_backpack.origin)
+    other_backpack.control(denyConsent=True)
+
+    answer = client.get(laurel_path(other_backpack.answer(started.headers["Location"])))
+
+    assert answer.status_code == 403
+    assert "no permitió a Laurel guardar la credencial" in _page(answer)
+    assert "No se envió nada." in _page(answer)

@@ -19,9 +19,7 @@ SPANISH = "Saltar al contenido principal"
 
 
 def page(client, path: str = "/", **headers: str) -> str:
-    """The page at `path`; the test's app context is shared with its requests, so the
-    language Flask-Babel picked for the previous request is forgotten first."""
-    flask_babel.refresh()
+    """The page at `path`."""
     return client.get(path, headers=headers).get_data(as_text=True)
 
 
@@ -87,7 +85,6 @@ def test_the_settings_page_offers_the_languages(client, make_user, login):
 
 
 def test_a_page_in_the_visitors_language_varies_on_it(client):
-    flask_babel.refresh()
     vary = client.get("/", headers={"Accept-Language": "es"}).headers["Vary"]
     assert "Accept-Language" in vary and "Cookie" in vary
 

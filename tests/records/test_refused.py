@@ -14,6 +14,7 @@ import tarfile
 from collections.abc import Callable
 from pathlib import Path
 
+import flask_babel
 import pytest
 
 from app import create_app
@@ -202,6 +203,15 @@ def test_restore_into_an_installation_with_records_is_refused(runner, backup_fil
 
     assert result.exit_code == 2, result.output
     assert "This installation is not empty" in result.output
+
+
+def test_a_refusal_speaks_the_terminals_language(runner, backup_file, school):
+    flask_babel.refresh()  # the language picked while the backup was made is forgotten
+    result = runner.invoke(cli, args=["restore", str(backup_file)], env={"LAUREL_LANGUAGE": "es"})
+
+    assert result.exit_code == 2, result.output
+    assert "Esta instalación no está vacía (su tabla" in result.output
+    assert "Restaura en una base de datos nueva y vacía." in result.output
 
 
 def test_restore_into_an_installation_with_keys_is_refused(backup_file, target):

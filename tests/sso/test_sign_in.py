@@ -188,3 +188,36 @@ def test_the_login_page_offers_each_provider(client, school_idp):
 
     assert "Sign in with Maple Grove Accounts" in page
     assert 'href="/sso/school/start"' in page
+
+
+def _choose_spanish(client) -> None:
+    """The footer's switcher, signed out."""
+    client.post("/language", data={"language": "es", "next": "/login"})
+
+
+def test_a_spanish_visitor_reads_why_the_provider_refused(client, school_idp):
+    _choose_spanish(client)
+    client.get("/sso/school/start")
+    with client.session_transaction() as session:
+        state = next(k for k in session if k.startswith("_state_sso-school_")).rpartition("_")[2]
+
+    answer = client.get(f"/sso/school/callback?error=access_denied&state={state}")
+
+    assert answer.status_code == 403
+    assert "Maple Grove Accounts no te dejó iniciar sesión (acceso denegado)." in answer.get_data(
+        as_text=True
+    )
+
+
+def test_a_spanish_visitor_without_an_account_reads_it_in_spanish(client, school_idp):
+    _choose_spanish(client)
+    school_idp.next_account(sub="idp-new", email="new@maplegrove.test", email_verified=True)
+
+    answer = sign_in_through(client, school_idp)
+
+    assert answer.status_code == 403
+    assert (
+        "No hay ninguna cuenta de Laurel para new@maplegrove.test. Pide al administrador de "
+        "Laurel de tu escuela que te agregue." in answer.get_data(as_text=True)
+    )
+    assert signed_in_id(client) is None
