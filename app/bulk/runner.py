@@ -16,10 +16,15 @@ import os
 import socket
 import uuid
 from collections.abc import Callable
+from collections.abc import Iterable
 from datetime import datetime
 from datetime import timedelta
+from typing import Any
+from typing import cast
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.badges.models import Badge
@@ -123,20 +128,37 @@ def _evidence(row: BulkRow) -> tuple[EvidenceData, ...]:
 
 
 def _issue(rows: list[BulkRow], ctx: IssuingContext, issuer: User) -> list[IssuedCredential]:
-    """Issue the rows: selected submissions through the approval, CSV rows directly."""
+    """Issue the rows: selected submissions through the approval, CSV rows directly.
+
+    What the rows name is loaded in one SELECT per kind, not one per row: selected
+    submissions with their badge, student and evidence items (what the approval reads),
+    CSV rows' learners (their badges are few and kept by the session after the first).
+    """
     now = utcnow()
     if rows[0].submission_id is not None:
+        submissions = _by_id(
+            db.session.scalars(
+                sa.select(Submission)
+                .where(Submission.id.in_([row.submission_id for row in rows]))
+                .options(
+                    joinedload(Submission.badge),
+                    joinedload(Submission.student),
+                    selectinload(Submission.items),
+                )
+            ).unique()
+        )
         approvals = [
-            Approval(
-                submission=db.session.get_one(Submission, row.submission_id), level_id=row.level_id
-            )
+            Approval(submission=submissions[row.submission_id], level_id=row.level_id)
             for row in rows
         ]
         return approve_batch(approvals, ctx=ctx, reviewer=issuer, now=now)
+    learners = _by_id(
+        db.session.scalars(sa.select(User).where(User.id.in_([row.recipient_id for row in rows])))
+    )
     requests = [
         IssueRequest(
             badge=db.session.get_one(Badge, row.badge_id),
-            recipient=db.session.get_one(User, row.recipient_id),
+            recipient=learners[row.recipient_id],
             level_id=row.level_id,
             evidence=_evidence(row),
         )
@@ -147,6 +169,10 @@ def _issue(rows: list[BulkRow], ctx: IssuingContext, issuer: User) -> list[Issue
     for credential in credentials:
         notify_credential_issued(credential, now=now)
     return credentials
+
+
+def _by_id(found: Iterable[Submission | User]) -> dict[int | None, Any]:
+    return {item.id: item for item in found}
 
 
 def _pending(job_id: str, limit: int) -> list[BulkRow]:
@@ -172,6 +198,29 @@ def _mark(row_id: int, **values: object) -> None:
         raise LeaseLost(f"row {row_id} is no longer pending")
 
 
+def _mark_issued(rows: list[BulkRow], credentials: list[IssuedCredential]) -> None:
+    """Mark every row of the chunk issued with its credential, in one executemany UPDATE."""
+    table = cast(sa.Table, BulkRow.__table__)
+    result = db.session.execute(
+        # The table, not the entity: with a list of parameters the ORM would make it a
+        # bulk UPDATE by primary key, without the condition on the state.
+        sa.update(table)
+        .where(table.c.id == sa.bindparam("row_id"), table.c.state == RowState.PENDING)
+        .values(
+            state=RowState.ISSUED,
+            credential_id=sa.bindparam("issued_id"),
+            finished_at=utcnow(),
+        ),
+        [
+            {"row_id": row.id, "issued_id": credential.id}
+            for row, credential in zip(rows, credentials, strict=True)
+        ],
+    )
+    if rows_changed(result) != len(rows):
+        # Only possible if the lease guard failed: refuse to issue a row twice.
+        raise LeaseLost(f"rows {[row.id for row in rows]} are no longer all pending")
+
+
 def _run_chunk(
     job_id: str, owner: str, ctx: IssuingContext, issuer: User, *, size: int, lease_seconds: int
 ) -> int:
@@ -195,8 +244,7 @@ def _run_chunk(
             _run_chunk(job_id, owner, ctx, issuer, size=1, lease_seconds=lease_seconds)
             for _ in rows
         )
-    for row, credential in zip(rows, credentials, strict=True):
-        _mark(row.id, state=RowState.ISSUED, credential_id=credential.id)
+    _mark_issued(rows, credentials)
     db.session.commit()
     return len(rows)
 

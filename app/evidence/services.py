@@ -48,11 +48,11 @@ from app.issuing.batch import issue_batch
 from app.issuing.context import IssuingContext
 from app.issuing.issuance import credential_for_submission
 from app.issuing.issuance import issue_credential
-from app.models_base import rows_changed
 from app.notifications.outbox import notify_credential_issued
 from app.notifications.outbox import notify_review
 from app.notifications.outbox import notify_submission_received
 from app.pathways.completion import settle_completions
+from app.pathways.models import PathwayStep
 from app.pathways.prerequisites import check_may_submit
 from app.storage.files import FileStore
 
@@ -534,17 +534,19 @@ def withdraw(submission: Submission, *, student: User, now: datetime) -> Submiss
 
 def _transition(
     submission: Submission, *, to: SubmissionState, actor: User | None, now: datetime
-) -> None:
+) -> bool:
     """Move a submitted submission to `to`, or fail if someone else moved it first.
 
     One conditional UPDATE (… WHERE state = 'submitted' AND round = <the round seen>):
     of two clicks, two reviewers or twenty retries, exactly one passes; the others
-    see zero rows changed and get a Conflict.
+    see no row come back and get a Conflict. The same statement reads whether the
+    submission's badge is a step of a pathway, which is returned: an approval then
+    asks `settle_completions` for nothing when it is not.
     """
     values: dict[str, Any] = {"state": to, "updated_at": now}
     if actor is not None:
         values.update(decided_at=now, decided_by_id=actor.id)
-    result = db.session.execute(
+    row = db.session.execute(
         sa.update(Submission)
         .where(
             Submission.id == submission.id,
@@ -552,15 +554,19 @@ def _transition(
             Submission.round == submission.round,
         )
         .values(**values)
+        # The badge id by value: RETURNING names columns unqualified, which inside the
+        # subquery would read as the step's own badge_id.
+        .returning(sa.exists().where(PathwayStep.badge_id == submission.badge_id))
         .execution_options(synchronize_session=False)
-    )
-    if rows_changed(result) != 1:
+    ).first()
+    if row is None:
         db.session.refresh(submission)
         raise Conflict(_already_message(submission))
     # The row now holds exactly these values: record them instead of reloading the row.
     for name, value in values.items():
         set_committed_value(submission, name, value)
     db.session.expire(submission, ["decided_by"])
+    return bool(row[0])
 
 
 def _already_message(submission: Submission) -> str:
@@ -723,7 +729,7 @@ def approve(
     edit of the criteria made meanwhile is a Conflict rather than a silent change.
     """
     _check_approvable(submission, reviewer, badge_revision)
-    _transition(submission, to=SubmissionState.APPROVED, actor=reviewer, now=now)
+    in_pathway = _transition(submission, to=SubmissionState.APPROVED, actor=reviewer, now=now)
     credential = issue_credential(
         ctx,
         badge=submission.badge,
@@ -736,7 +742,8 @@ def approve(
         just_approved=True,
     )
     _record_approval(submission, credential, reviewer=reviewer, feedback=feedback, now=now)
-    settle_completions(ctx, [credential], actor=reviewer, now=now)
+    if in_pathway:
+        settle_completions(ctx, [credential], actor=reviewer, now=now)
     return credential
 
 
@@ -758,9 +765,12 @@ def approve_batch(
     event; the credentials are issued as one batch. Any refusal raises and the caller rolls
     the whole batch back.
     """
+    in_pathways = False
     for approval in approvals:
         _check_approvable(approval.submission, reviewer, None)
-        _transition(approval.submission, to=SubmissionState.APPROVED, actor=reviewer, now=now)
+        in_pathways |= _transition(
+            approval.submission, to=SubmissionState.APPROVED, actor=reviewer, now=now
+        )
     credentials = issue_batch(
         ctx,
         [
@@ -781,5 +791,6 @@ def approve_batch(
         _record_approval(
             approval.submission, credential, reviewer=reviewer, feedback=approval.feedback, now=now
         )
-    settle_completions(ctx, credentials, actor=reviewer, now=now)
+    if in_pathways:
+        settle_completions(ctx, credentials, actor=reviewer, now=now)
     return credentials

@@ -3,10 +3,11 @@
 A chunk costs a fixed handful of statements whatever its size: one SELECT for the
 credentials already issued to its submissions (none after an approval, whose own
 UPDATE settles that), one conditional UPDATE ... RETURNING per distinct badge (which
-also reads the issuer profile's stamp for the cached Issuer), one INSERT ...
-RETURNING of the status slots of both purposes, one SELECT of the badges'
-endorsements, one multi-row INSERT of the credentials and one executemany UPDATE
-tying the slots to them. Signing is the rest.
+also reads the issuer profile's stamp for the cached Issuer and whether the badge has
+endorsements), one INSERT ... RETURNING of the status slots of both purposes, one
+SELECT of the endorsements of the badges that have any (none for most badges), one
+multi-row INSERT of the credentials and one executemany UPDATE tying the slots to
+them. Signing is the rest.
 `issuance.issue_credential` (one approval) is a chunk of one.
 """
 
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext
@@ -29,6 +31,7 @@ from app.badges.models import IssuedCredential
 from app.badges.models import StatusPurpose
 from app.badges.models import StatusSlot
 from app.credentials.document import EvidenceData
+from app.endorsements.embedded import has_endorsements
 from app.endorsements.embedded import with_endorsements
 from app.errors import Conflict
 from app.errors import UserError
@@ -181,11 +184,12 @@ def _store(
     """
     badges = {p.request.badge.id: p.request.badge for p in planned}
     # One order for every writer, so batches cannot deadlock.
-    stamps = [_lock_badge(badges[badge_id]) for badge_id in sorted(badges)]
+    locks = [_lock_badge(badges[badge_id]) for badge_id in sorted(badges)]
     slots = take_slots({purpose: len(planned) for purpose in StatusPurpose}, ctx=ctx, now=now)
-    issuer = current_issuer(ctx, stamp=stamps[-1])
+    issuer = current_issuer(ctx, stamp=locks[-1].issuer)
     achievements = with_endorsements(
-        {badge_id: achievement_data(b, ctx.public_url) for badge_id, b in badges.items()}
+        {badge_id: achievement_data(b, ctx.public_url) for badge_id, b in badges.items()},
+        endorsed=[lock.badge_id for lock in locks if lock.endorsed],
     )
     rows: list[dict[str, Any]] = []
     slot_of: dict[str, list[int]] = {}
@@ -251,18 +255,34 @@ def _store(
     return result
 
 
-def _lock_badge(badge: Badge) -> IssuerStamp:
+class _BadgeLock(NamedTuple):
+    """What the UPDATE marking a badge as issued read along with it."""
+
+    badge_id: int
+    issuer: IssuerStamp
+    endorsed: bool
+
+
+def _lock_badge(badge: Badge) -> _BadgeLock:
     """Mark the badge as issued under its version, unless it was edited since it was loaded.
 
     The new values come back with the UPDATE (RETURNING), so the badge is not reloaded;
-    so does the issuer profile's stamp, which tells `current_issuer` whether its
-    cached Issuer still holds without a statement of its own.
+    so do the issuer profile's stamp, which tells `current_issuer` whether its cached
+    Issuer still holds, and whether the badge has endorsements to embed, each without a
+    statement of its own.
     """
     row = db.session.execute(
         sa.update(Badge)
         .where(Badge.id == badge.id, Badge.revision == badge.revision)
         .values(issued_version=Badge.version)
-        .returning(Badge.issued_version, Badge.updated_at, *issuer_stamp_columns())
+        .returning(
+            Badge.issued_version,
+            Badge.updated_at,
+            *issuer_stamp_columns(),
+            # By value: RETURNING names columns unqualified, so Badge.id would read as
+            # the endorsement's own id inside the subquery.
+            has_endorsements(badge.id).label("endorsed"),
+        )
         .execution_options(synchronize_session=False)
     ).first()
     if row is None:
@@ -275,7 +295,7 @@ def _lock_badge(badge: Badge) -> IssuerStamp:
         )
     set_committed_value(badge, "issued_version", row.issued_version)
     set_committed_value(badge, "updated_at", row.updated_at)
-    return IssuerStamp(row.issuer_id, row.issuer_updated_at)
+    return _BadgeLock(badge.id, IssuerStamp(row.issuer_id, row.issuer_updated_at), row.endorsed)
 
 
 def _insert(rows: list[dict[str, Any]]) -> dict[str, IssuedCredential]:
