@@ -146,6 +146,7 @@ def register_error_handlers(app: Flask) -> None:
     from flask import jsonify
     from flask import render_template
     from flask_babel import gettext
+    from flask_limiter.errors import RateLimitExceeded
     from flask_wtf.csrf import CSRFError
     from werkzeug.exceptions import HTTPException
 
@@ -191,6 +192,8 @@ def register_error_handlers(app: Flask) -> None:
     def handle_http(error: HTTPException):
         status = error.code or 500
         heading, text = _status_texts().get(status, (error.name, error.description or ""))
+        if isinstance(error, RateLimitExceeded) and error.limit.error_message:
+            text = error.description or text  # the route's own words (already translated)
         if _wants_json():
             return render(status, error.name, error.name, error.description or error.name)
         return render(status, error.name, heading, text)

@@ -91,7 +91,9 @@ def _email_invitation(user: User, token: str) -> bool:
 @limiter.limit(
     LOGIN_RATE_LIMIT,
     methods=["POST"],
-    error_message="Too many sign-in attempts from your network. Wait a minute, then try again.",
+    error_message=lambda: gettext(
+        "Too many sign-in attempts from your network. Wait a minute, then try again."
+    ),
 )
 def login():
     """Sign in with email and password."""
