@@ -1,5 +1,6 @@
 """The verifier's rarer sentences in Spanish: refusals of the input, a status list out of
-reach, presentations and Open Badges 2.0. Each is compared with the English the core says."""
+reach, a learner record's contents, presentations and Open Badges 2.0. Each is compared with
+the English the core says."""
 
 from __future__ import annotations
 
@@ -12,19 +13,29 @@ import pytest
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from app.credentials.clr import build_clr
+from app.credentials.document import SubjectData
 from app.credentials.errors import InputError
+from app.credentials.signing import sign_document
 from app.main.filters import say
 from app.verify.core.ob2 import Ob2Refused
 from app.verify.core.ob2 import assertion_text
 from app.verify.core.ob2 import check_ob2
 from app.verify.core.parse import parse_input
+from app.verify.core.pipeline import verify
 from app.verify.core.presentation import verify_presentation
+from app.verify.core.resolvers import build_resolver
 from app.verify.service import run_verification
 from tests.credentials.samples import NOW
+from tests.credentials.samples import SCHOOL
 from tests.i18n.test_beyond_templates import _visible
+from tests.verify.factory import REVOCATION_URL
 from tests.verify.factory import MemoryFetcher
 from tests.verify.factory import issue
 from tests.verify.factory import own_resolver
+from tests.verify.factory import school_documents
+from tests.verify.factory import status_index
+from tests.verify.factory import status_list
 
 SPANISH = {"Accept-Language": "es"}
 OB2_ASSERTION = {
@@ -183,3 +194,52 @@ def test_an_empty_open_badges_2_import_is_said_in_spanish(app_ctx):
         assertion_text(b"  ", fetcher=MemoryFetcher())
     with flask_babel.force_locale("es"):
         assert say(refused.value) == "No hay nada que importar: el archivo o el texto está vacío."
+
+
+@pytest.mark.parametrize(
+    ("revoked", "english", "spanish"),
+    [
+        ((), "All 2 credentials inside verify.", "Las 2 credenciales incluidas se verifican."),
+        (
+            (21,),
+            "Of the credentials inside: 1 of 2 credentials was revoked: “Small-engine repair 21”.",
+            "De las credenciales incluidas: 1 de 2 credenciales fue revocada: "
+            "“Small-engine repair 21”.",
+        ),
+        (
+            (20, 21),
+            "Of the credentials inside: 2 of 2 credentials were revoked: “Small-engine repair "
+            "20”, “Small-engine repair 21”.",
+            "De las credenciales incluidas: 2 de 2 credenciales fueron revocadas: "
+            "“Small-engine repair 20”, “Small-engine repair 21”.",
+        ),
+    ],
+    ids=["none-revoked", "one-revoked", "both-revoked"],
+)
+def test_a_learner_records_contents_are_said_in_spanish(
+    app_ctx, keys_dir, revoked, english, spanish
+):
+    credentials = [issue(keys_dir.store, number).document for number in (20, 21)]
+    record = build_clr(
+        clr_id="urn:uuid:aaaaaaaa-0000-4000-8000-000000000002",
+        issuer=SCHOOL,
+        subject=SubjectData(id="urn:uuid:1b7e0000-0000-4000-8000-000000000000"),
+        credentials=credentials,
+        valid_from=NOW,
+        name="Learner record",
+    )
+    documents = school_documents(keys_dir.store)
+    documents[REVOCATION_URL] = status_list(
+        keys_dir.store, set_indexes=tuple(status_index(number) for number in revoked)
+    )
+    fetcher = MemoryFetcher(documents)
+    report = verify(
+        json.dumps(sign_document(record, keystore=keys_dir.store, now=NOW)),
+        resolver=build_resolver(fetcher=fetcher),
+        fetcher=fetcher,
+        now=NOW,
+    )
+    contents = next(check for check in report.checks if check.name == "contents")
+    assert contents.message == english
+    with flask_babel.force_locale("es"):
+        assert say(contents.message) == spanish
