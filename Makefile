@@ -79,7 +79,7 @@ lint: $(STAMP)
 # The .mo files are compiled at start-up (app/i18n.py), never committed.
 translations: $(STAMP)
 	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k 'N_plural:1,2' --no-location --sort-output -o "$$tmp/messages.pot" . && \
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext --no-location --sort-output -o "$$tmp/messages.pot" . && \
 	$(BIN)/pybabel update -i "$$tmp/messages.pot" -d translations --ignore-obsolete --no-fuzzy-matching --width 100
 
 # After adding a revision: lock its checksum (appends; released lines are never rewritten).

@@ -5,8 +5,8 @@ core speak English, and their sentences stay `str` (the JSON report, exceptions 
 as ever); `N_` makes each a `Text`, which also keeps its English msgid and its parameters,
 so the web and command layers translate it when they show it (`app.main.filters.say`).
 `N_plural` does the same for a sentence whose wording follows a number (ngettext).
-`N_` is one of `pybabel extract`'s default keywords and the Makefile's `translations`
-target adds `N_plural:1,2`, so every msgid reaches the catalog.
+`N_` is one of `pybabel extract`'s default keywords and babel.cfg adds `N_plural:1,2`,
+so every msgid reaches the catalog.
 """
 
 from __future__ import annotations
