@@ -35,9 +35,7 @@ class Text(str):
     params: Mapping[str, object]
     plural: str | None
 
-    def __new__(
-        cls, msgid: str, params: Mapping[str, object], plural: str | None = None
-    ) -> Text:
+    def __new__(cls, msgid: str, params: Mapping[str, object], plural: str | None = None) -> Text:
         said = msgid if plural is None or params.get("num") == 1 else plural
         english = said % {k: _english(v) for k, v in params.items()} if params else said
         text = super().__new__(cls, english)
