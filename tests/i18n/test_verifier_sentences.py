@@ -80,8 +80,10 @@ def _english_refusal(data: bytes) -> str:
         (b'{"name": }', "El texto no es JSON válido (línea 1, columna 10: Expecting value)"),
         (b'{"name": "\\ud800"}', "El JSON contiene un carácter roto"),
         (json.dumps(OB2_ASSERTION).encode(), "Este es un documento de Open Badges 2.0"),
+        # A PNG signature and then nothing: the image ends before its first chunk.
+        (b"\x89PNG\r\n\x1a\n" + b"\0" * 5, "La imagen PNG está cortada"),
     ],
-    ids=["too-deep", "too-large", "too-many-objects", "not-json", "lone-surrogate", "ob2"],
+    ids=["too-deep", "too-large", "too-many-objects", "not-json", "lone-surrogate", "ob2", "png"],
 )
 def test_a_refused_input_is_explained_in_spanish_only(client, data, spanish):
     english = _english_refusal(data)
