@@ -16,7 +16,9 @@ from werkzeug.test import encode_multipart
 from app.credentials.clr import build_clr
 from app.credentials.document import SubjectData
 from app.credentials.errors import InputError
+from app.credentials.errors import StatusError
 from app.credentials.signing import sign_document
+from app.credentials.status import StatusList
 from app.main.filters import say
 from app.verify.core.ob2 import Ob2Refused
 from app.verify.core.ob2 import assertion_text
@@ -245,3 +247,18 @@ def test_a_learner_records_contents_are_said_in_spanish(
     assert contents.message == english
     with flask_babel.force_locale("es"):
         assert say(contents.message) == spanish
+
+
+@pytest.mark.parametrize(
+    ("encoded", "spanish"),
+    [
+        ("u!!!", "La lista de estado no es base64url válido."),
+        ("u" + "A" * 40, "La lista de estado no son datos GZIP válidos."),
+    ],
+    ids=["not-base64url", "not-gzip"],
+)
+def test_a_damaged_status_list_is_said_in_spanish(app_ctx, encoded, spanish):
+    with pytest.raises(StatusError) as damaged:
+        StatusList.decode(encoded)
+    with flask_babel.force_locale("es"):
+        assert say(damaged.value) == spanish

@@ -148,7 +148,7 @@ def verify_document(
     :raises InputError: not a JSON object whose type includes VerifiableCredential.
     """
     if not isinstance(credential, dict):
-        raise InputError("A verifiable credential must be a JSON object.")
+        raise InputError(N_("A verifiable credential must be a JSON object."))
     inputs = _Inputs(
         resolver, fetcher, now, own_issuer_id, local_status, tuple(trusted), status_lists
     )
