@@ -113,13 +113,14 @@ def _translations() -> support.NullTranslations:
     return _command_catalog(command_language())
 
 
-def gettext(message: str, **variables: object) -> str:
-    """Flask-Babel's `gettext`, which also speaks a command's language with no application."""
+def gettext(message: str, /, **variables: object) -> str:
+    """Flask-Babel's `gettext`, which also speaks a command's language with no application.
+    The msgid is positional-only, so a sentence may have a parameter named `message`."""
     said = _translations().ugettext(message)
     return said % variables if variables else said
 
 
-def ngettext(singular: str, plural: str, num: int, **variables: object) -> str:
+def ngettext(singular: str, plural: str, num: int, /, **variables: object) -> str:
     """Flask-Babel's `ngettext` (`num` is `%(num)s`), also with no application."""
     variables.setdefault("num", num)
     return _translations().ungettext(singular, plural, num) % variables

@@ -27,6 +27,7 @@ import defusedxml.ElementTree
 
 from .errors import BakingError
 from .errors import InputError
+from .words import N_
 
 OB3 = "Open Badges 3.0"
 OB2 = "Open Badges 2.0"
@@ -118,25 +119,32 @@ def extract_png(png: bytes) -> str:
 def _png_chunks(png: bytes) -> Iterator[_Chunk]:
     """Every chunk up to IEND, IHDR first, each CRC-checked."""
     if not isinstance(png, (bytes, bytearray)) or not png.startswith(PNG_SIGNATURE):
-        raise BakingError("This file is not a PNG image.")
+        raise BakingError(N_("This file is not a PNG image."))
     offset = len(PNG_SIGNATURE)
     first = True
     while True:
         if offset + 8 > len(png):
-            raise BakingError("The PNG image is cut short (it has no end chunk).")
+            raise BakingError(N_("The PNG image is cut short (it has no end chunk)."))
         length, chunk_type = struct.unpack_from(">I4s", png, offset)
         if length > _MAX_CHUNK_LENGTH:
-            raise BakingError("The PNG image is damaged: a chunk has an impossible length.")
+            raise BakingError(N_("The PNG image is damaged: a chunk has an impossible length."))
         end = offset + 8 + length
         if end + 4 > len(png):
-            raise BakingError("The PNG image is cut short in the middle of a chunk.")
+            raise BakingError(N_("The PNG image is cut short in the middle of a chunk."))
         data = bytes(png[offset + 8 : end])
         (crc,) = struct.unpack_from(">I", png, end)
         if zlib.crc32(chunk_type + data) != crc:
             name = chunk_type.decode("latin-1")
-            raise BakingError(f"The PNG image is damaged: its {name!r} chunk fails the CRC check.")
+            raise BakingError(
+                N_(
+                    "The PNG image is damaged: its %(name)s chunk fails the CRC check.",
+                    name=repr(name),
+                )
+            )
         if first and chunk_type != b"IHDR":
-            raise BakingError("The PNG image is damaged: it does not start with its header chunk.")
+            raise BakingError(
+                N_("The PNG image is damaged: it does not start with its header chunk.")
+            )
         first = False
         yield _Chunk(chunk_type, data)
         if chunk_type == b"IEND":
@@ -153,24 +161,26 @@ def _png_credential(chunk: _Chunk) -> BakedCredential | None:
     if standard is None:
         return None
     if not separator:
-        raise BakingError("The PNG's credential chunk is damaged (no end of keyword).")
+        raise BakingError(N_("The PNG's credential chunk is damaged (no end of keyword)."))
     if chunk.type == b"tEXt":
         # Pre-standard OB 1.0/2.0 badges: Latin-1 text, usually the hosted assertion URL.
         return BakedCredential(rest.decode("latin-1"), standard)
     if len(rest) < 2:
-        raise BakingError("The PNG's credential chunk is damaged (cut short).")
+        raise BakingError(N_("The PNG's credential chunk is damaged (cut short)."))
     if rest[0] != 0:
         raise BakingError(
-            "The PNG's credential chunk is compressed, which the standard forbids; "
-            "Laurel does not read it."
+            N_(
+                "The PNG's credential chunk is compressed, which the standard forbids; "
+                "Laurel does not read it."
+            )
         )
     fields = rest[2:].split(b"\x00", 2)
     if len(fields) != 3:
-        raise BakingError("The PNG's credential chunk is damaged (missing language fields).")
+        raise BakingError(N_("The PNG's credential chunk is damaged (missing language fields)."))
     try:
         text = fields[2].decode("utf-8")
     except UnicodeDecodeError:
-        raise BakingError("The PNG's credential chunk is not UTF-8 text.") from None
+        raise BakingError(N_("The PNG's credential chunk is not UTF-8 text.")) from None
     return BakedCredential(text, standard)
 
 
@@ -194,11 +204,11 @@ def bake_svg(svg: bytes, credential: str) -> bytes:
     if svg[:2] in (b"\xff\xfe", b"\xfe\xff") or (
         declared_encoding and declared_encoding.group(1).lower() not in (b"utf-8", b"utf8")
     ):
-        raise BakingError("Laurel bakes only UTF-8 SVG images.")
+        raise BakingError(N_("Laurel bakes only UTF-8 SVG images."))
     layout = _svg_layout(svg)
     tag = _START_TAG.match(svg, layout.root_start)
     if tag is None:
-        raise BakingError("The SVG's root tag could not be read.")
+        raise BakingError(N_("The SVG's root tag could not be read."))
     declared = layout.root_namespaces.get(SVG_PREFIX)
     declaration = f' xmlns:{SVG_PREFIX}="{OB3_NAMESPACE}"'
     on_root = declared is None
@@ -227,7 +237,7 @@ def bake_svg(svg: bytes, credential: str) -> bytes:
     except BakingError:
         found = None
     if found != credential.strip():
-        raise BakingError("The credential holds characters that XML does not allow in an SVG.")
+        raise BakingError(N_("The credential holds characters that XML does not allow in an SVG."))
     return baked
 
 
@@ -253,20 +263,24 @@ def extract_svg(svg: bytes) -> str:
 
 def _parse_svg(svg: bytes) -> ElementTree.Element:
     if not isinstance(svg, (bytes, bytearray)):
-        raise BakingError("This file is not an SVG image.")
+        raise BakingError(N_("This file is not an SVG image."))
     try:
         root: ElementTree.Element = defusedxml.ElementTree.fromstring(
             bytes(svg), forbid_dtd=False, forbid_entities=True, forbid_external=True
         )
     except defusedxml.DefusedXmlException:
         raise BakingError(
-            "The SVG declares XML entities (a known attack: billion laughs, external files); "
-            "Laurel refuses to read it."
+            N_(
+                "The SVG declares XML entities (a known attack: billion laughs, external "
+                "files); Laurel refuses to read it."
+            )
         ) from None
     except ElementTree.ParseError as error:
-        raise BakingError(f"This file is not well-formed SVG ({error}).") from None
+        raise BakingError(
+            N_("This file is not well-formed SVG (%(error)s).", error=str(error))
+        ) from None
     if root.tag != f"{{{SVG_NAMESPACE}}}svg":
-        raise BakingError("This file is XML but not an SVG image.")
+        raise BakingError(N_("This file is XML but not an SVG image."))
     return root
 
 
@@ -325,13 +339,13 @@ def _svg_layout(svg: bytes) -> _SvgLayout:
 def _check_credential_text(credential: str) -> bool:
     """True for a compact JWT, False for JSON; anything else cannot be baked."""
     if not isinstance(credential, str) or not credential.strip():
-        raise InputError("There is no credential to bake.")
+        raise InputError(N_("There is no credential to bake."))
     text = credential.strip()
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise InputError(
-            "The credential text is not valid Unicode, so it cannot be baked."
+            N_("The credential text is not valid Unicode, so it cannot be baked.")
         ) from None
     if _COMPACT_JWS.match(text):
         return True
@@ -340,17 +354,25 @@ def _check_credential_text(credential: str) -> bool:
     except ValueError:
         document = None
     if not isinstance(document, dict):
-        raise InputError("Only a credential's JSON or its compact JWT can be baked into an image.")
+        raise InputError(
+            N_("Only a credential's JSON or its compact JWT can be baked into an image.")
+        )
     return False
 
 
 def _exactly_one(found: list[BakedCredential], image: str) -> BakedCredential:
     if not found:
-        raise BakingError(f"This {image} image holds no baked credential.")
+        raise BakingError(N_("This %(image)s image holds no baked credential.", image=image))
     if len(found) > 1:
         raise BakingError(
-            f"This {image} image holds {len(found)} baked credentials; the standard allows one."
+            N_(
+                "This %(image)s image holds %(count)s baked credentials; the standard allows one.",
+                image=image,
+                count=len(found),
+            )
         )
     if not found[0].text:
-        raise BakingError(f"The credential baked into this {image} image is empty.")
+        raise BakingError(
+            N_("The credential baked into this %(image)s image is empty.", image=image)
+        )
     return found[0]

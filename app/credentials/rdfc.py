@@ -39,6 +39,7 @@ from .loader import DocumentLoader
 from .loader import bundled_loader
 from .loader import bundled_terms
 from .shapes import TemplateCache
+from .words import N_
 
 # RDFC-1.0 writes these with \b, \f or \uXXXX; pyld 3.3.0 does not (see module docstring).
 _UNESCAPED_BY_PYLD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -79,14 +80,14 @@ def _as_credential_error(error: BaseException) -> CredentialError:
         innermost = current
         current = current.__cause__ or getattr(current, "cause", None)
     if isinstance(innermost, RecursionError):
-        return InputError("The document is nested too deeply to be read.")
+        return InputError(N_("The document is nested too deeply to be read."))
     detail = innermost.args[0] if innermost.args else type(innermost).__name__
-    return InputError(f"The document is not valid JSON-LD ({detail}).")
+    return InputError(N_("The document is not valid JSON-LD (%(detail)s).", detail=detail))
 
 
 def _require_object(document: Any) -> None:
     if not isinstance(document, dict):
-        raise InputError("A credential must be a JSON object.")
+        raise InputError(N_("A credential must be a JSON object."))
 
 
 def expand(
@@ -140,9 +141,16 @@ def _check_escapable(triple: dict[str, Any]) -> None:
             _check_literal_text(value)
             datatype = term.get("datatype", "")
             if _IRI_NEEDS_ESCAPE.search(datatype):
-                raise InputError(f"The datatype {datatype!r} is not a valid IRI.")
+                raise InputError(
+                    N_("The datatype %(datatype)s is not a valid IRI.", datatype=repr(datatype))
+                )
         elif term["type"] == "IRI" and _IRI_NEEDS_ESCAPE.search(value):
-            raise InputError(f"The identifier {value!r} contains characters not allowed in an IRI.")
+            raise InputError(
+                N_(
+                    "The identifier %(value)s contains characters not allowed in an IRI.",
+                    value=repr(value),
+                )
+            )
 
 
 def iri_needs_escape(value: str) -> bool:

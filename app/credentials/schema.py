@@ -30,6 +30,8 @@ from .errors import UnknownContextError
 from .loader import bundled_document
 from .loader import is_bundled
 from .shapes import shape_key
+from .words import N_
+from .words import N_plural
 
 _SCHEMA_BASE = "https://purl.imsglobal.org/spec/"
 OB_SCHEMAS = (
@@ -264,10 +266,10 @@ def validate_credential(document: dict[str, Any]) -> None:
     :raises InputError: not a JSON object.
     """
     if not isinstance(document, dict):
-        raise InputError("A credential must be a JSON object.")
+        raise InputError(N_("A credential must be a JSON object."))
     urls = schemas_for(document)
     if not urls:
-        raise SchemaError("Laurel has no JSON Schema for a credential of this type.")
+        raise SchemaError(N_("Laurel has no JSON Schema for a credential of this type."))
     # A document whose shape and constrained values match one that passed passes too:
     # every other keyword of these schemas looks only at the shape, except `format`, which
     # looks at whether a value is a date-time or a date, so that verdict for every string
@@ -289,9 +291,16 @@ def validate_credential(document: dict[str, Any]) -> None:
         problems += [_describe(error) for error in errors]
     problems = list(dict.fromkeys(problems))
     if problems:
-        count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
+        # The first problem is jsonschema's own wording, quoted as a technical detail.
         raise SchemaError(
-            f"The credential does not match the Open Badges / CLR schema ({count}): {problems[0]}",
+            N_plural(
+                "The credential does not match the Open Badges / CLR schema (%(num)s problem): "
+                "%(first)s",
+                "The credential does not match the Open Badges / CLR schema (%(num)s problems): "
+                "%(first)s",
+                len(problems),
+                first=problems[0],
+            ),
             problems,
         )
     if memo is not None:

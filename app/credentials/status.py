@@ -20,6 +20,7 @@ from typing import Any
 
 from .errors import InputError
 from .errors import StatusError
+from .words import N_
 
 MIN_ENTRIES = 131072
 # A gzip "bomb" expands a few kilobytes into gigabytes; no real status list comes near this.
@@ -70,11 +71,11 @@ class StatusList:
             )
         text = encoded[1:].rstrip("=")
         if not _BASE64URL.match(text):
-            raise StatusError("The status list is not valid base64url.")
+            raise StatusError(N_("The status list is not valid base64url."))
         try:
             compressed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         except binascii.Error:
-            raise StatusError("The status list is not valid base64url.") from None
+            raise StatusError(N_("The status list is not valid base64url.")) from None
         return cls.from_bytes(_gunzip_bounded(compressed))
 
     @property
@@ -103,7 +104,13 @@ class StatusList:
 
     def _locate(self, index: int) -> tuple[int, int]:
         if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < self.size:
-            raise StatusError(f"Status index {index!r} is outside the list (0 to {self.size - 1}).")
+            raise StatusError(
+                N_(
+                    "Status index %(index)s is outside the list (0 to %(last)s).",
+                    index=repr(index),
+                    last=self.size - 1,
+                )
+            )
         return index // 8, 0x80 >> (index % 8)
 
 
@@ -113,16 +120,16 @@ def _gunzip_bounded(compressed: bytes) -> bytes:
     try:
         data = decompressor.decompress(compressed, MAX_DECODED_BYTES + 1)
     except zlib.error:
-        raise StatusError("The status list is not valid GZIP data.") from None
+        raise StatusError(N_("The status list is not valid GZIP data.")) from None
     if len(data) > MAX_DECODED_BYTES:
         raise StatusError(
             f"The status list expands to more than {MAX_DECODED_BYTES // (1024 * 1024)} MB; "
             "Laurel refuses it."
         )
     if not decompressor.eof:
-        raise StatusError("The status list's GZIP data is cut short.")
+        raise StatusError(N_("The status list's GZIP data is cut short."))
     if decompressor.unused_data:
-        raise StatusError("The status list has unexpected data after its GZIP stream.")
+        raise StatusError(N_("The status list has unexpected data after its GZIP stream."))
     return data
 
 
@@ -143,7 +150,7 @@ def random_free_index(taken: Container[int], *, size: int) -> int:
         index = (start + offset) % size
         if index not in taken:
             return index
-    raise StatusError("The status list is full; start a new one.")
+    raise StatusError(N_("The status list is full; start a new one."))
 
 
 def status_entry(*, list_url: str, index: int, purpose: str) -> dict[str, str]:

@@ -23,6 +23,7 @@ import base58
 
 from .errors import InputError
 from .loader import bundled_bytes
+from .words import N_
 
 V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
@@ -68,7 +69,9 @@ class DataModelError(InputError):
     """A document breaks a rule of the VC data model; `rule` names it, `path` says where."""
 
     def __init__(self, rule: str, message: str, path: str = "") -> None:
-        super().__init__(f"{message} (VC data model rule: {rule})")
+        super().__init__(
+            N_("%(message)s (VC data model rule: %(rule)s)", message=message, rule=rule)
+        )
         self.rule = rule
         self.path = path
 
@@ -101,7 +104,7 @@ def check_presentation(document: Any) -> None:
 def data_model_errors(document: Any, *, presentation: bool = False) -> list[DataModelError]:
     """Every rule a credential (or a presentation) breaks, in order."""
     if not isinstance(document, dict):
-        return [DataModelError("json-object", "A verifiable credential must be a JSON object.")]
+        return [DataModelError("json-object", N_("A verifiable credential must be a JSON object."))]
     checks = _PRESENTATION_CHECKS if presentation else _CREDENTIAL_CHECKS
     return [error for check in checks for error in check(document)]
 
@@ -112,26 +115,39 @@ Errors = Iterator[DataModelError]
 def _check_context(document: dict[str, Any]) -> Errors:
     context = document.get("@context")
     if context is None:
-        yield DataModelError("context-required", "The document has no @context.")
+        yield DataModelError("context-required", N_("The document has no @context."))
         return
     if not isinstance(context, list) or not context:
         yield DataModelError(
             "context-ordered-set",
-            "The @context must be a list whose first item is "
-            f"{V2_CONTEXT} (or {V1_CONTEXT} for a VC 1.1 document).",
+            N_(
+                "The @context must be a list whose first item is %(v2)s (or %(v1)s for a VC 1.1 "
+                "document).",
+                v2=V2_CONTEXT,
+                v1=V1_CONTEXT,
+            ),
         )
         return
     if context[0] not in (V2_CONTEXT, V1_CONTEXT):
         yield DataModelError(
             "context-first",
-            f"The first @context must be {V2_CONTEXT} (or {V1_CONTEXT} for a VC 1.1 "
-            f"document), not {context[0]!r}.",
+            N_(
+                "The first @context must be %(v2)s (or %(v1)s for a VC 1.1 document), not "
+                "%(given)s.",
+                v2=V2_CONTEXT,
+                v1=V1_CONTEXT,
+                given=repr(context[0]),
+            ),
         )
     for index, item in enumerate(context):
         if not (isinstance(item, dict) or (isinstance(item, str) and _URL.match(item))):
             yield DataModelError(
                 "context-items",
-                f"Each @context item must be a URL or an object; item {index} is {item!r}.",
+                N_(
+                    "Each @context item must be a URL or an object; item %(index)s is %(item)s.",
+                    index=index,
+                    item=repr(item),
+                ),
                 f"@context[{index}]",
             )
 
@@ -139,16 +155,20 @@ def _check_context(document: dict[str, Any]) -> Errors:
 def _check_type(wanted: str) -> Callable[[dict[str, Any]], Errors]:
     def check(document: dict[str, Any]) -> Errors:
         if "type" not in document:
-            yield DataModelError("type-required", f"The document has no type (it needs {wanted}).")
+            yield DataModelError(
+                "type-required", N_("The document has no type (it needs %(type)s).", type=wanted)
+            )
             return
         types = document.get("type")
         names = types if isinstance(types, list) else [types]
         if not all(isinstance(name, str) and name for name in names):
             yield DataModelError(
-                "type-values", "Every value of `type` must be a text term or URL.", "type"
+                "type-values", N_("Every value of `type` must be a text term or URL."), "type"
             )
         elif wanted not in names:
-            yield DataModelError("type-" + _kebab(wanted), f"The type must include {wanted}.")
+            yield DataModelError(
+                "type-" + _kebab(wanted), N_("The type must include %(type)s.", type=wanted)
+            )
 
     return check
 
@@ -160,20 +180,29 @@ def _check_ids(document: dict[str, Any]) -> Errors:
         if "id" in node and not (isinstance(value, str) and _URL.match(value)):
             where = f"{path}.id" if path else "id"
             yield DataModelError(
-                "id-url", f"The value of {where} must be a URL, not {value!r}.", where
+                "id-url",
+                N_(
+                    "The value of %(where)s must be a URL, not %(value)s.",
+                    where=where,
+                    value=repr(value),
+                ),
+                where,
             )
 
 
 def _check_issuer(document: dict[str, Any]) -> Errors:
     if "issuer" not in document:
-        yield DataModelError("issuer-required", "The credential has no issuer.")
+        yield DataModelError("issuer-required", N_("The credential has no issuer."))
         return
     issuer = document["issuer"]
     value = issuer.get("id") if isinstance(issuer, dict) else issuer
     if not (isinstance(value, str) and _URL.match(value)):
         yield DataModelError(
             "issuer-url",
-            f"The issuer must be a URL or an object whose id is a URL; it is {issuer!r}.",
+            N_(
+                "The issuer must be a URL or an object whose id is a URL; it is %(issuer)s.",
+                issuer=repr(issuer),
+            ),
             "issuer",
         )
 
@@ -181,26 +210,26 @@ def _check_issuer(document: dict[str, Any]) -> Errors:
 def _check_subject(document: dict[str, Any]) -> Errors:
     if "credentialSubject" not in document:
         yield DataModelError(
-            "credential-subject-required", "The credential has no credentialSubject."
+            "credential-subject-required", N_("The credential has no credentialSubject.")
         )
         return
     subject = document["credentialSubject"]
     subjects = subject if isinstance(subject, list) else [subject]
     if not subjects:
         yield DataModelError(
-            "credential-subject-non-empty", "The credentialSubject must not be an empty list."
+            "credential-subject-non-empty", N_("The credentialSubject must not be an empty list.")
         )
     for index, item in enumerate(subjects):
         if not isinstance(item, dict):
             yield DataModelError(
                 "credential-subject-object",
-                f"Each credentialSubject must be an object, not {item!r}.",
+                N_("Each credentialSubject must be an object, not %(item)s.", item=repr(item)),
                 f"credentialSubject[{index}]",
             )
         elif not item:
             yield DataModelError(
                 "credential-subject-non-empty",
-                "Each credentialSubject must have at least one property.",
+                N_("Each credentialSubject must have at least one property."),
                 f"credentialSubject[{index}]",
             )
 
@@ -215,16 +244,20 @@ def _check_typed(document: dict[str, Any]) -> Errors:
             if not isinstance(value, dict):
                 yield DataModelError(
                     _kebab(name) + "-object",
-                    f"Each {name} must be an object, not {value!r}.",
+                    N_(
+                        "Each %(name)s must be an object, not %(value)s.",
+                        name=name,
+                        value=repr(value),
+                    ),
                     where,
                 )
             elif not value.get("type"):
                 yield DataModelError(
-                    _kebab(name) + "-type", f"Each {name} must say its type.", where
+                    _kebab(name) + "-type", N_("Each %(name)s must say its type.", name=name), where
                 )
             elif name == "credentialSchema" and "id" not in value:
                 yield DataModelError(
-                    "credential-schema-id", "Each credentialSchema must have an id.", where
+                    "credential-schema-id", N_("Each credentialSchema must have an id."), where
                 )
 
 
@@ -240,8 +273,12 @@ def _check_dates(document: dict[str, Any]) -> Errors:
         if not (isinstance(value, str) and DATE_TIME_STAMP.match(value)):
             yield DataModelError(
                 _kebab(name) + "-datetime",
-                f"{name} must be a date and time with a time zone "
-                f"(XML Schema dateTimeStamp, e.g. 2024-01-01T00:00:00Z), not {value!r}.",
+                N_(
+                    "%(name)s must be a date and time with a time zone (XML Schema "
+                    "dateTimeStamp, e.g. 2024-01-01T00:00:00Z), not %(value)s.",
+                    name=name,
+                    value=repr(value),
+                ),
                 name,
             )
             continue
@@ -251,21 +288,25 @@ def _check_dates(document: dict[str, Any]) -> Errors:
     if "validFrom" in moments and "validUntil" in moments:
         if moments["validFrom"] > moments["validUntil"]:
             yield DataModelError(
-                "valid-from-before-valid-until", "validFrom must not be later than validUntil."
+                "valid-from-before-valid-until", N_("validFrom must not be later than validUntil.")
             )
 
 
 def _check_v1_dates(document: dict[str, Any]) -> Errors:
     if "issuanceDate" not in document:
         yield DataModelError(
-            "issuance-date-required", "A VC 1.1 credential must have an issuanceDate."
+            "issuance-date-required", N_("A VC 1.1 credential must have an issuanceDate.")
         )
     for name in ("issuanceDate", "expirationDate"):
         value = document.get(name)
         if name in document and not (isinstance(value, str) and DATE_TIME.match(value)):
             yield DataModelError(
                 _kebab(name) + "-datetime",
-                f"{name} must be an XML Schema dateTime, not {value!r}.",
+                N_(
+                    "%(name)s must be an XML Schema dateTime, not %(value)s.",
+                    name=name,
+                    value=repr(value),
+                ),
                 name,
             )
 
@@ -279,8 +320,12 @@ def _check_language_values(document: dict[str, Any]) -> Errors:
             if not (isinstance(value, str) or _is_language_value(value)):
                 yield DataModelError(
                     name + "-text",
-                    f"{name} must be text or a language value object ({{'@value': ..., "
-                    f"'@language': ...}}), not {value!r}.",
+                    N_(
+                        "%(name)s must be text or a language value object ({'@value': ..., "
+                        "'@language': ...}), not %(value)s.",
+                        name=name,
+                        value=repr(value),
+                    ),
                     name,
                 )
 
@@ -296,20 +341,25 @@ def _check_related_resources(document: dict[str, Any]) -> Errors:
         if not isinstance(resource, dict):
             yield DataModelError(
                 "related-resource-object",
-                "Each relatedResource must be an object with an id and a digest, "
-                f"not {resource!r}.",
+                N_(
+                    "Each relatedResource must be an object with an id and a digest, not "
+                    "%(value)s.",
+                    value=repr(resource),
+                ),
                 where,
             )
             continue
         resource_id = resource.get("id")
         if not (isinstance(resource_id, str) and _URL.match(resource_id)):
             yield DataModelError(
-                "related-resource-id", "Each relatedResource must have an id that is a URL.", where
+                "related-resource-id",
+                N_("Each relatedResource must have an id that is a URL."),
+                where,
             )
         elif resource_id in seen:
             yield DataModelError(
                 "related-resource-unique",
-                f"The relatedResource {resource_id} is listed twice.",
+                N_("The relatedResource %(url)s is listed twice.", url=resource_id),
                 where,
             )
         else:
@@ -317,27 +367,34 @@ def _check_related_resources(document: dict[str, Any]) -> Errors:
         if "digestSRI" not in resource and "digestMultibase" not in resource:
             yield DataModelError(
                 "related-resource-digest",
-                "Each relatedResource must have a digestSRI or a digestMultibase.",
+                N_("Each relatedResource must have a digestSRI or a digestMultibase."),
                 where,
             )
         if "digestSRI" in resource and not _valid_sri(resource["digestSRI"]):
             yield DataModelError(
                 "related-resource-digest-sri",
-                "The digestSRI must be a Subresource Integrity value "
-                "(sha256-, sha384- or sha512- and the base64 digest of that length).",
+                N_(
+                    "The digestSRI must be a Subresource Integrity value "
+                    "(sha256-, sha384- or sha512- and the base64 digest of that length)."
+                ),
                 where,
             )
         if "digestMultibase" in resource and _multihash(resource["digestMultibase"]) is None:
             yield DataModelError(
                 "related-resource-digest-multibase",
-                "The digestMultibase must be a multibase-encoded multihash of a SHA-2 or "
-                "SHA-3 digest.",
+                N_(
+                    "The digestMultibase must be a multibase-encoded multihash of a SHA-2 or "
+                    "SHA-3 digest."
+                ),
                 where,
             )
         if isinstance(resource_id, str) and not _digests_match(resource_id, resource):
             yield DataModelError(
                 "related-resource-digest-match",
-                f"The digest of the relatedResource {resource_id} does not match the resource.",
+                N_(
+                    "The digest of the relatedResource %(url)s does not match the resource.",
+                    url=resource_id,
+                ),
                 where,
             )
 
@@ -349,7 +406,9 @@ def _check_holder(document: dict[str, Any]) -> Errors:
     value = holder.get("id") if isinstance(holder, dict) else holder
     if not (isinstance(value, str) and _URL.match(value)):
         yield DataModelError(
-            "holder-url", "The holder must be a URL or an object whose id is a URL.", "holder"
+            "holder-url",
+            N_("The holder must be a URL or an object whose id is a URL."),
+            "holder",
         )
 
 
@@ -361,14 +420,16 @@ def _check_embedded_credentials(document: dict[str, Any]) -> Errors:
         if not isinstance(item, dict):
             yield DataModelError(
                 "verifiable-credential-object",
-                "Each verifiableCredential of a presentation must be an object.",
+                N_("Each verifiableCredential of a presentation must be an object."),
                 where,
             )
             continue
         if ENVELOPED_CREDENTIAL_TYPE in _types(item):
             continue
         for error in data_model_errors(item):
-            yield DataModelError(error.rule, f"{where}: {error.args[0]}", where)
+            yield DataModelError(
+                error.rule, N_("%(where)s: %(error)s", where=where, error=error.args[0]), where
+            )
 
 
 _CREDENTIAL_CHECKS: tuple[Callable[[dict[str, Any]], Errors], ...] = (

@@ -21,6 +21,7 @@ from app.credentials.words import Text
 from app.credentials.words import text_of
 from app.i18n import current_language
 from app.i18n import gettext
+from app.i18n import ngettext
 from app.main.labels import label
 
 # Markdown from users may carry raw HTML; nh3 keeps only the tags below (no scripts,
@@ -167,6 +168,10 @@ def say(value: object) -> str:
         else param
         for name, param in value.params.items()
     }
+    if value.plural is not None:
+        num = params.pop("num")
+        assert isinstance(num, int)
+        return ngettext(value.msgid, value.plural, num, **params)
     return gettext(value.msgid, **params)
 
 

@@ -12,6 +12,7 @@ import flask_babel
 
 from app.credentials.errors import ProofError
 from app.credentials.words import N_
+from app.credentials.words import N_plural
 from app.credentials.words import text_of
 from app.main.filters import say
 
@@ -49,3 +50,31 @@ def test_say_translates_a_text_its_parts_and_its_dates(app_ctx):
         assert say("did:web:school.example") == "did:web:school.example"
     assert say(text) == "Read a credential from a JSON file."
     assert text_of(ProofError(text)) is text
+
+
+def test_a_plural_text_picks_its_form_by_number_in_each_language(app_ctx):
+    """Tried: 1, 2 and 1,000,000 (Spanish's own form for millions) credentials."""
+
+    def revoked(num: int):
+        return N_plural(
+            "%(num)s of %(total)s credentials was revoked%(names)s",
+            "%(num)s of %(total)s credentials were revoked%(names)s",
+            num,
+            total=3_000_000,
+            names="",
+        )
+
+    assert revoked(1) == "1 of 3000000 credentials was revoked"
+    assert revoked(2) == "2 of 3000000 credentials were revoked"
+    for kept in (copy.deepcopy(revoked(2)), pickle.loads(pickle.dumps(revoked(2)))):
+        assert kept == revoked(2) and kept.plural == revoked(2).plural
+    with flask_babel.force_locale("es"):
+        assert say(revoked(1)) == "1 de 3000000 credenciales fue revocada"
+        assert say(revoked(2)) == "2 de 3000000 credenciales fueron revocadas"
+        assert say(revoked(1_000_000)) == "1000000 de 3000000 credenciales fueron revocadas"
+        within = N_("Of the credentials inside: %(said)s.", said=revoked(2))
+        assert (
+            say(within)
+            == "De las credenciales incluidas: 2 de 3000000 credenciales fueron revocadas."
+        )
+    assert say(revoked(2)) == "2 of 3000000 credentials were revoked"

@@ -121,11 +121,17 @@ def verify_proof(
         signature that does not verify.
     """
     if not isinstance(proof, dict):
-        raise ProofError("The proof is not a JSON object.")
+        raise ProofError(N_("The proof is not a JSON object."))
     options = {key: value for key, value in proof.items() if key != "proofValue"}
     check_options(options)
     if purpose is not None and options["proofPurpose"] != purpose:
-        raise ProofError(f"The proof purpose {options['proofPurpose']!r} is not {purpose!r}.")
+        raise ProofError(
+            N_(
+                "The proof purpose %(purpose)s is not %(wanted)s.",
+                purpose=repr(options["proofPurpose"]),
+                wanted=repr(purpose),
+            )
+        )
     signature = _decode_proof_value(proof.get("proofValue"))
     unsecured = _input_document(document, options, proof_list(document))
     if options.get("cryptosuite") == JCS and "@context" in options:
@@ -169,7 +175,13 @@ def check_options(options: dict[str, Any]) -> None:
                 f"The proof type {ED25519_2020!r} takes no cryptosuite and no previousProof."
             )
     elif options.get("type") != PROOF_TYPE:
-        raise ProofError(f"The proof type {options.get('type')!r} is not {PROOF_TYPE!r}.")
+        raise ProofError(
+            N_(
+                "The proof type %(kind)s is not %(wanted)s.",
+                kind=repr(options.get("type")),
+                wanted=repr(PROOF_TYPE),
+            )
+        )
     elif options.get("cryptosuite") not in CRYPTOSUITES:
         raise ProofError(
             f"The cryptosuite {options.get('cryptosuite')!r} is not one of "
@@ -181,7 +193,7 @@ def check_options(options: dict[str, Any]) -> None:
             f"nor {AUTHENTICATION!r}."
         )
     if not isinstance(options.get("verificationMethod"), str) or not options["verificationMethod"]:
-        raise ProofError("The proof does not name its verification method.")
+        raise ProofError(N_("The proof does not name its verification method."))
     created = options.get("created")
     if created is not None and not (isinstance(created, str) and DATE_TIME_STAMP.match(created)):
         raise ProofError(
@@ -192,7 +204,7 @@ def check_options(options: dict[str, Any]) -> None:
         isinstance(previous, str)
         or (isinstance(previous, list) and previous and all(isinstance(v, str) for v in previous))
     ):
-        raise ProofError("The proof's previousProof must be a proof id or a list of proof ids.")
+        raise ProofError(N_("The proof's previousProof must be a proof id or a list of proof ids."))
 
 
 def _input_document(
@@ -200,9 +212,11 @@ def _input_document(
 ) -> dict[str, Any]:
     """What a proof signs: the document without proofs, plus the previous proofs of a chain."""
     if not isinstance(document, dict):
-        raise ProofError("The signed document is not a JSON object.")
+        raise ProofError(N_("The signed document is not a JSON object."))
     if "@context" not in document:
-        raise ProofError("The document has no @context, so its proof cannot be made or checked.")
+        raise ProofError(
+            N_("The document has no @context, so its proof cannot be made or checked.")
+        )
     unsecured = {key: value for key, value in document.items() if key != "proof"}
     wanted = previous_ids(options)
     if not wanted:
@@ -226,7 +240,7 @@ def _with_proof_context(unsecured: dict[str, Any], context: Any) -> dict[str, An
         document_context if isinstance(document_context, list) else [document_context]
     )
     if document_context[: len(proof_context)] != proof_context:
-        raise ProofError("The document's @context does not start with the proof's @context.")
+        raise ProofError(N_("The document's @context does not start with the proof's @context."))
     return {**unsecured, "@context": context}
 
 
@@ -234,23 +248,25 @@ def _json_copy(document: dict[str, Any]) -> dict[str, Any]:
     """A private copy holding exactly what its JSON text will hold, so the signature
     covers the document as it will be serialized (no tuples, NaN or other non-JSON)."""
     if not isinstance(document, dict):
-        raise InputError("A credential must be a JSON object.")
+        raise InputError(N_("A credential must be a JSON object."))
     try:
         copied: dict[str, Any] = json.loads(json.dumps(document, allow_nan=False))
     except (TypeError, ValueError) as error:
-        raise InputError(f"The credential is not plain JSON ({error}).") from None
+        raise InputError(
+            N_("The credential is not plain JSON (%(error)s).", error=str(error))
+        ) from None
     return copied
 
 
 def _decode_proof_value(value: Any) -> bytes:
     if not isinstance(value, str) or not value.startswith("z"):
-        raise ProofError("The proof value is not base58btc multibase (it must start with 'z').")
+        raise ProofError(N_("The proof value is not base58btc multibase (it must start with 'z')."))
     try:
         signature = base58.b58decode(value[1:])
     except ValueError:
-        raise ProofError("The proof value is not valid base58btc.") from None
+        raise ProofError(N_("The proof value is not valid base58btc.")) from None
     if len(signature) != 64:
-        raise ProofError("The proof value is not a 64-byte Ed25519 signature.")
+        raise ProofError(N_("The proof value is not a 64-byte Ed25519 signature."))
     return signature
 
 
@@ -262,7 +278,9 @@ def canonical_jcs(value: Any) -> bytes:
     try:
         return rfc8785.dumps(value)
     except (rfc8785.CanonicalizationError, TypeError, ValueError) as error:
-        raise InputError(f"The document cannot be canonicalized as JSON ({error}).") from None
+        raise InputError(
+            N_("The document cannot be canonicalized as JSON (%(error)s).", error=str(error))
+        ) from None
 
 
 def _hash_data(unsecured: dict[str, Any], options: dict[str, Any], loader: DocumentLoader) -> bytes:

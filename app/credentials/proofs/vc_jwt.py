@@ -27,6 +27,7 @@ from ..errors import ProofError
 from ..keys import PrivateKey
 from ..keys import PublicKey
 from ..words import N_
+from ..words import text_of
 
 ALGORITHMS = ("RS256", "ES256")
 CLAIMS = ("iss", "jti", "nbf", "sub", "exp")
@@ -61,10 +62,10 @@ def read_jwt(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
         object or is nested too deeply to parse.
     """
     if not isinstance(token, str):
-        raise InputError("A JWT must be text.")
+        raise InputError(N_("A JWT must be text."))
     token = token.strip()
     if len(token) > MAX_TOKEN_LENGTH:
-        raise InputError("The JWT is too large to be a credential.")
+        raise InputError(N_("The JWT is too large to be a credential."))
     segments = token.split(".")
     if len(segments) != 3 or not all(_SEGMENT.match(s) for s in segments):
         raise InputError(
@@ -84,14 +85,14 @@ def verify_jwt(token: str, *, public_key: PublicKey, algorithm: str) -> dict[str
     try:
         header, payload = read_jwt(token)
     except InputError as error:
-        raise ProofError(f"The JWT is malformed: {error}") from None
+        raise ProofError(N_("The JWT is malformed: %(error)s", error=text_of(error))) from None
     _check_header(header, algorithm)
     try:
         jwt.api_jws.decode_complete(token.strip(), public_key, algorithms=[algorithm])
     except jwt.InvalidSignatureError:
         raise ProofError(N_("The JWT signature does not verify with the issuer's key.")) from None
     except jwt.PyJWTError as error:
-        raise ProofError(f"The JWT cannot be verified: {error}.") from None
+        raise ProofError(N_("The JWT cannot be verified: %(error)s.", error=str(error))) from None
     credential = {name: value for name, value in payload.items() if name not in CLAIMS}
     _check_claims(payload, credential)
     return credential
@@ -108,9 +109,14 @@ def _check_key_fits(algorithm: str, key: Any) -> None:
         return
     if algorithm not in ALGORITHMS:
         raise ProofError(
-            f"The JWT algorithm {algorithm!r} is not accepted; Laurel uses RS256 or ES256."
+            N_(
+                "The JWT algorithm %(algorithm)s is not accepted; Laurel uses RS256 or ES256.",
+                algorithm=repr(algorithm),
+            )
         )
-    raise ProofError(f"The key does not fit the JWT algorithm {algorithm}.")
+    raise ProofError(
+        N_("The key does not fit the JWT algorithm %(algorithm)s.", algorithm=algorithm)
+    )
 
 
 def _check_header(header: dict[str, Any], algorithm: str) -> None:
@@ -129,9 +135,9 @@ def _check_header(header: dict[str, Any], algorithm: str) -> None:
             f"The JWT type is {header['typ']!r}; the Open Badges profile requires 'JWT'."
         )
     if "jwk" in header and (not isinstance(header["jwk"], dict) or "d" in header["jwk"]):
-        raise ProofError("The JWT header carries a private key; it must never do so.")
+        raise ProofError(N_("The JWT header carries a private key; it must never do so."))
     if "kid" not in header and "jwk" not in header:
-        raise ProofError("The JWT header names no key (neither 'kid' nor 'jwk').")
+        raise ProofError(N_("The JWT header names no key (neither 'kid' nor 'jwk')."))
 
 
 def _check_claims(payload: dict[str, Any], credential: dict[str, Any]) -> None:
@@ -139,7 +145,9 @@ def _check_claims(payload: dict[str, Any], credential: dict[str, Any]) -> None:
     try:
         expected = _claims(credential)
     except InputError as error:
-        raise ProofError(f"The JWT does not carry a complete credential: {error}") from None
+        raise ProofError(
+            N_("The JWT does not carry a complete credential: %(error)s", error=text_of(error))
+        ) from None
     for name in ("iss", "jti", "sub"):
         if payload.get(name) != expected[name]:
             raise ProofError(
@@ -206,7 +214,7 @@ def _json_segment(segment: str, name: str) -> dict[str, Any]:
             f"The JWT {name} is nested too deeply to be read; no credential is."
         ) from None
     if not isinstance(value, dict):
-        raise InputError(f"The JWT {name} is not a JSON object.")
+        raise InputError(N_("The JWT %(part)s is not a JSON object.", part=name))
     return value
 
 

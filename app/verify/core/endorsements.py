@@ -81,7 +81,7 @@ def unreadable(found: Embedded, reason: str) -> EndorsementResult:
         endorser_id=endorser_id,
         endorser_name=endorser_name,
         outcome=Outcome.FAILED,
-        reason=f"It cannot be read: {reason}",
+        reason=N_("It cannot be read: %(error)s", error=reason),
     )
 
 

@@ -25,6 +25,8 @@ from requests.adapters import HTTPAdapter
 
 from app.credentials.errors import CredentialError
 from app.credentials.errors import InputError
+from app.credentials.words import N_
+from app.credentials.words import text_of
 
 from .parse import MAX_INPUT_BYTES
 from .parse import decode_text
@@ -59,7 +61,7 @@ def system_host_addresses(host: str) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError):
-        raise FetchError(f"The host {host} could not be found.") from None
+        raise FetchError(N_("The host %(host)s could not be found.", host=host)) from None
     return [str(info[4][0]) for info in infos]
 
 
@@ -106,15 +108,17 @@ def check_public_url(
     parts = urlsplit(url)
     host = parts.hostname or ""
     if not host:
-        raise FetchError(f"The address {url!r} has no host name.")
+        raise FetchError(N_("The address %(url)s has no host name.", url=repr(url)))
     own_parts = _origin(own_origin) if own_origin else None
     own = own_parts is not None and _origin(url) == own_parts
     loopback_ok = allow_loopback and is_loopback_host(host)
     if parts.scheme != "https" and not (parts.scheme == "http" and (loopback_ok or own)):
-        raise FetchError(f"Laurel fetches documents over HTTPS only, not {url!r}.")
+        raise FetchError(
+            N_("Laurel fetches documents over HTTPS only, not %(url)s.", url=repr(url))
+        )
     addresses = [ipaddress.ip_address(address.split("%", 1)[0]) for address in resolve_host(host)]
     if not addresses:
-        raise FetchError(f"The host {host} could not be found.")
+        raise FetchError(N_("The host %(host)s could not be found.", host=host))
     if own:
         return str(addresses[0])
     for ip in addresses:
@@ -122,8 +126,12 @@ def check_public_url(
             continue
         if not ip.is_global or ip.is_multicast:
             raise FetchError(
-                f"The address {url!r} points into a private network ({ip}); Laurel does not fetch "
-                "from private, loopback or link-local addresses."
+                N_(
+                    "The address %(url)s points into a private network (%(ip)s); Laurel does "
+                    "not fetch from private, loopback or link-local addresses.",
+                    url=repr(url),
+                    ip=str(ip),
+                )
             )
     return str(addresses[0])
 
@@ -198,7 +206,7 @@ class GuardedAdapter(HTTPAdapter):
             body += chunk
             if len(body) > self.max_bytes:
                 response.close()
-                raise FetchError(f"{url} sent more than {self.max_bytes // (1024 * 1024)} MB.")
+                raise _too_large(url, self.max_bytes)
         # The body, read within the limit, is the response's content from here on.
         response._content = bytes(body)
         return response
@@ -263,12 +271,18 @@ class HttpFetcher:
                 body, redirect = self.transport(current, address)
             except requests.RequestException as error:
                 raise FetchError(
-                    f"{current} could not be reached ({type(error).__name__})."
+                    N_(
+                        "%(url)s could not be reached (%(error)s).",
+                        url=current,
+                        error=type(error).__name__,
+                    )
                 ) from None
             if redirect is None:
                 return body
             current = urljoin(current, redirect)
-        raise FetchError(f"{url} redirects more than {MAX_REDIRECTS} times.")
+        raise FetchError(
+            N_("%(url)s redirects more than %(limit)s times.", url=url, limit=MAX_REDIRECTS)
+        )
 
     def _fetch_once(self, url: str, address: str) -> tuple[bytes, str | None]:
         """One GET to the checked address: the body, or the redirect target (not followed)."""
@@ -294,10 +308,20 @@ class HttpFetcher:
                     return b"", response.headers["location"]
                 if response.status_code in (404, 410):
                     raise DocumentNotFound(
-                        f"{url} answered with HTTP status {response.status_code}: no such document."
+                        N_(
+                            "%(url)s answered with HTTP status %(status)s: no such document.",
+                            url=url,
+                            status=response.status_code,
+                        )
                     )
                 if response.status_code != 200:
-                    raise FetchError(f"{url} answered with HTTP status {response.status_code}.")
+                    raise FetchError(
+                        N_(
+                            "%(url)s answered with HTTP status %(status)s.",
+                            url=url,
+                            status=response.status_code,
+                        )
+                    )
                 return self._read_bounded(response, url), None
 
     def _read_bounded(self, response: requests.Response, url: str) -> bytes:
@@ -305,8 +329,14 @@ class HttpFetcher:
         for chunk in response.iter_content(chunk_size=65536):
             body += chunk
             if len(body) > self.max_bytes:
-                raise FetchError(f"{url} sent more than {self.max_bytes // (1024 * 1024)} MB.")
+                raise _too_large(url, self.max_bytes)
         return bytes(body)
+
+
+def _too_large(url: str, max_bytes: int) -> FetchError:
+    return FetchError(
+        N_("%(url)s sent more than %(limit)s MB.", url=url, limit=max_bytes // (1024 * 1024))
+    )
 
 
 def fetch_bytes(fetcher: Fetcher, url: str) -> bytes:
@@ -320,7 +350,9 @@ def fetch_bytes(fetcher: Fetcher, url: str) -> bytes:
     except FetchError:
         raise
     except Exception as error:
-        raise FetchError(f"{url} could not be retrieved ({type(error).__name__}).") from None
+        raise FetchError(
+            N_("%(url)s could not be retrieved (%(error)s).", url=url, error=type(error).__name__)
+        ) from None
 
 
 def fetch_json(fetcher: Fetcher, url: str) -> dict[str, Any]:
@@ -337,11 +369,19 @@ def json_document(url: str, raw: bytes) -> dict[str, Any]:
     :raises FetchError: too large, or not a JSON object.
     """
     if len(raw) > MAX_DOCUMENT_BYTES:
-        raise FetchError(f"The document at {url} is larger than {MAX_DOCUMENT_BYTES // 1024} KB.")
+        raise FetchError(
+            N_(
+                "The document at %(url)s is larger than %(limit)s KB.",
+                url=url,
+                limit=MAX_DOCUMENT_BYTES // 1024,
+            )
+        )
     try:
         document = load_json(decode_text(raw))
     except InputError as error:
-        raise FetchError(f"The document at {url} is unreadable: {error}") from None
+        raise FetchError(
+            N_("The document at %(url)s is unreadable: %(error)s", url=url, error=text_of(error))
+        ) from None
     if not isinstance(document, dict):
-        raise FetchError(f"The document at {url} is not a JSON object.")
+        raise FetchError(N_("The document at %(url)s is not a JSON object.", url=url))
     return document

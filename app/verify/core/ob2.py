@@ -39,6 +39,9 @@ from app.credentials.baking import read_png
 from app.credentials.baking import read_svg
 from app.credentials.errors import BakingError
 from app.credentials.errors import InputError
+from app.credentials.words import N_
+from app.credentials.words import Text
+from app.credentials.words import text_of
 
 from .fetching import Fetcher
 from .fetching import fetch_bytes
@@ -120,18 +123,24 @@ class Ob2Badge:
         return "verified"
 
     @property
-    def summary(self) -> str:
-        how = (
-            "hosted by its issuer and matching what the issuer hosts"
-            if self.method == "hosted"
-            else "signed with its issuer's key"
-        )
-        sentence = f"An Open Badges 2.0 badge {how}, awarded to you."
+    def summary(self) -> Text:
+        if self.method == "hosted":
+            sentence = N_(
+                "An Open Badges 2.0 badge hosted by its issuer and matching what the issuer "
+                "hosts, awarded to you."
+            )
+        else:
+            sentence = N_("An Open Badges 2.0 badge signed with its issuer's key, awarded to you.")
+        if self.revoked and self.revocation_reason:
+            return N_(
+                "%(sentence)s Its issuer has revoked it (%(reason)s).",
+                sentence=sentence,
+                reason=self.revocation_reason,
+            )
         if self.revoked:
-            reason = f" ({self.revocation_reason})" if self.revocation_reason else ""
-            sentence += f" Its issuer has revoked it{reason}."
-        elif self.expired:
-            sentence += " It has expired."
+            return N_("%(sentence)s Its issuer has revoked it.", sentence=sentence)
+        if self.expired:
+            return N_("%(sentence)s It has expired.", sentence=sentence)
         return sentence
 
 
@@ -148,11 +157,13 @@ def assertion_text(raw: bytes, *, fetcher: Fetcher) -> str:
     """
     if len(raw) > MAX_INPUT_BYTES:
         raise Ob2Refused(
-            "The file is too large; Laurel reads badges up to "
-            f"{MAX_INPUT_BYTES // (1024 * 1024)} MB."
+            N_(
+                "The file is too large; Laurel reads badges up to %(limit)s MB.",
+                limit=MAX_INPUT_BYTES // (1024 * 1024),
+            )
         )
     if not raw.strip():
-        raise Ob2Refused("There is nothing to import: the file or text is empty.")
+        raise Ob2Refused(N_("There is nothing to import: the file or text is empty."))
     if raw.startswith(PNG_SIGNATURE):
         text = _baked(read_png, raw, "PNG")
     else:
@@ -167,21 +178,30 @@ def assertion_text(raw: bytes, *, fetcher: Fetcher) -> str:
 def _baked(read: Any, raw: bytes, kind: str) -> str:
     if kind == "SVG" and raw.count(b"<") > MAX_SVG_ELEMENTS:
         raise Ob2Refused(
-            f"The SVG has more than {MAX_SVG_ELEMENTS:,} elements; a badge image has far fewer, "
-            "so Laurel does not read it."
+            N_(
+                "The SVG has more than %(limit)s elements; a badge image has far fewer, so "
+                "Laurel does not read it.",
+                limit=f"{MAX_SVG_ELEMENTS:,}",
+            )
         )
     try:
         baked = read(raw)
     except BakingError as error:
-        raise Ob2Refused(f"{error}") from None
+        raise Ob2Refused(text_of(error)) from None
     except InputError:
         raise
     except Exception:
-        raise Ob2Refused(f"The {kind} image is damaged, so no badge can be read from it.") from None
+        raise Ob2Refused(
+            N_("The %(kind)s image is damaged, so no badge can be read from it.", kind=kind)
+        ) from None
     if baked.standard != OB2:
         raise Ob2Refused(
-            f"This {kind} image holds an {baked.standard} credential, not an Open Badges 2.0 "
-            "badge; an application can send it to your backpack through the Open Badges API."
+            N_(
+                "This %(kind)s image holds an %(standard)s credential, not an Open Badges 2.0 "
+                "badge; an application can send it to your backpack through the Open Badges API.",
+                kind=kind,
+                standard=baked.standard,
+            )
         )
     text: str = baked.text.strip()
     return text
@@ -193,7 +213,7 @@ def _parse(text: str) -> tuple[dict[str, Any], str | None]:
     if stripped.startswith("{"):
         document = load_json(stripped)
         if not isinstance(document, dict):
-            raise Ob2Refused("The JSON is not an Open Badges 2.0 assertion.")
+            raise Ob2Refused(N_("The JSON is not an Open Badges 2.0 assertion."))
         return document, None
     parts = stripped.split(".")
     if len(parts) == 3 and all(parts[:2]):
@@ -201,13 +221,15 @@ def _parse(text: str) -> tuple[dict[str, Any], str | None]:
             payload = base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4))
             document = load_json(decode_text(payload))
         except (binascii.Error, ValueError, InputError):
-            raise Ob2Refused("The signed badge's payload is not a JSON assertion.") from None
+            raise Ob2Refused(N_("The signed badge's payload is not a JSON assertion.")) from None
         if not isinstance(document, dict):
-            raise Ob2Refused("The signed badge's payload is not an Open Badges 2.0 assertion.")
+            raise Ob2Refused(N_("The signed badge's payload is not an Open Badges 2.0 assertion."))
         return document, stripped
     raise Ob2Refused(
-        "This is not JSON, a signed badge (JWS) or a badge URL: Laurel cannot read it as an "
-        "Open Badges 2.0 badge."
+        N_(
+            "This is not JSON, a signed badge (JWS) or a badge URL: Laurel cannot read it as an "
+            "Open Badges 2.0 badge."
+        )
     )
 
 
@@ -216,12 +238,17 @@ def _require_assertion(assertion: dict[str, Any]) -> None:
     kinds = kinds if isinstance(kinds, list) else [kinds]
     if "Assertion" not in kinds or assertion.get("@context") != OB2_CONTEXT:
         raise Ob2Refused(
-            "This JSON is not an Open Badges 2.0 assertion (it needs the context "
-            f"{OB2_CONTEXT} and the type Assertion)."
+            N_(
+                "This JSON is not an Open Badges 2.0 assertion (it needs the context "
+                "%(context)s and the type Assertion).",
+                context=OB2_CONTEXT,
+            )
         )
     for name in ("id", "recipient", "badge", "verification", "issuedOn"):
         if name not in assertion:
-            raise Ob2Refused(f"The assertion has no {name}, which Open Badges 2.0 requires.")
+            raise Ob2Refused(
+                N_("The assertion has no %(name)s, which Open Badges 2.0 requires.", name=name)
+            )
 
 
 # Checking
@@ -240,16 +267,16 @@ def check_ob2(text: str, *, emails: list[str], fetcher: Fetcher, now: datetime) 
     if token is None:
         if method not in HOSTED_TYPES:
             raise Ob2Refused(
-                "The assertion is not hosted, so it must be given as its signed form (a JWS)."
+                N_("The assertion is not hosted, so it must be given as its signed form (a JWS).")
             )
         assertion = _check_hosted(assertion, fetcher)
     elif method not in SIGNED_TYPES:
-        raise Ob2Refused("The JWS holds an assertion whose verification type is not signed.")
+        raise Ob2Refused(N_("The JWS holds an assertion whose verification type is not signed."))
     badge_class = _document(assertion.get("badge"), fetcher, "BadgeClass")
     issuer = _document(badge_class.get("issuer"), fetcher, "Issuer", "Profile")
     issuer_id = issuer.get("id")
     if not isinstance(issuer_id, str):
-        raise Ob2Refused("The badge's issuer has no id.")
+        raise Ob2Refused(N_("The badge's issuer has no id."))
     if token is None:
         _check_hosted_origin(assertion, issuer)
     else:
@@ -273,12 +300,17 @@ def check_ob2(text: str, *, emails: list[str], fetcher: Fetcher, now: datetime) 
 def _check_hosted(assertion: dict[str, Any], fetcher: Fetcher) -> dict[str, Any]:
     assertion_id = assertion["id"]
     if not isinstance(assertion_id, str) or not assertion_id.startswith("https://"):
-        raise Ob2Refused("A hosted assertion's id must be the HTTPS address where it is hosted.")
+        raise Ob2Refused(
+            N_("A hosted assertion's id must be the HTTPS address where it is hosted.")
+        )
     hosted = fetch_json(fetcher, assertion_id)
     if hosted != assertion:
         raise Ob2Refused(
-            f"The assertion does not match what its issuer hosts at {assertion_id}: it was "
-            "changed, or the issuer has replaced it."
+            N_(
+                "The assertion does not match what its issuer hosts at %(url)s: it was "
+                "changed, or the issuer has replaced it.",
+                url=assertion_id,
+            )
         )
     return hosted
 
@@ -297,8 +329,12 @@ def _check_hosted_origin(assertion: dict[str, Any], issuer: dict[str, Any]) -> N
     host = urlsplit(str(assertion["id"])).netloc
     if host not in origins:
         raise Ob2Refused(
-            f"The assertion is hosted at {host}, which its issuer ({issuer['id']}) does not "
-            "allow, so it cannot be the issuer's."
+            N_(
+                "The assertion is hosted at %(host)s, which its issuer (%(issuer)s) does not "
+                "allow, so it cannot be the issuer's.",
+                host=host,
+                issuer=str(issuer["id"]),
+            )
         )
 
 
@@ -306,14 +342,22 @@ def _document(value: Any, fetcher: Fetcher, *types: str) -> dict[str, Any]:
     """An embedded object or one fetched from its URL, of one of `types`."""
     if isinstance(value, str):
         if not value.startswith("https://"):
-            raise Ob2Refused(f"The {types[0]} address {value!r} is not an HTTPS URL.")
+            raise Ob2Refused(
+                N_(
+                    "The %(kind)s address %(url)s is not an HTTPS URL.",
+                    kind=types[0],
+                    url=repr(value),
+                )
+            )
         value = fetch_json(fetcher, value)
     if not isinstance(value, dict):
-        raise Ob2Refused(f"The badge's {types[0]} is missing.")
+        raise Ob2Refused(N_("The badge's %(kind)s is missing.", kind=types[0]))
     kinds = value.get("type")
     kinds = kinds if isinstance(kinds, list) else [kinds]
     if not any(kind in kinds for kind in types):
-        raise Ob2Refused(f"The badge's {types[0]} is not an Open Badges 2.0 {types[0]}.")
+        raise Ob2Refused(
+            N_("The badge's %(kind)s is not an Open Badges 2.0 %(kind)s.", kind=types[0])
+        )
     return value
 
 
@@ -323,17 +367,20 @@ def _check_signature(
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError:
-        raise Ob2Refused("The signed badge's header is unreadable.") from None
+        raise Ob2Refused(N_("The signed badge's header is unreadable.")) from None
     if header.get("alg") != "RS256":
         raise Ob2Refused(
-            f"The signed badge uses {header.get('alg')!r}; Open Badges 2.0 signs with RS256."
+            N_(
+                "The signed badge uses %(alg)s; Open Badges 2.0 signs with RS256.",
+                alg=repr(header.get("alg")),
+            )
         )
     key = _public_key(assertion, issuer, fetcher)
     try:
         jwt.api_jws.PyJWS().decode(token, key, algorithms=["RS256"])
     except jwt.PyJWTError:
         raise Ob2Refused(
-            "The signature does not match the issuer's key: the badge was changed or forged."
+            N_("The signature does not match the issuer's key: the badge was changed or forged.")
         ) from None
 
 
@@ -344,17 +391,17 @@ def _public_key(
     creator = verification.get("creator") if isinstance(verification, dict) else None
     source = creator if creator is not None else issuer.get("publicKey")
     if source is None:
-        raise Ob2Refused("Neither the badge nor its issuer names the key it was signed with.")
+        raise Ob2Refused(N_("Neither the badge nor its issuer names the key it was signed with."))
     document = _document(source, fetcher, "CryptographicKey")
     if document.get("owner") != issuer["id"]:
-        raise Ob2Refused("The signing key does not belong to the badge's issuer.")
+        raise Ob2Refused(N_("The signing key does not belong to the badge's issuer."))
     pem = document.get("publicKeyPem")
     try:
         key = load_pem_public_key(str(pem).encode())
     except ValueError:
-        raise Ob2Refused("The issuer's public key is unreadable.") from None
+        raise Ob2Refused(N_("The issuer's public key is unreadable.")) from None
     if not isinstance(key, RSAPublicKey):
-        raise Ob2Refused("The issuer's public key is not an RSA key.")
+        raise Ob2Refused(N_("The issuer's public key is not an RSA key."))
     return key
 
 
@@ -381,15 +428,18 @@ def identity_matches(recipient: dict[str, Any], email: str) -> bool:
 
 def _check_recipient(recipient: Any, emails: list[str]) -> None:
     if not isinstance(recipient, dict):
-        raise Ob2Refused("The assertion's recipient is missing.")
+        raise Ob2Refused(N_("The assertion's recipient is missing."))
     if recipient.get("type", "email") != "email":
         raise Ob2Refused(
-            f"The badge was awarded to a {recipient.get('type')!r} identity; Laurel matches "
-            "badges to your e-mail address only."
+            N_(
+                "The badge was awarded to a %(kind)s identity; Laurel matches badges to your "
+                "e-mail address only.",
+                kind=repr(recipient.get("type")),
+            )
         )
     if not any(identity_matches(recipient, email) for email in emails):
         raise Ob2Refused(
-            "This badge was awarded to someone else: its recipient is not your e-mail address."
+            N_("This badge was awarded to someone else: its recipient is not your e-mail address.")
         )
 
 
@@ -421,6 +471,10 @@ def _date(value: Any, name: str) -> datetime | None:
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            raise Ob2Refused(f"The assertion's {name} is not a date.") from None
+            raise Ob2Refused(_not_a_date(name)) from None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    raise Ob2Refused(f"The assertion's {name} is not a date.")
+    raise Ob2Refused(_not_a_date(name))
+
+
+def _not_a_date(name: str) -> Text:
+    return N_("The assertion's %(name)s is not a date.", name=name)

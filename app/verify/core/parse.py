@@ -37,6 +37,7 @@ from app.credentials.errors import CredentialError
 from app.credentials.errors import InputError
 from app.credentials.proofs.vc_jwt import read_jwt
 from app.credentials.words import N_
+from app.credentials.words import text_of
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENT_BYTES = 1024 * 1024
@@ -208,8 +209,12 @@ def check_json_shape(
     """
     if len(raw) > MAX_CREDENTIAL_BYTES:
         raise InputError(
-            f"The credential is {len(raw) // 1024} KB; Laurel reads credentials of up to "
-            f"{MAX_CREDENTIAL_BYTES // 1024} KB (a genuine one is a few KB)."
+            N_(
+                "The credential is %(size)s KB; Laurel reads credentials of up to %(limit)s KB "
+                "(a genuine one is a few KB).",
+                size=len(raw) // 1024,
+                limit=MAX_CREDENTIAL_BYTES // 1024,
+            )
         )
     depth = 0
     count = 0
@@ -220,13 +225,19 @@ def check_json_shape(
             count += 1
             if depth > limit:
                 raise InputError(
-                    f"The JSON is nested more than {limit} levels deep; no credential is, "
-                    "so Laurel does not read it."
+                    N_(
+                        "The JSON is nested more than %(limit)s levels deep; no credential is, "
+                        "so Laurel does not read it.",
+                        limit=limit,
+                    )
                 )
             if count > containers:
                 raise InputError(
-                    f"The JSON holds more than {containers:,} objects and lists; a credential "
-                    "holds a few hundred, so Laurel does not read it."
+                    N_(
+                        "The JSON holds more than %(limit)s objects and lists; a credential "
+                        "holds a few hundred, so Laurel does not read it.",
+                        limit=f"{containers:,}",
+                    )
                 )
         elif token in (b"]", b"}"):
             depth -= 1
@@ -248,11 +259,15 @@ def load_json(text: str) -> Any:
         ) from None
     except ValueError:
         # Python refuses integers of more than 4,300 digits (a denial-of-service guard).
-        raise InputError("The JSON holds a number too long to be part of a credential.") from None
+        raise InputError(
+            N_("The JSON holds a number too long to be part of a credential.")
+        ) from None
     if _LONE_SURROGATE_ESCAPE.search(text) and _holds_lone_surrogate(document):
         raise InputError(
-            "The JSON holds a broken character (an unpaired \\u surrogate escape), "
-            "which no credential can contain."
+            N_(
+                "The JSON holds a broken character (an unpaired \\u surrogate escape), "
+                "which no credential can contain."
+            )
         )
     return document
 
@@ -312,8 +327,12 @@ def check_jwt(token: str) -> str:
     # Base64url takes 4 characters for 3 bytes; the header and signature add a little.
     if len(token) > MAX_CREDENTIAL_BYTES * 4 // 3 + 4096:
         raise InputError(
-            f"The JWT is {len(token) // 1024} KB; Laurel reads credentials of up to "
-            f"{MAX_CREDENTIAL_BYTES // 1024} KB (a genuine one is a few KB)."
+            N_(
+                "The JWT is %(size)s KB; Laurel reads credentials of up to %(limit)s KB "
+                "(a genuine one is a few KB).",
+                size=len(token) // 1024,
+                limit=MAX_CREDENTIAL_BYTES // 1024,
+            )
         )
     for segment in token.split(".")[:2]:
         try:
@@ -325,7 +344,7 @@ def check_jwt(token: str) -> str:
     algorithm = header.get("alg")
     if not isinstance(algorithm, str) or algorithm.lower() == "none":
         raise InputError(
-            "The JWT is not signed (its algorithm is 'none'), so nothing proves who issued it."
+            N_("The JWT is not signed (its algorithm is 'none'), so nothing proves who issued it.")
         )
     return token
 
@@ -336,7 +355,7 @@ def credential_from_jwt(token: str) -> dict[str, Any]:
     if "vc" in payload:
         credential = payload["vc"]
         if not isinstance(credential, dict):
-            raise InputError("The JWT's vc claim is not a credential object.")
+            raise InputError(N_("The JWT's vc claim is not a credential object."))
         return credential
     return {name: value for name, value in payload.items() if name not in JWT_CLAIMS}
 
@@ -344,18 +363,23 @@ def credential_from_jwt(token: str) -> dict[str, Any]:
 def _from_image(extract: Callable[[bytes], str], raw: bytes, kind: str) -> str:
     if kind == "SVG" and raw.count(b"<") > MAX_SVG_ELEMENTS:
         raise InputError(
-            f"The SVG has more than {MAX_SVG_ELEMENTS:,} elements; a badge image has far "
-            "fewer, so Laurel does not read it."
+            N_(
+                "The SVG has more than %(limit)s elements; a badge image has far fewer, so "
+                "Laurel does not read it.",
+                limit=f"{MAX_SVG_ELEMENTS:,}",
+            )
         )
     if kind == "SVG" and _XML_DECLARATIONS.search(raw):
         raise InputError(
-            "The SVG declares a DTD or entities; Laurel refuses those because they can read "
-            "files or expand without limit."
+            N_(
+                "The SVG declares a DTD or entities; Laurel refuses those because they can read "
+                "files or expand without limit."
+            )
         )
     try:
         return extract(raw)
     except BakingError as error:
-        raise InputError(str(error)) from None
+        raise InputError(text_of(error)) from None
     except CredentialError:
         raise
     except Exception:
@@ -373,7 +397,7 @@ def _read_text_credential(text: str) -> tuple[dict[str, Any] | None, str | None]
         return read_credential_json(stripped), None
     if _COMPACT_JWT.match(stripped):
         return None, check_jwt(stripped)
-    raise InputError("The badge image holds something that is neither a credential nor a JWT.")
+    raise InputError(N_("The badge image holds something that is neither a credential nor a JWT."))
 
 
 def _read_pdf(raw: bytes) -> Parsed:
@@ -382,9 +406,11 @@ def _read_pdf(raw: bytes) -> Parsed:
     jwt_text = files.get(CREDENTIAL_JWT_NAME)
     if credential_text is None and jwt_text is None:
         raise InputError(
-            "The PDF has no credential attached (credential.json, credential.jwt or "
-            "learner-record.json); "
-            "only Laurel's certificates carry one. Scan its QR code instead."
+            N_(
+                "The PDF has no credential attached (credential.json, credential.jwt or "
+                "learner-record.json); only Laurel's certificates carry one. Scan its QR code "
+                "instead."
+            )
         )
     credential = read_credential_json(credential_text) if credential_text is not None else None
     token = check_jwt(jwt_text.strip()) if jwt_text is not None else None
@@ -400,7 +426,7 @@ def _optional_object(text: str | None, name: str) -> dict[str, Any] | None:
         return None
     document = load_json(text)
     if not isinstance(document, dict):
-        raise InputError(f"The attached {name} is not a JSON object.")
+        raise InputError(N_("The attached %(name)s is not a JSON object.", name=name))
     return document
 
 
@@ -415,8 +441,11 @@ def _pdf_attachments(raw: bytes) -> dict[str, str]:
     }
     if sum(1 for _ in _PDF_OBJECT.finditer(raw)) > MAX_PDF_OBJECTS:
         raise InputError(
-            f"The PDF has more than {MAX_PDF_OBJECTS:,} objects; a certificate has a few "
-            "hundred, so Laurel does not read it."
+            N_(
+                "The PDF has more than %(limit)s objects; a certificate has a few hundred, so "
+                "Laurel does not read it.",
+                limit=f"{MAX_PDF_OBJECTS:,}",
+            )
         )
     found: dict[str, str] = {}
     try:
@@ -424,13 +453,18 @@ def _pdf_attachments(raw: bytes) -> dict[str, str]:
         for number, attachment in enumerate(reader.attachment_list, start=1):
             if number > MAX_PDF_ATTACHMENTS:
                 raise InputError(
-                    f"The PDF has more than {MAX_PDF_ATTACHMENTS} attachments; a certificate "
-                    "has a few, so Laurel does not read it."
+                    N_(
+                        "The PDF has more than %(limit)s attachments; a certificate has a few, "
+                        "so Laurel does not read it.",
+                        limit=MAX_PDF_ATTACHMENTS,
+                    )
                 )
             if attachment.name not in wanted:
                 continue
             if attachment.name in found:
-                raise InputError(f"The PDF has two attachments named {attachment.name}.")
+                raise InputError(
+                    N_("The PDF has two attachments named %(name)s.", name=attachment.name)
+                )
             content = _bounded_stream_data(attachment.pdf_object, attachment.name)
             found[attachment.name] = decode_text(content)
     except CredentialError:
@@ -454,20 +488,26 @@ def _bounded_stream_data(filespec: Any, name: str) -> bytes:
     filters = stream.get("/Filter")
     filters = list(filters) if isinstance(filters, list) else ([filters] if filters else [])
     too_large = InputError(
-        f"The attachment {name} is larger than {MAX_ATTACHMENT_BYTES // 1024} KB; "
-        "a credential never is, so Laurel does not read it."
+        N_(
+            "The attachment %(name)s is larger than %(limit)s KB; a credential never is, so "
+            "Laurel does not read it.",
+            name=name,
+            limit=MAX_ATTACHMENT_BYTES // 1024,
+        )
     )
     if not filters:
         if len(encoded) > MAX_ATTACHMENT_BYTES:
             raise too_large
         return bytes(encoded)
     if [str(item) for item in filters] != ["/FlateDecode"]:
-        raise InputError(f"The attachment {name} is stored in a way Laurel does not read.")
+        raise InputError(
+            N_("The attachment %(name)s is stored in a way Laurel does not read.", name=name)
+        )
     inflater = zlib.decompressobj()
     try:
         content = inflater.decompress(encoded, MAX_ATTACHMENT_BYTES + 1)
     except zlib.error:
-        raise InputError(f"The attachment {name} is damaged.") from None
+        raise InputError(N_("The attachment %(name)s is damaged.", name=name)) from None
     if len(content) > MAX_ATTACHMENT_BYTES or inflater.unconsumed_tail:
         raise too_large
     return content

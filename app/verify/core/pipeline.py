@@ -21,6 +21,7 @@ from typing import Any
 from app.credentials.errors import CredentialError
 from app.credentials.errors import InputError
 from app.credentials.words import N_
+from app.credentials.words import text_of
 
 from .contents import check_contents
 from .contents import embedded_credentials
@@ -147,7 +148,7 @@ def verify_document(
     :raises InputError: not a JSON object whose type includes VerifiableCredential.
     """
     if not isinstance(credential, dict):
-        raise InputError("A verifiable credential must be a JSON object.")
+        raise InputError(N_("A verifiable credential must be a JSON object."))
     inputs = _Inputs(
         resolver, fetcher, now, own_issuer_id, local_status, tuple(trusted), status_lists
     )
@@ -251,11 +252,11 @@ def _endorsement(found: Embedded, parsed: Parsed, inputs: _Inputs) -> Endorsemen
     elif isinstance(found.item, str):
         inner = Parsed("endorsement", jwt=found.item, attachments=parsed.attachments)
     else:
-        return unreadable(found, "it is neither a JSON object nor a JWT.")
+        return unreadable(found, N_("it is neither a JSON object nor a JWT."))
     try:
         document = _find_credential(inner)
     except CredentialError as error:
-        return unreadable(found, str(error))
+        return unreadable(found, text_of(error))
     run = _checked_run(inner, document, inputs, _SOURCE_NAMES["endorsement"])
     endorsement_id = document.get("id")
     recorded = (
@@ -273,7 +274,7 @@ def _find_credential(parsed: Parsed) -> dict[str, Any]:
     elif parsed.jwt is not None:
         credential = credential_from_jwt(parsed.jwt)
     else:
-        raise InputError("No credential was found in the input.")
+        raise InputError(N_("No credential was found in the input."))
     require_credential(credential)
     return credential
 
@@ -294,7 +295,7 @@ def _input_url(data: bytes | str) -> str | None:
 def _download(url: str, fetcher: Fetcher | None) -> bytes:
     """The bytes at `url`; a page that links its credential (a share page) is followed once."""
     if fetcher is None:
-        raise InputError(f"Laurel is working offline, so it cannot download {url}.")
+        raise InputError(N_("Laurel is working offline, so it cannot download %(url)s.", url=url))
     try:
         raw = fetch_bytes(fetcher, url)
         check_size(raw)
@@ -303,5 +304,7 @@ def _download(url: str, fetcher: Fetcher | None) -> bytes:
             raw = fetch_bytes(fetcher, linked)
             check_size(raw)
     except FetchError as error:
-        raise InputError(f"Laurel could not download the credential: {error}") from None
+        raise InputError(
+            N_("Laurel could not download the credential: %(error)s", error=text_of(error))
+        ) from None
     return raw

@@ -26,12 +26,17 @@ from app.credentials.errors import UnknownContextError
 from app.credentials.proofs.data_integrity import AUTHENTICATION
 from app.credentials.proofs.data_integrity import CRYPTOSUITES
 from app.credentials.proofs.data_integrity import ED25519_2020
+from app.credentials.proofs.data_integrity import JCS
 from app.credentials.proofs.data_integrity import PROOF_TYPE
+from app.credentials.proofs.data_integrity import RDFC
 from app.credentials.proofs.data_integrity import proof_list
 from app.credentials.proofs.data_integrity import verify_proof
 from app.credentials.rdfc import check_safe
 from app.credentials.vcdm import ENVELOPED_CREDENTIAL_TYPE
 from app.credentials.vcdm import data_model_errors
+from app.credentials.words import N_
+from app.credentials.words import Text
+from app.credentials.words import text_of
 
 from .fetching import Fetcher
 from .fetching import FetchError
@@ -93,7 +98,7 @@ def verify_presentation(
     checks: list[Check] = []
     if not isinstance(presentation, dict):
         checks.append(
-            Check("presentation", Outcome.FAILED, "A presentation must be a JSON object.")
+            Check("presentation", Outcome.FAILED, N_("A presentation must be a JSON object."))
         )
         return PresentationReport(checks, None)
     own = {key: value for key, value in presentation.items() if key != "proof"}
@@ -102,7 +107,7 @@ def verify_presentation(
         presentation=True,
     )
     for error in errors:
-        checks.append(Check("data model", Outcome.FAILED, str(error), error.rule))
+        checks.append(Check("data model", Outcome.FAILED, text_of(error), error.rule))
     checks.append(_contexts_check(own))
     checks += _proof_checks(presentation, holder, resolver, challenge, domain)
     report = PresentationReport(checks, holder)
@@ -112,7 +117,9 @@ def verify_presentation(
                 Check(
                     "credentials",
                     Outcome.UNKNOWN,
-                    "The presentation holds an enveloped credential, which Laurel cannot check.",
+                    N_(
+                        "The presentation holds an enveloped credential, which Laurel cannot check."
+                    ),
                 )
             )
             continue
@@ -130,7 +137,7 @@ def verify_presentation(
                 )
             )
         except CredentialError as error:
-            checks.append(Check("credentials", Outcome.FAILED, str(error)))
+            checks.append(Check("credentials", Outcome.FAILED, text_of(error)))
     return report
 
 
@@ -149,18 +156,28 @@ def _contexts_check(document: dict[str, Any]) -> Check:
         return Check(
             "contexts",
             Outcome.FAILED,
-            f"The presentation uses the context {error.url}, which Laurel does not know.",
+            N_(
+                "The presentation uses the context %(url)s, which Laurel does not know.",
+                url=error.url,
+            ),
             error.url,
         )
     except DroppedTermError as error:
         return Check(
             "contexts",
             Outcome.FAILED,
-            f"The presentation has properties that no context defines: {', '.join(error.terms)}.",
+            N_(
+                "The presentation has properties that no context defines: %(terms)s.",
+                terms=", ".join(error.terms),
+            ),
         )
     except CredentialError as error:
-        return Check("contexts", Outcome.FAILED, f"The presentation is not valid JSON-LD: {error}")
-    return Check("contexts", Outcome.PASSED, "Every property is defined by a known context.")
+        return Check(
+            "contexts",
+            Outcome.FAILED,
+            N_("The presentation is not valid JSON-LD: %(error)s", error=text_of(error)),
+        )
+    return Check("contexts", Outcome.PASSED, N_("Every property is defined by a known context."))
 
 
 def _proof_checks(
@@ -176,7 +193,7 @@ def _proof_checks(
             Check(
                 "proof",
                 Outcome.FAILED,
-                "The presentation carries no proof, so nothing shows who presented it.",
+                N_("The presentation carries no proof, so nothing shows who presented it."),
             )
         ]
     return [
@@ -199,61 +216,97 @@ def _proof_check(
     try:
         key = resolver.resolve(method)
     except FetchError as error:
-        return Check("proof", Outcome.UNKNOWN, f"Laurel could not fetch the key {method}: {error}")
+        return Check(
+            "proof",
+            Outcome.UNKNOWN,
+            N_(
+                "Laurel could not fetch the key %(method)s: %(error)s",
+                method=method,
+                error=text_of(error),
+            ),
+        )
     except KeyResolutionError as error:
-        return Check("proof", Outcome.FAILED, str(error))
+        return Check("proof", Outcome.FAILED, text_of(error))
     if key is None:
         return Check(
-            "proof", Outcome.UNKNOWN, f"Laurel does not know how to look up the key {method}."
+            "proof",
+            Outcome.UNKNOWN,
+            N_("Laurel does not know how to look up the key %(method)s.", method=method),
         )
     controller = controller_of(key, holder)
     if holder is not None and controller != holder:
         return Check(
             "proof",
             Outcome.FAILED,
-            f"The presentation's key belongs to {controller or 'no one named'}, not to the "
-            f"holder {holder}.",
+            N_(
+                "The presentation's key belongs to %(controller)s, not to the holder %(holder)s.",
+                controller=controller,
+                holder=holder,
+            )
+            if controller
+            else N_(
+                "The presentation's key belongs to no one named, not to the holder %(holder)s.",
+                holder=holder,
+            ),
         )
     if not isinstance(key.public_key, Ed25519PublicKey):
-        return Check("proof", Outcome.FAILED, f"The key {method} is not an Ed25519 key.")
+        return Check(
+            "proof", Outcome.FAILED, N_("The key %(method)s is not an Ed25519 key.", method=method)
+        )
     try:
         verify_proof(presentation, proof, public_key=key.public_key, purpose=AUTHENTICATION)
     except CredentialError as error:
-        return Check("proof", Outcome.FAILED, str(error))
+        return Check("proof", Outcome.FAILED, text_of(error))
+    suite = str(proof.get("cryptosuite") or proof["type"])
     return Check(
         "proof",
         Outcome.PASSED,
-        f"The holder's signature ({proof.get('cryptosuite') or proof['type']}) is valid"
-        + (" for this verifier's challenge." if challenge is not None else "."),
+        N_(
+            "The holder's signature (%(suite)s) is valid for this verifier's challenge.",
+            suite=suite,
+        )
+        if challenge is not None
+        else N_("The holder's signature (%(suite)s) is valid.", suite=suite),
     )
 
 
-def _options_problem(proof: Any, challenge: str | None, domain: str | None) -> str | None:
+def _options_problem(proof: Any, challenge: str | None, domain: str | None) -> Text | None:
     """What makes a presentation proof unacceptable before any key is looked up."""
     if not isinstance(proof, dict):
-        return "The proof is not a JSON object."
+        return N_("The proof is not a JSON object.")
     legacy = proof.get("type") == ED25519_2020
     if not legacy and (
         proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") not in CRYPTOSUITES
     ):
-        return (
-            f"The proof uses {proof.get('type')} / {proof.get('cryptosuite')}; Laurel checks "
-            f"{PROOF_TYPE} proofs with {' or '.join(CRYPTOSUITES)}, and {ED25519_2020}."
+        return N_(
+            "The proof uses %(kind)s / %(suite)s; Laurel checks %(proof_type)s proofs with "
+            "%(rdfc)s or %(jcs)s, and %(legacy)s.",
+            kind=str(proof.get("type")),
+            suite=str(proof.get("cryptosuite")),
+            proof_type=PROOF_TYPE,
+            rdfc=RDFC,
+            jcs=JCS,
+            legacy=ED25519_2020,
         )
     if proof.get("proofPurpose") != AUTHENTICATION:
-        return (
-            f"The presentation proof is for {proof.get('proofPurpose')!r}, not {AUTHENTICATION!r}."
+        return N_(
+            "The presentation proof is for %(purpose)s, not %(wanted)s.",
+            purpose=repr(proof.get("proofPurpose")),
+            wanted=repr(AUTHENTICATION),
         )
     if not isinstance(proof.get("verificationMethod"), str) or not proof["verificationMethod"]:
-        return "The proof does not name the key that made it."
+        return N_("The proof does not name the key that made it.")
     if challenge is not None and proof.get("challenge") != challenge:
-        return (
-            "The presentation was made for another challenge "
-            f"({proof.get('challenge')!r}, expected {challenge!r}); it may be a replay."
+        return N_(
+            "The presentation was made for another challenge (%(given)s, expected "
+            "%(expected)s); it may be a replay.",
+            given=repr(proof.get("challenge")),
+            expected=repr(challenge),
         )
     if domain is not None and domain not in as_list(proof.get("domain")):
-        return (
-            f"The presentation was made for another domain ({proof.get('domain')!r}, "
-            f"expected {domain!r})."
+        return N_(
+            "The presentation was made for another domain (%(given)s, expected %(expected)s).",
+            given=repr(proof.get("domain")),
+            expected=repr(domain),
         )
     return None

@@ -301,7 +301,8 @@ def _verify_v1_jwt(token: str, public_key: PublicKey, algorithm: str) -> None:
     except pyjwt.InvalidSignatureError:
         raise ProofError(N_("The JWT signature does not verify with the issuer's key.")) from None
     except pyjwt.PyJWTError as error:
-        raise ProofError(f"The JWT cannot be verified: {error}.") from None
+        # PyJWT's own words, quoted as a technical detail.
+        raise ProofError(N_("The JWT cannot be verified: %(error)s.", error=str(error))) from None
     credential = payload["vc"]
     subject = first_dict(credential.get("credentialSubject"))
     expected = {

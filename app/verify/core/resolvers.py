@@ -27,6 +27,7 @@ from app.credentials.keys import PublicKey
 from app.credentials.keys import public_key_from_jwk
 from app.credentials.keys import public_key_from_multikey
 from app.credentials.words import N_
+from app.credentials.words import text_of
 
 from .fetching import Fetcher
 from .fetching import FetchError
@@ -119,13 +120,18 @@ def key_from_controller_document(
     method = _method_in(document, verification_method)
     if method is None:
         raise KeyResolutionError(
-            f"The issuer's DID document does not list the key {verification_method}."
+            N_(
+                "The issuer's DID document does not list the key %(method)s.",
+                method=verification_method,
+            )
         )
     base = _document_base(document, verification_method)
     if verification_method not in _listed_ids(document.get("assertionMethod", []), base):
         raise KeyResolutionError(
-            f"The key {verification_method} is not listed for issuing credentials "
-            "(assertionMethod)."
+            N_(
+                "The key %(method)s is not listed for issuing credentials (assertionMethod).",
+                method=verification_method,
+            )
         )
     controller = method.get("controller")
     return _public_key_of_method(method), controller if isinstance(controller, str) else None
@@ -141,7 +147,9 @@ def key_from_jwks(jwks: dict[str, Any], kid: str) -> PublicKey:
     for jwk in keys if isinstance(keys, list) else []:
         if isinstance(jwk, dict) and jwk.get("kid") in (kid, fragment, "#" + fragment):
             return public_key_from_jwk(jwk)
-    raise KeyResolutionError(f"The issuer's key set (JWKS) does not list the key {kid}.")
+    raise KeyResolutionError(
+        N_("The issuer's key set (JWKS) does not list the key %(method)s.", method=kid)
+    )
 
 
 class DidKeyResolver:
@@ -174,7 +182,9 @@ class OwnKeyResolver:
             records = self.keystore.records()
         except KeyStoreError as error:
             # A damaged store says nothing about the credential: it could not be checked.
-            raise FetchError(f"This school's key store could not be read: {error}") from None
+            raise FetchError(
+                N_("This school's key store could not be read: %(error)s", error=text_of(error))
+            ) from None
         for record in records:
             if record.fragment == fragment:
                 return ResolvedKey(
@@ -183,7 +193,9 @@ class OwnKeyResolver:
                     controller=self.issuer_id,
                     source=N_("this school's own key store"),
                 )
-        raise KeyResolutionError(f"This school never had the key {verification_method}.")
+        raise KeyResolutionError(
+            N_("This school never had the key %(method)s.", method=verification_method)
+        )
 
 
 def _web_scheme(host: str, allow_loopback: bool) -> str:
@@ -206,7 +218,11 @@ class DidWebResolver:
         document = fetch_json(self.fetcher, document_url)
         if document.get("id") != did:
             raise KeyResolutionError(
-                f"The DID document at {document_url} is not the one for {did}."
+                N_(
+                    "The DID document at %(url)s is not the one for %(did)s.",
+                    url=document_url,
+                    did=did,
+                )
             )
         if _method_in(document, verification_method) is not None:
             public_key, controller = key_from_controller_document(document, verification_method)
@@ -247,7 +263,9 @@ class HttpsKeyResolver:
                 None,
             )
             public_key = key_from_jwks(document, verification_method)
-            return ResolvedKey(public_key, verification_method, jwk_issuer, f"the key set at {url}")
+            return ResolvedKey(
+                public_key, verification_method, jwk_issuer, N_("the key set at %(url)s", url=url)
+            )
         if document.get("id") == verification_method and (
             "publicKeyMultibase" in document or "publicKeyJwk" in document
         ):
@@ -256,10 +274,12 @@ class HttpsKeyResolver:
                 _public_key_of_method(document),
                 verification_method,
                 controller if isinstance(controller, str) else None,
-                f"the key document at {url}",
+                N_("the key document at %(url)s", url=url),
             )
         public_key, controller = key_from_controller_document(document, verification_method)
-        return ResolvedKey(public_key, verification_method, controller, f"the document at {url}")
+        return ResolvedKey(
+            public_key, verification_method, controller, N_("the document at %(url)s", url=url)
+        )
 
 
 class AttachedDocumentsResolver:

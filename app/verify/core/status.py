@@ -252,7 +252,7 @@ def _verified_status_list(run: Run, url: str, purpose: str) -> dict[str, Any]:
             kept.put(url, purpose, raw, document)
     valid_until = parse_date(document.get("validUntil"))
     if valid_until is not None and valid_until <= run.now:
-        raise ProofError("the issuer's status list is out of date.")
+        raise ProofError(N_("the issuer's status list is out of date."))
     return document
 
 
@@ -261,37 +261,50 @@ def _checked_status_list(
 ) -> dict[str, Any]:
     """The list's type, issuer, purpose and signature: what no clock changes."""
     if STATUS_LIST_CREDENTIAL not in as_list(document.get("type", [])):
-        raise ProofError(f"the document at {url} is not a status list credential.")
+        raise ProofError(N_("the document at %(url)s is not a status list credential.", url=url))
     list_issuer = issuer_id_of(document)
     if list_issuer != run.issuer_id:
-        raise ProofError(f"the status list was published by {list_issuer}, not by the issuer.")
+        raise ProofError(
+            N_(
+                "the status list was published by %(publisher)s, not by the issuer.",
+                publisher=str(list_issuer),
+            )
+        )
     subject = document.get("credentialSubject")
     purposes = subject.get("statusPurpose") if isinstance(subject, dict) else None
     if purpose not in as_list(purposes):
-        raise ProofError(f"the list at {url} is not a {purpose} list.")
+        raise ProofError(_not_a_list(url, purpose))
     _verify_list_proof(run, document, list_issuer)
     return document
+
+
+def _not_a_list(url: str, purpose: str) -> Text:
+    if purpose == "suspension":
+        return N_("the list at %(url)s is not a suspension list.", url=url)
+    return N_("the list at %(url)s is not a revocation list.", url=url)
 
 
 def _verify_list_proof(run: Run, document: dict[str, Any], list_issuer: str | None) -> None:
     proofs = proof_list(document)
     if not proofs:
-        raise ProofError("the status list is not signed.")
+        raise ProofError(N_("the status list is not signed."))
     for proof in proofs:
         if not isinstance(proof, dict) or not isinstance(proof.get("verificationMethod"), str):
-            raise ProofError("the status list's proof is malformed.")
+            raise ProofError(N_("the status list's proof is malformed."))
         try:
             key = run.resolver.resolve(proof["verificationMethod"])
         except KeyResolutionError as error:
-            raise ProofError(f"the status list's key cannot be found: {error}") from None
+            raise ProofError(
+                N_("the status list's key cannot be found: %(error)s", error=text_of(error))
+            ) from None
         if key is None or key.controller != list_issuer or not key.linked:
-            raise ProofError("the status list's key does not belong to the issuer.")
+            raise ProofError(N_("the status list's key does not belong to the issuer."))
         if not isinstance(key.public_key, Ed25519PublicKey):
-            raise ProofError("the status list's key is not an Ed25519 key.")
+            raise ProofError(N_("the status list's key is not an Ed25519 key."))
         try:
             verify_proof(document, proof, public_key=key.public_key)
         except ProofError:
-            raise ProofError("the status list's signature does not verify.") from None
+            raise ProofError(N_("the status list's signature does not verify.")) from None
 
 
 def _status_index(value: Any) -> int | None:

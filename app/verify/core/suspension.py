@@ -18,6 +18,9 @@ from typing import Any
 from app.credentials.did import did_web_from_url
 from app.credentials.errors import CredentialError
 from app.credentials.status import credential_status_url
+from app.credentials.words import N_
+from app.credentials.words import Text
+from app.credentials.words import text_of
 
 from .fetching import DocumentNotFound
 from .fetching import fetch_json
@@ -28,7 +31,11 @@ from .run import Run
 _LAUREL_ID = re.compile(
     r"^(https?://[^?#\s]+)/credentials/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 )
-COULD_NOT = "Suspension could not be checked"
+COULD_NOT = N_("Suspension could not be checked")
+
+
+def _could_not(why: str) -> Text:
+    return N_("%(could_not)s: %(why)s", could_not=COULD_NOT, why=why)
 
 
 def laurel_site(credential: dict[str, Any], issuer_id: str | None) -> str | None:
@@ -60,7 +67,7 @@ def published_suspension_entry(run: Run, site: str) -> dict[str, Any] | None:
     document cannot send the verifier to another site's list.
     """
     if run.fetcher is None:
-        run.add("status", Outcome.UNKNOWN, f"{COULD_NOT}: Laurel is working offline.")
+        run.add("status", Outcome.UNKNOWN, _could_not(N_("Laurel is working offline.")))
         return None
     credential_id = str(run.credential["id"])
     url = credential_status_url(credential_id)
@@ -69,10 +76,14 @@ def published_suspension_entry(run: Run, site: str) -> dict[str, Any] | None:
     except DocumentNotFound:
         # The issuer's own site says it publishes no entry: a shutdown kit (static files)
         # carries no suspension, and its export refuses while any credential is suspended.
-        run.add("status", Outcome.PASSED, "The issuer publishes no suspension for this credential.")
+        run.add(
+            "status",
+            Outcome.PASSED,
+            N_("The issuer publishes no suspension for this credential."),
+        )
         return None
     except CredentialError as error:
-        run.add("status", Outcome.UNKNOWN, f"{COULD_NOT}: {error}")
+        run.add("status", Outcome.UNKNOWN, _could_not(text_of(error)))
         return None
     entries = [
         entry
@@ -86,7 +97,9 @@ def published_suspension_entry(run: Run, site: str) -> dict[str, Any] | None:
         run.add(
             "status",
             Outcome.UNKNOWN,
-            f"{COULD_NOT}: {url} does not give one suspension entry for this credential.",
+            _could_not(
+                N_("%(url)s does not give one suspension entry for this credential.", url=url)
+            ),
         )
         return None
     return entries[0]
