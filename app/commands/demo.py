@@ -74,7 +74,7 @@ def seed() -> None:
     for login in result.logins:
         click.echo(f"  {login.email.ljust(width)}  {login.role.ljust(10)}  {login.name}")
     click.echo("")
-    click.echo(f"  Password: {result.password}")
+    click.echo("  " + gettext("Password: %(password)s", password=result.password))
     click.echo("")
 
 

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import errno
 import socket
-from typing import NoReturn
 
 import click
 from flask_babel import gettext
 
+from app.commands import fail
 from app.config import default_instance_path
 from app.config import read_development_settings
 from app.config import write_development_settings
 
 PORT_BUSY = 2
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
-    raise SystemExit(PORT_BUSY)
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -49,7 +44,7 @@ def prepare(host: str, port: int) -> None:
     the address the server really answers on.
     """
     if not port_is_free(host, port):
-        _fail(
+        fail(
             gettext(
                 (
                     "port %(port)s on %(host)s is in use (another Laurel or "
@@ -59,7 +54,8 @@ def prepare(host: str, port: int) -> None:
                 port=port,
                 host=host,
                 port2=port + 1,
-            )
+            ),
+            PORT_BUSY,
         )
     instance_path = default_instance_path()
     public_url = f"http://{host}:{port}"
