@@ -59,7 +59,7 @@ def backup(file: Path) -> None:
     if file.exists():
         fail(
             gettext(
-                ("%(file)s exists already; choose a new file name (a backup never overwrites)."),
+                "%(file)s exists already; choose a new file name (a backup never overwrites).",
                 file=file,
             ),
             REFUSED,
@@ -83,15 +83,13 @@ def backup(file: Path) -> None:
     for key in summary.missing_evidence:
         click.echo(
             gettext(
-                ("Warning: evidence file %(key)s is named by the database but missing."), key=key
+                "Warning: evidence file %(key)s is named by the database but missing.", key=key
             ),
             err=True,
         )
     for key in summary.missing_badge_images:
         click.echo(
-            gettext(
-                ("Warning: badge image %(key)s is named by the database but missing."), key=key
-            ),
+            gettext("Warning: badge image %(key)s is named by the database but missing.", key=key),
             err=True,
         )
 
@@ -131,7 +129,7 @@ def restore(file: Path) -> None:
             check_passphrase(archive, config["LAUREL_KEY_PASSPHRASE"])
             click.echo(
                 gettext(
-                    ("Backup checked: every part matches its checksum (schema %(revision)s)."),
+                    "Backup checked: every part matches its checksum (schema %(revision)s).",
                     revision=revision,
                 )
             )
@@ -165,10 +163,8 @@ def restore(file: Path) -> None:
         except Unavailable as error:
             click.echo(
                 gettext(
-                    (
-                        "Warning: %(error)s Badge images stay in the database until "
-                        "`laurel storage move-badge-images` moves them."
-                    ),
+                    "Warning: %(error)s Badge images stay in the database until "
+                    "`laurel storage move-badge-images` moves them.",
                     error=error,
                 ),
                 err=True,

@@ -120,7 +120,7 @@ def issue(
     if badge is None:
         fail(
             gettext(
-                ("there is no badge with the slug “%(slug)s”; `laurel badges list` shows them."),
+                "there is no badge with the slug “%(slug)s”; `laurel badges list` shows them.",
                 slug=slug,
             ),
             USAGE_ERROR,
@@ -131,7 +131,7 @@ def issue(
     if recipient is None:
         fail(
             gettext(
-                ("there is no user with the email “%(email)s”; `laurel users list` shows them."),
+                "there is no user with the email “%(email)s”; `laurel users list` shows them.",
                 email=email,
             ),
             USAGE_ERROR,
@@ -199,7 +199,7 @@ def revoke(credential_id: str, reason: str) -> None:
     _change(credential_id, StatusChange.REVOKE, reason)
     click.echo(
         gettext(
-            ("Revoked %(credential_id)s. The revocation status list is republished."),
+            "Revoked %(credential_id)s. The revocation status list is republished.",
             credential_id=credential_id,
         )
     )
@@ -214,7 +214,7 @@ def suspend(credential_id: str, reason: str) -> None:
     _change(credential_id, StatusChange.SUSPEND, reason)
     click.echo(
         gettext(
-            ("Suspended %(credential_id)s. The suspension status list is republished."),
+            "Suspended %(credential_id)s. The suspension status list is republished.",
             credential_id=credential_id,
         )
     )
@@ -229,7 +229,7 @@ def reinstate(credential_id: str, reason: str) -> None:
     _change(credential_id, StatusChange.REINSTATE, reason)
     click.echo(
         gettext(
-            ("Reinstated %(credential_id)s. The suspension status list is republished."),
+            "Reinstated %(credential_id)s. The suspension status list is republished.",
             credential_id=credential_id,
         )
     )

@@ -34,7 +34,7 @@ def _actor(email: str | None) -> User:
         if user is None or not (user.is_admin or user.is_instructor):
             fail(
                 gettext(
-                    ("--by %(email)s: there is no instructor or admin with that email."),
+                    "--by %(email)s: there is no instructor or admin with that email.",
                     email=email,
                 ),
                 USAGE_ERROR,

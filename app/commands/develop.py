@@ -46,11 +46,9 @@ def prepare(host: str, port: int) -> None:
     if not port_is_free(host, port):
         fail(
             gettext(
-                (
-                    "port %(port)s on %(host)s is in use (another Laurel or "
-                    "another server). Stop it, or pick another port: make run "
-                    "PORT=%(port2)s (or LAUREL_PORT=%(port2)s make run)."
-                ),
+                "port %(port)s on %(host)s is in use (another Laurel or "
+                "another server). Stop it, or pick another port: make run "
+                "PORT=%(port2)s (or LAUREL_PORT=%(port2)s make run).",
                 port=port,
                 host=host,
                 port2=port + 1,
@@ -63,11 +61,9 @@ def prepare(host: str, port: int) -> None:
     if before and before != public_url and (instance_path / "laurel.db").exists():
         click.echo(
             gettext(
-                (
-                    "Note: the demo school in %(instance_path)s was set up at "
-                    "%(before)s; credentials issued before keep that address. "
-                    "Delete %(instance_path)s to start afresh at %(public_url)s."
-                ),
+                "Note: the demo school in %(instance_path)s was set up at "
+                "%(before)s; credentials issued before keep that address. "
+                "Delete %(instance_path)s to start afresh at %(public_url)s.",
                 instance_path=instance_path,
                 before=before,
                 public_url=public_url,

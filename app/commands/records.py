@@ -77,10 +77,8 @@ def export_static_command(directory: Path, years: int) -> None:
         )
     click.echo(
         gettext(
-            (
-                "%(directory)s: %(value_count)s files, %(credentials)s "
-                "shared credentials. See %(txt)s for the web server."
-            ),
+            "%(directory)s: %(value_count)s files, %(credentials)s "
+            "shared credentials. See %(txt)s for the web server.",
             directory=directory,
             value_count=len(summary.files),
             credentials=summary.credentials,

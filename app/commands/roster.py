@@ -57,11 +57,9 @@ def _show(plan: Plan) -> None:
     counts = plan.counts()
     click.echo(
         gettext(
-            (
-                "%(create)s to create, %(update)s to update, %(move)s to "
-                "move, %(unchanged)s unchanged, %(skip)s not imported, "
-                "%(leaving)s no longer in the roster."
-            ),
+            "%(create)s to create, %(update)s to update, %(move)s to "
+            "move, %(unchanged)s unchanged, %(skip)s not imported, "
+            "%(leaving)s no longer in the roster.",
             create=counts["create"],
             update=counts["update"],
             move=counts["move"],

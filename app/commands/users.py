@@ -58,7 +58,7 @@ def create_user(
     db.session.commit()
     click.echo(
         gettext(
-            ("Created %(role_value)s %(user_name)s <%(email)s>. They can sign in at /login."),
+            "Created %(role_value)s %(user_name)s <%(email)s>. They can sign in at /login.",
             role_value=user.role.value,
             user_name=user.name,
             email=user.email,

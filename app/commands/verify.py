@@ -180,7 +180,7 @@ def _print_report(report: Report) -> None:
         click.echo()
         click.echo(
             gettext(
-                ("Credential %(number)s of %(value_count)s in the record: %(headline)s"),
+                "Credential %(number)s of %(value_count)s in the record: %(headline)s",
                 number=number,
                 value_count=len(report.parts),
                 headline=say(part.headline),
@@ -264,11 +264,9 @@ def _with_school_issuer(document: dict[str, Any], school_id: str) -> dict[str, A
     if named is not None and named != school_id:
         fail(
             gettext(
-                (
-                    "the credential names the issuer %(named)s, but this school "
-                    "signs as %(school_id)s; Laurel signs only its own "
-                    "credentials."
-                ),
+                "the credential names the issuer %(named)s, but this school "
+                "signs as %(school_id)s; Laurel signs only its own "
+                "credentials.",
                 named=named,
                 school_id=school_id,
             ),
@@ -306,7 +304,7 @@ def sign(source: Path, output_format: str, out: Path | None) -> None:
     if not store.exists():
         fail(
             gettext(
-                ("there are no signing keys in %(directory)s; run `laurel keys init` first."),
+                "there are no signing keys in %(directory)s; run `laurel keys init` first.",
                 directory=store.directory,
             ),
             UNUSABLE_INPUT,

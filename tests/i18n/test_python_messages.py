@@ -138,4 +138,3 @@ def test_a_class_deriving_from_laurels_errors_is_found_through_its_parents():
         "class Other(Exception): pass\n"
     )
     assert error_classes([tree]) == {"LaurelError", "UserError", "SendError", "TokenRejected"}
-
