@@ -21,6 +21,7 @@ from authlib.oauth2 import OAuth2Error
 from flask import Blueprint
 from flask import Response
 from flask import request
+from flask_babel import force_locale
 
 from app.accounts.models import User
 from app.backpack.discovery import API_PATH
@@ -43,6 +44,7 @@ from app.errors import LaurelError
 from app.extensions import csrf
 from app.extensions import db
 from app.extensions import limiter
+from app.i18n import DEFAULT_LANGUAGE
 from app.issuing.profile import current_issuer_name
 from app.keyring import issuing_context
 from app.models_base import utcnow
@@ -199,7 +201,9 @@ def upsert_credential(student: User, token: OAuthToken):
     body = request.get_data(cache=False)
     if not body.strip():
         return status_info(400, "The body is empty: send a credential (JSON) or a VC-JWT.")
-    kept = keep(student, body, client_id=token.client_id, now=utcnow())
+    # The refusals are the protocol's answer to a program: in English, whatever it accepts.
+    with force_locale(DEFAULT_LANGUAGE):
+        kept = keep(student, body, client_id=token.client_id, now=utcnow())
     held = kept.held
     mimetype = "text/plain" if held.format == "jwt" else "application/json"
     if held.format == "json" and request.mimetype in JSON_TYPES:

@@ -22,6 +22,7 @@ from app.errors import NotAllowed
 from app.errors import UserError
 from app.extensions import db
 from app.keyring import issuing_context
+from app.main.filters import say
 from app.models_base import utcnow
 from app.share.learner_record import check_embeddable
 from app.verify.service import site_fetcher
@@ -66,8 +67,8 @@ def include_in_record(held_id: int):
             set_in_record(held, False)
             raise UserError(
                 gettext(
-                    ("This credential cannot go into the signed record: %(problem)s"),
-                    problem=problem,
+                    "This credential cannot go into the signed record: %(problem)s",
+                    problem=say(problem),
                 )
             ) from None
         db.session.rollback()  # the trial signing may have made the issuer profile row
@@ -102,14 +103,14 @@ def import_badge():
         kept = import_ob2(current_user, raw, fetcher=site_fetcher(), now=utcnow())
     except RefusedCredential as problem:
         return render_template("backpack/import_ob2.html", error=str(problem)), 400
-    flash(
-        gettext(
-            (
-                "“%(badge)s” was checked and added to your learner record as "
-                "an Open Badges 2.0 badge."
-            ),
-            badge=kept.held.name or "The badge",
-        ),
-        "success",
-    )
+    if kept.held.name:
+        added = gettext(
+            "“%(badge)s” was checked and added to your learner record as an Open Badges 2.0 badge.",
+            badge=kept.held.name,
+        )
+    else:
+        added = gettext(
+            "The badge was checked and added to your learner record as an Open Badges 2.0 badge."
+        )
+    flash(added, "success")
     return _back_to_record()

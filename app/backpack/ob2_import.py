@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext
+
 from app.accounts.models import User
 from app.backpack.store import Kept
 from app.backpack.store import RefusedCredential
@@ -19,6 +21,7 @@ from app.backpack.store import held_slot
 from app.backpack.store import identity_key
 from app.credentials.errors import CredentialError
 from app.extensions import db
+from app.main.filters import say
 from app.verify.core.fetching import Fetcher
 from app.verify.core.fetching import FetchError
 from app.verify.core.ob2 import assertion_text
@@ -39,9 +42,11 @@ def import_ob2(owner: User, raw: bytes, *, fetcher: Fetcher, now: datetime) -> K
         text = assertion_text(raw, fetcher=fetcher)
         badge = check_ob2(text, emails=[owner.email], fetcher=fetcher, now=now)
     except FetchError as problem:
-        raise RefusedCredential(f"The badge could not be checked: {problem}") from None
+        raise RefusedCredential(
+            gettext("The badge could not be checked: %(problem)s", problem=say(problem))
+        ) from None
     except CredentialError as problem:
-        raise RefusedCredential(str(problem)) from None
+        raise RefusedCredential(say(problem)) from None
     key = identity_key(badge.issuer_id, badge.assertion_id)
     held, created = held_slot(owner, key)
     held.raw_text = badge.text

@@ -27,6 +27,7 @@ from app.credentials.errors import CredentialError
 from app.errors import NotFound
 from app.errors import UserError
 from app.extensions import db
+from app.main.filters import say
 from app.verify.core.report import Report
 from app.verify.core.report import Verdict
 from app.verify.service import run_verification
@@ -49,23 +50,25 @@ class Kept:
 def _text_and_format(body: bytes) -> tuple[str, str]:
     if len(body) > MAX_CREDENTIAL_BYTES:
         raise RefusedCredential(
-            f"The credential is larger than {MAX_CREDENTIAL_BYTES // 1024} KB, "
-            "the most Laurel keeps."
+            gettext(
+                "The credential is larger than %(limit)s KB, the most Laurel keeps.",
+                limit=MAX_CREDENTIAL_BYTES // 1024,
+            )
         )
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        raise RefusedCredential("The body is not UTF-8 text.") from None
+        raise RefusedCredential(gettext("The body is not UTF-8 text.")) from None
     if COMPACT_JWS.fullmatch(text.strip()):
         return text, "jwt"
     try:
         document = json.loads(text)
     except (ValueError, RecursionError):
         raise RefusedCredential(
-            "The body is neither a JSON credential nor a compact JWS (VC-JWT)."
+            gettext("The body is neither a JSON credential nor a compact JWS (VC-JWT).")
         ) from None
     if not isinstance(document, dict):
-        raise RefusedCredential("A JSON credential must be a JSON object.")
+        raise RefusedCredential(gettext("A JSON credential must be a JSON object."))
     return text, "json"
 
 
@@ -95,15 +98,20 @@ def keep(owner: User, body: bytes, *, client_id: str | None, now: datetime) -> K
             filename="credential.jwt" if kind == "jwt" else "credential.json",
         )
     except CredentialError as problem:
-        raise RefusedCredential(str(problem)) from None
+        raise RefusedCredential(say(problem)) from None
     report = verification.report
     if report.verdict is Verdict.NOT_VERIFIED or report.credential is None:
-        raise RefusedCredential(f"The credential was not accepted: {report.headline}")
+        raise RefusedCredential(
+            gettext("The credential was not accepted: %(headline)s", headline=say(report.headline))
+        )
     if not names_owner(report, owner):
         raise RefusedCredential(
-            "This credential was not awarded to this learner: its credentialSubject names "
-            f"neither their learner id ({owner.subject_id}) nor their e-mail address. "
-            "A backpack keeps only its owner's credentials."
+            gettext(
+                "This credential was not awarded to this learner: its credentialSubject names "
+                "neither their learner id (%(subject_id)s) nor their email address. "
+                "A backpack keeps only its owner's credentials.",
+                subject_id=owner.subject_id,
+            )
         )
     credential_id = report.credential.get("id")
     key = identity_key(report.issuer_id, credential_id)

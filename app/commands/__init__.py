@@ -1,5 +1,5 @@
-"""Laurel's commands, one module per subject; here the click classes that say their help in the
-command's language.
+"""Laurel's commands, one module per subject; here what they share: the click classes that say
+their help in the command's language, and `fail`, how every command gives up.
 
 Click reads a command's help when the module is imported, before anyone knows the language,
 so the help is an English msgid (marked with `N_`) and these classes translate it when shown.
@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import copy
 from typing import Any
+from typing import NoReturn
 
 import click
 
 from app.i18n import gettext
+from app.main.filters import say
 
 
 def _translated(help_text: str | None) -> str | None:
@@ -57,3 +59,14 @@ class TranslatedGroup(click.Group, TranslatedCommand):
 def option(*names: str, **settings: Any) -> Any:
     """`click.option` with a translated help."""
     return click.option(*names, cls=TranslatedOption, **settings)
+
+
+def fail(message: object, status: int) -> NoReturn:
+    """Print Laurel's error line, "Error: …" in the command's language, on stderr; exit `status`.
+
+    `message` is a sentence already in the command's language, or an exception: a pure
+    library's sentence (`app.credentials.words.Text`) is said in that language too. Each
+    command keeps its own exit statuses (its docstring or README says what they mean).
+    """
+    click.echo(gettext("Error: %(error)s", error=say(message)), err=True)
+    raise SystemExit(status)

@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import gettext
 
+from app.commands import fail
 from app.errors import LaurelError
 from app.extensions import db
 from app.models_base import utcnow
@@ -30,8 +31,7 @@ def create(name: str, scopes: str) -> None:
         created = clients.create_api_client(name, scopes)
     except LaurelError as error:
         db.session.rollback()
-        click.echo(f"Error: {error}", err=True)
-        raise SystemExit(BAD_INPUT) from None
+        fail(error, BAD_INPUT)
     click.echo(f"client_id: {created.client.client_id}")
     click.echo(f"client_secret: {created.client_secret}")
     click.echo(gettext("Keep the secret now: Laurel stores only its hash."))
@@ -53,8 +53,7 @@ def revoke(client_id: str) -> None:
     try:
         clients.revoke_api_client(client_id)
     except LaurelError as error:
-        click.echo(f"Error: {error}", err=True)
-        raise SystemExit(BAD_INPUT) from None
+        fail(error, BAD_INPUT)
     click.echo(gettext("Revoked %(client_id)s.", client_id=client_id))
 
 

@@ -8,7 +8,6 @@ how a school moves from SQLite to PostgreSQL.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NoReturn
 from typing import cast
 
 import click
@@ -23,6 +22,7 @@ from flask_migrate import upgrade
 
 from app.badges.image_store import image_bucket
 from app.badges.image_store import move_into_bucket
+from app.commands import fail
 from app.credentials.errors import CredentialError
 from app.errors import Unavailable
 from app.evidence.storage import configured_storage
@@ -46,11 +46,6 @@ from app.storage.files import FileStore
 REFUSED = 2
 
 
-def _fail(message: str) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
-    raise SystemExit(REFUSED)
-
-
 def _print_counts(counts: dict[str, int]) -> None:
     for name, count in counts.items():
         click.echo(f"  {name:<22} {count:>8}")
@@ -62,14 +57,15 @@ def _print_counts(counts: dict[str, int]) -> None:
 def backup(file: Path) -> None:
     """Write the database, signing keys and evidence files to FILE, while the server runs."""
     if file.exists():
-        _fail(
+        fail(
             gettext(
-                ("%(file)s exists already; choose a new file name (a backup never overwrites)."),
+                "%(file)s exists already; choose a new file name (a backup never overwrites).",
                 file=file,
-            )
+            ),
+            REFUSED,
         )
     if not file.parent.is_dir():
-        _fail(gettext("the folder %(parent)s does not exist.", parent=file.parent))
+        fail(gettext("the folder %(parent)s does not exist.", parent=file.parent), REFUSED)
     config = current_app.config
     try:
         summary = write_backup(
@@ -81,21 +77,19 @@ def backup(file: Path) -> None:
             now=utcnow(),
         )
     except (CredentialError, Unavailable) as error:
-        _fail(str(error))
+        fail(error, REFUSED)
     click.echo(gettext("Backup written to %(file)s:", file=file))
     _print_counts(summary.counts)
     for key in summary.missing_evidence:
         click.echo(
             gettext(
-                ("Warning: evidence file %(key)s is named by the database but missing."), key=key
+                "Warning: evidence file %(key)s is named by the database but missing.", key=key
             ),
             err=True,
         )
     for key in summary.missing_badge_images:
         click.echo(
-            gettext(
-                ("Warning: badge image %(key)s is named by the database but missing."), key=key
-            ),
+            gettext("Warning: badge image %(key)s is named by the database but missing.", key=key),
             err=True,
         )
 
@@ -135,7 +129,7 @@ def restore(file: Path) -> None:
             check_passphrase(archive, config["LAUREL_KEY_PASSPHRASE"])
             click.echo(
                 gettext(
-                    ("Backup checked: every part matches its checksum (schema %(revision)s)."),
+                    "Backup checked: every part matches its checksum (schema %(revision)s).",
                     revision=revision,
                 )
             )
@@ -159,9 +153,9 @@ def restore(file: Path) -> None:
                     cast(FileStore, images).delete(key)
                 raise
     except (BackupError, Unavailable) as error:
-        _fail(str(error))
+        fail(error, REFUSED)
     except sa.exc.DBAPIError as error:
-        _fail(gettext("the database refused the backup's rows: %(orig)s", orig=error.orig))
+        fail(gettext("the database refused the backup's rows: %(orig)s", orig=error.orig), REFUSED)
     upgrade()
     if images is not None:
         try:
@@ -169,10 +163,8 @@ def restore(file: Path) -> None:
         except Unavailable as error:
             click.echo(
                 gettext(
-                    (
-                        "Warning: %(error)s Badge images stay in the database until "
-                        "`laurel storage move-badge-images` moves them."
-                    ),
+                    "Warning: %(error)s Badge images stay in the database until "
+                    "`laurel storage move-badge-images` moves them.",
                     error=error,
                 ),
                 err=True,

@@ -7,7 +7,6 @@ the credential page's buttons.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NoReturn
 
 import click
 from flask.cli import with_appcontext
@@ -19,6 +18,7 @@ from app.accounts.models import User
 from app.badges.models import Badge
 from app.badges.models import IssuedCredential
 from app.badges.services import level_by_name
+from app.commands import fail
 from app.commands.bulk import issue_from_csv
 from app.errors import LaurelError
 from app.extensions import db
@@ -38,12 +38,6 @@ from app.vcapi.models import ApiCredential
 USAGE_ERROR = 2
 
 
-def _fail(message: str) -> NoReturn:
-    """Print a message for a person and exit with status 2, as click does for bad usage."""
-    click.echo(f"Error: {message}", err=True)
-    raise SystemExit(USAGE_ERROR)
-
-
 @click.group("badges")
 def badges_group() -> None:
     """Badge definitions."""
@@ -57,14 +51,15 @@ def list_badges() -> None:
     if not rows:
         click.echo(gettext("No badges yet. Instructors create them at /badges/new."))
         return
+    whole_school = gettext("(whole school)")
     table = [
-        (b.slug, b.state.value, b.school_class.name if b.school_class else "(whole school)", b.name)
+        (b.slug, b.state.value, b.school_class.name if b.school_class else whole_school, b.name)
         for b in rows
     ]
-    widths = [
-        max(len(row[i]) for row in [*table, ("SLUG", "STATE", "CLASS", "")]) for i in range(3)
-    ]
-    for row in [("SLUG", "STATE", "CLASS", "NAME"), *table]:
+    # The column titles are words for a person; slugs and states are values the commands take.
+    titles = (gettext("SLUG"), gettext("STATE"), gettext("CLASS"), gettext("NAME"))
+    widths = [max(len(row[i]) for row in [*table, titles]) for i in range(3)]
+    for row in [titles, *table]:
         click.echo(
             "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True))
             + f"  {row[3]}"
@@ -116,28 +111,30 @@ def issue(
     """
     if csv_file is not None:
         if slug or email or level or force:
-            _fail(gettext("--csv takes its badges, emails and levels from the file."))
+            fail(gettext("--csv takes its badges, emails and levels from the file."), USAGE_ERROR)
         issue_from_csv(csv_file, by=by, yes=yes, out=out)
         return
     if not slug or not email:
-        _fail(gettext("give --badge and --email (or --csv FILE)."))
+        fail(gettext("give --badge and --email (or --csv FILE)."), USAGE_ERROR)
     badge = db.session.scalar(select(Badge).where(Badge.slug == slug))
     if badge is None:
-        _fail(
+        fail(
             gettext(
-                ("there is no badge with the slug “%(slug)s”; `laurel badges list` shows them."),
+                "there is no badge with the slug “%(slug)s”; `laurel badges list` shows them.",
                 slug=slug,
-            )
+            ),
+            USAGE_ERROR,
         )
     recipient = db.session.scalar(
         select(User).where(func.lower(User.email) == email.strip().lower())
     )
     if recipient is None:
-        _fail(
+        fail(
             gettext(
-                ("there is no user with the email “%(email)s”; `laurel users list` shows them."),
+                "there is no user with the email “%(email)s”; `laurel users list` shows them.",
                 email=email,
-            )
+            ),
+            USAGE_ERROR,
         )
     if not badge.is_for_learner(recipient):
         class_name = badge.school_class.name if badge.school_class else "its class"
@@ -145,7 +142,10 @@ def issue(
             f"“{badge.name}” is a badge of {class_name}, and {recipient.name} is not its student"
         )
         if not force:
-            _fail(gettext("%(outside)s. Add --force to issue it all the same.", outside=outside))
+            fail(
+                gettext("%(outside)s. Add --force to issue it all the same.", outside=outside),
+                USAGE_ERROR,
+            )
         click.echo(
             gettext("Warning: %(outside)s; issuing it anyway (--force).", outside=outside), err=True
         )
@@ -159,7 +159,7 @@ def issue(
         settle_completions(ctx, [credential], actor=None, now=credential.issued_at)
     except LaurelError as error:
         db.session.rollback()
-        _fail(str(error))
+        fail(error, USAGE_ERROR)
     db.session.commit()
     if out is not None:
         out.write_text(credential.json_text, encoding="utf-8")
@@ -183,7 +183,7 @@ def _change(credential_id: str, change: StatusChange, reason: str) -> None:
         )
     except LaurelError as error:
         db.session.rollback()
-        _fail(str(error))
+        fail(error, USAGE_ERROR)
     db.session.commit()
 
 
@@ -199,7 +199,7 @@ def revoke(credential_id: str, reason: str) -> None:
     _change(credential_id, StatusChange.REVOKE, reason)
     click.echo(
         gettext(
-            ("Revoked %(credential_id)s. The revocation status list is republished."),
+            "Revoked %(credential_id)s. The revocation status list is republished.",
             credential_id=credential_id,
         )
     )
@@ -214,7 +214,7 @@ def suspend(credential_id: str, reason: str) -> None:
     _change(credential_id, StatusChange.SUSPEND, reason)
     click.echo(
         gettext(
-            ("Suspended %(credential_id)s. The suspension status list is republished."),
+            "Suspended %(credential_id)s. The suspension status list is republished.",
             credential_id=credential_id,
         )
     )
@@ -229,7 +229,7 @@ def reinstate(credential_id: str, reason: str) -> None:
     _change(credential_id, StatusChange.REINSTATE, reason)
     click.echo(
         gettext(
-            ("Reinstated %(credential_id)s. The suspension status list is republished."),
+            "Reinstated %(credential_id)s. The suspension status list is republished.",
             credential_id=credential_id,
         )
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NoReturn
 
 import click
 import sqlalchemy as sa
@@ -19,6 +18,7 @@ from app.bulk.services import confirm
 from app.bulk.services import create_job
 from app.bulk.services import progress
 from app.bulk.services import result_csv
+from app.commands import fail
 from app.extensions import db
 from app.keyring import issuing_context
 from app.models_base import utcnow
@@ -27,21 +27,17 @@ CHECK_FAILED = 1
 USAGE_ERROR = 2
 
 
-def _fail(message: str, status: int = USAGE_ERROR) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
-    raise SystemExit(status)
-
-
 def _actor(email: str | None) -> User:
     """The staff member the credentials are issued by: --by, or the school's only admin."""
     if email:
         user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.lower()))
         if user is None or not (user.is_admin or user.is_instructor):
-            _fail(
+            fail(
                 gettext(
-                    ("--by %(email)s: there is no instructor or admin with that email."),
+                    "--by %(email)s: there is no instructor or admin with that email.",
                     email=email,
-                )
+                ),
+                USAGE_ERROR,
             )
         return user
     admins = list(
@@ -50,7 +46,10 @@ def _actor(email: str | None) -> User:
         )
     )
     if len(admins) != 1:
-        _fail(gettext("name the instructor or admin who issues these credentials: --by EMAIL."))
+        fail(
+            gettext("name the instructor or admin who issues these credentials: --by EMAIL."),
+            USAGE_ERROR,
+        )
     return admins[0]
 
 
@@ -60,13 +59,19 @@ def issue_from_csv(path: Path, *, by: str | None, yes: bool, out: Path | None) -
     try:
         data = path.read_bytes()
     except OSError as error:
-        _fail(gettext("cannot read %(path)s: %(strerror)s.", path=path, strerror=error.strerror))
+        fail(
+            gettext("cannot read %(path)s: %(strerror)s.", path=path, strerror=error.strerror),
+            USAGE_ERROR,
+        )
     report = check_csv(data, actor=actor)
     if report.errors:
         for problem in report.errors:
-            where = f"row {problem.row}" if problem.row else path.name
-            click.echo(f"{where}: {problem.message}", err=True)
-        _fail(
+            if problem.row:
+                line = gettext("row %(row)s: %(problem)s", row=problem.row, problem=problem.message)
+            else:
+                line = f"{path.name}: {problem.message}"
+            click.echo(line, err=True)
+        fail(
             ngettext(
                 "%(num)s problem in %(path_name)s; nothing was issued. Fix it and run the "
                 "command again.",
@@ -85,14 +90,14 @@ def issue_from_csv(path: Path, *, by: str | None, yes: bool, out: Path | None) -
             path_name=path.name,
         )
     )
-    if not yes and not click.confirm("Issue them now?", default=False):
-        _fail(gettext("nothing was issued."), CHECK_FAILED)
+    if not yes and not click.confirm(gettext("Issue them now?"), default=False):
+        fail(gettext("nothing was issued."), CHECK_FAILED)
     now = utcnow()
     job = create_job(report.rows, source=JobSource.CSV, filename=path.name, actor=actor, now=now)
     confirm(job, now=now)
     db.session.commit()
     job_id, ctx = job.id, issuing_context()
-    with click.progressbar(length=len(report.rows), label="Issuing", show_pos=True) as bar:
+    with click.progressbar(length=len(report.rows), label=gettext("Issuing"), show_pos=True) as bar:
         run_job(job_id, ctx, on_chunk=bar.update)
     job = db.session.get_one(type(job), job_id)
     result = progress(job, now=utcnow())

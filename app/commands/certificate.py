@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NoReturn
 
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext
 
+from app.commands import fail
 from app.errors import LaurelError
 from app.keyring import issuing_context
 from app.models_base import utcnow
@@ -18,11 +18,6 @@ from app.share.services import download_name
 from app.verify.documents import credential_by_id
 
 USAGE_ERROR = 2
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
-    raise SystemExit(USAGE_ERROR)
 
 
 def _credential_id(value: str) -> str:
@@ -50,16 +45,17 @@ def certificate(credential_ids: tuple[str, ...], out: Path, paper: str) -> None:
     """Render PDF certificates (with the signed credential attached) for credential ids or URLs."""
     single_file = out.suffix.lower() == ".pdf"
     if single_file and len(credential_ids) > 1:
-        _fail(
+        fail(
             gettext(
                 "several credentials make several PDFs: give a folder to --out, not a .pdf file."
-            )
+            ),
+            USAGE_ERROR,
         )
     credentials = []
     for value in credential_ids:
         credential = credential_by_id(_credential_id(value))
         if credential is None:
-            _fail(gettext("there is no credential “%(value)s”.", value=value))
+            fail(gettext("there is no credential “%(value)s”.", value=value), USAGE_ERROR)
         credentials.append(credential)
     if not single_file:
         out.mkdir(parents=True, exist_ok=True)
@@ -69,7 +65,7 @@ def certificate(credential_ids: tuple[str, ...], out: Path, paper: str) -> None:
         try:
             path.write_bytes(render_certificate(credential, ctx=ctx, paper=paper, now=now))
         except LaurelError as error:
-            _fail(str(error))
+            fail(error, USAGE_ERROR)
         click.echo(f"{path}  ({credential.recipient.name}, {credential.badge.name})")
 
 

@@ -7,9 +7,13 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext
 
+from app.commands import fail
 from app.config import is_production
 from app.extensions import db
 from app.models_base import utcnow
+
+# The demo school's accounts share a published password: refused on a production server.
+PRODUCTION_REFUSED = 2
 
 
 @click.group("demo", help="The demo school for a first look at Laurel.")
@@ -29,19 +33,15 @@ def seed() -> None:
     # The demo accounts share a password printed in the README: never on a school's server.
     env = current_app.config["LAUREL_ENV"]
     if is_production(env):
-        click.echo(
+        fail(
             gettext(
-                (
-                    "Error: the demo school is not created with "
-                    "LAUREL_ENV=%(env)s: its accounts share a published "
-                    "password. Run it with LAUREL_ENV=development on a machine "
-                    "that holds no real school data (`make run` does)."
-                ),
+                "the demo school is not created with LAUREL_ENV=%(env)s: its accounts share a "
+                "published password. Run it with LAUREL_ENV=development on a machine that holds "
+                "no real school data (`make run` does).",
                 env=env,
             ),
-            err=True,
+            PRODUCTION_REFUSED,
         )
-        click.get_current_context().exit(2)
     if not current_app.config["LAUREL_DEMO"]:
         click.echo(
             gettext(
@@ -66,7 +66,7 @@ def seed() -> None:
     login_url = f"{current_app.config['LAUREL_PUBLIC_URL']}/login"
     click.echo(
         gettext(
-            ("Sign in at %(login_url)s with any of these (one shared demo password):"),
+            "Sign in at %(login_url)s with any of these (one shared demo password):",
             login_url=login_url,
         )
     )
@@ -74,7 +74,7 @@ def seed() -> None:
     for login in result.logins:
         click.echo(f"  {login.email.ljust(width)}  {login.role.ljust(10)}  {login.name}")
     click.echo("")
-    click.echo(f"  Password: {result.password}")
+    click.echo("  " + gettext("Password: %(password)s", password=result.password))
     click.echo("")
 
 

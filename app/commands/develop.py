@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import errno
 import socket
-from typing import NoReturn
 
 import click
 from flask_babel import gettext
 
+from app.commands import fail
 from app.config import default_instance_path
 from app.config import read_development_settings
 from app.config import write_development_settings
 
 PORT_BUSY = 2
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
-    raise SystemExit(PORT_BUSY)
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -49,17 +44,16 @@ def prepare(host: str, port: int) -> None:
     the address the server really answers on.
     """
     if not port_is_free(host, port):
-        _fail(
+        fail(
             gettext(
-                (
-                    "port %(port)s on %(host)s is in use (another Laurel or "
-                    "another server). Stop it, or pick another port: make run "
-                    "PORT=%(port2)s (or LAUREL_PORT=%(port2)s make run)."
-                ),
+                "port %(port)s on %(host)s is in use (another Laurel or "
+                "another server). Stop it, or pick another port: make run "
+                "PORT=%(port2)s (or LAUREL_PORT=%(port2)s make run).",
                 port=port,
                 host=host,
                 port2=port + 1,
-            )
+            ),
+            PORT_BUSY,
         )
     instance_path = default_instance_path()
     public_url = f"http://{host}:{port}"
@@ -67,11 +61,9 @@ def prepare(host: str, port: int) -> None:
     if before and before != public_url and (instance_path / "laurel.db").exists():
         click.echo(
             gettext(
-                (
-                    "Note: the demo school in %(instance_path)s was set up at "
-                    "%(before)s; credentials issued before keep that address. "
-                    "Delete %(instance_path)s to start afresh at %(public_url)s."
-                ),
+                "Note: the demo school in %(instance_path)s was set up at "
+                "%(before)s; credentials issued before keep that address. "
+                "Delete %(instance_path)s to start afresh at %(public_url)s.",
                 instance_path=instance_path,
                 before=before,
                 public_url=public_url,

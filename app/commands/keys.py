@@ -12,11 +12,11 @@ from datetime import UTC
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from typing import NoReturn
 
 import click
 
 from app.commands import TranslatedGroup
+from app.commands import fail
 from app.commands import option
 from app.config import ConfigurationError
 from app.config import load_settings
@@ -35,17 +35,12 @@ CONFIGURATION_ERROR = 2
 KEY_STORE_ERROR = 1
 
 
-def _fail(message: str, status: int) -> NoReturn:
-    click.echo(gettext("Error: %(error)s", error=message), err=True)
-    raise SystemExit(status)
-
-
 def _settings() -> dict[str, Any]:
     try:
         # A placeholder SECRET_KEY: these commands sign no session, so none is read or created.
         return load_settings({"SECRET_KEY": "unused-by-key-commands"})
     except ConfigurationError as error:
-        _fail(str(error), CONFIGURATION_ERROR)
+        fail(error, CONFIGURATION_ERROR)
 
 
 def _store(settings: dict[str, Any]) -> KeyStore:
@@ -84,7 +79,7 @@ def init_keys() -> None:
         created = store.init(now=datetime.now(UTC))
         records = store.records()
     except CredentialError as error:
-        _fail(str(error), KEY_STORE_ERROR)
+        fail(error, KEY_STORE_ERROR)
     if not created:
         click.echo(
             gettext(
@@ -109,7 +104,7 @@ def list_keys() -> None:
         records = _store(settings).records()
         issuer_id = _issuer_id(settings)
     except CredentialError as error:
-        _fail(str(error), KEY_STORE_ERROR)
+        fail(error, KEY_STORE_ERROR)
     for record in records:
         click.echo(_describe(record, issuer_id))
 
@@ -130,7 +125,7 @@ def rotate_keys(kind: str | None) -> None:
         created = _store(settings).rotate(now=datetime.now(UTC), kind=kind)
         issuer_id = _issuer_id(settings)
     except CredentialError as error:
-        _fail(str(error), KEY_STORE_ERROR)
+        fail(error, KEY_STORE_ERROR)
     click.echo(gettext("New current keys (the old ones are kept and stay published):"))
     for record in created:
         click.echo("  " + _describe(record, issuer_id))
@@ -144,7 +139,7 @@ def did_document() -> None:
     try:
         document = build_did_document(_issuer_id(settings), _store(settings).records())
     except CredentialError as error:
-        _fail(str(error), KEY_STORE_ERROR)
+        fail(error, KEY_STORE_ERROR)
     click.echo(did_document_json(document))
 
 
@@ -156,7 +151,7 @@ def jwks() -> None:
     try:
         key_set = build_jwks(_issuer_id(settings), _store(settings).records())
     except CredentialError as error:
-        _fail(str(error), KEY_STORE_ERROR)
+        fail(error, KEY_STORE_ERROR)
     click.echo(json.dumps(key_set, indent=2))
 
 

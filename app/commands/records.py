@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NoReturn
 
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext
 
 from app.accounts.services import find_user_by_email
+from app.commands import fail
 from app.errors import LaurelError
 from app.extensions import db
 from app.keyring import issuing_context
@@ -19,11 +19,6 @@ from app.records.static_export import LIST_VALID_YEARS
 from app.records.static_export import export_static
 
 USAGE_ERROR = 2
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
-    raise SystemExit(USAGE_ERROR)
 
 
 @click.command("archive")
@@ -36,18 +31,21 @@ def archive(email: str, out: Path) -> None:
     """Write a learner's archive (every credential, the keys, a README) for a leaver."""
     learner = find_user_by_email(email)
     if learner is None:
-        _fail(gettext("there is no account with the email “%(email)s”.", email=email))
+        fail(gettext("there is no account with the email “%(email)s”.", email=email), USAGE_ERROR)
     if out.suffix.lower() != ".zip":
-        _fail(gettext("--out must name a .zip file."))
+        fail(gettext("--out must name a .zip file."), USAGE_ERROR)
     try:
         data = build_learner_archive(learner, ctx=issuing_context(), now=utcnow())
         # Signing the learner record may create the issuer profile row: keep it.
         db.session.commit()
         out.write_bytes(data)
     except LaurelError as error:
-        _fail(str(error))
+        fail(error, USAGE_ERROR)
     except OSError as error:
-        _fail(gettext("cannot write %(out)s: %(error)s.", out=out, error=error.strerror or error))
+        fail(
+            gettext("cannot write %(out)s: %(error)s.", out=out, error=error.strerror or error),
+            USAGE_ERROR,
+        )
     click.echo(f"{out}  ({learner.name})")
 
 
@@ -67,21 +65,20 @@ def export_static_command(directory: Path, years: int) -> None:
         summary = export_static(directory, ctx=issuing_context(), now=utcnow(), years=years)
         db.session.commit()
     except LaurelError as error:
-        _fail(str(error))
+        fail(error, USAGE_ERROR)
     except OSError as error:
-        _fail(
+        fail(
             gettext(
                 "cannot write into %(directory)s: %(error)s.",
                 directory=directory,
                 error=error.strerror or error,
-            )
+            ),
+            USAGE_ERROR,
         )
     click.echo(
         gettext(
-            (
-                "%(directory)s: %(value_count)s files, %(credentials)s "
-                "shared credentials. See %(txt)s for the web server."
-            ),
+            "%(directory)s: %(value_count)s files, %(credentials)s "
+            "shared credentials. See %(txt)s for the web server.",
             directory=directory,
             value_count=len(summary.files),
             credentials=summary.credentials,

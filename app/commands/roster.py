@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext
 from flask_babel import ngettext
 
+from app.commands import fail
 from app.errors import LaurelError
 from app.extensions import db
 from app.keyring import issuing_context
@@ -19,6 +20,9 @@ from app.roster.plan import Action
 from app.roster.plan import Plan
 from app.roster.services import apply_and_check
 from app.roster.services import preview_files
+
+# A roster with a problem, or one the services refuse, changes nothing.
+REFUSED = 1
 
 
 @click.group("roster")
@@ -53,11 +57,9 @@ def _show(plan: Plan) -> None:
     counts = plan.counts()
     click.echo(
         gettext(
-            (
-                "%(create)s to create, %(update)s to update, %(move)s to "
-                "move, %(unchanged)s unchanged, %(skip)s not imported, "
-                "%(leaving)s no longer in the roster."
-            ),
+            "%(create)s to create, %(update)s to update, %(move)s to "
+            "move, %(unchanged)s unchanged, %(skip)s not imported, "
+            "%(leaving)s no longer in the roster.",
             create=counts["create"],
             update=counts["update"],
             move=counts["move"],
@@ -89,7 +91,7 @@ def import_roster(path: Path, apply_it: bool) -> None:
     try:
         _kind, _content, _name, plan = preview_files(_files(path))
     except LaurelError as error:
-        raise click.ClickException(str(error)) from error
+        fail(error, REFUSED)
     for problem in plan.problems:
         where = f"{problem.file or path.name}:{problem.line}" if problem.line else problem.file
         click.echo(f"{where or path.name}: {problem.message}", err=True)
@@ -103,7 +105,7 @@ def import_roster(path: Path, apply_it: bool) -> None:
             ),
             err=True,
         )
-        raise SystemExit(1)
+        raise SystemExit(REFUSED)
     _show(plan)
     if not apply_it:
         click.echo(gettext("Preview only: run again with --apply to make these changes."))
@@ -112,14 +114,14 @@ def import_roster(path: Path, apply_it: bool) -> None:
         invitations = apply_and_check(plan, actor=None, now=utcnow())
     except LaurelError as error:
         db.session.rollback()
-        raise click.ClickException(str(error)) from error
+        fail(error, REFUSED)
     db.session.commit()
     base = issuing_context().public_url
     with current_app.test_request_context():  # url_for needs a request outside the server
         for email, token in invitations.items():
             link = base + url_for("accounts.accept_invitation", token=token)
             click.echo(gettext("invitation for %(email)s: %(link)s", email=email, link=link))
-    click.echo("Applied.")
+    click.echo(gettext("Applied."))
 
 
 commands = [roster_group]

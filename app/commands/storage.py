@@ -17,9 +17,11 @@ from flask_babel import ngettext
 
 from app.badges.image_store import image_bucket
 from app.badges.image_store import move_into_bucket
+from app.commands import fail
 from app.errors import Unavailable
 from app.evidence.storage import configured_storage
 from app.extensions import db
+from app.main.filters import say
 
 UNAVAILABLE = 1
 
@@ -37,16 +39,17 @@ def check() -> None:
     try:
         storage.check()
     except Unavailable as error:
-        click.echo(f"Error: {error}", err=True)
-        raise SystemExit(UNAVAILABLE) from None
+        fail(error, UNAVAILABLE)
     click.echo(
         gettext(
             "Evidence files are stored in %(describe)s: reachable.", describe=storage.describe()
         )
     )
     bucket = image_bucket(current_app.config)
-    where = bucket.describe() if bucket is not None else "the database (the badge rows)"
-    click.echo(gettext("Badge images are stored in %(where)s.", where=where))
+    if bucket is None:
+        click.echo(gettext("Badge images are stored in the database (the badge rows)."))
+    else:
+        click.echo(gettext("Badge images are stored in %(where)s.", where=bucket.describe()))
 
 
 @storage_group.command("move-badge-images")
@@ -55,22 +58,20 @@ def move_badge_images() -> None:
     """Move the badge images held in the database into the bucket of LAUREL_STORAGE_URL."""
     bucket = image_bucket(current_app.config)
     if bucket is None:
-        click.echo(
+        fail(
             gettext(
-                "Error: LAUREL_STORAGE_URL is not set, so badge images "
-                "belong in the database, where they are. Set it to the "
-                "bucket first."
+                "LAUREL_STORAGE_URL is not set, so badge images belong in the database, "
+                "where they are. Set it to the bucket first."
             ),
-            err=True,
+            UNAVAILABLE,
         )
-        raise SystemExit(UNAVAILABLE)
     try:
         moved = move_into_bucket(db.engine, bucket)
     except Unavailable as error:
-        click.echo(
-            gettext("Error: %(error)s (the images moved so far stay moved)", error=error), err=True
+        fail(
+            gettext("%(error)s The images moved so far stay moved.", error=say(error)),
+            UNAVAILABLE,
         )
-        raise SystemExit(UNAVAILABLE) from None
     click.echo(
         ngettext(
             "Moved the images of %(num)s badge into %(describe)s.",

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import NoReturn
 
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext
 
+from app.commands import fail
 from app.errors import LaurelError
 from app.extensions import db
 from app.models_base import utcnow
@@ -21,12 +21,6 @@ from app.verify import trust_list
 
 ACTOR = "command line"
 BAD_INPUT = 2
-
-
-def _fail(error: Exception | str) -> NoReturn:
-    db.session.rollback()
-    click.echo(f"Error: {error}", err=True)
-    raise SystemExit(BAD_INPUT)
 
 
 @click.group("trust")
@@ -44,7 +38,8 @@ def add(identifier: str, name: str, note: str) -> None:
     try:
         row = trust_list.add_trusted(identifier, name, note, actor=ACTOR, now=utcnow())
     except LaurelError as error:
-        _fail(error)
+        db.session.rollback()
+        fail(error, BAD_INPUT)
     db.session.commit()
     click.echo(
         gettext(
@@ -63,7 +58,8 @@ def remove(identifier: str) -> None:
     try:
         row = trust_list.remove_trusted(identifier)
     except LaurelError as error:
-        _fail(error)
+        db.session.rollback()
+        fail(error, BAD_INPUT)
     db.session.commit()
     click.echo(
         gettext(
@@ -114,13 +110,15 @@ def import_file(source: Path) -> None:
         text = trust_list.decode_trust_file(source.read_bytes())
         report = trust_list.import_trust_list(text, actor=f"{ACTOR}: {source.name}", now=utcnow())
     except OSError as error:
-        _fail(
+        fail(
             gettext(
                 "cannot read %(source)s: %(error)s.", source=source, error=error.strerror or error
-            )
+            ),
+            BAD_INPUT,
         )
     except LaurelError as error:
-        _fail(f"{source}: {error}")
+        db.session.rollback()
+        fail(gettext("In %(source)s: %(error)s", source=source, error=error), BAD_INPUT)
     db.session.commit()
     click.echo(gettext("Imported %(source)s: %(summary)s", source=source, summary=report.summary))
 
@@ -133,12 +131,13 @@ def export_file(target: Path) -> None:
     try:
         target.write_text(trust_list.export_trust_list(), encoding="utf-8")
     except OSError as error:
-        _fail(
+        fail(
             gettext(
                 "cannot write %(target)s: %(error)s.", target=target, error=error.strerror or error
-            )
+            ),
+            BAD_INPUT,
         )
-    click.echo(f"Wrote {target}")
+    click.echo(gettext("Wrote %(target)s.", target=target))
 
 
 commands = [trust_group]

@@ -22,7 +22,7 @@ def users_group() -> None:
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return click.prompt(gettext("Password"), hide_input=True, confirmation_prompt=True)
 
 
 @users_group.command("create")
@@ -58,7 +58,7 @@ def create_user(
     db.session.commit()
     click.echo(
         gettext(
-            ("Created %(role_value)s %(user_name)s <%(email)s>. They can sign in at /login."),
+            "Created %(role_value)s %(user_name)s <%(email)s>. They can sign in at /login.",
             role_value=user.role.value,
             user_name=user.name,
             email=user.email,
@@ -80,7 +80,15 @@ def list_users() -> None:
         )
         return
     width = max(len(user.email) for user in users)
-    click.echo(f"{'EMAIL'.ljust(width)}  {'ROLE':<10}  {'NAME':<24}  CLASSES")
+    # The column titles are words for a person; the roles below are values (`--role` takes them).
+    email, role, name, classes = (
+        gettext("EMAIL"),
+        gettext("ROLE"),
+        gettext("NAME"),
+        gettext("CLASSES"),
+    )
+    width = max(width, len(email))
+    click.echo(f"{email.ljust(width)}  {role:<10}  {name:<24}  {classes}")
     for user in users:
         classes = ", ".join(sorted(m.school_class.name for m in user.memberships)) or "-"
         role = user.role.value if user.is_active else f"{user.role.value}*"

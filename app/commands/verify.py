@@ -24,6 +24,7 @@ from typing import NoReturn
 import click
 
 from app.commands import TranslatedCommand
+from app.commands import fail
 from app.commands import option
 from app.config import ConfigurationError
 from app.config import load_settings
@@ -65,15 +66,10 @@ class _Unusable(Exception):
     """The input (or a file beside it) cannot be verified at all: exit 2, with the reason."""
 
 
-def _fail(message: str, status: int = UNUSABLE_INPUT) -> NoReturn:
-    click.echo(gettext("Error: %(error)s", error=message), err=True)
-    raise SystemExit(status)
-
-
 def _fail_verify(message: str, as_json: bool) -> NoReturn:
     """End `verify` on unusable input; with --json that too is one JSON object on stdout."""
     if not as_json:
-        _fail(message)
+        fail(message, UNUSABLE_INPUT)
     click.echo(
         json.dumps(
             {
@@ -184,7 +180,7 @@ def _print_report(report: Report) -> None:
         click.echo()
         click.echo(
             gettext(
-                ("Credential %(number)s of %(value_count)s in the record: %(headline)s"),
+                "Credential %(number)s of %(value_count)s in the record: %(headline)s",
                 number=number,
                 value_count=len(report.parts),
                 headline=say(part.headline),
@@ -263,19 +259,18 @@ def _with_school_issuer(document: dict[str, Any], school_id: str) -> dict[str, A
     elif isinstance(issuer, str):
         issuer = {"id": issuer}
     if not isinstance(issuer, dict):
-        _fail(gettext("the credential's issuer must be a Profile object or an id."))
+        fail(gettext("the credential's issuer must be a Profile object or an id."), UNUSABLE_INPUT)
     named = issuer.get("id")
     if named is not None and named != school_id:
-        _fail(
+        fail(
             gettext(
-                (
-                    "the credential names the issuer %(named)s, but this school "
-                    "signs as %(school_id)s; Laurel signs only its own "
-                    "credentials."
-                ),
+                "the credential names the issuer %(named)s, but this school "
+                "signs as %(school_id)s; Laurel signs only its own "
+                "credentials.",
                 named=named,
                 school_id=school_id,
-            )
+            ),
+            UNUSABLE_INPUT,
         )
     return {**document, "issuer": {**issuer, "id": school_id}}
 
@@ -304,29 +299,37 @@ def sign(source: Path, output_format: str, out: Path | None) -> None:
     try:
         settings = load_settings({"SECRET_KEY": "unused-by-sign"})
     except ConfigurationError as error:
-        _fail(str(error))
+        fail(error, UNUSABLE_INPUT)
     store = KeyStore(Path(settings["LAUREL_KEYS_DIR"]), settings["LAUREL_KEY_PASSPHRASE"])
     if not store.exists():
-        _fail(
+        fail(
             gettext(
-                ("there are no signing keys in %(directory)s; run `laurel keys init` first."),
+                "there are no signing keys in %(directory)s; run `laurel keys init` first.",
                 directory=store.directory,
-            )
+            ),
+            UNUSABLE_INPUT,
         )
     if source.stat().st_size > MAX_INPUT_BYTES:
-        _fail(
+        fail(
             gettext(
                 "%(source)s is larger than %(max_input_bytes)s MB.",
                 source=source,
                 max_input_bytes=MAX_INPUT_BYTES // (1024 * 1024),
-            )
+            ),
+            UNUSABLE_INPUT,
         )
     try:
         document = load_json(source.read_text(encoding="utf-8"))
     except (InputError, UnicodeDecodeError) as error:
-        _fail(gettext("%(source)s is not a JSON credential: %(error)s", source=source, error=error))
+        fail(
+            gettext("%(source)s is not a JSON credential: %(error)s", source=source, error=error),
+            UNUSABLE_INPUT,
+        )
     if not isinstance(document, dict):
-        _fail(gettext("%(source)s is not a JSON credential (it must be an object).", source=source))
+        fail(
+            gettext("%(source)s is not a JSON credential (it must be an object).", source=source),
+            UNUSABLE_INPUT,
+        )
     try:
         school_id = did_web_from_url(settings["LAUREL_PUBLIC_URL"])
         document = _with_school_issuer(document, school_id)
@@ -334,7 +337,7 @@ def sign(source: Path, output_format: str, out: Path | None) -> None:
             document, keystore=store, now=datetime.now(UTC), formats=SIGN_FORMATS[output_format]
         )
     except CredentialError as error:
-        _fail(str(error))
+        fail(error, UNUSABLE_INPUT)
     outputs = []
     if "di" in SIGN_FORMATS[output_format]:
         outputs.append((out, signed.json_text))

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask_babel import gettext
+from flask_babel import ngettext
 
 from app.accounts.models import User
 from app.badges.achievement import achievement_url
@@ -127,33 +128,21 @@ def invitable_credentials(actor: User) -> list[IssuedCredential]:
     )
 
 
-def _required(value: str, label: str, limit: int) -> str:
+def _required(value: str, limit: int, *, missing: str, too_long: str) -> str:
+    """`value` trimmed; `missing` when it is empty, `too_long` past `limit` characters."""
     value = (value or "").strip()
     if not value:
-        raise UserError(gettext("Enter %(label)s.", label=label))
+        raise UserError(missing)
     if len(value) > limit:
-        raise UserError(
-            gettext(
-                ("%(upper)s%(label)s is too long: at most %(limit)s characters."),
-                upper=label[0].upper(),
-                label=label[1:],
-                limit=limit,
-            )
-        )
+        raise UserError(too_long)
     return value
 
 
-def _optional(value: str, label: str, limit: int) -> str | None:
+def _optional(value: str, limit: int, *, too_long: str) -> str | None:
+    """`value` trimmed, or None when empty; `too_long` past `limit` characters."""
     value = (value or "").strip()
     if len(value) > limit:
-        raise UserError(
-            gettext(
-                ("%(upper)s%(label)s is too long: at most %(limit)s characters."),
-                upper=label[0].upper(),
-                label=label[1:],
-                limit=limit,
-            )
-        )
+        raise UserError(too_long)
     return value or None
 
 
@@ -184,7 +173,16 @@ def create_invite(
         raise UserError(gettext("That credential is not one of this badge's."))
     if credential is not None and credential.state != CredentialState.ACTIVE:
         raise UserError(gettext("That credential is revoked or suspended; it cannot be endorsed."))
-    invitee = _required(invitee, "who the link is for", MAX_INVITEE)
+    invitee = _required(
+        invitee,
+        MAX_INVITEE,
+        missing=gettext("Enter who the link is for."),
+        too_long=ngettext(
+            "“Who the link is for” is too long: at most %(num)d character.",
+            "“Who the link is for” is too long: at most %(num)d characters.",
+            MAX_INVITEE,
+        ),
+    )
     address = _checked_email(email) if email.strip() else ""
     token = secrets.token_urlsafe(32)
     db.session.add(
@@ -231,12 +229,22 @@ def open_invite(token: str, *, now: datetime) -> EndorsementInvite:
             gettext("This endorsement link has already been used; each link endorses once.")
         )
     if invite.expires_at <= now:
-        raise LinkExpired("This endorsement link has expired. Ask the school for a new one.")
+        raise LinkExpired(
+            gettext("This endorsement link has expired. Ask the school for a new one.")
+        )
     return invite
 
 
 def _checked_url(value: str) -> str | None:
-    url = _optional(value, "your web address", MAX_URL)
+    url = _optional(
+        value,
+        MAX_URL,
+        too_long=ngettext(
+            "Your web address is too long: at most %(num)d character.",
+            "Your web address is too long: at most %(num)d characters.",
+            MAX_URL,
+        ),
+    )
     if url is None:
         return None
     parts = urlsplit(url)
@@ -248,7 +256,16 @@ def _checked_url(value: str) -> str | None:
 
 
 def _checked_email(value: str) -> str:
-    email = _required(value, "your email", MAX_EMAIL)
+    email = _required(
+        value,
+        MAX_EMAIL,
+        missing=gettext("Enter your email."),
+        too_long=ngettext(
+            "Your email is too long: at most %(num)d character.",
+            "Your email is too long: at most %(num)d characters.",
+            MAX_EMAIL,
+        ),
+    )
     local, _, domain = email.partition("@")
     if not local or "." not in domain or any(c.isspace() for c in email):
         raise UserError(gettext("Enter a valid email address, e.g. name@garage.example."))
@@ -283,11 +300,37 @@ def endorse(
     """
     invite = open_invite(token, now=now)
     subject_id, subject_name = _subject(invite, data.subject, ctx.public_url)
-    name = _required(data.name, "your name", MAX_NAME)
-    organisation = _optional(data.organisation, "your organisation", MAX_ORGANISATION)
+    name = _required(
+        data.name,
+        MAX_NAME,
+        missing=gettext("Enter your name."),
+        too_long=ngettext(
+            "Your name is too long: at most %(num)d character.",
+            "Your name is too long: at most %(num)d characters.",
+            MAX_NAME,
+        ),
+    )
+    organisation = _optional(
+        data.organisation,
+        MAX_ORGANISATION,
+        too_long=ngettext(
+            "Your organisation is too long: at most %(num)d character.",
+            "Your organisation is too long: at most %(num)d characters.",
+            MAX_ORGANISATION,
+        ),
+    )
     email = _checked_email(data.email)
     url = _checked_url(data.url)
-    comment = _required(data.comment, "your comment", MAX_COMMENT)
+    comment = _required(
+        data.comment,
+        MAX_COMMENT,
+        missing=gettext("Enter your comment."),
+        too_long=ngettext(
+            "Your comment is too long: at most %(num)d character.",
+            "Your comment is too long: at most %(num)d characters.",
+            MAX_COMMENT,
+        ),
+    )
     spent = db.session.execute(
         sa.update(EndorsementInvite)
         .where(EndorsementInvite.id == invite.id, EndorsementInvite.used_at.is_(None))
@@ -363,7 +406,15 @@ def withdraw(endorsement: Endorsement, *, actor: User, reason: str, now: datetim
         raise NotAllowed(gettext("Only an admin withdraws an endorsement."))
     if endorsement.withdrawn:
         raise Conflict(gettext("This endorsement has already been withdrawn."))
-    endorsement.withdrawal_reason = _optional(reason, "the reason", MAX_REASON)
+    endorsement.withdrawal_reason = _optional(
+        reason,
+        MAX_REASON,
+        too_long=ngettext(
+            "The reason is too long: at most %(num)d character.",
+            "The reason is too long: at most %(num)d characters.",
+            MAX_REASON,
+        ),
+    )
     endorsement.withdrawn_at = now
     endorsement.withdrawn_by_id = actor.id
     db.session.flush()

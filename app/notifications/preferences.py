@@ -52,7 +52,7 @@ def set_preferences(user: User, choices: Mapping[str, str]) -> None:
         if delivery_name not in {d.value for d in Delivery}:
             raise UserError(
                 gettext(
-                    ("“%(delivery_name)s” is not a choice: pick now, daily digest or never."),
+                    "“%(delivery_name)s” is not a choice: pick now, daily digest or never.",
                     delivery_name=delivery_name,
                 )
             )

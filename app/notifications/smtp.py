@@ -7,6 +7,8 @@ import ssl
 from email.message import EmailMessage
 from typing import Any
 
+from app.i18n import gettext
+
 TIMEOUT_SECONDS = 30
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
@@ -39,11 +41,38 @@ def send(message: EmailMessage, settings: dict[str, Any]) -> None:
             elif settings["username"] and not settings["implicit_tls"]:
                 if settings["host"] not in LOOPBACK:
                     raise SendError(
-                        f"{settings['host']} does not offer STARTTLS: Laurel will not send "
-                        "the SMTP password in clear. Use smtps:// or a server with STARTTLS."
+                        gettext(
+                            "%(host)s does not offer STARTTLS: Laurel will not send the SMTP "
+                            "password in clear. Use smtps:// or a server with STARTTLS.",
+                            host=settings["host"],
+                        )
                     )
             if settings["username"]:
                 server.login(settings["username"], settings["password"] or "")
             server.send_message(message)
     except (smtplib.SMTPException, OSError) as error:
-        raise SendError(f"{type(error).__name__}: {error}") from error
+        raise SendError(_failure(error)) from error
+
+
+def _failure(error: smtplib.SMTPException | OSError) -> str:
+    """What went wrong, for the admin: the server's answer (code and text) when it gave one,
+    else the failure's kind (ConnectionRefusedError, SSLError …) and its description."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        reply = error.smtp_error
+        text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+        return gettext(
+            "The SMTP server refused the message: %(code)s %(reply)s",
+            code=error.smtp_code,
+            reply=text,
+        )
+    if isinstance(error, OSError):
+        return gettext(
+            "The connection to the SMTP server failed (%(kind)s): %(error)s",
+            kind=type(error).__name__,
+            error=error,
+        )
+    return gettext(
+        "The SMTP conversation failed (%(kind)s): %(error)s",
+        kind=type(error).__name__,
+        error=error,
+    )

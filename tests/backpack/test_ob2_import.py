@@ -20,6 +20,7 @@ import json
 from dataclasses import dataclass
 from dataclasses import field
 
+import flask_babel
 import jwt
 import pytest
 import sqlalchemy as sa
@@ -476,4 +477,28 @@ def test_bad_input_gets_a_clear_400(client, login, school, web, published_key, n
     text = answer.get_data(as_text=True)
     assert answer.status_code == 400, text[:2000]
     assert phrase.lower() in text.lower(), text[text.find("alert") : text.find("alert") + 600]
+    assert _held(school.student) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "spanish"),
+    [
+        ("https://nowhere.example/badge.json", "No se pudo verificar la insignia: "),
+        ("https://intranet.school.example/b.json", "No se pudo verificar la insignia: "),
+    ],
+    ids=["unreachable_url", "private_address_url"],
+)
+def test_a_spanish_learner_reads_why_the_badge_was_refused(
+    client, login, school, web, url, spanish
+):
+    school.student.language = "es"
+    db.session.commit()
+    flask_babel.refresh()  # the test's app context forgets the language picked so far
+
+    answer = _paste(login(school.student), url)
+
+    text = answer.get_data(as_text=True)
+    assert answer.status_code == 400
+    assert spanish in text
+    assert "The badge could not be checked" not in text
     assert _held(school.student) == []

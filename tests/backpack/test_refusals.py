@@ -300,6 +300,19 @@ def test_api_upsert_tampered_credential_refused(backpack, school, issued, app):
         assert db.session.scalar(sa.select(sa.func.count(HeldCredential.id))) == 0
 
 
+def test_api_upsert_refusal_stays_in_the_protocols_english(backpack, school, app):
+    """A program asking for Spanish still reads the refusal in English (the API's language)."""
+    oauth = backpack.connect(backpack.register(), school.student)
+    answer = oauth.post(
+        backpack.credentials_url,
+        data=b"\xff\xfe\x00garbage",
+        headers={"Content-Type": "application/json", "Accept-Language": "es"},
+        timeout=60,
+    )
+    body = _assert_imsx(answer, 400)
+    assert body["imsx_description"] == "The body is not UTF-8 text."
+
+
 @pytest.mark.parametrize(
     "query",
     ["limit=0", "limit=-1", "limit=ten", "offset=-5", "since=yesterday"],

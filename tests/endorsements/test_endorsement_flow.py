@@ -233,3 +233,44 @@ def test_the_signature_is_checked_by_laurels_own_verifier(client, make_invite, n
     assert report.verified, report.to_json()
     assert not forged.genuine
     assert issuing_context().issuer_id == "did:web:laurel.test"
+
+
+SPANISH = {"Accept-Language": "es"}
+
+
+def test_an_expired_link_is_refused_in_the_endorsers_language(client, make_invite):
+    token = make_invite(age=services.INVITE_LIFETIME + timedelta(minutes=1))
+
+    answer = client.post(f"/endorse/{token}", data=ENDORSER, headers=SPANISH)
+
+    assert answer.status_code == 410
+    assert "Este enlace de respaldo venció. Pide uno nuevo a la escuela." in answer.text
+    assert "has expired" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("comment", "   ", "Escribe tu comentario."),
+        ("email", "", "Ingresa tu correo electrónico."),
+        ("name", "n" * (services.MAX_NAME + 1), "Tu nombre es demasiado largo: 200 caracteres"),
+        (
+            "organisation",
+            "o" * (services.MAX_ORGANISATION + 1),
+            "Tu organización es demasiado larga: 200 caracteres",
+        ),
+        (
+            "url",
+            "https://" + "g" * 600 + ".example",
+            "Tu dirección web es demasiado larga: 500 caracteres",
+        ),
+    ],
+)
+def test_bad_input_is_refused_in_the_endorsers_language(client, make_invite, field, value, message):
+    token = make_invite()
+
+    answer = client.post(f"/endorse/{token}", data={**ENDORSER, field: value}, headers=SPANISH)
+
+    assert answer.status_code == 400
+    assert message in answer.text
+    assert "too long" not in answer.text and "Enter your" not in answer.text
