@@ -20,7 +20,7 @@ def check_web_url(value: str, what: str) -> str:
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise UserError(
             gettext(
-                ("%(what)s must be a web address starting with https:// (got “%(value)s”)."),
+                "%(what)s must be a web address starting with https:// (got “%(value)s”).",
                 what=what,
                 value=value,
             )

@@ -40,10 +40,8 @@ def _new_password_fields() -> tuple[PasswordField, PasswordField]:
                     max=200,
                     message=(
                         lazy_gettext(
-                            (
-                                "Choose a password of at least %(min_password_length)s "
-                                "characters (at most 200)."
-                            ),
+                            "Choose a password of at least %(min_password_length)s "
+                            "characters (at most 200).",
                             min_password_length=MIN_PASSWORD_LENGTH,
                         )
                     ),

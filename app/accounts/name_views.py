@@ -67,7 +67,7 @@ def edit(user_id: int):
     db.session.commit()
     flash(
         gettext(
-            ("The name is now “%(student_name)s”. New credentials will carry it."),
+            "The name is now “%(student_name)s”. New credentials will carry it.",
             student_name=student.name,
         ),
         "success",

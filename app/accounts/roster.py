@@ -66,7 +66,7 @@ def decode_csv(data: bytes, *, label: str, max_bytes: int, header: tuple[str, ..
     if len(data) > max_bytes:
         raise UserError(
             gettext(
-                ("%(label)s is larger than %(max_bytes)s KB. Split it into several files."),
+                "%(label)s is larger than %(max_bytes)s KB. Split it into several files.",
                 label=label,
                 max_bytes=max_bytes // 1024,
             )
@@ -76,11 +76,9 @@ def decode_csv(data: bytes, *, label: str, max_bytes: int, header: tuple[str, ..
     except UnicodeDecodeError as error:
         raise UserError(
             gettext(
-                (
-                    "%(label)s is not UTF-8 text (byte %(start)s cannot be "
-                    "read). In your spreadsheet, choose “Save as… CSV UTF-8” and "
-                    "upload it again."
-                ),
+                "%(label)s is not UTF-8 text (byte %(start)s cannot be "
+                "read). In your spreadsheet, choose “Save as… CSV UTF-8” and "
+                "upload it again.",
                 label=label,
                 start=error.start + 1,
             )
@@ -88,7 +86,7 @@ def decode_csv(data: bytes, *, label: str, max_bytes: int, header: tuple[str, ..
     if not text.strip():
         raise UserError(
             gettext(
-                ("%(label)s is empty. The first line must be the header: %(join)s."),
+                "%(label)s is empty. The first line must be the header: %(join)s.",
                 label=label,
                 join=",".join(header),
             )
@@ -103,10 +101,8 @@ def _header(cells: list[str]) -> dict[str, int]:
     if missing:
         raise UserError(
             gettext(
-                (
-                    "The first line of the roster must name the columns "
-                    "name,email,role,class; missing: %(join)s."
-                ),
+                "The first line of the roster must name the columns "
+                "name,email,role,class; missing: %(join)s.",
                 join=", ".join(missing),
             )
         )
@@ -184,7 +180,7 @@ def parse_roster(text: str) -> list[RosterRow]:
     if len(lines) - 1 > MAX_ROSTER_ROWS:
         raise UserError(
             gettext(
-                ("The roster has more than %(max_roster_rows)s rows. Split it into several files."),
+                "The roster has more than %(max_roster_rows)s rows. Split it into several files.",
                 max_roster_rows=MAX_ROSTER_ROWS,
             )
         )

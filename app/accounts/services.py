@@ -43,7 +43,7 @@ def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(
             gettext(
-                ("Choose a password of at least %(min_password_length)s characters."),
+                "Choose a password of at least %(min_password_length)s characters.",
                 min_password_length=MIN_PASSWORD_LENGTH,
             )
         )

@@ -261,7 +261,7 @@ def create_user():
     db.session.commit()
     flash(
         gettext(
-            ("%(user_name)s is added as %(role_value)s. Send them the invitation link below."),
+            "%(user_name)s is added as %(role_value)s. Send them the invitation link below.",
             user_name=user.name,
             role_value=role.value,
         ),
@@ -283,7 +283,7 @@ def reinvite(user_id: int):
     db.session.commit()
     flash(
         gettext(
-            ("New invitation link for %(user_name)s. Earlier links no longer work."),
+            "New invitation link for %(user_name)s. Earlier links no longer work.",
             user_name=user.name,
         ),
         "success",
@@ -331,7 +331,7 @@ def deactivate(user_id: int):
     db.session.commit()
     flash(
         gettext(
-            ("%(user_name)s can no longer sign in. Their badges and submissions are kept."),
+            "%(user_name)s can no longer sign in. Their badges and submissions are kept.",
             user_name=user.name,
         ),
         "success",
@@ -377,7 +377,7 @@ def create_class():
     db.session.commit()
     flash(
         gettext(
-            ("Class “%(school_class_name)s” created. Now add its instructors and students."),
+            "Class “%(school_class_name)s” created. Now add its instructors and students.",
             school_class_name=school_class.name,
         ),
         "success",

@@ -155,7 +155,7 @@ def disconnect(connection_id: int):
     if done.problem is None:
         flash(
             gettext(
-                ("Disconnected from %(backpack_name)s: Laurel no longer keeps its access."),
+                "Disconnected from %(backpack_name)s: Laurel no longer keeps its access.",
                 backpack_name=done.backpack_name,
             ),
             "success",
@@ -163,12 +163,10 @@ def disconnect(connection_id: int):
     else:
         flash(
             gettext(
-                (
-                    "Disconnected from %(backpack_name)s: Laurel no longer keeps "
-                    "its access, but the backpack may still honour it until it "
-                    "expires. %(problem)s You can withdraw Laurel's access on "
-                    "%(backpack_name)s's own pages."
-                ),
+                "Disconnected from %(backpack_name)s: Laurel no longer keeps "
+                "its access, but the backpack may still honour it until it "
+                "expires. %(problem)s You can withdraw Laurel's access on "
+                "%(backpack_name)s's own pages.",
                 backpack_name=done.backpack_name,
                 problem=done.problem,
             ),

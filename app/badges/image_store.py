@@ -120,7 +120,7 @@ def stored_image_values(image: CheckedImage) -> dict[str, Any]:
     except Unavailable as error:
         raise Unavailable(
             gettext(
-                ("The badge image could not be stored, so nothing was saved. %(error)s"),
+                "The badge image could not be stored, so nothing was saved. %(error)s",
                 error=error,
             )
         ) from None

@@ -220,11 +220,9 @@ def _check_nesting(root: ET.Element) -> None:
         if depth > MAX_SVG_DEPTH:
             raise UserError(
                 gettext(
-                    (
-                        "That SVG nests its shapes more than %(max_svg_depth)s "
-                        "levels deep, which Laurel cannot draw. Flatten its groups "
-                        "(or export it again) and upload it again."
-                    ),
+                    "That SVG nests its shapes more than %(max_svg_depth)s "
+                    "levels deep, which Laurel cannot draw. Flatten its groups "
+                    "(or export it again) and upload it again.",
                     max_svg_depth=MAX_SVG_DEPTH,
                 )
             )
@@ -281,11 +279,9 @@ def _check_drawn_size(root: ET.Element) -> None:
     if drawn[id(root)] > MAX_SVG_DRAWN:
         raise UserError(
             gettext(
-                (
-                    "That SVG draws more than %(value)s shapes once its copies "
-                    "(<use>, patterns, markers) are counted. Simplify it and "
-                    "upload it again."
-                ),
+                "That SVG draws more than %(value)s shapes once its copies "
+                "(<use>, patterns, markers) are counted. Simplify it and "
+                "upload it again.",
                 value=format(MAX_SVG_DRAWN, ","),
             )
         )
@@ -509,10 +505,8 @@ def check_image_upload(data: bytes, filename: str | None) -> CheckedImage:
     if len(data) > MAX_IMAGE_BYTES:
         raise UserError(
             gettext(
-                (
-                    "The image is %(data_count)s KB; badge images may be at most "
-                    "%(max_image_bytes)s KB."
-                ),
+                "The image is %(data_count)s KB; badge images may be at most "
+                "%(max_image_bytes)s KB.",
                 data_count=len(data) // 1024,
                 max_image_bytes=MAX_IMAGE_BYTES // 1024,
             )
@@ -522,10 +516,8 @@ def check_image_upload(data: bytes, filename: str | None) -> CheckedImage:
         if extension not in ("", ".png"):
             raise UserError(
                 gettext(
-                    (
-                        "The file is named %(extension)s but it is a PNG image. "
-                        "Rename it or pick the right file."
-                    ),
+                    "The file is named %(extension)s but it is a PNG image. "
+                    "Rename it or pick the right file.",
                     extension=extension,
                 )
             )
@@ -535,10 +527,8 @@ def check_image_upload(data: bytes, filename: str | None) -> CheckedImage:
         if extension not in ("", ".svg"):
             raise UserError(
                 gettext(
-                    (
-                        "The file is named %(extension)s but it is an SVG image. "
-                        "Rename it or pick the right file."
-                    ),
+                    "The file is named %(extension)s but it is an SVG image. "
+                    "Rename it or pick the right file.",
                     extension=extension,
                 )
             )

@@ -283,10 +283,8 @@ def reissue(credential_id: str):
     db.session.commit()
     flash(
         gettext(
-            (
-                "A new credential carries the name “%(recipient_name)s”. The "
-                "earlier one is revoked: “Re-issued with corrected name”."
-            ),
+            "A new credential carries the name “%(recipient_name)s”. The "
+            "earlier one is revoked: “Re-issued with corrected name”.",
             recipient_name=fresh.recipient.name,
         ),
         "success",

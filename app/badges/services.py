@@ -111,7 +111,7 @@ def _check_class(class_id: int | None, actor: User) -> None:
     ):
         raise NotAllowed(
             gettext(
-                ("You do not teach %(school_class_name)s, so you cannot make badges for it."),
+                "You do not teach %(school_class_name)s, so you cannot make badges for it.",
                 school_class_name=school_class.name,
             )
         )
@@ -200,7 +200,7 @@ def _validated(data: BadgeInput, actor: User, previous_levels: list[dict]) -> di
     if data.expiry_months is not None and not 1 <= data.expiry_months <= MAX_EXPIRY_MONTHS:
         raise UserError(
             gettext(
-                ("Expiry must be between 1 and %(max_expiry_months)s months, or never."),
+                "Expiry must be between 1 and %(max_expiry_months)s months, or never.",
                 max_expiry_months=MAX_EXPIRY_MONTHS,
             )
         )
@@ -374,7 +374,7 @@ def level_by_name(badge: Badge, name: str) -> dict:
     names = ", ".join(level["name"] for level in badge.rubric_levels)
     raise UserError(
         gettext(
-            ("The badge “%(badge_name)s” has no level “%(name)s”; its levels are: %(names)s."),
+            "The badge “%(badge_name)s” has no level “%(name)s”; its levels are: %(names)s.",
             badge_name=badge.name,
             name=name,
             names=names,

@@ -219,7 +219,7 @@ def new():
         db.session.commit()
         flash(
             gettext(
-                ("“%(badge_name)s” is saved as a draft. Publish it when it is ready."),
+                "“%(badge_name)s” is saved as a draft. Publish it when it is ready.",
                 badge_name=badge.name,
             ),
             "success",
@@ -276,10 +276,8 @@ def edit(slug: str):
         if badge.version != version_before:
             flash(
                 gettext(
-                    (
-                        "Saved as version %(version)s. Credentials already issued "
-                        "keep version %(version_before)s."
-                    ),
+                    "Saved as version %(version)s. Credentials already issued "
+                    "keep version %(version_before)s.",
                     version=badge.version,
                     version_before=version_before,
                 ),

@@ -247,7 +247,7 @@ def check_csv(data: bytes, *, actor: User) -> CheckReport:
         if not matches:
             fail(
                 gettext(
-                    ("No badge is named “%(label)s” (give its exact name or its number)."),
+                    "No badge is named “%(label)s” (give its exact name or its number).",
                     label=label,
                 )
             )
@@ -255,7 +255,7 @@ def check_csv(data: bytes, *, actor: User) -> CheckReport:
         if len(matches) > 1:
             fail(
                 gettext(
-                    ("Several badges are named “%(label)s”: give the badge's number instead."),
+                    "Several badges are named “%(label)s”: give the badge's number instead.",
                     label=label,
                 )
             )

@@ -218,7 +218,7 @@ def check_file_type(stream: BinaryIO, filename: str) -> FileType:
         shown = f"“.{extension}” files" if extension else "Files without an extension"
         raise UserError(
             gettext(
-                ("%(shown)s cannot be added as evidence. Accepted: %(allowed)s."),
+                "%(shown)s cannot be added as evidence. Accepted: %(allowed)s.",
                 shown=shown,
                 allowed=allowed,
             )
@@ -229,12 +229,10 @@ def check_file_type(stream: BinaryIO, filename: str) -> FileType:
     if mime not in mimes:
         raise UserError(
             gettext(
-                (
-                    "“%(base_name)s” is named like %(family)s (.%(extension)s) "
-                    "but its content is not a .%(extension)s file. Export it "
-                    "again from the program that made it, or choose the right "
-                    "file."
-                ),
+                "“%(base_name)s” is named like %(family)s (.%(extension)s) "
+                "but its content is not a .%(extension)s file. Export it "
+                "again from the program that made it, or choose the right "
+                "file.",
                 base_name=base_name(filename),
                 family=FAMILY_NAMES[family],
                 extension=extension,

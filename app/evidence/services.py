@@ -275,7 +275,7 @@ def _check_kind_accepted(submission: Submission, kind: str) -> None:
     if badge.accepted_kinds and kind not in badge.accepted_kinds:
         raise UserError(
             gettext(
-                ("“%(badge_name)s” does not accept %(kind)s evidence. It accepts: %(join)s."),
+                "“%(badge_name)s” does not accept %(kind)s evidence. It accepts: %(join)s.",
                 badge_name=badge.name,
                 kind=kind,
                 join=", ".join(badge.accepted_kinds),

@@ -113,10 +113,7 @@ def pursue(slug: str):
     db.session.commit()
     flash(
         gettext(
-            (
-                "“%(badge_name)s” is now one of your goals. Start your "
-                "submission when you are ready."
-            ),
+            "“%(badge_name)s” is now one of your goals. Start your submission when you are ready.",
             badge_name=badge.name,
         ),
         "success",

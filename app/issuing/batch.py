@@ -144,7 +144,7 @@ def _named(error: UserError, position: int, request: IssueRequest) -> UserError:
     """The error, saying which request of a batch it is about."""
     return UserError(
         gettext(
-            ("Request %(position)s (%(email)s, “%(badge_name)s”): %(error)s"),
+            "Request %(position)s (%(email)s, “%(badge_name)s”): %(error)s",
             position=position + 1,
             email=request.recipient.email,
             badge_name=request.badge.name,

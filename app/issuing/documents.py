@@ -65,10 +65,8 @@ def awarded_level(badge: Badge, level_id: str | None) -> dict[str, Any]:
     if position < required:
         raise UserError(
             gettext(
-                (
-                    "“%(position_name)s” is below “%(required_name)s”, the level "
-                    "needed to earn this badge. Request changes instead."
-                ),
+                "“%(position_name)s” is below “%(required_name)s”, the level "
+                "needed to earn this badge. Request changes instead.",
                 position_name=levels[position]["name"],
                 required_name=levels[required]["name"],
             )

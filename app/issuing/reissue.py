@@ -90,17 +90,15 @@ def reissue_credential(
     if credential.state != CredentialState.ACTIVE:
         raise Conflict(
             gettext(
-                ("Only an active credential can be re-issued; this one is %(state_value)s."),
+                "Only an active credential can be re-issued; this one is %(state_value)s.",
                 state_value=credential.state.value,
             )
         )
     if not needs_reissue(credential):
         raise Conflict(
             gettext(
-                (
-                    "This credential already carries the name "
-                    "“%(recipient_name)s”; there is nothing to re-issue."
-                ),
+                "This credential already carries the name "
+                "“%(recipient_name)s”; there is nothing to re-issue.",
                 recipient_name=credential.recipient.name,
             )
         )

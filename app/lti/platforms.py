@@ -127,10 +127,8 @@ def _refuse_taken(issuer: str, client_id: str, own: LtiPlatform | None) -> None:
     if taken is not None and taken is not own:
         raise Conflict(
             lazy_gettext(
-                (
-                    "%(taken_name)s is already registered with this issuer and "
-                    "client id: edit it instead."
-                ),
+                "%(taken_name)s is already registered with this issuer and "
+                "client id: edit it instead.",
                 taken_name=taken.name,
             )
         )

@@ -359,7 +359,7 @@ def add_platform():
     db.session.commit()
     flash(
         gettext(
-            ("%(platform_name)s is registered: its courses may launch Laurel now."),
+            "%(platform_name)s is registered: its courses may launch Laurel now.",
             platform_name=platform.name,
         ),
         "success",

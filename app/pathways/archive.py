@@ -80,11 +80,9 @@ def delete_pathway(pathway: Pathway, *, actor: User) -> str:
     if reason is not None:
         raise Conflict(
             gettext(
-                (
-                    "“%(pathway_name)s” cannot be deleted: %(reason)s. Archive "
-                    "it instead: it leaves the maps of students who have not "
-                    "started it, and can be restored."
-                ),
+                "“%(pathway_name)s” cannot be deleted: %(reason)s. Archive "
+                "it instead: it leaves the maps of students who have not "
+                "started it, and can be restored.",
                 pathway_name=pathway.name,
                 reason=reason,
             )

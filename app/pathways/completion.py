@@ -163,7 +163,7 @@ def confirm_completion(
     if not is_complete(completion.pathway, earned_badge_ids(completion.student)):
         raise UserError(
             gettext(
-                ("%(student_name)s no longer completes this pathway: a badge was revoked."),
+                "%(student_name)s no longer completes this pathway: a badge was revoked.",
                 student_name=completion.student.name,
             )
         )

@@ -11,7 +11,10 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 
 import sqlalchemy as sa
+from babel.lists import format_list
+from flask_babel import get_locale
 from flask_babel import gettext
+from flask_babel import ngettext
 
 from app.accounts.models import User
 from app.badges.models import Badge
@@ -71,25 +74,22 @@ def check_may_submit(badge: Badge, student: User) -> None:
     if is_pathway_badge(badge):
         raise NotAllowed(
             gettext(
-                (
-                    "“%(badge_name)s” is earned by completing its pathway, not "
-                    "by submitting evidence."
-                ),
+                "“%(badge_name)s” is earned by completing its pathway, not by submitting evidence.",
                 badge_name=badge.name,
             )
         )
     missing = missing_before(badge, student)
     if missing:
-        names = " and ".join(f"“{b.name}”" for b in missing)
+        names = format_list([f"“{b.name}”" for b in missing], locale=get_locale() or "en")
         raise NotAllowed(
-            gettext(
-                (
-                    "“%(badge_name)s” needs %(names)s first: earn %(them)s "
-                    "before you submit evidence for this badge."
-                ),
+            ngettext(
+                "“%(badge_name)s” needs %(names)s first: earn it before you submit evidence for "
+                "this badge.",
+                "“%(badge_name)s” needs %(names)s first: earn them before you submit evidence "
+                "for this badge.",
+                len(missing),
                 badge_name=badge.name,
                 names=names,
-                them="it" if len(missing) == 1 else "them",
             )
         )
 

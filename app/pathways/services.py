@@ -100,24 +100,22 @@ def _checked_steps(data: PathwayInput, actor: User, pathway: Pathway | None) -> 
         if badge.id in own:
             raise UserError(
                 gettext(
-                    ("“%(badge_name)s” is a pathway’s own badge; choose ordinary badges."),
+                    "“%(badge_name)s” is a pathway’s own badge; choose ordinary badges.",
                     badge_name=badge.name,
                 )
             )
         if not badge.can_review(actor):
             raise NotAllowed(
                 gettext(
-                    (
-                        "“%(badge_name)s” belongs to another instructor’s class: you "
-                        "can only put badges you review in a pathway."
-                    ),
+                    "“%(badge_name)s” belongs to another instructor’s class: you "
+                    "can only put badges you review in a pathway.",
                     badge_name=badge.name,
                 )
             )
         if badge.state == BadgeState.ARCHIVED or badge.personal_for_id is not None:
             raise UserError(
                 gettext(
-                    ("“%(badge_name)s” is archived or personal and cannot be in a pathway."),
+                    "“%(badge_name)s” is archived or personal and cannot be in a pathway.",
                     badge_name=badge.name,
                 )
             )
@@ -148,7 +146,7 @@ def _checked_steps(data: PathwayInput, actor: User, pathway: Pathway | None) -> 
         if outside:
             raise UserError(
                 gettext(
-                    ("A prerequisite of “%(badge_id_name)s” is not a badge of this pathway."),
+                    "A prerequisite of “%(badge_id_name)s” is not a badge of this pathway.",
                     badge_id_name=badges[step.badge_id].name,
                 )
             )
@@ -158,7 +156,7 @@ def _checked_steps(data: PathwayInput, actor: User, pathway: Pathway | None) -> 
         names = " → ".join(f"“{_badge_name(badge_id, badges)}”" for badge_id in cycle)
         raise UserError(
             gettext(
-                ("These prerequisites go round in a circle, so no one could start: %(names)s."),
+                "These prerequisites go round in a circle, so no one could start: %(names)s.",
                 names=names,
             )
         )

@@ -103,7 +103,7 @@ def _id(value: str, field: str) -> int:
     if not value.isascii() or not value.isdigit() or not 0 < int(value) <= MAX_ID:
         raise UserError(
             gettext(
-                ("“%(field)s” must be the number of a %(field)s (one of the choices)."), field=field
+                "“%(field)s” must be the number of a %(field)s (one of the choices).", field=field
             )
         )
     return int(value)
@@ -129,7 +129,7 @@ def _narrowed(
         if badge is None:
             raise UserError(
                 gettext(
-                    ("Badge number %(badge_id)s is not one of the badges you can choose."),
+                    "Badge number %(badge_id)s is not one of the badges you can choose.",
                     badge_id=badge_id,
                 )
             )

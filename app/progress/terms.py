@@ -85,7 +85,7 @@ def _date(value: str, field: str) -> date:
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise UserError(
             gettext(
-                ("“%(field)s” must fall between %(first_year)s and %(last_year)s."),
+                "“%(field)s” must fall between %(first_year)s and %(last_year)s.",
                 field=field,
                 first_year=FIRST_YEAR,
                 last_year=LAST_YEAR,

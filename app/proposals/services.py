@@ -146,7 +146,7 @@ def version_of(proposal: Proposal, number: int) -> ProposalVersion:
             return version
     raise UserError(
         gettext(
-            ("This proposal has no version %(number)s; it has 1 to %(version)s."),
+            "This proposal has no version %(number)s; it has 1 to %(version)s.",
             number=number,
             version=proposal.version,
         )
@@ -156,20 +156,43 @@ def version_of(proposal: Proposal, number: int) -> ProposalVersion:
 # --- Writing ----------------------------------------------------------------------------------
 
 
-def _checked_text(value: str, label: str, limit: int, *, required: bool) -> str:
+def _field_messages(field: str) -> tuple[str, str]:
+    """The sentences for a proposal field left empty and made too long, whole for translators.
+
+    The second has the placeholders `count` and `limit`."""
+    messages = {
+        "title": (
+            gettext("The proposal needs a title."),
+            gettext("The title is too long (%(count)s characters; %(limit)s at most)."),
+        ),
+        "learning": (
+            gettext("The proposal needs what you will learn."),
+            gettext("What you will learn is too long (%(count)s characters; %(limit)s at most)."),
+        ),
+        "criteria": (
+            gettext("The proposal needs the proposed criteria."),
+            gettext(
+                "The proposed criteria are too long (%(count)s characters; %(limit)s at most)."
+            ),
+        ),
+        "evidence_plan": (
+            gettext("The proposal needs the evidence planned."),
+            gettext("The evidence planned is too long (%(count)s characters; %(limit)s at most)."),
+        ),
+        "message": (
+            gettext("The proposal needs a message."),
+            gettext("The message is too long (%(count)s characters; %(limit)s at most)."),
+        ),
+    }
+    return messages[field]
+
+
+def _checked_text(value: str, field: str, limit: int, *, required: bool) -> str:
     value = value.strip()
     if required and not value:
-        raise UserError(gettext("The proposal needs %(label)s.", label=label))
+        raise UserError(_field_messages(field)[0])
     if len(value) > limit:
-        raise UserError(
-            gettext(
-                ("%(upper)s%(label)s is too long (%(value_count)s characters; %(limit)s at most)."),
-                upper=label[0].upper(),
-                label=label[1:],
-                value_count=len(value),
-                limit=limit,
-            )
-        )
+        raise UserError(_field_messages(field)[1] % {"count": len(value), "limit": limit})
     return value
 
 
@@ -187,10 +210,8 @@ def _validated(
     if unknown:
         raise UserError(
             gettext(
-                (
-                    "Unknown standard: %(join)s. Choose among the standards "
-                    "listed, which the school's badges use."
-                ),
+                "Unknown standard: %(join)s. Choose among the standards "
+                "listed, which the school's badges use.",
                 join=", ".join(unknown),
             )
         )
@@ -199,15 +220,11 @@ def _validated(
             gettext("Choose at most %(max_standards)s standards.", max_standards=MAX_STANDARDS)
         )
     return {
-        "title": _checked_text(data.title, "a title", MAX_TITLE, required=True),
-        "learning": _checked_text(
-            data.learning, "what you will learn", MAX_LEARNING, required=complete
-        ),
-        "criteria": _checked_text(
-            data.criteria, "the proposed criteria", MAX_CRITERIA, required=complete
-        ),
+        "title": _checked_text(data.title, "title", MAX_TITLE, required=True),
+        "learning": _checked_text(data.learning, "learning", MAX_LEARNING, required=complete),
+        "criteria": _checked_text(data.criteria, "criteria", MAX_CRITERIA, required=complete),
         "evidence_plan": _checked_text(
-            data.evidence_plan, "the evidence planned", MAX_EVIDENCE_PLAN, required=complete
+            data.evidence_plan, "evidence_plan", MAX_EVIDENCE_PLAN, required=complete
         ),
         "standards": [known[key] for key in keys],
     }
@@ -222,7 +239,7 @@ def _record(
             kind=kind,
             actor_id=actor.id,
             version=proposal.version,
-            message=_checked_text(message, "a message", MAX_MESSAGE, required=False),
+            message=_checked_text(message, "message", MAX_MESSAGE, required=False),
             created_at=now,
         )
     )
@@ -343,10 +360,7 @@ def _move(
     if proposal.state not in allowed_from:
         raise UserError(
             gettext(
-                (
-                    "This proposal is %(state_phrase)s; it cannot become "
-                    "%(state_phrase2)s from there."
-                ),
+                "This proposal is %(state_phrase)s; it cannot become %(state_phrase2)s from there.",
                 state_phrase=state_phrase(proposal.state),
                 state_phrase2=state_phrase(to),
             )
@@ -354,11 +368,9 @@ def _move(
     if proposal.version != expected_version:
         raise Conflict(
             gettext(
-                (
-                    "Version %(version)s was saved after you opened the page "
-                    "(you saw version %(expected_version)s). Read it, then "
-                    "decide again."
-                ),
+                "Version %(version)s was saved after you opened the page "
+                "(you saw version %(expected_version)s). Read it, then "
+                "decide again.",
                 version=proposal.version,
                 expected_version=expected_version,
             )

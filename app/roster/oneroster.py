@@ -149,7 +149,7 @@ def _read_table(name: str, mode: str, data: bytes, problems: list[Problem]) -> _
     if len(lines) - 1 > MAX_ROWS:
         raise UserError(
             gettext(
-                ("%(name)s has more than %(max_rows)s rows. Laurel reads at most that many."),
+                "%(name)s has more than %(max_rows)s rows. Laurel reads at most that many.",
                 name=name,
                 max_rows=MAX_ROWS,
             )
@@ -433,10 +433,8 @@ def _modes(manifest: dict[str, str], files: dict[str, bytes]) -> dict[str, str]:
     if version not in VERSIONS:
         raise UserError(
             gettext(
-                (
-                    "manifest.csv says oneroster.version “%(version)s”; Laurel "
-                    "reads OneRoster 1.2 (and 1.1) bundles."
-                ),
+                "manifest.csv says oneroster.version “%(version)s”; Laurel "
+                "reads OneRoster 1.2 (and 1.1) bundles.",
                 version=version,
             )
         )
@@ -446,10 +444,8 @@ def _modes(manifest: dict[str, str], files: dict[str, bytes]) -> dict[str, str]:
         if mode not in MODES:
             raise UserError(
                 gettext(
-                    (
-                        "manifest.csv says file.%(removesuffix)s is “%(mode)s”; it "
-                        "must be bulk, delta or absent."
-                    ),
+                    "manifest.csv says file.%(removesuffix)s is “%(mode)s”; it "
+                    "must be bulk, delta or absent.",
                     removesuffix=name.removesuffix(".csv"),
                     mode=mode,
                 )
@@ -457,7 +453,7 @@ def _modes(manifest: dict[str, str], files: dict[str, bytes]) -> dict[str, str]:
         if mode != "absent" and name not in files:
             raise UserError(
                 gettext(
-                    ("manifest.csv lists %(name)s as %(mode)s, but the bundle has no %(name)s."),
+                    "manifest.csv lists %(name)s as %(mode)s, but the bundle has no %(name)s.",
                     name=name,
                     mode=mode,
                 )

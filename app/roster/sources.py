@@ -50,10 +50,8 @@ ZIP_MAGIC = b"PK\x03\x04"
 def _too_large(what: str) -> UserError:
     return UserError(
         gettext(
-            (
-                "%(what)s is larger than %(max_upload_bytes)s MB. Export one "
-                "school or one term at a time."
-            ),
+            "%(what)s is larger than %(max_upload_bytes)s MB. Export one "
+            "school or one term at a time.",
             what=what,
             max_upload_bytes=MAX_UPLOAD_BYTES // (1024 * 1024),
         )
@@ -86,11 +84,9 @@ def stored_upload(files: list[tuple[str, bytes]]) -> tuple[str, bytes, str]:
         if strangers or len(set(names)) != len(names):
             raise UserError(
                 gettext(
-                    (
-                        "Several files make a OneRoster bundle only when they are "
-                        "its CSV files (manifest.csv, users.csv, …), each once; not: "
-                        "%(names)s."
-                    ),
+                    "Several files make a OneRoster bundle only when they are "
+                    "its CSV files (manifest.csv, users.csv, …), each once; not: "
+                    "%(names)s.",
                     names=", ".join(strangers) or names,
                 )
             )
@@ -101,11 +97,9 @@ def stored_upload(files: list[tuple[str, bytes]]) -> tuple[str, bytes, str]:
     if name in ONEROSTER_FILES:
         raise UserError(
             gettext(
-                (
-                    "%(name)s is one file of a OneRoster bundle: choose all its "
-                    "CSV files together (manifest.csv, users.csv, classes.csv, "
-                    "enrollments.csv, orgs.csv), or the zip."
-                ),
+                "%(name)s is one file of a OneRoster bundle: choose all its "
+                "CSV files together (manifest.csv, users.csv, classes.csv, "
+                "enrollments.csv, orgs.csv), or the zip.",
                 name=name,
             )
         )
@@ -123,11 +117,9 @@ def unzip(data: bytes) -> dict[str, bytes]:
         raise _too_large("The zip file")
     bomb = UserError(
         gettext(
-            (
-                "The zip file unpacks to more than %(max_unpacked_bytes)s MB "
-                "(or holds a file over %(max_file_bytes)s MB): that is not a "
-                "school roster. Export one school or one term at a time."
-            ),
+            "The zip file unpacks to more than %(max_unpacked_bytes)s MB "
+            "(or holds a file over %(max_file_bytes)s MB): that is not a "
+            "school roster. Export one school or one term at a time.",
             max_unpacked_bytes=MAX_UNPACKED_BYTES // (1024 * 1024),
             max_file_bytes=MAX_FILE_BYTES // (1024 * 1024),
         )
@@ -142,10 +134,8 @@ def unzip(data: bytes) -> dict[str, bytes]:
             if len(members) > MAX_MEMBERS:
                 raise UserError(
                     gettext(
-                        (
-                            "The zip file holds %(value_count)s files; a OneRoster "
-                            "bundle has at most %(value_count2)s."
-                        ),
+                        "The zip file holds %(value_count)s files; a OneRoster "
+                        "bundle has at most %(value_count2)s.",
                         value_count=len(members),
                         value_count2=len(ONEROSTER_FILES),
                     )
@@ -184,10 +174,8 @@ def unzip(data: bytes) -> dict[str, bytes]:
         held = ", ".join(sorted(files)[:8]) or "nothing"
         raise UserError(
             gettext(
-                (
-                    "This zip file is not a OneRoster bundle: it has no "
-                    "manifest.csv (it holds %(held)s)."
-                ),
+                "This zip file is not a OneRoster bundle: it has no "
+                "manifest.csv (it holds %(held)s).",
                 held=held,
             )
         )

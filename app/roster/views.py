@@ -138,10 +138,8 @@ def apply(import_id: str):
     counts = applied.plan.counts()
     flash(
         gettext(
-            (
-                "Roster applied: %(create)s created, %(update)s updated, "
-                "%(move)s moved, %(unchanged)s unchanged."
-            ),
+            "Roster applied: %(create)s created, %(update)s updated, "
+            "%(move)s moved, %(unchanged)s unchanged.",
             create=counts["create"],
             update=counts["update"],
             move=counts["move"],

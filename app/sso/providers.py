@@ -64,11 +64,9 @@ class Provider:
         except Unreadable:
             raise Unavailable(
                 lazy_gettext(
-                    (
-                        "Laurel cannot read the client secret of %(name)s: the "
-                        "server's SECRET_KEY changed since it was added. An admin "
-                        "removes the provider and adds it again."
-                    ),
+                    "Laurel cannot read the client secret of %(name)s: the "
+                    "server's SECRET_KEY changed since it was added. An admin "
+                    "removes the provider and adds it again.",
                     name=self.name,
                 )
             ) from None
@@ -148,7 +146,7 @@ def _text(entry: Mapping[str, Any], name: str, index: int) -> str:
     if not isinstance(value, str) or not value.strip():
         raise Unavailable(
             gettext(
-                ("%(environment_variable)s: provider number %(index)s has no “%(name)s” (a text)."),
+                "%(environment_variable)s: provider number %(index)s has no “%(name)s” (a text).",
                 environment_variable=ENVIRONMENT_VARIABLE,
                 index=index + 1,
                 name=name,
@@ -177,7 +175,7 @@ def parse_environment(text: str | None) -> list[Provider]:
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise Unavailable(
             gettext(
-                ("%(environment_variable)s must be a JSON list of provider objects."),
+                "%(environment_variable)s must be a JSON list of provider objects.",
                 environment_variable=ENVIRONMENT_VARIABLE,
             )
         )

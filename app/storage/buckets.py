@@ -105,21 +105,17 @@ class S3Storage:
             if code == "NoSuchBucket":
                 return Unavailable(
                     lazy_gettext(
-                        (
-                            "The bucket %(shown)s does not exist. Create it, or correct "
-                            "LAUREL_STORAGE_URL."
-                        ),
+                        "The bucket %(shown)s does not exist. Create it, or correct "
+                        "LAUREL_STORAGE_URL.",
                         shown=self.shown,
                     )
                 )
             if code in {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "403"}:
                 return Unavailable(
                     lazy_gettext(
-                        (
-                            "The bucket %(shown)s refused Laurel's credentials "
-                            "(%(code)s). Check the access key in LAUREL_STORAGE_URL or "
-                            "AWS_ACCESS_KEY_ID and the bucket's policy."
-                        ),
+                        "The bucket %(shown)s refused Laurel's credentials "
+                        "(%(code)s). Check the access key in LAUREL_STORAGE_URL or "
+                        "AWS_ACCESS_KEY_ID and the bucket's policy.",
                         shown=self.shown,
                         code=code,
                     )
@@ -133,11 +129,9 @@ class S3Storage:
             )
         return Unavailable(
             lazy_gettext(
-                (
-                    "The storage server of %(shown)s cannot be reached right "
-                    "now. Try again in a moment; if it persists, check that the "
-                    "storage server is running."
-                ),
+                "The storage server of %(shown)s cannot be reached right "
+                "now. Try again in a moment; if it persists, check that the "
+                "storage server is running.",
                 shown=self.shown,
             )
         )

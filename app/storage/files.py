@@ -100,11 +100,9 @@ class FileStore(Protocol):
 def too_large(max_bytes: int) -> UserError:
     return UserError(
         gettext(
-            (
-                "That file is larger than the %(size_in_words)s limit. Make "
-                "it smaller (for a video, share a link instead) and try "
-                "again."
-            ),
+            "That file is larger than the %(size_in_words)s limit. Make "
+            "it smaller (for a video, share a link instead) and try "
+            "again.",
             size_in_words=size_in_words(max_bytes),
         )
     )
@@ -205,11 +203,9 @@ class LocalStorage:
         except OSError as error:
             raise Unavailable(
                 lazy_gettext(
-                    (
-                        "The evidence directory %(root)s cannot be created "
-                        "(%(strerror)s). Set LAUREL_STORAGE_DIR to a folder Laurel "
-                        "may write."
-                    ),
+                    "The evidence directory %(root)s cannot be created "
+                    "(%(strerror)s). Set LAUREL_STORAGE_DIR to a folder Laurel "
+                    "may write.",
                     root=self.root,
                     strerror=error.strerror,
                 )
@@ -217,11 +213,9 @@ class LocalStorage:
         if not os.access(self.root, os.W_OK | os.X_OK):
             raise Unavailable(
                 lazy_gettext(
-                    (
-                        "Laurel may not write to the evidence directory %(root)s. "
-                        "Give it write access or set LAUREL_STORAGE_DIR to another "
-                        "folder."
-                    ),
+                    "Laurel may not write to the evidence directory %(root)s. "
+                    "Give it write access or set LAUREL_STORAGE_DIR to another "
+                    "folder.",
                     root=self.root,
                 )
             )

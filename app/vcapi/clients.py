@@ -42,7 +42,7 @@ def create_api_client(name: str, scopes: str) -> NewClient:
     if not name or len(name) > MAX_NAME_CHARS:
         raise UserError(
             gettext(
-                ("Give the client a name of 1 to %(max_name_chars)s characters."),
+                "Give the client a name of 1 to %(max_name_chars)s characters.",
                 max_name_chars=MAX_NAME_CHARS,
             )
         )

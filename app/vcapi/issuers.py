@@ -97,10 +97,8 @@ def choose_issuer(ctx: IssuingContext, credential: dict[str, Any], wanted: Any) 
     if not isinstance(wanted, str) or wanted not in known:
         raise UserError(
             gettext(
-                (
-                    "This service issues only as %(join)s; the credential names "
-                    "another issuer (%(value)s)."
-                ),
+                "This service issues only as %(join)s; the credential names "
+                "another issuer (%(value)s).",
                 join=" or ".join(known),
                 value=repr(wanted),
             )

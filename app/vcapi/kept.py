@@ -123,11 +123,9 @@ def _status_wanted(
     if issuer.id != ctx.issuer_id:
         raise UserError(
             gettext(
-                (
-                    "The school's status lists are issued by %(issuer_id)s; a "
-                    "credential issued as %(issuer_id2)s cannot point into them "
-                    "(verifiers require the same issuer)."
-                ),
+                "The school's status lists are issued by %(issuer_id)s; a "
+                "credential issued as %(issuer_id2)s cannot point into them "
+                "(verifiers require the same issuer).",
                 issuer_id=ctx.issuer_id,
                 issuer_id2=issuer.id,
             )
@@ -135,12 +133,10 @@ def _status_wanted(
     if "id" in credential:
         raise UserError(
             gettext(
-                (
-                    "Laurel gives status entries only to credentials it names: "
-                    "leave out the credential's “id” and it gets one under "
-                    "%(api_credential_url)s, the id POST /credentials/status "
-                    "takes."
-                ),
+                "Laurel gives status entries only to credentials it names: "
+                "leave out the credential's “id” and it gets one under "
+                "%(api_credential_url)s, the id POST /credentials/status "
+                "takes.",
                 api_credential_url=api_credential_url(ctx.public_url, ""),
             )
         )
@@ -153,10 +149,8 @@ def _status_wanted(
     if not is_v2:
         raise UserError(
             gettext(
-                (
-                    "BitstringStatusListEntry is a VC 2.0 term: the credential's "
-                    "first “@context” must be %(v2_context)s."
-                ),
+                "BitstringStatusListEntry is a VC 2.0 term: the credential's "
+                "first “@context” must be %(v2_context)s.",
                 v2_context=V2_CONTEXT,
             )
         )
@@ -192,12 +186,10 @@ def credential_for_status(
         return badge_credential
     raise UserError(
         gettext(
-            (
-                "“credentialId” must be an id Laurel minted: "
-                "%(credential_url_for_id)s (a badge credential) or "
-                "%(api_credential_url)s (a VC-API credential with status "
-                "entries)."
-            ),
+            "“credentialId” must be an id Laurel minted: "
+            "%(credential_url_for_id)s (a badge credential) or "
+            "%(api_credential_url)s (a VC-API credential with status "
+            "entries).",
             credential_url_for_id=credential_url_for_id(public_url, "<uuid>"),
             api_credential_url=api_credential_url(public_url, "<uuid>"),
         )

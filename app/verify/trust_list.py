@@ -119,7 +119,7 @@ def decode_trust_file(raw: bytes) -> str:
     if len(raw) > MAX_TRUST_FILE_BYTES:
         raise UserError(
             gettext(
-                ("The trust list file is larger than %(max_trust_file_bytes)s KB."),
+                "The trust list file is larger than %(max_trust_file_bytes)s KB.",
                 max_trust_file_bytes=MAX_TRUST_FILE_BYTES // 1024,
             )
         )

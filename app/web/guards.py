@@ -68,11 +68,9 @@ def _shown(name: str) -> str:
 def _refusal(where: str, character: str) -> UserError:
     return UserError(
         gettext(
-            (
-                "%(where)s contains %(describe)s, which Laurel does not "
-                "accept; remove it and try again (tabs and line breaks are "
-                "fine)."
-            ),
+            "%(where)s contains %(describe)s, which Laurel does not "
+            "accept; remove it and try again (tabs and line breaks are "
+            "fine).",
             where=where,
             describe=_describe(character),
         )
@@ -95,7 +93,7 @@ def _json_strings(document: Any) -> Iterator[tuple[str, str]]:
         if depth > MAX_JSON_DEPTH:
             raise UserError(
                 gettext(
-                    ("The JSON body is nested more than %(max_json_depth)s levels deep."),
+                    "The JSON body is nested more than %(max_json_depth)s levels deep.",
                     max_json_depth=MAX_JSON_DEPTH,
                 )
             )
