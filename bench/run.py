@@ -12,7 +12,10 @@ is missing. In turn:
    growth over PDF_RENDERS renders in one process (bench/pdf.py).
 Prints the table and writes results.json (numbers only) to BENCH_OUT (default
 bench/out/). A web path's unsuffixed ratio is the lower of its two databases', so it
-meets its target only when both do. BENCH_QUICK=1 shrinks every count and duration.
+meets its target only when both do. A web path that answered anything but its expected
+status under load is marked in its row, and the bench then exits 1 after writing the
+results (the rate of a path that answers errors or redirects is not the path's).
+BENCH_QUICK=1 shrinks every count and duration.
 """
 
 from __future__ import annotations
@@ -173,12 +176,30 @@ PER_DATABASE_TARGETS: dict[str, Callable[[float], bool]] = {
 }
 
 
-def _cell(row: Row, key: str, results: dict[str, float]) -> str:
+def unexpected_key(ratio_key: str, database: str) -> str:
+    """The results key counting a web path's answers other than its expected status."""
+    return f"{ratio_key.removesuffix('_ratio')}_unexpected_{database}"
+
+
+def unexpected_answers(results: dict[str, float]) -> dict[str, int]:
+    """Each web path and database that answered other than expected under load: how often."""
+    counts = {
+        f"{ratio} on {label}": int(results.get(unexpected_key(ratio, name), 0))
+        for ratio in [*web.PATHS, "trivial"]
+        for name, label in DATABASES.items()
+    }
+    return {where: count for where, count in counts.items() if count}
+
+
+def _cell(row: Row, key: str, results: dict[str, float], database: str | None) -> str:
     if key not in results:
         return "(no ETag)" if row.key == "credential_json_304_ratio" else "-"
     value = results[key]
     met = PER_DATABASE_TARGETS.get(key, row.met)
     mark = "" if met is None or met(value) else " !"
+    unexpected = int(results.get(unexpected_key(row.key, database), 0)) if database else 0
+    if unexpected:
+        mark += f" !! {unexpected} unexpected answers"
     return row.show(value) + mark
 
 
@@ -190,9 +211,9 @@ def table(results: dict[str, float]) -> str:
     ]
     for row in ROWS:
         if row.per_database:
-            cells = [_cell(row, f"{row.key}_{name}", results) for name in DATABASES]
+            cells = [_cell(row, f"{row.key}_{name}", results, name) for name in DATABASES]
         else:
-            cells = [_cell(row, row.key, results), "(no database)"]
+            cells = [_cell(row, row.key, results, None), "(no database)"]
         lines.append(f"| {row.label} | {cells[0]} | {cells[1]} | {row.target} |")
     trivial = [
         f"{results[f'trivial_req_per_s_min_{name}']:.0f}-"
@@ -233,6 +254,15 @@ def main() -> int:
     with contextlib.suppress(ValueError):
         path = path.relative_to(ROOT)
     print(f"Written to {path}.")
+    unexpected = unexpected_answers(results)
+    if unexpected:
+        where = ", ".join(f"{place} ({count})" for place, count in unexpected.items())
+        print(
+            f"bench failed: answers other than the expected status under load on {where}; "
+            "their rates measure those answers, not the paths (the counts by status are above).",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -3,12 +3,18 @@
 Run from the repository root: `python bench/web.py` (`make bench` runs it with the rest
 through bench/run.py). For SQLite and PostgreSQL: a fresh instance (bench/harness.py)
 with SHARED learners who share their credential, served by gunicorn with the shipped
-configuration; wrk loads the trivial route (harness.TRIVIAL_PATH) before and after
-each path, with the same threads, connections and duration, over ROUNDS rounds. A path's ratio is
-the mean, over its runs, of its requests per second over the trivial route's just before
-and after that run, so the machine's speed and its other load cancel out. Every path
-cycles through all SHARED credentials, so a cache keyed by credential is not measured
-on one hot entry.
+configuration (workers not replaced during the run: harness.server); wrk loads the trivial
+route (harness.TRIVIAL_PATH) before and after each path, with the same threads, connections
+and duration, over ROUNDS rounds. A path's ratio is the mean, over its runs, of its
+requests per second over the trivial route's just before and after that run, so the
+machine's speed and its other load cancel out. Every path cycles through all SHARED
+credentials, so a cache keyed by credential is not measured on one hot entry; each path
+is warmed up on its own first, until its rate stops rising (every worker has rendered
+every credential's page once).
+
+Every run also counts the answers that were not the path's expected status (200, or 304
+for a revalidation) in the server's access log: `<path>_unexpected` in the results, shown
+in the table, and the bench fails once the table is printed when any path had one.
 """
 
 from __future__ import annotations
@@ -32,6 +38,10 @@ from bench.harness import Shared  # noqa: E402
 SHARED = 10 if harness.QUICK else 50
 JSON_LD = "application/vc+ld+json"
 WARM_UP_SECONDS = 1 if harness.QUICK else 2
+# A path's warm-up ends when a window's rate rises less than WARM_UP_GAIN over the one
+# before, or after WARM_UP_WINDOWS windows.
+WARM_UP_WINDOWS = 2 if harness.QUICK else 5
+WARM_UP_GAIN = 1.2
 # Each path runs this many times, each run between two runs of the trivial route.
 ROUNDS = 1 if harness.QUICK else 2
 
@@ -115,6 +125,8 @@ PATHS: dict[str, Callable[[Sequence[Shared], str], list[Request]]] = {
     "credential_json_ratio": _credential_documents,
     "credential_json_304_ratio": _revalidations,
 }
+# The answer each path should give when it is not 200.
+EXPECTED = {"credential_json_304_ratio": 304}
 
 
 def _check(base_url: str, requests: Sequence[Request]) -> None:
@@ -135,35 +147,62 @@ def _check(base_url: str, requests: Sequence[Request]) -> None:
         )
 
 
+def _warm_up(served: harness.Server, requests: Sequence[Request], expected: int) -> None:
+    """Load a path until its rate stops rising: every worker's first answer on each of its
+    credentials renders and keeps the page, loads templates and keys, and is not measured."""
+    previous = 0.0
+    for _ in range(WARM_UP_WINDOWS):
+        rate = harness.wrk_rate(served, requests, seconds=WARM_UP_SECONDS, expected=expected).rate
+        if rate < previous * WARM_UP_GAIN:
+            return
+        previous = rate
+
+
+def _report_unexpected(name: str, load: harness.Load) -> None:
+    if load.unexpected:
+        print(
+            f"  {name}: {load.describe_unexpected()} under load, not {load.expected}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
 def measure(made: harness.Instance, shared: Sequence[Shared]) -> dict[str, float]:
-    """Requests per second of the trivial route and every path; each path's ratio to it."""
+    """Requests per second of the trivial route and every path; each path's ratio to it, and
+    the number of its answers other than the expected one (`<path>_unexpected`)."""
     results: dict[str, float] = {}
-    with harness.server(made) as base_url:
-        loads = {name: build(shared, base_url) for name, build in PATHS.items()}
+    with harness.server(made) as served:
+        loads = {name: build(shared, served.base_url) for name, build in PATHS.items()}
         loads = {name: requests for name, requests in loads.items() if requests}
         for requests in loads.values():
-            _check(base_url, requests)
+            _check(served.base_url, requests)
         trivial = [Request(harness.TRIVIAL_PATH)]
-        # Every worker's first answers on a path load code, templates and keys: not measured.
-        warm_up = [request for requests in loads.values() for request in requests] + trivial
-        harness.wrk_rate(base_url, warm_up, seconds=WARM_UP_SECONDS)
+        for name, requests in loads.items():
+            _warm_up(served, requests, EXPECTED.get(name, 200))
         # The trivial route before and after every path, over ROUNDS rounds: on a shared
         # machine the load of other work changes within seconds, and each path's run is
         # compared with its own neighbours only.
-        trivial_rates = [harness.wrk_rate(base_url, trivial)]
+        trivial_runs = [harness.wrk_rate(served, trivial)]
         ratios: dict[str, list[float]] = {name: [] for name in loads}
-        rates: dict[str, list[float]] = {name: [] for name in loads}
+        runs: dict[str, list[harness.Load]] = {name: [] for name in loads}
         for _ in range(ROUNDS):
             for name, requests in loads.items():
-                rate = harness.wrk_rate(base_url, requests)
-                trivial_rates.append(harness.wrk_rate(base_url, trivial))
-                rates[name].append(rate)
-                ratios[name].append(rate / statistics.mean(trivial_rates[-2:]))
+                load = harness.wrk_rate(served, requests, expected=EXPECTED.get(name, 200))
+                _report_unexpected(name, load)
+                trivial_runs.append(harness.wrk_rate(served, trivial))
+                runs[name].append(load)
+                ratios[name].append(
+                    load.rate / statistics.mean(run.rate for run in trivial_runs[-2:])
+                )
+    trivial_rates = [run.rate for run in trivial_runs]
     results["trivial_req_per_s"] = statistics.mean(trivial_rates)
     results["trivial_req_per_s_min"] = min(trivial_rates)
     results["trivial_req_per_s_max"] = max(trivial_rates)
+    results["trivial_unexpected"] = sum(run.unexpected_count for run in trivial_runs)
     for name in loads:
-        results[name.removesuffix("_ratio") + "_req_per_s"] = statistics.mean(rates[name])
+        stem = name.removesuffix("_ratio")
+        results[f"{stem}_req_per_s"] = statistics.mean(run.rate for run in runs[name])
+        results[f"{stem}_unexpected"] = sum(run.unexpected_count for run in runs[name])
         results[name] = statistics.mean(ratios[name])
     return results
 

@@ -17,7 +17,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from bench import harness
+from bench.harness import Request
+from bench.run import DATABASES
 from bench.run import RESULT_KEYS
+from bench.run import table
+from bench.run import unexpected_key
+from bench.web import PATHS
 from tests.fixtures.app import postgres_url
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,6 +84,11 @@ def test_quick_bench_writes_every_result(bench_run, tmp_path: Path) -> None:
         if key not in SIGNED_KEYS:
             assert value > 0, (key, value)
     assert all(isinstance(value, int | float) for value in results.values())
+    # Every measured path answered only its expected status, and says so per database.
+    for ratio in PATHS:
+        for name in DATABASES:
+            if f"{ratio}_{name}" in results:
+                assert results[unexpected_key(ratio, name)] == 0, (ratio, name)
     # The printed table names every row and both databases.
     assert "| path | SQLite | PostgreSQL | target |" in bench_run.stdout
     assert "verification page (QR link) / trivial" in bench_run.stdout
@@ -106,3 +117,33 @@ def test_bench_stops_clearly_without_postgres(tmp_path: Path) -> None:
         result.stderr
     )
     assert not (tmp_path / "results.json").exists()
+
+
+def test_wrk_counts_the_answers_a_path_should_not_give() -> None:
+    """A share link with no credential behind it answers 404 under load: counted, not measured
+    silently as if it were the page; the trivial route's 200s count as expected."""
+    missing = Request("/s/" + "a" * 32)
+    with harness.instance(None) as made, harness.server(made) as served:
+        wrong = harness.wrk_rate(served, [missing], seconds=1)
+        right = harness.wrk_rate(served, [Request(harness.TRIVIAL_PATH)], seconds=1)
+        as_expected = harness.wrk_rate(served, [missing], seconds=1, expected=404)
+    assert wrong.rate > 0
+    assert set(wrong.unexpected) == {404}
+    assert wrong.unexpected_count > 0
+    assert "x HTTP 404" in wrong.describe_unexpected()
+    assert right.unexpected_count == 0
+    assert as_expected.unexpected_count == 0
+
+
+def test_table_marks_a_path_that_answered_unexpectedly() -> None:
+    results: dict[str, float] = {}
+    for name in DATABASES:
+        results[f"trivial_req_per_s_min_{name}"] = 1000.0
+        results[f"trivial_req_per_s_max_{name}"] = 1100.0
+        results[f"share_page_ratio_{name}"] = 0.6
+        results[unexpected_key("share_page_ratio", name)] = 0
+    results[unexpected_key("share_page_ratio", "postgres")] = 37
+    row = next(line for line in table(results).splitlines() if "share page" in line)
+    assert row == (
+        "| share page /s/<token> / trivial | 0.60 | 0.60 !! 37 unexpected answers | >= 0.5 |"
+    )
