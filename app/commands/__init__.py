@@ -54,6 +54,7 @@ class TranslatedGroup(click.Group, TranslatedCommand):
     """A group of translated commands, its own help translated too."""
 
     command_class = TranslatedCommand
+    group_class = type  # click: a subgroup is of this group's class
 
 
 def option(*names: str, **settings: Any) -> Any:

@@ -22,12 +22,14 @@ from flask_migrate import upgrade
 
 from app.badges.image_store import image_bucket
 from app.badges.image_store import move_into_bucket
+from app.commands import TranslatedCommand
 from app.commands import fail
 from app.credentials.errors import CredentialError
 from app.errors import Unavailable
 from app.evidence.storage import configured_storage
 from app.extensions import db
 from app.extensions import migrate
+from app.i18n import N_
 from app.keyring import issuing_context
 from app.models_base import utcnow
 from app.records.backup import write_backup
@@ -51,11 +53,14 @@ def _print_counts(counts: dict[str, int]) -> None:
         click.echo(f"  {name:<22} {count:>8}")
 
 
-@click.command("backup")
+@click.command(
+    "backup",
+    cls=TranslatedCommand,
+    help=N_("Write the database, signing keys and evidence files to FILE, while the server runs."),
+)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def backup(file: Path) -> None:
-    """Write the database, signing keys and evidence files to FILE, while the server runs."""
     if file.exists():
         fail(
             gettext(
@@ -108,11 +113,14 @@ def _migrate_to(scripts: ScriptDirectory, revision: str) -> None:
         upgrade(revision=revision)
 
 
-@click.command("restore")
+@click.command(
+    "restore",
+    cls=TranslatedCommand,
+    help=N_("Restore a backup FILE into this empty installation (SQLite or PostgreSQL)."),
+)
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @with_appcontext
 def restore(file: Path) -> None:
-    """Restore a backup FILE into this empty installation (SQLite or PostgreSQL)."""
     config = current_app.config
     keys_dir = Path(config["LAUREL_KEYS_DIR"])
     scripts = ScriptDirectory.from_config(migrate.get_config())

@@ -18,10 +18,14 @@ from app.accounts.models import User
 from app.badges.models import Badge
 from app.badges.models import IssuedCredential
 from app.badges.services import level_by_name
+from app.commands import TranslatedCommand
+from app.commands import TranslatedGroup
 from app.commands import fail
+from app.commands import option
 from app.commands.bulk import issue_from_csv
 from app.errors import LaurelError
 from app.extensions import db
+from app.i18n import N_
 from app.issuing.issuance import get_credential
 from app.issuing.issuance import issue_credential
 from app.issuing.status_changes import StatusChange
@@ -38,15 +42,14 @@ from app.vcapi.models import ApiCredential
 USAGE_ERROR = 2
 
 
-@click.group("badges")
+@click.group("badges", cls=TranslatedGroup, help=N_("Badge definitions."))
 def badges_group() -> None:
-    """Badge definitions."""
+    pass
 
 
-@badges_group.command("list")
+@badges_group.command("list", help=N_("Show every badge: slug, name, state and class."))
 @with_appcontext
 def list_badges() -> None:
-    """Show every badge: slug, name, state and class."""
     rows = db.session.scalars(select(Badge).order_by(Badge.slug)).all()
     if not rows:
         click.echo(gettext("No badges yet. Instructors create them at /badges/new."))
@@ -66,32 +69,44 @@ def list_badges() -> None:
         )
 
 
-@click.command("issue")
-@click.option("--badge", "slug", default=None, help="Slug of the badge (see `laurel badges list`).")
-@click.option("--email", default=None, help="Email of the learner (see `laurel users list`).")
-@click.option(
-    "--level", default=None, help="Rubric level name; default: the level needed to earn the badge."
+@click.command(
+    "issue",
+    cls=TranslatedCommand,
+    help=N_(
+        "Issue a credential (--badge, --email), or one per row of a CSV file (--csv).\n"
+        "\n"
+        "With --csv every row is checked first; any problem is printed and nothing is issued. "
+        "The result file (row, email, badge, status, credential URL or error) is written beside "
+        "the CSV file, or to --out."
+    ),
 )
-@click.option(
+@option("--badge", "slug", default=None, help=N_("Slug of the badge (see `laurel badges list`)."))
+@option("--email", default=None, help=N_("Email of the learner (see `laurel users list`)."))
+@option(
+    "--level",
+    default=None,
+    help=N_("Rubric level name; default: the level needed to earn the badge."),
+)
+@option(
     "--out",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     default=None,
-    help="Write the signed credential JSON (with --csv: the result CSV) to this file.",
+    help=N_("Write the signed credential JSON (with --csv: the result CSV) to this file."),
 )
-@click.option(
+@option(
     "--force",
     is_flag=True,
-    help="Issue a class badge to a learner outside its class (with a warning).",
+    help=N_("Issue a class badge to a learner outside its class (with a warning)."),
 )
-@click.option(
+@option(
     "--csv",
     "csv_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="Issue every row of a CSV file (email, badge, level, evidence_url, note).",
+    help=N_("Issue every row of a CSV file (email, badge, level, evidence_url, note)."),
 )
-@click.option("--by", default=None, help="With --csv: the instructor or admin issuing them.")
-@click.option("--yes", is_flag=True, help="With --csv: issue without asking once checked.")
+@option("--by", default=None, help=N_("With --csv: the instructor or admin issuing them."))
+@option("--yes", is_flag=True, help=N_("With --csv: issue without asking once checked."))
 @with_appcontext
 def issue(
     slug: str | None,
@@ -103,12 +118,6 @@ def issue(
     by: str | None,
     yes: bool,
 ) -> None:
-    """Issue a credential (--badge, --email), or one per row of a CSV file (--csv).
-
-    With --csv every row is checked first; any problem is printed and nothing is issued.
-    The result file (row, email, badge, status, credential URL or error) is written beside
-    the CSV file, or to --out.
-    """
     if csv_file is not None:
         if slug or email or level or force:
             fail(gettext("--csv takes its badges, emails and levels from the file."), USAGE_ERROR)
@@ -187,15 +196,18 @@ def _change(credential_id: str, change: StatusChange, reason: str) -> None:
     db.session.commit()
 
 
-REASON_HELP = "Why: shown to the learner and on the verification page."
+REASON_HELP = N_("Why: shown to the learner and on the verification page.")
 
 
-@click.command("revoke")
+@click.command(
+    "revoke",
+    cls=TranslatedCommand,
+    help=N_("Revoke a credential (its id, or its full URL) with a reason; this is final."),
+)
 @click.argument("credential_id")
-@click.option("--reason", required=True, help=REASON_HELP)
+@option("--reason", required=True, help=REASON_HELP)
 @with_appcontext
 def revoke(credential_id: str, reason: str) -> None:
-    """Revoke a credential (its id, or its full URL) with a reason; this is final."""
     _change(credential_id, StatusChange.REVOKE, reason)
     click.echo(
         gettext(
@@ -205,12 +217,15 @@ def revoke(credential_id: str, reason: str) -> None:
     )
 
 
-@click.command("suspend")
+@click.command(
+    "suspend",
+    cls=TranslatedCommand,
+    help=N_("Suspend a credential (its id, or its full URL) until it is reinstated."),
+)
 @click.argument("credential_id")
-@click.option("--reason", required=True, help=REASON_HELP)
+@option("--reason", required=True, help=REASON_HELP)
 @with_appcontext
 def suspend(credential_id: str, reason: str) -> None:
-    """Suspend a credential (its id, or its full URL) until it is reinstated."""
     _change(credential_id, StatusChange.SUSPEND, reason)
     click.echo(
         gettext(
@@ -220,12 +235,15 @@ def suspend(credential_id: str, reason: str) -> None:
     )
 
 
-@click.command("reinstate")
+@click.command(
+    "reinstate",
+    cls=TranslatedCommand,
+    help=N_("Lift the suspension of a credential (its id, or its full URL)."),
+)
 @click.argument("credential_id")
-@click.option("--reason", default="Reinstated", show_default=True, help=REASON_HELP)
+@option("--reason", default="Reinstated", show_default=True, help=REASON_HELP)
 @with_appcontext
 def reinstate(credential_id: str, reason: str) -> None:
-    """Lift the suspension of a credential (its id, or its full URL)."""
     _change(credential_id, StatusChange.REINSTATE, reason)
     click.echo(
         gettext(

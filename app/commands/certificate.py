@@ -8,8 +8,11 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import gettext
 
+from app.commands import TranslatedCommand
 from app.commands import fail
+from app.commands import option
 from app.errors import LaurelError
+from app.i18n import N_
 from app.keyring import issuing_context
 from app.models_base import utcnow
 from app.share.certificate import PAPER_SIZES
@@ -25,15 +28,21 @@ def _credential_id(value: str) -> str:
     return value.rstrip("/").removesuffix("/verify").rsplit("/", 1)[-1]
 
 
-@click.command("certificate")
+@click.command(
+    "certificate",
+    cls=TranslatedCommand,
+    help=N_(
+        "Render PDF certificates (with the signed credential attached) for credential ids or URLs."
+    ),
+)
 @click.argument("credential_ids", nargs=-1, required=True)
-@click.option(
+@option(
     "--out",
     type=click.Path(path_type=Path),
     required=True,
-    help="A .pdf file (one credential) or a folder (one PDF per credential).",
+    help=N_("A .pdf file (one credential) or a folder (one PDF per credential)."),
 )
-@click.option(
+@option(
     "--paper",
     type=click.Choice(sorted(PAPER_SIZES)),
     default="a4",
@@ -42,7 +51,6 @@ def _credential_id(value: str) -> str:
 )
 @with_appcontext
 def certificate(credential_ids: tuple[str, ...], out: Path, paper: str) -> None:
-    """Render PDF certificates (with the signed credential attached) for credential ids or URLs."""
     single_file = out.suffix.lower() == ".pdf"
     if single_file and len(credential_ids) > 1:
         fail(

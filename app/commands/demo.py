@@ -7,24 +7,28 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext
 
+from app.commands import TranslatedGroup
 from app.commands import fail
 from app.config import is_production
 from app.extensions import db
+from app.i18n import N_
 from app.models_base import utcnow
 
 # The demo school's accounts share a published password: refused on a production server.
 PRODUCTION_REFUSED = 2
 
 
-@click.group("demo", help="The demo school for a first look at Laurel.")
+@click.group("demo", cls=TranslatedGroup, help=N_("The demo school for a first look at Laurel."))
 def demo() -> None:
     pass
 
 
-@demo.command("seed")
+@demo.command(
+    "seed",
+    help=N_("Create the demo school, once, in an empty database (development and test only)."),
+)
 @with_appcontext
 def seed() -> None:
-    """Create the demo school, once, in an empty database (development and test only)."""
     from app.demo import seed_demo
     from app.evidence.storage import configured_storage
     from app.evidence.storage import max_upload_bytes

@@ -8,10 +8,13 @@ import socket
 import click
 from flask_babel import gettext
 
+from app.commands import TranslatedGroup
 from app.commands import fail
+from app.commands import option
 from app.config import default_instance_path
 from app.config import read_development_settings
 from app.config import write_development_settings
+from app.i18n import N_
 
 PORT_BUSY = 2
 
@@ -29,18 +32,19 @@ def port_is_free(host: str, port: int) -> bool:
     return True
 
 
-@click.group("develop", help="The development server `make run` starts.")
+@click.group("develop", cls=TranslatedGroup, help=N_("The development server `make run` starts."))
 def develop() -> None:
     pass
 
 
-@develop.command("prepare")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
+@develop.command(
+    "prepare",
+    help=N_("Check that the port is free, then record the development settings for the CLI."),
+)
+@option("--host", default="127.0.0.1", show_default=True)
+@option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
 def prepare(host: str, port: int) -> None:
-    """Check that the port is free, then record the development settings for the CLI.
-
-    The public URL follows the port, so the issuer's did:web, share links and QR codes name
+    """The public URL follows the port, so the issuer's did:web, share links and QR codes name
     the address the server really answers on.
     """
     if not port_is_free(host, port):

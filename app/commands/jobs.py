@@ -9,30 +9,36 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext
 
+from app.commands import TranslatedGroup
+from app.commands import option
+from app.i18n import N_
 from app.jobs.queue import default_worker_count
 from app.jobs.queue import job_queue
 
 
-@click.group("jobs")
+@click.group("jobs", cls=TranslatedGroup, help=N_("Background jobs (bulk issuance)."))
 def jobs_group() -> None:
-    """Background jobs (bulk issuance)."""
+    pass
 
 
-@jobs_group.command("worker")
-@click.option(
+@jobs_group.command(
+    "worker",
+    help=N_(
+        "Run queued jobs until stopped (SIGINT, Ctrl-C: after the running chunk).\n"
+        "\n"
+        "The queue is LAUREL_JOBS_URL (redis://HOST:6379/N in production), or SQLite in the "
+        "instance folder. Unfinished jobs are taken up again at start."
+    ),
+)
+@option(
     "--workers",
     "-w",
     type=click.IntRange(1, 256),
     default=None,
-    help="Worker threads; default: one per core.",
+    help=N_("Worker threads; default: one per core."),
 )
 @with_appcontext
 def worker(workers: int | None) -> None:
-    """Run queued jobs until stopped (SIGINT, Ctrl-C: after the running chunk).
-
-    The queue is LAUREL_JOBS_URL (redis://HOST:6379/N in production), or SQLite in the
-    instance folder. Unfinished jobs are taken up again at start.
-    """
     queue = job_queue(current_app._get_current_object())  # type: ignore[attr-defined]
     if queue.huey.immediate:
         click.echo(

@@ -9,9 +9,12 @@ from flask.cli import with_appcontext
 from flask_babel import gettext
 
 from app.accounts.services import find_user_by_email
+from app.commands import TranslatedCommand
 from app.commands import fail
+from app.commands import option
 from app.errors import LaurelError
 from app.extensions import db
+from app.i18n import N_
 from app.keyring import issuing_context
 from app.models_base import utcnow
 from app.records.archive import build_learner_archive
@@ -21,14 +24,17 @@ from app.records.static_export import export_static
 USAGE_ERROR = 2
 
 
-@click.command("archive")
-@click.option("--email", required=True, help="The learner's email address.")
-@click.option(
-    "--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="A .zip file."
+@click.command(
+    "archive",
+    cls=TranslatedCommand,
+    help=N_("Write a learner's archive (every credential, the keys, a README) for a leaver."),
+)
+@option("--email", required=True, help=N_("The learner's email address."))
+@option(
+    "--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help=N_("A .zip file.")
 )
 @with_appcontext
 def archive(email: str, out: Path) -> None:
-    """Write a learner's archive (every credential, the keys, a README) for a leaver."""
     learner = find_user_by_email(email)
     if learner is None:
         fail(gettext("there is no account with the email “%(email)s”.", email=email), USAGE_ERROR)
@@ -49,18 +55,23 @@ def archive(email: str, out: Path) -> None:
     click.echo(f"{out}  ({learner.name})")
 
 
-@click.command("export-static")
+@click.command(
+    "export-static",
+    cls=TranslatedCommand,
+    help=N_(
+        "Write what verifiers fetch as plain files, for a static host once Laurel is switched off."
+    ),
+)
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
-@click.option(
+@option(
     "--years",
     type=click.IntRange(min=1, max=1000),
     default=LIST_VALID_YEARS,
     show_default=True,
-    help="How long the exported status lists stay valid.",
+    help=N_("How long the exported status lists stay valid."),
 )
 @with_appcontext
 def export_static_command(directory: Path, years: int) -> None:
-    """Write what verifiers fetch as plain files, for a static host once Laurel is switched off."""
     try:
         summary = export_static(directory, ctx=issuing_context(), now=utcnow(), years=years)
         db.session.commit()

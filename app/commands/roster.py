@@ -11,9 +11,12 @@ from flask.cli import with_appcontext
 from flask_babel import gettext
 from flask_babel import ngettext
 
+from app.commands import TranslatedGroup
 from app.commands import fail
+from app.commands import option
 from app.errors import LaurelError
 from app.extensions import db
+from app.i18n import N_
 from app.keyring import issuing_context
 from app.models_base import utcnow
 from app.roster.plan import Action
@@ -25,9 +28,9 @@ from app.roster.services import preview_files
 REFUSED = 1
 
 
-@click.group("roster")
+@click.group("roster", cls=TranslatedGroup, help=N_("Rosters from the student information system."))
 def roster_group() -> None:
-    """Rosters from the student information system."""
+    pass
 
 
 def _files(path: Path) -> list[tuple[str, bytes]]:
@@ -78,16 +81,19 @@ def _show(plan: Plan) -> None:
         )
 
 
-@roster_group.command("import")
+@roster_group.command(
+    "import",
+    help=N_(
+        "Preview (or with --apply, make) the changes a roster brings.\n"
+        "\n"
+        "PATH is a OneRoster 1.2 zip bundle, a folder holding its CSV files, or a CSV file with "
+        "the header name,email,role,class. A roster with a problem changes nothing (exit 1)."
+    ),
+)
 @click.argument("path", type=click.Path(exists=True, dir_okay=True, path_type=Path))
-@click.option("--apply", "apply_it", is_flag=True, help="Apply the changes (without it: preview).")
+@option("--apply", "apply_it", is_flag=True, help=N_("Apply the changes (without it: preview)."))
 @with_appcontext
 def import_roster(path: Path, apply_it: bool) -> None:
-    """Preview (or with --apply, make) the changes a roster brings.
-
-    PATH is a OneRoster 1.2 zip bundle, a folder holding its CSV files, or a CSV file with
-    the header name,email,role,class. A roster with a problem changes nothing (exit 1).
-    """
     try:
         _kind, _content, _name, plan = preview_files(_files(path))
     except LaurelError as error:

@@ -17,24 +17,29 @@ from flask_babel import ngettext
 
 from app.badges.image_store import image_bucket
 from app.badges.image_store import move_into_bucket
+from app.commands import TranslatedGroup
 from app.commands import fail
 from app.errors import Unavailable
 from app.evidence.storage import configured_storage
 from app.extensions import db
+from app.i18n import N_
 from app.main.filters import say
 
 UNAVAILABLE = 1
 
 
-@click.group("storage")
+@click.group(
+    "storage", cls=TranslatedGroup, help=N_("Where evidence files and badge images are stored.")
+)
 def storage_group() -> None:
-    """Where evidence files and badge images are stored."""
+    pass
 
 
-@storage_group.command("check")
+@storage_group.command(
+    "check", help=N_("Check that the evidence store can be reached and written.")
+)
 @with_appcontext
 def check() -> None:
-    """Check that the evidence store can be reached and written."""
     storage = configured_storage(current_app.config)
     try:
         storage.check()
@@ -52,10 +57,12 @@ def check() -> None:
         click.echo(gettext("Badge images are stored in %(where)s.", where=bucket.describe()))
 
 
-@storage_group.command("move-badge-images")
+@storage_group.command(
+    "move-badge-images",
+    help=N_("Move the badge images held in the database into the bucket of LAUREL_STORAGE_URL."),
+)
 @with_appcontext
 def move_badge_images() -> None:
-    """Move the badge images held in the database into the bucket of LAUREL_STORAGE_URL."""
     bucket = image_bucket(current_app.config)
     if bucket is None:
         fail(

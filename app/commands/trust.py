@@ -13,9 +13,12 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import gettext
 
+from app.commands import TranslatedGroup
 from app.commands import fail
+from app.commands import option
 from app.errors import LaurelError
 from app.extensions import db
+from app.i18n import N_
 from app.models_base import utcnow
 from app.verify import trust_list
 
@@ -23,18 +26,21 @@ ACTOR = "command line"
 BAD_INPUT = 2
 
 
-@click.group("trust")
+@click.group(
+    "trust",
+    cls=TranslatedGroup,
+    help=N_("Issuers outside this school whose credentials Laurel verifies under a name."),
+)
 def trust_group() -> None:
-    """Issuers outside this school whose credentials Laurel verifies under a name."""
+    pass
 
 
-@trust_group.command("add")
+@trust_group.command("add", help=N_("Trust a DID (did:web:…, did:key:…) or a domain."))
 @click.argument("identifier", metavar="DID_OR_DOMAIN")
-@click.option("--name", required=True, help="The name Laurel shows for this issuer.")
-@click.option("--note", default="", help="Where the entry comes from (optional).")
+@option("--name", required=True, help=N_("The name Laurel shows for this issuer."))
+@option("--note", default="", help=N_("Where the entry comes from (optional)."))
 @with_appcontext
 def add(identifier: str, name: str, note: str) -> None:
-    """Trust a DID (did:web:…, did:key:…) or a domain."""
     try:
         row = trust_list.add_trusted(identifier, name, note, actor=ACTOR, now=utcnow())
     except LaurelError as error:
@@ -50,11 +56,10 @@ def add(identifier: str, name: str, note: str) -> None:
     )
 
 
-@trust_group.command("remove")
+@trust_group.command("remove", help=N_("Stop trusting a DID or a domain."))
 @click.argument("identifier", metavar="DID_OR_DOMAIN")
 @with_appcontext
 def remove(identifier: str) -> None:
-    """Stop trusting a DID or a domain."""
     try:
         row = trust_list.remove_trusted(identifier)
     except LaurelError as error:
@@ -70,11 +75,10 @@ def remove(identifier: str) -> None:
     )
 
 
-@trust_group.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print every field as JSON.")
+@trust_group.command("list", help=N_("Show the trust list."))
+@option("--json", "as_json", is_flag=True, help=N_("Print every field as JSON."))
 @with_appcontext
 def list_entries(as_json: bool) -> None:
-    """Show the trust list."""
     rows = trust_list.list_trusted()
     if as_json:
         fields = [
@@ -101,11 +105,12 @@ def list_entries(as_json: bool) -> None:
         click.echo(f"{row.identifier.ljust(width)}  {row.name}")
 
 
-@trust_group.command("import")
+@trust_group.command(
+    "import", help=N_("Add or update the entries of a trust list JSON file (nothing is removed).")
+)
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def import_file(source: Path) -> None:
-    """Add or update the entries of a trust list JSON file (nothing is removed)."""
     try:
         text = trust_list.decode_trust_file(source.read_bytes())
         report = trust_list.import_trust_list(text, actor=f"{ACTOR}: {source.name}", now=utcnow())
@@ -123,11 +128,12 @@ def import_file(source: Path) -> None:
     click.echo(gettext("Imported %(source)s: %(summary)s", source=source, summary=report.summary))
 
 
-@trust_group.command("export")
+@trust_group.command(
+    "export", help=N_("Write the trust list for `laurel verify --trust FILE` or another Laurel.")
+)
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def export_file(target: Path) -> None:
-    """Write the trust list for `laurel verify --trust FILE` or another Laurel."""
     try:
         target.write_text(trust_list.export_trust_list(), encoding="utf-8")
     except OSError as error:

@@ -10,13 +10,16 @@ from flask_babel import gettext
 
 from app.accounts import services
 from app.accounts.models import Role
+from app.commands import TranslatedGroup
+from app.commands import option
 from app.errors import LaurelError
 from app.extensions import db
+from app.i18n import N_
 
 
-@click.group("users")
+@click.group("users", cls=TranslatedGroup, help=N_("People who use Laurel."))
 def users_group() -> None:
-    """People who use Laurel."""
+    pass
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -25,28 +28,29 @@ def _read_password(from_stdin: bool) -> str:
     return click.prompt(gettext("Password"), hide_input=True, confirmation_prompt=True)
 
 
-@users_group.command("create")
-@click.option("--email", required=True, help="The address the person signs in with.")
-@click.option("--name", required=True, help="Full name, as it appears on badges.")
-@click.option(
-    "--admin", "make_admin", is_flag=True, help="Make the user an admin (same as --role admin)."
+@users_group.command(
+    "create", help=N_("Create an account that can sign in at once (prompts for its password).")
 )
-@click.option(
+@option("--email", required=True, help=N_("The address the person signs in with."))
+@option("--name", required=True, help=N_("Full name, as it appears on badges."))
+@option(
+    "--admin", "make_admin", is_flag=True, help=N_("Make the user an admin (same as --role admin).")
+)
+@option(
     "--role",
     type=click.Choice([role.value for role in Role]),
     default=None,
-    help="admin, instructor or student (default: student).",
+    help=N_("admin, instructor or student (default: student)."),
 )
-@click.option(
+@option(
     "--password-stdin",
     is_flag=True,
-    help="Read the password from the first line of standard input.",
+    help=N_("Read the password from the first line of standard input."),
 )
 @with_appcontext
 def create_user(
     email: str, name: str, make_admin: bool, role: str | None, password_stdin: bool
 ) -> None:
-    """Create an account that can sign in at once (prompts for its password)."""
     if make_admin and role not in (None, Role.ADMIN.value):
         raise click.UsageError(gettext("--admin and --role disagree; give one of them."))
     chosen = Role.ADMIN if make_admin else Role(role or Role.STUDENT.value)
@@ -66,10 +70,9 @@ def create_user(
     )
 
 
-@users_group.command("list")
+@users_group.command("list", help=N_("Show every account: email, name, role and classes."))
 @with_appcontext
 def list_users() -> None:
-    """Show every account: email, name, role and classes."""
     users = services.list_users()
     if not users:
         click.echo(
