@@ -47,7 +47,7 @@ def _credential_id(value: str) -> str:
     type=click.Choice(sorted(PAPER_SIZES)),
     default="a4",
     show_default=True,
-    help="Paper size; the certificate is landscape.",
+    help=N_("Paper size; the certificate is landscape."),
 )
 @with_appcontext
 def certificate(credential_ids: tuple[str, ...], out: Path, paper: str) -> None:

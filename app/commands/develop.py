@@ -41,8 +41,19 @@ def develop() -> None:
     "prepare",
     help=N_("Check that the port is free, then record the development settings for the CLI."),
 )
-@option("--host", default="127.0.0.1", show_default=True)
-@option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
+@option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help=N_("The address the server listens on."),
+)
+@option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=5000,
+    show_default=True,
+    help=N_("The port the server listens on."),
+)
 def prepare(host: str, port: int) -> None:
     """The public URL follows the port, so the issuer's did:web, share links and QR codes name
     the address the server really answers on.

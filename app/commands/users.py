@@ -40,7 +40,7 @@ def _read_password(from_stdin: bool) -> str:
     "--role",
     type=click.Choice([role.value for role in Role]),
     default=None,
-    help=N_("admin, instructor or student (default: student)."),
+    help=N_("admin, instructor, counselor or student (default: student)."),
 )
 @option(
     "--password-stdin",
