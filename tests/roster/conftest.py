@@ -27,9 +27,11 @@ DIGEST = re.compile(r'name="digest"[^>]*value="([0-9a-f]{64})"')
 class Admin:
     client: FlaskClient
 
-    def upload(self, *files: tuple[str, bytes]):
+    def upload(self, *files: tuple[str, bytes], headers: dict[str, str] | None = None):
         body, content_type = multipart(list(files))
-        return self.client.post("/admin/roster", data=body, content_type=content_type)
+        return self.client.post(
+            "/admin/roster", data=body, content_type=content_type, headers=headers
+        )
 
     def apply(self, preview_url: str, digest: str | None = None):
         """Apply the preview at `preview_url` (with the digest it shows, unless one is given)."""

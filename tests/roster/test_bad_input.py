@@ -13,7 +13,6 @@ from app.roster.oneroster import UNIMPORTED_ROLES
 from app.roster.oneroster import role_for
 from tests.roster.bundle import bundle
 from tests.roster.bundle import edit
-from tests.roster.bundle import multipart
 from tests.roster.bundle import text
 from tests.roster.conftest import counts
 
@@ -184,12 +183,8 @@ def test_role_table_maps_students_teachers_counselors_and_names_why_others_are_n
 
 def test_a_spanish_admin_reads_the_row_problems_in_spanish(admin):
     """The preview's problems go through the catalog like the rest of the page."""
-    body, content_type = multipart([("roster.zip", bundle(users=text("users") + SAM_AGAIN))])
-    response = admin.client.post(
-        "/admin/roster",
-        data=body,
-        content_type=content_type,
-        headers={"Accept-Language": "es"},
+    response = admin.upload(
+        ("roster.zip", bundle(users=text("users") + SAM_AGAIN)), headers={"Accept-Language": "es"}
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
