@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import weakref
+from collections.abc import Hashable
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -26,6 +27,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.sql.expression import Executable
 
+from app import db_changes
 from app.config import ConfigurationError
 from app.config import is_production
 from app.i18n import compile_catalogs
@@ -133,19 +135,27 @@ def _warn_unshared_limits(app: Flask) -> None:
 def read_one(statement: Executable, params: dict[str, Any]) -> Row[Any] | None:
     """One row of what is committed now, for the version reads of kept answers.
 
-    On PostgreSQL the request's session would wrap a lone SELECT in BEGIN and ROLLBACK,
-    three round trips; a connection in autocommit makes it one (`_read_connections`).
-    A version read must see what is committed at that moment anyway, and a page rendered
-    afterwards in the session can only be newer, never older, than the version read.
-    SQLite starts no transaction for a SELECT, so there the session's connection serves.
+    The request's session would wrap a lone SELECT in BEGIN and ROLLBACK (three round
+    trips on PostgreSQL); a connection kept in autocommit makes it one, and none at all
+    while nothing it rests on has changed (`_read_connections`). A version read must
+    see what is committed at that moment anyway, and a page rendered afterwards in the
+    session can only be newer, never older, than the version read. `statement` is built
+    once (a module constant): its rows are kept by the statement and its parameters.
     """
-    if db.engine.dialect.name != "postgresql":
+    engine = db.engine
+    if engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"):
+        # One connection per thread serves every session there: no second one to keep.
         return db.session.connection().execute(statement, params).one_or_none()
-    return _read_connections.read_one(db.engine, statement, params)
+    return _read_connections.read_one(engine, statement, params)
+
+
+# Rows kept per reading connection, at most (a version row is a few hundred bytes).
+MAX_KEPT_ROWS = 4096
 
 
 class _Kept:
-    """One thread's kept connection; handed back to the pool when the thread ends.
+    """One thread's kept connection and the rows it read under its last stamp; the
+    connection goes back to the pool when the thread ends.
 
     Not at interpreter exit: a forked worker inherits its parent's holders, and closing
     those would speak on the parent's sockets.
@@ -154,11 +164,14 @@ class _Kept:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.pid = os.getpid()
+        self.stamp: Hashable | None = None
+        self.rows: dict[tuple[Executable, tuple[tuple[str, Any], ...]], Row[Any] | None] = {}
         weakref.finalize(self, connection.close).atexit = False
 
 
 class _ReadConnections:
-    """Per process, thread and engine, one autocommit connection kept open for `read_one`.
+    """Per process, thread and engine, one autocommit connection kept open for `read_one`,
+    and the rows it read while nothing they rest on changed (`app.db_changes`).
 
     Borrowing a pooled connection for each version read, switching it to autocommit and
     back and handing it back cost about as much of a worker's time as the read itself
@@ -175,26 +188,64 @@ class _ReadConnections:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._open: dict[int, weakref.WeakSet[_Kept]] = {}
+        self._keeps: dict[tuple[Executable, str], bool] = {}
 
     def read_one(
         self, engine: Engine, statement: Executable, params: dict[str, Any]
     ) -> Row[Any] | None:
         for attempt in (1, 2):
-            connection = self._connection(engine)
+            kept = self._kept(engine)
             try:
-                return connection.execute(statement, params).one_or_none()
+                return self._read(engine, kept, statement, params)
             except DBAPIError as error:
                 self._held().pop((os.getpid(), id(engine)), None)
-                connection.close()
+                kept.connection.close()
                 if attempt == 2 or not error.connection_invalidated:
                     raise
         raise AssertionError("unreachable")
+
+    def _read(
+        self, engine: Engine, kept: _Kept, statement: Executable, params: dict[str, Any]
+    ) -> Row[Any] | None:
+        """The kept row while the stamp, taken before reading, has not moved; else read it.
+
+        A commit between the stamp and the read moves the stamp, so the row kept under
+        the older stamp is read again next time.
+        """
+        if not self._keeps_rows(statement, engine.dialect.name):
+            return kept.connection.execute(statement, params).one_or_none()
+        stamp = self._stamp(engine, kept)
+        if stamp is None or stamp != kept.stamp or len(kept.rows) >= MAX_KEPT_ROWS:
+            kept.rows.clear()
+            kept.stamp = stamp
+        key = (statement, tuple(sorted(params.items())))
+        if stamp is not None and key in kept.rows:
+            return kept.rows[key]
+        row = kept.connection.execute(statement, params).one_or_none()
+        if stamp is not None:
+            kept.rows[key] = row
+        return row
+
+    def _keeps_rows(self, statement: Executable, dialect: str) -> bool:
+        key = (statement, dialect)
+        keeps = self._keeps.get(key)
+        if keeps is None:
+            keeps = self._keeps[key] = db_changes.keeps_rows(statement, dialect)
+        return keeps
+
+    @staticmethod
+    def _stamp(engine: Engine, kept: _Kept) -> Hashable | None:
+        if engine.dialect.name == "sqlite":
+            return db_changes.sqlite_stamp(kept.connection)
+        if engine.dialect.name == "postgresql":
+            return db_changes.listeners.stamp(engine)
+        return None
 
     def _held(self) -> dict[tuple[int, int], _Kept]:
         held: dict[tuple[int, int], _Kept] = self._local.__dict__.setdefault("held", {})
         return held
 
-    def _connection(self, engine: Engine) -> Connection:
+    def _kept(self, engine: Engine) -> _Kept:
         key = (os.getpid(), id(engine))
         kept = self._held().get(key)
         if kept is None or kept.connection.closed or kept.connection.invalidated:
@@ -204,7 +255,7 @@ class _ReadConnections:
                 if not event.contains(engine, "engine_disposed", self._close_all):
                     event.listen(engine, "engine_disposed", self._close_all)
                 self._open.setdefault(id(engine), weakref.WeakSet()).add(kept)
-        return kept.connection
+        return kept
 
     def _close_all(self, engine: Engine) -> None:
         with self._lock:
