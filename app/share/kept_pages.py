@@ -10,9 +10,10 @@ minute are the ones the page was rendered under. Anything else renders afresh, s
 revocation, a badge edit, a new school name or a corrected learner name shows on the
 very next request in every worker.
 
-Only anonymous visitors with nothing waiting in their session (flashed messages) get
-a kept page: a signed-in person's page carries their name, menu and sign-out form
-(with its CSRF token). Pages hold no per-request part (the CSP has no nonce).
+Only anonymous visitors with nothing waiting in their session (flashed messages), at an
+address without a query, get a kept page (`app.web.page_keeping.anonymous_visitor`): a
+signed-in person's page carries their name, menu and sign-out form (with its CSRF token).
+Pages hold no per-request part (the CSP has no nonce).
 """
 
 from __future__ import annotations
@@ -27,27 +28,25 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Response
 from flask import request
-from flask import session
-from flask_babel import get_locale
-from flask_login import current_user
 
 from app.accounts.models import User
 from app.badges.models import Badge
 from app.badges.models import IssuedCredential
-from app.badges.models import IssuerProfile
 from app.extensions import read_one
 from app.main.filters import format_datetime
 from app.main.navigation import SCHOOL_NAME
 from app.models_base import is_token
 from app.models_base import utcnow
+from app.verify.verdicts import SCHOOL_VERSION_COLUMNS
+from app.web.page_keeping import KeptPage
+from app.web.page_keeping import anonymous_visitor
+from app.web.page_keeping import rendering_key
 
 # A page is 10-20 KB; two kinds of page per credential.
 MAX_PAGES = 512
 
 TOKEN_COLUMNS = {"verify": IssuedCredential.verify_token, "share": IssuedCredential.share_token}
 SWITCHES = {"verify": IssuedCredential.verify_enabled, "share": IssuedCredential.share_enabled}
-
-_FIRST_PROFILE = sa.select(IssuerProfile).order_by(IssuerProfile.id).limit(1).subquery()
 
 
 def _version_statement(kind: str) -> sa.Select[Any]:
@@ -65,8 +64,7 @@ def _version_statement(kind: str) -> sa.Select[Any]:
             User.name,
             Badge.revision,
             Badge.updated_at,
-            sa.select(_FIRST_PROFILE.c.updated_at).scalar_subquery(),
-            sa.select(_FIRST_PROFILE.c.name).scalar_subquery(),
+            *SCHOOL_VERSION_COLUMNS,
         )
         .join(User, User.id == IssuedCredential.recipient_id)
         .join(Badge, Badge.id == IssuedCredential.badge_id)
@@ -91,11 +89,6 @@ def page_version(kind: str, token: str) -> tuple[Any, ...] | None:
     return tuple(row)
 
 
-def clock_side(instants: tuple[datetime, ...], now: datetime) -> tuple[bool, ...]:
-    """Which of a page's dates (validity start and end) have passed at `now`."""
-    return tuple(instant <= now for instant in instants)
-
-
 @dataclass(frozen=True)
 class Rendered:
     """A page as its view made it, and the dates on which its wording turns."""
@@ -104,38 +97,12 @@ class Rendered:
     instants: tuple[datetime, ...]
 
 
-@dataclass(frozen=True)
-class _Kept:
-    version: tuple[Any, ...]
-    instants: tuple[datetime, ...]
-    side: tuple[bool, ...]
-    minute: str | None
-    status: int
-    body: bytes
-    headers: tuple[tuple[str, str], ...]
-
-    def serves(self, version: tuple[Any, ...], now: datetime, minute: str | None) -> bool:
-        return (
-            version == self.version
-            and minute == self.minute
-            and clock_side(self.instants, now) == self.side
-        )
-
-    def response(self) -> Response:
-        return Response(self.body, status=self.status, headers=list(self.headers))
-
-
-def anonymous_visitor() -> bool:
-    """No one signed in and nothing flashed for this visitor: the page is everyone's."""
-    return not current_user.is_authenticated and not session.get("_flashes")
-
-
 class KeptPages:
     """A bounded, thread-safe LRU of public pages by kind, token, mount point and language."""
 
     def __init__(self, size: int = MAX_PAGES) -> None:
         self._size = size
-        self._kept: OrderedDict[tuple[str, str, str, str], _Kept] = OrderedDict()
+        self._kept: OrderedDict[tuple[str, str, str, str], KeptPage] = OrderedDict()
         self._lock = threading.Lock()
 
     def serve(
@@ -157,9 +124,7 @@ class KeptPages:
         if version is None:
             return render(now).response
         minute = format_datetime(now) if shows_minute else None
-        # The page's own links are relative to where the site is mounted (a proxy's prefix),
-        # and its words are in the visitor's language.
-        key = (kind, token, request.script_root, str(get_locale()))
+        key = (kind, token, *rendering_key())
         with self._lock:
             kept = self._kept.get(key)
             if kept is not None:
@@ -168,16 +133,8 @@ class KeptPages:
             return kept.response()
         rendered = render(now)
         response = rendered.response
-        if response.status_code == 200 and not response.direct_passthrough:
-            kept = _Kept(
-                version=version,
-                instants=rendered.instants,
-                side=clock_side(rendered.instants, now),
-                minute=minute,
-                status=response.status_code,
-                body=response.get_data(),
-                headers=tuple(response.headers.items()),
-            )
+        kept = KeptPage.of(response, version, rendered.instants, now, minute)
+        if kept is not None:
             with self._lock:
                 self._kept[key] = kept
                 self._kept.move_to_end(key)

@@ -26,6 +26,7 @@ from flask_babel import lazy_gettext
 from markupsafe import Markup
 
 from app.accounts.models import User
+from app.badges.models import Badge
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
 from app.endorsements.models import Endorsement
@@ -129,6 +130,7 @@ def own_record(report: Report) -> verdicts.OwnRecord | None:
 _OWN_RECORD = (
     sa.select(*verdicts.COLUMNS)
     .join(User, User.id == IssuedCredential.recipient_id)
+    .join(Badge, Badge.id == IssuedCredential.badge_id)
     .where(IssuedCredential.id == sa.bindparam("id"))
 )
 
@@ -148,11 +150,13 @@ def own_credential(credential_id: str) -> IssuedCredential | None:
 
 
 def _own_credential(credential_id: str) -> verdicts.OwnRecord | None:
-    """Laurel's record of a credential id of this school: its status and the learner's name."""
+    """Laurel's record of a credential id of this school: its status, the learner's name and
+    the versions of its badge and of the school's profile."""
     uuid = _own_uuid(credential_id)
     if uuid is None:
         return None
-    # A report needs the row's status and the learner's name, not the signed bytes again.
+    # A report needs the row's status and the learner's name, not the signed bytes again;
+    # a result page kept with it, what else it shows (`verdicts.page_version`), in the same query.
     row = read_one(_OWN_RECORD, {"id": uuid})
     return None if row is None else verdicts.OwnRecord(*tuple(row))
 

@@ -24,13 +24,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from app.accounts.models import User
+from app.badges.models import Badge
 from app.badges.models import CredentialState
 from app.badges.models import IssuedCredential
+from app.badges.models import IssuerProfile
 from app.verify.core.fields import parse_date
 from app.verify.core.report import Report
 
@@ -51,7 +54,21 @@ class OwnRecord:
     issued_at: datetime
     level_name: str | None
     learner_name: str
+    # The versions of the badge and the school, for a page that shows them (`page_version`).
+    badge_revision: int
+    badge_updated_at: datetime
+    school_updated_at: datetime | None
+    school_name: str | None
 
+
+# The school's profile: the first row (`app.issuing.profile.issuer_profile`).
+_FIRST_PROFILE = sa.select(IssuerProfile).order_by(IssuerProfile.id).limit(1).subquery()
+# When the school's profile last changed and its name (None before it exists), as columns
+# of another query: a kept page names the school, so it reads them with its own version.
+SCHOOL_VERSION_COLUMNS = (
+    sa.select(_FIRST_PROFILE.c.updated_at).scalar_subquery(),
+    sa.select(_FIRST_PROFILE.c.name).scalar_subquery(),
+)
 
 COLUMNS = (
     IssuedCredential.id,
@@ -61,12 +78,28 @@ COLUMNS = (
     IssuedCredential.issued_at,
     IssuedCredential.level_name,
     User.name,
+    Badge.revision,
+    Badge.updated_at,
+    *SCHOOL_VERSION_COLUMNS,
 )
 
 
 def status_version(record: OwnRecord) -> Version:
     """What of a credential's row a report depends on: its state, reason and date of change."""
     return (record.state, record.status_reason, record.status_changed_at)
+
+
+def page_version(record: OwnRecord) -> Version:
+    """What else of the database a page on a kept report shows: the learner's name, the badge
+    (an edit moves its revision, an endorsement given or withdrawn its updated_at) and the
+    school's name (the header, the notes)."""
+    return (
+        record.learner_name,
+        record.badge_revision,
+        record.badge_updated_at,
+        record.school_updated_at,
+        record.school_name,
+    )
 
 
 def input_key(data: bytes | str, filename: str | None, content_type: str | None) -> str:
@@ -101,8 +134,9 @@ def technical_json(report: Report) -> Markup:
     return htmlsafe_json_dumps(report.to_json(), dumps=current_app.json.dumps, indent=2)
 
 
-# Answers made from a kept report (the API's JSON bytes), by what else of the row they show.
-Answers = dict[Any, bytes]
+# Answers made from a kept report (the API's JSON bytes, the verify form's result pages),
+# by what else of the database they show.
+Answers = dict[Any, Any]
 
 
 @dataclass(frozen=True)

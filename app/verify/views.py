@@ -7,8 +7,13 @@ verdict first. Bad input is a clear message and a 4xx, never a 500.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint
+from flask import Response
+from flask import make_response
 from flask import render_template
+from flask import request
 from flask_babel import gettext
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
@@ -20,10 +25,17 @@ from wtforms.validators import Optional
 
 from app.credentials.errors import CredentialError
 from app.extensions import limiter
+from app.main.filters import format_datetime
 from app.main.filters import say
+from app.main.navigation import SCHOOL_NAME
 from app.models_base import utcnow
 from app.verify import trust_views
+from app.verify import verdicts
+from app.verify.service import Verification
 from app.verify.service import run_verification
+from app.web.page_keeping import KeptPage
+from app.web.page_keeping import anonymous_visitor
+from app.web.page_keeping import rendering_key
 
 bp = Blueprint("verify", __name__)
 bp.register_blueprint(trust_views.bp)
@@ -120,7 +132,44 @@ def check():
         return _form_page(form, error=str(problem), status=400)
     except CredentialError as problem:
         return _form_page(form, error=say(problem), status=400)
+    return _result_page(verification, now)
+
+
+# Where a kept report keeps its result pages (`verdicts.Answers`), one per mount point and language.
+KEPT_RESULT = "verify form"
+
+
+def _result_page(verification: Verification, now: datetime) -> Response:
+    """The result, kept whole with a kept report for anonymous visitors (`app.web.page_keeping`).
+
+    The report stands only while the credential's status and the clock's side of its dates
+    do; the page also prints the minute and shows the learner's name, the badge and the
+    school's name, all read with the report's record, so a kept page is served while these
+    are the ones it was rendered under. Each mount point and language keeps its latest page
+    only, so a report keeps a few pages whatever the minutes.
+    """
+    answers = verification.answers
+    if answers is None or not anonymous_visitor():
+        return _rendered_result(verification, now)
+    record = verification.record
+    assert record is not None  # a report is kept only with its record
+    # The header's school name was read with the record: the page asks for it no second time.
+    request.environ[SCHOOL_NAME] = record.school_name
+    version = verdicts.page_version(record)
+    minute = format_datetime(now)
+    key = (KEPT_RESULT, *rendering_key())
+    kept = answers.get(key)
+    if kept is not None and kept.serves(version, now, minute):
+        return kept.response()
+    response = _rendered_result(verification, now)
+    kept = KeptPage.of(response, version, (), now, minute)
+    if kept is not None:
+        answers[key] = kept
+    return response
+
+
+def _rendered_result(verification: Verification, now: datetime) -> Response:
     page = render_template(
         "verify/result.html", verification=verification, checked_at=now, json_url=None
     )
-    return page, verification.http_status
+    return make_response(page, verification.http_status)

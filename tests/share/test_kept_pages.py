@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from flask import template_rendered
 
 from app.badges.services import update_badge
 from app.extensions import db
@@ -62,19 +61,6 @@ def _same(kept, fresh) -> None:
     assert kept.status_code == fresh.status_code == 200
     assert kept.get_data() == fresh.get_data()
     assert sorted(kept.headers.items()) == sorted(fresh.headers.items())
-
-
-@pytest.fixture
-def renders(app):
-    """The templates rendered since the test began (Flask's template_rendered signal)."""
-    rendered: list[str] = []
-
-    def record(_app, template, context, **extra):
-        rendered.append(template.name)
-
-    template_rendered.connect(record, app)
-    yield rendered
-    template_rendered.disconnect(record, app)
 
 
 @pytest.mark.parametrize("which", [0, 1], ids=["verify", "share"])
@@ -214,6 +200,14 @@ def test_a_signed_in_person_never_gets_someone_elses_page(client, shared, school
         assert "Sam Student" in theirs and "Ada Admin" not in theirs
         sign_in(client, None)
         assert client.get(path).get_data(as_text=True) == anonymous
+
+
+def test_an_address_with_a_query_is_rendered_for_itself(client, shared):
+    """The language form sends the visitor back to the address they came by, query included."""
+    for path in _paths(shared):
+        queried = client.get(f"{path}?from=qr").get_data(as_text=True)
+        assert f'name="next" value="{path}?from=qr"' in queried
+        assert "from=qr" not in client.get(path).get_data(as_text=True)
 
 
 def test_kept_api_answer_is_byte_identical_to_a_fresh_one(client, shared):
