@@ -19,11 +19,17 @@ _lock = threading.Lock()
 
 
 def _keystore(directory: str, passphrase: str) -> KeyStore:
+    """The store of `directory` as configured; one per resolved folder (resolved once:
+    issuing_context runs on every verification request)."""
+    store = _stores.get((directory, passphrase))
+    if store is not None:
+        return store
     key = (str(Path(directory).resolve()), passphrase)
     with _lock:
         store = _stores.get(key)
         if store is None:
             store = _stores[key] = KeyStore(Path(key[0]), passphrase)
+        _stores[(directory, passphrase)] = store
     return store
 
 

@@ -61,6 +61,8 @@ bp = Blueprint("public", __name__)
 VC_JSON = "application/vc+ld+json"
 JSON_TYPES = (VC_JSON, "application/ld+json", "application/json", "application/vc")
 JWT_TYPES = ("text/plain", "application/jwt", "application/vc+jwt")
+_OFFERED = ("text/html",) + JSON_TYPES + JWT_TYPES
+_ONE_TYPE = frozenset(_OFFERED)
 IMAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
     "X-Content-Type-Options": "nosniff",
@@ -127,7 +129,9 @@ def _requested_format() -> str:
         return explicit
     if explicit:
         raise UserError(gettext("Unknown format: ask for format=json, format=jwt or format=html."))
-    best = request.accept_mimetypes.best_match(("text/html",) + JSON_TYPES + JWT_TYPES)
+    accept = request.headers.get("Accept", "")
+    # A verifier names one type: no need to parse the header (a tenth of the answer's time).
+    best = accept if accept in _ONE_TYPE else request.accept_mimetypes.best_match(_OFFERED)
     if best in JSON_TYPES:
         return "json"
     if best in JWT_TYPES:
