@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable
 from collections.abc import Hashable
 from typing import Any
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -77,14 +78,16 @@ def keeps_rows(statement: Executable, dialect: str) -> bool:
     if dialect == "sqlite":
         return True
     tables = {
-        element.name for element in visitors.iterate(statement) if isinstance(element, sa.Table)
+        element.name
+        for element in visitors.iterate(cast(Any, statement))
+        if isinstance(element, sa.Table)
     }
     return bool(tables) and tables <= WATCHED_TABLES
 
 
 def sqlite_stamp(connection: Connection) -> Hashable:
     """The reading connection's data version: it moves with every commit by another one."""
-    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor = cast(Any, connection.connection.dbapi_connection).cursor()
     try:
         cursor.execute("PRAGMA data_version")
         return cursor.fetchone()[0]
@@ -97,11 +100,12 @@ class Listener:
 
     def __init__(self, engine: Engine) -> None:
         raw = engine.raw_connection()
-        self._connection: Any = raw.driver_connection
+        connection = cast(Any, raw.driver_connection)
         # Kept for the life of the process (or the engine), never handed back to the pool.
         raw.detach()
-        self._connection.autocommit = True
-        self._connection.execute(f"LISTEN {CHANNEL}")
+        connection.autocommit = True
+        connection.execute(f"LISTEN {CHANNEL}")
+        self._connection = connection
         self._lock = threading.Lock()
         self._received = 0
         self._closed = False
