@@ -12,8 +12,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -37,20 +35,19 @@ STATE_READ = "SELECT issued_credential.state \nFROM"
 LISTS_READ = "SELECT count(status_list.id)"
 
 
-@contextmanager
-def reads_of(prefix: str) -> Iterator[list[str]]:
-    """The statements sent to the database that start with `prefix`, while the block runs."""
-    seen: list[str] = []
+def _reads(sent: list[str], prefix: str) -> int:
+    """How many of the statements sent start with `prefix` (a version read's own text)."""
+    return sum(statement.startswith(prefix) for statement in sent)
 
-    def count(_conn, _cursor, statement, *_args) -> None:
-        if statement.startswith(prefix):
-            seen.append(statement)
 
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
+def _set_state_in_core(credential_id: str, state: CredentialState) -> None:
+    """An UPDATE and its commit through Core: no ORM session, none of its events."""
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.update(IssuedCredential)
+            .where(IssuedCredential.id == credential_id)
+            .values(state=state)
+        )
 
 
 def _state(credential_id: str) -> CredentialState:
@@ -59,13 +56,13 @@ def _state(credential_id: str) -> CredentialState:
     return row[0]
 
 
-def test_an_unchanged_row_is_read_once(app_ctx, make_credential):
+def test_an_unchanged_row_is_read_once(app_ctx, make_credential, sql_statements):
     credential_id = make_credential().id
-    with reads_of(STATE_READ) as reads:
+    with sql_statements() as sent:
         assert _state(credential_id) == CredentialState.ACTIVE
         assert _state(credential_id) == CredentialState.ACTIVE
         assert _state(credential_id) == CredentialState.ACTIVE
-    assert len(reads) == 1
+    assert _reads(sent, STATE_READ) == 1
 
 
 def test_an_orm_commit_shows_on_the_next_read(app_ctx, make_credential):
@@ -82,12 +79,7 @@ def test_a_core_update_of_this_process_shows_on_the_next_read(app_ctx, make_cred
     credential = make_credential()
     assert _state(credential.id) == CredentialState.ACTIVE
 
-    with db.engine.begin() as connection:
-        connection.execute(
-            sa.update(IssuedCredential)
-            .where(IssuedCredential.id == credential.id)
-            .values(state=CredentialState.SUSPENDED)
-        )
+    _set_state_in_core(credential.id, CredentialState.SUSPENDED)
 
     assert _state(credential.id) == CredentialState.SUSPENDED
 
@@ -139,15 +131,15 @@ def test_the_triggers_watch_exactly_the_watched_tables(app_ctx):
 
 
 @postgres_only
-def test_an_unwatched_table_is_read_every_time(app_ctx):
-    with reads_of(LISTS_READ) as reads:
+def test_an_unwatched_table_is_read_every_time(app_ctx, sql_statements):
+    with sql_statements() as sent:
         read_one(LISTS, {"above": 0})
         read_one(LISTS, {"above": 0})
-    assert len(reads) == 2
+    assert _reads(sent, LISTS_READ) == 2
 
 
 @postgres_only
-def test_a_dropped_listener_means_reading_every_time(app_ctx, make_credential):
+def test_a_dropped_listener_means_reading_every_time(app_ctx, make_credential, sql_statements):
     credential = make_credential()
     assert db_changes.listeners.stamp(db.engine) is not None
     listening = db.session.scalars(
@@ -161,22 +153,17 @@ def test_a_dropped_listener_means_reading_every_time(app_ctx, make_credential):
         db.session.execute(sa.select(sa.func.pg_terminate_backend(pid)))
     db.session.commit()
 
-    with reads_of(STATE_READ) as reads:
+    with sql_statements() as sent:
         assert _state(credential.id) == CredentialState.ACTIVE
         assert _state(credential.id) == CredentialState.ACTIVE
-    assert len(reads) == 2
+    assert _reads(sent, STATE_READ) == 2
 
-    with db.engine.begin() as connection:
-        connection.execute(
-            sa.update(IssuedCredential)
-            .where(IssuedCredential.id == credential.id)
-            .values(state=CredentialState.REVOKED)
-        )
+    _set_state_in_core(credential.id, CredentialState.REVOKED)
     assert _state(credential.id) == CredentialState.REVOKED
 
 
 @postgres_only
-def test_no_triggers_means_no_keeping(app_ctx, make_credential):
+def test_no_triggers_means_no_keeping(app_ctx, make_credential, sql_statements):
     """A database not upgraded to the triggers' revision: the listener's self-test fails."""
     credential = make_credential()
     db.engine.dispose()
@@ -184,10 +171,10 @@ def test_no_triggers_means_no_keeping(app_ctx, make_credential):
     db.session.commit()
     try:
         assert db_changes.listeners.stamp(db.engine) is None
-        with reads_of(STATE_READ) as reads:
+        with sql_statements() as sent:
             _state(credential.id)
             _state(credential.id)
-        assert len(reads) == 2
+        assert _reads(sent, STATE_READ) == 2
     finally:
         db.session.execute(
             sa.text(
