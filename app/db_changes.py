@@ -184,13 +184,16 @@ class Listener:
 class Listeners:
     """Per process and engine, one Listener, made at the first stamp and closed with the engine.
 
-    A listener that lost its connection is replaced, at most once per RETRY_SECONDS.
+    A listener that lost its connection is replaced, at most once per RETRY_SECONDS; one
+    whose self-test failed is not tried again in this process (each try would hold a
+    request for PROBE_SECONDS).
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._made: dict[tuple[int, int], Listener] = {}
-        self._failed: dict[tuple[int, int], float] = {}
+        # When a process may try again to listen, by engine.
+        self._next_try: dict[tuple[int, int], float] = {}
 
     def stamp(self, engine: Engine) -> Hashable | None:
         """This process's commits and the notifications received; None when they cannot say."""
@@ -206,30 +209,33 @@ class Listeners:
             listener = self._made.get(key)
             if listener is not None:
                 return listener
-            if time.monotonic() - self._failed.get(key, -RETRY_SECONDS) < RETRY_SECONDS:
+            if time.monotonic() < self._next_try.get(key, 0.0):
                 return None
+            if not event.contains(engine, "engine_disposed", self._close):
+                event.listen(engine, "engine_disposed", self._close)
             try:
                 listener = Listener(engine)
             except sa.exc.SQLAlchemyError:
                 log.warning("Could not listen for PostgreSQL notifications.", exc_info=True)
-                listener = None
-            if listener is None or not listener.healthy:
-                self._failed[key] = time.monotonic()
+                self._next_try[key] = time.monotonic() + RETRY_SECONDS
+                return None
+            if not listener.healthy:
+                self._next_try[key] = float("inf")
                 return None
             self._made[key] = listener
             listener.on_broken = lambda: self._forget(key)
-            if not event.contains(engine, "engine_disposed", self._close):
-                event.listen(engine, "engine_disposed", self._close)
             return listener
 
     def _forget(self, key: tuple[int, int]) -> None:
         with self._lock:
             self._made.pop(key, None)
-            self._failed[key] = time.monotonic()
+            self._next_try[key] = time.monotonic() + RETRY_SECONDS
 
     def _close(self, engine: Engine) -> None:
+        key = (os.getpid(), id(engine))
         with self._lock:
-            listener = self._made.pop((os.getpid(), id(engine)), None)
+            listener = self._made.pop(key, None)
+            self._next_try.pop(key, None)
         if listener is not None:
             listener.close()
 

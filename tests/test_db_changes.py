@@ -164,7 +164,8 @@ def test_a_dropped_listener_means_reading_every_time(app_ctx, make_credential, s
 
 @postgres_only
 def test_no_triggers_means_no_keeping(app_ctx, make_credential, sql_statements):
-    """A database not upgraded to the triggers' revision: the listener's self-test fails."""
+    """A database not upgraded to the triggers' revision: the listener's self-test fails, and
+    the process does not try again (each try would hold a request for the probe's wait)."""
     credential = make_credential()
     db.engine.dispose()
     db.session.execute(sa.text('DROP TRIGGER laurel_notify_change ON "badge"'))
@@ -183,3 +184,9 @@ def test_no_triggers_means_no_keeping(app_ctx, make_credential, sql_statements):
             )
         )
         db.session.commit()
+    with sql_statements() as sent:
+        assert db_changes.listeners.stamp(db.engine) is None
+    assert not any("pg_trigger" in statement for statement in sent)
+
+    db.engine.dispose()
+    assert db_changes.listeners.stamp(db.engine) is not None
