@@ -215,7 +215,7 @@ class Listeners:
                 event.listen(engine, "engine_disposed", self._close)
             try:
                 listener = Listener(engine)
-            except sa.exc.SQLAlchemyError:
+            except Exception:  # the pool's, the driver's: not listening is never a failed page
                 log.warning("Could not listen for PostgreSQL notifications.", exc_info=True)
                 self._next_try[key] = time.monotonic() + RETRY_SECONDS
                 return None

@@ -26,7 +26,6 @@ import sys
 from collections.abc import Callable
 from collections.abc import Sequence
 from pathlib import Path
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -52,7 +51,9 @@ def _verification_links(shared: Sequence[Shared], base_url: str) -> list[Request
 
 
 def _verify_form_posts(shared: Sequence[Shared], base_url: str) -> list[Request]:
-    """The verify page with a pasted credential, as a counselor's browser sends it."""
+    """The verify page with a pasted credential, as a counselor's browser sends it: the form's
+    multipart body (its enctype, for the file field) with the CSRF token, an empty address
+    and an empty file part beside the pasted text."""
     import requests
 
     session = requests.Session()
@@ -61,20 +62,23 @@ def _verify_form_posts(shared: Sequence[Shared], base_url: str) -> list[Request]
     if page.status_code != 200 or token is None:
         raise harness.BenchError(f"GET /verify gave no form (HTTP {page.status_code})")
     cookie = "; ".join(f"{name}={value}" for name, value in session.cookies.items())
-    headers = (
-        ("Content-Type", "application/x-www-form-urlencoded"),
-        ("Cookie", cookie),
-        ("Referer", f"{base_url}/verify"),
-    )
-    return [
-        Request(
-            "/verify",
-            method="POST",
-            headers=headers,
-            body=urlencode({"csrf_token": html.unescape(token.group(1)), "text": item.json_text}),
+    posts = []
+    for item in shared:
+        prepared = requests.Request(
+            "POST",
+            f"{base_url}/verify",
+            data={"csrf_token": html.unescape(token.group(1)), "url": "", "text": item.json_text},
+            files={"file": ("", b"", "application/octet-stream")},
+        ).prepare()
+        body = prepared.body
+        assert isinstance(body, bytes)
+        headers = (
+            ("Content-Type", prepared.headers["Content-Type"]),
+            ("Cookie", cookie),
+            ("Referer", f"{base_url}/verify"),
         )
-        for item in shared
-    ]
+        posts.append(Request("/verify", method="POST", headers=headers, body=body.decode()))
+    return posts
 
 
 def _api_verify_posts(shared: Sequence[Shared], base_url: str) -> list[Request]:
