@@ -54,6 +54,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         from .jobs.queue import start_with_first_request
 
         start_with_first_request(app)
+    from .web.mount import mount_at_public_path
+
+    mount_at_public_path(app)
     hops = app.config["LAUREL_PROXY_HOPS"]
     if hops:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -40,10 +40,10 @@ from app.extensions import login_manager
 from app.i18n import COOKIE
 from app.i18n import COOKIE_MAX_AGE
 from app.i18n import supported
-from app.keyring import issuing_context
 from app.models_base import utcnow
 from app.notifications.outbox import notify_invitation
 from app.sso.policy import password_refusal
+from app.web.mount import public_link
 
 bp = Blueprint("accounts", __name__)
 bp.register_blueprint(name_views.bp)
@@ -79,7 +79,7 @@ def _check_posted(form) -> None:
 
 def _invite_url(token: str) -> str:
     """The link to send, on the school's public address (not the one the admin typed)."""
-    return issuing_context().public_url + url_for("accounts.accept_invitation", token=token)
+    return public_link("accounts.accept_invitation", token=token)
 
 
 def _email_invitation(user: User, token: str) -> bool:

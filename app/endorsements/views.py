@@ -38,6 +38,7 @@ from app.keyring import issuing_context
 from app.models_base import utcnow
 from app.notifications.outbox import email_enabled
 from app.verify.documents import endorser_did_json
+from app.web.mount import public_link
 
 bp = Blueprint("endorsements", __name__)
 
@@ -127,7 +128,7 @@ def invite():
     return _staff_page(
         InviteForm(formdata=None),
         # On the school's public address, not the one the inviter typed.
-        invite_url=issuing_context().public_url + url_for("endorsements.endorse", token=token),
+        invite_url=public_link("endorsements.endorse", token=token),
     )
 
 

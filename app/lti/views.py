@@ -55,6 +55,7 @@ from app.lti.tool_config import configuration
 from app.lti.tool_config import tool_urls
 from app.models_base import utcnow
 from app.web.headers import CONTENT_SECURITY_POLICY
+from app.web.mount import public_link
 
 bp = Blueprint("lti", __name__)
 admin_only = role_required(Role.ADMIN)
@@ -69,7 +70,7 @@ def _public_url() -> str:
 
 
 def _launch_url() -> str:
-    return _public_url() + url_for("lti.launch")
+    return public_link("lti.launch")
 
 
 @bp.route("/lti/login", methods=["GET", "POST"])

@@ -59,11 +59,13 @@ def main_navigation() -> list[NavItem]:
     if not current_user.is_authenticated:
         return []
     items = []
+    # The links carry the mount point (a path on the school's site); request.path does not.
+    here = request.script_root + request.path
     for label, endpoint, roles in NAVIGATION:
         if current_user.role not in roles:
             continue
         url = url_for(endpoint)
-        current = request.path == url or request.path.startswith(url.rstrip("/") + "/")
+        current = here == url or here.startswith(url.rstrip("/") + "/")
         items.append(NavItem(label=str(label), url=url, current=current))
     return items
 

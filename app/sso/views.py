@@ -26,6 +26,7 @@ from app.sso.policy import passwords_for_everyone
 from app.sso.providers import all_providers
 from app.sso.providers import get_provider
 from app.sso.providers import stored_providers
+from app.web.mount import public_link
 
 bp = Blueprint("sso", __name__)
 admin_only = role_required(Role.ADMIN)
@@ -39,7 +40,7 @@ def sign_in_providers() -> list[tuple[str, str]]:
 
 def _redirect_uri(key: str) -> str:
     """The callback on the school's public address: what the admin registers at the provider."""
-    return issuing_context().public_url + url_for("sso.callback", key=key)
+    return public_link("sso.callback", key=key)
 
 
 @bp.get("/sso/<key>/start")
