@@ -19,6 +19,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from flask_login import login_required
 from flask_login import login_user
+from flask_login import logout_user
 
 from app.accounts.forms import ActionForm
 from app.accounts.models import Role
@@ -117,6 +118,14 @@ def _landing(user: User, school_class: SchoolClass, role: CourseRole, custom: di
     return url_for("badges.catalogue")
 
 
+def _sign_out_this_browser() -> None:
+    """A launch this browser began failed: whoever was signed in here before (a teacher who
+    stayed signed in on a lab computer) is signed out, so the LMS's person never goes on
+    in someone else's session."""
+    logout_user()
+    session.clear()
+
+
 @bp.post("/lti/launch")
 @csrf.exempt
 def launch():
@@ -125,10 +134,10 @@ def launch():
     if not state or request.cookies.get(STATE_COOKIE) != state:
         raise launches.replayed()
     now = utcnow()
-    # The state is used up now, whatever follows: a launch works once.
-    platform, nonce = launches.use_state(state, now=now)
-    db.session.commit()
     try:
+        # The state is used up now, whatever follows: a launch works once.
+        platform, nonce = launches.use_state(state, now=now)
+        db.session.commit()
         message = launches.verify_launch(
             platform, request.form.get("id_token", ""), nonce=nonce, now=now
         )
@@ -164,6 +173,7 @@ def launch():
         join(user, school_class, role)
     except UserError:
         db.session.rollback()
+        _sign_out_this_browser()
         raise
     db.session.commit()
     session.clear()

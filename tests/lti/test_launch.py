@@ -17,6 +17,7 @@ from app.extensions import db
 from app.lti.models import LtiContextLink
 from app.lti.models import LtiNonce
 from app.lti.models import LtiUserLink
+from tests.fixtures.signin import sign_in
 from tests.lti.platform import CLIENT_ID
 from tests.lti.platform import INSTRUCTOR
 from tests.lti.platform import LAUNCH_URL
@@ -408,3 +409,21 @@ def test_a_platform_whose_key_set_cannot_be_read_is_a_clear_400(app_ctx, client,
     answer = launch(client, platform)
 
     _refused(answer, 400, "could not read the key set of District Canvas")
+
+
+def test_a_failed_launch_signs_out_whoever_was_signed_in_in_this_browser(
+    client, platform, make_user
+):
+    """A teacher stayed signed in on a lab computer; a launch from the LMS fails (here, a role
+    Laurel does not open for): whoever launched must not go on as the teacher."""
+    teacher = make_user(Role.INSTRUCTOR, email="teacher@maplegrove.test")
+    sign_in(client, teacher)
+    assert signed_in_id(client) == teacher.get_id()
+
+    answer = launch(
+        client, platform, roles=["http://purl.imsglobal.org/vocab/lis/v2/membership#Administrator"]
+    )
+
+    _refused(answer, 403, "instructors and learners only")
+    assert signed_in_id(client) is None
+    assert client.get("/badges/new").status_code == 302
