@@ -49,6 +49,8 @@ WATCHED_TABLES = frozenset({"issued_credential", "user", "badge", "issuer_profil
 PROBE_SECONDS = 2.0
 # How long a process reads every version from the database after its listener failed.
 RETRY_SECONDS = 30.0
+# How often the draining thread of a listener looks whether it was closed meanwhile.
+WAKE_SECONDS = 5.0
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +105,12 @@ class Listener:
         connection = cast(Any, raw.driver_connection)
         # Kept for the life of the process (or the engine), never handed back to the pool.
         raw.detach()
-        connection.autocommit = True
-        connection.execute(f"LISTEN {CHANNEL}")
+        try:
+            connection.autocommit = True
+            connection.execute(f"LISTEN {CHANNEL}")
+        except Exception:
+            connection.close()
+            raise
         self._connection = connection
         self._lock = threading.Lock()
         self._received = 0
@@ -174,7 +180,8 @@ class Listener:
         fileno = self._connection.pgconn.socket
         while True:
             try:
-                select.select([fileno], [], [], 60)
+                # Woken by a notification, or now and then to see whether it was closed.
+                select.select([fileno], [], [], WAKE_SECONDS)
             except (OSError, ValueError):  # closed under us
                 return
             if self._closed or self.received() is None:
