@@ -64,6 +64,18 @@ def test_the_language_form_returns_under_the_path(client):
     answer = client.post(PREFIX + "/language", data={"language": "es", "next": back})
 
     assert answer.status_code == 302 and answer.location == PREFIX + "/verify"
+    assert f"Path={PREFIX}" in answer.headers["Set-Cookie"]
+
+
+def test_the_session_cookie_stays_on_laurels_path(client, school):
+    """The school's other pages on the same host never receive a Laurel session."""
+    answer = client.post(
+        PREFIX + "/login", data={"email": school.instructor.email, "password": DEFAULT_PASSWORD}
+    )
+
+    assert answer.status_code == 302
+    [session_cookie] = [c for c in answer.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    assert f"Path={PREFIX}" in session_cookie
 
 
 def test_the_current_section_is_marked_under_the_path(client, school):

@@ -178,6 +178,8 @@ def choose_language():
         COOKIE,
         language,
         max_age=COOKIE_MAX_AGE,
+        # Laurel's own path on a shared host (LAUREL_PUBLIC_URL with a path), else the root.
+        path=request.script_root or "/",
         secure=request.is_secure,
         httponly=True,
         samesite="Lax",

@@ -64,6 +64,8 @@ def mount_at_public_path(app: Flask) -> None:
             f"(/{first}/…). Give Laurel another path on the school's site, such as /laurel."
         )
     app.wsgi_app = MountedAt(app.wsgi_app, prefix)  # type: ignore[method-assign]
+    # The session cookie goes to Laurel's path only, not to the school's other pages.
+    app.config["SESSION_COOKIE_PATH"] = prefix
 
 
 def public_link(endpoint: str, **values: Any) -> str:
