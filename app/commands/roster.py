@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask import url_for
 from flask.cli import with_appcontext
 from flask_babel import gettext
 from flask_babel import ngettext
@@ -17,12 +16,12 @@ from app.commands import option
 from app.errors import LaurelError
 from app.extensions import db
 from app.i18n import N_
-from app.keyring import issuing_context
 from app.models_base import utcnow
 from app.roster.plan import Action
 from app.roster.plan import Plan
 from app.roster.services import apply_and_check
 from app.roster.services import preview_files
+from app.web.mount import public_link
 
 # A roster with a problem, or one the services refuse, changes nothing.
 REFUSED = 1
@@ -122,10 +121,9 @@ def import_roster(path: Path, apply_it: bool) -> None:
         db.session.rollback()
         fail(error, REFUSED)
     db.session.commit()
-    base = issuing_context().public_url
     with current_app.test_request_context():  # url_for needs a request outside the server
         for email, token in invitations.items():
-            link = base + url_for("accounts.accept_invitation", token=token)
+            link = public_link("accounts.accept_invitation", token=token)
             click.echo(gettext("invitation for %(email)s: %(link)s", email=email, link=link))
     click.echo(gettext("Applied."))
 

@@ -15,7 +15,6 @@ from app.accounts.permissions import role_required
 from app.errors import LaurelError
 from app.errors import UserError
 from app.extensions import db
-from app.keyring import issuing_context
 from app.models_base import utcnow
 from app.notifications.outbox import email_enabled
 from app.roster import services
@@ -24,6 +23,7 @@ from app.roster.forms import RosterUploadForm
 from app.roster.models import RosterImport
 from app.roster.plan import Plan
 from app.roster.sources import MAX_UPLOAD_BYTES
+from app.web.mount import public_link
 
 bp = Blueprint("roster", __name__)
 admin_only = role_required(Role.ADMIN)
@@ -147,9 +147,8 @@ def apply(import_id: str):
         ),
         "success",
     )
-    base = issuing_context().public_url
     invite_urls = {
-        email: base + url_for("accounts.accept_invitation", token=token)
+        email: public_link("accounts.accept_invitation", token=token)
         for email, token in applied.invitations.items()
     }
     return render_template(
