@@ -16,14 +16,13 @@ from app.extensions import db
 from app.issuing.profile import IssuerInput
 from app.issuing.profile import issuer_profile
 from app.issuing.profile import update_issuer_profile
-from app.issuing.status_changes import StatusChange
-from app.issuing.status_changes import change_credential_status
 from app.keyring import issuing_context
 from app.share import kept_pages
 from app.share.services import set_sharing
 from app.share.services import set_verification_link
 from app.verify import verdicts
 from tests.fixtures.badges import badge_input
+from tests.fixtures.credentials import each_status_change
 from tests.fixtures.signin import sign_in
 
 
@@ -80,20 +79,9 @@ def test_kept_page_is_byte_identical_to_a_fresh_render(client, shared, which, re
 def test_status_changes_show_on_the_next_page(client, shared, school, fixed_clock):
     for path in _paths(shared):
         client.get(path)
-    for change, heading in (
-        (StatusChange.SUSPEND, "Suspended"),
-        (StatusChange.REINSTATE, "Genuine"),
-        (StatusChange.REVOKE, "Revoked"),
+    for change, heading in each_status_change(
+        shared, actor=school.instructor, now=fixed_clock["now"]
     ):
-        change_credential_status(
-            shared,
-            change,
-            actor=school.instructor,
-            reason=f"{heading} now",
-            now=fixed_clock["now"],
-            ctx=issuing_context(),
-        )
-        db.session.commit()
         for path in _paths(shared):
             page = client.get(path)
             assert heading in page.get_data(as_text=True), (change, path)

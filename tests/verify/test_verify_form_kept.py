@@ -21,8 +21,6 @@ from app.i18n import COOKIE
 from app.issuing.profile import IssuerInput
 from app.issuing.profile import issuer_profile
 from app.issuing.profile import update_issuer_profile
-from app.issuing.status_changes import StatusChange
-from app.issuing.status_changes import change_credential_status
 from app.keyring import issuing_context
 from app.models_base import utcnow
 from app.verify import verdicts
@@ -30,6 +28,7 @@ from app.verify import views
 from app.verify.service import run_verification
 from tests.endorsements.conftest import ENDORSER
 from tests.fixtures.badges import badge_input
+from tests.fixtures.credentials import each_status_change
 from tests.fixtures.signin import sign_in
 
 RESULT = "verify/result.html"
@@ -89,20 +88,9 @@ def test_the_second_post_is_the_kept_page_byte_identical(client, pasted, renders
 
 def test_status_changes_show_on_the_next_post(client, pasted, school, fixed_clock):
     _post(client, pasted)
-    for change, heading in (
-        (StatusChange.SUSPEND, "Suspended"),
-        (StatusChange.REINSTATE, "Genuine"),
-        (StatusChange.REVOKE, "Revoked"),
+    for change, heading in each_status_change(
+        pasted, actor=school.instructor, now=fixed_clock["now"]
     ):
-        change_credential_status(
-            pasted,
-            change,
-            actor=school.instructor,
-            reason=f"{heading} now",
-            now=fixed_clock["now"],
-            ctx=issuing_context(),
-        )
-        db.session.commit()
         answer = _post(client, pasted)
         assert heading in answer.get_data(as_text=True), change
         _same_as_fresh(client, pasted, answer)
