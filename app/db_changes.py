@@ -117,7 +117,11 @@ class Listener:
         self._closed = False
         self.pid = os.getpid()
         self.on_broken: Callable[[], None] = lambda: None
-        self.healthy = self._probe(engine)
+        try:
+            self.healthy = self._probe(engine)
+        except Exception:
+            connection.close()
+            raise
         if self.healthy:
             threading.Thread(
                 target=self._drain_forever, name="laurel-change-listener", daemon=True
