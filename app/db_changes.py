@@ -75,10 +75,12 @@ event.listen(Session, "after_commit", _count_commit)
 
 
 def keeps_rows(statement: Executable, dialect: str) -> bool:
-    """May rows of `statement` be kept under a stamp? On PostgreSQL only when every table it
-    reads is watched; SQLite's stamp moves with any write."""
+    """May rows of `statement` be kept under a stamp? On SQLite always (its stamp moves with
+    any write), on PostgreSQL only when every table it reads is watched, elsewhere never."""
     if dialect == "sqlite":
         return True
+    if dialect != "postgresql":
+        return False
     tables = {
         element.name
         for element in visitors.iterate(cast(Any, statement))
@@ -87,7 +89,17 @@ def keeps_rows(statement: Executable, dialect: str) -> bool:
     return bool(tables) and tables <= WATCHED_TABLES
 
 
-def sqlite_stamp(connection: Connection) -> Hashable:
+def stamp(engine: Engine, connection: Connection) -> Hashable | None:
+    """What moves whenever a row kept by `connection` (the reading connection) may have
+    changed; None when nothing can say so (every read then goes to the database)."""
+    if engine.dialect.name == "sqlite":
+        return _sqlite_stamp(connection)
+    if engine.dialect.name == "postgresql":
+        return listeners.stamp(engine)
+    return None
+
+
+def _sqlite_stamp(connection: Connection) -> Hashable:
     """The reading connection's data version: it moves with every commit by another one."""
     cursor = cast(Any, connection.connection.dbapi_connection).cursor()
     try:

@@ -214,7 +214,7 @@ class _ReadConnections:
         """
         if not self._keeps_rows(statement, engine.dialect.name):
             return kept.connection.execute(statement, params).one_or_none()
-        stamp = self._stamp(engine, kept)
+        stamp = db_changes.stamp(engine, kept.connection)
         if stamp is None or stamp != kept.stamp or len(kept.rows) >= MAX_KEPT_ROWS:
             kept.rows.clear()
             kept.stamp = stamp
@@ -232,14 +232,6 @@ class _ReadConnections:
         if keeps is None:
             keeps = self._keeps[key] = db_changes.keeps_rows(statement, dialect)
         return keeps
-
-    @staticmethod
-    def _stamp(engine: Engine, kept: _Kept) -> Hashable | None:
-        if engine.dialect.name == "sqlite":
-            return db_changes.sqlite_stamp(kept.connection)
-        if engine.dialect.name == "postgresql":
-            return db_changes.listeners.stamp(engine)
-        return None
 
     def _held(self) -> dict[tuple[int, int], _Kept]:
         held: dict[tuple[int, int], _Kept] = self._local.__dict__.setdefault("held", {})

@@ -6,6 +6,7 @@ decrypted keys) is opened once per process and per key directory, not per reques
 
 from __future__ import annotations
 
+import functools
 import threading
 from pathlib import Path
 
@@ -18,18 +19,19 @@ _stores: dict[tuple[str, str], KeyStore] = {}
 _lock = threading.Lock()
 
 
+@functools.cache
+def _resolved(directory: str) -> str:
+    """The folder as the file system names it, once per setting (issuing_context runs on
+    every verification request)."""
+    return str(Path(directory).resolve())
+
+
 def _keystore(directory: str, passphrase: str) -> KeyStore:
-    """The store of `directory` as configured; one per resolved folder (resolved once:
-    issuing_context runs on every verification request)."""
-    store = _stores.get((directory, passphrase))
-    if store is not None:
-        return store
-    key = (str(Path(directory).resolve()), passphrase)
+    key = (_resolved(directory), passphrase)
     with _lock:
         store = _stores.get(key)
         if store is None:
             store = _stores[key] = KeyStore(Path(key[0]), passphrase)
-        _stores[(directory, passphrase)] = store
     return store
 
 

@@ -34,6 +34,7 @@ from app.wallets.models import WalletProtocol
 from app.wallets.offers import live_offer
 from app.wallets.offers import offer_sealer
 from app.wallets.openid4vci import OAuthError
+from app.web.mount import public_path
 
 bp = Blueprint("wallet_issuer", __name__)
 csrf.exempt(bp)
@@ -78,7 +79,8 @@ def _check_issuer_path(path: str | None, public_url: str) -> None:
 
     :raises NotFound: the path after the well-known path is another issuer's.
     """
-    if path is not None and "/" + path.strip("/") != openid4vci.issuer_path(public_url):
+    # The public URL's path follows the well-known path when the proxy hands it on unchanged.
+    if path is not None and "/" + path.strip("/") != public_path(public_url):
         raise NotFound(gettext("This server publishes no credential issuer at that address."))
 
 

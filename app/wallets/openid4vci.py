@@ -49,6 +49,7 @@ from app.wallets.offers import secret_hash
 from app.wallets.proof_jwt import ALGORITHMS
 from app.wallets.proof_jwt import ProofError
 from app.wallets.proof_jwt import verify_proof_jwt
+from app.web.mount import public_path
 
 ISSUER_WELL_KNOWN = "/.well-known/openid-credential-issuer"
 AUTHORIZATION_SERVER_WELL_KNOWN = "/.well-known/oauth-authorization-server"
@@ -91,13 +92,7 @@ def well_known_url(public_url: str, well_known: str) -> str:
     """Where a wallet looks for a metadata document of the issuer `public_url`: `well_known`
     inserted between the host and the path (OpenID4VCI §12.2.2, RFC 8414 §3.1)."""
     parts = urlsplit(public_url)
-    return f"{parts.scheme}://{parts.netloc}{well_known}{parts.path.rstrip('/')}"
-
-
-def issuer_path(public_url: str) -> str:
-    """The public URL's path ('' at a host's root): what follows the well-known path in the
-    address of the metadata, when the reverse proxy hands it to Laurel unchanged."""
-    return urlsplit(public_url).path.rstrip("/")
+    return f"{parts.scheme}://{parts.netloc}{well_known}{public_path(public_url)}"
 
 
 def issuer_metadata(public_url: str, school_name: str) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from app.share.services import set_sharing
 from app.share.services import set_verification_link
 from app.verify import verdicts
 from tests.fixtures.badges import badge_input
+from tests.fixtures.clock import hold_clock
 from tests.fixtures.credentials import each_status_change
 from tests.fixtures.signin import sign_in
 
@@ -29,9 +30,7 @@ from tests.fixtures.signin import sign_in
 @pytest.fixture
 def fixed_clock(monkeypatch, now):
     """The pages' clock, held at `now` + 1 day (the verification page prints the minute)."""
-    moment = {"now": now + timedelta(days=1)}
-    monkeypatch.setattr(kept_pages, "utcnow", lambda: moment["now"])
-    return moment
+    return hold_clock(monkeypatch, kept_pages, now)
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from app.verify import views
 from app.verify.service import run_verification
 from tests.endorsements.conftest import ENDORSER
 from tests.fixtures.badges import badge_input
+from tests.fixtures.clock import hold_clock
 from tests.fixtures.credentials import each_status_change
 from tests.fixtures.signin import sign_in
 
@@ -37,9 +38,7 @@ RESULT = "verify/result.html"
 @pytest.fixture
 def fixed_clock(monkeypatch, now):
     """The form's clock, held at `now` + 1 day (the result page prints the minute)."""
-    moment = {"now": now + timedelta(days=1)}
-    monkeypatch.setattr(views, "utcnow", lambda: moment["now"])
-    return moment
+    return hold_clock(monkeypatch, views, now)
 
 
 @pytest.fixture
